@@ -1,0 +1,20 @@
+import { processIo, type CliIo } from '../output.js';
+import { runCli, type RegisterCommand } from '../run.js';
+import { SDK_VERSION } from '../../version.js';
+
+// One line per command module; each file stays thin over the library it wraps.
+const commands: RegisterCommand[] = [];
+
+/** Entry point of `gpuaas-app`; returns the exit status. */
+export function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {
+  return runCli(
+    {
+      name: 'gpuaas-app',
+      description: 'Build, validate, package, sign and publish GPUaaS apps',
+      version: SDK_VERSION,
+      commands,
+    },
+    argv,
+    io,
+  );
+}

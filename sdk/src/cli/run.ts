@@ -1,0 +1,93 @@
+/**
+ * The one top-level catch shared by the CLIs: parses argv with commander, runs the command, and
+ * turns whatever escapes into an exit status and a short report. Command files stay thin: they
+ * parse options, call the library, print, and set a non-zero exit status only for "check failed".
+ */
+import { Command, CommanderError } from 'commander';
+import { SdkError, exitCodeFor } from '../errors.js';
+import type { CliIo } from './output.js';
+
+export interface CommandContext {
+  io: CliIo;
+  /** Sets the exit status the CLI returns when the command ends normally (e.g. 1 for "invalid"). */
+  setExitCode(code: number): void;
+}
+
+/** A command module adds its subcommand(s) to the program. */
+export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
+
+export interface CliDefinition {
+  name: string;
+  description: string;
+  version: string;
+  commands: readonly RegisterCommand[];
+}
+
+/** Exit statuses shared by every command; docs and tests rely on them. */
+export const EXIT = { OK: 0, CHECK_FAILED: 1, USAGE_OR_IO: 2, INTERNAL: 70 } as const;
+
+export async function runCli(definition: CliDefinition, argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
+  const program = new Command(definition.name)
+    .description(definition.description)
+    .version(definition.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .exitOverride();
+  for (const register of definition.commands) register(program, ctx);
+  // Subcommands inherit exitOverride/configureOutput only when set before they are created.
+  for (const sub of program.commands) propagate(program, sub);
+
+  const wantsJson =
+    argv.includes('--json') || argv.includes('--format=json') || hasPair(argv, '--output', 'json');
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io, wantsJson);
+  }
+}
+
+function propagate(parent: Command, sub: Command): void {
+  sub.exitOverride();
+  sub.configureOutput(parent.configureOutput());
+  for (const child of sub.commands) propagate(sub, child);
+}
+
+function hasPair(argv: readonly string[], flag: string, value: string): boolean {
+  const i = argv.indexOf(flag);
+  return (i >= 0 && argv[i + 1] === value) || argv.includes(`${flag}=${value}`);
+}
+
+function reportError(error: unknown, io: CliIo, wantsJson: boolean): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
+      return EXIT.OK;
+    }
+    return EXIT.USAGE_OR_IO; // commander has already printed the message
+  }
+  if (error instanceof SdkError) {
+    const hint = typeof error.details?.hint === 'string' ? `\n  hint: ${error.details.hint}` : '';
+    io.stderr.write(`error[${error.code}]: ${error.message}${hint}\n`);
+    if (wantsJson) {
+      io.stdout.write(
+        JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } }) +
+          '\n',
+      );
+    }
+    return exitCodeFor(error.code);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`internal error: ${message}\n`);
+  if (io.env.GPUAAS_DEBUG && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  if (wantsJson) io.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');
+  return EXIT.INTERNAL;
+}

@@ -1,0 +1,77 @@
+/**
+ * One error base for the sdk. Every failure the sdk reports carries a stable string `code`
+ * (tests and callers branch on the code, never on the message) and, where there is one, the
+ * underlying `cause`. docs/errors.md lists every code; a test keeps the list and this union in step.
+ */
+export const SDK_ERROR_CODES = {
+  // usage and I/O
+  USAGE: 'The command line is wrong: unknown option, missing argument or conflicting flags.',
+  IO_ERROR: 'A file or folder could not be read or written.',
+  NOT_FOUND: 'A file, folder or registry object that was named does not exist.',
+  ALREADY_EXISTS: 'The target exists and the command will not overwrite it without --force.',
+  // manifests
+  MANIFEST_INVALID: 'The app manifest does not pass validation; the errors list says where and why.',
+  // templates
+  TEMPLATE_NOT_FOUND: 'No template has the given name (`gpuaas-app init --list` shows them).',
+  // registry and network
+  REGISTRY_UNREACHABLE: 'The registry could not be reached after retries.',
+  REGISTRY_UNAUTHORIZED: 'The registry refused the credentials (401).',
+  REGISTRY_FORBIDDEN: 'The credentials are valid but lack access to the repository (403).',
+  REGISTRY_ERROR: 'The registry answered with an error the client cannot recover from.',
+  REFERENCE_INVALID: 'An image reference could not be parsed.',
+  DIGEST_MISMATCH: 'Content did not match its digest: it was tampered with or corrupted in transit.',
+  TAG_CONFLICT: 'A release tag is already bound to another digest and tags are immutable.',
+  // signing and trust
+  KEY_INVALID: 'A signing or verification key could not be read (wrong format or passphrase).',
+  SIGNATURE_NOT_FOUND: 'The artifact has no signature in the registry.',
+  SIGNATURE_INVALID: 'A signature does not verify against the trusted keys.',
+  SUBJECT_MISMATCH: "A signed statement's subject is not the artifact's manifest digest.",
+  ATTESTATION_MISSING: 'An attestation the trust policy requires is missing or not signed by a trusted key.',
+  POLICY_INVALID: 'The trust policy file is malformed.',
+  POLICY_NO_MATCH: 'No trust policy scope matches the repository, so the artifact is refused.',
+  // internal
+  INTERNAL: 'An unexpected failure inside the sdk; the message has details.',
+} as const;
+
+export type SdkErrorCode = keyof typeof SDK_ERROR_CODES;
+
+/** Exit status a CLI returns for each code: 1 when a check fails, 2 for usage or I/O errors. */
+export function exitCodeFor(code: SdkErrorCode): 1 | 2 | 70 {
+  switch (code) {
+    case 'MANIFEST_INVALID':
+    case 'DIGEST_MISMATCH':
+    case 'TAG_CONFLICT':
+    case 'SIGNATURE_NOT_FOUND':
+    case 'SIGNATURE_INVALID':
+    case 'SUBJECT_MISMATCH':
+    case 'ATTESTATION_MISSING':
+    case 'POLICY_NO_MATCH':
+      return 1;
+    case 'INTERNAL':
+      return 70;
+    default:
+      return 2;
+  }
+}
+
+export interface SdkErrorOptions {
+  cause?: unknown;
+  /** Structured details safe to print (never credentials). */
+  details?: Record<string, unknown>;
+}
+
+export class SdkError<Code extends SdkErrorCode = SdkErrorCode> extends Error {
+  override readonly name: string = 'SdkError';
+  readonly code: Code;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: Code, message: string, options: SdkErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+export function isSdkError(error: unknown): error is SdkError {
+  return error instanceof SdkError;
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import sibling packages through their TypeScript sources (the `gpuaas-source` export
+// condition), so a test run never depends on a stale dist/ of another workspace.
+export default defineConfig({
+  resolve: { conditions: ['gpuaas-source'] },
+  ssr: { resolve: { conditions: ['gpuaas-source'] } },
+  test: {
+    include: ['{manifest-schema,sdk,runtime,platform}/src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
