@@ -1,0 +1,1 @@
+export { hasTool, isCi, requireTools } from './tools.js';
