@@ -11,8 +11,17 @@ export const SDK_ERROR_CODES = {
   ALREADY_EXISTS: 'The target exists and the command will not overwrite it without --force.',
   // manifests
   MANIFEST_INVALID: 'The app manifest does not pass validation; the errors list says where and why.',
+  CATALOG_INVALID: 'The GPU catalog given with --catalog is not JSON or not a list of GPU models.',
   // templates
   TEMPLATE_NOT_FOUND: 'No template has the given name (`gpuaas-app init --list` shows them).',
+  TEMPLATE_INVALID: 'A template is malformed: bad template.json, or a {{placeholder}} init does not know.',
+  NAME_INVALID:
+    'An app or publisher name is not a DNS label (a-z, 0-9, "-", at most 63), or a display name is not 1-80 printable characters.',
+  // in-app helpers (@gpuaas/sdk/app) talking to the runtime's local API
+  RUNTIME_URL_INVALID: 'GPUAAS_RUNTIME_URL is neither http://HOST:PORT nor unix:/path/to/socket.',
+  RUNTIME_UNAVAILABLE: "The runtime's local API could not be reached, or kept failing, after retries.",
+  RUNTIME_REJECTED: "The runtime refused the call (for example METER_UNKNOWN); details carry the runtime's code.",
+  APP_ARGUMENT_INVALID: 'An in-app helper was called with a bad argument (meter name, quantity, progress or id).',
   // registry and network
   REGISTRY_UNREACHABLE: 'The registry could not be reached after retries.',
   REGISTRY_UNAUTHORIZED: 'The registry refused the credentials (401).',
@@ -29,6 +38,12 @@ export const SDK_ERROR_CODES = {
   ATTESTATION_MISSING: 'An attestation the trust policy requires is missing or not signed by a trusted key.',
   POLICY_INVALID: 'The trust policy file is malformed.',
   POLICY_NO_MATCH: 'No trust policy scope matches the repository, so the artifact is refused.',
+  PREDICATE_TYPE_MISMATCH: "A signed statement's predicateType is not the one the caller expected.",
+  SIGNING_FAILED: 'Signing failed: the key could not sign, or Fulcio/Rekor refused or could not be reached.',
+  // packing and OCI image layouts
+  PACK_LAYER_CONFLICT: 'A file is matched by more than one named layer in files.layers.',
+  SYMLINK_ESCAPE: 'A symbolic link in the app folder points outside it, so it cannot be packed.',
+  LAYOUT_INVALID: 'A folder is not a valid OCI image layout (oci-layout or index.json missing or malformed).',
   // internal
   INTERNAL: 'An unexpected failure inside the sdk; the message has details.',
 } as const;
@@ -46,6 +61,9 @@ export function exitCodeFor(code: SdkErrorCode): 1 | 2 | 70 {
     case 'SUBJECT_MISMATCH':
     case 'ATTESTATION_MISSING':
     case 'POLICY_NO_MATCH':
+    case 'PREDICATE_TYPE_MISMATCH':
+    case 'PACK_LAYER_CONFLICT':
+    case 'SYMLINK_ESCAPE':
       return 1;
     case 'INTERNAL':
       return 70;

@@ -1,3 +1,21 @@
 export { SdkError, SDK_ERROR_CODES, isSdkError, exitCodeFor } from './errors.js';
 export type { SdkErrorCode, SdkErrorOptions } from './errors.js';
 export { SDK_VERSION } from './version.js';
+export * from './sign/index.js';
+export * from './pack/index.js';
+export { OciLayout, OCI_LAYOUT_VERSION } from './oci/layout.js';
+export type { WriteBlobOptions, AddManifestOptions } from './oci/layout.js';
+export {
+  listTemplates,
+  findTemplate,
+  findTemplatesDir,
+  templatesDirCandidates,
+  scaffoldTemplate,
+  renderTemplateText,
+  isDnsLabel,
+  TEMPLATE_METADATA_FILE,
+} from './templates/index.js';
+export type { TemplateInfo, TemplateValues, ScaffoldOptions, ScaffoldResult } from './templates/index.js';
+export { startFakeRuntime } from './app/fake-runtime.js';
+export type { FakeRuntime, FakeRuntimeOptions, FakeMeterEvent, FakeStatus } from './app/fake-runtime.js';
+export * from './manifest/index.js';

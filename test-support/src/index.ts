@@ -1,1 +1,18 @@
 export { hasTool, isCi, requireTools } from './tools.js';
+export {
+  adminPostgresUrl,
+  createTestDatabase,
+  createTestStore,
+  postgresReachable,
+  requirePostgres,
+  testDialects,
+} from './postgres.js';
+export type { TestDialect, TestPostgresDatabase, TestStore } from './postgres.js';
+export { freePort, startHttpServer, startRegistry } from './registry.js';
+export type {
+  RecordedRequest,
+  RegistryAuth,
+  StartRegistryOptions,
+  TestHttpServer,
+  TestRegistry,
+} from './registry.js';

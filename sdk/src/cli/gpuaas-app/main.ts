@@ -1,9 +1,13 @@
 import { processIo, type CliIo } from '../output.js';
 import { runCli, type RegisterCommand } from '../run.js';
 import { SDK_VERSION } from '../../version.js';
+import { registerInit } from './commands/init.js';
+import { registerKeygen } from './commands/keygen.js';
+import { registerValidate } from './commands/validate.js';
+import { registerSchema } from './commands/schema.js';
 
 // One line per command module; each file stays thin over the library it wraps.
-const commands: RegisterCommand[] = [];
+const commands: RegisterCommand[] = [registerInit, registerKeygen, registerValidate, registerSchema];
 
 /** Entry point of `gpuaas-app`; returns the exit status. */
 export function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {

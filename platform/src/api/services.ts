@@ -1,0 +1,32 @@
+/**
+ * What operation handlers may use. Handlers are keyed by the OpenAPI `operationId`; a test checks
+ * that every operation in openapi.yaml has exactly one handler.
+ */
+import type { Request, Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { SigningKeyStore } from '../auth/keys.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { PlatformConfig } from '../config.js';
+import type { PlatformDatabase } from '../db/database.js';
+import type { Tables } from '../db/schema.js';
+import type { ApiDocument } from '../http/openapi.js';
+import type { CursorCodec } from '../http/pagination.js';
+import type { Logger } from '../logger.js';
+import type { PlatformMetrics } from '../metrics.js';
+
+export interface Services {
+  db: Kysely<Tables>;
+  database: PlatformDatabase;
+  config: PlatformConfig;
+  api: ApiDocument;
+  keys: SigningKeyStore;
+  tokens: TokenService;
+  cursors: CursorCodec;
+  metrics: PlatformMetrics;
+  logger: Logger;
+  /** False while starting or shutting down. */
+  accepting(): boolean;
+}
+
+export type Handler = (req: Request, res: Response) => Promise<void> | void;
+export type Handlers = Readonly<Record<string, Handler>>;

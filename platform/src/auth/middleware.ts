@@ -1,0 +1,93 @@
+/**
+ * Authentication: reads `Authorization: Bearer …`, verifies it, and puts the principal into the
+ * request context; then enforces the operation's required scopes (from the OpenAPI `security`
+ * requirement) for tokens that are scope-limited.
+ */
+import type { RequestHandler, Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../db/schema.js';
+import { PlatformError } from '../errors.js';
+import type { RequestContext } from '../http/context.js';
+import { operationOf } from '../http/pipeline.js';
+import { hasScope } from './principal.js';
+import type { Principal } from './principal.js';
+import type { TokenService } from './tokens.js';
+
+/** The authenticated principal, or undefined for anonymous requests. */
+export function principalOf(res: Response): Principal | undefined {
+  return (res.locals.context as RequestContext | undefined)?.principal;
+}
+
+/** The principal of an authenticated operation (the middleware guarantees one). */
+export function requirePrincipal(res: Response): Principal {
+  const principal = principalOf(res);
+  if (principal === undefined) throw new PlatformError('TOKEN_MISSING', 'this endpoint needs a bearer token');
+  return principal;
+}
+
+const REALM = 'Bearer realm="gpuaas"';
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  return match?.[1] ?? '';
+}
+
+export function authenticate(tokens: TokenService, db: Kysely<Tables>): RequestHandler {
+  return async (req, res, next) => {
+    const op = operationOf(res);
+    const context = res.locals.context as RequestContext;
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined) {
+      if (op.def.authenticated) {
+        throw new PlatformError('TOKEN_MISSING', `${op.def.operationId} needs a bearer token`, {
+          headers: { 'WWW-Authenticate': REALM },
+        });
+      }
+      next();
+      return;
+    }
+    let principal: Principal;
+    try {
+      if (token === '') throw new PlatformError('TOKEN_INVALID', 'the Authorization header is not "Bearer <token>"');
+      principal = await tokens.verify(token);
+      if (principal.type === 'service_account') await ensureServiceAccountActive(db, principal);
+    } catch (error) {
+      // A bad token on a public endpoint (probes, JWKS) is ignored rather than refused.
+      if (!op.def.authenticated) {
+        next();
+        return;
+      }
+      if (error instanceof PlatformError) {
+        const kind = error.code === 'TOKEN_EXPIRED' ? 'the token has expired' : 'the token is not valid';
+        throw new PlatformError(error.code, error.message, {
+          cause: error,
+          headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${kind}"` },
+        });
+      }
+      throw error;
+    }
+    context.principal = principal;
+    const missing = op.def.scopes.filter((s) => !hasScope(principal, s));
+    if (missing.length > 0) {
+      throw new PlatformError('INSUFFICIENT_SCOPE', `${op.def.operationId} needs scope ${missing.join(' ')}`, {
+        headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${op.def.scopes.join(' ')}"` },
+      });
+    }
+    next();
+  };
+}
+
+async function ensureServiceAccountActive(
+  db: Kysely<Tables>,
+  principal: Extract<Principal, { type: 'service_account' }>,
+): Promise<void> {
+  const row = await db
+    .selectFrom('service_accounts')
+    .select(['project_id', 'revoked_at'])
+    .where('id', '=', principal.id)
+    .executeTakeFirst();
+  if (row === undefined || row.revoked_at !== null || row.project_id !== principal.projectId) {
+    throw new PlatformError('TOKEN_INVALID', 'the service account is revoked or unknown');
+  }
+}

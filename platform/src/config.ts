@@ -1,0 +1,166 @@
+/**
+ * Options a caller gives `createPlatform`, compiled into one complete, validated configuration
+ * with every default filled in (the rest of the code never checks for `undefined` options).
+ */
+import { resolve } from 'node:path';
+import type { DestinationStream, Level } from 'pino';
+
+export interface RateLimitPolicy {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Window length in seconds (fixed windows aligned to the epoch). */
+  windowSeconds: number;
+}
+
+export interface PlatformOptions {
+  /** Data folder: SQLite file, key-encryption secret (default `./.gpuaas`). */
+  dataDir?: string;
+  /** `postgres://…` to run on PostgreSQL; omitted: SQLite under `dataDir`. */
+  databaseUrl?: string | undefined;
+  /**
+   * The public base URL, used as the token issuer. Several instances behind one address must all
+   * be given the same value. Omitted: the URL `listen()` binds to.
+   */
+  publicUrl?: string | undefined;
+  /** Audience of the platform's access tokens (default `gpuaas-api`). */
+  audience?: string;
+  /**
+   * 32-byte key (base64url) that encrypts signing keys at rest; every instance on one database
+   * needs the same. Omitted: `GPUAAS_SECRET_KEY`, else `<dataDir>/secret.key` (created 0600).
+   */
+  secretKey?: string | undefined;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** Lifetime of access tokens the platform issues, in seconds (default 900). */
+  accessTokenTtlSeconds?: number;
+  rateLimit?: {
+    enabled?: boolean;
+    /** Per credential (default 1200 per 60 s). */
+    authenticated?: Partial<RateLimitPolicy>;
+    /** Per client IP when no token is given (default 120 per 60 s). */
+    anonymous?: Partial<RateLimitPolicy>;
+  };
+  idempotency?: {
+    /** How long a stored response is replayed (default 24 h). */
+    ttlSeconds?: number;
+    /** After this long an in-flight request is presumed dead and its key may be retried (default 60 s). */
+    lockTimeoutSeconds?: number;
+  };
+  /** Check every JSON response against the OpenAPI document (default `throw` under tests, else `off`). */
+  validateResponses?: 'off' | 'warn' | 'throw';
+  log?: {
+    level?: Level | 'silent';
+    /** Where log lines go (default: stdout, asynchronously). */
+    destination?: DestinationStream;
+  };
+  /** Collect the process's default Prometheus metrics (default true). */
+  defaultMetrics?: boolean;
+  /** Express `trust proxy` setting, for the client IP behind a load balancer (default false). */
+  trustProxy?: boolean | number | string;
+  /** Interval of the sweeper that deletes expired idempotency keys and rate-limit windows (default 60 s). */
+  sweepIntervalSeconds?: number;
+}
+
+/** The complete configuration. */
+export interface PlatformConfig {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string | undefined;
+  audience: string;
+  secretKey: string | undefined;
+  bodyLimitBytes: number;
+  accessTokenTtlSeconds: number;
+  rateLimit: { enabled: boolean; authenticated: RateLimitPolicy; anonymous: RateLimitPolicy };
+  idempotency: { ttlSeconds: number; lockTimeoutSeconds: number };
+  validateResponses: 'off' | 'warn' | 'throw';
+  log: { level: Level | 'silent'; destination: DestinationStream | undefined };
+  defaultMetrics: boolean;
+  trustProxy: boolean | number | string;
+  sweepIntervalSeconds: number;
+}
+
+export interface CompileResult {
+  value: PlatformConfig | undefined;
+  errors: string[];
+  warnings: string[];
+}
+
+function underTest(env: NodeJS.ProcessEnv): boolean {
+  return env.VITEST !== undefined || env.NODE_ENV === 'test';
+}
+
+/**
+ * Fills in defaults and checks ranges. Returns `{ value, errors, warnings }`; `value` is undefined
+ * when there are errors.
+ */
+export function compileOptions(options: PlatformOptions = {}, env: NodeJS.ProcessEnv = process.env): CompileResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+
+  const positive = (name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < 1 || v > max) {
+      errors.push(`${name} must be an integer from 1 to ${max} (got ${String(value)})`);
+    }
+    return v;
+  };
+
+  let publicUrl = options.publicUrl;
+  if (publicUrl !== undefined) {
+    try {
+      const url = new URL(publicUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+      if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+        warnings.push(`publicUrl ${publicUrl} is plain http on a non-loopback host: tokens travel unencrypted`);
+      }
+      publicUrl = url.toString().replace(/\/$/, '');
+    } catch {
+      errors.push(`publicUrl must be an absolute http(s) URL (got "${publicUrl}")`);
+    }
+  }
+
+  if (options.databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:)/.test(options.databaseUrl)) {
+    errors.push('databaseUrl must start with postgres://, postgresql:// or sqlite:');
+  }
+
+  const secretKey = options.secretKey ?? env.GPUAAS_SECRET_KEY;
+  if (secretKey !== undefined && Buffer.from(secretKey, 'base64url').length !== 32) {
+    errors.push('secretKey (GPUAAS_SECRET_KEY) must be 32 bytes in base64url');
+  }
+
+  const rl = options.rateLimit ?? {};
+  const config: PlatformConfig = {
+    dataDir: resolve(options.dataDir ?? '.gpuaas'),
+    databaseUrl: options.databaseUrl,
+    publicUrl,
+    audience: options.audience ?? 'gpuaas-api',
+    secretKey,
+    bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes, 1024 * 1024, 64 * 1024 * 1024),
+    accessTokenTtlSeconds: positive('accessTokenTtlSeconds', options.accessTokenTtlSeconds, 900, 86_400),
+    rateLimit: {
+      enabled: rl.enabled ?? true,
+      authenticated: {
+        limit: positive('rateLimit.authenticated.limit', rl.authenticated?.limit, 1200),
+        windowSeconds: positive('rateLimit.authenticated.windowSeconds', rl.authenticated?.windowSeconds, 60, 86_400),
+      },
+      anonymous: {
+        limit: positive('rateLimit.anonymous.limit', rl.anonymous?.limit, 120),
+        windowSeconds: positive('rateLimit.anonymous.windowSeconds', rl.anonymous?.windowSeconds, 60, 86_400),
+      },
+    },
+    idempotency: {
+      ttlSeconds: positive('idempotency.ttlSeconds', options.idempotency?.ttlSeconds, 86_400),
+      lockTimeoutSeconds: positive('idempotency.lockTimeoutSeconds', options.idempotency?.lockTimeoutSeconds, 60),
+    },
+    validateResponses: options.validateResponses ?? (underTest(env) ? 'throw' : 'off'),
+    log: { level: options.log?.level ?? 'info', destination: options.log?.destination },
+    defaultMetrics: options.defaultMetrics ?? true,
+    trustProxy: options.trustProxy ?? false,
+    sweepIntervalSeconds: positive('sweepIntervalSeconds', options.sweepIntervalSeconds, 60),
+  };
+  if (config.idempotency.ttlSeconds < 86_400) {
+    warnings.push('idempotency.ttlSeconds is below 24 h: clients retrying later may repeat side effects');
+  }
+  if (!config.rateLimit.enabled) warnings.push('rate limiting is disabled');
+  return { value: errors.length === 0 ? config : undefined, errors, warnings };
+}

@@ -1,0 +1,174 @@
+/**
+ * One error base for the platform and ONE catalog of its codes. Every failure the API reports is
+ * an RFC 9457 problem document whose `code` comes from this catalog; docs/errors.md lists every
+ * code with its status and meaning, and a test keeps the two in step both ways.
+ */
+
+interface CatalogEntry {
+  status: number;
+  title: string;
+  meaning: string;
+}
+
+/** The catalog: code → HTTP status, short title (the problem's `title`) and documented meaning. */
+export const PLATFORM_ERRORS = {
+  VALIDATION_FAILED: {
+    status: 400,
+    title: 'Request validation failed',
+    meaning: 'The request does not match the OpenAPI document; `errors[]` names each field by JSON pointer.',
+  },
+  MALFORMED_JSON: {
+    status: 400,
+    title: 'Malformed JSON',
+    meaning: 'The request body is not valid JSON.',
+  },
+  CURSOR_INVALID: {
+    status: 400,
+    title: 'Invalid cursor',
+    meaning: 'The `cursor` query parameter was not issued by this endpoint or has been altered.',
+  },
+  TOKEN_MISSING: {
+    status: 401,
+    title: 'Authentication required',
+    meaning: 'The endpoint needs a bearer token and the request carries none.',
+  },
+  TOKEN_INVALID: {
+    status: 401,
+    title: 'Invalid token',
+    meaning: 'The bearer token is malformed, forged, signed by an unknown key or meant for another audience.',
+  },
+  TOKEN_EXPIRED: {
+    status: 401,
+    title: 'Token expired',
+    meaning: 'The bearer token has expired; obtain a new one.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    title: 'Forbidden',
+    meaning: "The caller's role does not allow this action on the resource.",
+  },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    title: 'Insufficient scope',
+    meaning: 'The token lacks the OAuth scope this endpoint requires.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'Not found',
+    meaning: 'The resource does not exist or the caller may not see it.',
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    title: 'No such endpoint',
+    meaning: 'No endpoint has this path; /v1/openapi.json lists them.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    meaning: 'The path exists but not with this HTTP method; the `Allow` header lists the methods it has.',
+  },
+  ALREADY_EXISTS: {
+    status: 409,
+    title: 'Already exists',
+    meaning: 'A resource with the same unique name or key exists already.',
+  },
+  LAST_OWNER: {
+    status: 409,
+    title: 'Last owner',
+    meaning: 'The change would leave the project without an owner.',
+  },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    title: 'Request in flight',
+    meaning: 'A request with the same Idempotency-Key is still being processed; retry after `Retry-After`.',
+  },
+  PRECONDITION_FAILED: {
+    status: 412,
+    title: 'Precondition failed',
+    meaning: 'The If-Match ETag is stale: the resource changed since it was read. Read it again and retry.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'Payload too large',
+    meaning: 'The request body exceeds the configured size limit.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported media type',
+    meaning: 'The request body is not `application/json`.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency key reused',
+    meaning: 'The Idempotency-Key was already used with a different request body, method or path.',
+  },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    title: 'Precondition required',
+    meaning: 'Updates need an If-Match header with the ETag from the last read.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    meaning: 'The caller exceeded its rate limit; retry after `Retry-After` seconds.',
+  },
+  INTERNAL: {
+    status: 500,
+    title: 'Internal error',
+    meaning: 'An unexpected failure; the `correlation_id` finds it in the logs.',
+  },
+  RESPONSE_INVALID: {
+    status: 500,
+    title: 'Response invalid',
+    meaning: 'The server produced a response that does not match its OpenAPI document (checked in tests and development).',
+  },
+  CONFIG_INVALID: {
+    status: 500,
+    title: 'Configuration invalid',
+    meaning: 'The server was started with an invalid option, database URL or secret key.',
+  },
+  NOT_READY: {
+    status: 503,
+    title: 'Not ready',
+    meaning: 'The server cannot reach its database or is shutting down.',
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;
+
+/** One problem-detail entry for a field, per RFC 9457 §3 extension members. */
+export interface FieldError {
+  /** Where the value came from. */
+  in: 'body' | 'query' | 'path' | 'header';
+  /** JSON pointer into the body, or `/<name>` for a parameter. */
+  pointer: string;
+  detail: string;
+}
+
+export interface PlatformErrorOptions {
+  cause?: unknown;
+  errors?: FieldError[];
+  /** Extra response headers (e.g. `Retry-After`, `Allow`). */
+  headers?: Record<string, string>;
+}
+
+/** The platform's one error base. The final error middleware turns it into problem+json. */
+export class PlatformError<Code extends PlatformErrorCode = PlatformErrorCode> extends Error {
+  override readonly name: string = 'PlatformError';
+  readonly code: Code;
+  readonly status: number;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(code: Code, message: string, options: PlatformErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = PLATFORM_ERRORS[code].status;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+export function isPlatformError(error: unknown): error is PlatformError {
+  return error instanceof PlatformError;
+}

@@ -1,0 +1,78 @@
+/**
+ * The audit trail: every mutating request (operations with `x-audit` in openapi.yaml) writes who,
+ * what, which target, when, the result and the correlation id — successes and refusals alike,
+ * except 429s (recording floods would amplify them). The record is written before the response
+ * is sent, so whoever sees the answer can find the record.
+ */
+import type { RequestHandler, Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { AuditEventsTable, Tables } from '../db/schema.js';
+import { isoTime, newId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import { beforeEnd } from './before-end.js';
+import type { RequestContext } from './context.js';
+import { operationOf } from './pipeline.js';
+import type { ProblemDocument } from './problem.js';
+
+export interface AuditTarget {
+  id: string;
+  /** Project the event belongs to (project owners can read the project's events). */
+  projectId?: string | null;
+  /** Safe-to-store facts about the change (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+/** Handlers call this once they know the target (e.g. the id of what they just created). */
+export function setAuditTarget(res: Response, target: AuditTarget): void {
+  res.locals.auditTarget = target;
+}
+
+export type AuditEventRow = AuditEventsTable;
+
+/** Writes one audit record. */
+export async function recordAuditEvent(db: Kysely<Tables>, event: Omit<AuditEventRow, 'id' | 'occurred_at'>): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({ id: newId(), occurred_at: isoTime(), ...event })
+    .execute();
+}
+
+export function auditTrail(db: Kysely<Tables>, logger: Logger): RequestHandler {
+  return (_req, res, next) => {
+    const op = operationOf(res);
+    const audit = op.def.audit;
+    if (audit === undefined) {
+      next();
+      return;
+    }
+    beforeEnd(
+      res,
+      async () => {
+        if (res.statusCode === 429) return;
+        const context = res.locals.context as RequestContext;
+        const target = res.locals.auditTarget as AuditTarget | undefined;
+        const params = Object.values(op.params);
+        const problem = res.locals.problem as ProblemDocument | undefined;
+        const details: Record<string, unknown> = { ...target?.details };
+        if (problem !== undefined) details.code = problem.code;
+        if (res.getHeader('idempotent-replayed') === 'true') details.replayed = true;
+        await recordAuditEvent(db, {
+          actor_type: context.principal?.type ?? 'anonymous',
+          actor_id: context.principal?.id ?? null,
+          action: audit.action,
+          target_type: audit.target,
+          // Before a handler names the target (refusals), the last path parameter is the target.
+          target_id: target?.id ?? params[params.length - 1] ?? null,
+          project_id: target?.projectId ?? op.params.project_id ?? null,
+          result: res.statusCode < 400 ? 'success' : 'failure',
+          status: res.statusCode,
+          correlation_id: context.correlationId,
+          ip: context.ip ?? null,
+          details: Object.keys(details).length === 0 ? null : JSON.stringify(details),
+        });
+      },
+      (error) => logger.error({ err: error }, 'could not write the audit record'),
+    );
+    next();
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The ONE place errors become responses: RFC 9457 `application/problem+json` with the catalog's
+ * `code`, the request's `correlation_id` and, for validation failures, `errors[]` with JSON
+ * pointers. Errors that are not PlatformErrors become INTERNAL (details go to the log only) —
+ * except the body parser's, which are the client's fault and map to their own codes.
+ */
+import type { ErrorRequestHandler, Response } from 'express';
+import { PLATFORM_ERRORS, PlatformError } from '../errors.js';
+import type { PlatformErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { currentContext } from './context.js';
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: PlatformErrorCode;
+  correlation_id: string;
+  errors?: PlatformError['errors'];
+}
+
+/** Relative URI of a code's documentation (served by /docs/errors). */
+export function problemType(code: PlatformErrorCode): string {
+  return `/docs/errors#${code}`;
+}
+
+/** Maps errors thrown by Express's body parser (they carry a `type`) onto catalog errors. */
+function fromBodyParser(error: unknown): PlatformError | undefined {
+  if (error === null || typeof error !== 'object' || !('type' in error)) return undefined;
+  const type = (error as { type: unknown }).type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new PlatformError('MALFORMED_JSON', 'the request body is not valid JSON', { cause: error });
+    case 'entity.too.large':
+      return new PlatformError('PAYLOAD_TOO_LARGE', 'the request body exceeds the size limit', { cause: error });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new PlatformError('UNSUPPORTED_MEDIA_TYPE', 'the request body encoding or charset is not supported', {
+        cause: error,
+      });
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new PlatformError('VALIDATION_FAILED', 'the request body could not be read completely', { cause: error });
+    default:
+      return undefined;
+  }
+}
+
+/** Normalises anything thrown into a PlatformError. */
+export function toPlatformError(error: unknown): PlatformError {
+  if (error instanceof PlatformError) return error;
+  if (error instanceof URIError) {
+    return new PlatformError('VALIDATION_FAILED', 'the request path is not valid percent-encoding', { cause: error });
+  }
+  return fromBodyParser(error) ?? new PlatformError('INTERNAL', 'an unexpected error occurred', { cause: error });
+}
+
+/** Writes a problem response (without response validation: this is the last resort). */
+export function sendProblem(res: Response, error: PlatformError, instance: string): void {
+  const problem: ProblemDocument = {
+    type: problemType(error.code),
+    title: PLATFORM_ERRORS[error.code].title,
+    status: error.status,
+    detail: error.message,
+    instance,
+    code: error.code,
+    correlation_id: currentContext()?.correlationId ?? String(res.getHeader('x-correlation-id') ?? ''),
+  };
+  if (error.errors !== undefined && error.errors.length > 0) problem.errors = error.errors;
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  res.locals.problem = problem;
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** The final error middleware. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      // Mid-stream failure (e.g. an export): the status is gone; cut the connection so the client
+      // sees an incomplete body rather than a truncated file that looks complete.
+      logger.error({ err: error }, 'error after the response started');
+      next(error);
+      return;
+    }
+    const platformError = toPlatformError(error);
+    if (platformError.status >= 500) {
+      logger.error({ err: error, method: req.method, path: req.path }, platformError.message);
+    }
+    sendProblem(res, platformError, req.path);
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Authorisation decisions, in one place. Visibility comes first: a caller with no relation to a
+ * project gets 404 (its existence is not revealed); a member whose role is too low gets 403.
+ * Operators may do anything; service accounts act only in their own project (their scopes were
+ * checked by the authentication middleware).
+ */
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/principal.js';
+import { roleAtLeast } from '../auth/principal.js';
+import type { ProjectRole, Tables } from '../db/schema.js';
+import { PlatformError } from '../errors.js';
+import { findProject, membershipRole } from './store.js';
+import type { OrganizationRow, ProjectRow } from './store.js';
+
+export interface ProjectAccess {
+  project: ProjectRow;
+  /** The caller's own role (null for operators without one and for service accounts). */
+  role: ProjectRole | null;
+}
+
+export function isOperator(principal: Principal): boolean {
+  return principal.type === 'user' && principal.operator;
+}
+
+/** Refuses service accounts for operations that only people may perform. */
+export function requireUserPrincipal(principal: Principal, action: string): Extract<Principal, { type: 'user' }> {
+  if (principal.type !== 'user') throw new PlatformError('FORBIDDEN', `service accounts cannot ${action}`);
+  return principal;
+}
+
+/** Loads a project the caller may act on with at least `minimum` role. */
+export async function projectAccess(
+  db: Kysely<Tables>,
+  principal: Principal,
+  projectId: string,
+  minimum: ProjectRole,
+): Promise<ProjectAccess> {
+  const notFound = () => new PlatformError('NOT_FOUND', `project ${projectId} not found`);
+  if (principal.type === 'service_account') {
+    if (principal.projectId !== projectId) throw notFound();
+    const project = await findProject(db, projectId);
+    if (project === undefined) throw notFound();
+    return { project, role: null };
+  }
+  const [project, role] = await Promise.all([findProject(db, projectId), membershipRole(db, projectId, principal.id)]);
+  if (project === undefined) throw notFound();
+  if (principal.operator) return { project, role: role ?? null };
+  if (role === undefined) throw notFound();
+  if (!roleAtLeast(role, minimum)) {
+    throw new PlatformError('FORBIDDEN', `this needs the ${minimum} role in project ${projectId}; you are ${role}`);
+  }
+  return { project, role };
+}
+
+/**
+ * Loads an organisation the caller may see (`manage: false`) or create projects in
+ * (`manage: true`: its creator, an owner of one of its projects, or an operator).
+ */
+export async function organizationAccess(
+  db: Kysely<Tables>,
+  principal: Principal,
+  organizationId: string,
+  manage: boolean,
+): Promise<OrganizationRow> {
+  const notFound = () => new PlatformError('NOT_FOUND', `organization ${organizationId} not found`);
+  const org = await db.selectFrom('organizations').selectAll().where('id', '=', organizationId).executeTakeFirst();
+  if (org === undefined) throw notFound();
+  if (isOperator(principal)) return org;
+  if (principal.type === 'service_account') {
+    if (manage) throw new PlatformError('FORBIDDEN', 'service accounts cannot manage organizations');
+    const own = await findProject(db, principal.projectId);
+    if (own?.organization_id !== organizationId) throw notFound();
+    return org;
+  }
+  if (org.created_by === principal.id) return org;
+  const roles = await db
+    .selectFrom('memberships')
+    .innerJoin('projects', 'projects.id', 'memberships.project_id')
+    .select('memberships.role')
+    .where('projects.organization_id', '=', organizationId)
+    .where('memberships.user_id', '=', principal.id)
+    .execute();
+  if (roles.length === 0) throw notFound();
+  if (manage && !roles.some((r) => r.role === 'owner')) {
+    throw new PlatformError('FORBIDDEN', `only the creator or a project owner may add projects to ${organizationId}`);
+  }
+  return org;
+}

@@ -1,0 +1,246 @@
+/**
+ * `createPlatform`: one process with embedded defaults (SQLite under the data folder, its own
+ * token issuer) or production settings (PostgreSQL). All state that matters for correctness is in
+ * the database, so several instances on one PostgreSQL behave as one.
+ *
+ * Lifecycle: `STARTING` (migrating, loading keys) → `RUNNING` → `DRAINING` (readyz answers 503,
+ * in-flight requests finish within the grace period) → `STOPPED`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Express, RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import { auditHandlers } from './api/audit.js';
+import { identityHandlers } from './api/identity.js';
+import { memberHandlers } from './api/members.js';
+import type { Handlers, Services } from './api/services.js';
+import { systemHandlers } from './api/system.js';
+import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
+import { authenticate } from './auth/middleware.js';
+import { TokenService } from './auth/tokens.js';
+import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
+import { compileOptions } from './config.js';
+import type { PlatformConfig, PlatformOptions } from './config.js';
+import { createDatabase } from './db/database.js';
+import type { PlatformDatabase } from './db/database.js';
+import type { Tables } from './db/schema.js';
+import { PlatformError } from './errors.js';
+import { auditTrail } from './http/audit.js';
+import { DOCS_CSP, renderApiReference, renderErrorCatalog } from './http/docs-page.js';
+import { idempotency } from './http/idempotency.js';
+import { loadApiDocument } from './http/openapi.js';
+import type { ApiDocument } from './http/openapi.js';
+import { CursorCodec } from './http/pagination.js';
+import { matchOperation, operationOf, parseBody, requestContext, validateRequest, validateResponses } from './http/pipeline.js';
+import { errorHandler } from './http/problem.js';
+import { rateLimit, sweepExpired } from './http/rate-limit.js';
+import { isoTime } from './ids.js';
+import { createLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import type { PlatformMetrics } from './metrics.js';
+
+export type PlatformState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
+
+export interface ListenOptions {
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface Platform {
+  readonly app: Express;
+  readonly db: Kysely<Tables>;
+  readonly database: PlatformDatabase;
+  readonly config: PlatformConfig;
+  readonly logger: Logger;
+  readonly metrics: PlatformMetrics;
+  readonly api: ApiDocument;
+  readonly state: PlatformState;
+  /** The token issuer: `publicUrl`, else the URL `listen()` bound, else the last one a server recorded. */
+  readonly issuer: string;
+  /** Issues a short-lived access token signed with the platform's current key. */
+  issueAccessToken(input: IssueTokenInput): Promise<IssuedToken>;
+  /** Starts an HTTP server for `app`; resolves with its base URL once it is listening. */
+  listen(options?: ListenOptions): Promise<{ url: string; server: Server }>;
+  /** Drains (readyz → 503), waits up to `graceMs` (default 10 s) for in-flight requests, then closes. */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+const ISSUER_SETTING = 'issuer';
+const DEFAULT_ISSUER = 'http://127.0.0.1:8080';
+
+/**
+ * Builds the platform: opens and migrates the database, loads (or creates) the signing keys and
+ * assembles the Express app. Throws PlatformError CONFIG_INVALID for bad options.
+ *
+ * @example
+ * const platform = await createPlatform({ dataDir: '.gpuaas' });
+ * const { url } = await platform.listen({ port: 8080 });
+ */
+export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const compiled = compileOptions(options);
+  if (compiled.value === undefined) {
+    throw new PlatformError('CONFIG_INVALID', `invalid platform options: ${compiled.errors.join('; ')}`);
+  }
+  const config = compiled.value;
+  const logger = createLogger(config.log);
+  for (const warning of compiled.warnings) logger.warn(warning);
+
+  let state: PlatformState = 'STARTING';
+  const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const { db } = database;
+  let server: Server | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+  try {
+    const secret = loadSecretKey(config.secretKey, config.dataDir);
+    const keys = new SigningKeyStore(db, secret);
+    await keys.init();
+    const recorded = await db.selectFrom('settings').select('value').where('key', '=', ISSUER_SETTING).executeTakeFirst();
+    let issuer = config.publicUrl ?? recorded?.value ?? DEFAULT_ISSUER;
+    const tokens = new TokenService({
+      keys,
+      issuer: () => issuer,
+      audience: config.audience,
+      defaultTtlSeconds: config.accessTokenTtlSeconds,
+    });
+    const api = loadApiDocument();
+    const metrics = createMetrics({ defaultMetrics: config.defaultMetrics });
+    const services: Services = {
+      db,
+      database,
+      config,
+      api,
+      keys,
+      tokens,
+      cursors: new CursorCodec(secret),
+      metrics,
+      logger,
+      accepting: () => state === 'RUNNING',
+    };
+    const app = buildApp(services, [
+      systemHandlers(services),
+      identityHandlers(services),
+      memberHandlers(services),
+      auditHandlers(services),
+    ]);
+    sweeper = setInterval(() => {
+      sweepExpired(db).catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired rows failed'));
+    }, config.sweepIntervalSeconds * 1000);
+    sweeper.unref();
+    state = 'RUNNING';
+
+    const platform: Platform = {
+      app,
+      db,
+      database,
+      config,
+      logger,
+      metrics,
+      api,
+      get state() {
+        return state;
+      },
+      get issuer() {
+        return issuer;
+      },
+      issueAccessToken: (input) => tokens.issueAccessToken(input),
+      async listen(listenOptions = {}) {
+        if (server !== undefined) throw new Error('listen() was already called');
+        const s = app.listen(listenOptions.port ?? 8080, listenOptions.host ?? '127.0.0.1');
+        server = s;
+        await new Promise<void>((resolve, reject) => {
+          s.once('listening', resolve);
+          s.once('error', reject);
+        });
+        const address = s.address() as AddressInfo;
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const url = `http://${host}:${address.port}`;
+        if (config.publicUrl === undefined) {
+          issuer = url;
+          // Lets `gpuaas-platform token` (another process) mint tokens this server accepts.
+          await db
+            .insertInto('settings')
+            .values({ key: ISSUER_SETTING, value: url, updated_at: isoTime() })
+            .onConflict((oc) => oc.column('key').doUpdateSet({ value: url, updated_at: isoTime() }))
+            .execute();
+        }
+        logger.info({ url, issuer }, 'listening');
+        return { url, server: s };
+      },
+      async close(closeOptions = {}) {
+        if (state === 'STOPPED' || state === 'DRAINING') return;
+        state = 'DRAINING';
+        clearInterval(sweeper);
+        if (server !== undefined) {
+          const s = server;
+          const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+          s.closeIdleConnections();
+          const grace = closeOptions.graceMs ?? 10_000;
+          let timer: NodeJS.Timeout | undefined;
+          const expired = new Promise<'expired'>((resolve) => {
+            timer = setTimeout(() => resolve('expired'), grace);
+          });
+          if ((await Promise.race([closed, expired])) === 'expired') {
+            logger.warn({ grace_ms: grace }, 'grace period expired: closing remaining connections');
+            s.closeAllConnections();
+            await closed;
+          }
+          clearTimeout(timer);
+        }
+        await database.close();
+        state = 'STOPPED';
+        logger.info('stopped');
+        logger.flush();
+      },
+    };
+    return platform;
+  } catch (error) {
+    clearInterval(sweeper);
+    await database.close();
+    throw error;
+  }
+}
+
+function buildApp(services: Services, groups: Handlers[]): Express {
+  const { api, config, db, logger, metrics, tokens } = services;
+  const handlers: Record<string, Handlers[string]> = {};
+  for (const group of groups) Object.assign(handlers, group);
+  for (const op of api.operations) {
+    if (handlers[op.operationId] === undefined) throw new Error(`no handler for operation ${op.operationId}`);
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  // ETags are ours (resource versions); Express's body-hash ETags would mislead If-Match users.
+  app.set('etag', false);
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(requestContext(logger, metrics));
+  const reference = renderApiReference(api.document);
+  const catalog = renderErrorCatalog();
+  const html = (body: string): RequestHandler => (_req, res) => {
+    res.setHeader('Content-Security-Policy', DOCS_CSP);
+    res.type('html').send(body);
+  };
+  app.get('/docs', html(reference));
+  app.get('/docs/errors', html(catalog));
+
+  app.use(matchOperation(api));
+  app.use(validateResponses(config.validateResponses, logger));
+  // Audit before authentication, so refused attempts (401/403) are recorded too.
+  app.use(auditTrail(db, logger));
+  app.use(authenticate(tokens, db));
+  app.use(rateLimit(db, config));
+  app.use(parseBody(config.bodyLimitBytes));
+  app.use(validateRequest());
+  app.use(idempotency(db, config, logger));
+  app.use((req, res) => {
+    const handler = handlers[operationOf(res).def.operationId];
+    return handler?.(req, res);
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

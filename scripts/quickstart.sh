@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `npm start`: the main job on embedded defaults. Until the platform lands this is the app
+# workflow: scaffold an app from a template (once) and validate it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/use-node24.sh
+dir="${1:-.gpuaas/quickstart-app}"
+if [ ! -f "$dir/gpuaas-app.yaml" ]; then
+  node sdk/bin/gpuaas-app.js init "$dir" --template python-inference --name hello-gpu --publisher demo --yes
+fi
+node sdk/bin/gpuaas-app.js validate "$dir"

@@ -1,0 +1,18 @@
+export {
+  validateManifestText,
+  validateManifestPath,
+  loadManifest,
+  MAX_MANIFEST_BYTES,
+} from './validate.js';
+export { loadGpuCatalog } from './catalog.js';
+export { formatHuman, formatJson, formatSarif, formatGithub } from './format.js';
+export type { JsonDiagnostic } from './format.js';
+export { MANIFEST_ISSUE_CODES } from './types.js';
+export type {
+  ManifestIssueCode,
+  ManifestDiagnostic,
+  ManifestValidationResult,
+  ValidateOptions,
+  GpuCatalog,
+} from './types.js';
+export { DEFAULT_STOP_GRACE_PERIOD, DEFAULT_HOOK_TIMEOUT } from './semantics.js';
