@@ -93,11 +93,19 @@ function underTest(env: NodeJS.ProcessEnv): boolean {
  * Fills in defaults and checks ranges. Returns `{ value, errors, warnings }`; `value` is undefined
  * when there are errors.
  */
-export function compileOptions(options: PlatformOptions = {}, env: NodeJS.ProcessEnv = process.env): CompileResult {
+export function compileOptions(
+  options: PlatformOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CompileResult {
   const errors: string[] = [];
   const warnings: string[] = [];
 
-  const positive = (name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+  const positive = (
+    name: string,
+    value: number | undefined,
+    fallback: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ) => {
     const v = value ?? fallback;
     if (!Number.isInteger(v) || v < 1 || v > max) {
       errors.push(`${name} must be an integer from 1 to ${max} (got ${String(value)})`);
@@ -111,7 +119,9 @@ export function compileOptions(options: PlatformOptions = {}, env: NodeJS.Proces
       const url = new URL(publicUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
       if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-        warnings.push(`publicUrl ${publicUrl} is plain http on a non-loopback host: tokens travel unencrypted`);
+        warnings.push(
+          `publicUrl ${publicUrl} is plain http on a non-loopback host: tokens travel unencrypted`,
+        );
       }
       publicUrl = url.toString().replace(/\/$/, '');
     } catch {
@@ -141,7 +151,12 @@ export function compileOptions(options: PlatformOptions = {}, env: NodeJS.Proces
       enabled: rl.enabled ?? true,
       authenticated: {
         limit: positive('rateLimit.authenticated.limit', rl.authenticated?.limit, 1200),
-        windowSeconds: positive('rateLimit.authenticated.windowSeconds', rl.authenticated?.windowSeconds, 60, 86_400),
+        windowSeconds: positive(
+          'rateLimit.authenticated.windowSeconds',
+          rl.authenticated?.windowSeconds,
+          60,
+          86_400,
+        ),
       },
       anonymous: {
         limit: positive('rateLimit.anonymous.limit', rl.anonymous?.limit, 120),
@@ -150,7 +165,11 @@ export function compileOptions(options: PlatformOptions = {}, env: NodeJS.Proces
     },
     idempotency: {
       ttlSeconds: positive('idempotency.ttlSeconds', options.idempotency?.ttlSeconds, 86_400),
-      lockTimeoutSeconds: positive('idempotency.lockTimeoutSeconds', options.idempotency?.lockTimeoutSeconds, 60),
+      lockTimeoutSeconds: positive(
+        'idempotency.lockTimeoutSeconds',
+        options.idempotency?.lockTimeoutSeconds,
+        60,
+      ),
     },
     validateResponses: options.validateResponses ?? (underTest(env) ? 'throw' : 'off'),
     log: { level: options.log?.level ?? 'info', destination: options.log?.destination },

@@ -120,7 +120,8 @@ export const PLATFORM_ERRORS = {
   RESPONSE_INVALID: {
     status: 500,
     title: 'Response invalid',
-    meaning: 'The server produced a response that does not match its OpenAPI document (checked in tests and development).',
+    meaning:
+      'The server produced a response that does not match its OpenAPI document (checked in tests and development).',
   },
   CONFIG_INVALID: {
     status: 500,

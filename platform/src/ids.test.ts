@@ -26,12 +26,16 @@ describe('newId', () => {
 describe('isoTime', () => {
   it('has a fixed width, so text order is time order', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 253402300799999 }), fc.integer({ min: 0, max: 253402300799999 }), (a, b) => {
-        const [x, y] = [isoTime(a), isoTime(b)];
-        expect(x.length).toBe(24);
-        expect(x < y).toBe(a < b);
-        expect(x === y).toBe(a === b);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 253402300799999 }),
+        fc.integer({ min: 0, max: 253402300799999 }),
+        (a, b) => {
+          const [x, y] = [isoTime(a), isoTime(b)];
+          expect(x.length).toBe(24);
+          expect(x < y).toBe(a < b);
+          expect(x === y).toBe(a === b);
+        },
+      ),
     );
   });
 });

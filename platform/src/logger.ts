@@ -9,7 +9,10 @@ import { currentContext } from './http/context.js';
 
 export type { Logger };
 
-export function createLogger(options: { level: Level | 'silent'; destination: DestinationStream | undefined }): Logger {
+export function createLogger(options: {
+  level: Level | 'silent';
+  destination: DestinationStream | undefined;
+}): Logger {
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   return pino(
     {

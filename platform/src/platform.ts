@@ -32,7 +32,14 @@ import { idempotency } from './http/idempotency.js';
 import { loadApiDocument } from './http/openapi.js';
 import type { ApiDocument } from './http/openapi.js';
 import { CursorCodec } from './http/pagination.js';
-import { matchOperation, operationOf, parseBody, requestContext, validateRequest, validateResponses } from './http/pipeline.js';
+import {
+  matchOperation,
+  operationOf,
+  parseBody,
+  requestContext,
+  validateRequest,
+  validateResponses,
+} from './http/pipeline.js';
 import { errorHandler } from './http/problem.js';
 import { rateLimit, sweepExpired } from './http/rate-limit.js';
 import { isoTime } from './ids.js';
@@ -98,7 +105,11 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     const secret = loadSecretKey(config.secretKey, config.dataDir);
     const keys = new SigningKeyStore(db, secret);
     await keys.init();
-    const recorded = await db.selectFrom('settings').select('value').where('key', '=', ISSUER_SETTING).executeTakeFirst();
+    const recorded = await db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', ISSUER_SETTING)
+      .executeTakeFirst();
     let issuer = config.publicUrl ?? recorded?.value ?? DEFAULT_ISSUER;
     const tokens = new TokenService({
       keys,
@@ -221,10 +232,12 @@ function buildApp(services: Services, groups: Handlers[]): Express {
   app.use(requestContext(logger, metrics));
   const reference = renderApiReference(api.document);
   const catalog = renderErrorCatalog();
-  const html = (body: string): RequestHandler => (_req, res) => {
-    res.setHeader('Content-Security-Policy', DOCS_CSP);
-    res.type('html').send(body);
-  };
+  const html =
+    (body: string): RequestHandler =>
+    (_req, res) => {
+      res.setHeader('Content-Security-Policy', DOCS_CSP);
+      res.type('html').send(body);
+    };
   app.get('/docs', html(reference));
   app.get('/docs/errors', html(catalog));
 

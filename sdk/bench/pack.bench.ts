@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packApp } from '@gpuaas/sdk';
@@ -42,6 +42,12 @@ async function secondsAsync(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
+/** Children's user + system seconds from the `times` builtin ("0m1.23s 0m0.45s"). */
+function childCpuSeconds(timesOutput: string): number {
+  const line = timesOutput.trim().split('\n').at(-1) ?? '';
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -61,16 +67,23 @@ try {
   execFileSync('sh', ['-c', `cat ${join(app, 'data')}/* > /dev/null`]);
 
   const tarTimes: number[] = [];
+  const tarCpu: number[] = [];
   const packTimes: number[] = [];
+  const packCpu: number[] = [];
   let digest = '';
   for (let run = 0; run < runs; run++) {
     tarTimes.push(
       seconds(() => {
-        const r = spawnSync('sh', ['-c', `tar -cf - -C ${app} . | sha256sum > /dev/null`], { stdio: 'inherit' });
-        if (r.status !== 0) throw new Error('tar | sha256sum failed');
+        // `times` prints the CPU time of the shell's children (tar and sha256sum) on its 2nd line.
+        const r = spawnSync('sh', ['-c', `tar -cf - -C ${app} . | sha256sum > /dev/null; times`], {
+          encoding: 'utf8',
+        });
+        if (r.status !== 0) throw new Error(`tar | sha256sum failed: ${r.stderr}`);
+        tarCpu.push(childCpuSeconds(r.stdout));
       }),
     );
     rmSync(output, { recursive: true, force: true });
+    const cpuBefore = process.cpuUsage();
     packTimes.push(
       await secondsAsync(async () => {
         const result = await packApp(app, { output, env: {} });
@@ -80,19 +93,24 @@ try {
         }
       }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
+    packCpu.push((cpu.user + cpu.system) / 1e6);
     rmSync(output, { recursive: true, force: true });
   }
   const tar = median(tarTimes);
   const pack = median(packTimes);
   const gib = (files * mib) / 1024;
+  const round = (values: number[]): number[] => values.map((t) => +t.toFixed(3));
   const report = {
     data: `${files} x ${mib} MiB random`,
-    tarSha256sumSeconds: tarTimes.map((t) => +t.toFixed(3)),
-    packSeconds: packTimes.map((t) => +t.toFixed(3)),
-    medianTarSha256sum: +tar.toFixed(3),
-    medianPack: +pack.toFixed(3),
+    loadAverage: loadavg().map((l) => +l.toFixed(2)),
+    tarSha256sumWallSeconds: round(tarTimes),
+    tarSha256sumCpuSeconds: round(tarCpu),
+    packWallSeconds: round(packTimes),
+    packCpuSeconds: round(packCpu),
     packGiBPerSecond: +(gib / pack).toFixed(3),
-    ratio: +(pack / tar).toFixed(3),
+    wallRatio: +(pack / tar).toFixed(3),
+    cpuRatio: +(median(packCpu) / median(tarCpu)).toFixed(3),
     target: 1.5,
     pass: pack / tar <= 1.5,
     manifestDigest: digest,

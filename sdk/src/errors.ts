@@ -20,8 +20,10 @@ export const SDK_ERROR_CODES = {
   // in-app helpers (@gpuaas/sdk/app) talking to the runtime's local API
   RUNTIME_URL_INVALID: 'GPUAAS_RUNTIME_URL is neither http://HOST:PORT nor unix:/path/to/socket.',
   RUNTIME_UNAVAILABLE: "The runtime's local API could not be reached, or kept failing, after retries.",
-  RUNTIME_REJECTED: "The runtime refused the call (for example METER_UNKNOWN); details carry the runtime's code.",
-  APP_ARGUMENT_INVALID: 'An in-app helper was called with a bad argument (meter name, quantity, progress or id).',
+  RUNTIME_REJECTED:
+    "The runtime refused the call (for example METER_UNKNOWN); details carry the runtime's code.",
+  APP_ARGUMENT_INVALID:
+    'An in-app helper was called with a bad argument (meter name, quantity, progress or id).',
   // registry and network
   REGISTRY_UNREACHABLE: 'The registry could not be reached after retries.',
   REGISTRY_UNAUTHORIZED: 'The registry refused the credentials (401).',

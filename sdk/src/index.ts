@@ -5,6 +5,7 @@ export * from './sign/index.js';
 export * from './pack/index.js';
 export { OciLayout, OCI_LAYOUT_VERSION } from './oci/layout.js';
 export type { WriteBlobOptions, AddManifestOptions } from './oci/layout.js';
+export * from './oci/distribution.js';
 export {
   listTemplates,
   findTemplate,

@@ -884,9 +884,7 @@ export interface Parameter {
   /**
    * Value used when the tenant gives none. Must be valid against this parameter's own schema; secrets have no default.
    */
-  default?: {
-    [k: string]: unknown;
-  };
+  default?: string | number | boolean | unknown[] | {};
   /**
    * The only allowed values.
    *

@@ -81,7 +81,7 @@ export const AUDIT_CSV_COLUMNS = [
 ] as const;
 
 /** One CSV field (RFC 4180 quoting; a leading = + - @ is defused so spreadsheets don't run it). */
-export function csvField(value: unknown): string {
+export function csvField(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

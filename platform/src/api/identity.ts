@@ -69,10 +69,18 @@ export function identityHandlers(s: Services): Handlers {
     listOrganizations: async (_req, res) => {
       const principal = requirePrincipal(res);
       const { limit, after } = pageRequest(s, res);
-      let query = db.selectFrom('organizations').selectAll().orderBy('id').limit(limit + 1);
+      let query = db
+        .selectFrom('organizations')
+        .selectAll()
+        .orderBy('id')
+        .limit(limit + 1);
       if (after !== undefined) query = query.where('id', '>', after);
       if (principal.type === 'service_account') {
-        query = query.where('id', 'in', db.selectFrom('projects').select('organization_id').where('id', '=', principal.projectId));
+        query = query.where(
+          'id',
+          'in',
+          db.selectFrom('projects').select('organization_id').where('id', '=', principal.projectId),
+        );
       } else if (!principal.operator) {
         query = query.where((eb) =>
           eb.or([
@@ -89,7 +97,9 @@ export function identityHandlers(s: Services): Handlers {
           ]),
         );
       }
-      const page = pageOf(await query.execute(), limit, (last) => s.cursors.encode('listOrganizations', [last.id]));
+      const page = pageOf(await query.execute(), limit, (last) =>
+        s.cursors.encode('listOrganizations', [last.id]),
+      );
       res.json({ items: page.items.map(organizationView), next_cursor: page.next_cursor });
     },
 
@@ -104,7 +114,12 @@ export function identityHandlers(s: Services): Handlers {
     },
 
     getOrganization: async (_req, res) => {
-      const org = await organizationAccess(db, requirePrincipal(res), operationOf(res).params.organization_id ?? '', false);
+      const org = await organizationAccess(
+        db,
+        requirePrincipal(res),
+        operationOf(res).params.organization_id ?? '',
+        false,
+      );
       res.setHeader('ETag', etagOf(org.version));
       res.json(organizationView(org));
     },
@@ -125,7 +140,9 @@ export function identityHandlers(s: Services): Handlers {
       if (after !== undefined) query = query.where('projects.id', '>', after);
       if (principal.type === 'service_account') query = query.where('projects.id', '=', principal.projectId);
       else if (!principal.operator) query = query.where('memberships.user_id', '=', me);
-      const page = pageOf(await query.execute(), limit, (last) => s.cursors.encode('listProjects', [last.id]));
+      const page = pageOf(await query.execute(), limit, (last) =>
+        s.cursors.encode('listProjects', [last.id]),
+      );
       res.json({ items: page.items.map((p) => projectView(p, p.role)), next_cursor: page.next_cursor });
     },
 
@@ -149,7 +166,12 @@ export function identityHandlers(s: Services): Handlers {
     },
 
     getProject: async (_req, res) => {
-      const access = await projectAccess(db, requirePrincipal(res), operationOf(res).params.project_id ?? '', 'viewer');
+      const access = await projectAccess(
+        db,
+        requirePrincipal(res),
+        operationOf(res).params.project_id ?? '',
+        'viewer',
+      );
       res.setHeader('ETag', etagOf(access.project.version));
       res.json(projectView(access.project, access.role));
     },
@@ -171,12 +193,16 @@ export function identityHandlers(s: Services): Handlers {
           .executeTakeFirst();
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new PlatformError('ALREADY_EXISTS', `a project named "${changes.name ?? ''}" exists in this organisation`);
+          throw new PlatformError(
+            'ALREADY_EXISTS',
+            `a project named "${changes.name ?? ''}" exists in this organisation`,
+          );
         }
         throw error;
       }
       // Another request updated it between our read and write: its ETag is stale after all.
-      if (updated === undefined) throw new PlatformError('PRECONDITION_FAILED', `project ${id} changed concurrently`);
+      if (updated === undefined)
+        throw new PlatformError('PRECONDITION_FAILED', `project ${id} changed concurrently`);
       setAuditTarget(res, { id, projectId: id, details: { fields: Object.keys(changes) } });
       res.setHeader('ETag', etagOf(updated.version));
       res.json(projectView(updated, role));

@@ -80,7 +80,9 @@ export function memberHandlers(s: Services): Handlers {
         .orderBy('memberships.user_id')
         .limit(limit + 1);
       if (after !== undefined) query = query.where('memberships.user_id', '>', after);
-      const page = pageOf(await query.execute(), limit, (last) => s.cursors.encode('listMembers', [last.user_id]));
+      const page = pageOf(await query.execute(), limit, (last) =>
+        s.cursors.encode('listMembers', [last.user_id]),
+      );
       res.json({ items: page.items.map(memberView), next_cursor: page.next_cursor });
     },
 
@@ -93,25 +95,46 @@ export function memberHandlers(s: Services): Handlers {
       try {
         await db
           .insertInto('memberships')
-          .values({ project_id: projectId, user_id: user.id, role, created_at: now, updated_at: now, version: 1 })
+          .values({
+            project_id: projectId,
+            user_id: user.id,
+            role,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+          })
           .execute();
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new PlatformError('ALREADY_EXISTS', `${user.email} is already a member of project ${projectId}`);
+          throw new PlatformError(
+            'ALREADY_EXISTS',
+            `${user.email} is already a member of project ${projectId}`,
+          );
         }
         throw error;
       }
       setAuditTarget(res, { id: user.id, projectId, details: { email: user.email, role } });
       res.status(201).setHeader('ETag', etagOf(1));
       res.setHeader('Location', `/v1/projects/${projectId}/members/${user.id}`);
-      res.json(memberView({ project_id: projectId, user_id: user.id, email: user.email, role, created_at: now, updated_at: now, version: 1 }));
+      res.json(
+        memberView({
+          project_id: projectId,
+          user_id: user.id,
+          email: user.email,
+          role,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        }),
+      );
     },
 
     updateMember: async (req, res) => {
       const { projectId, userId } = target(res);
       await projectAccess(db, requirePrincipal(res), projectId, 'owner');
       const member = await findMember(projectId, userId);
-      if (member === undefined) throw new PlatformError('NOT_FOUND', `user ${userId} is not a member of ${projectId}`);
+      if (member === undefined)
+        throw new PlatformError('NOT_FOUND', `user ${userId} is not a member of ${projectId}`);
       checkIfMatch(req.headers['if-match'], member.version);
       const { role } = req.body as { role: ProjectRole };
       const updated = await db.transaction().execute(async (trx) => {
@@ -148,7 +171,8 @@ export function memberHandlers(s: Services): Handlers {
           .where('user_id', '=', userId)
           .returning('role')
           .executeTakeFirst();
-        if (result === undefined) throw new PlatformError('NOT_FOUND', `user ${userId} is not a member of ${projectId}`);
+        if (result === undefined)
+          throw new PlatformError('NOT_FOUND', `user ${userId} is not a member of ${projectId}`);
         if (result.role === 'owner' && (await ownerCount(trx, projectId)) === 0) {
           throw new PlatformError('LAST_OWNER', `user ${userId} is the last owner of project ${projectId}`);
         }

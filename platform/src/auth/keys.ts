@@ -32,7 +32,8 @@ export function loadSecretKey(configured: string | undefined, dataDir: string): 
     }
   }
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-  if (key.length !== 32) throw new PlatformError('CONFIG_INVALID', `${file} does not hold a 32-byte base64url key`);
+  if (key.length !== 32)
+    throw new PlatformError('CONFIG_INVALID', `${file} does not hold a 32-byte base64url key`);
   return key;
 }
 
@@ -64,7 +65,9 @@ function open(secret: Buffer, kid: string, sealed: string): string {
     const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(envelope.iv, 'base64url'));
     decipher.setAAD(Buffer.from(kid));
     decipher.setAuthTag(Buffer.from(envelope.tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch (error) {
     throw new PlatformError(
       'CONFIG_INVALID',
@@ -167,7 +170,10 @@ export class SigningKeyStore {
     const active = rows.find((r) => r.status === 'active');
     if (active !== undefined && this.#signing?.kid !== active.kid) {
       const privateJwk = JSON.parse(open(this.#secret, active.kid, active.private_jwk)) as JWK;
-      this.#signing = { kid: active.kid, privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey };
+      this.#signing = {
+        kid: active.kid,
+        privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey,
+      };
     }
   }
 }

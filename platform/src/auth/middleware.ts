@@ -49,7 +49,8 @@ export function authenticate(tokens: TokenService, db: Kysely<Tables>): RequestH
     }
     let principal: Principal;
     try {
-      if (token === '') throw new PlatformError('TOKEN_INVALID', 'the Authorization header is not "Bearer <token>"');
+      if (token === '')
+        throw new PlatformError('TOKEN_INVALID', 'the Authorization header is not "Bearer <token>"');
       principal = await tokens.verify(token);
       if (principal.type === 'service_account') await ensureServiceAccountActive(db, principal);
     } catch (error) {
@@ -70,9 +71,15 @@ export function authenticate(tokens: TokenService, db: Kysely<Tables>): RequestH
     context.principal = principal;
     const missing = op.def.scopes.filter((s) => !hasScope(principal, s));
     if (missing.length > 0) {
-      throw new PlatformError('INSUFFICIENT_SCOPE', `${op.def.operationId} needs scope ${missing.join(' ')}`, {
-        headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${op.def.scopes.join(' ')}"` },
-      });
+      throw new PlatformError(
+        'INSUFFICIENT_SCOPE',
+        `${op.def.operationId} needs scope ${missing.join(' ')}`,
+        {
+          headers: {
+            'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${op.def.scopes.join(' ')}"`,
+          },
+        },
+      );
     }
     next();
   };

@@ -109,7 +109,8 @@ export class TokenService {
         token,
         async (header) => {
           const key = header.kid === undefined ? undefined : await this.#options.keys.publicKey(header.kid);
-          if (key === undefined) throw new PlatformError('TOKEN_INVALID', 'the token was signed by an unknown key');
+          if (key === undefined)
+            throw new PlatformError('TOKEN_INVALID', 'the token was signed by an unknown key');
           return key;
         },
         {
@@ -126,7 +127,9 @@ export class TokenService {
       if (error instanceof joseErrors.JWTExpired) {
         throw new PlatformError('TOKEN_EXPIRED', 'the access token has expired', { cause: error });
       }
-      throw new PlatformError('TOKEN_INVALID', `the access token is not valid: ${describe(error)}`, { cause: error });
+      throw new PlatformError('TOKEN_INVALID', `the access token is not valid: ${describe(error)}`, {
+        cause: error,
+      });
     }
     const principal = toPrincipal(payload);
     if (this.#cache.size >= CACHE_LIMIT) {

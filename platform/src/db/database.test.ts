@@ -133,7 +133,9 @@ describe.each(dialects)('database on %s', (dialect) => {
         .insertInto('rate_limit_windows')
         .values({ bucket, window_start: 'w', count: 1, expires_at: 'x' })
         .onConflict((oc) =>
-          oc.columns(['bucket', 'window_start']).doUpdateSet({ count: sql<number>`rate_limit_windows.count + 1` }),
+          oc
+            .columns(['bucket', 'window_start'])
+            .doUpdateSet({ count: sql<number>`rate_limit_windows.count + 1` }),
         )
         .returning('count')
         .executeTakeFirstOrThrow();

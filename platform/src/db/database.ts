@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { PlatformError } from '../errors.js';
 import { migrateToLatest } from './migrations.js';
@@ -67,7 +68,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Platform
         ? resolve(dataDir, options.url.slice('sqlite:'.length))
         : join(dataDir, 'platform.sqlite');
     const sqlite = openSqlite(file);
-    db = new Kysely<Tables>({ dialect: new PlatformSqliteDialect({ database: sqlite }) });
+    db = new Kysely<Tables>({ dialect: new PlatformSqliteDialect({ database: withStatementCache(sqlite) }) });
   } else {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client that loses its server must not crash the process; the next query reports it.
@@ -79,7 +80,9 @@ export async function createDatabase(options: DatabaseOptions): Promise<Platform
     if (options.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
-    throw new PlatformError('CONFIG_INVALID', `database migration failed: ${describe(error)}`, { cause: error });
+    throw new PlatformError('CONFIG_INVALID', `database migration failed: ${describe(error)}`, {
+      cause: error,
+    });
   }
 
   let closed = false;
@@ -114,6 +117,29 @@ function openSqlite(file: string): BetterSqlite3.Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return sqlite;
+}
+
+/**
+ * better-sqlite3 compiles SQL on every `prepare`; Kysely prepares per query. Caching statements
+ * by SQL text (bounded, oldest out) makes repeated queries skip SQLite's parser and planner.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, size = 512): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        if (cache.size >= size) {
+          const oldest = cache.keys().next();
+          if (oldest.done !== true) cache.delete(oldest.value);
+        }
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function describe(error: unknown): string {

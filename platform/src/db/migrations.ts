@@ -98,8 +98,16 @@ const initial: Migration = {
       .on('audit_events')
       .columns(['project_id', 'id'])
       .execute();
-    await db.schema.createIndex('audit_events_actor_idx').on('audit_events').columns(['actor_id', 'id']).execute();
-    await db.schema.createIndex('audit_events_action_idx').on('audit_events').columns(['action', 'id']).execute();
+    await db.schema
+      .createIndex('audit_events_actor_idx')
+      .on('audit_events')
+      .columns(['actor_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('audit_events_action_idx')
+      .on('audit_events')
+      .columns(['action', 'id'])
+      .execute();
 
     await db.schema
       .createTable('idempotency_keys')
@@ -160,7 +168,11 @@ const initial: Migration = {
       .addPrimaryKeyConstraint('oidc_payloads_pk', ['model', 'id'])
       .execute();
     await db.schema.createIndex('oidc_payloads_grant_idx').on('oidc_payloads').column('grant_id').execute();
-    await db.schema.createIndex('oidc_payloads_user_code_idx').on('oidc_payloads').column('user_code').execute();
+    await db.schema
+      .createIndex('oidc_payloads_user_code_idx')
+      .on('oidc_payloads')
+      .column('user_code')
+      .execute();
     await db.schema.createIndex('oidc_payloads_uid_idx').on('oidc_payloads').column('uid').execute();
 
     await db.schema
@@ -205,7 +217,7 @@ export interface MigrationOutcome {
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationOutcome> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  if (error !== undefined) throw asError(error);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
@@ -213,5 +225,9 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationOutc
 export async function migrateToNothing<DB>(db: Kysely<DB>): Promise<void> {
   const migrator = new Migrator({ db, provider });
   const { error } = await migrator.migrateTo(NO_MIGRATIONS);
-  if (error !== undefined) throw error;
+  if (error !== undefined) throw asError(error);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -30,7 +30,10 @@ export function setAuditTarget(res: Response, target: AuditTarget): void {
 export type AuditEventRow = AuditEventsTable;
 
 /** Writes one audit record. */
-export async function recordAuditEvent(db: Kysely<Tables>, event: Omit<AuditEventRow, 'id' | 'occurred_at'>): Promise<void> {
+export async function recordAuditEvent(
+  db: Kysely<Tables>,
+  event: Omit<AuditEventRow, 'id' | 'occurred_at'>,
+): Promise<void> {
   await db
     .insertInto('audit_events')
     .values({ id: newId(), occurred_at: isoTime(), ...event })

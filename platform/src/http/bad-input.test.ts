@@ -19,61 +19,208 @@ interface Case {
 }
 
 const cases: [string, Case][] = [
-  ['malformed JSON', { method: 'POST', path: '/v1/projects', body: '{"name": ', status: 400, code: 'MALFORMED_JSON' }],
-  ['a bare JSON string', { method: 'POST', path: '/v1/projects', body: '"p"', status: 400, code: 'MALFORMED_JSON' }],
-  ['a JSON array', { method: 'POST', path: '/v1/projects', body: '[]', status: 400, code: 'VALIDATION_FAILED' }],
+  [
+    'malformed JSON',
+    { method: 'POST', path: '/v1/projects', body: '{"name": ', status: 400, code: 'MALFORMED_JSON' },
+  ],
+  [
+    'a bare JSON string',
+    { method: 'POST', path: '/v1/projects', body: '"p"', status: 400, code: 'MALFORMED_JSON' },
+  ],
+  [
+    'a JSON array',
+    { method: 'POST', path: '/v1/projects', body: '[]', status: 400, code: 'VALIDATION_FAILED' },
+  ],
   [
     'an unknown field',
-    { method: 'POST', path: '/v1/projects', body: '{"name":"p1","colour":"red"}', status: 400, code: 'VALIDATION_FAILED', pointer: '/colour' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: '{"name":"p1","colour":"red"}',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/colour',
+    },
   ],
   [
     'a wrong type',
-    { method: 'POST', path: '/v1/projects', body: '{"name":5}', status: 400, code: 'VALIDATION_FAILED', pointer: '/name' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: '{"name":5}',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/name',
+    },
   ],
   [
     'a missing required field',
-    { method: 'POST', path: '/v1/projects', body: '{}', status: 400, code: 'VALIDATION_FAILED', pointer: '/name' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: '{}',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/name',
+    },
   ],
   [
     'a name breaking the pattern',
-    { method: 'POST', path: '/v1/projects', body: '{"name":"Bad Name!"}', status: 400, code: 'VALIDATION_FAILED', pointer: '/name' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: '{"name":"Bad Name!"}',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/name',
+    },
   ],
-  ['no body at all', { method: 'POST', path: '/v1/projects', status: 400, code: 'VALIDATION_FAILED', pointer: '/' }],
+  [
+    'no body at all',
+    { method: 'POST', path: '/v1/projects', status: 400, code: 'VALIDATION_FAILED', pointer: '/' },
+  ],
   [
     'an oversized body',
-    { method: 'POST', path: '/v1/projects', body: JSON.stringify({ name: 'p', description: 'x'.repeat(5000) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: JSON.stringify({ name: 'p', description: 'x'.repeat(5000) }),
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    },
   ],
   [
     'a non-JSON content type',
-    { method: 'POST', path: '/v1/projects', body: 'name=p', contentType: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: 'name=p',
+      contentType: 'text/plain',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
   ],
-  ['a forged cursor', { method: 'GET', path: '/v1/projects?cursor=eyJvIjoibGlzdFByb2plY3RzIiwiayI6WyIiXX0.AAAA', status: 400, code: 'CURSOR_INVALID' }],
-  ['a cursor that is not one', { method: 'GET', path: '/v1/projects?cursor=garbage', status: 400, code: 'CURSOR_INVALID' }],
-  ['limit=0', { method: 'GET', path: '/v1/projects?limit=0', status: 400, code: 'VALIDATION_FAILED', pointer: '/limit' }],
-  ['limit=abc', { method: 'GET', path: '/v1/projects?limit=abc', status: 400, code: 'VALIDATION_FAILED', pointer: '/limit' }],
-  ['limit too large', { method: 'GET', path: '/v1/projects?limit=1000', status: 400, code: 'VALIDATION_FAILED', pointer: '/limit' }],
-  ['an unknown query parameter', { method: 'GET', path: '/v1/projects?sort=name', status: 400, code: 'VALIDATION_FAILED', pointer: '/sort' }],
-  ['a path id that is not a UUID', { method: 'GET', path: '/v1/projects/not-a-uuid', status: 400, code: 'VALIDATION_FAILED', pointer: '/project_id' }],
-  ['broken percent-encoding', { method: 'GET', path: '/v1/projects/%E0%A4%A', status: 400, code: 'VALIDATION_FAILED' }],
+  [
+    'a forged cursor',
+    {
+      method: 'GET',
+      path: '/v1/projects?cursor=eyJvIjoibGlzdFByb2plY3RzIiwiayI6WyIiXX0.AAAA',
+      status: 400,
+      code: 'CURSOR_INVALID',
+    },
+  ],
+  [
+    'a cursor that is not one',
+    { method: 'GET', path: '/v1/projects?cursor=garbage', status: 400, code: 'CURSOR_INVALID' },
+  ],
+  [
+    'limit=0',
+    {
+      method: 'GET',
+      path: '/v1/projects?limit=0',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/limit',
+    },
+  ],
+  [
+    'limit=abc',
+    {
+      method: 'GET',
+      path: '/v1/projects?limit=abc',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/limit',
+    },
+  ],
+  [
+    'limit too large',
+    {
+      method: 'GET',
+      path: '/v1/projects?limit=1000',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/limit',
+    },
+  ],
+  [
+    'an unknown query parameter',
+    {
+      method: 'GET',
+      path: '/v1/projects?sort=name',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/sort',
+    },
+  ],
+  [
+    'a path id that is not a UUID',
+    {
+      method: 'GET',
+      path: '/v1/projects/not-a-uuid',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/project_id',
+    },
+  ],
+  [
+    'broken percent-encoding',
+    { method: 'GET', path: '/v1/projects/%E0%A4%A', status: 400, code: 'VALIDATION_FAILED' },
+  ],
   [
     'an Idempotency-Key that is too short',
-    { method: 'POST', path: '/v1/projects', body: '{"name":"p2"}', headers: { 'idempotency-key': 'short' }, status: 400, code: 'VALIDATION_FAILED', pointer: '/idempotency-key' },
+    {
+      method: 'POST',
+      path: '/v1/projects',
+      body: '{"name":"p2"}',
+      headers: { 'idempotency-key': 'short' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/idempotency-key',
+    },
   ],
   [
     'an update without If-Match',
-    { method: 'PATCH', path: (id) => `/v1/projects/${id}`, body: '{"description":"d"}', status: 428, code: 'PRECONDITION_REQUIRED' },
+    {
+      method: 'PATCH',
+      path: (id) => `/v1/projects/${id}`,
+      body: '{"description":"d"}',
+      status: 428,
+      code: 'PRECONDITION_REQUIRED',
+    },
   ],
   [
     'an update with a stale If-Match',
-    { method: 'PATCH', path: (id) => `/v1/projects/${id}`, body: '{"description":"d"}', headers: { 'if-match': '"v99"' }, status: 412, code: 'PRECONDITION_FAILED' },
+    {
+      method: 'PATCH',
+      path: (id) => `/v1/projects/${id}`,
+      body: '{"description":"d"}',
+      headers: { 'if-match': '"v99"' },
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+    },
   ],
   [
     'an update with a weak If-Match',
-    { method: 'PATCH', path: (id) => `/v1/projects/${id}`, body: '{"description":"d"}', headers: { 'if-match': 'W/"v1"' }, status: 412, code: 'PRECONDITION_FAILED' },
+    {
+      method: 'PATCH',
+      path: (id) => `/v1/projects/${id}`,
+      body: '{"description":"d"}',
+      headers: { 'if-match': 'W/"v1"' },
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+    },
   ],
   [
     'an empty update',
-    { method: 'PATCH', path: (id) => `/v1/projects/${id}`, body: '{}', headers: { 'if-match': '"v1"' }, status: 400, code: 'VALIDATION_FAILED' },
+    {
+      method: 'PATCH',
+      path: (id) => `/v1/projects/${id}`,
+      body: '{}',
+      headers: { 'if-match': '"v1"' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
   ],
 ];
 
@@ -94,7 +241,12 @@ describe.each(dialects)('bad input on %s', (dialect) => {
     const headers: Record<string, string> = { ...c.headers };
     if (c.body !== undefined) headers['content-type'] = c.contentType ?? 'application/json';
     const path = typeof c.path === 'function' ? c.path(projectId) : c.path;
-    const res = await t.request(path, { method: c.method, token, headers, ...(c.body === undefined ? {} : { body: c.body }) });
+    const res = await t.request(path, {
+      method: c.method,
+      token,
+      headers,
+      ...(c.body === undefined ? {} : { body: c.body }),
+    });
     const problem = (await res.json()) as { code: string; errors?: { pointer: string }[] };
     expect({ status: res.status, code: problem.code }).toEqual({ status: c.status, code: c.code });
     if (c.pointer !== undefined) expect(problem.errors?.map((e) => e.pointer)).toContain(c.pointer);

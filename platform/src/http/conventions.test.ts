@@ -41,15 +41,20 @@ describe.each(dialects)('HTTP conventions on %s', (dialect) => {
     expect(res.headers.get('x-correlation-id')).toBe(id);
     const lines = t.logs.filter((l) => l.correlation_id === id);
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines.some((l) => l.msg === 'request' && l.status === 200 && l.route === '/v1/projects')).toBe(true);
+    expect(lines.some((l) => l.msg === 'request' && l.status === 200 && l.route === '/v1/projects')).toBe(
+      true,
+    );
   });
 
-  it.each([['too short'], ['has spaces in it'], ['x'.repeat(200)]])('replaces a malformed correlation id (%s)', async (bad) => {
-    const res = await t.request('/healthz', { headers: { 'x-correlation-id': bad } });
-    const id = res.headers.get('x-correlation-id');
-    expect(id).not.toBe(bad);
-    expect(id).toMatch(/^[A-Za-z0-9._-]{8,128}$/);
-  });
+  it.each([['too short'], ['has spaces in it'], ['x'.repeat(200)]])(
+    'replaces a malformed correlation id (%s)',
+    async (bad) => {
+      const res = await t.request('/healthz', { headers: { 'x-correlation-id': bad } });
+      const id = res.headers.get('x-correlation-id');
+      expect(id).not.toBe(bad);
+      expect(id).toMatch(/^[A-Za-z0-9._-]{8,128}$/);
+    },
+  );
 
   it('generates a correlation id when none is given', async () => {
     const res = await t.request('/healthz');
@@ -104,7 +109,9 @@ describe.each(dialects)('HTTP conventions on %s', (dialect) => {
     const res = await t.request('/metrics');
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/gpuaas_http_requests_total\{method="GET",route="\/v1\/projects",status="200"\} \d+/);
+    expect(text).toMatch(
+      /gpuaas_http_requests_total\{method="GET",route="\/v1\/projects",status="200"\} \d+/,
+    );
     expect(text).toContain('gpuaas_http_request_duration_seconds_bucket');
   });
 });

@@ -36,7 +36,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('base64url');
 }
 
 export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: Logger): RequestHandler {
@@ -49,7 +51,8 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
       return;
     }
     const context = res.locals.context as RequestContext;
-    const scope = context.principal === undefined ? `ip:${context.ip ?? ''}` : principalKey(context.principal);
+    const scope =
+      context.principal === undefined ? `ip:${context.ip ?? ''}` : principalKey(context.principal);
     const hash = requestHash(req.method, req.path, req.body);
     const where = { scope, key };
 
@@ -79,7 +82,12 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
         break;
       }
 
-      const row = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (row === undefined) continue; // released by a failed first attempt: try to take it
       if (row.expires_at < isoTime(now)) {
         await db
@@ -97,7 +105,9 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
         );
       }
       if (row.state === 'done') {
-        for (const [name, value] of Object.entries(JSON.parse(row.response_headers ?? '{}') as Record<string, string>)) {
+        for (const [name, value] of Object.entries(
+          JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
+        )) {
           res.setHeader(name, value);
         }
         res.setHeader('Idempotent-Replayed', 'true');
@@ -119,9 +129,13 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
           break;
         }
       }
-      throw new PlatformError('IDEMPOTENCY_IN_FLIGHT', `a request with Idempotency-Key ${key} is still in flight`, {
-        headers: { 'Retry-After': '1' },
-      });
+      throw new PlatformError(
+        'IDEMPOTENCY_IN_FLIGHT',
+        `a request with Idempotency-Key ${key} is still in flight`,
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
     }
 
     if (!owned) {
@@ -133,7 +147,11 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
       res,
       async (body) => {
         if (res.statusCode >= 500) {
-          await db.deleteFrom('idempotency_keys').where('scope', '=', where.scope).where('key', '=', where.key).execute();
+          await db
+            .deleteFrom('idempotency_keys')
+            .where('scope', '=', where.scope)
+            .where('key', '=', where.key)
+            .execute();
           return;
         }
         const headers: Record<string, string> = {};

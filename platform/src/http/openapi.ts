@@ -78,11 +78,18 @@ export class ApiDocument {
     const defaultSecurity = document.security as Json[] | undefined;
     for (const [template, item] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
       const names: string[] = [];
-      const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
-      const compiled: CompiledPath = { template, regex: new RegExp(`^${pattern}$`), names, byMethod: new Map() };
+      const pattern = template
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\{([^}]+)\}/g, (_m, name: string) => {
+          names.push(name);
+          return '([^/]+)';
+        });
+      const compiled: CompiledPath = {
+        template,
+        regex: new RegExp(`^${pattern}$`),
+        names,
+        byMethod: new Map(),
+      };
       const shared = ((item.parameters ?? []) as Json[]).map((p) => this.#deref(p));
       for (const method of HTTP_METHODS) {
         const op = item[method] as Json | undefined;
@@ -127,7 +134,13 @@ export class ApiDocument {
     return this.#deref(target as Json);
   }
 
-  #compileOperation(method: string, template: string, op: Json, shared: Json[], defaultSecurity?: Json[]): OperationDef {
+  #compileOperation(
+    method: string,
+    template: string,
+    op: Json,
+    shared: Json[],
+    defaultSecurity?: Json[],
+  ): OperationDef {
     const operationId = op.operationId as string;
     const parameters = [...shared, ...((op.parameters ?? []) as Json[]).map((p) => this.#deref(p))];
     const security = (op.security ?? defaultSecurity ?? []) as Record<string, string[]>[];
@@ -160,7 +173,10 @@ export class ApiDocument {
       body:
         bodySchema === undefined
           ? undefined
-          : { required: body?.required === true, validate: this.#ajvBody.compile(toDefsRefs(bodySchema.schema)) },
+          : {
+              required: body?.required === true,
+              validate: this.#ajvBody.compile(toDefsRefs(bodySchema.schema)),
+            },
       responses,
     };
   }
@@ -208,7 +224,10 @@ function toDefsRefs(schema: unknown): Json {
 }
 
 /** Turns ajv errors into problem `errors[]` entries with JSON pointers. */
-export function toFieldErrors(errors: ErrorObject[] | null | undefined, location: FieldError['in']): FieldError[] {
+export function toFieldErrors(
+  errors: ErrorObject[] | null | undefined,
+  location: FieldError['in'],
+): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors ?? []) {
     let pointer = e.instancePath;

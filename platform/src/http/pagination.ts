@@ -20,15 +20,16 @@ export class CursorCodec {
 
   /** A cursor for `operationId` positioned after the row whose sort key is `position`. */
   encode(operationId: string, position: readonly string[]): string {
-    const payload = Buffer.from(JSON.stringify({ o: operationId, k: [...position] } satisfies CursorPayload)).toString(
-      'base64url',
-    );
+    const payload = Buffer.from(
+      JSON.stringify({ o: operationId, k: [...position] } satisfies CursorPayload),
+    ).toString('base64url');
     return `${payload}.${this.#mac(payload)}`;
   }
 
   /** The position a cursor holds; throws CURSOR_INVALID for anything this codec did not issue for the operation. */
   decode(operationId: string, cursor: string): string[] {
-    const invalid = () => new PlatformError('CURSOR_INVALID', `cursor is not a valid cursor for ${operationId}`);
+    const invalid = () =>
+      new PlatformError('CURSOR_INVALID', `cursor is not a valid cursor for ${operationId}`);
     const dot = cursor.indexOf('.');
     if (dot <= 0) throw invalid();
     const payload = cursor.slice(0, dot);
@@ -60,7 +61,11 @@ export class CursorCodec {
 }
 
 /** A page of rows fetched with `limit + 1`: the extra row only says whether there is more. */
-export function pageOf<T>(rows: T[], limit: number, next: (last: T) => string): { items: T[]; next_cursor: string | null } {
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  next: (last: T) => string,
+): { items: T[]; next_cursor: string | null } {
   if (rows.length <= limit) return { items: rows, next_cursor: null };
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];

@@ -65,7 +65,10 @@ export function requestContext(logger: Logger, metrics: PlatformMetrics): Reques
             status: res.statusCode,
             duration_ms: Math.round(seconds * 1e4) / 10,
             operation: op?.def.operationId,
-            principal: context.principal === undefined ? undefined : `${context.principal.type}:${context.principal.id}`,
+            principal:
+              context.principal === undefined
+                ? undefined
+                : `${context.principal.type}:${context.principal.id}`,
           },
           'request',
         ),
@@ -95,16 +98,24 @@ export function matchOperation(api: ApiDocument): RequestHandler {
 
 /** Rejects bodies that are not JSON before reading them, then parses JSON with the size limit. */
 export function parseBody(limitBytes: number): RequestHandler {
-  const json = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  const json = express.json({
+    limit: limitBytes,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+  });
   return (req, res, next) => {
     const op = operationOf(res);
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (op.def.body === undefined || !hasBody) {
       next();
       return;
     }
     if (req.is(['application/json', 'application/*+json']) === false) {
-      throw new PlatformError('UNSUPPORTED_MEDIA_TYPE', `send the body as application/json (got ${req.headers['content-type'] ?? 'none'})`);
+      throw new PlatformError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `send the body as application/json (got ${req.headers['content-type'] ?? 'none'})`,
+      );
     }
     json(req, res, next);
   };
@@ -126,12 +137,14 @@ export function validateRequest(): RequestHandler {
     for (const name of op.def.header.names) {
       if (req.headers[name] !== undefined) headers[name] = req.headers[name];
     }
-    if (!op.def.header.validate(headers)) errors.push(...toFieldErrors(op.def.header.validate.errors, 'header'));
+    if (!op.def.header.validate(headers))
+      errors.push(...toFieldErrors(op.def.header.validate.errors, 'header'));
 
     const body: unknown = req.body;
     if (op.def.body !== undefined) {
       if (body === undefined) {
-        if (op.def.body.required) errors.push({ in: 'body', pointer: '/', detail: 'a JSON body is required' });
+        if (op.def.body.required)
+          errors.push({ in: 'body', pointer: '/', detail: 'a JSON body is required' });
       } else if (!op.def.body.validate(body)) {
         errors.push(...toFieldErrors(op.def.body.validate.errors, 'body'));
       }
@@ -141,9 +154,11 @@ export function validateRequest(): RequestHandler {
         .slice(0, 3)
         .map((e) => `${e.in} ${e.pointer}: ${e.detail}`)
         .join('; ');
-      throw new PlatformError('VALIDATION_FAILED', `${errors.length} invalid field(s): ${summary}`, { errors });
+      throw new PlatformError('VALIDATION_FAILED', `${errors.length} invalid field(s): ${summary}`, {
+        errors,
+      });
     }
-    op.params = params as Record<string, string>;
+    op.params = params;
     op.query = query;
     next();
   };

@@ -5,7 +5,7 @@
  * except the body parser's, which are the client's fault and map to their own codes.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import { PLATFORM_ERRORS, PlatformError } from '../errors.js';
+import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { currentContext } from './context.js';
@@ -29,21 +29,29 @@ export function problemType(code: PlatformErrorCode): string {
 /** Maps errors thrown by Express's body parser (they carry a `type`) onto catalog errors. */
 function fromBodyParser(error: unknown): PlatformError | undefined {
   if (error === null || typeof error !== 'object' || !('type' in error)) return undefined;
-  const type = (error as { type: unknown }).type;
+  const type = error.type;
   switch (type) {
     case 'entity.parse.failed':
       return new PlatformError('MALFORMED_JSON', 'the request body is not valid JSON', { cause: error });
     case 'entity.too.large':
-      return new PlatformError('PAYLOAD_TOO_LARGE', 'the request body exceeds the size limit', { cause: error });
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new PlatformError('UNSUPPORTED_MEDIA_TYPE', 'the request body encoding or charset is not supported', {
+      return new PlatformError('PAYLOAD_TOO_LARGE', 'the request body exceeds the size limit', {
         cause: error,
       });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new PlatformError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'the request body encoding or charset is not supported',
+        {
+          cause: error,
+        },
+      );
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
-      return new PlatformError('VALIDATION_FAILED', 'the request body could not be read completely', { cause: error });
+      return new PlatformError('VALIDATION_FAILED', 'the request body could not be read completely', {
+        cause: error,
+      });
     default:
       return undefined;
   }
@@ -51,11 +59,15 @@ function fromBodyParser(error: unknown): PlatformError | undefined {
 
 /** Normalises anything thrown into a PlatformError. */
 export function toPlatformError(error: unknown): PlatformError {
-  if (error instanceof PlatformError) return error;
+  if (isPlatformError(error)) return error;
   if (error instanceof URIError) {
-    return new PlatformError('VALIDATION_FAILED', 'the request path is not valid percent-encoding', { cause: error });
+    return new PlatformError('VALIDATION_FAILED', 'the request path is not valid percent-encoding', {
+      cause: error,
+    });
   }
-  return fromBodyParser(error) ?? new PlatformError('INTERNAL', 'an unexpected error occurred', { cause: error });
+  return (
+    fromBodyParser(error) ?? new PlatformError('INTERNAL', 'an unexpected error occurred', { cause: error })
+  );
 }
 
 /** Writes a problem response (without response validation: this is the last resort). */

@@ -10,11 +10,25 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { principalKey } from '../auth/principal.js';
 import type { PlatformConfig, RateLimitPolicy } from '../config.js';
+import { prepare } from '../db/prepared.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { isoTime } from '../ids.js';
 import type { RequestContext } from './context.js';
 import { operationOf } from './pipeline.js';
+
+// One statement, atomic on both dialects: insert the window or add one to it, returning the count.
+const bumpWindow = prepare((db, p: { bucket: string; start: string; expires: string }) =>
+  db
+    .insertInto('rate_limit_windows')
+    .values({ bucket: p.bucket, window_start: p.start, count: 1, expires_at: p.expires })
+    .onConflict((oc) =>
+      oc
+        .columns(['bucket', 'window_start'])
+        .doUpdateSet({ count: sql<number>`rate_limit_windows.count + 1` }),
+    )
+    .returning('count'),
+);
 
 export interface WindowCount {
   count: number;
@@ -31,14 +45,8 @@ export async function countRequest(
 ): Promise<WindowCount> {
   const windowMs = policy.windowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
-  const row = await db
-    .insertInto('rate_limit_windows')
-    .values({ bucket, window_start: isoTime(start), count: 1, expires_at: isoTime(start + windowMs) })
-    .onConflict((oc) =>
-      oc.columns(['bucket', 'window_start']).doUpdateSet({ count: sql<number>`rate_limit_windows.count + 1` }),
-    )
-    .returning('count')
-    .executeTakeFirstOrThrow();
+  const [row] = await bumpWindow(db, { bucket, start: isoTime(start), expires: isoTime(start + windowMs) });
+  if (row === undefined) throw new Error('rate limit upsert returned no row');
   return { count: Number(row.count), resetSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) };
 }
 

@@ -9,8 +9,21 @@ import type { Principal } from '../auth/principal.js';
 import { roleAtLeast } from '../auth/principal.js';
 import type { ProjectRole, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
-import { findProject, membershipRole } from './store.js';
+import { prepare } from '../db/prepared.js';
+import { findProject } from './store.js';
 import type { OrganizationRow, ProjectRow } from './store.js';
+
+// The hot path of every project-scoped request: the project and the caller's role in one query.
+const projectWithRole = prepare((db, p: { projectId: string; userId: string }) =>
+  db
+    .selectFrom('projects')
+    .leftJoin('memberships', (join) =>
+      join.onRef('memberships.project_id', '=', 'projects.id').on('memberships.user_id', '=', p.userId),
+    )
+    .selectAll('projects')
+    .select('memberships.role')
+    .where('projects.id', '=', p.projectId),
+);
 
 export interface ProjectAccess {
   project: ProjectRow;
@@ -23,7 +36,10 @@ export function isOperator(principal: Principal): boolean {
 }
 
 /** Refuses service accounts for operations that only people may perform. */
-export function requireUserPrincipal(principal: Principal, action: string): Extract<Principal, { type: 'user' }> {
+export function requireUserPrincipal(
+  principal: Principal,
+  action: string,
+): Extract<Principal, { type: 'user' }> {
   if (principal.type !== 'user') throw new PlatformError('FORBIDDEN', `service accounts cannot ${action}`);
   return principal;
 }
@@ -42,12 +58,17 @@ export async function projectAccess(
     if (project === undefined) throw notFound();
     return { project, role: null };
   }
-  const [project, role] = await Promise.all([findProject(db, projectId), membershipRole(db, projectId, principal.id)]);
-  if (project === undefined) throw notFound();
+  const [row] = await projectWithRole(db, { projectId, userId: principal.id });
+  if (row === undefined) throw notFound();
+  const { role: found, ...project } = row;
+  const role = found ?? undefined;
   if (principal.operator) return { project, role: role ?? null };
   if (role === undefined) throw notFound();
   if (!roleAtLeast(role, minimum)) {
-    throw new PlatformError('FORBIDDEN', `this needs the ${minimum} role in project ${projectId}; you are ${role}`);
+    throw new PlatformError(
+      'FORBIDDEN',
+      `this needs the ${minimum} role in project ${projectId}; you are ${role}`,
+    );
   }
   return { project, role };
 }
@@ -63,7 +84,11 @@ export async function organizationAccess(
   manage: boolean,
 ): Promise<OrganizationRow> {
   const notFound = () => new PlatformError('NOT_FOUND', `organization ${organizationId} not found`);
-  const org = await db.selectFrom('organizations').selectAll().where('id', '=', organizationId).executeTakeFirst();
+  const org = await db
+    .selectFrom('organizations')
+    .selectAll()
+    .where('id', '=', organizationId)
+    .executeTakeFirst();
   if (org === undefined) throw notFound();
   if (isOperator(principal)) return org;
   if (principal.type === 'service_account') {
@@ -82,7 +107,10 @@ export async function organizationAccess(
     .execute();
   if (roles.length === 0) throw notFound();
   if (manage && !roles.some((r) => r.role === 'owner')) {
-    throw new PlatformError('FORBIDDEN', `only the creator or a project owner may add projects to ${organizationId}`);
+    throw new PlatformError(
+      'FORBIDDEN',
+      `only the creator or a project owner may add projects to ${organizationId}`,
+    );
   }
   return org;
 }

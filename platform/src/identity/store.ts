@@ -25,7 +25,11 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Finds the user by email or creates it; `operator: true` also grants the operator flag. */
-export async function ensureUser(db: Db, email: string, options: { operator?: boolean } = {}): Promise<UserRow> {
+export async function ensureUser(
+  db: Db,
+  email: string,
+  options: { operator?: boolean } = {},
+): Promise<UserRow> {
   const normalized = normalizeEmail(email);
   const now = isoTime();
   await db
@@ -56,9 +60,20 @@ export async function findUser(db: Db, id: string): Promise<UserRow | undefined>
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function createOrganization(db: Db, name: string, createdBy: string | null): Promise<OrganizationRow> {
+export async function createOrganization(
+  db: Db,
+  name: string,
+  createdBy: string | null,
+): Promise<OrganizationRow> {
   const now = isoTime();
-  const row: OrganizationRow = { id: newId(), name, created_by: createdBy, created_at: now, updated_at: now, version: 1 };
+  const row: OrganizationRow = {
+    id: newId(),
+    name,
+    created_by: createdBy,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
   await db.insertInto('organizations').values(row).execute();
   return row;
 }
@@ -109,14 +124,25 @@ export async function createProject(db: Kysely<Tables>, input: NewProject): Prom
       await trx.insertInto('projects').values(project).execute();
       await trx
         .insertInto('memberships')
-        .values({ project_id: project.id, user_id: input.ownerId, role: 'owner', created_at: now, updated_at: now, version: 1 })
+        .values({
+          project_id: project.id,
+          user_id: input.ownerId,
+          role: 'owner',
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
         .execute();
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new PlatformError('ALREADY_EXISTS', `a project named "${input.name}" exists in this organisation`, {
-        cause: error,
-      });
+      throw new PlatformError(
+        'ALREADY_EXISTS',
+        `a project named "${input.name}" exists in this organisation`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -127,7 +153,11 @@ export async function findProject(db: Db, id: string): Promise<ProjectRow | unde
   return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findProjectByName(db: Db, organizationId: string, name: string): Promise<ProjectRow | undefined> {
+export async function findProjectByName(
+  db: Db,
+  organizationId: string,
+  name: string,
+): Promise<ProjectRow | undefined> {
   return db
     .selectFrom('projects')
     .selectAll()
@@ -136,7 +166,11 @@ export async function findProjectByName(db: Db, organizationId: string, name: st
     .executeTakeFirst();
 }
 
-export async function membershipRole(db: Db, projectId: string, userId: string): Promise<ProjectRole | undefined> {
+export async function membershipRole(
+  db: Db,
+  projectId: string,
+  userId: string,
+): Promise<ProjectRole | undefined> {
   const row = await db
     .selectFrom('memberships')
     .select('role')

@@ -28,7 +28,10 @@ export interface StartOptions extends PlatformOptions {
   store?: TestStore;
 }
 
-export async function startTestPlatform(dialect: TestDialect, options: StartOptions = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  dialect: TestDialect,
+  options: StartOptions = {},
+): Promise<TestPlatform> {
   const { store: shared, ...platformOptions } = options;
   const store = shared ?? (await createTestStore(dialect));
   const logs: Record<string, unknown>[] = [];

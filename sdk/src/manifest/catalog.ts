@@ -8,7 +8,7 @@ import type { GpuCatalog } from './types.js';
 const FETCH_TIMEOUT_MS = 15_000;
 
 function modelsOf(data: unknown): string[] | undefined {
-  const list = Array.isArray(data)
+  const list: unknown[] | undefined = Array.isArray(data)
     ? data
     : data !== null && typeof data === 'object' && 'gpus' in data && Array.isArray(data.gpus)
       ? (data.gpus as unknown[])
@@ -36,7 +36,10 @@ async function readSource(fileOrUrl: string): Promise<string> {
       throw new SdkError('IO_ERROR', `cannot fetch the GPU catalog from ${fileOrUrl}`, { cause: err });
     }
     if (!response.ok) {
-      throw new SdkError('IO_ERROR', `fetching the GPU catalog from ${fileOrUrl} failed: HTTP ${response.status}`);
+      throw new SdkError(
+        'IO_ERROR',
+        `fetching the GPU catalog from ${fileOrUrl} failed: HTTP ${response.status}`,
+      );
     }
     return response.text();
   }
@@ -44,7 +47,9 @@ async function readSource(fileOrUrl: string): Promise<string> {
     return await readFile(fileOrUrl, 'utf8');
   } catch (err) {
     const missing = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT';
-    throw new SdkError(missing ? 'NOT_FOUND' : 'IO_ERROR', `cannot read the GPU catalog ${fileOrUrl}`, { cause: err });
+    throw new SdkError(missing ? 'NOT_FOUND' : 'IO_ERROR', `cannot read the GPU catalog ${fileOrUrl}`, {
+      cause: err,
+    });
   }
 }
 

@@ -50,8 +50,12 @@ const invalid = load('invalid');
 const warnings = load('warnings');
 
 function run(c: Case): { errors: string[]; warnings: string[] } {
-  const result = validateManifestText(c.text, c.catalog ? { file: c.file, catalog: c.catalog } : { file: c.file });
-  const show = (d: { code: string; pointer: string; line: number }): string => `${d.code} ${d.pointer} line ${d.line}`;
+  const result = validateManifestText(
+    c.text,
+    c.catalog ? { file: c.file, catalog: c.catalog } : { file: c.file },
+  );
+  const show = (d: { code: string; pointer: string; line: number }): string =>
+    `${d.code} ${d.pointer} line ${d.line}`;
   if (result.errors.length === 0) expect(result.value).toBeDefined();
   else expect(result.value).toBeUndefined();
   return { errors: result.errors.map(show).sort(), warnings: result.warnings.map(show).sort() };
@@ -73,9 +77,12 @@ describe('manifest corpus', () => {
     expect(run(c)).toEqual({ errors: [...c.errors].sort(), warnings: [...c.warnings].sort() });
   });
 
-  it.each(warnings.map((c) => [c.file, c] as const))('%s is valid with exactly the expected warnings', (_, c) => {
-    expect(run(c)).toEqual({ errors: [], warnings: [...c.warnings].sort() });
-  });
+  it.each(warnings.map((c) => [c.file, c] as const))(
+    '%s is valid with exactly the expected warnings',
+    (_, c) => {
+      expect(run(c)).toEqual({ errors: [], warnings: [...c.warnings].sort() });
+    },
+  );
 
   it('covers every diagnostic code the validator can report from a manifest', async () => {
     const { MANIFEST_ISSUE_CODES } = await import('./types.js');
@@ -84,7 +91,9 @@ describe('manifest corpus', () => {
     );
     // io-error needs a path, internal-error a validator bug, yaml-warning a construct yaml only warns about.
     const untestable = new Set(['io-error', 'internal-error', 'yaml-warning']);
-    const missing = Object.keys(MANIFEST_ISSUE_CODES).filter((code) => !untestable.has(code) && !covered.has(code));
+    const missing = Object.keys(MANIFEST_ISSUE_CODES).filter(
+      (code) => !untestable.has(code) && !covered.has(code),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -23,7 +23,23 @@ function agreesWithYaml(text: string): boolean {
 const key = fc.stringMatching(/^[a-z$_][a-zA-Z0-9_.-]{0,8}$/);
 const scalar = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('true', 'False', 'null', '~', '0x1F', '0o17', '.inf', '-.Inf', '.nan', '1e3', '1.', '-0', '+5', '1_0', 'yes'),
+  fc.constantFrom(
+    'true',
+    'False',
+    'null',
+    '~',
+    '0x1F',
+    '0o17',
+    '.inf',
+    '-.Inf',
+    '.nan',
+    '1e3',
+    '1.',
+    '-0',
+    '+5',
+    '1_0',
+    'yes',
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -39,7 +55,10 @@ const yamlishLine = fc
   .tuple(
     fc.constantFrom('', '  ', '    ', ' ', '      '),
     fc.constantFrom('', '- ', '-', '- - '),
-    fc.oneof(key.map((k) => `${k}:`), fc.constant('')),
+    fc.oneof(
+      key.map((k) => `${k}:`),
+      fc.constant(''),
+    ),
     fc.constantFrom(
       '',
       ' a',
@@ -70,13 +89,25 @@ const yamlishLine = fc
 
 describe('parseFastYaml', () => {
   it.each<[string, string, unknown]>([
-    ['block mapping and sequence', 'a: 1\nb:\n  - x\n  - y: 2\n    z: [p, "q"]\n', { a: 1, b: ['x', { y: 2, z: ['p', 'q'] }] }],
+    [
+      'block mapping and sequence',
+      'a: 1\nb:\n  - x\n  - y: 2\n    z: [p, "q"]\n',
+      { a: 1, b: ['x', { y: 2, z: ['p', 'q'] }] },
+    ],
     ['indentless sequence', 'a:\n- 1\n- 2\nb: c\n', { a: [1, 2], b: 'c' }],
     ['comments and a leading ---', '--- # doc\n# c\na: b # c\nc: "x # y"\n', { a: 'b', c: 'x # y' }],
-    ['core schema scalars', 'a: ~\nb: 0x10\nc: 0o10\nd: 1.50\ne: .inf\nf: TRUE\ng: 1e2\n', { a: null, b: 16, c: 8, d: 1.5, e: Infinity, f: true, g: 100 }],
+    [
+      'core schema scalars',
+      'a: ~\nb: 0x10\nc: 0o10\nd: 1.50\ne: .inf\nf: TRUE\ng: 1e2\n',
+      { a: null, b: 16, c: 8, d: 1.5, e: Infinity, f: true, g: 100 },
+    ],
     ['empty values', 'a:\nb: []\nc: {}\n', { a: null, b: [], c: {} }],
     ['quoted scalars', `a: 'it''s'\nb: "tab\\tnew\\u00e9"\n`, { a: "it's", b: 'tab\tnewé' }],
-    ['urls and dashes', 'a: https://x.y/z?q=1\nb: -u\nc: a - b\n', { a: 'https://x.y/z?q=1', b: '-u', c: 'a - b' }],
+    [
+      'urls and dashes',
+      'a: https://x.y/z?q=1\nb: -u\nc: a - b\n',
+      { a: 'https://x.y/z?q=1', b: '-u', c: 'a - b' },
+    ],
   ])('reads %s', (_, text, want) => {
     expect(parseFastYaml(text)?.value).toEqual(want);
     expect(agreesWithYaml(text)).toBe(true);
@@ -118,7 +149,11 @@ describe('parseFastYaml', () => {
     let taken = 0;
     fc.assert(
       fc.property(tree, fc.constantFrom(0, 1, 2), fc.boolean(), (value, flowLevel, single) => {
-        const text = stringify(value, { flowCollectionPadding: flowLevel === 1, singleQuote: single, indent: 2 + flowLevel });
+        const text = stringify(value, {
+          flowCollectionPadding: flowLevel === 1,
+          singleQuote: single,
+          indent: 2 + flowLevel,
+        });
         if (parseFastYaml(text) !== undefined) taken++;
         return agreesWithYaml(text);
       }),
@@ -129,7 +164,9 @@ describe('parseFastYaml', () => {
 
   it('agrees with yaml on random YAML-like lines', () => {
     fc.assert(
-      fc.property(fc.array(yamlishLine, { minLength: 1, maxLength: 8 }), (lines) => agreesWithYaml(lines.join('\n'))),
+      fc.property(fc.array(yamlishLine, { minLength: 1, maxLength: 8 }), (lines) =>
+        agreesWithYaml(lines.join('\n')),
+      ),
       { numRuns: 3000 },
     );
   });
@@ -139,7 +176,25 @@ describe('parseFastYaml', () => {
       fc.constantFrom(...corpus),
       fc.nat(),
       fc.nat({ max: 3 }),
-      fc.constantFrom('', ' ', '  ', '-', ':', '#', '"', "'", '[', ']', '{', '}', ',', '\n', '\n  ', 'x', '0'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '  ',
+        '-',
+        ':',
+        '#',
+        '"',
+        "'",
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        '\n',
+        '\n  ',
+        'x',
+        '0',
+      ),
     );
     fc.assert(
       fc.property(mutation, ([text, at, cut, insert]) => {

@@ -19,8 +19,9 @@ interface Line {
 }
 
 /** Thrown inside the reader to abandon the fast path; never escapes this module. */
-class Bail {}
-const BAIL = new Bail();
+class Bail extends Error {}
+// One instance, made once: declining must stay cheap, and a stack trace per throw is not.
+const BAIL = new Bail('not in the fast YAML subset');
 
 function bail(): never {
   throw BAIL;
@@ -28,13 +29,25 @@ function bail(): never {
 
 // Control characters (tab and CR included), NEL, BOM and the Unicode line separators change how
 // YAML splits lines or reads scalars; leave such text to the full parser.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSURE_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
-const KEY = /^([A-Za-z_$][A-Za-z0-9_$.-]*):(?: +|$)/;
 const FLOW_KEY = /^([A-Za-z_$][A-Za-z0-9_$.-]*): +/;
 // Keys that the core schema would resolve to something other than their own text, and the one
 // key that JavaScript objects treat specially.
-const RESERVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__']);
+const RESERVED_KEYS = new Set([
+  'null',
+  'Null',
+  'NULL',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  '__proto__',
+]);
 
+const MAYBE_NOT_STRING = new Set([...'~nNtTfF+-.0123456789'].map((c) => c.charCodeAt(0)));
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
@@ -46,6 +59,8 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /** Resolves a plain scalar with the YAML 1.2 core schema, the way the `yaml` library does. */
 function resolvePlain(s: string): Json {
+  // Most plain scalars are words; only these first characters can start a null, bool or number.
+  if (!MAYBE_NOT_STRING.has(s.charCodeAt(0))) return s;
   if (NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT.test(s)) return parseInt(s, 10);
@@ -164,6 +179,29 @@ function flow(s: string, start: number): [Json, number] {
   }
 }
 
+function isKeyStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36; // a-z A-Z _ $
+}
+
+function isKeyChar(c: number): boolean {
+  return isKeyStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45; // 0-9 . -
+}
+
+/**
+ * Length of a `key:` prefix (a plain key, ':', then spaces or the end of the line), or -1.
+ * Hand-rolled because it runs once per line and a RegExp exec allocates.
+ */
+function keyPrefix(text: string): number {
+  if (!isKeyStart(text.charCodeAt(0))) return -1;
+  let i = 1;
+  while (i < text.length && isKeyChar(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 58) return -1; // ':'
+  i++;
+  if (i < text.length && text.charCodeAt(i) !== 32) return -1;
+  while (text.charCodeAt(i) === 32) i++;
+  return i;
+}
+
 function isSeqItem(text: string): boolean {
   return text === '-' || text.startsWith('- ');
 }
@@ -194,10 +232,13 @@ class Reader {
     for (let line = this.lines[this.pos]; line !== undefined; line = this.lines[this.pos]) {
       if (line.indent < indent) break;
       if (line.indent > indent) bail();
-      const m = KEY.exec(line.text);
-      const key = m?.[1];
-      if (m === null || key === undefined || RESERVED_KEYS.has(key) || Object.hasOwn(map, key)) bail();
-      const rest = line.text.slice(m[0].length);
+      const text = line.text;
+      const end = keyPrefix(text);
+      if (end < 0) bail();
+      const key = text.slice(0, text.indexOf(':'));
+      // `!== undefined` also catches inherited names (constructor, toString): declining is safe.
+      if (map[key] !== undefined || RESERVED_KEYS.has(key)) bail();
+      const rest = text.slice(end);
       this.pos++;
       map[key] = rest === '' || rest[0] === '#' ? this.nested(indent, true) : this.inline(rest, indent);
     }
@@ -217,7 +258,7 @@ class Reader {
         seq.push(this.nested(indent, false));
       } else if (isSeqItem(rest)) {
         bail();
-      } else if (KEY.test(rest)) {
+      } else if (keyPrefix(rest) > 0) {
         // A compact mapping ("- name: api"): its keys line up with the first one.
         const column = indent + 1 + spaces;
         this.lines[this.pos] = { indent: column, text: rest };
@@ -235,7 +276,8 @@ class Reader {
     const next = this.lines[this.pos];
     if (next === undefined) return null;
     if (next.indent > indent) return this.block(next.indent);
-    if (allowIndentlessSequence && next.indent === indent && isSeqItem(next.text)) return this.sequence(indent);
+    if (allowIndentlessSequence && next.indent === indent && isSeqItem(next.text))
+      return this.sequence(indent);
     return null;
   }
 

@@ -6,14 +6,25 @@ import { SDK_VERSION } from '../version.js';
 import { MANIFEST_ISSUE_CODES } from './types.js';
 import type { ManifestDiagnostic, ManifestValidationResult } from './types.js';
 
-const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', cyan: '\x1b[36m', reset: '\x1b[0m' };
+const ANSI = {
+  red: '\x1b[31m',
+  yellow: '\x1b[33m',
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  cyan: '\x1b[36m',
+  reset: '\x1b[0m',
+};
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The source line of a diagnostic with its neighbour above and a caret under the span. */
-function codeFrame(d: ManifestDiagnostic, source: string | undefined, paint: (s: string, c: keyof typeof ANSI) => string): string[] {
+function codeFrame(
+  d: ManifestDiagnostic,
+  source: string | undefined,
+  paint: (s: string, c: keyof typeof ANSI) => string,
+): string[] {
   if (source === undefined) return [];
   const lines = source.split('\n');
   const text = lines[d.line - 1];
@@ -22,11 +33,14 @@ function codeFrame(d: ManifestDiagnostic, source: string | undefined, paint: (s:
   const gutter = (n: number | ''): string => `${String(n).padStart(width)} | `;
   const out: string[] = [];
   const above = lines[d.line - 2];
-  if (above !== undefined && above.trim() !== '') out.push(paint(`  ${gutter(d.line - 1)}${above.replace(/\r$/, '')}`, 'dim'));
+  if (above !== undefined && above.trim() !== '')
+    out.push(paint(`  ${gutter(d.line - 1)}${above.replace(/\r$/, '')}`, 'dim'));
   out.push(`> ${gutter(d.line)}${text.replace(/\r$/, '')}`);
   const end = d.endLine === d.line && d.endColumn !== undefined ? d.endColumn : text.length + 1;
   const carets = Math.max(1, Math.min(end, text.length + 1) - d.column);
-  out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, d.column - 1))}${paint('^'.repeat(carets), d.severity === 'error' ? 'red' : 'yellow')}`);
+  out.push(
+    `  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, d.column - 1))}${paint('^'.repeat(carets), d.severity === 'error' ? 'red' : 'yellow')}`,
+  );
   return out;
 }
 
@@ -51,7 +65,9 @@ export function formatHuman(
     warnings += result.warnings.length;
     for (const d of all) {
       const level = d.severity === 'error' ? paint('error', 'red') : paint('warning', 'yellow');
-      out.push(`${paint(`${d.file}:${d.line}:${d.column}`, 'bold')}  ${level}  ${d.message}  ${paint(`[${d.code}]`, 'dim')}`);
+      out.push(
+        `${paint(`${d.file}:${d.line}:${d.column}`, 'bold')}  ${level}  ${d.message}  ${paint(`[${d.code}]`, 'dim')}`,
+      );
       out.push(...codeFrame(d, d.code === 'io-error' ? undefined : sources.get(d.file), paint));
       if (d.hint !== undefined) out.push(`  ${paint('hint:', 'cyan')} ${d.hint}`);
       out.push('');
@@ -60,9 +76,19 @@ export function formatHuman(
   const files = plural(results.length, 'file');
   if (errors === 0) {
     const valid = results.length === 1 ? `${results[0]?.file ?? ''} is valid` : `${files} valid`;
-    out.push(paint(`✔ ${valid}${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}`, warnings > 0 ? 'yellow' : 'bold'));
+    out.push(
+      paint(
+        `✔ ${valid}${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}`,
+        warnings > 0 ? 'yellow' : 'bold',
+      ),
+    );
   } else {
-    out.push(paint(`✖ ${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''} in ${files}`, 'red'));
+    out.push(
+      paint(
+        `✖ ${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''} in ${files}`,
+        'red',
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -120,7 +146,8 @@ export function formatSarif(results: readonly ManifestValidationResult[]): Recor
         results: diagnostics.map((d) => {
           const region: Record<string, number> = { startLine: d.line, startColumn: d.column };
           if (d.endLine !== undefined) region.endLine = d.endLine;
-          if (d.endColumn !== undefined && (d.endLine !== d.line || d.endColumn > d.column)) region.endColumn = d.endColumn;
+          if (d.endColumn !== undefined && (d.endLine !== d.line || d.endColumn > d.column))
+            region.endColumn = d.endColumn;
           return {
             ruleId: d.code,
             ruleIndex: ruleIds.indexOf(d.code),

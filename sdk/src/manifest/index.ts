@@ -1,9 +1,4 @@
-export {
-  validateManifestText,
-  validateManifestPath,
-  loadManifest,
-  MAX_MANIFEST_BYTES,
-} from './validate.js';
+export { validateManifestText, validateManifestPath, loadManifest, MAX_MANIFEST_BYTES } from './validate.js';
 export { loadGpuCatalog } from './catalog.js';
 export { formatHuman, formatJson, formatSarif, formatGithub } from './format.js';
 export type { JsonDiagnostic } from './format.js';

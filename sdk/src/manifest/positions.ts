@@ -59,8 +59,13 @@ export function escapePointerSegment(segment: string): string {
 
 function keyText(pair: Pair): string {
   const key = pair.key;
-  if (isScalar(key)) return key.value === null ? '' : String(key.value);
-  return String(key);
+  const value: unknown = isScalar(key) ? key.value : key;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  // Collection keys never match a pointer segment the validator produces.
+  return JSON.stringify(value) ?? '';
 }
 
 function rangeOf(node: unknown): [number, number] | undefined {

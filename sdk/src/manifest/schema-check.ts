@@ -42,7 +42,8 @@ const defs = (manifestSchema.$defs ?? {}) as Record<string, SchemaNode>;
 function deref(node: unknown): SchemaNode {
   const schema = (node ?? {}) as SchemaNode;
   const ref = schema.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/$defs/')) return defs[ref.slice('#/$defs/'.length)] ?? schema;
+  if (typeof ref === 'string' && ref.startsWith('#/$defs/'))
+    return defs[ref.slice('#/$defs/'.length)] ?? schema;
   return schema;
 }
 
@@ -52,6 +53,11 @@ function example(schema: SchemaNode): string | undefined {
   const shown = examples.slice(0, 2).map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
   const text = shown.join(' or ');
   return text.length <= 80 ? text : undefined;
+}
+
+/** Text of a schema or params value for a message (strings as they are, anything else as JSON). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 const child = (pointer: string, segment: string | number): string =>
@@ -94,7 +100,7 @@ function convert(e: AjvError): RawIssue | undefined {
   const data = e.data;
   const p = e.params;
   if (e.propertyName !== undefined) {
-    const { what, suggestion } = describePattern(String(p.pattern ?? ''), e.propertyName);
+    const { what, suggestion } = describePattern(text(p.pattern), e.propertyName);
     return issue(
       child(at, e.propertyName),
       'key',
@@ -108,10 +114,16 @@ function convert(e: AjvError): RawIssue | undefined {
       return undefined; // the inner error, which carries propertyName, says it all
     case 'additionalProperties': {
       const name = String(p.additionalProperty);
-      const allowed = Object.keys((parent.properties ?? {}) as SchemaNode);
+      const allowed = Object.keys(parent.properties ?? {});
       const guess = didYouMean(name, allowed);
       const hint = guess !== undefined ? `did you mean "${guess}"?` : `allowed here: ${allowed.join(', ')}`;
-      return issue(child(at, name), 'key', 'unknown-property', `unknown property "${name}" in ${where}`, hint);
+      return issue(
+        child(at, name),
+        'key',
+        'unknown-property',
+        `unknown property "${name}" in ${where}`,
+        hint,
+      );
     }
     case 'required': {
       const name = String(p.missingProperty);
@@ -124,12 +136,23 @@ function convert(e: AjvError): RawIssue | undefined {
           : typeof description === 'string'
             ? `add ${name}: ${description}`
             : undefined;
-      return issue(child(at, name), 'key', 'required', `${where} is missing the required property "${name}"`, hint);
+      return issue(
+        child(at, name),
+        'key',
+        'required',
+        `${where} is missing the required property "${name}"`,
+        hint,
+      );
     }
     case 'type': {
-      const expected = (Array.isArray(p.type) ? p.type.map(String) : String(p.type).split(',')).filter(Boolean);
+      const expected = (Array.isArray(p.type) ? p.type.map(String) : String(p.type).split(',')).filter(
+        Boolean,
+      );
       const wants = listOf(expected.map(typeName));
-      const what = at === '' ? 'the manifest must be a mapping of keys such as apiVersion and name' : `${where} must be ${wants}`;
+      const what =
+        at === ''
+          ? 'the manifest must be a mapping of keys such as apiVersion and name'
+          : `${where} must be ${wants}`;
       return issue(at, 'value', 'type', `${what}, got ${describeValue(data)}`, typeHint(expected, data));
     }
     case 'enum': {
@@ -138,17 +161,33 @@ function convert(e: AjvError): RawIssue | undefined {
       );
       const guess = typeof data === 'string' ? didYouMean(data, allowed) : undefined;
       const hint = `${guess !== undefined ? `did you mean "${guess}"? ` : ''}allowed: ${allowed.join(', ')}`;
-      return issue(at, 'value', 'enum', `${where} must be one of the allowed values, got ${describeValue(data)}`, hint);
+      return issue(
+        at,
+        'value',
+        'enum',
+        `${where} must be one of the allowed values, got ${describeValue(data)}`,
+        hint,
+      );
     }
     case 'const': {
       const wanted = JSON.stringify(p.allowedValue);
-      return issue(at, 'value', 'const', `${where} must be ${wanted}, got ${describeValue(data)}`, `write ${wanted}`);
+      return issue(
+        at,
+        'value',
+        'const',
+        `${where} must be ${wanted}, got ${describeValue(data)}`,
+        `write ${wanted}`,
+      );
     }
     case 'pattern': {
       const { what, suggestion } = describePattern(String(p.pattern), data);
       const ex = example(parent);
       const hint =
-        suggestion !== undefined ? `did you mean "${suggestion}"?` : ex !== undefined ? `e.g. ${ex}` : undefined;
+        suggestion !== undefined
+          ? `did you mean "${suggestion}"?`
+          : ex !== undefined
+            ? `e.g. ${ex}`
+            : undefined;
       return issue(at, 'value', 'pattern', `${where} must be ${what}, got ${describeValue(data)}`, hint);
     }
     case 'format': {
@@ -162,7 +201,13 @@ function convert(e: AjvError): RawIssue | undefined {
         }
       } else if (format === 'uri') hint = 'write an absolute URL, e.g. https://github.com/acme/app';
       const label = format === 'regex' ? 'regular expression' : format === 'uri' ? 'URI' : format;
-      return issue(at, 'value', 'format', `${where} must be a valid ${label}, got ${describeValue(data)}`, hint);
+      return issue(
+        at,
+        'value',
+        'format',
+        `${where} must be a valid ${label}, got ${describeValue(data)}`,
+        hint,
+      );
     }
     case 'minimum':
     case 'maximum':
@@ -217,7 +262,7 @@ function branchAccepts(branch: SchemaNode, data: unknown): boolean {
   const type = branch.type;
   if (type === undefined) return true;
   const actual = jsonType(data);
-  const types = Array.isArray(type) ? type.map(String) : [String(type)];
+  const types = Array.isArray(type) ? type.map(text) : [text(type)];
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
 }
 
@@ -236,7 +281,10 @@ function resolveCombinator(o: AjvError, subs: AjvError[]): RawIssue[] {
   if (/(^|\/)\$defs\/money\/oneOf$/.test(o.schemaPath)) {
     if (typeof data === 'number') {
       // Suggest the same amount as text only when six decimals hold it exactly.
-      const fixed = data.toFixed(6).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+      const fixed = data
+        .toFixed(6)
+        .replace(/(\.\d*?)0+$/, '$1')
+        .replace(/\.$/, '');
       const exact = data >= 0 && data < 1e12 && Number(fixed) === data;
       return [
         issue(
@@ -250,7 +298,8 @@ function resolveCombinator(o: AjvError, subs: AjvError[]): RawIssue[] {
         ),
       ];
     }
-    if (typeof data === 'string') return subs.filter((s) => s.schemaPath.includes('/oneOf/0/')).flatMap(convertAll);
+    if (typeof data === 'string')
+      return subs.filter((s) => s.schemaPath.includes('/oneOf/0/')).flatMap(convertAll);
     if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
       return collapse(subs.filter((s) => s.schemaPath.includes('/oneOf/1/')));
     }
@@ -266,21 +315,29 @@ function resolveCombinator(o: AjvError, subs: AjvError[]): RawIssue[] {
   const branches = (Array.isArray(o.schema) ? o.schema : []) as SchemaNode[];
   const names = branches.map(requiredOnly);
   if (names.length > 0 && names.every((n) => n !== undefined)) {
-    const all = names as string[];
+    const all = names.filter((n): n is string => n !== undefined);
     const passing = o.params.passingSchemas;
     if (Array.isArray(passing)) {
       const present = passing.map((i) => all[Number(i)] ?? '?');
       return [
-        issue(at, 'key', 'one-of', `${where} must have only one of ${listOf(all)}; it has ${listOf(present, 'and')}`),
+        issue(
+          at,
+          'key',
+          'one-of',
+          `${where} must have only one of ${listOf(all)}; it has ${listOf(present, 'and')}`,
+        ),
       ];
     }
     const ex = example(parent);
-    return [issue(at, 'key', 'one-of', `${where} must have one of ${listOf(all)}`, ex ? `e.g. ${ex}` : undefined)];
+    return [
+      issue(at, 'key', 'one-of', `${where} must have one of ${listOf(all)}`, ex ? `e.g. ${ex}` : undefined),
+    ];
   }
   const fitting = branches.map((b, i) => (branchAccepts(b, data) ? i : -1)).filter((i) => i >= 0);
-  const inBranch = (i: number): AjvError[] => subs.filter((s) => s.schemaPath.startsWith(`${o.schemaPath}/${i}/`));
+  const inBranch = (i: number): AjvError[] =>
+    subs.filter((s) => s.schemaPath.startsWith(`${o.schemaPath}/${i}/`));
   if (fitting.length === 0) {
-    const types = [...new Set(branches.flatMap((b) => (b.type === undefined ? [] : [String(b.type)])))];
+    const types = [...new Set(branches.flatMap((b) => (b.type === undefined ? [] : [text(b.type)])))];
     const ex = example(parent);
     return [
       issue(
@@ -325,7 +382,8 @@ export function schemaIssues(errors: readonly ErrorObject[]): RawIssue[] {
   // second is the same mistake said twice.
   const explained = new Set<string>();
   for (const i of issues) {
-    const guess = i.code === 'unknown-property' ? /^did you mean "(.*)"\?$/.exec(i.hint ?? '')?.[1] : undefined;
+    const guess =
+      i.code === 'unknown-property' ? /^did you mean "(.*)"\?$/.exec(i.hint ?? '')?.[1] : undefined;
     if (guess !== undefined) explained.add(child(i.pointer.slice(0, i.pointer.lastIndexOf('/')), guess));
   }
   // A value failing both a pattern and a format (a URL) is one mistake; the pattern says more.

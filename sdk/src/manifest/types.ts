@@ -33,6 +33,7 @@ export const MANIFEST_ISSUE_CODES = {
   'meter-unknown': 'billing.metered prices a meter that is not declared under meters.',
   'duplicate-metered-price': 'billing.metered prices the same meter twice.',
   'duplicate-layer-name': 'Two file layers have the same name.',
+  'layer-name-reserved': 'A file layer is named "main", the name of the layer that holds every other file.',
   'glob-invalid': 'A files glob is absolute, climbs out of the app folder, or has unbalanced brackets.',
   'grace-period-too-short': "health.stop.gracePeriod is shorter than the stop hook's timeout.",
   'parameter-schema-invalid': "A parameter's own schema cannot be compiled or can never be satisfied.",
@@ -41,7 +42,8 @@ export const MANIFEST_ISSUE_CODES = {
   'gpu-model-unknown': 'A GPU model is not in the catalog given with --catalog.',
   // warnings
   'recommended-below-minimum': 'The recommended profile asks for less than the minimum profile.',
-  'readiness-probe-missing': 'The app declares endpoints but no readiness probe, so it is ready as soon as it starts.',
+  'readiness-probe-missing':
+    'The app declares endpoints but no readiness probe, so it is ready as soon as it starts.',
   'probe-endpoint-protocol': 'An http probe targets an endpoint declared as tcp.',
   // the validator itself
   'internal-error': 'The validator failed unexpectedly; please report it with the manifest.',

@@ -13,6 +13,7 @@ import { MANIFEST_FILE_NAMES } from '@gpuaas/manifest-schema';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { SdkError } from '../errors.js';
 import { parseFastYaml } from './fast-yaml.js';
+import { jsonErrorOffset } from './json-position.js';
 import type { RawIssue } from './issue.js';
 import { LineIndex, locate, pointerAt, pointerSegments } from './positions.js';
 import { getManifestValidator, schemaIssues } from './schema-check.js';
@@ -94,7 +95,10 @@ function yamlIssue(text: string, doc: Document, e: YAMLError, severity: 'error' 
     anchor: 'value',
     code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
     message: `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${message}`,
-    hint: flow !== undefined ? `this ${flow === ']' ? '[' : '{'} is never closed with ${flow}` : YAML_HINTS[e.code],
+    hint:
+      flow !== undefined
+        ? `this ${flow === ']' ? '[' : '{'} is never closed with ${flow}`
+        : YAML_HINTS[e.code],
     severity,
     offsets: startOfDamage(text, e) !== undefined ? [start, start + 1] : offsets,
   };
@@ -103,8 +107,7 @@ function yamlIssue(text: string, doc: Document, e: YAMLError, severity: 'error' 
 /** JSON.parse's complaint, placed where V8 says and explained for the usual slips. */
 function jsonIssue(text: string, err: unknown): RawIssue {
   const raw = err instanceof Error ? err.message : String(err);
-  const at = /at position (\d+)/.exec(raw);
-  let offset = at ? Number(at[1]) : /end of JSON input/.test(raw) ? text.length : 0;
+  let offset = Math.max(0, jsonErrorOffset(text));
   let hint: string | undefined;
   let before = offset - 1;
   while (before >= 0 && /\s/.test(text[before] ?? '')) before--;
@@ -112,14 +115,15 @@ function jsonIssue(text: string, err: unknown): RawIssue {
   if ((c === '}' || c === ']') && text[before] === ',') {
     offset = before;
     hint = 'JSON does not allow a trailing comma; remove it';
-  } else if (c === '/') hint = 'JSON does not allow comments; remove them, or write the manifest as gpuaas-app.yaml';
+  } else if (c === '/')
+    hint = 'JSON does not allow comments; remove them, or write the manifest as gpuaas-app.yaml';
   else if (c === "'") hint = 'JSON strings and keys need double quotes';
   else if (/[A-Za-z_$]/.test(c)) hint = 'JSON keys and strings need double quotes';
   return {
     pointer: '',
     anchor: 'value',
     code: 'json-syntax',
-    message: `invalid JSON: ${raw.replace(/ in JSON at position.*$/s, '').replace(/, ".*" is not valid JSON$/s, '')}`,
+    message: `invalid JSON: ${raw.replace(/ in JSON at position.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')}`,
     hint,
     severity: 'error',
     offsets: [offset, Math.min(text.length, offset + 1)],
@@ -143,7 +147,14 @@ function finish(
   const diagnostics = issues.map((i): ManifestDiagnostic => {
     const [start, end] = i.offsets ?? locate(doc, i.pointer, i.anchor);
     const span = lines.span(start, end);
-    const d: ManifestDiagnostic = { file, ...span, pointer: i.pointer, code: i.code, message: i.message, severity: i.severity };
+    const d: ManifestDiagnostic = {
+      file,
+      ...span,
+      pointer: i.pointer,
+      code: i.code,
+      message: i.message,
+      severity: i.severity,
+    };
     if (i.hint !== undefined) d.hint = i.hint;
     return d;
   });
@@ -179,7 +190,14 @@ function check(text: string, file: string, options: ValidateOptions): ManifestVa
         value = doc.toJS({ maxAliasCount: 100 });
       } catch (err) {
         const message = `YAML could not be read: ${err instanceof Error ? err.message : String(err)}`;
-        issues.push({ pointer: '', anchor: 'value', code: 'yaml-syntax', message, severity: 'error', offsets: [0, 0] });
+        issues.push({
+          pointer: '',
+          anchor: 'value',
+          code: 'yaml-syntax',
+          message,
+          severity: 'error',
+          offsets: [0, 0],
+        });
         return finish(file, text, undefined, issues, doc);
       }
     }
@@ -198,12 +216,23 @@ function check(text: string, file: string, options: ValidateOptions): ManifestVa
   const validate = getManifestValidator();
   const schemaProblems = validate(value) ? [] : schemaIssues(validate.errors ?? []);
   issues.push(...schemaProblems);
-  issues.push(...semanticIssues(value, schemaProblems.map((i) => i.pointer), options.catalog));
+  issues.push(
+    ...semanticIssues(
+      value,
+      schemaProblems.map((i) => i.pointer),
+      options.catalog,
+    ),
+  );
   return finish(file, text, value, issues, doc);
 }
 
 function failure(file: string, code: ManifestDiagnostic['code'], message: string): ManifestValidationResult {
-  return { file, value: undefined, errors: [{ file, line: 1, column: 1, pointer: '', code, message, severity: 'error' }], warnings: [] };
+  return {
+    file,
+    value: undefined,
+    errors: [{ file, line: 1, column: 1, pointer: '', code, message, severity: 'error' }],
+    warnings: [],
+  };
 }
 
 /**
@@ -216,15 +245,21 @@ function failure(file: string, code: ManifestDiagnostic['code'], message: string
  */
 export function validateManifestText(text: string, options: ValidateOptions = {}): ManifestValidationResult {
   const file = options.file ?? '<input>';
-  if (typeof text !== 'string') return failure(file, 'io-error', `expected the manifest as text, got ${typeof text}`);
+  if (typeof text !== 'string')
+    return failure(file, 'io-error', `expected the manifest as text, got ${typeof text}`);
   try {
     return check(text, file, options);
   } catch (err) {
-    return failure(file, 'internal-error', `the validator failed: ${err instanceof Error ? err.message : String(err)}`);
+    return failure(
+      file,
+      'internal-error',
+      `the validator failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
-export type ManifestSource = { file: string; text: string } | { file: string; missing: boolean; message: string; cause?: unknown };
+export type ManifestSource =
+  { file: string; text: string } | { file: string; missing: boolean; message: string; cause?: unknown };
 
 function errno(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
@@ -232,8 +267,20 @@ function errno(err: unknown): string {
 
 function ioFailure(file: string, err: unknown): ManifestSource {
   const code = errno(err);
-  const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : err instanceof Error ? err.message : String(err);
-  return { file, missing: code === 'ENOENT' || code === 'ENOTDIR', message: `cannot read ${file}: ${why}`, cause: err };
+  const why =
+    code === 'ENOENT'
+      ? 'no such file or folder'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : err instanceof Error
+          ? err.message
+          : String(err);
+  return {
+    file,
+    missing: code === 'ENOENT' || code === 'ENOTDIR',
+    message: `cannot read ${file}: ${why}`,
+    cause: err,
+  };
 }
 
 async function readText(file: string, cwd: string): Promise<ManifestSource> {
@@ -241,12 +288,17 @@ async function readText(file: string, cwd: string): Promise<ManifestSource> {
   try {
     const info = await stat(real);
     if (info.size > MAX_MANIFEST_BYTES) {
-      return { file, missing: false, message: `${file} is ${info.size} bytes; a manifest may be at most ${MAX_MANIFEST_BYTES}` };
+      return {
+        file,
+        missing: false,
+        message: `${file} is ${info.size} bytes; a manifest may be at most ${MAX_MANIFEST_BYTES}`,
+      };
     }
     const bytes = await readFile(real);
     return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch (err) {
-    if (err instanceof TypeError) return { file, missing: false, message: `${file} is not UTF-8 text`, cause: err };
+    if (err instanceof TypeError)
+      return { file, missing: false, message: `${file} is not UTF-8 text`, cause: err };
     return ioFailure(file, err);
   }
 }
@@ -274,13 +326,20 @@ export async function readManifestSource(path: string, cwd: string = process.cwd
  * Validates a manifest file, or the manifest in a folder. Never throws: a missing or unreadable
  * path comes back as an `io-error` diagnostic.
  */
-export async function validateManifestPath(path: string, options: ValidateOptions = {}): Promise<ManifestValidationResult> {
+export async function validateManifestPath(
+  path: string,
+  options: ValidateOptions = {},
+): Promise<ManifestValidationResult> {
   try {
     const source = await readManifestSource(path);
     if (!('text' in source)) return failure(source.file, 'io-error', source.message);
     return validateManifestText(source.text, { ...options, file: options.file ?? source.file });
   } catch (err) {
-    return failure(path, 'internal-error', `the validator failed: ${err instanceof Error ? err.message : String(err)}`);
+    return failure(
+      path,
+      'internal-error',
+      `the validator failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -301,9 +360,13 @@ export async function loadManifest(
   if (result.value === undefined || first !== undefined) {
     const count = result.errors.length;
     const where = first ? `; first: ${first.file}:${first.line}:${first.column} ${first.message}` : '';
-    throw new SdkError('MANIFEST_INVALID', `${result.file} is not a valid manifest (${count} error${count === 1 ? '' : 's'})${where}`, {
-      details: { file: result.file, errors: result.errors },
-    });
+    throw new SdkError(
+      'MANIFEST_INVALID',
+      `${result.file} is not a valid manifest (${count} error${count === 1 ? '' : 's'})${where}`,
+      {
+        details: { file: result.file, errors: result.errors },
+      },
+    );
   }
   return { manifest: result.value, file: result.file, warnings: result.warnings };
 }

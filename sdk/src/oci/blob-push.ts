@@ -10,7 +10,8 @@
  */
 import { SdkError, isSdkError } from '../errors.js';
 import { SequentialReader, type BlobSource } from './blob-source.js';
-import { OffsetHasher, computeDigest, splitDigest } from './digest.js';
+import { hasBlob, mountBlob, pushScope } from './blobs.js';
+import { OffsetHasher, splitDigest } from './digest.js';
 import type { RegistryTransport } from './transport.js';
 import type { Descriptor } from './types.js';
 
@@ -44,14 +45,6 @@ export interface PushedBlob {
   outcome: PushOutcome;
 }
 
-export function pullScope(repository: string): string {
-  return `repository:${repository}:pull`;
-}
-
-export function pushScope(repository: string): string {
-  return `repository:${repository}:pull,push`;
-}
-
 function locationOf(response: Response, base: URL, what: string): URL {
   const location = response.headers.get('location');
   if (location === null || location === '') {
@@ -68,64 +61,6 @@ function rangeEnd(response: Response): number | undefined {
   return last === 0 ? 0 : last + 1;
 }
 
-/** HEAD the blob: true when the repository has it. */
-export async function hasBlob(
-  transport: RegistryTransport,
-  repository: string,
-  digest: string,
-): Promise<boolean> {
-  splitDigest(digest);
-  const response = await transport.request({
-    method: 'HEAD',
-    url: `/v2/${repository}/blobs/${digest}`,
-    scopes: [pullScope(repository)],
-    ok: [200, 404],
-    what: `check blob ${digest} in ${repository}`,
-  });
-  await response.body?.cancel();
-  return response.status === 200;
-}
-
-/**
- * Mounts a blob from another repository of the same registry. Returns false when the registry
- * did not mount it (202: it opened an upload instead, which is cancelled here).
- */
-export async function mountBlob(
-  transport: RegistryTransport,
-  repository: string,
-  digest: string,
-  fromRepository: string,
-): Promise<boolean> {
-  splitDigest(digest);
-  const what = `mount blob ${digest} from ${fromRepository} into ${repository}`;
-  const url = transport.resolve(`/v2/${repository}/blobs/uploads/`);
-  url.searchParams.set('mount', digest);
-  url.searchParams.set('from', fromRepository);
-  const response = await transport.request({
-    method: 'POST',
-    url,
-    scopes: [pushScope(repository), pullScope(fromRepository)],
-    ok: [201, 202],
-    what,
-  });
-  await response.body?.cancel();
-  if (response.status === 201) return true;
-  const location = response.headers.get('location');
-  if (location !== null && location !== '') {
-    await transport
-      .request({
-        method: 'DELETE',
-        url: new URL(location, url),
-        scopes: [pushScope(repository)],
-        ok: [204, 404],
-        what: `cancel the upload left by ${what}`,
-      })
-      .then((r) => r.body?.cancel())
-      .catch(() => undefined);
-  }
-  return false;
-}
-
 /**
  * Pushes a blob: nothing is sent when its digest is known and the repository has it; a mount is
  * tried from `mountFrom`; otherwise it is uploaded with the digest verified on the fly.
@@ -140,6 +75,9 @@ export async function pushBlob(
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) {
     throw new SdkError('USAGE', `chunk size must be a positive integer, got ${chunkSize}`);
+  }
+  if (!Number.isSafeInteger(source.size) || source.size < 0) {
+    throw new SdkError('USAGE', `blob source size must be a non-negative integer, got ${source.size}`);
   }
   const described = (digest: string): Descriptor => ({ mediaType, digest, size: source.size });
   if (source.digest !== undefined) {
@@ -399,9 +337,4 @@ class Upload {
       });
     }
   }
-}
-
-/** Digest of a small in-memory blob, for building descriptors before pushing. */
-export function describeBytes(bytes: Uint8Array, mediaType: string): Descriptor {
-  return { mediaType, digest: computeDigest(bytes), size: bytes.length };
 }

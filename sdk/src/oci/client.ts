@@ -1,18 +1,12 @@
 /**
  * `RegistryClient`: the OCI distribution client for one registry. Its methods are thin over the
- * module functions (blob-push, blob-pull, manifests, referrers), which take the same transport and
+ * module functions (blobs, blob-push, blob-pull, manifests, referrers), which take the same transport and
  * can be used directly.
  */
 import type { Readable } from 'node:stream';
 import { fetchBlob, openBlob, pullBlob, deleteBlob, type PullBlobOptions } from './blob-pull.js';
-import {
-  hasBlob,
-  mountBlob,
-  pushBlob,
-  type BlobProgress,
-  type PushBlobOptions,
-  type PushedBlob,
-} from './blob-push.js';
+import { pushBlob, type BlobProgress, type PushBlobOptions, type PushedBlob } from './blob-push.js';
+import { hasBlob, mountBlob } from './blobs.js';
 import type { BlobSource } from './blob-source.js';
 import type { CredentialsProvider } from './credentials.js';
 import {

@@ -42,21 +42,14 @@ export { OffsetHasher, VerifyingStream, computeDigest, isDigest, splitDigest } f
 export type { DigestAlgorithm, ExpectedContent } from './digest.js';
 export { SequentialReader, bufferBlobSource, fileBlobSource } from './blob-source.js';
 export type { BlobSource } from './blob-source.js';
-export {
-  DEFAULT_CHUNK_SIZE,
-  describeBytes,
-  hasBlob,
-  mountBlob,
-  pullScope,
-  pushBlob,
-  pushScope,
-} from './blob-push.js';
+export { DEFAULT_CHUNK_SIZE, pushBlob } from './blob-push.js';
+export { describeBytes, hasBlob, mountBlob, pullScope, pushScope } from './blobs.js';
 export type { BlobProgress, PushBlobOptions, PushOutcome, PushedBlob } from './blob-push.js';
 export { DEFAULT_MAX_IN_MEMORY, deleteBlob, fetchBlob, openBlob, pullBlob } from './blob-pull.js';
 export type { PullBlobOptions } from './blob-pull.js';
 export {
   MANIFEST_ACCEPT,
-  MAX_MANIFEST_BYTES,
+  MAX_OCI_MANIFEST_BYTES,
   deleteManifest,
   getManifest,
   headManifest,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
 import { SdkError } from '../errors.js';
@@ -33,13 +34,17 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
-async function* chunks(data: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+function chunks(data: Buffer, size: number): Readable {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < data.length; i += size) pieces.push(data.subarray(i, i + size));
+  return Readable.from(pieces);
 }
 
 /** A small artifact shaped like a packed app: custom config type, one layer, artifactType. */
 async function writeArtifact(layout: OciLayout, tag: string): Promise<{ bytes: Buffer; digest: string }> {
-  const config = await layout.writeBlob(Buffer.from('{"name":"demo"}'), { mediaType: MEDIA_TYPES.gpuaasAppConfig });
+  const config = await layout.writeBlob(Buffer.from('{"name":"demo"}'), {
+    mediaType: MEDIA_TYPES.gpuaasAppConfig,
+  });
   const layer = await layout.writeBlob(chunks(Buffer.alloc(2048, 7), 100), {
     mediaType: MEDIA_TYPES.layerTar,
     annotations: { [ANNOTATIONS.title]: 'main' },
@@ -61,8 +66,14 @@ describe('OciLayout', () => {
   it('creates the oci-layout marker, an empty index and the blob folder', async () => {
     const dir = join(tempDir(), 'new');
     const layout = await OciLayout.create(dir);
-    expect(JSON.parse(readFileSync(join(dir, 'oci-layout'), 'utf8'))).toEqual({ imageLayoutVersion: '1.0.0' });
-    expect(await layout.readIndex()).toEqual({ schemaVersion: 2, mediaType: MEDIA_TYPES.imageIndex, manifests: [] });
+    expect(JSON.parse(readFileSync(join(dir, 'oci-layout'), 'utf8'))).toEqual({
+      imageLayoutVersion: '1.0.0',
+    });
+    expect(await layout.readIndex()).toEqual({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.imageIndex,
+      manifests: [],
+    });
     expect(statSync(join(dir, 'blobs', 'sha256')).isDirectory()).toBe(true);
     expect((await OciLayout.create(dir)).root).toBe(layout.root);
   });
@@ -109,7 +120,9 @@ describe('OciLayout', () => {
   it('refuses content that does not match the expected digest and leaves nothing behind', async () => {
     const layout = await OciLayout.create(join(tempDir(), 'oci'));
     const expected = { digest: sha256('other'), size: 5 };
-    expect(await codeOf(layout.writeBlob(chunks(Buffer.from('hello'), 2), { expected }))).toBe('DIGEST_MISMATCH');
+    expect(await codeOf(layout.writeBlob(chunks(Buffer.from('hello'), 2), { expected }))).toBe(
+      'DIGEST_MISMATCH',
+    );
     expect(await layout.hasBlob(sha256('hello'))).toBe(false);
     expect(readdirSync(layout.root).filter((n) => n.startsWith('.tmp'))).toEqual([]);
     expect(() => layout.blobPath('sha256:xyz')).toThrow(SdkError);

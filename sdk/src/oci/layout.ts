@@ -8,7 +8,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SdkError } from '../errors.js';
@@ -101,7 +111,10 @@ export class OciLayout {
       await mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
       await writeFile(join(root, 'index.json'), JSON.stringify(emptyIndex()));
       // Written last: its presence means the layout is complete.
-      await writeFile(join(root, OCI_LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+      await writeFile(
+        join(root, OCI_LAYOUT_FILE),
+        JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }),
+      );
     } catch (error) {
       if (error instanceof SdkError) throw error;
       throw ioError(root, 'create an OCI layout', error);
@@ -112,7 +125,8 @@ export class OciLayout {
   /** Opens an existing layout; NOT_FOUND when the folder is missing, LAYOUT_INVALID when malformed. */
   static async open(dir: string): Promise<OciLayout> {
     const root = resolve(dir);
-    if (!(await exists(root))) throw new SdkError('NOT_FOUND', `${root}: no such folder`, { details: { path: root } });
+    if (!(await exists(root)))
+      throw new SdkError('NOT_FOUND', `${root}: no such folder`, { details: { path: root } });
     let marker: unknown;
     try {
       marker = JSON.parse(await readFile(join(root, OCI_LAYOUT_FILE), 'utf8'));
@@ -149,7 +163,8 @@ export class OciLayout {
     const algorithm = options.expected ? splitDigest(options.expected.digest).algorithm : 'sha256';
     if (source instanceof Uint8Array) {
       const descriptor = this.describe(computeDigest(source, algorithm), source.length, options);
-      if (!(await this.hasBlob(descriptor.digest))) await this.commit(descriptor.digest, (tmp) => writeFile(tmp, source));
+      if (!(await this.hasBlob(descriptor.digest)))
+        await this.commit(descriptor.digest, (tmp) => writeFile(tmp, source));
       return descriptor;
     }
     const hash = createHash(algorithm);
@@ -253,7 +268,10 @@ export class OciLayout {
    * same manifest and tag changes nothing, so packing twice leaves an identical layout.
    */
   async addManifest(bytes: Uint8Array, options: AddManifestOptions): Promise<Descriptor> {
-    const annotations = { ...options.annotations, ...(options.tag ? { [ANNOTATIONS.refName]: options.tag } : {}) };
+    const annotations = {
+      ...options.annotations,
+      ...(options.tag ? { [ANNOTATIONS.refName]: options.tag } : {}),
+    };
     const stored = await this.writeBlob(bytes, { mediaType: options.mediaType });
     const descriptor: Descriptor = {
       mediaType: options.mediaType,
@@ -302,7 +320,10 @@ export class OciLayout {
   /** Reads the manifest or index a descriptor points at, verified against its digest and size. */
   async readManifest(descriptor: Descriptor): Promise<ImageManifest | ImageIndex> {
     if (descriptor.size > MAX_MANIFEST_BYTES) {
-      throw layoutError(this.root, `manifest ${descriptor.digest} is larger than ${MAX_MANIFEST_BYTES} bytes`);
+      throw layoutError(
+        this.root,
+        `manifest ${descriptor.digest} is larger than ${MAX_MANIFEST_BYTES} bytes`,
+      );
     }
     const chunks: Buffer[] = [];
     for await (const chunk of this.openBlob(descriptor.digest, descriptor.size) as AsyncIterable<Buffer>) {
@@ -314,7 +335,12 @@ export class OciLayout {
     } catch (error) {
       throw layoutError(this.root, `manifest ${descriptor.digest} is not JSON`, error);
     }
-    const candidate = parsed as { schemaVersion?: unknown; layers?: unknown; config?: unknown; manifests?: unknown } | null;
+    const candidate = parsed as {
+      schemaVersion?: unknown;
+      layers?: unknown;
+      config?: unknown;
+      manifests?: unknown;
+    } | null;
     const isManifest = Array.isArray(candidate?.layers) && typeof candidate?.config === 'object';
     const isIndex = Array.isArray(candidate?.manifests);
     if (candidate?.schemaVersion !== 2 || (!isManifest && !isIndex)) {
@@ -345,7 +371,10 @@ export class OciLayout {
    * Writes through a temporary file in the layout (same filesystem, so the rename is atomic) and
    * moves it to the blob path of `digest` (known before or only after writing).
    */
-  private async commit(digest: string | (() => string), write: (tmp: string) => Promise<void>): Promise<void> {
+  private async commit(
+    digest: string | (() => string),
+    write: (tmp: string) => Promise<void>,
+  ): Promise<void> {
     const tmp = join(this.root, `.tmp-blob-${randomUUID()}`);
     try {
       await write(tmp);

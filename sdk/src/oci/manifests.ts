@@ -3,7 +3,7 @@
  * registry holds (their digest is over those bytes; re-serialising would change it).
  */
 import { SdkError } from '../errors.js';
-import { pullScope, pushScope } from './blob-push.js';
+import { pullScope, pushScope } from './blobs.js';
 import { computeDigest, isDigest, splitDigest } from './digest.js';
 import { readCapped, type RegistryTransport } from './transport.js';
 import { MEDIA_TYPES, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
@@ -17,7 +17,7 @@ export const MANIFEST_ACCEPT = [
 ].join(', ');
 
 /** The distribution spec's suggested limit: manifests larger than this are refused (4 MiB). */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_OCI_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 /** A manifest or index as parsed; Docker v2 documents have the same shape with Docker media types. */
 export type AnyManifest = ImageManifest | ImageIndex;
@@ -49,16 +49,16 @@ function mediaTypeOf(response: Response, parsed?: { mediaType?: unknown }): stri
 
 async function readLimited(response: Response, what: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_MANIFEST_BYTES) {
+  if (declared > MAX_OCI_MANIFEST_BYTES) {
     await response.body?.cancel();
     throw new SdkError(
       'REGISTRY_ERROR',
-      `cannot ${what}: manifest of ${declared} bytes exceeds ${MAX_MANIFEST_BYTES}`,
+      `cannot ${what}: manifest of ${declared} bytes exceeds ${MAX_OCI_MANIFEST_BYTES}`,
     );
   }
-  const { bytes, overflow } = await readCapped(response, MAX_MANIFEST_BYTES);
+  const { bytes, overflow } = await readCapped(response, MAX_OCI_MANIFEST_BYTES);
   if (overflow)
-    throw new SdkError('REGISTRY_ERROR', `cannot ${what}: manifest exceeds ${MAX_MANIFEST_BYTES} bytes`);
+    throw new SdkError('REGISTRY_ERROR', `cannot ${what}: manifest exceeds ${MAX_OCI_MANIFEST_BYTES} bytes`);
   return bytes;
 }
 

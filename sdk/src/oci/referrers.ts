@@ -12,7 +12,8 @@
 import { SdkError } from '../errors.js';
 import { fetchBlob } from './blob-pull.js';
 import { bufferBlobSource } from './blob-source.js';
-import { pullScope, pushBlob } from './blob-push.js';
+import { pushBlob } from './blob-push.js';
+import { pullScope } from './blobs.js';
 import { computeDigest, splitDigest } from './digest.js';
 import { getManifest, putManifest } from './manifests.js';
 import type { RegistryTransport } from './transport.js';

@@ -2,9 +2,11 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startHttpServer, type TestHttpServer } from '@gpuaas/test-support';
+import { bufferBlobSource } from './blob-source.js';
 import { RegistryClient } from './client.js';
 import { staticCredentials } from './credentials.js';
-import { parseRetryAfter, RegistryTransport, type RetryEvent } from './transport.js';
+import { computeDigest } from './digest.js';
+import { parseRetryAfter, RegistryTransport, type RequestBody, type RetryEvent } from './transport.js';
 
 const FAST = { initialDelayMs: 2, maxDelayMs: 10 };
 const servers: TestHttpServer[] = [];
@@ -129,6 +131,23 @@ describe('retries', () => {
     expect(await response.text()).toBe('hello');
     expect(opened).toBe(2);
     expect(s.requests[1]?.headers['content-length']).toBe('5');
+  });
+
+  it('sends streamed bodies with redirect "error" so fetch does not keep them in memory', async () => {
+    const seen: RequestInit[] = [];
+    const transport = new RegistryTransport({
+      registry: '127.0.0.1:1',
+      fetch: (_input, init) => {
+        seen.push(init ?? {});
+        return Promise.resolve(new Response(null, { status: 201 }));
+      },
+    });
+    const send = (body: RequestBody) =>
+      transport.request({ method: 'PUT', url: '/v2/r/x', body, ok: [201], what: 'test' });
+    await send({ open: () => Readable.from([Buffer.from('x')]), length: 1 });
+    await send(Readable.from([Buffer.from('x')]));
+    await send(Buffer.from('x'));
+    expect(seen.map((init) => init.redirect)).toEqual(['error', 'error', 'follow']);
   });
 
   it('does not retry a one-shot stream body', async () => {
@@ -331,6 +350,21 @@ describe('auth against a fake registry', () => {
     });
     expect(await client.hasBlob('r/x', `sha256:${'5'.repeat(64)}`)).toBe(false);
     expect(s.requests).toHaveLength(1);
+  });
+
+  it('never sends registry credentials to another origin an upload Location points at', async () => {
+    const other = await server((_req, res) => void res.writeHead(201).end());
+    const s = await server((req, res) => {
+      if (req.method === 'HEAD') return void res.writeHead(404).end();
+      res.writeHead(202, { location: `${other.url}/upload/1` }).end();
+    });
+    const client = new RegistryClient({
+      registry: s.host,
+      credentials: staticCredentials({ registryToken: 'secret-token' }),
+    });
+    await client.pushBlob('r/x', bufferBlobSource(Buffer.from('abc'), computeDigest('abc')));
+    expect(s.requests.every((r) => r.headers.authorization === 'Bearer secret-token')).toBe(true);
+    expect(other.requests.map((r) => [r.method, r.headers.authorization])).toEqual([['PUT', undefined]]);
   });
 
   it('replays a streamed body after a challenge', async () => {

@@ -223,7 +223,10 @@ export class RegistryTransport {
   async request(req: RegistryRequest): Promise<Response> {
     const url = this.resolve(req.url);
     const retryAllowed = (req.retry ?? true) && !isOneShot(req.body);
-    let authorization = await this.auth.authorization(req.scopes);
+    // Registry credentials and tokens go to the registry's own origin only, never to another host
+    // an upload Location or a link may point at.
+    const ownOrigin = url.origin === this.baseUrl.origin;
+    let authorization = ownOrigin ? await this.auth.authorization(req.scopes) : undefined;
     let challenged = false;
     for (let attempt = 0; ;) {
       const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
@@ -231,15 +234,20 @@ export class RegistryTransport {
       const init: RequestInit = { method: req.method, headers, redirect: 'follow' };
       if (req.signal !== undefined) init.signal = req.signal;
       if (req.body !== undefined) {
+        // Streamed bodies: with redirect 'follow', Node's fetch keeps every chunk sent in case it has
+        // to replay them (nodejs/undici#4058), i.e. a whole layer in memory. A stream cannot follow a
+        // 307/308 anyway, so 'error' loses nothing and keeps memory flat.
         if (isReopenable(req.body)) {
           init.body = req.body.open();
           init.duplex = 'half';
+          init.redirect = 'error';
           if (req.body.length !== undefined) headers['content-length'] = String(req.body.length);
         } else if (typeof req.body === 'string' || req.body instanceof Uint8Array) {
           init.body = req.body;
         } else {
           init.body = req.body;
           init.duplex = 'half';
+          init.redirect = 'error';
         }
       }
       let response: Response;
@@ -256,9 +264,12 @@ export class RegistryTransport {
         }
         throw this.unreachable(req.what, url, reasonOf(error), attempt, error);
       }
-      if (response.status === 401 && !challenged && !isOneShot(req.body)) {
+      if (response.status === 401 && ownOrigin && !challenged && !isOneShot(req.body)) {
         challenged = true;
-        const next = await this.auth.onUnauthorized(response, req.scopes);
+        const next = await this.auth.onUnauthorized(response, req.scopes).catch(async (error: unknown) => {
+          await response.body?.cancel();
+          throw error;
+        });
         if (next !== undefined) {
           await response.body?.cancel();
           authorization = next;

@@ -87,7 +87,7 @@ function compileClass(pattern: string, open: number): { source: string; next: nu
 function compileFragment(pattern: string, atSegmentStart: boolean): string {
   let out = '';
   let segmentStart = atSegmentStart;
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i] ?? '';
     if (c === '*' && pattern[i + 1] === '*' && segmentStart) {
       const after = pattern[i + 2];

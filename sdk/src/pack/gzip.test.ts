@@ -1,13 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { crc32, deflateRawSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
-import { GZIP_HEADER, GZIP_LEVEL, gzipDeterministic, measureCompressibility, worthCompressing } from './gzip.js';
+import {
+  GZIP_HEADER,
+  GZIP_LEVEL,
+  gzipDeterministic,
+  measureCompressibility,
+  worthCompressing,
+} from './gzip.js';
 
 async function gzip(chunks: Buffer[]): Promise<Buffer> {
   const out: Buffer[] = [];
-  for await (const piece of gzipDeterministic((async function* () { yield* chunks; })())) out.push(piece);
+  for await (const piece of gzipDeterministic(Readable.from(chunks))) out.push(piece);
   return Buffer.concat(out);
 }
 
@@ -57,6 +64,7 @@ describe('deterministic gzip', () => {
   it('passes a source failure through and stops', async () => {
     async function* failing(): AsyncGenerator<Buffer> {
       yield text;
+      await new Promise((next) => setImmediate(next));
       throw new Error('disk on fire');
     }
     const consume = async (): Promise<void> => {

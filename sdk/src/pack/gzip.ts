@@ -7,7 +7,6 @@
  * Go's compress/gzip writes). The deflate bytes themselves depend only on the input, the level and
  * the zlib build (Node bundles its own), not on how the input is split into chunks.
  */
-import { once } from 'node:events';
 import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 
 /** Fixed compression level of gzip layers; changing it changes every gzip layer digest. */
@@ -44,23 +43,28 @@ export async function* gzipDeterministic(
   });
   let crc = 0;
   let length = 0;
-  const stop = new AbortController();
   // The feeder runs beside the reader below; a failure on either side tears both down.
   const feeder = (async () => {
     for await (const chunk of source) {
       crc = crc32(chunk, crc);
       length += chunk.length;
-      if (!deflate.write(chunk)) await once(deflate, 'drain', { signal: stop.signal });
+      // Waiting for each chunk to be consumed (not just for 'drain') lets the source reuse its
+      // buffers as soon as it is asked for the next chunk. destroy() fails pending callbacks, so
+      // this cannot hang once the reader below gives up.
+      await new Promise<void>((done, fail) => {
+        deflate.write(chunk, (error) => (error ? fail(error) : done()));
+      });
     }
     deflate.end();
   })();
-  feeder.catch((error: unknown) => deflate.destroy(error instanceof Error ? error : new Error(String(error))));
+  feeder.catch((error: unknown) =>
+    deflate.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
   try {
     yield Buffer.from(GZIP_HEADER);
     for await (const out of deflate as AsyncIterable<Buffer>) yield out;
     await feeder;
   } finally {
-    stop.abort();
     deflate.destroy();
     await feeder.catch(() => undefined);
   }

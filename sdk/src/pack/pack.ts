@@ -11,6 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { SdkError } from '../errors.js';
+import { loadManifest } from '../manifest/index.js';
 import { OciLayout } from '../oci/layout.js';
 import {
   ANNOTATIONS,
@@ -19,9 +20,14 @@ import {
   type Descriptor,
   type ImageManifest,
 } from '../oci/types.js';
-import { loadAppManifest } from './app-manifest.js';
 import { canonicalJson } from './canonical-json.js';
-import { collectFiles, layerEntries, MAIN_LAYER, type CollectedFile, type CollectedLayer } from './collect.js';
+import {
+  collectFiles,
+  layerEntries,
+  MAIN_LAYER,
+  type CollectedFile,
+  type CollectedLayer,
+} from './collect.js';
 import { gzipDeterministic, measureCompressibility, worthCompressing } from './gzip.js';
 import { resolveProvenance } from './provenance.js';
 import { tarStream } from './tar.js';
@@ -118,7 +124,10 @@ async function chooseGzip(layer: CollectedLayer, policy: PackOptions['compressio
   return worthCompressing(measureCompressibility(await sampleLayer(layer.files)));
 }
 
-async function* hashing(source: AsyncIterable<Buffer>, hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
+async function* hashing(
+  source: AsyncIterable<Buffer>,
+  hash: ReturnType<typeof createHash>,
+): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
     hash.update(chunk);
     yield chunk;
@@ -137,7 +146,12 @@ async function writeLayer(
   const annotations = { [ANNOTATIONS.title]: layer.name };
   if (!options.gzip) {
     const descriptor = await layout.writeBlob(tar, { mediaType: MEDIA_TYPES.layerTar, annotations });
-    return { ...descriptor, files: layer.files.length, name: layer.name, uncompressedDigest: descriptor.digest };
+    return {
+      ...descriptor,
+      files: layer.files.length,
+      name: layer.name,
+      uncompressedDigest: descriptor.digest,
+    };
   }
   const diff = createHash('sha256');
   const descriptor = await layout.writeBlob(gzipDeterministic(hashing(tar, diff)), {
@@ -189,7 +203,9 @@ export async function packApp(dir: string, options: PackOptions = {}): Promise<P
   if (!rootStat?.isDirectory()) {
     throw new SdkError('NOT_FOUND', `${root}: no such app folder`, { details: { path: root } });
   }
-  const { manifest, warnings: manifestWarnings } = await loadAppManifest(root);
+  const loaded = await loadManifest(root);
+  const manifest = loaded.manifest;
+  const manifestWarnings = loaded.warnings.map((w) => `${w.file}:${w.line}:${w.column}: ${w.message}`);
   const tag = options.tag ?? tagForVersion(manifest.version);
   if (!TAG_PATTERN.test(tag)) {
     throw new SdkError('USAGE', `tag "${tag}" is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`, {

@@ -60,8 +60,14 @@ export async function resolveProvenance(
   const commit = await lastGitCommit(dir);
   const revision = commit ? { revision: commit.revision } : {};
   if (sourceDateEpoch !== undefined) {
-    return { created: epochToRfc3339(sourceDateEpoch), epoch: sourceDateEpoch, createdFrom: 'SOURCE_DATE_EPOCH', ...revision };
+    return {
+      created: epochToRfc3339(sourceDateEpoch),
+      epoch: sourceDateEpoch,
+      createdFrom: 'SOURCE_DATE_EPOCH',
+      ...revision,
+    };
   }
-  if (commit) return { created: epochToRfc3339(commit.epoch), epoch: commit.epoch, createdFrom: 'git', ...revision };
+  if (commit)
+    return { created: epochToRfc3339(commit.epoch), epoch: commit.epoch, createdFrom: 'git', ...revision };
   return { created: epochToRfc3339(0), epoch: 0, createdFrom: 'epoch' };
 }

@@ -133,7 +133,10 @@ export function encodeTarHeader(header: TarHeader): Buffer {
   const sizeFits = header.size <= USTAR_MAX_OCTAL_11;
   if (!sizeFits) pax.push(paxRecord('size', String(header.size)));
   if (header.mtime < 0 || header.mtime > USTAR_MAX_OCTAL_11 || !Number.isInteger(header.mtime)) {
-    throw new SdkError('USAGE', `tar mtime ${header.mtime} is not an integer between 0 and ${USTAR_MAX_OCTAL_11}`);
+    throw new SdkError(
+      'USAGE',
+      `tar mtime ${header.mtime} is not an integer between 0 and ${USTAR_MAX_OCTAL_11}`,
+    );
   }
   const typeflag = header.type === 'file' ? '0' : header.type === 'directory' ? '5' : '2';
   const main = ustarBlock({
@@ -191,7 +194,9 @@ export function sortTarEntries(entries: Iterable<TarEntry>): TarEntry[] {
 /**
  * Streams a reproducible tar archive of the entries (sorted here, whatever their given order).
  * Chunks of file content at least `coalesceBytes / 4` long pass through as they are; everything
- * smaller is gathered first.
+ * smaller is copied and gathered first. A content source may therefore reuse a buffer once the
+ * chunk after it has been requested, provided the consumer of this stream is done with each chunk
+ * when it asks for the next one (as OciLayout.writeBlob and gzipDeterministic are).
  *
  * @example
  * for await (const chunk of tarStream(entries, { mtime: 0 })) hash.update(chunk);
@@ -230,20 +235,24 @@ export async function* tarStream(
       written += chunk.length;
       if (written > size) break;
       options.onContent?.(chunk.length);
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-      if (buffer.length >= passThrough) {
+      if (chunk.length >= passThrough) {
         if (pendingBytes > 0) yield take();
-        yield buffer;
+        yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       } else {
-        pending.push(buffer);
-        pendingBytes += buffer.length;
+        // Copied: the source may reuse its buffer for the chunk after next.
+        pending.push(Buffer.from(chunk));
+        pendingBytes += chunk.length;
         if (pendingBytes >= target) yield take();
       }
     }
     if (written !== size) {
-      throw new SdkError('IO_ERROR', `${entry.path}: expected ${size} bytes but read ${written}; did it change?`, {
-        details: { path: entry.path },
-      });
+      throw new SdkError(
+        'IO_ERROR',
+        `${entry.path}: expected ${size} bytes but read ${written}; did it change?`,
+        {
+          details: { path: entry.path },
+        },
+      );
     }
     const pad = padding(size);
     if (pad > 0) {

@@ -7,31 +7,27 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
-import { parse } from 'yaml';
-import { MANIFEST_SCHEMA_ID, manifestSchema } from '@gpuaas/manifest-schema';
+import { MANIFEST_SCHEMA_ID } from '@gpuaas/manifest-schema';
+import { validateManifestPath } from '../manifest/index.js';
 
 export const MODELINE = `# yaml-language-server: $schema=${MANIFEST_SCHEMA_ID}`;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-(addFormatsPlugin as unknown as (a: Ajv2020) => void)(ajv);
-const validateSchema = ajv.compile(manifestSchema);
-
 export interface ManifestCheck {
   value: Record<string, unknown>;
+  /** `code pointer: message` of every error and warning, so a failing assertion shows them all. */
   errors: string[];
 }
 
-/** Parses a manifest file and checks it against the JSON Schema and the modeline rule. */
-export function checkManifestFile(path: string): ManifestCheck {
-  const text = readFileSync(path, 'utf8');
+/**
+ * Validates a manifest with the sdk's validator (what `gpuaas-app validate` runs) and checks the
+ * modeline rule. Warnings count as errors here: a shipped template or example must be clean.
+ */
+export async function checkManifest(path: string): Promise<ManifestCheck> {
   const errors: string[] = [];
-  if (text.split('\n')[0] !== MODELINE) errors.push(`first line is not the modeline ${MODELINE}`);
-  const value = parse(text) as Record<string, unknown>;
-  if (!validateSchema(value)) {
-    for (const e of validateSchema.errors ?? []) errors.push(`${e.instancePath || '/'} ${e.message ?? ''}`);
-  }
+  if (readFileSync(path, 'utf8').split('\n')[0] !== MODELINE) errors.push(`first line is not ${MODELINE}`);
+  const result = await validateManifestPath(path);
+  for (const d of [...result.errors, ...result.warnings]) errors.push(`${d.code} ${d.pointer}: ${d.message}`);
+  const value = (result.value ?? {}) as unknown as Record<string, unknown>;
   return { value, errors };
 }
 

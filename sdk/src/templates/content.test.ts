@@ -3,6 +3,8 @@
  * valid app, and each one's code actually runs (Python) or type-checks (TypeScript).
  */
 import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
 import { startFakeRuntime } from '../app/fake-runtime.js';
 import { listTemplates, scaffoldTemplate, type ScaffoldResult } from './index.js';
-import {
-  checkManifestFile,
-  freePort,
-  request,
-  startProcess,
-  waitForHealthy,
-} from './app-harness.test.util.js';
+import { checkManifest, freePort, request, startProcess, waitForHealthy } from './app-harness.test.util.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'gpuaas-template-content-'));
@@ -36,8 +32,8 @@ const appDir = (template: string): string => scaffolded.get(template)?.dir ?? ''
 const read = (template: string, file: string): string => readFileSync(join(appDir(template), file), 'utf8');
 
 describe.each(templateNames)('template %s', (template) => {
-  it('scaffolds into an app whose manifest validates, with every placeholder filled', () => {
-    const check = checkManifestFile(join(appDir(template), 'gpuaas-app.yaml'));
+  it('scaffolds into an app whose manifest validates, with every placeholder filled', async () => {
+    const check = await checkManifest(join(appDir(template), 'gpuaas-app.yaml'));
     expect(check.errors).toEqual([]);
     expect(check.value).toMatchObject({ name: values.name, publisher: values.publisher });
     expect(check.value.displayName).toBe(values.displayName);
@@ -90,6 +86,58 @@ describe('the Python runtime helper', () => {
 });
 
 const hasPython = requireTools('python templates', 'python3');
+
+describe.skipIf(!hasPython)('the Python runtime helper against a flaky runtime', () => {
+  const script = [
+    'import json, gpuaas_runtime as r',
+    'try:',
+    '    print(json.dumps(r.meter("tokens", 3)))',
+    'except r.RuntimeRejected as e:',
+    '    print(json.dumps({"rejected": e.code, "status": e.status}))',
+  ].join('\n');
+
+  it('retries a dropped connection and a 503 with one event id, and maps a refusal to RuntimeRejected', async () => {
+    const bodies: { id?: string }[] = [];
+    let refuse = false;
+    const server = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text) as { id?: string });
+        if (refuse) {
+          res.writeHead(400, { 'content-type': 'application/problem+json' });
+          res.end(JSON.stringify({ code: 'METER_UNKNOWN', detail: 'not declared' }));
+        } else if (bodies.length === 1) {
+          res.socket?.destroy();
+        } else if (bodies.length === 2) {
+          res.writeHead(503).end();
+        } else {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ accepted: true, id: bodies.at(-1)?.id }));
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const python = (): Promise<{ stdout: string }> =>
+      promisify(execFile)('python3', ['-c', script], {
+        cwd: appDir('batch-job'),
+        env: { ...process.env, GPUAAS_RUNTIME_URL: url, PYTHONDONTWRITEBYTECODE: '1' },
+      });
+    try {
+      const accepted = JSON.parse((await python()).stdout) as { accepted: boolean; id: string };
+      expect(bodies).toHaveLength(3);
+      expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
+      expect(accepted).toEqual({ accepted: true, id: bodies[0]?.id });
+      refuse = true;
+      expect(JSON.parse((await python()).stdout)).toEqual({ rejected: 'METER_UNKNOWN', status: 400 });
+      expect(bodies).toHaveLength(4);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
 
 describe.skipIf(!hasPython)('python templates run against a fake runtime', () => {
   it('python-inference serves /healthz, generates tokens and meters them', async () => {
@@ -223,7 +271,7 @@ describe.skipIf(!hasPython)('python templates run against a fake runtime', () =>
 });
 
 describe('typescript-service', () => {
-  it('type-checks against the built sdk (run `npx tsc --build` first)', async () => {
+  it('type-checks and builds against the built sdk (run `npx tsc --build` first)', async () => {
     const sdkTypes = join(repoRoot, 'sdk/dist/app/index.d.ts');
     expect(existsSync(sdkTypes), `${sdkTypes} is missing: run npx tsc --build`).toBe(true);
     const dir = appDir('typescript-service');
@@ -231,16 +279,42 @@ describe('typescript-service', () => {
     // so the scaffolded app resolves '@gpuaas/sdk/app' through the package's real "exports".
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
-    const result = await promisify(execFile)(process.execPath, [tsc, '--noEmit', '-p', dir]).catch(
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).catch(
       (e: unknown) => e as { stdout: string; code: number },
     );
     expect('code' in result ? result.stdout : '').toBe('');
-    expect(read('typescript-service', 'src/server.ts')).toContain("from '@gpuaas/sdk/app'");
+    expect(existsSync(join(dir, 'dist/server.js'))).toBe(true);
     const pkg = JSON.parse(read('typescript-service', 'package.json')) as Record<
       string,
       Record<string, string>
     >;
     expect(pkg.dependencies?.['@gpuaas/sdk']).toBeDefined();
     expect(pkg.name).toBe(values.name);
+  });
+
+  it('runs: meters requests and characters through @gpuaas/sdk/app', async () => {
+    const dir = appDir('typescript-service');
+    expect(existsSync(join(dir, 'dist/server.js')), 'built by the test above').toBe(true);
+    const runtime = await startFakeRuntime({ meters: ['requests', 'characters'] });
+    const port = await freePort();
+    const app = startProcess(process.execPath, ['dist/server.js'], dir, {
+      PORT: String(port),
+      GPUAAS_RUNTIME_URL: runtime.url,
+    });
+    try {
+      await waitForHealthy(`http://127.0.0.1:${port}/healthz`, app);
+      const answer = await request(`http://127.0.0.1:${port}/v1/analyze`, 'POST', {
+        text: 'hello GPU world',
+      });
+      expect(JSON.parse(answer.body)).toEqual({ words: 3, characters: 15 });
+      await runtime.waitFor((r) => r.meters.length === 2 && r.statuses.length === 1);
+      expect(runtime.total('requests')).toBe(1);
+      expect(runtime.total('characters')).toBe(15);
+      expect(runtime.readyCalls).toBe(1);
+    } finally {
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+      await runtime.close();
+    }
   });
 });

@@ -11,13 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
 import { startFakeRuntime } from '../app/fake-runtime.js';
-import {
-  checkManifestFile,
-  freePort,
-  request,
-  startProcess,
-  waitForHealthy,
-} from './app-harness.test.util.js';
+import { checkManifest, freePort, request, startProcess, waitForHealthy } from './app-harness.test.util.js';
 
 const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const examples = readdirSync(examplesDir).filter((d) => existsSync(join(examplesDir, d, 'gpuaas-app.yaml')));
@@ -38,15 +32,15 @@ describe('examples', () => {
     expect(examples).toEqual(expect.arrayContaining(['echo-llm', 'image-batch']));
   });
 
-  it.each(examples)('%s has a valid manifest and a README', (example) => {
-    const check = checkManifestFile(join(examplesDir, example, 'gpuaas-app.yaml'));
+  it.each(examples)('%s has a valid manifest and a README', async (example) => {
+    const check = await checkManifest(join(examplesDir, example, 'gpuaas-app.yaml'));
     expect(check.errors).toEqual([]);
     expect(check.value.name).toBe(example);
     expect(readFileSync(join(examplesDir, example, 'README.md'), 'utf8')).toContain('## Run it locally');
   });
 
-  it('echo-llm declares the lifecycle features the end-to-end tests rely on', () => {
-    const { value } = checkManifestFile(join(examplesDir, 'echo-llm/gpuaas-app.yaml'));
+  it('echo-llm declares the lifecycle features the end-to-end tests rely on', async () => {
+    const { value } = await checkManifest(join(examplesDir, 'echo-llm/gpuaas-app.yaml'));
     expect(Object.keys(value.hooks as object)).toEqual(
       expect.arrayContaining(['install', 'configure', 'stop']),
     );
@@ -57,7 +51,7 @@ describe('examples', () => {
   });
 
   it('image-batch packs weights/ in a layer of its own and keeps them small and generated', async () => {
-    const { value } = checkManifestFile(join(examplesDir, 'image-batch/gpuaas-app.yaml'));
+    const { value } = await checkManifest(join(examplesDir, 'image-batch/gpuaas-app.yaml'));
     expect(value.files).toMatchObject({ layers: [{ name: 'weights', include: ['weights/**'] }] });
     const weights = readdirSync(join(examplesDir, 'image-batch/weights'));
     expect(weights.length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../output.js';
 import { main } from '../main.js';
-import { checkManifestFile } from '../../../templates/app-harness.test.util.js';
+import { checkManifest } from '../../../templates/app-harness.test.util.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'gpuaas-init-'));
@@ -83,7 +83,7 @@ describe('gpuaas-app init', () => {
     expect(result.files).toEqual(
       expect.arrayContaining(['gpuaas-app.yaml', 'server.py', 'README.md', '.gitignore']),
     );
-    const check = checkManifestFile(join(work, dir, 'gpuaas-app.yaml'));
+    const check = await checkManifest(join(work, dir, 'gpuaas-app.yaml'));
     expect(check.errors).toEqual([]);
     expect(check.value).toMatchObject({ name: 'my-app', publisher: 'acme', displayName: 'My App' });
   });
@@ -104,7 +104,7 @@ describe('gpuaas-app init', () => {
     expect(run.stdout).toMatch(/Next steps:\n {2}cd svc-\d+\n {2}npm install/);
     expect(run.stdout).toContain('npx gpuaas-app validate');
     expect(run.stderr).toContain('publisher defaults to "my-publisher"');
-    expect(checkManifestFile(join(work, name, 'gpuaas-app.yaml')).value).toMatchObject({
+    expect((await checkManifest(join(work, name, 'gpuaas-app.yaml'))).value).toMatchObject({
       publisher: 'my-publisher',
       displayName: 'My Service',
     });
@@ -184,7 +184,7 @@ describe('gpuaas-app init on a terminal', () => {
     expect(run.stderr).toContain('"Bad Name" is not a DNS label');
     expect(run.stderr).toContain('Publisher (my-publisher): ');
     expect(JSON.parse(run.stdout)).toMatchObject({ template: 'python-inference', name: 'good-name' });
-    expect(checkManifestFile(join(work, dir, 'gpuaas-app.yaml')).value).toMatchObject({
+    expect((await checkManifest(join(work, dir, 'gpuaas-app.yaml'))).value).toMatchObject({
       name: 'good-name',
       publisher: 'my-publisher',
     });
@@ -239,7 +239,7 @@ describe('the built gpuaas-app bin', () => {
       },
     );
     expect(created.stdout).toContain('Created nightly from template batch-job');
-    expect(checkManifestFile(join(dir, 'gpuaas-app.yaml')).errors).toEqual([]);
+    expect((await checkManifest(join(dir, 'gpuaas-app.yaml'))).errors).toEqual([]);
 
     const refused = await run(
       process.execPath,

@@ -1,0 +1,274 @@
+/**
+ * The authorisation matrix: every operation × every kind of caller, with the status each must get.
+ * A new operation fails the coverage check until it is added here.
+ */
+import { testDialects } from '@gpuaas/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCOPES } from '../auth/principal.js';
+import { loadApiDocument } from '../http/openapi.js';
+import { isoTime, newId } from '../ids.js';
+import { ensureUser } from '../identity/store.js';
+import { startTestPlatform } from '../testing/harness.js';
+import type { TestPlatform } from '../testing/harness.js';
+
+const dialects = await testDialects('platform authorization matrix');
+
+const CALLERS = [
+  'anonymous',
+  'viewer',
+  'member',
+  'owner',
+  'otherOwner',
+  'operator',
+  'saScoped',
+  'saUnscoped',
+] as const;
+type Caller = (typeof CALLERS)[number];
+
+interface Ctx {
+  projectId: string;
+  orgId: string;
+  subjectId: string;
+  t: TestPlatform;
+}
+interface Req {
+  method: string;
+  path: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+interface Row {
+  request: (ctx: Ctx, caller: Caller) => Req | Promise<Req>;
+  expect: Record<Caller, number>;
+}
+
+const users = {
+  anonymous: 401,
+  viewer: 200,
+  member: 200,
+  owner: 200,
+  otherOwner: 200,
+  operator: 200,
+} as const;
+const projectRead = { ...users, otherOwner: 404, saScoped: 200, saUnscoped: 403 } as const;
+const ownerOnly = {
+  anonymous: 401,
+  viewer: 403,
+  member: 403,
+  owner: 200,
+  otherOwner: 404,
+  operator: 200,
+  saScoped: 200,
+  saUnscoped: 403,
+} as const;
+const created = (m: Record<Caller, number>) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 200 ? 201 : v])) as Record<Caller, number>;
+
+let seq = 0;
+const unique = (caller: Caller) => `${caller.toLowerCase()}-${++seq}`;
+
+const MATRIX: Record<string, Row> = {
+  getHealth: { request: () => ({ method: 'GET', path: '/healthz' }), expect: allStatus(200) },
+  getReadiness: { request: () => ({ method: 'GET', path: '/readyz' }), expect: allStatus(200) },
+  getMetrics: { request: () => ({ method: 'GET', path: '/metrics' }), expect: allStatus(200) },
+  getJwks: {
+    request: () => ({ method: 'GET', path: '/.well-known/jwks.json' }),
+    expect: allStatus(200),
+  },
+  getOpenApiDocument: {
+    request: () => ({ method: 'GET', path: '/v1/openapi.json' }),
+    expect: allStatus(200),
+  },
+  getCurrentUser: {
+    request: () => ({ method: 'GET', path: '/v1/users/me' }),
+    expect: { ...users, saScoped: 403, saUnscoped: 403 },
+  },
+  listOrganizations: {
+    request: () => ({ method: 'GET', path: '/v1/organizations' }),
+    expect: { ...users, saScoped: 200, saUnscoped: 403 },
+  },
+  createOrganization: {
+    request: (_c, caller) => ({
+      method: 'POST',
+      path: '/v1/organizations',
+      json: { name: unique(caller) },
+    }),
+    expect: created({ ...users, saScoped: 403, saUnscoped: 403 }),
+  },
+  getOrganization: {
+    request: ({ orgId }) => ({ method: 'GET', path: `/v1/organizations/${orgId}` }),
+    expect: projectRead,
+  },
+  listProjects: {
+    request: () => ({ method: 'GET', path: '/v1/projects' }),
+    expect: { ...users, saScoped: 200, saUnscoped: 403 },
+  },
+  createProject: {
+    request: (_c, caller) => ({ method: 'POST', path: '/v1/projects', json: { name: unique(caller) } }),
+    expect: created({ ...users, saScoped: 403, saUnscoped: 403 }),
+  },
+  getProject: {
+    request: ({ projectId }) => ({ method: 'GET', path: `/v1/projects/${projectId}` }),
+    expect: projectRead,
+  },
+  updateProject: {
+    request: ({ projectId }, caller) => ({
+      method: 'PATCH',
+      path: `/v1/projects/${projectId}`,
+      json: { description: unique(caller) },
+      headers: { 'if-match': '*' },
+    }),
+    expect: ownerOnly,
+  },
+  listMembers: {
+    request: ({ projectId }) => ({ method: 'GET', path: `/v1/projects/${projectId}/members` }),
+    expect: projectRead,
+  },
+  addMember: {
+    request: ({ projectId }, caller) => ({
+      method: 'POST',
+      path: `/v1/projects/${projectId}/members`,
+      json: { email: `${unique(caller)}@example.com`, role: 'viewer' },
+    }),
+    expect: created(ownerOnly),
+  },
+  updateMember: {
+    request: ({ projectId, subjectId }) => ({
+      method: 'PATCH',
+      path: `/v1/projects/${projectId}/members/${subjectId}`,
+      json: { role: 'viewer' },
+      headers: { 'if-match': '*' },
+    }),
+    expect: ownerOnly,
+  },
+  removeMember: {
+    request: async ({ projectId, t }, caller): Promise<Req> => {
+      // A fresh member per call: a successful removal must not change the next caller's outcome.
+      const user = await ensureUser(t.platform.db, `${unique(caller)}@example.com`);
+      const now = isoTime();
+      await t.platform.db
+        .insertInto('memberships')
+        .values({
+          project_id: projectId,
+          user_id: user.id,
+          role: 'member',
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .execute();
+      return { method: 'DELETE', path: `/v1/projects/${projectId}/members/${user.id}` };
+    },
+    expect: Object.fromEntries(Object.entries(ownerOnly).map(([k, v]) => [k, v === 200 ? 204 : v])) as Record<
+      Caller,
+      number
+    >,
+  },
+  listAuditEvents: {
+    request: ({ projectId }) => ({ method: 'GET', path: `/v1/audit?project_id=${projectId}` }),
+    expect: ownerOnly,
+  },
+  exportAuditEvents: {
+    request: ({ projectId }) => ({
+      method: 'GET',
+      path: `/v1/audit/export?format=jsonl&project_id=${projectId}`,
+    }),
+    expect: ownerOnly,
+  },
+};
+
+function allStatus(status: number): Record<Caller, number> {
+  return Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
+}
+
+describe('authorization matrix coverage', () => {
+  it('covers every operation in openapi.yaml', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(
+      loadApiDocument()
+        .operations.map((o) => o.operationId)
+        .sort(),
+    );
+  });
+});
+
+describe.each(dialects)('authorization matrix on %s', (dialect) => {
+  let t: TestPlatform;
+  let ctx: Ctx;
+  const tokens = new Map<Caller, string | undefined>();
+
+  beforeAll(async () => {
+    t = await startTestPlatform(dialect, { rateLimit: { enabled: false } });
+    const login = async (email: string, operator = false) => (await t.login(email, { operator })).token;
+    const owner = await login('m-owner@example.com');
+    const project = (await (
+      await t.request('/v1/projects', { method: 'POST', token: owner, json: { name: 'matrix' } })
+    ).json()) as {
+      id: string;
+      organization_id: string;
+    };
+    const otherOwner = await login('m-other@example.com');
+    await t.request('/v1/projects', { method: 'POST', token: otherOwner, json: { name: 'elsewhere' } });
+    const add = (email: string, role: string) =>
+      t.request(`/v1/projects/${project.id}/members`, {
+        method: 'POST',
+        token: owner,
+        json: { email, role },
+      });
+    await add('m-viewer@example.com', 'viewer');
+    await add('m-member@example.com', 'member');
+    const subject = (await (await add('m-subject@example.com', 'viewer')).json()) as { user_id: string };
+
+    const sa = async (scopes: readonly string[]) => {
+      const id = newId();
+      await t.platform.db
+        .insertInto('service_accounts')
+        .values({
+          id,
+          project_id: project.id,
+          name: `sa-${id}`,
+          scopes: scopes.join(' '),
+          secret_hash: null,
+          created_by: null,
+          created_at: isoTime(),
+          revoked_at: null,
+        })
+        .execute();
+      return (
+        await t.platform.issueAccessToken({
+          sub: id,
+          principalType: 'service_account',
+          projectId: project.id,
+          scopes,
+        })
+      ).token;
+    };
+
+    tokens.set('anonymous', undefined);
+    tokens.set('viewer', await login('m-viewer@example.com'));
+    tokens.set('member', await login('m-member@example.com'));
+    tokens.set('owner', owner);
+    tokens.set('otherOwner', otherOwner);
+    tokens.set('operator', await login('m-operator@example.com', true));
+    tokens.set('saScoped', await sa(SCOPES));
+    tokens.set('saUnscoped', await sa([]));
+    ctx = { projectId: project.id, orgId: project.organization_id, subjectId: subject.user_id, t };
+  });
+  afterAll(() => t?.close());
+
+  const rows = Object.entries(MATRIX).flatMap(([op, row]) =>
+    CALLERS.map((caller) => [op, caller, row] as const),
+  );
+
+  it.each(rows)('%s as %s', async (_op, caller, row) => {
+    const req = await row.request(ctx, caller);
+    const token = tokens.get(caller);
+    const res = await t.request(req.path, {
+      method: req.method,
+      ...(token === undefined ? {} : { token }),
+      ...(req.json === undefined ? {} : { json: req.json }),
+      ...(req.headers === undefined ? {} : { headers: req.headers }),
+    });
+    await res.arrayBuffer();
+    expect(res.status).toBe(row.expect[caller]);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * `gpuaas-platform`: `serve` runs the platform; `token` mints a short-lived access token straight
+ * from the data folder or database (bootstrap for automation and tests: whoever holds those holds
+ * the platform anyway). One top-level catch turns errors into `error[CODE]: message` and an exit
+ * status: 0 ok, 2 usage or configuration, 70 internal.
+ */
+import { Command, CommanderError } from 'commander';
+import { isPlatformError } from '../errors.js';
+import type { PlatformErrorCode } from '../errors.js';
+import { EXIT, printJson } from './common.js';
+import type { CliContext, PlatformCliIo } from './common.js';
+import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
+
+export type { PlatformCliIo } from './common.js';
+
+function defaultIo(): PlatformCliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/**
+ * Runs the CLI; resolves with the exit status.
+ *
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(argv: readonly string[], io: PlatformCliIo = defaultIo()): Promise<number> {
+  const program = new Command('gpuaas-platform')
+    .description('The GPUaaS platform core: REST API, identity, audit')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .exitOverride();
+  const ctx: CliContext = { io };
+  registerServe(program, ctx);
+  registerToken(program, ctx);
+  for (const sub of program.commands) {
+    sub.exitOverride();
+    sub.configureOutput(program.configureOutput());
+  }
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+        ? EXIT.OK
+        : EXIT.USAGE_OR_CONFIG;
+    }
+    const code: PlatformErrorCode = isPlatformError(error) ? error.code : 'INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`error[${code}]: ${message}\n`);
+    if (json) printJson(io, { error: { code, message } });
+    return code === 'INTERNAL' ? EXIT.INTERNAL : EXIT.USAGE_OR_CONFIG;
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { compileOptions } from './config.js';
+
+describe('compileOptions', () => {
+  it('fills every default', () => {
+    const { value, errors } = compileOptions({}, {});
+    expect(errors).toEqual([]);
+    expect(value).toMatchObject({
+      audience: 'gpuaas-api',
+      bodyLimitBytes: 1024 * 1024,
+      accessTokenTtlSeconds: 900,
+      rateLimit: {
+        enabled: true,
+        authenticated: { limit: 1200, windowSeconds: 60 },
+        anonymous: { limit: 120, windowSeconds: 60 },
+      },
+      idempotency: { ttlSeconds: 86_400, lockTimeoutSeconds: 60 },
+      validateResponses: 'off',
+      publicUrl: undefined,
+    });
+    expect(value?.dataDir).toMatch(/\.gpuaas$/);
+  });
+
+  it('validates responses under tests by default', () => {
+    expect(compileOptions({}, { VITEST: 'true' }).value?.validateResponses).toBe('throw');
+  });
+
+  it.each([
+    [{ bodyLimitBytes: 0 }, 'bodyLimitBytes'],
+    [{ accessTokenTtlSeconds: 1.5 }, 'accessTokenTtlSeconds'],
+    [{ rateLimit: { authenticated: { limit: -1 } } }, 'rateLimit.authenticated.limit'],
+    [{ publicUrl: 'ftp://x' }, 'publicUrl'],
+    [{ databaseUrl: 'mysql://h/db' }, 'databaseUrl'],
+    [{ secretKey: 'short' }, 'secretKey'],
+  ])('reports %j', (options, field) => {
+    const { value, errors } = compileOptions(options, {});
+    expect(value).toBeUndefined();
+    expect(errors.join('\n')).toContain(field);
+  });
+
+  it('warns about weak but valid settings', () => {
+    const { value, warnings } = compileOptions(
+      {
+        publicUrl: 'http://gpuaas.example.com/',
+        idempotency: { ttlSeconds: 60 },
+        rateLimit: { enabled: false },
+      },
+      {},
+    );
+    expect(value?.publicUrl).toBe('http://gpuaas.example.com');
+    expect(warnings).toHaveLength(3);
+  });
+
+  it('reads the secret key from GPUAAS_SECRET_KEY', () => {
+    const key = Buffer.alloc(32, 9).toString('base64url');
+    expect(compileOptions({}, { GPUAAS_SECRET_KEY: key }).value?.secretKey).toBe(key);
+  });
+});

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SCOPES } from '../auth/principal.js';
+import { loadApiDocument, toFieldErrors } from './openapi.js';
+
+const api = loadApiDocument();
+
+describe('openapi.yaml', () => {
+  it('is OpenAPI 3.1 and every operation has a unique operationId', () => {
+    expect(api.document.openapi).toBe('3.1.0');
+    const ids = api.operations.map((o) => o.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+  });
+
+  it('puts the API under /v1 (probes, metrics and the JWKS excepted)', () => {
+    const outside = api.operations.filter((o) => !o.path.startsWith('/v1/')).map((o) => o.path);
+    expect(outside.sort()).toEqual(['/.well-known/jwks.json', '/healthz', '/metrics', '/readyz']);
+  });
+
+  it('audits every mutating operation and accepts Idempotency-Key on every POST', () => {
+    for (const op of api.operations) {
+      if (op.method !== 'GET') expect(op.audit, `${op.operationId} has x-audit`).toBeDefined();
+      if (op.method === 'POST') expect(op.idempotent, `${op.operationId} has x-idempotent`).toBe(true);
+    }
+  });
+
+  it('requires only known scopes, and every authenticated read/write names one except user-only operations', () => {
+    for (const op of api.operations) {
+      for (const scope of op.scopes) expect(SCOPES as readonly string[], op.operationId).toContain(scope);
+    }
+    const unscoped = api.operations
+      .filter((o) => o.authenticated && o.scopes.length === 0)
+      .map((o) => o.operationId);
+    expect(unscoped.sort()).toEqual(['createOrganization', 'createProject', 'getCurrentUser']);
+  });
+
+  it('closes every request body schema against unknown fields', () => {
+    const doc = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as {
+      components: { schemas: Record<string, { type?: string; additionalProperties?: unknown }> };
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      if (schema.type === 'object' && !['Jwks'].includes(name)) {
+        expect(schema.additionalProperties, name).toBe(false);
+      }
+    }
+  });
+
+  it('matches paths and methods', () => {
+    const id = '0190a0b0-0000-7000-8000-000000000000';
+    const found = api.match('GET', `/v1/projects/${id}`);
+    expect(found.kind === 'found' && found.operation.operationId).toBe('getProject');
+    expect(found.kind === 'found' && found.params).toEqual({ project_id: id });
+    expect(api.match('HEAD', '/healthz').kind).toBe('found');
+    expect(api.match('PUT', '/v1/projects')).toEqual({
+      kind: 'method-not-allowed',
+      allowed: ['GET', 'POST'],
+    });
+    expect(api.match('GET', '/v1/projects/a/b/c')).toEqual({ kind: 'not-found' });
+  });
+});
+
+describe('toFieldErrors', () => {
+  it.each([
+    [
+      { keyword: 'additionalProperties', instancePath: '/a', params: { additionalProperty: 'x/y' } },
+      '/a/x~1y',
+      'unknown field',
+    ],
+    [{ keyword: 'required', instancePath: '', params: { missingProperty: 'name' } }, '/name', 'is required'],
+    [{ keyword: 'type', instancePath: '/n', params: {}, message: 'must be string' }, '/n', 'must be string'],
+  ])('maps %j to a JSON pointer', (error, pointer, detail) => {
+    expect(toFieldErrors([{ schemaPath: '#', ...error }], 'body')).toEqual([{ in: 'body', pointer, detail }]);
+  });
+});

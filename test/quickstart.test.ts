@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const run = promisify(execFile);
+const repoRoot = new URL('..', import.meta.url).pathname;
+
+// README promises that `npm start` works on a fresh checkout; this runs the same script.
+describe('README quick start (npm start)', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  it('scaffolds an app from a template and validates it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gpuaas-quickstart-'));
+    dirs.push(dir);
+    const app = join(dir, 'app');
+    const { stdout, stderr } = await run('bash', ['scripts/quickstart.sh', app], { cwd: repoRoot });
+    const manifest = await readFile(join(app, 'gpuaas-app.yaml'), 'utf8');
+    expect(manifest).toMatch(/^# yaml-language-server: \$schema=/);
+    expect(parse(manifest)).toMatchObject({ name: 'hello-gpu', publisher: 'demo' });
+    expect(`${stdout}${stderr}`).toMatch(/valid/i);
+
+    // A second run keeps the app and validates again.
+    const again = await run('bash', ['scripts/quickstart.sh', app], { cwd: repoRoot });
+    expect(`${again.stdout}${again.stderr}`).toMatch(/valid/i);
+  });
+});
