@@ -17,7 +17,7 @@ import { memberHandlers } from './api/members.js';
 import type { Handlers, Services } from './api/services.js';
 import { systemHandlers } from './api/system.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
-import { authenticate } from './auth/middleware.js';
+import { authenticate, authorize } from './auth/middleware.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
 import { compileOptions } from './config.js';
@@ -246,7 +246,9 @@ function buildApp(services: Services, groups: Handlers[]): Express {
   // Audit before authentication, so refused attempts (401/403) are recorded too.
   app.use(auditTrail(db, logger));
   app.use(authenticate(tokens, db));
+  // Counted before refusals, so failed authentication attempts spend the client IP's budget.
   app.use(rateLimit(db, config));
+  app.use(authorize());
   app.use(parseBody(config.bodyLimitBytes));
   app.use(validateRequest());
   app.use(idempotency(db, config, logger));

@@ -20,3 +20,4 @@ export type { TemplateInfo, TemplateValues, ScaffoldOptions, ScaffoldResult } fr
 export { startFakeRuntime } from './app/fake-runtime.js';
 export type { FakeRuntime, FakeRuntimeOptions, FakeMeterEvent, FakeStatus } from './app/fake-runtime.js';
 export * from './manifest/index.js';
+export * from './publish/index.js';

@@ -1,7 +1,7 @@
 /**
- * Authentication: reads `Authorization: Bearer …`, verifies it, and puts the principal into the
- * request context; then enforces the operation's required scopes (from the OpenAPI `security`
- * requirement) for tokens that are scope-limited.
+ * Authentication and the first authorisation gate: reads `Authorization: Bearer …`, verifies it,
+ * puts the principal into the request context, and enforces the operation's required scopes (the
+ * OpenAPI `security` requirement) for tokens that are scope-limited.
  */
 import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
@@ -33,42 +33,56 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1] ?? '';
 }
 
+/**
+ * Resolves the bearer token into the request's principal. A missing or bad token is not refused
+ * here but remembered, so the rate limiter (which runs next) counts failed attempts against the
+ * client IP; `authorize` then refuses them.
+ */
 export function authenticate(tokens: TokenService, db: Kysely<Tables>): RequestHandler {
   return async (req, res, next) => {
-    const op = operationOf(res);
-    const context = res.locals.context as RequestContext;
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) {
-      if (op.def.authenticated) {
-        throw new PlatformError('TOKEN_MISSING', `${op.def.operationId} needs a bearer token`, {
-          headers: { 'WWW-Authenticate': REALM },
-        });
-      }
       next();
       return;
     }
-    let principal: Principal;
     try {
-      if (token === '')
+      if (token === '') {
         throw new PlatformError('TOKEN_INVALID', 'the Authorization header is not "Bearer <token>"');
-      principal = await tokens.verify(token);
+      }
+      const principal = await tokens.verify(token);
       if (principal.type === 'service_account') await ensureServiceAccountActive(db, principal);
+      (res.locals.context as RequestContext).principal = principal;
     } catch (error) {
-      // A bad token on a public endpoint (probes, JWKS) is ignored rather than refused.
-      if (!op.def.authenticated) {
-        next();
-        return;
-      }
-      if (error instanceof PlatformError) {
-        const kind = error.code === 'TOKEN_EXPIRED' ? 'the token has expired' : 'the token is not valid';
-        throw new PlatformError(error.code, error.message, {
-          cause: error,
-          headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${kind}"` },
-        });
-      }
-      throw error;
+      if (!(error instanceof PlatformError)) throw error;
+      res.locals.authError = error;
     }
-    context.principal = principal;
+    next();
+  };
+}
+
+/** Refuses what `authenticate` could not accept, and tokens without the operation's scopes. */
+export function authorize(): RequestHandler {
+  return (_req, res, next) => {
+    const op = operationOf(res);
+    // Public endpoints (probes, JWKS) ignore a bad token rather than refuse the request.
+    if (!op.def.authenticated) {
+      next();
+      return;
+    }
+    const failure = res.locals.authError as PlatformError | undefined;
+    if (failure !== undefined) {
+      const kind = failure.code === 'TOKEN_EXPIRED' ? 'the token has expired' : 'the token is not valid';
+      throw new PlatformError(failure.code, failure.message, {
+        cause: failure,
+        headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${kind}"` },
+      });
+    }
+    const principal = principalOf(res);
+    if (principal === undefined) {
+      throw new PlatformError('TOKEN_MISSING', `${op.def.operationId} needs a bearer token`, {
+        headers: { 'WWW-Authenticate': REALM },
+      });
+    }
     const missing = op.def.scopes.filter((s) => !hasScope(principal, s));
     if (missing.length > 0) {
       throw new PlatformError(

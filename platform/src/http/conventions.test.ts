@@ -115,3 +115,26 @@ describe.each(dialects)('HTTP conventions on %s', (dialect) => {
     expect(text).toContain('gpuaas_http_request_duration_seconds_bucket');
   });
 });
+
+describe.each(dialects)('readiness on %s', (dialect) => {
+  it('answers /readyz 503 NOT_READY when the database is gone, while /healthz stays 200', async () => {
+    const t = await startTestPlatform(dialect);
+    try {
+      expect((await t.request('/readyz')).status).toBe(200);
+      await t.platform.database.close();
+      const res = await t.request('/readyz');
+      expect(res.status).toBe(503);
+      expect((await problemOf(res)).code).toBe('NOT_READY');
+      expect((await t.request('/healthz')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses new connections after close() and reports STOPPED', async () => {
+    const t = await startTestPlatform(dialect);
+    await t.close();
+    expect(t.platform.state).toBe('STOPPED');
+    await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
+  });
+});

@@ -74,3 +74,22 @@ describe('toFieldErrors', () => {
     expect(toFieldErrors([{ schemaPath: '#', ...error }], 'body')).toEqual([{ in: 'body', pointer, detail }]);
   });
 });
+
+describe('asyncapi.yaml', () => {
+  it('is AsyncAPI 3 and its audit payload uses the same fields as the REST AuditEvent', () => {
+    const doc = parse(readFileSync(new URL('../../asyncapi.yaml', import.meta.url), 'utf8')) as {
+      asyncapi: string;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    expect(doc.asyncapi).toBe('3.0.0');
+    const rest = (
+      api.document.components as { schemas: Record<string, { properties: Record<string, unknown> }> }
+    ).schemas.AuditEvent;
+    const auditData = Object.keys(doc.components.schemas.AuditData?.properties ?? {});
+    expect(auditData.length).toBeGreaterThan(0);
+    for (const field of auditData) expect(Object.keys(rest?.properties ?? {}), field).toContain(field);
+    expect(Object.keys(doc.components.schemas.EventEnvelope?.properties ?? {})).toEqual(
+      expect.arrayContaining(['id', 'type', 'time', 'correlation_id', 'project_id', 'data']),
+    );
+  });
+});

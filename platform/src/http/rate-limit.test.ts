@@ -64,6 +64,22 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     expect(health.headers.get('ratelimit')).toBeNull();
   });
 
+  it('counts failed authentication attempts against the client IP', async () => {
+    const fresh = await startTestPlatform(dialect, {
+      rateLimit: { anonymous: { limit: 2, windowSeconds: 3600 } },
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fresh.request('/v1/projects', { headers: { authorization: `Bearer forged-${i}` } });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('starts a fresh window when the old one ends, and sweeps expired windows', async () => {
     const policy = { limit: 10, windowSeconds: 10 };
     const base = Math.floor(Date.now() / 10_000) * 10_000;

@@ -2,6 +2,7 @@
  * Plain-English pieces of validator messages: field names from pointers, short renderings of
  * values, what each schema pattern means, and fix-it suggestions for common slips.
  */
+import { stringify } from 'yaml';
 import { pointerSegments } from './positions.js';
 
 /** `/resources/minimum/gpus/count` → `resources.minimum.gpus.count`; `/endpoints/0` → `endpoints[0]`. */
@@ -66,7 +67,11 @@ export function typeHint(expected: readonly string[], value: unknown): string | 
     }
     if (wants('array') && !wants('string')) {
       const words = trimmed.split(/\s+/).filter((w) => w !== '');
-      return `write a list, e.g. ${JSON.stringify(words.length > 0 ? words : ['...'])}`;
+      const list = stringify(words.length > 0 ? words : ['...'], {
+        collectionStyle: 'flow',
+        lineWidth: 0,
+      }).trim();
+      return `write a list, e.g. ${list}`;
     }
     if (wants('integer') && wants('number') === false && /^\d+(\.\d+)?\s*[A-Za-z]+$/.test(trimmed)) {
       return 'write the number alone, without a unit';
@@ -76,7 +81,7 @@ export function typeHint(expected: readonly string[], value: unknown): string | 
     return `use a whole number, e.g. ${Math.round(value)}`;
   }
   if ((typeof value === 'number' || typeof value === 'boolean') && wants('string')) {
-    return 'put the value in quotes so YAML keeps it as text, e.g. "1.0"';
+    return `put it in quotes so YAML keeps it as text: "${String(value)}"`;
   }
   return undefined;
 }

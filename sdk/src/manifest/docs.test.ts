@@ -7,8 +7,8 @@ import { MANIFEST_ISSUE_CODES } from './types.js';
 import { validateManifestText } from './validate.js';
 
 const doc = readFileSync(new URL('../../../docs/manifest.md', import.meta.url), 'utf8');
-const minimal = parse(
-  readFileSync(new URL('../../../manifest-schema/fixtures/valid/minimal.yaml', import.meta.url), 'utf8'),
+const base = parse(
+  readFileSync(new URL('../../../manifest-schema/fixtures/valid/llama-chat.yaml', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 const topLevel = new Set(Object.keys(manifestSchema.properties as object));
 
@@ -29,7 +29,7 @@ describe('docs/manifest.md', () => {
         Object.keys(value).every((k) => topLevel.has(k)),
         block,
       ).toBe(true);
-      const text = 'apiVersion' in value ? block : stringify({ ...minimal, ...value });
+      const text = 'run' in value && 'resources' in value ? block : stringify({ ...base, ...value });
       expect(validateManifestText(text).errors, block).toEqual([]);
     }
   });

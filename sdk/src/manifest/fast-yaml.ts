@@ -339,7 +339,8 @@ export function parseFastYaml(text: string): { value: unknown } | undefined {
   try {
     return { value: new Reader(lines).read() };
   } catch (error) {
-    if (error === BAIL) return undefined;
+    // Too deep for the stack: not sure either, and the full parser reports it.
+    if (error === BAIL || error instanceof RangeError) return undefined;
     throw error;
   }
 }

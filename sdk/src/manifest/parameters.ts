@@ -3,7 +3,7 @@
  * it, and a secret must not carry a default at all.
  */
 import type { ValidateFunction } from 'ajv';
-import { describeValue, pathName } from './describe.js';
+import { describeValue, pathName, typeName } from './describe.js';
 import type { RawIssue } from './issue.js';
 import { escapePointerSegment } from './positions.js';
 import { createAjv } from './schema-check.js';
@@ -70,7 +70,7 @@ function reason(validate: ValidateFunction): string {
   const at = e.instancePath === '' ? '' : ` at ${e.instancePath}`;
   switch (e.keyword) {
     case 'type':
-      return `it must be ${String(p.type)}${at}`;
+      return `it must be ${typeName(String(p.type))}${at}`;
     case 'enum':
       return `it must be one of ${listOf((p.allowedValues as unknown[]).map((v) => JSON.stringify(v)))}${at}`;
     case 'pattern':
@@ -121,7 +121,7 @@ export function parameterIssues(name: string, parameter: Obj): RawIssue[] {
       error(
         at,
         'parameter-schema-invalid',
-        `${pathName(at)} is not a valid JSON Schema: ${validate.message}`,
+        `${pathName(at)} is not a valid JSON Schema: ${validate.message.split(', ')[0] ?? validate.message}`,
         undefined,
         'key',
       ),

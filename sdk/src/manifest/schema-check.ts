@@ -7,6 +7,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
+import { stringify } from 'yaml';
 import { manifestSchema } from '@gpuaas/manifest-schema';
 import { describePattern, describeValue, jsonType, pathName, typeHint, typeName } from './describe.js';
 import type { RawIssue } from './issue.js';
@@ -38,6 +39,8 @@ export function getManifestValidator(): ValidateFunction {
 }
 
 const defs = (manifestSchema.$defs ?? {}) as Record<string, SchemaNode>;
+const versionPattern = ((manifestSchema.properties ?? {}) as Record<string, SchemaNode>).version?.pattern;
+const SEMVER = typeof versionPattern === 'string' ? versionPattern : '';
 
 function deref(node: unknown): SchemaNode {
   const schema = (node ?? {}) as SchemaNode;
@@ -50,7 +53,10 @@ function deref(node: unknown): SchemaNode {
 function example(schema: SchemaNode): string | undefined {
   const examples = schema.examples ?? deref(schema).examples;
   if (!Array.isArray(examples) || examples.length === 0) return undefined;
-  const shown = examples.slice(0, 2).map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+  // Shown as YAML flow collections, the way the author would type them on one line.
+  const shown = examples
+    .slice(0, 2)
+    .map((e) => (typeof e === 'string' ? e : stringify(e, { collectionStyle: 'flow', lineWidth: 0 }).trim()));
   const text = shown.join(' or ');
   return text.length <= 80 ? text : undefined;
 }
@@ -153,7 +159,12 @@ function convert(e: AjvError): RawIssue | undefined {
         at === ''
           ? 'the manifest must be a mapping of keys such as apiVersion and name'
           : `${where} must be ${wants}`;
-      return issue(at, 'value', 'type', `${what}, got ${describeValue(data)}`, typeHint(expected, data));
+      // YAML reads `version: 1.0` as the number 1; say what a version looks like instead.
+      const hint =
+        at === '/version' && typeof data === 'number'
+          ? `write a semantic version in quotes, e.g. "${describePattern(SEMVER, String(data)).suggestion ?? '1.0.0'}"`
+          : typeHint(expected, data);
+      return issue(at, 'value', 'type', `${what}, got ${describeValue(data)}`, hint);
     }
     case 'enum': {
       const allowed = (Array.isArray(p.allowedValues) ? p.allowedValues : []).map((v) =>

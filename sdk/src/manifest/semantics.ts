@@ -105,7 +105,7 @@ function globIssues(files: Obj): RawIssue[] {
           error(
             ptr(...base, i),
             'glob-invalid',
-            `${pathName(ptr(...base, i))} ${JSON.stringify(glob)} ${problem}`,
+            `${pathName(ptr(...base, i))} "${String(glob)}" ${problem}`,
             'write a glob relative to the app folder, e.g. models/** or src/*.py',
           ),
         );
@@ -133,15 +133,18 @@ export function semanticIssues(
   schemaErrorPointers: readonly string[],
   catalog?: GpuCatalog,
 ): RawIssue[] {
-  const clean = (pointer: string): boolean =>
-    schemaErrorPointers.length === 0 ||
-    !schemaErrorPointers.some(
-      (p) => p === pointer || p.startsWith(`${pointer}/`) || pointer.startsWith(`${p}/`) || p === '',
+  // Segments, not a pointer: most manifests have no schema errors, and then nothing is built.
+  const clean = (...segments: (string | number)[]): boolean => {
+    if (schemaErrorPointers.length === 0) return true;
+    const pointer = ptr(...segments);
+    return !schemaErrorPointers.some(
+      (p) => p === '' || p === pointer || p.startsWith(`${pointer}/`) || pointer.startsWith(`${p}/`),
     );
+  };
   if (!isObj(manifest)) return [];
   const out: RawIssue[] = [];
   const endpoints = asList(manifest.endpoints);
-  const endpointsClean = clean('/endpoints');
+  const endpointsClean = clean('endpoints');
   if (endpointsClean) {
     out.push(...duplicates(endpoints, ['endpoints'], 'name', 'duplicate-endpoint-name', 'endpoint names'));
     out.push(...duplicates(endpoints, ['endpoints'], 'port', 'duplicate-endpoint-port', 'endpoint ports'));
@@ -150,7 +153,7 @@ export function semanticIssues(
   const health = asObj(manifest.health);
   for (const kind of PROBES) {
     const probe = asObj(health[kind]);
-    if (!endpointsClean || !clean(ptr('health', kind))) continue;
+    if (!endpointsClean || !clean('health', kind)) continue;
     for (const via of ['http', 'tcp'] as const) {
       const name = asObj(probe[via]).endpoint;
       if (typeof name !== 'string') continue;
@@ -187,7 +190,7 @@ export function semanticIssues(
       }
     }
   }
-  if (endpointsClean && endpoints.length > 0 && health.readiness === undefined && clean('/health')) {
+  if (endpointsClean && endpoints.length > 0 && health.readiness === undefined && clean('health')) {
     out.push(
       warning(
         manifest.health === undefined ? '/endpoints' : '/health',
@@ -199,11 +202,11 @@ export function semanticIssues(
   }
 
   const meters = asList(manifest.meters);
-  const metersClean = clean('/meters');
+  const metersClean = clean('meters');
   if (metersClean) out.push(...duplicates(meters, ['meters'], 'name', 'duplicate-meter', 'meter names'));
   const meterNames = meters.map((m) => String(asObj(m).name));
   const metered = asList(asObj(manifest.billing).metered);
-  if (clean('/billing/metered'))
+  if (clean('billing', 'metered'))
     out.push(
       ...duplicates(metered, ['billing', 'metered'], 'meter', 'duplicate-metered-price', 'priced meters'),
     );
@@ -213,7 +216,7 @@ export function semanticIssues(
       !metersClean ||
       typeof meter !== 'string' ||
       meterNames.includes(meter) ||
-      !clean(ptr('billing', 'metered', i))
+      !clean('billing', 'metered', i)
     )
       return;
     const at = ptr('billing', 'metered', i, 'meter');
@@ -234,7 +237,7 @@ export function semanticIssues(
   });
 
   const files = asObj(manifest.files);
-  if (clean('/files')) {
+  if (clean('files')) {
     const layers = asList(files.layers);
     out.push(...duplicates(layers, ['files', 'layers'], 'name', 'duplicate-layer-name', 'layer names'));
     layers.forEach((layer, i) => {
@@ -253,7 +256,7 @@ export function semanticIssues(
   }
 
   const stopHook = asObj(manifest.hooks).stop;
-  if (isObj(stopHook) && clean('/hooks/stop') && clean('/health/stop')) {
+  if (isObj(stopHook) && clean('hooks', 'stop') && clean('health', 'stop')) {
     const stop = asObj(health.stop);
     const grace = typeof stop.gracePeriod === 'string' ? stop.gracePeriod : undefined;
     const timeout = typeof stopHook.timeout === 'string' ? stopHook.timeout : undefined;
@@ -281,14 +284,14 @@ export function semanticIssues(
   }
 
   for (const [name, parameter] of Object.entries(asObj(manifest.parameters))) {
-    if (clean(ptr('parameters', name)) && isObj(parameter)) out.push(...parameterIssues(name, parameter));
+    if (clean('parameters', name) && isObj(parameter)) out.push(...parameterIssues(name, parameter));
   }
 
   const resources = asObj(manifest.resources);
   if (catalog) {
     const known = new Set(catalog.models);
     for (const profile of ['minimum', 'recommended']) {
-      if (!clean(ptr('resources', profile))) continue;
+      if (!clean('resources', profile)) continue;
       asList(dig(resources, `${profile}/gpus/models`)).forEach((model, i) => {
         if (typeof model !== 'string' || known.has(model)) return;
         const at = ptr('resources', profile, 'gpus', 'models', i);
@@ -305,7 +308,7 @@ export function semanticIssues(
       });
     }
   }
-  if (isObj(resources.recommended) && clean('/resources')) {
+  if (isObj(resources.recommended) && clean('resources')) {
     for (const [path, dotted] of PROFILE_FIELDS) {
       const min = dig(resources.minimum, path);
       const rec = dig(resources.recommended, path);

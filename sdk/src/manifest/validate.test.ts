@@ -93,14 +93,14 @@ describe('validateManifestText', () => {
       '  workdir: app',
       'required',
       /^run is missing the required property "entrypoint"$/,
-      /^add entrypoint: \["python3","-u","server\.py"\]$/,
+      /^add entrypoint: \[ python3, -u, server\.py \]$/,
     ],
     [
       '  entrypoint: [python3, server.py]',
       '  entrypoint: python3 server.py',
       'type',
       /must be a list/,
-      /write a list, e\.g\. \["python3","server\.py"\]/,
+      /write a list, e\.g\. \[ python3, server\.py \]/,
     ],
     [
       '      count: 1',
@@ -254,6 +254,14 @@ describe('validateManifestText never throws', () => {
     if (v !== null && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(c, [...path, k]);
   };
   walk(base, []);
+
+  it('on nesting deeper than the stack', () => {
+    const deep = `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const result = validateManifestText(deep);
+    expect(wellFormed(result, '<input>')).toBe(true);
+    expect(result.errors.length).toBeGreaterThan(0);
+    expect(result.errors.every((e) => e.code === 'yaml-syntax')).toBe(true);
+  });
 
   it('on arbitrary text', () => {
     fc.assert(

@@ -75,7 +75,11 @@ function startOfDamage(text: string, e: YAMLError): number | undefined {
 function yamlIssue(text: string, doc: Document, e: YAMLError, severity: 'error' | 'warning'): RawIssue {
   const start = startOfDamage(text, e) ?? e.pos[0];
   const offsets: [number, number] = [start, Math.max(start + 1, e.pos[1])];
-  const message = e.message.split('\n')[0] ?? e.message;
+  // yaml's wording is for programmers in one case: it recommends one of its own functions.
+  const message =
+    e.code === 'MULTIPLE_DOCS'
+      ? 'the file holds more than one YAML document'
+      : (e.message.split('\n')[0] ?? e.message);
   if (e.code === 'DUPLICATE_KEY') {
     const pointer = pointerAt(doc, e.pos[0]);
     const key = pointerSegments(pointer).at(-1) ?? '?';
@@ -250,6 +254,9 @@ export function validateManifestText(text: string, options: ValidateOptions = {}
   try {
     return check(text, file, options);
   } catch (err) {
+    if (err instanceof RangeError) {
+      return failure(file, 'yaml-syntax', `the manifest nests too deeply to read (${err.message})`);
+    }
     return failure(
       file,
       'internal-error',

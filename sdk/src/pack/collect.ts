@@ -117,6 +117,9 @@ export async function collectFiles(
     (inNamed === undefined ? main : layers[inNamed])?.files.push(file);
   };
 
+  const wanted = (path: string): boolean =>
+    include.match(path) !== undefined || named.some(({ globs }) => globs.match(path) !== undefined);
+
   const walk = async (folder: string, relFolder: string): Promise<void> => {
     let dirents: Dirent[];
     try {
@@ -138,13 +141,9 @@ export async function collectFiles(
       } else if (dirent.isFile()) {
         const stats = await lstat(absolutePath);
         place({ type: 'file', path, absolutePath, size: stats.size, executable: (stats.mode & 0o111) !== 0 });
+      } else if (!wanted(path)) {
+        continue;
       } else if (dirent.isSymbolicLink()) {
-        if (
-          named.every(({ globs }) => globs.match(path) === undefined) &&
-          include.match(path) === undefined
-        ) {
-          continue;
-        }
         const target = await checkSymlink(realRoot, path, absolutePath);
         place({ type: 'symlink', path, absolutePath, target });
       } else {
@@ -155,6 +154,7 @@ export async function collectFiles(
   await walk(root, '');
 
   if (conflicts.length > 0) {
+    conflicts.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const first = conflicts[0];
     const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more files)` : '';
     throw new SdkError(

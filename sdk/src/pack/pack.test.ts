@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -309,6 +310,19 @@ describe('packApp', () => {
     expect(smallReads.layers.map((l) => [l.digest, l.uncompressedDigest])).toEqual(
       result.layers.map((l) => [l.digest, l.uncompressedDigest]),
     );
+  });
+
+  it('skips sockets with a warning', async () => {
+    const app = writeApp(tempDir(), baseFixture());
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(join(app, 'app.sock'), listening));
+    try {
+      const result = await packApp(app, { env: NO_EPOCH });
+      expect(result.warnings).toEqual([expect.stringContaining('app.sock: skipped')]);
+      expect(result.layers[0]?.files).toBe(7);
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
   });
 
   it('allows an empty main layer', async () => {

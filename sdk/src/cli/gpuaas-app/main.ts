@@ -5,9 +5,28 @@ import { registerInit } from './commands/init.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerValidate } from './commands/validate.js';
 import { registerSchema } from './commands/schema.js';
+import { registerPack } from './commands/pack.js';
+import { registerPush } from './commands/push.js';
+import { registerPull } from './commands/pull.js';
+import { registerSign } from './commands/sign.js';
+import { registerVerify } from './commands/verify.js';
+import { registerPromote } from './commands/promote.js';
+import { registerPublish } from './commands/publish.js';
 
 // One line per command module; each file stays thin over the library it wraps.
-const commands: RegisterCommand[] = [registerInit, registerKeygen, registerValidate, registerSchema];
+const commands: RegisterCommand[] = [
+  registerInit,
+  registerKeygen,
+  registerValidate,
+  registerSchema,
+  registerPack,
+  registerPush,
+  registerPull,
+  registerSign,
+  registerVerify,
+  registerPromote,
+  registerPublish,
+];
 
 /** Entry point of `gpuaas-app`; returns the exit status. */
 export function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {

@@ -97,7 +97,7 @@ describe('gpuaas-app validate (in-process)', () => {
       pointer: '/run/entrypoint',
       code: 'type',
       message: 'run.entrypoint must be a list, got "python3 server.py"',
-      hint: 'write a list, e.g. ["python3","server.py"]',
+      hint: 'write a list, e.g. [ python3, server.py ]',
     });
     expect(JSON.parse((await run(['validate', '--json'])).stdout)).toMatchObject({
       valid: true,
