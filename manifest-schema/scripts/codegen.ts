@@ -44,7 +44,7 @@ for (const [name, def] of Object.entries(shaped.$defs as Record<string, Node>)) 
 
 const banner =
   '/* eslint-disable */\n// Generated from manifest-schema/schema/gpuaas-app.schema.json by `npm run codegen`. Do not edit.\n';
-const ts = await compile(shaped as Parameters<typeof compile>[0], 'GpuaasAppManifest', {
+const ts = await compile(shaped, 'GpuaasAppManifest', {
   bannerComment: banner,
   additionalProperties: false,
   unreachableDefinitions: true,

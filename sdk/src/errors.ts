@@ -46,6 +46,15 @@ export const SDK_ERROR_CODES = {
   PACK_LAYER_CONFLICT: 'A file is matched by more than one named layer in files.layers.',
   SYMLINK_ESCAPE: 'A symbolic link in the app folder points outside it, so it cannot be packed.',
   LAYOUT_INVALID: 'A folder is not a valid OCI image layout (oci-layout or index.json missing or malformed).',
+  // platform REST client and the gpuaas CLI
+  API_UNREACHABLE:
+    'The platform API could not be reached, or kept answering 5xx/429, after retries; details carry the URL.',
+  API_RESPONSE_INVALID: 'The platform answered with something that is not the documented JSON or problem+json.',
+  AUTH_REQUIRED:
+    'No credential was found: run `gpuaas auth login`, or set GPUAAS_TOKEN or GPUAAS_CLIENT_ID/GPUAAS_CLIENT_SECRET.',
+  AUTH_FAILED:
+    'The identity provider refused the login, the refresh or the client credentials (or could not be reached).',
+  CREDENTIALS_INVALID: 'The credentials file is not readable JSON in the expected shape.',
   // internal
   INTERNAL: 'An unexpected failure inside the sdk; the message has details.',
 } as const;

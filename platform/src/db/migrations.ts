@@ -201,9 +201,29 @@ const initial: Migration = {
   },
 };
 
+// Local logins (scrypt hashes) and service-account credential rotation; both columns nullable,
+// so rows written before this migration stay valid.
+const authCredentials: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('users').addColumn('password_hash', 'text').execute();
+    await db.schema.alterTable('service_accounts').addColumn('secret_rotated_at', 'text').execute();
+    await db.schema
+      .createIndex('oidc_payloads_expires_idx')
+      .on('oidc_payloads')
+      .column('expires_at')
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropIndex('oidc_payloads_expires_idx').ifExists().execute();
+    await db.schema.alterTable('service_accounts').dropColumn('secret_rotated_at').execute();
+    await db.schema.alterTable('users').dropColumn('password_hash').execute();
+  },
+};
+
 /** Every migration, in order. Names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_auth_credentials': authCredentials,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };

@@ -18,6 +18,8 @@ export interface UsersTable {
   display_name: string | null;
   /** 1 for a platform operator. */
   operator: number;
+  /** `scrypt$N$r$p$salt$hash` for local logins (auth/passwords.ts); null: no password login. */
+  password_hash?: string | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -55,6 +57,8 @@ export interface ServiceAccountsTable {
   created_by: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** Last secret rotation; tokens issued before it are refused. */
+  secret_rotated_at?: string | null;
 }
 
 export interface AuditEventsTable {

@@ -2,7 +2,7 @@
  * Output conventions shared by every CLI command: human text to stdout, diagnostics to stderr,
  * `--json` for machines, progress bars only on an interactive terminal (plain lines in CI).
  */
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 
 export interface CliIo {
   stdout: Writable & { isTTY?: boolean; columns?: number };
@@ -40,12 +40,24 @@ export function printDiagnostic(io: CliIo, line: string): void {
   io.stderr.write(line + '\n');
 }
 
+function formatCell(value: unknown): string {
+  switch (typeof value) {
+    case 'undefined':
+      return '';
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    default:
+      return value === null ? '' : JSON.stringify(value);
+  }
+}
+
 /** Renders rows as an aligned text table (the default human output of list commands). */
 export function formatTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cells = [
-    columns.map((c) => c.toUpperCase()),
-    ...rows.map((r) => r.map((v) => (v === undefined || v === null ? '' : String(v)))),
-  ];
+  const cells = [columns.map((c) => c.toUpperCase()), ...rows.map((r) => r.map(formatCell))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells
     .map((r) =>

@@ -75,6 +75,17 @@ function reportError(error: unknown, io: CliIo, wantsJson: boolean): number {
     return EXIT.USAGE_OR_IO; // commander has already printed the message
   }
   if (error instanceof SdkError) {
+    return reportSdkError(error as SdkError, io, wantsJson);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`internal error: ${message}\n`);
+  if (io.env.GPUAAS_DEBUG && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  if (wantsJson) io.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');
+  return EXIT.INTERNAL;
+}
+
+function reportSdkError(error: SdkError, io: CliIo, wantsJson: boolean): number {
+  {
     const hint = typeof error.details?.hint === 'string' ? `\n  hint: ${error.details.hint}` : '';
     io.stderr.write(`error[${error.code}]: ${error.message}${hint}\n`);
     if (wantsJson) {
@@ -85,9 +96,4 @@ function reportError(error: unknown, io: CliIo, wantsJson: boolean): number {
     }
     return exitCodeFor(error.code);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`internal error: ${message}\n`);
-  if (io.env.GPUAAS_DEBUG && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
-  if (wantsJson) io.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }) + '\n');
-  return EXIT.INTERNAL;
 }
