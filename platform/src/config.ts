@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
+import type { TrustedIssuer } from './auth/external.js';
 
 export interface RateLimitPolicy {
   /** Requests allowed per window. */
@@ -59,6 +60,8 @@ export interface PlatformOptions {
   trustProxy?: boolean | number | string;
   /** Interval of the sweeper that deletes expired idempotency keys and rate-limit windows (default 60 s). */
   sweepIntervalSeconds?: number;
+  /** External OpenID issuers whose tokens are accepted (docs/auth.md). */
+  trustedIssuers?: readonly TrustedIssuer[];
 }
 
 /** The complete configuration. */
@@ -77,6 +80,7 @@ export interface PlatformConfig {
   defaultMetrics: boolean;
   trustProxy: boolean | number | string;
   sweepIntervalSeconds: number;
+  trustedIssuers: TrustedIssuer[];
 }
 
 export interface CompileResult {
@@ -138,6 +142,17 @@ export function compileOptions(
     errors.push('secretKey (GPUAAS_SECRET_KEY) must be 32 bytes in base64url');
   }
 
+  const trustedIssuers: TrustedIssuer[] = [];
+  for (const [i, trusted] of (options.trustedIssuers ?? []).entries()) {
+    if (!URL.canParse(trusted.issuer) || !/^https?:$/.test(new URL(trusted.issuer).protocol)) {
+      errors.push(`trustedIssuers[${i}].issuer must be an absolute http(s) URL (got "${trusted.issuer}")`);
+    } else if (trusted.audience === '') {
+      errors.push(`trustedIssuers[${i}].audience must not be empty`);
+    } else {
+      trustedIssuers.push({ ...trusted });
+    }
+  }
+
   const rl = options.rateLimit ?? {};
   const config: PlatformConfig = {
     dataDir: resolve(options.dataDir ?? '.gpuaas'),
@@ -176,6 +191,7 @@ export function compileOptions(
     defaultMetrics: options.defaultMetrics ?? true,
     trustProxy: options.trustProxy ?? false,
     sweepIntervalSeconds: positive('sweepIntervalSeconds', options.sweepIntervalSeconds, 60),
+    trustedIssuers,
   };
   if (config.idempotency.ttlSeconds < 86_400) {
     warnings.push('idempotency.ttlSeconds is below 24 h: clients retrying later may repeat side effects');

@@ -14,10 +14,13 @@ import type { Kysely } from 'kysely';
 import { auditHandlers } from './api/audit.js';
 import { identityHandlers } from './api/identity.js';
 import { memberHandlers } from './api/members.js';
+import { serviceAccountHandlers } from './api/service-accounts.js';
 import type { Handlers, Services } from './api/services.js';
 import { systemHandlers } from './api/system.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
+import { ExternalIssuers } from './auth/external.js';
 import { authenticate, authorize } from './auth/middleware.js';
+import { SCOPES } from './auth/principal.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
 import { compileOptions } from './config.js';
@@ -47,6 +50,9 @@ import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { PlatformMetrics } from './metrics.js';
+import { sweepExpiredPayloads } from './oidc/adapter.js';
+import { LOGIN_ATTEMPTS_PER_EMAIL, mountOidc } from './oidc/routes.js';
+import type { OidcMount } from './oidc/routes.js';
 
 export type PlatformState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
 
@@ -65,6 +71,8 @@ export interface Platform {
   readonly logger: Logger;
   readonly metrics: PlatformMetrics;
   readonly api: ApiDocument;
+  /** The built-in OpenID Provider (docs/auth.md). */
+  readonly oidc: OidcMount;
   readonly state: PlatformState;
   /** The token issuer: `publicUrl`, else the URL `listen()` bound, else the last one a server recorded. */
   readonly issuer: string;
@@ -116,6 +124,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       issuer: () => issuer,
       audience: config.audience,
       defaultTtlSeconds: config.accessTokenTtlSeconds,
+      external: config.trustedIssuers.length > 0 ? new ExternalIssuers(db, config.trustedIssuers) : undefined,
     });
     const api = loadApiDocument();
     const metrics = createMetrics({ defaultMetrics: config.defaultMetrics });
@@ -131,14 +140,36 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       logger,
       accepting: () => state === 'RUNNING',
     };
-    const app = buildApp(services, [
-      systemHandlers(services),
-      identityHandlers(services),
-      memberHandlers(services),
-      auditHandlers(services),
-    ]);
+    const oidc = mountOidc({
+      db,
+      keys,
+      secret,
+      issuer: () => issuer,
+      audience: config.audience,
+      apiScopes: [...new Set([...SCOPES, ...api.operations.flatMap((o) => o.scopes)])].sort(),
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      proxy: config.trustProxy !== false,
+      logger,
+      loginRateLimit: config.rateLimit.enabled
+        ? { perIp: config.rateLimit.anonymous, perEmail: LOGIN_ATTEMPTS_PER_EMAIL }
+        : undefined,
+    });
+    const app = buildApp(
+      services,
+      [
+        systemHandlers(services),
+        identityHandlers(services),
+        memberHandlers(services),
+        auditHandlers(services),
+        serviceAccountHandlers(services),
+      ],
+      oidc.handler,
+    );
     sweeper = setInterval(() => {
       sweepExpired(db).catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired rows failed'));
+      sweepExpiredPayloads(db).catch((error: unknown) =>
+        logger.warn({ err: error }, 'sweeping expired OIDC payloads failed'),
+      );
     }, config.sweepIntervalSeconds * 1000);
     sweeper.unref();
     state = 'RUNNING';
@@ -151,6 +182,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       logger,
       metrics,
       api,
+      oidc,
       get state() {
         return state;
       },
@@ -215,7 +247,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   }
 }
 
-function buildApp(services: Services, groups: Handlers[]): Express {
+function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler): Express {
   const { api, config, db, logger, metrics, tokens } = services;
   const handlers: Record<string, Handlers[string]> = {};
   for (const group of groups) Object.assign(handlers, group);
@@ -240,6 +272,8 @@ function buildApp(services: Services, groups: Handlers[]): Express {
     };
   app.get('/docs', html(reference));
   app.get('/docs/errors', html(catalog));
+  // The OpenID Provider and its sign-in pages speak OAuth, not the API's conventions.
+  app.use(oidc);
 
   app.use(matchOperation(api));
   app.use(validateResponses(config.validateResponses, logger));

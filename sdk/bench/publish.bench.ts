@@ -206,7 +206,7 @@ async function main(): Promise<Row[]> {
   log(`re-copy (skopeo): ${recopyWire} bytes on the wire, ${seconds(recopy)}`);
 
   // 4. Promote by digest into other repositories of the same registry.
-  const key = join(work, 'keys', 'bench');
+  const key = join(work, 'approver');
   await gpuaasApp(['keygen', '--out', key]);
   const blobStore = join(ours.storageDir, 'docker', 'registry', 'v2', 'blobs');
   const promoteTimes: number[] = [];

@@ -21,3 +21,4 @@ export { startFakeRuntime } from './app/fake-runtime.js';
 export type { FakeRuntime, FakeRuntimeOptions, FakeMeterEvent, FakeStatus } from './app/fake-runtime.js';
 export * from './manifest/index.js';
 export * from './publish/index.js';
+export * from './client/index.js';

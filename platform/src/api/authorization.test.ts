@@ -61,11 +61,32 @@ const ownerOnly = {
   saScoped: 200,
   saUnscoped: 403,
 } as const;
+// Managing service accounts: project owners and operators, never service accounts themselves.
+const saManagement = { ...ownerOnly, saScoped: 403 } as const;
 const created = (m: Record<Caller, number>) =>
   Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 200 ? 201 : v])) as Record<Caller, number>;
 
 let seq = 0;
 const unique = (caller: Caller) => `${caller.toLowerCase()}-${++seq}`;
+
+/** A fresh service account per call: rotating or revoking one must not change the next caller's outcome. */
+async function freshServiceAccount({ projectId, t }: Ctx, caller: Caller): Promise<string> {
+  const id = newId();
+  await t.platform.db
+    .insertInto('service_accounts')
+    .values({
+      id,
+      project_id: projectId,
+      name: unique(caller),
+      scopes: 'projects:read',
+      secret_hash: null,
+      created_by: null,
+      created_at: isoTime(),
+      revoked_at: null,
+    })
+    .execute();
+  return id;
+}
 
 const MATRIX: Record<string, Row> = {
   getHealth: { request: () => ({ method: 'GET', path: '/healthz' }), expect: allStatus(200) },
@@ -163,6 +184,41 @@ const MATRIX: Record<string, Row> = {
       Caller,
       number
     >,
+  },
+  listServiceAccounts: {
+    request: ({ projectId }) => ({ method: 'GET', path: `/v1/projects/${projectId}/service-accounts` }),
+    expect: saManagement,
+  },
+  createServiceAccount: {
+    request: ({ projectId }, caller) => ({
+      method: 'POST',
+      path: `/v1/projects/${projectId}/service-accounts`,
+      json: { name: unique(caller), scopes: ['projects:read'] },
+    }),
+    expect: created(saManagement),
+  },
+  getServiceAccount: {
+    request: async (ctx, caller) => ({
+      method: 'GET',
+      path: `/v1/projects/${ctx.projectId}/service-accounts/${await freshServiceAccount(ctx, caller)}`,
+    }),
+    expect: saManagement,
+  },
+  rotateServiceAccountSecret: {
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/projects/${ctx.projectId}/service-accounts/${await freshServiceAccount(ctx, caller)}/rotate`,
+    }),
+    expect: saManagement,
+  },
+  revokeServiceAccount: {
+    request: async (ctx, caller) => ({
+      method: 'DELETE',
+      path: `/v1/projects/${ctx.projectId}/service-accounts/${await freshServiceAccount(ctx, caller)}`,
+    }),
+    expect: Object.fromEntries(
+      Object.entries(saManagement).map(([k, v]) => [k, v === 200 ? 204 : v]),
+    ) as Record<Caller, number>,
   },
   listAuditEvents: {
     request: ({ projectId }) => ({ method: 'GET', path: `/v1/audit?project_id=${projectId}` }),

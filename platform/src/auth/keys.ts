@@ -80,6 +80,8 @@ function open(secret: Buffer, kid: string, sealed: string): string {
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
+  /** The private key as a JWK (for the OIDC provider's `jwks`); never publish it. */
+  privateJwk: JWK;
 }
 
 /** Minimum time between database reloads triggered by an unknown `kid` (forged tokens can't DoS the DB). */
@@ -114,6 +116,11 @@ export class SigningKeyStore {
   signingKey(): SigningKey {
     if (this.#signing === undefined) throw new Error('SigningKeyStore.init() has not run');
     return this.#signing;
+  }
+
+  /** The private JWK of the signing key, for the built-in OIDC provider. */
+  signingJwk(): JWK {
+    return this.signingKey().privateJwk;
   }
 
   /** The public JWKS. */
@@ -173,6 +180,7 @@ export class SigningKeyStore {
       this.#signing = {
         kid: active.kid,
         privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey,
+        privateJwk,
       };
     }
   }

@@ -105,10 +105,15 @@ async function ensureServiceAccountActive(
 ): Promise<void> {
   const row = await db
     .selectFrom('service_accounts')
-    .select(['project_id', 'revoked_at'])
+    .select(['project_id', 'revoked_at', 'secret_rotated_at'])
     .where('id', '=', principal.id)
     .executeTakeFirst();
   if (row === undefined || row.revoked_at !== null || row.project_id !== principal.projectId) {
     throw new PlatformError('TOKEN_INVALID', 'the service account is revoked or unknown');
+  }
+  // Rotating a secret (e.g. after a leak) also ends the tokens obtained with the old one.
+  const rotated = row.secret_rotated_at ?? null;
+  if (rotated !== null && (principal.issuedAt ?? 0) < Math.floor(Date.parse(rotated) / 1000)) {
+    throw new PlatformError('TOKEN_INVALID', 'the token predates the service account secret rotation');
   }
 }

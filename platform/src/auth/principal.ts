@@ -18,6 +18,8 @@ export interface ServiceAccountPrincipal {
   id: string;
   projectId: string;
   scopes: readonly string[];
+  /** `iat` of the token (seconds): tokens issued before the last secret rotation are refused. */
+  issuedAt?: number;
 }
 
 export type Principal = UserPrincipal | ServiceAccountPrincipal;

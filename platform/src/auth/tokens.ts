@@ -4,9 +4,11 @@
  * Verification results are cached per token until expiry so the hot path costs one map lookup.
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { PlatformError } from '../errors.js';
+import { serviceAccountIdOf } from '../oidc/clients.js';
+import type { ExternalIssuers } from './external.js';
 import { SIGNING_ALG } from './keys.js';
 import type { SigningKeyStore } from './keys.js';
 import type { Principal } from './principal.js';
@@ -54,6 +56,8 @@ export interface TokenServiceOptions {
   issuer: () => string;
   audience: string;
   defaultTtlSeconds: number;
+  /** Trusted external issuers; tokens whose `iss` is one of them are verified there. */
+  external?: ExternalIssuers | undefined;
 }
 
 export class TokenService {
@@ -103,6 +107,13 @@ export class TokenService {
       this.#cache.delete(token);
       throw new PlatformError('TOKEN_EXPIRED', 'the access token has expired');
     }
+    const iss = unverifiedIssuer(token);
+    const { external } = this.#options;
+    if (iss !== undefined && iss !== this.#options.issuer() && external?.accepts(iss) === true) {
+      const verified = await external.verify(token, iss);
+      this.#remember(token, verified.principal, verified.exp);
+      return verified.principal;
+    }
     let payload: Claims;
     try {
       const result = await jwtVerify<Claims>(
@@ -132,13 +143,27 @@ export class TokenService {
       });
     }
     const principal = toPrincipal(payload);
+    this.#remember(token, principal, payload.exp ?? 0);
+    return principal;
+  }
+
+  #remember(token: string, principal: Principal, exp: number): void {
     if (this.#cache.size >= CACHE_LIMIT) {
       // Drop the oldest entry (Map iterates in insertion order).
       const oldest = this.#cache.keys().next();
       if (oldest.done !== true) this.#cache.delete(oldest.value);
     }
-    this.#cache.set(token, { principal, exp: payload.exp ?? 0 });
-    return principal;
+    this.#cache.set(token, { principal, exp });
+  }
+}
+
+/** The `iss` of a JWT before verification, only to choose the verifier; undefined when unreadable. */
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -149,7 +174,14 @@ function toPrincipal(payload: Claims): Principal {
     if (typeof payload.project_id !== 'string') {
       throw new PlatformError('TOKEN_INVALID', 'the service-account token names no project');
     }
-    return { type: 'service_account', id: sub, projectId: payload.project_id, scopes: scopes ?? [] };
+    return {
+      type: 'service_account',
+      // client_credentials tokens of the OIDC provider name the client (`sa-<id>`) as subject.
+      id: serviceAccountIdOf(sub) ?? sub,
+      projectId: payload.project_id,
+      scopes: scopes ?? [],
+      ...(payload.iat === undefined ? {} : { issuedAt: payload.iat }),
+    };
   }
   return { type: 'user', id: sub, operator: payload.operator === true, scopes };
 }

@@ -1,8 +1,10 @@
 /** Shared pieces of the gpuaas-platform commands. */
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
 
 export interface PlatformCliIo {
+  /** Where `--password-stdin` reads from (default process.stdin). */
+  stdin?: Readable;
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;

@@ -11,6 +11,7 @@ import { EXIT, printJson } from './common.js';
 import type { CliContext, PlatformCliIo } from './common.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
+import { registerUsers } from './users.js';
 
 export type { PlatformCliIo } from './common.js';
 
@@ -37,7 +38,10 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
   const ctx: CliContext = { io };
   registerServe(program, ctx);
   registerToken(program, ctx);
-  for (const sub of program.commands) {
+  registerUsers(program, ctx);
+  const subcommands = (command: Command): Command[] =>
+    command.commands.flatMap((c) => [c, ...subcommands(c)]);
+  for (const sub of subcommands(program)) {
     sub.exitOverride();
     sub.configureOutput(program.configureOutput());
   }

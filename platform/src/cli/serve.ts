@@ -1,5 +1,6 @@
 /** `gpuaas-platform serve`: runs the platform until SIGTERM/SIGINT, then drains and stops. */
 import type { Command } from 'commander';
+import { PlatformError } from '../errors.js';
 import { createPlatform } from '../platform.js';
 import { startTracing } from '../tracing.js';
 import type { CliContext } from './common.js';
@@ -12,6 +13,9 @@ interface ServeOptions {
   databaseUrl?: string;
   publicUrl?: string;
   graceSeconds: number;
+  trustIssuer: string[];
+  trustAudience?: string;
+  claimEmail: string;
   json?: boolean;
 }
 
@@ -25,13 +29,29 @@ export function registerServe(program: Command, { io }: CliContext): void {
     .option('--database-url <url>', 'postgres://… to run on PostgreSQL (env GPUAAS_DATABASE_URL)')
     .option('--public-url <url>', 'public base URL, the token issuer (same for every instance)')
     .option('--grace-seconds <n>', 'time in-flight requests get on shutdown', parsePositiveInt, 10)
+    .option(
+      '--trust-issuer <url>',
+      'accept tokens of this external OpenID issuer (repeatable; docs/auth.md)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--trust-audience <aud>', 'the audience tokens of the trusted issuers must carry')
+    .option('--claim-email <claim>', 'claim of external tokens that holds the user email', 'email')
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
+      if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
+        throw new PlatformError('CONFIG_INVALID', '--trust-issuer needs --trust-audience');
+      }
       const tracing = await startTracing(io.env);
       const platform = await createPlatform({
         dataDir: options.dataDir,
         databaseUrl: options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL,
         publicUrl: options.publicUrl,
+        trustedIssuers: options.trustIssuer.map((issuer) => ({
+          issuer,
+          audience: options.trustAudience ?? '',
+          claim: options.claimEmail,
+        })),
       });
       const { url } = await platform.listen({ port: options.port, host: options.host });
       if (options.json === true) printJson(io, { url, issuer: platform.issuer });

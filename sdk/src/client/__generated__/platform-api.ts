@@ -248,6 +248,83 @@ export interface paths {
         patch: operations["updateMember"];
         trace?: never;
     };
+    "/v1/projects/{project_id}/service-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Service accounts of a project (never their secrets)
+         * @description Project owners (and operators) only; service accounts cannot manage service accounts.
+         */
+        get: operations["listServiceAccounts"];
+        put?: never;
+        /**
+         * Create a service account (OAuth client for the client_credentials grant)
+         * @description Owners only. The response carries `client_secret`, shown this once (a replay with the same
+         *     Idempotency-Key returns the same response). The account gets tokens at the OIDC token
+         *     endpoint with `grant_type=client_credentials` and acts only in this project, within `scopes`.
+         */
+        post: operations["createServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/service-accounts/{service_account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+                service_account_id: components["parameters"]["ServiceAccountId"];
+            };
+            cookie?: never;
+        };
+        /** One service account (never its secret) */
+        get: operations["getServiceAccount"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a service account
+         * @description Owners only. Its secret stops working at once and tokens it already holds are refused on
+         *     their next request. The record stays (with `revoked_at`) for the audit trail.
+         */
+        delete: operations["revokeServiceAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/service-accounts/{service_account_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+                service_account_id: components["parameters"]["ServiceAccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a service account's secret
+         * @description Owners only. Returns the new `client_secret`, shown once. The old secret stops working at
+         *     once, and tokens issued before the rotation are refused.
+         */
+        post: operations["rotateServiceAccountSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -392,6 +469,41 @@ export interface components {
             items: components["schemas"]["Member"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        /** @description An OAuth scope the API declares on an operation (docs/auth.md lists them). */
+        Scope: string;
+        ServiceAccount: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            /** @description OAuth client id: `sa-` and the id. */
+            client_id: string;
+            scopes: components["schemas"]["Scope"][];
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            secret_rotated_at: components["schemas"]["Timestamp"] | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+        };
+        ServiceAccountWithSecret: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            client_id: string;
+            /** @description Shown once; store it safely. */
+            client_secret: string;
+            scopes: components["schemas"]["Scope"][];
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            secret_rotated_at: components["schemas"]["Timestamp"] | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+        };
+        ServiceAccountCreate: {
+            name: components["schemas"]["Name"];
+            scopes: components["schemas"]["Scope"][];
+        };
+        ServiceAccountList: {
+            items: components["schemas"]["ServiceAccount"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
         AuditEvent: {
             id: components["schemas"]["Id"];
             occurred_at: components["schemas"]["Timestamp"];
@@ -439,6 +551,7 @@ export interface components {
         ProjectId: components["schemas"]["Id"];
         OrganizationId: components["schemas"]["Id"];
         UserId: components["schemas"]["Id"];
+        ServiceAccountId: components["schemas"]["Id"];
         AuditProject: components["schemas"]["Id"];
         /** @description Actor id (user or service account). */
         AuditActor: string;
@@ -888,6 +1001,137 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listServiceAccounts: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of service accounts, oldest first, revoked ones included. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceAccountCreate"];
+            };
+        };
+        responses: {
+            /** @description The new service account and its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountWithSecret"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+                service_account_id: components["parameters"]["ServiceAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+                service_account_id: components["parameters"]["ServiceAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateServiceAccountSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+                service_account_id: components["parameters"]["ServiceAccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service account and its new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountWithSecret"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { SdkError } from '../../../errors.js';
-import { SIGNING_KEY_ENV, SIGNING_KEY_PASSWORD_ENV, writeKeyPair } from '../../../sign/index.js';
+import { SIGNING_KEY_ENV, SIGNING_KEY_PASSWORD_ENV, writeKeyPair } from '../../../sign/keys.js';
 import { printDiagnostic, printJson, printLine, type CliIo } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 

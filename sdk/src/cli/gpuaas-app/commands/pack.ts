@@ -3,7 +3,6 @@
  * (which `push`, skopeo or any OCI tool can read). Thin over sdk/src/pack.
  */
 import { resolve } from 'node:path';
-import { packApp } from '../../../pack/index.js';
 import {
   createProgress,
   formatTable,
@@ -31,6 +30,7 @@ export const registerPack: RegisterCommand = (program, ctx) => {
     .option('--json', 'print { layout, digest, size, tag, layers, warnings } as JSON')
     .action(async (dir: string, flags: PackFlags) => {
       const io = ctx.io;
+      const { packApp } = await import('../../../pack/pack.js');
       let bar: Progress | undefined;
       const result = await packApp(resolve(io.cwd, dir), {
         output: resolve(io.cwd, flags.output),

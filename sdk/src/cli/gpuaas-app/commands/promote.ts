@@ -4,12 +4,7 @@
  * binds the release tag (never moving one bound to another digest: TAG_CONFLICT, exit 1).
  * Thin over sdk/src/publish.
  */
-import {
-  ATTEST_KEY_ENV,
-  ATTEST_KEY_PASSWORD_ENV,
-  promoteArtifact,
-  resolveSigningKey,
-} from '../../../publish/index.js';
+import { ATTEST_KEY_ENV, ATTEST_KEY_PASSWORD_ENV } from '../../../publish/keys.js';
 import { printJson, printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 import { bytes, registryConnection, transferProgress, type RegistryFlags } from './push.js';
@@ -35,6 +30,8 @@ export const registerPromote: RegisterCommand = (program, ctx) => {
     .option('--json', 'print { reference, digest, referrersCopied, bytesCopied, approval } as JSON')
     .action(async (src: string, flags: PromoteFlags) => {
       const io = ctx.io;
+      const { resolveSigningKey } = await import('../../../publish/keys.js');
+      const { promoteArtifact } = await import('../../../publish/promote.js');
       const attestKey = await resolveSigningKey(flags.attestKey, io.env, io.cwd, {
         keyEnv: ATTEST_KEY_ENV,
         passwordEnv: ATTEST_KEY_PASSWORD_ENV,
@@ -44,7 +41,7 @@ export const registerPromote: RegisterCommand = (program, ctx) => {
       const result = await promoteArtifact(src, flags.to, {
         attestKey,
         ...(flags.approver === undefined ? {} : { approver: flags.approver }),
-        connection: registryConnection(io, flags),
+        connection: await registryConnection(io, flags),
         onProgress: (p) => progress.update(p),
       });
       progress.done(`${bytes(result.bytesCopied)} copied`);

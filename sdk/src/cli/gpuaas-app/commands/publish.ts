@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { SdkError } from '../../../errors.js';
-import { publishApp, resolveSigningKey, type PublishProgress } from '../../../publish/index.js';
+import type { PublishProgress } from '../../../publish/publish.js';
 import { SIGNING_KEY_ENV } from '../../../sign/keys.js';
 import {
   createProgress,
@@ -42,6 +42,8 @@ export const registerPublish: RegisterCommand = (program, ctx) => {
     .option('--json', 'print { reference, digest, size, layers, signature } as JSON')
     .action(async (dir: string, flags: PublishFlags) => {
       const io = ctx.io;
+      const { resolveSigningKey } = await import('../../../publish/keys.js');
+      const { publishApp } = await import('../../../publish/publish.js');
       const fromEnv = io.env[PUBLISH_TO_ENV];
       const to = flags.to ?? (fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv.trim() : undefined);
       if (to === undefined)
@@ -72,7 +74,7 @@ export const registerPublish: RegisterCommand = (program, ctx) => {
         to,
         dryRun,
         ...(signingKey === undefined ? {} : { signingKey }),
-        connection: registryConnection(io, flags),
+        connection: await registryConnection(io, flags),
         onProgress,
         env: io.env,
       });

@@ -3,7 +3,6 @@
  * checked against its digest. Thin over sdk/src/publish.
  */
 import { resolve } from 'node:path';
-import { pullArtifact } from '../../../publish/index.js';
 import { printJson, printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 import { bytes, registryConnection, transferProgress, type RegistryFlags } from './push.js';
@@ -22,9 +21,10 @@ export const registerPull: RegisterCommand = (program, ctx) => {
     .option('--json', 'print { reference, digest, size, layout, tag, layers, bytesDownloaded } as JSON')
     .action(async (ref: string, flags: PullFlags) => {
       const io = ctx.io;
+      const { pullArtifact } = await import('../../../publish/pull.js');
       const progress = transferProgress(io, `pull ${ref}`, flags.json === true);
       const result = await pullArtifact(ref, resolve(io.cwd, flags.output), {
-        connection: registryConnection(io, flags),
+        connection: await registryConnection(io, flags),
         onProgress: (p) => progress.update(p),
       });
       progress.done(`${bytes(result.bytesDownloaded)} downloaded`);

@@ -4,12 +4,8 @@
  * registry commands (pull, sign, verify, promote, publish) share.
  */
 import { resolve } from 'node:path';
-import {
-  connectionFromEnv,
-  pushLayout,
-  type RegistryConnection,
-  type TransferProgress,
-} from '../../../publish/index.js';
+import type { RegistryConnection } from '../../../publish/client.js';
+import type { TransferProgress } from '../../../publish/push.js';
 import {
   createProgress,
   printDiagnostic,
@@ -26,8 +22,13 @@ export interface RegistryFlags {
   json?: boolean;
 }
 
-/** The registry connection for a command: env credentials and retries, --plain-http, retry notes on stderr. */
-export function registryConnection(io: CliIo, flags: RegistryFlags): RegistryConnection {
+/**
+ * The registry connection for a command: env credentials and retries, --plain-http, retry notes on
+ * stderr. The library is imported only when a command runs, so `gpuaas-app --help` and commands that
+ * never touch a registry do not pay for loading the registry client and signing code.
+ */
+export async function registryConnection(io: CliIo, flags: RegistryFlags): Promise<RegistryConnection> {
+  const { connectionFromEnv } = await import('../../../publish/client.js');
   return connectionFromEnv(io.env, {
     ...(flags.plainHttp === true ? { plainHttp: true } : {}),
     onRetry: (e) =>
@@ -80,9 +81,10 @@ export const registerPush: RegisterCommand = (program, ctx) => {
     .option('--json', 'print { reference, digest, size, layers, bytesUploaded } as JSON')
     .action(async (layout: string, flags: PushFlags) => {
       const io = ctx.io;
+      const { pushLayout } = await import('../../../publish/push.js');
       const progress = transferProgress(io, `push ${flags.to}`, flags.json === true);
       const result = await pushLayout(resolve(io.cwd, layout), flags.to, {
-        connection: registryConnection(io, flags),
+        connection: await registryConnection(io, flags),
         onProgress: (p) => progress.update(p),
       });
       progress.done(`${bytes(result.bytesUploaded)} uploaded`);

@@ -3,7 +3,6 @@
  * Sigstore bundle as a referrer. The key may come from GPUAAS_SIGNING_KEY (path or PEM), its
  * passphrase only from GPUAAS_SIGNING_KEY_PASSWORD. Thin over sdk/src/publish.
  */
-import { resolveSigningKey, signArtifact } from '../../../publish/index.js';
 import { printJson, printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 import { registryConnection, type RegistryFlags } from './push.js';
@@ -22,8 +21,10 @@ export const registerSign: RegisterCommand = (program, ctx) => {
     .option('--json', 'print { reference, subject, digest, keyId, predicateType } as JSON')
     .action(async (ref: string, flags: SignFlags) => {
       const io = ctx.io;
+      const { resolveSigningKey } = await import('../../../publish/keys.js');
+      const { signArtifact } = await import('../../../publish/sign.js');
       const key = await resolveSigningKey(flags.key, io.env, io.cwd);
-      const result = await signArtifact(ref, key, { connection: registryConnection(io, flags) });
+      const result = await signArtifact(ref, key, { connection: await registryConnection(io, flags) });
       if (flags.json) {
         printJson(io, result);
         return;

@@ -8,7 +8,6 @@ import { SdkError } from '../../../errors.js';
 import { formatGithub, formatHuman, formatJson, formatSarif } from '../../../manifest/format.js';
 import { loadGpuCatalog } from '../../../manifest/catalog.js';
 import type { GpuCatalog, ManifestValidationResult } from '../../../manifest/types.js';
-import { readManifestSource, validateManifestText } from '../../../manifest/validate.js';
 import { EXIT, type RegisterCommand } from '../../run.js';
 import { printDiagnostic, printJson, type CliIo } from '../../output.js';
 
@@ -32,6 +31,9 @@ async function validateOne(
   catalog: GpuCatalog | undefined,
   sources: Map<string, string>,
 ): Promise<ManifestValidationResult> {
+  // Loaded on use: compiling the schema validator costs ~200 ms, which every other command would
+  // otherwise pay at start-up.
+  const { readManifestSource, validateManifestText } = await import('../../../manifest/validate.js');
   const source = await readManifestSource(path, io.cwd);
   if (!('text' in source)) {
     const error = {

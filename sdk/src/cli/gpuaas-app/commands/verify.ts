@@ -5,9 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { SdkError } from '../../../errors.js';
-import { verifyArtifact, type ArtifactTrust } from '../../../publish/index.js';
-import { loadPublicKey } from '../../../sign/keys.js';
-import { loadTrustPolicy } from '../../../sign/trust-policy.js';
+import type { ArtifactTrust } from '../../../publish/verify.js';
 import { printDiagnostic, printJson, printLine, type CliIo } from '../../output.js';
 import { EXIT, type RegisterCommand } from '../../run.js';
 import { registryConnection, type RegistryFlags } from './push.js';
@@ -22,7 +20,11 @@ async function trustFrom(io: CliIo, flags: VerifyFlags): Promise<ArtifactTrust> 
   if (keys.length > 0 === (flags.policy !== undefined)) {
     throw new SdkError('USAGE', 'verify needs either --key PREFIX.pub or --policy FILE (not both)');
   }
-  if (flags.policy !== undefined) return { policy: await loadTrustPolicy(resolve(io.cwd, flags.policy)) };
+  if (flags.policy !== undefined) {
+    const { loadTrustPolicy } = await import('../../../sign/trust-policy.js');
+    return { policy: await loadTrustPolicy(resolve(io.cwd, flags.policy)) };
+  }
+  const { loadPublicKey } = await import('../../../sign/keys.js');
   return { publicKeys: await Promise.all(keys.map((k) => loadPublicKey(k, { baseDir: io.cwd }))) };
 }
 
@@ -41,7 +43,8 @@ export const registerVerify: RegisterCommand = (program, ctx) => {
     .action(async (ref: string, flags: VerifyFlags) => {
       const io = ctx.io;
       const trust = await trustFrom(io, flags);
-      const result = await verifyArtifact(ref, trust, { connection: registryConnection(io, flags) });
+      const { verifyArtifact } = await import('../../../publish/verify.js');
+      const result = await verifyArtifact(ref, trust, { connection: await registryConnection(io, flags) });
       if (flags.json) {
         const { decision, ...rest } = result;
         printJson(io, decision === undefined ? rest : { ...rest, policies: decision.policies });

@@ -1,0 +1,142 @@
+/** `gpuaas iam members list|add|set-role|remove --project P`. */
+import { listAll } from '../../../client/client.js';
+import type { PlatformClient } from '../../../client/client.js';
+import { ApiError } from '../../../client/api-error.js';
+import type { components } from '../../../client/__generated__/platform-api.js';
+import { SdkError } from '../../../errors.js';
+import { printLine } from '../../output.js';
+import type { RegisterCommand } from '../../run.js';
+import {
+  action,
+  clientFor,
+  compact,
+  isUuid,
+  printList,
+  printResource,
+  resolveProjectId,
+  wantsJson,
+  withGlobalOptions,
+} from '../common.js';
+import type { GlobalOptions } from '../common.js';
+
+type Member = components['schemas']['Member'];
+type Role = components['schemas']['Role'];
+type MemberOptions = GlobalOptions & { project: string; role?: string };
+
+const ROLES: readonly Role[] = ['owner', 'member', 'viewer'];
+
+function parseRole(value: string): Role {
+  if (!(ROLES as readonly string[]).includes(value)) {
+    throw new SdkError('USAGE', `--role must be one of ${ROLES.join(', ')} (got "${value}")`);
+  }
+  return value as Role;
+}
+
+async function members(client: PlatformClient, projectId: string): Promise<Member[]> {
+  const out: Member[] = [];
+  for await (const m of listAll((cursor) =>
+    client.api.GET('/v1/projects/{project_id}/members', {
+      params: { path: { project_id: projectId }, query: compact({ limit: 100, cursor }) },
+    }),
+  )) {
+    out.push(m);
+  }
+  return out;
+}
+
+/** A member by user id or email. */
+async function findMember(client: PlatformClient, projectId: string, ref: string): Promise<Member> {
+  const all = await members(client, projectId);
+  const found = all.find((m) => (isUuid(ref) ? m.user_id === ref : m.email === ref.toLowerCase()));
+  if (found !== undefined) return found;
+  throw new ApiError({
+    code: 'NOT_FOUND',
+    status: 404,
+    title: 'Not found',
+    detail: `${ref} is not a member of project ${projectId}`,
+    request: 'GET /v1/projects/{project_id}/members',
+  });
+}
+
+export const registerIam: RegisterCommand = (program, ctx) => {
+  const { io } = ctx;
+  const iam = program.command('iam').description('Identity and access management');
+  const group = iam.command('members').description("A project's members and their roles");
+  const projectOption = '--project <project>';
+
+  withGlobalOptions(
+    group.command('list').description('Members of a project').requiredOption(projectOption, 'id or name'),
+  ).action(
+    action(ctx, async (options: MemberOptions) => {
+      const client = await clientFor(io, options);
+      const items = await members(client, await resolveProjectId(client, options.project));
+      printList(
+        io,
+        options,
+        { items },
+        ['user_id', 'email', 'role', 'created_at'],
+        items.map((m) => [m.user_id, m.email, m.role, m.created_at]),
+      );
+    }),
+  );
+
+  withGlobalOptions(
+    group
+      .command('add')
+      .description('Give a user (by email) a role in a project')
+      .argument('<email>')
+      .requiredOption(projectOption, 'id or name')
+      .requiredOption('--role <role>', ROLES.join('|'), parseRole),
+  ).action(
+    action(ctx, async (email: string, options: MemberOptions) => {
+      const client = await clientFor(io, options);
+      const projectId = await resolveProjectId(client, options.project);
+      const { data } = await client.api.POST('/v1/projects/{project_id}/members', {
+        params: { path: { project_id: projectId } },
+        body: { email, role: options.role as Role },
+      });
+      printResource(io, options, data!);
+    }),
+  );
+
+  withGlobalOptions(
+    group
+      .command('set-role')
+      .description("Change a member's role")
+      .argument('<member>', 'user id or email')
+      .requiredOption(projectOption, 'id or name')
+      .requiredOption('--role <role>', ROLES.join('|'), parseRole),
+  ).action(
+    action(ctx, async (ref: string, options: MemberOptions) => {
+      const client = await clientFor(io, options);
+      const projectId = await resolveProjectId(client, options.project);
+      const member = await findMember(client, projectId, ref);
+      // Members have no GET of their own; the list's updated_at is not an ETag, so use `*`.
+      const { data } = await client.api.PATCH('/v1/projects/{project_id}/members/{user_id}', {
+        params: { path: { project_id: projectId, user_id: member.user_id }, header: { 'If-Match': '*' } },
+        body: { role: options.role as Role },
+      });
+      printResource(io, options, data!);
+    }),
+  );
+
+  withGlobalOptions(
+    group
+      .command('remove')
+      .description('Remove a member from a project')
+      .argument('<member>', 'user id or email')
+      .requiredOption(projectOption, 'id or name'),
+  ).action(
+    action(ctx, async (ref: string, options: MemberOptions) => {
+      const client = await clientFor(io, options);
+      const projectId = await resolveProjectId(client, options.project);
+      const member = await findMember(client, projectId, ref);
+      await client.api.DELETE('/v1/projects/{project_id}/members/{user_id}', {
+        params: { path: { project_id: projectId, user_id: member.user_id } },
+      });
+      if (wantsJson(options))
+        printResource(io, options, { removed: true, project_id: projectId, user_id: member.user_id });
+      else printLine(io, `removed ${member.email} from project ${projectId}`);
+    }),
+  );
+};

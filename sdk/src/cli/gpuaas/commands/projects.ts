@@ -1,0 +1,103 @@
+/** `gpuaas projects list|get|create|update`. */
+import type { Command } from 'commander';
+import { listAll } from '../../../client/client.js';
+import type { components } from '../../../client/__generated__/platform-api.js';
+import type { RegisterCommand } from '../../run.js';
+import {
+  action,
+  clientFor,
+  compact,
+  printList,
+  printResource,
+  resolveProjectId,
+  withGlobalOptions,
+} from '../common.js';
+import type { GlobalOptions } from '../common.js';
+
+type Project = components['schemas']['Project'];
+
+const COLUMNS = ['id', 'name', 'role', 'description', 'created_at'] as const;
+const row = (p: Project): unknown[] => [p.id, p.name, p.role, p.description, p.created_at];
+
+export const registerProjects: RegisterCommand = (program, ctx) => {
+  const { io } = ctx;
+  const projects = program.command('projects').description('List, show, create and update projects');
+
+  withGlobalOptions(projects.command('list').description('Projects you can see')).action(
+    action(ctx, async (options: GlobalOptions) => {
+      const client = await clientFor(io, options);
+      const items: Project[] = [];
+      for await (const p of listAll((cursor) =>
+        client.api.GET('/v1/projects', { params: { query: compact({ limit: 100, cursor }) } }),
+      )) {
+        items.push(p);
+      }
+      printList(io, options, { items }, COLUMNS, items.map(row));
+    }),
+  );
+
+  withGlobalOptions(
+    projects.command('get').description('One project').argument('<project>', 'id or name'),
+  ).action(
+    action(ctx, async (ref: string, options: GlobalOptions) => {
+      const client = await clientFor(io, options);
+      const projectId = await resolveProjectId(client, ref);
+      const { data } = await client.api.GET('/v1/projects/{project_id}', {
+        params: { path: { project_id: projectId } },
+      });
+      printResource(io, options, data!);
+    }),
+  );
+
+  withGlobalOptions(
+    projects
+      .command('create')
+      .description('Create a project; you become its owner')
+      .argument('<name>', 'lower-case letters, digits and dashes')
+      .option('--description <text>', 'what the project is for')
+      .option('--organization <id>', 'organisation id (default: your personal organisation)'),
+  ).action(
+    action(
+      ctx,
+      async (name: string, options: GlobalOptions & { description?: string; organization?: string }) => {
+        const client = await clientFor(io, options);
+        const body: components['schemas']['ProjectCreate'] = { name };
+        if (options.description !== undefined) body.description = options.description;
+        if (options.organization !== undefined) body.organization_id = options.organization;
+        const { data } = await client.api.POST('/v1/projects', { body });
+        printResource(io, options, data!);
+      },
+    ),
+  );
+
+  withGlobalOptions(
+    projects
+      .command('update')
+      .description('Rename a project or change its description')
+      .argument('<project>', 'id or name')
+      .option('--name <name>', 'new name')
+      .option('--description <text>', 'new description ("" clears it)'),
+  ).action(
+    action(
+      ctx,
+      async (ref: string, options: GlobalOptions & { name?: string; description?: string }, cmd: Command) => {
+        const body: components['schemas']['ProjectUpdate'] = {};
+        if (options.name !== undefined) body.name = options.name;
+        if (options.description !== undefined)
+          body.description = options.description === '' ? null : options.description;
+        if (Object.keys(body).length === 0) cmd.error('give --name and/or --description', { exitCode: 2 });
+        const client = await clientFor(io, options);
+        const projectId = await resolveProjectId(client, ref);
+        const path = { project_id: projectId };
+        // The update is conditional on the version just read, so a concurrent edit is not lost.
+        const current = await client.api.GET('/v1/projects/{project_id}', { params: { path } });
+        const etag = current.response.headers.get('etag') ?? '*';
+        const { data } = await client.api.PATCH('/v1/projects/{project_id}', {
+          params: { path, header: { 'If-Match': etag } },
+          body,
+        });
+        printResource(io, options, data!);
+      },
+    ),
+  );
+};

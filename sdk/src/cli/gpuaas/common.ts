@@ -1,0 +1,215 @@
+/**
+ * What every `gpuaas` command shares: the global options (`--api-url`, `--output`, `--json`),
+ * choosing the API URL and the credential, building the client, printing results, and turning
+ * failures into `error[CODE]: … (correlation_id …)` and the documented exit statuses.
+ */
+import type { Command } from 'commander';
+import { createPlatformClient } from '../../client/client.js';
+import type { PlatformClient } from '../../client/client.js';
+import { ApiError } from '../../client/api-error.js';
+import { CredentialsStore, defaultCredentialsPath } from '../../client/credentials.js';
+import { tokenProviderFromEnvironment } from '../../client/tokens.js';
+import { SdkError } from '../../errors.js';
+import { formatTable, printJson, printLine } from '../output.js';
+import type { CliIo } from '../output.js';
+import type { CommandContext } from '../run.js';
+
+/** Exit statuses of `gpuaas` (docs/cli.md); scripts rely on them, keep them stable. */
+export const GPUAAS_EXIT = {
+  OK: 0,
+  API_REFUSED: 1,
+  USAGE: 2,
+  AUTH: 3,
+  NOT_FOUND: 4,
+  UNAVAILABLE: 5,
+  INTERNAL: 70,
+} as const;
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+
+export interface GlobalOptions {
+  apiUrl?: string | undefined;
+  output?: 'table' | 'json' | undefined;
+  json?: boolean | undefined;
+}
+
+/** Drops undefined values, so optional query parameters can be passed as they come from flags. */
+export function compact<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+/** Adds `--api-url`, `--output table|json` and `--json` to a command. */
+export function withGlobalOptions(command: Command, { output = true } = {}): Command {
+  command.option(
+    '--api-url <url>',
+    `platform URL (env GPUAAS_API_URL, then the logged-in API, then ${DEFAULT_API_URL})`,
+  );
+  if (output) {
+    command.option('--output <format>', 'table (default) or json', (v) => {
+      if (v !== 'table' && v !== 'json')
+        throw new SdkError('USAGE', `--output must be table or json (got "${v}")`);
+      return v;
+    });
+  }
+  return command.option('--json', 'same as --output json');
+}
+
+export function wantsJson(options: GlobalOptions): boolean {
+  return options.json === true || options.output === 'json';
+}
+
+export function credentialsStore(io: CliIo): CredentialsStore {
+  return new CredentialsStore(io.env.GPUAAS_CREDENTIALS_FILE || defaultCredentialsPath(io.env));
+}
+
+/** `--api-url`, else GPUAAS_API_URL, else the API of the last login, else the local default. */
+export async function resolveApiUrl(io: CliIo, options: Pick<GlobalOptions, 'apiUrl'>): Promise<string> {
+  const explicit = options.apiUrl ?? (io.env.GPUAAS_API_URL || undefined);
+  if (explicit !== undefined) {
+    try {
+      return new URL(explicit).href.replace(/\/+$/, '');
+    } catch {
+      throw new SdkError('USAGE', `the API URL "${explicit}" is not an absolute URL`);
+    }
+  }
+  const current = (await credentialsStore(io).read()).current;
+  return current ?? DEFAULT_API_URL;
+}
+
+/** A client for the command's API with the environment's credential; AUTH_REQUIRED when none. */
+export async function clientFor(io: CliIo, options: Pick<GlobalOptions, 'apiUrl'>): Promise<PlatformClient> {
+  const apiUrl = await resolveApiUrl(io, options);
+  const tokenProvider = await tokenProviderFromEnvironment({
+    env: io.env,
+    apiUrl,
+    store: credentialsStore(io),
+  });
+  if (tokenProvider === undefined) {
+    throw new SdkError('AUTH_REQUIRED', `no credential for ${apiUrl}`, {
+      details: {
+        hint: 'run `gpuaas auth login`, or set GPUAAS_TOKEN (or GPUAAS_CLIENT_ID and GPUAAS_CLIENT_SECRET)',
+      },
+    });
+  }
+  return createPlatformClient({ baseUrl: apiUrl, tokenProvider });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Accepts a project id or name; a name is looked up among the projects the caller sees. */
+export async function resolveProjectId(client: PlatformClient, ref: string): Promise<string> {
+  if (isUuid(ref)) return ref;
+  let cursor: string | undefined;
+  for (;;) {
+    const { data } = await client.api.GET('/v1/projects', {
+      params: { query: compact({ limit: 100, cursor }) },
+    });
+    const found = data?.items.find((p) => p.name === ref);
+    if (found !== undefined) return found.id;
+    if (data?.next_cursor == null) break;
+    cursor = data.next_cursor;
+  }
+  throw new ApiError({
+    code: 'NOT_FOUND',
+    status: 404,
+    title: 'Not found',
+    detail: `no project named "${ref}" is visible to you`,
+    request: 'GET /v1/projects',
+  });
+}
+
+/** Prints a list as a table, or the API's JSON with `--output json`. */
+export function printList(
+  io: CliIo,
+  options: GlobalOptions,
+  json: unknown,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): void {
+  if (wantsJson(options)) printJson(io, json);
+  else printLine(io, formatTable(columns, rows));
+}
+
+/** Prints one resource as `key  value` lines, or the API's JSON. */
+export function printResource(io: CliIo, options: GlobalOptions, resource: Record<string, unknown>): void {
+  if (wantsJson(options)) {
+    printJson(io, resource);
+    return;
+  }
+  const rows = Object.entries(resource).map(([k, v]) => [k, v]);
+  printLine(io, formatTable(['field', 'value'], rows).split('\n').slice(1).join('\n'));
+}
+
+function exitFor(error: ApiError | SdkError): number {
+  if (error instanceof ApiError) {
+    if (error.status === 401 || error.code.startsWith('TOKEN_')) return GPUAAS_EXIT.AUTH;
+    if (error.status === 404) return GPUAAS_EXIT.NOT_FOUND;
+    if (error.status === 429 || error.status >= 500) return GPUAAS_EXIT.UNAVAILABLE;
+    return GPUAAS_EXIT.API_REFUSED;
+  }
+  switch (error.code) {
+    case 'AUTH_REQUIRED':
+    case 'AUTH_FAILED':
+      return GPUAAS_EXIT.AUTH;
+    case 'API_UNREACHABLE':
+    case 'API_RESPONSE_INVALID':
+      return GPUAAS_EXIT.UNAVAILABLE;
+    case 'INTERNAL':
+      return GPUAAS_EXIT.INTERNAL;
+    default:
+      return GPUAAS_EXIT.USAGE;
+  }
+}
+
+/**
+ * Wraps a command's action: API and SDK failures are reported here (so the platform's code and
+ * correlation id reach the user) and set the exit status; anything else goes to the shared catch.
+ */
+export function action<Args extends unknown[]>(
+  ctx: CommandContext,
+  fn: (...args: Args) => Promise<void>,
+): (...args: Args) => Promise<void> {
+  return async (...args: Args) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      if (!(error instanceof ApiError) && !(error instanceof SdkError)) throw error;
+      const command = args.at(-1) as Command | undefined;
+      const opts = (command?.opts?.() ?? {}) as GlobalOptions;
+      reportFailure(ctx.io, error, wantsJson(opts));
+      ctx.setExitCode(exitFor(error));
+    }
+  };
+}
+
+function reportFailure(io: CliIo, error: ApiError | SdkError, json: boolean): void {
+  if (error instanceof ApiError) {
+    const where = error.correlationId === undefined ? '' : ` (correlation_id ${error.correlationId})`;
+    io.stderr.write(`error[${error.code}]: ${error.message}${where}\n`);
+    for (const e of error.errors) io.stderr.write(`  ${e.in} ${e.pointer}: ${e.detail}\n`);
+    if (json) {
+      printJson(io, {
+        error: {
+          code: error.code,
+          status: error.status,
+          title: error.title,
+          detail: error.detail,
+          correlation_id: error.correlationId,
+          errors: error.errors,
+        },
+      });
+    }
+    return;
+  }
+  const hint = typeof error.details?.hint === 'string' ? `\n  hint: ${error.details.hint}` : '';
+  io.stderr.write(`error[${error.code}]: ${error.message}${hint}\n`);
+  if (json) printJson(io, { error: { code: error.code, message: error.message } });
+}

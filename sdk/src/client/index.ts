@@ -1,0 +1,31 @@
+export { createPlatformClient, listAll } from './client.js';
+export type { Page, PlatformClient, PlatformClientOptions, RawRequest } from './client.js';
+export { ApiError, apiErrorFromBody, isApiError } from './api-error.js';
+export type { ApiErrorCode, Problem, ProblemFieldError } from './api-error.js';
+export { createRequestSender } from './sender.js';
+export type { RequestSender, RequestSenderOptions, RetryOptions as ClientRetryOptions } from './sender.js';
+export {
+  authFailed,
+  clientCredentialsTokenProvider,
+  discoverIssuer,
+  refreshSession,
+  sessionTokenProvider,
+  staticTokenProvider,
+  tokenProviderFromEnvironment,
+} from './tokens.js';
+export type {
+  ClientCredentialsOptions,
+  CredentialSource,
+  EnvironmentCredentialOptions,
+  FetchLike,
+  SessionTokenOptions,
+  TokenProvider,
+} from './tokens.js';
+export { CredentialsStore, defaultCredentialsPath, normalizeApiUrl } from './credentials.js';
+export type { CredentialsFile, StoredSession } from './credentials.js';
+export { loginWithDeviceCode, loginWithPkce } from './login.js';
+export type { DeviceLoginOptions, DevicePrompt, LoginResult, PkceLoginOptions } from './login.js';
+export type {
+  paths as PlatformPaths,
+  components as PlatformComponents,
+} from './__generated__/platform-api.js';

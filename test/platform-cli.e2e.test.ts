@@ -1,0 +1,235 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestStore, testDialects } from '@gpuaas/test-support';
+import type { TestStore } from '@gpuaas/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = new URL('..', import.meta.url).pathname;
+const platformBin = join(repoRoot, 'platform/bin/gpuaas-platform.js');
+const cliBin = join(repoRoot, 'sdk/bin/gpuaas.js');
+const browserScript = join(repoRoot, 'test/support/login-browser.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a built bin (after `tsc --build`) as a child process, as a user or a CI job would. */
+function run(bin: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+function startServer(store: TestStore): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
+  const args = ['serve', '--port', '0', '--data-dir', store.dataDir, '--json'];
+  if (store.databaseUrl !== undefined) args.push('--database-url', store.databaseUrl);
+  const child = spawn(process.execPath, [platformBin, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, CI: '' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line !== undefined) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+    });
+    child.on('exit', (code) => reject(new Error(`gpuaas-platform serve exited ${code}: ${err}`)));
+  });
+}
+
+describe.each(await testDialects('platform + gpuaas CLI e2e'))(
+  'platform + gpuaas CLI end to end on %s',
+  (dialect) => {
+    let store: TestStore;
+    let server: { url: string; child: ChildProcessWithoutNullStreams };
+    let home: string;
+    let ciHome: string;
+    let projectId: string;
+    let bootstrapToken: string;
+    const baseEnv = (): NodeJS.ProcessEnv => ({
+      PATH: process.env.PATH,
+      GPUAAS_API_URL: server.url,
+      CI: 'true',
+    });
+    const asUser = (): NodeJS.ProcessEnv => ({ ...baseEnv(), XDG_CONFIG_HOME: home });
+    const platform = (args: string[], stdin?: string) => {
+      const db = store.databaseUrl === undefined ? [] : ['--database-url', store.databaseUrl];
+      return run(platformBin, [...args, '--data-dir', store.dataDir, ...db], { ...process.env }, stdin);
+    };
+
+    beforeAll(async () => {
+      store = await createTestStore(dialect);
+      server = await startServer(store);
+      home = await mkdtemp(join(tmpdir(), 'gpuaas-e2e-home-'));
+      ciHome = await mkdtemp(join(tmpdir(), 'gpuaas-e2e-ci-'));
+    });
+    afterAll(async () => {
+      server?.child.kill('SIGTERM');
+      await new Promise((r) => server?.child.once('exit', r));
+      await store?.drop();
+      await rm(home, { recursive: true, force: true });
+      await rm(ciHome, { recursive: true, force: true });
+    });
+
+    it('logs in through the real OIDC flow (PKCE, loopback, login form) and caches 0600 credentials', async () => {
+      const added = await platform(
+        ['users', 'add', '--email', 'alice@example.com', '--password-stdin'],
+        'correct horse battery\n',
+      );
+      expect(added.code, added.stderr).toBe(0);
+      const login = await run(cliBin, ['auth', 'login', '--json'], {
+        ...asUser(),
+        BROWSER: `${process.execPath} ${browserScript}`,
+        GPUAAS_TEST_EMAIL: 'alice@example.com',
+        GPUAAS_TEST_PASSWORD: 'correct horse battery',
+      });
+      expect(login.code, login.stderr).toBe(0);
+      expect(JSON.parse(login.stdout)).toMatchObject({ api_url: server.url, email: 'alice@example.com' });
+      const file = join(home, 'gpuaas', 'credentials.json');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const status = await run(cliBin, ['auth', 'status', '--json'], asUser());
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        source: 'login',
+        email: 'alice@example.com',
+        refreshable: true,
+      });
+    });
+
+    it('creates a project (--output json) and adds a member (table)', async () => {
+      const created = await run(cliBin, ['projects', 'create', 'e2e-demo', '--output', 'json'], asUser());
+      expect(created.code, created.stderr).toBe(0);
+      const project = JSON.parse(created.stdout) as { id: string; name: string; role: string };
+      expect(project).toMatchObject({ name: 'e2e-demo', role: 'owner' });
+      projectId = project.id;
+
+      const added = await run(
+        cliBin,
+        ['iam', 'members', 'add', 'bob@example.com', '--project', 'e2e-demo', '--role', 'member'],
+        asUser(),
+      );
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(/^email\s+bob@example\.com$/m);
+      const listed = await run(cliBin, ['iam', 'members', 'list', '--project', projectId], asUser());
+      expect(listed.stdout.split('\n')[0]).toMatch(/^USER_ID\s+EMAIL\s+ROLE\s+CREATED_AT$/);
+      expect(listed.stdout).toMatch(/bob@example\.com\s+member/);
+      expect(listed.stdout).toMatch(/alice@example\.com\s+owner/);
+    });
+
+    it('creates a service account and uses it from the CLI via GPUAAS_CLIENT_ID/SECRET', async () => {
+      const created = await run(
+        cliBin,
+        [
+          'service-accounts',
+          'create',
+          'ci',
+          '--project',
+          'e2e-demo',
+          '--scope',
+          'projects:read',
+          'audit:read',
+          '--json',
+        ],
+        asUser(),
+      );
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stderr).toMatch(/shown only this once/);
+      const sa = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+      const ciEnv = {
+        ...baseEnv(),
+        XDG_CONFIG_HOME: ciHome,
+        GPUAAS_CLIENT_ID: sa.client_id,
+        GPUAAS_CLIENT_SECRET: sa.client_secret,
+        // The issuer grants a client_credentials token only the scopes it asks for.
+        GPUAAS_SCOPE: 'projects:read audit:read',
+      };
+      const listed = await run(cliBin, ['projects', 'list', '--json'], ciEnv);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect((JSON.parse(listed.stdout) as { items: { id: string }[] }).items.map((p) => p.id)).toEqual([
+        projectId,
+      ]);
+      const status = await run(cliBin, ['auth', 'status', '--json'], ciEnv);
+      expect(JSON.parse(status.stdout)).toMatchObject({ source: 'client_credentials' });
+      // A scope it lacks is refused with the platform's code and exit 1.
+      const refused = await run(
+        cliBin,
+        ['iam', 'members', 'add', 'eve@example.com', '--project', projectId, '--role', 'viewer'],
+        ciEnv,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error\[INSUFFICIENT_SCOPE\]: .*\(correlation_id [A-Za-z0-9._-]+\)$/m);
+    });
+
+    it('exports the audit log as JSON Lines and CSV', async () => {
+      const jsonl = await run(
+        cliBin,
+        ['audit', 'export', '--format', 'jsonl', '--project', projectId],
+        asUser(),
+      );
+      expect(jsonl.code, jsonl.stderr).toBe(0);
+      const events = jsonl.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { action: string; project_id: string });
+      expect(events.map((e) => e.action)).toEqual(
+        expect.arrayContaining(['project.create', 'member.add', 'service_account.create']),
+      );
+      expect(events.every((e) => e.project_id === projectId)).toBe(true);
+
+      const out = join(home, 'audit.csv');
+      const csv = await run(
+        cliBin,
+        ['audit', 'export', '--format', 'csv', '--project', projectId, '--output', out],
+        asUser(),
+      );
+      expect(csv.code, csv.stderr).toBe(0);
+      const lines = (await readFile(out, 'utf8')).trim().split('\n');
+      expect(lines[0]).toMatch(/action/);
+      expect(lines).toHaveLength(events.length + 1);
+    });
+
+    it('works with a bootstrap GPUAAS_TOKEN, and reports refusals with code, correlation id and exit status', async () => {
+      const minted = await platform(['token', '--user', 'ops@example.com', '--operator', '--json']);
+      expect(minted.code, minted.stderr).toBe(0);
+      bootstrapToken = (JSON.parse(minted.stdout) as { access_token: string }).access_token;
+      const env = { ...baseEnv(), XDG_CONFIG_HOME: ciHome, GPUAAS_TOKEN: bootstrapToken };
+      const listed = await run(cliBin, ['projects', 'list'], env);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/e2e-demo/);
+
+      const missing = await run(cliBin, ['projects', 'get', '0190f5c2-8a4e-7c31-9d7e-2b1f0c6a1e55'], env);
+      expect(missing.code).toBe(4);
+      expect(missing.stderr).toMatch(/^error\[NOT_FOUND\]: .*\(correlation_id [A-Za-z0-9._-]+\)\n$/);
+      const bad = await run(cliBin, ['projects', 'create', 'Not A Name', '--json'], env);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'VALIDATION_FAILED', status: 400 } });
+      const unauth = await run(cliBin, ['projects', 'list'], { ...env, GPUAAS_TOKEN: 'not-a-jwt' });
+      expect(unauth.code).toBe(3);
+      expect(unauth.stderr).toMatch(/^error\[TOKEN_INVALID\]/);
+    });
+
+    it('logs out: the cached session is deleted', async () => {
+      const out = await run(cliBin, ['auth', 'logout', '--json'], asUser());
+      expect(out.code, out.stderr).toBe(0);
+      expect(JSON.parse(out.stdout)).toMatchObject({ logged_out: true, revoked: true });
+      await expect(stat(join(home, 'gpuaas', 'credentials.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+      const after = await run(cliBin, ['projects', 'list'], asUser());
+      expect(after.code).toBe(3);
+    });
+  },
+);
