@@ -20,7 +20,9 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['vitest.config.ts', 'manifest-schema/scripts/*.ts'] },
+        projectService: {
+          allowDefaultProject: ['vitest.config.ts', 'manifest-schema/scripts/*.ts', 'sdk/scripts/*.ts'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -45,8 +45,8 @@ function startServer(store: TestStore): Promise<{ url: string; child: ChildProce
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line !== undefined) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+      const url = /"url":\s*"([^"]+)"/.exec(out)?.[1];
+      if (url !== undefined) resolve({ url, child });
     });
     child.on('exit', (code) => reject(new Error(`gpuaas-platform serve exited ${code}: ${err}`)));
   });
@@ -109,6 +109,43 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
         email: 'alice@example.com',
         refreshable: true,
       });
+    });
+
+    it('logs in with the device flow (--device): the code is approved in a browser elsewhere', async () => {
+      const deviceHome = await mkdtemp(join(tmpdir(), 'gpuaas-e2e-device-'));
+      try {
+        const child = spawn(process.execPath, [cliBin, 'auth', 'login', '--device', '--json'], {
+          env: { ...baseEnv(), XDG_CONFIG_HOME: deviceHome },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+        const verificationUrl = await new Promise<string>((resolve, reject) => {
+          child.stderr.on('data', (c: Buffer) => {
+            stderr += c.toString();
+            const complete = /\(or open (\S+)\)/.exec(stderr)?.[1];
+            if (complete !== undefined) resolve(complete);
+          });
+          child.on('close', () => reject(new Error(`login ended before prompting: ${stderr}`)));
+        });
+        expect(stderr).toMatch(/enter the code [A-Z0-9-]+/);
+        const approved = await run(browserScript, [verificationUrl], {
+          ...process.env,
+          GPUAAS_TEST_EMAIL: 'alice@example.com',
+          GPUAAS_TEST_PASSWORD: 'correct horse battery',
+        });
+        expect(approved.code, approved.stderr).toBe(0);
+        expect(await exited, stderr).toBe(0);
+        expect(JSON.parse(stdout)).toMatchObject({ email: 'alice@example.com' });
+        const saved = JSON.parse(await readFile(join(deviceHome, 'gpuaas', 'credentials.json'), 'utf8'));
+        expect(saved.sessions[server.url]).toMatchObject({
+          client_id: 'gpuaas-cli',
+          refresh_token: expect.any(String),
+        });
+      } finally {
+        await rm(deviceHome, { recursive: true, force: true });
+      }
     });
 
     it('creates a project (--output json) and adds a member (table)', async () => {
@@ -201,6 +238,93 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       const lines = (await readFile(out, 'utf8')).trim().split('\n');
       expect(lines[0]).toMatch(/action/);
       expect(lines).toHaveLength(events.length + 1);
+    });
+
+    it('updates a project, changes and removes a member, rotates and revokes a service account, lists audit', async () => {
+      const updated = await run(
+        cliBin,
+        ['projects', 'update', 'e2e-demo', '--description', 'end to end', '--json'],
+        asUser(),
+      );
+      expect(updated.code, updated.stderr).toBe(0);
+      expect(JSON.parse(updated.stdout)).toMatchObject({ id: projectId, description: 'end to end' });
+      const got = await run(cliBin, ['projects', 'get', projectId], asUser());
+      expect(got.stdout).toMatch(/^description\s+end to end$/m);
+
+      const role = await run(
+        cliBin,
+        [
+          'iam',
+          'members',
+          'set-role',
+          'bob@example.com',
+          '--project',
+          projectId,
+          '--role',
+          'viewer',
+          '--json',
+        ],
+        asUser(),
+      );
+      expect(role.code, role.stderr).toBe(0);
+      expect(JSON.parse(role.stdout)).toMatchObject({ email: 'bob@example.com', role: 'viewer' });
+      const removed = await run(
+        cliBin,
+        ['iam', 'members', 'remove', 'bob@example.com', '--project', projectId],
+        asUser(),
+      );
+      expect(removed.code, removed.stderr).toBe(0);
+      const members = await run(
+        cliBin,
+        ['iam', 'members', 'list', '--project', projectId, '--json'],
+        asUser(),
+      );
+      expect(
+        (JSON.parse(members.stdout) as { items: { email: string }[] }).items.map((m) => m.email),
+      ).toEqual(['alice@example.com']);
+
+      const rotated = await run(
+        cliBin,
+        ['service-accounts', 'rotate', 'ci', '--project', projectId, '--json'],
+        asUser(),
+      );
+      expect(rotated.code, rotated.stderr).toBe(0);
+      const sa = JSON.parse(rotated.stdout) as { client_id: string; client_secret: string };
+      const ciEnv = {
+        ...baseEnv(),
+        XDG_CONFIG_HOME: ciHome,
+        GPUAAS_CLIENT_ID: sa.client_id,
+        GPUAAS_CLIENT_SECRET: sa.client_secret,
+        GPUAAS_SCOPE: 'projects:read',
+      };
+      expect((await run(cliBin, ['projects', 'list'], ciEnv)).code).toBe(0);
+      const revoked = await run(
+        cliBin,
+        ['service-accounts', 'revoke', sa.client_id, '--project', projectId],
+        asUser(),
+      );
+      expect(revoked.code, revoked.stderr).toBe(0);
+      const listed = await run(
+        cliBin,
+        ['service-accounts', 'list', '--project', projectId, '--json'],
+        asUser(),
+      );
+      expect(
+        (JSON.parse(listed.stdout) as { items: { revoked_at: string | null }[] }).items[0]?.revoked_at,
+      ).toEqual(expect.any(String));
+      const refused = await run(cliBin, ['projects', 'list'], ciEnv);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/^error\[AUTH_FAILED\]: .*invalid_client/);
+
+      const audit = await run(
+        cliBin,
+        ['audit', 'list', '--project', projectId, '--action', 'service_account.revoke', '--json'],
+        asUser(),
+      );
+      expect(audit.code, audit.stderr).toBe(0);
+      expect(
+        (JSON.parse(audit.stdout) as { items: { action: string }[] }).items.map((e) => e.action),
+      ).toEqual(['service_account.revoke']);
     });
 
     it('works with a bootstrap GPUAAS_TOKEN, and reports refusals with code, correlation id and exit status', async () => {

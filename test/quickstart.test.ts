@@ -9,8 +9,8 @@ import { parse } from 'yaml';
 const run = promisify(execFile);
 const repoRoot = new URL('..', import.meta.url).pathname;
 
-// README promises that `npm start` works on a fresh checkout; this runs the same script.
-describe('README quick start (npm start)', () => {
+// README promises the app workflow works on a fresh checkout; this runs the same script.
+describe('README app quick start (npm run app:quickstart)', () => {
   const dirs: string[] = [];
   afterAll(async () => {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -20,14 +20,14 @@ describe('README quick start (npm start)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gpuaas-quickstart-'));
     dirs.push(dir);
     const app = join(dir, 'app');
-    const { stdout, stderr } = await run('bash', ['scripts/quickstart.sh', app], { cwd: repoRoot });
+    const { stdout, stderr } = await run('bash', ['scripts/app-quickstart.sh', app], { cwd: repoRoot });
     const manifest = await readFile(join(app, 'gpuaas-app.yaml'), 'utf8');
     expect(manifest).toMatch(/^# yaml-language-server: \$schema=/);
     expect(parse(manifest)).toMatchObject({ name: 'hello-gpu', publisher: 'demo' });
     expect(`${stdout}${stderr}`).toMatch(/valid/i);
 
     // A second run keeps the app and validates again.
-    const again = await run('bash', ['scripts/quickstart.sh', app], { cwd: repoRoot });
+    const again = await run('bash', ['scripts/app-quickstart.sh', app], { cwd: repoRoot });
     expect(`${again.stdout}${again.stderr}`).toMatch(/valid/i);
   });
 });

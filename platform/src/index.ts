@@ -9,6 +9,12 @@ export type { DatabaseOptions, PlatformDatabase, SqlDialect } from './db/databas
 export { MIGRATIONS, migrateToLatest } from './db/migrations.js';
 export type { ProjectRole, Tables } from './db/schema.js';
 export { SigningKeyStore, loadSecretKey } from './auth/keys.js';
+export { ExternalIssuers } from './auth/external.js';
+export type { TrustedIssuer } from './auth/external.js';
+export { hashPassword, verifyPassword } from './auth/passwords.js';
+export { CLI_CLIENT_ID, serviceAccountClientId } from './oidc/clients.js';
+export { OIDC_PREFIX, OIDC_TTL, apiResourceOf } from './oidc/provider.js';
+export type { OidcMount } from './oidc/routes.js';
 export { TokenService } from './auth/tokens.js';
 export type { IssueTokenInput, IssuedToken, TokenServiceOptions } from './auth/tokens.js';
 export { SCOPES, hasScope, roleAtLeast } from './auth/principal.js';

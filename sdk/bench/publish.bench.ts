@@ -113,7 +113,18 @@ function layoutManifest(layout: string): { tag: string; digest: string; blobByte
 }
 
 function seconds(run: ChildRun): string {
-  return `${run.seconds.toFixed(2)} s`;
+  const cpu = run.cpuSeconds === undefined ? '' : ` (CPU ${run.cpuSeconds.toFixed(2)} s)`;
+  return `${run.seconds.toFixed(2)} s${cpu}`;
+}
+
+/** An informative CPU row (user + system seconds), left out when GNU time is missing. */
+function cpuRow(name: string, ours: readonly number[], theirs: readonly number[]): Row[] {
+  const value = median(ours);
+  const baseline = median(theirs);
+  if (!Number.isFinite(value) || !Number.isFinite(baseline)) return [];
+  return [
+    { name, unit: 'cpu s', value: round(value), baseline: round(baseline), ratio: round(value / baseline) },
+  ];
 }
 
 const round = (value: number, places = 3): number => Number(value.toFixed(places));
@@ -142,10 +153,13 @@ async function main(): Promise<Row[]> {
   await pack();
   const packTimes: number[] = [];
   const tarTimes: number[] = [];
+  const packCpu: number[] = [];
+  const tarCpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     for (const side of i % 2 === 0 ? ['ours', 'tar'] : ['tar', 'ours']) {
       const run = side === 'ours' ? await pack() : await tar();
       (side === 'ours' ? packTimes : tarTimes).push(run.seconds);
+      (side === 'ours' ? packCpu : tarCpu).push(run.cpuSeconds ?? Number.NaN);
       log(
         `pack run ${i + 1}/${runs}: ${side === 'ours' ? 'gpuaas-app pack' : 'tar | sha256sum'} ${seconds(run)}`,
       );
@@ -157,8 +171,10 @@ async function main(): Promise<Row[]> {
   // 2. Push, each side to its own fresh registry. The last pair is kept for steps 3 and 4.
   const pushTimes: number[] = [];
   const pushRss: number[] = [];
+  const pushCpu: number[] = [];
   const skopeoTimes: number[] = [];
   const skopeoRss: number[] = [];
+  const skopeoCpu: number[] = [];
   let ours: TestRegistry | undefined;
   let theirs: TestRegistry | undefined;
   for (let i = 0; i < runs; i++) {
@@ -173,6 +189,7 @@ async function main(): Promise<Row[]> {
           throw new Error(`first push uploaded ${uploaded} of ${blobBytes} blob bytes`);
         pushTimes.push(run.seconds);
         pushRss.push(run.maxRssMiB ?? Number.NaN);
+        pushCpu.push(run.cpuSeconds ?? Number.NaN);
         log(
           `push run ${i + 1}/${runs}: gpuaas-app push ${seconds(run)}, peak RSS ${run.maxRssMiB?.toFixed(0)} MiB`,
         );
@@ -180,6 +197,7 @@ async function main(): Promise<Row[]> {
         const run = await skopeoCopy(layout, tag, `${registry.host}/bench/app:${tag}`, skopeoHome);
         skopeoTimes.push(run.seconds);
         skopeoRss.push(run.maxRssMiB ?? Number.NaN);
+        skopeoCpu.push(run.cpuSeconds ?? Number.NaN);
         log(
           `push run ${i + 1}/${runs}: skopeo copy ${seconds(run)}, peak RSS ${run.maxRssMiB?.toFixed(0)} MiB`,
         );
@@ -262,6 +280,11 @@ async function main(): Promise<Row[]> {
       ratio: round(pack_ / tar_),
       target: 1.5,
     },
+    ...cpuRow(
+      'pack: CPU time (user + system) of gpuaas-app pack, vs tar and sha256sum together',
+      packCpu,
+      tarCpu,
+    ),
     {
       name: 'push: gpuaas-app push of the layout to a fresh Distribution 2.8, vs skopeo copy oci: docker://',
       unit: 's',
@@ -270,6 +293,11 @@ async function main(): Promise<Row[]> {
       ratio: round(push / skopeo),
       target: 1.0,
     },
+    ...cpuRow(
+      'push: CPU time (user + system) of the gpuaas-app push process, vs skopeo copy',
+      pushCpu,
+      skopeoCpu,
+    ),
     {
       name: 'push: peak RSS of the gpuaas-app push process (baseline: skopeo copy)',
       unit: 'MiB',

@@ -21,7 +21,9 @@ interface Row {
   target?: number;
 }
 
-function runBench(env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runBench(
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bench], {
       env: { ...process.env, ...env },
@@ -42,38 +44,41 @@ function row(rows: readonly Row[], prefix: string): Row {
   return found;
 }
 
-describe.skipIf(!requireTools('publish bench smoke run', 'docker-registry', 'skopeo'))('publish bench', () => {
-  it('measures pack, push, re-publish and promotion on an 8 MiB app', { timeout: 300_000 }, async () => {
-    expect(existsSync(bin), `${bin} is missing: run npx tsc --build first`).toBe(true);
-    const { status, stdout, stderr } = await runBench({
-      BENCH_PUBLISH_SIZE_MIB: '8',
-      BENCH_PUBLISH_RUNS: '1',
-    });
-    expect([0, 1], `bench crashed:\n${stderr}`).toContain(status);
-    const rows = JSON.parse(stdout) as Row[];
-    for (const r of rows) {
-      expect(typeof r.name).toBe('string');
-      expect(typeof r.unit).toBe('string');
-      expect(Number.isFinite(r.value)).toBe(true);
-      if (r.ratio !== undefined) {
-        expect(r.baseline).toBeGreaterThan(0);
-        expect(r.ratio).toBeCloseTo(r.value / (r.baseline ?? 1), 1);
+describe.skipIf(!requireTools('publish bench smoke run', 'docker-registry', 'skopeo'))(
+  'publish bench',
+  () => {
+    it('measures pack, push, re-publish and promotion on an 8 MiB app', { timeout: 300_000 }, async () => {
+      expect(existsSync(bin), `${bin} is missing: run npx tsc --build first`).toBe(true);
+      const { status, stdout, stderr } = await runBench({
+        BENCH_PUBLISH_SIZE_MIB: '8',
+        BENCH_PUBLISH_RUNS: '1',
+      });
+      expect([0, 1], `bench crashed:\n${stderr}`).toContain(status);
+      const rows = JSON.parse(stdout) as Row[];
+      for (const r of rows) {
+        expect(typeof r.name).toBe('string');
+        expect(typeof r.unit).toBe('string');
+        expect(Number.isFinite(r.value)).toBe(true);
+        if (r.ratio !== undefined) {
+          expect(r.baseline).toBeGreaterThan(0);
+          expect(r.ratio).toBeCloseTo(r.value / (r.baseline ?? 1), 1);
+        }
       }
-    }
-    const pack = row(rows, 'pack:');
-    const push = row(rows, 'push: gpuaas-app push');
-    expect(pack.target).toBe(1.5);
-    expect(pack.baseline).toBeGreaterThan(0);
-    expect(push.target).toBe(1);
-    expect(push.baseline).toBeGreaterThan(0);
-    expect(row(rows, 'push: peak RSS').value).toBeGreaterThan(10);
-    expect(row(rows, 're-publish: blob bytes').value).toBe(0);
-    const wire = row(rows, 're-publish: bytes sent').value;
-    expect(wire).toBeGreaterThan(0);
-    expect(wire).toBeLessThan(1024 * 1024);
-    expect(row(rows, 'promote: blob bytes').value).toBe(0);
-    expect(row(rows, 'promote: time').target).toBe(0.1);
-    const missed = rows.some((r) => r.target !== undefined && (r.ratio ?? r.value) > r.target);
-    expect(status).toBe(missed ? 1 : 0);
-  });
-});
+      const pack = row(rows, 'pack:');
+      const push = row(rows, 'push: gpuaas-app push');
+      expect(pack.target).toBe(1.5);
+      expect(pack.baseline).toBeGreaterThan(0);
+      expect(push.target).toBe(1);
+      expect(push.baseline).toBeGreaterThan(0);
+      expect(row(rows, 'push: peak RSS').value).toBeGreaterThan(10);
+      expect(row(rows, 're-publish: blob bytes').value).toBe(0);
+      const wire = row(rows, 're-publish: bytes sent').value;
+      expect(wire).toBeGreaterThan(0);
+      expect(wire).toBeLessThan(1024 * 1024);
+      expect(row(rows, 'promote: blob bytes').value).toBe(0);
+      expect(row(rows, 'promote: time').target).toBe(0.1);
+      const missed = rows.some((r) => r.target !== undefined && (r.ratio ?? r.value) > r.target);
+      expect(status).toBe(missed ? 1 : 0);
+    });
+  },
+);

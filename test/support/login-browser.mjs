@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Plays the user's browser for `gpuaas auth login` in tests (it is set as BROWSER): follows the
-// issuer's redirects with a cookie jar, fills the login form with GPUAAS_TEST_EMAIL and
-// GPUAAS_TEST_PASSWORD, and stops once the CLI's loopback callback has answered.
+// Plays the user's browser for `gpuaas auth login` in tests (set as BROWSER, or run with the
+// device flow's verification URL): follows redirects with a cookie jar and submits each page's
+// form with its own inputs, filling `email` and `password` from GPUAAS_TEST_EMAIL and
+// GPUAAS_TEST_PASSWORD. Ends when the CLI's loopback callback answered, or on a page without a
+// form (the device flow's success page); exits non-zero on anything else.
 const jar = new Map();
-const email = process.env.GPUAAS_TEST_EMAIL ?? '';
-const password = process.env.GPUAAS_TEST_PASSWORD ?? '';
+const fill = { email: process.env.GPUAAS_TEST_EMAIL ?? '', password: process.env.GPUAAS_TEST_PASSWORD ?? '' };
 
 function remember(response) {
   for (const line of response.headers.getSetCookie()) {
@@ -22,9 +23,15 @@ async function go(url, init = {}) {
   return response;
 }
 
+const unescape = (s) => s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
+const attr = (tag, name) => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
+  return m === null ? undefined : unescape(m[1]);
+};
+
 let url = process.argv[2];
 let init = {};
-for (let step = 0; step < 20; step++) {
+for (let step = 0; step < 30; step++) {
   const response = await go(url, init);
   init = {};
   const location = response.headers.get('location');
@@ -34,16 +41,22 @@ for (let step = 0; step < 20; step++) {
   }
   const body = await response.text();
   if (new URL(url).pathname === '/callback') process.exit(response.ok ? 0 : 1);
-  const form = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(body);
+  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(body);
   if (form === null) {
-    process.stderr.write(`login-browser: no form at ${url} (${response.status})\n${body}\n`);
+    if (response.ok) process.exit(0);
+    process.stderr.write(`login-browser: ${response.status} at ${url}\n${body}\n`);
     process.exit(1);
   }
-  url = new URL(form[1].replaceAll('&amp;', '&'), url).href;
+  const fields = new URLSearchParams();
+  for (const [tag] of form[1].matchAll(/<input\b[^>]*>/gi)) {
+    const name = attr(tag, 'name');
+    if (name !== undefined) fields.set(name, fill[name] ?? attr(tag, 'value') ?? '');
+  }
+  url = new URL(attr(form[0].slice(0, form[0].indexOf('>') + 1), 'action') ?? url, url).href;
   init = {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password }).toString(),
+    body: fields.toString(),
   };
 }
 process.stderr.write('login-browser: too many steps\n');

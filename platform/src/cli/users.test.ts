@@ -2,7 +2,10 @@
  * `gpuaas-platform users add`: a seeded local user can sign in on the login page; passwords come
  * only from stdin and weak ones are refused.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { createTestStore, testDialects } from '@gpuaas/test-support';
 import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../auth/passwords.js';
@@ -84,4 +87,41 @@ describe.each(dialects)('gpuaas-platform users add on %s', (dialect) => {
       await store.drop();
     }
   });
+});
+
+describe('the built bin', () => {
+  it('reads the password from a pipe: users add through `node platform/bin/gpuaas-platform.js`', async () => {
+    const bin = fileURLToPath(new URL('../../bin/gpuaas-platform.js', import.meta.url));
+    const dist = fileURLToPath(new URL('../../dist/cli/users.js', import.meta.url));
+    expect(existsSync(dist), 'platform/dist is missing users.js: run `npx tsc --build` first').toBe(true);
+    const store = await createTestStore('sqlite');
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          'users',
+          'add',
+          '--email',
+          'bin@example.com',
+          '--password-stdin',
+          '--json',
+          '--data-dir',
+          store.dataDir,
+        ],
+        { stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      child.stdin.end('a-long-password\n');
+      const out: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(JSON.parse(Buffer.concat(out).toString())).toMatchObject({
+        email: 'bin@example.com',
+        operator: false,
+      });
+    } finally {
+      await store.drop();
+    }
+  }, 30_000);
 });

@@ -92,6 +92,12 @@ describe.each(dialects)('OIDC provider on %s', (dialect) => {
     const res = await me(t.url, tokens.access_token);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: user.id, email: 'alice@example.com', operator: true });
+    // No API scope asked for: a full user session, not limited by scope (roles decide).
+    expect(decodeJwt(tokens.access_token).scope).toBeUndefined();
+    const projects = await fetch(`${t.url}/v1/projects`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(projects.status).toBe(200);
 
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
     expect(refreshed.access_token).not.toBe(tokens.access_token);
@@ -100,6 +106,34 @@ describe.each(dialects)('OIDC provider on %s', (dialect) => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+  });
+
+  it('limits a user token to the API scopes the client asked for', async () => {
+    await addLocalUser(t.platform, 'scoped@example.com');
+    const verifier = client.randomPKCECodeVerifier();
+    const start = {
+      verifier,
+      state: client.randomState(),
+      redirectUri: 'http://127.0.0.1:50003/callback',
+      url: new URL('http://placeholder'),
+    };
+    start.url = client.buildAuthorizationUrl(config, {
+      redirect_uri: start.redirectUri,
+      scope: 'openid projects:read',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: start.state,
+    });
+    const { callback } = await loginOverHttp(new TestUserAgent(), start, 'scoped@example.com', PASSWORD);
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: start.state,
+    });
+    expect(decodeJwt(tokens.access_token).scope).toBe('projects:read');
+    const headers = { authorization: `Bearer ${tokens.access_token}` };
+    expect((await fetch(`${t.url}/v1/projects`, { headers })).status).toBe(200);
+    const audit = await fetch(`${t.url}/v1/audit`, { headers });
+    expect(audit.status).toBe(403);
   });
 
   it('revokes a refresh token at the revocation endpoint', async () => {
@@ -239,6 +273,57 @@ describe.each(dialects)('OIDC state across a restart on %s', (dialect: TestDiale
         await second.close({ graceMs: 100 });
       }
     } finally {
+      await store.drop();
+    }
+  }, 30_000);
+});
+
+describe.each(dialects)('two instances on one %s database', (dialect: TestDialect) => {
+  it('redeems at one instance a code issued by the other, and refuses it a second time', async () => {
+    const store = await createTestStore(dialect);
+    const { freePort } = await import('@gpuaas/test-support');
+    const portA = await freePort();
+    const publicUrl = `http://127.0.0.1:${portA}`;
+    const open = () =>
+      createPlatform({
+        dataDir: store.dataDir,
+        databaseUrl: store.databaseUrl,
+        publicUrl,
+        defaultMetrics: false,
+        log: { level: 'silent' },
+      });
+    const a = await open();
+    const b = await open();
+    try {
+      await a.listen({ port: portA });
+      const { url: urlB } = await b.listen({ port: 0 });
+      await addLocalUser(a, 'erin@example.com');
+      const config = await discoverCli(publicUrl);
+      const start = await startAuthorization(config, 51002);
+      const { callback } = await loginOverHttp(new TestUserAgent(), start, 'erin@example.com', PASSWORD);
+      const redeem = () =>
+        fetch(`${urlB}/oidc/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: callback.searchParams.get('code') ?? '',
+            code_verifier: start.verifier,
+            redirect_uri: start.redirectUri,
+            client_id: 'gpuaas-cli',
+          }),
+        });
+      const first = await redeem();
+      expect(first.status).toBe(200);
+      const { access_token } = (await first.json()) as { access_token: string };
+      expect((await me(publicUrl, access_token)).status).toBe(200);
+      expect((await me(urlB, access_token)).status).toBe(200);
+      const second = await redeem();
+      expect(second.status).toBe(400);
+      expect(((await second.json()) as { error: string }).error).toBe('invalid_grant');
+    } finally {
+      await a.close({ graceMs: 100 });
+      await b.close({ graceMs: 100 });
       await store.drop();
     }
   }, 30_000);

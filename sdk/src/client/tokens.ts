@@ -60,12 +60,20 @@ export async function discoverIssuer(
 
 /** The error for a refusal by the identity provider; keeps its OAuth error code, never secrets. */
 export function authFailed(what: string, error: unknown): SdkError<'AUTH_FAILED'> {
-  const e = error as { error?: unknown; error_description?: unknown; message?: unknown };
-  const oauthError = typeof e.error === 'string' ? e.error : undefined;
-  const description = typeof e.error_description === 'string' ? e.error_description : undefined;
+  const e = error as { error?: unknown; error_description?: unknown; message?: unknown; cause?: unknown };
+  // A 401 with WWW-Authenticate arrives as challenges whose parameters carry the OAuth error.
+  const challenge = Array.isArray(e.cause)
+    ? (e.cause[0] as { parameters?: Record<string, unknown> } | undefined)?.parameters
+    : undefined;
+  const pick = (key: 'error' | 'error_description'): string | undefined => {
+    const value = e[key] ?? challenge?.[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const oauthError = pick('error');
+  const description = pick('error_description');
   let message = description ?? (typeof e.message === 'string' ? e.message : String(error));
   // openid-client wraps the specific reason (e.g. which field was missing) in `cause`.
-  const cause = (error as { cause?: unknown }).cause;
+  const cause = e.cause;
   if (description === undefined && cause instanceof Error && cause.message !== message)
     message += ` (${cause.message})`;
   return new SdkError('AUTH_FAILED', `${what}: ${oauthError ? `${oauthError}: ` : ''}${message}`, {

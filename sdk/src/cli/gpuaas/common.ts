@@ -183,7 +183,7 @@ export function action<Args extends unknown[]>(
     } catch (error) {
       if (!(error instanceof ApiError) && !(error instanceof SdkError)) throw error;
       const command = args.at(-1) as Command | undefined;
-      const opts = (command?.opts?.() ?? {}) as GlobalOptions;
+      const opts: GlobalOptions = command?.opts() ?? {};
       reportFailure(ctx.io, error, wantsJson(opts));
       ctx.setExitCode(exitFor(error));
     }

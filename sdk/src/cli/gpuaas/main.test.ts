@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,12 +35,8 @@ async function startFakePlatform() {
     expires_in: 3600,
     scope: 'openid email offline_access',
   });
-  const json = (
-    res: import('node:http').ServerResponse,
-    status: number,
-    body: unknown,
-    type = 'application/json',
-  ): void => void res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
+  const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json'): void =>
+    void res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
   let base = '';
   const server: TestHttpServer = await startHttpServer(async (req, res) => {
     const form = new URLSearchParams(req.body.toString());

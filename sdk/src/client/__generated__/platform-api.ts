@@ -316,7 +316,8 @@ export interface paths {
         /**
          * Replace a service account's secret
          * @description Owners only. Returns the new `client_secret`, shown once. The old secret stops working at
-         *     once, and tokens issued before the rotation are refused.
+         *     once, and tokens issued before the rotation are refused. A retry with the same
+         *     Idempotency-Key returns the same new secret instead of rotating again.
          */
         post: operations["rotateServiceAccountSecret"];
         delete?: never;
@@ -1116,7 +1117,13 @@ export interface operations {
     rotateServiceAccountSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 project_id: components["parameters"]["ProjectId"];
                 service_account_id: components["parameters"]["ServiceAccountId"];

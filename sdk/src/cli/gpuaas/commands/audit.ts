@@ -1,5 +1,6 @@
 /** `gpuaas audit list` and `gpuaas audit export` (streamed to stdout or a file). */
 import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -36,7 +37,7 @@ function parseCount(value: string): number {
   return n;
 }
 
-function addFilters<T extends import('commander').Command>(command: T): T {
+function addFilters<T extends Command>(command: T): T {
   command
     .option('--project <project>', 'project id or name (required unless you are an operator)')
     .option('--since <time>', 'events at or after this RFC 3339 time', parseTime('--since'))

@@ -23,7 +23,6 @@ import {
 import type { GlobalOptions } from '../common.js';
 
 type ServiceAccount = components['schemas']['ServiceAccount'];
-type Scope = components['schemas']['Scope'];
 type SaOptions = GlobalOptions & { project: string; scope?: string[] };
 
 async function listAccounts(client: PlatformClient, projectId: string): Promise<ServiceAccount[]> {
@@ -105,7 +104,7 @@ export const registerServiceAccounts: RegisterCommand = (program, ctx) => {
       const projectId = await resolveProjectId(client, options.project);
       const { data } = await client.api.POST('/v1/projects/{project_id}/service-accounts', {
         params: { path: { project_id: projectId } },
-        body: { name, scopes: (options.scope ?? []) as Scope[] },
+        body: { name, scopes: options.scope ?? [] },
       });
       printSecret(io, options, data!);
     }),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm start`: the main job on embedded defaults. Until the platform lands this is the app
-# workflow: scaffold an app from a template (once) and validate it.
+# `npm run app:quickstart`: the app workflow in one go:
+# scaffold an app from a template (once) and validate it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/use-node24.sh
