@@ -87,6 +87,28 @@ function isReopenable(body: RequestBody | undefined): body is ReopenableBody {
   return typeof body === 'object' && body !== null && 'open' in body && typeof body.open === 'function';
 }
 
+/**
+ * Hands fetch a plain (non-byte) web stream over the body's chunks. Given an async iterable,
+ * undici wraps it in a byte stream whose enqueue copies every chunk, which cost more CPU than
+ * hashing a layer; a default stream passes the chunks through as they are.
+ */
+function toWebStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel(reason) {
+        await iterator.return?.(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 function isOneShot(body: RequestBody | undefined): boolean {
   return typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && !isReopenable(body);
 }
@@ -238,7 +260,7 @@ export class RegistryTransport {
         // to replay them (nodejs/undici#4058), i.e. a whole layer in memory. A stream cannot follow a
         // 307/308 anyway, so 'error' loses nothing and keeps memory flat.
         if (isReopenable(req.body)) {
-          init.body = req.body.open();
+          init.body = toWebStream(req.body.open());
           init.duplex = 'half';
           init.redirect = 'error';
           if (req.body.length !== undefined) headers['content-length'] = String(req.body.length);

@@ -6,7 +6,10 @@
  */
 import { sign as cryptoSign } from 'node:crypto';
 import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness, type Signer, type Witness } from '@sigstore/sign';
+// The bundle builder alone: the package's entry point also loads its Fulcio/Rekor/TUF clients
+// (~250 ms at start-up), which only keyless signing needs; those are imported on first use.
+import { DSSEBundleBuilder } from '@sigstore/sign/dist/bundler/dsse.js';
+import type { Signer, Witness } from '@sigstore/sign';
 import { SdkError } from '../errors.js';
 import type { SigningKey } from './keys.js';
 import { IN_TOTO_PAYLOAD_TYPE, type InTotoStatement } from './statement.js';
@@ -62,12 +65,21 @@ export function createKeylessSigner(options: KeylessSignerOptions): BundleSigner
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     ...(options.retries === undefined ? {} : { retry: options.retries }),
   };
-  const signer = new FulcioSigner({
-    fulcioBaseURL: options.fulcioURL,
-    identityProvider: { getToken: typeof token === 'string' ? () => Promise.resolve(token) : token },
-    ...fetchOptions,
-  });
-  const witness = new RekorWitness({ rekorBaseURL: options.rekorURL, entryType: 'dsse', ...fetchOptions });
+  type Keyless = { signer: Signer; witness: Witness };
+  let clients: Promise<Keyless> | undefined;
+  const load = (): Promise<Keyless> =>
+    (clients ??= import('@sigstore/sign').then(({ FulcioSigner, RekorWitness }) => ({
+      signer: new FulcioSigner({
+        fulcioBaseURL: options.fulcioURL,
+        identityProvider: { getToken: typeof token === 'string' ? () => Promise.resolve(token) : token },
+        ...fetchOptions,
+      }),
+      witness: new RekorWitness({ rekorBaseURL: options.rekorURL, entryType: 'dsse', ...fetchOptions }),
+    })));
+  const signer: Signer = { sign: async (data) => (await load()).signer.sign(data) };
+  const witness: Witness = {
+    testify: async (content, publicKey) => (await load()).witness.testify(content, publicKey),
+  };
   return { kind: 'keyless', signer, witnesses: [witness] };
 }
 
