@@ -49,7 +49,8 @@ export const SDK_ERROR_CODES = {
   // platform REST client and the gpuaas CLI
   API_UNREACHABLE:
     'The platform API could not be reached, or kept answering 5xx/429, after retries; details carry the URL.',
-  API_RESPONSE_INVALID: 'The platform answered with something that is not the documented JSON or problem+json.',
+  API_RESPONSE_INVALID:
+    'The platform answered with something that is not the documented JSON or problem+json.',
   AUTH_REQUIRED:
     'No credential was found: run `gpuaas auth login`, or set GPUAAS_TOKEN or GPUAAS_CLIENT_ID/GPUAAS_CLIENT_SECRET.',
   AUTH_FAILED:
