@@ -57,6 +57,8 @@ export function requestContext(logger: Logger, metrics: PlatformMetrics): Reques
       span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
+      // Above info the line is dropped anyway: skip building it (and entering the context).
+      if (!logger.isLevelEnabled('info')) return;
       runWithContext(context, () =>
         logger.info(
           {

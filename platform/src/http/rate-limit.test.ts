@@ -80,6 +80,41 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     }
   });
 
+  it('gives requests counted in the same turn consecutive counts from one batched upsert', async () => {
+    let statements = 0;
+    // A plugin sees every statement this Kysely instance runs, prepared ones included.
+    const db = t.platform.db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: (args) => {
+        statements += 1;
+        return Promise.resolve(args.result);
+      },
+    });
+    const policy = { limit: 20, windowSeconds: 3600 };
+    const now = Date.now();
+    const counts = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        countRequest(db, i % 5 === 4 ? 'batch-b' : 'batch-a', policy, now),
+      ),
+    );
+    expect(counts.filter((_, i) => i % 5 !== 4).map((c) => c.count)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect(counts.filter((_, i) => i % 5 === 4).map((c) => c.count)).toEqual([1, 2, 3, 4, 5]);
+    expect(statements).toBe(2);
+    expect((await countRequest(db, 'batch-a', policy, now)).count).toBe(21);
+    const stored = await t.platform.db
+      .selectFrom('rate_limit_windows')
+      .select(['bucket', 'count'])
+      .where('bucket', 'in', ['batch-a', 'batch-b'])
+      .orderBy('bucket')
+      .execute();
+    expect(stored.map((r) => [r.bucket, Number(r.count)])).toEqual([
+      ['batch-a', 21],
+      ['batch-b', 5],
+    ]);
+  });
+
   it('starts a fresh window when the old one ends, and sweeps expired windows', async () => {
     const policy = { limit: 10, windowSeconds: 10 };
     const base = Math.floor(Date.now() / 10_000) * 10_000;

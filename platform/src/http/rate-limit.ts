@@ -1,7 +1,8 @@
 /**
  * Rate limits per credential (per client IP when anonymous) in fixed windows aligned to the epoch.
- * The counter lives in the database and is bumped by one atomic upsert-increment, so several
- * instances on one PostgreSQL share each caller's budget exactly. Every counted response carries
+ * The counter lives in the database and is bumped by one atomic upsert-increment (one per bucket
+ * and event-loop turn, see WindowCounter), so several instances on one PostgreSQL share each
+ * caller's budget exactly. Every counted response carries
  * `RateLimit-Policy` and `RateLimit` (IETF draft-ietf-httpapi-ratelimit-headers structured-field
  * syntax); an exhausted budget answers 429 RATE_LIMITED with Retry-After.
  */
@@ -17,15 +18,16 @@ import { isoTime } from '../ids.js';
 import type { RequestContext } from './context.js';
 import { operationOf } from './pipeline.js';
 
-// One statement, atomic on both dialects: insert the window or add one to it, returning the count.
-const bumpWindow = prepare((db, p: { bucket: string; start: string; expires: string }) =>
+// One statement, atomic on both dialects: insert the window with `n` or add `n` to it, returning
+// the new count.
+const bumpWindow = prepare((db, p: { bucket: string; start: string; expires: string; n: number }) =>
   db
     .insertInto('rate_limit_windows')
-    .values({ bucket: p.bucket, window_start: p.start, count: 1, expires_at: p.expires })
+    .values({ bucket: p.bucket, window_start: p.start, count: p.n, expires_at: p.expires })
     .onConflict((oc) =>
       oc
         .columns(['bucket', 'window_start'])
-        .doUpdateSet({ count: sql<number>`rate_limit_windows.count + 1` }),
+        .doUpdateSet({ count: sql<number>`rate_limit_windows.count + ${p.n}` }),
     )
     .returning('count'),
 );
@@ -36,6 +38,68 @@ export interface WindowCount {
   resetSeconds: number;
 }
 
+interface PendingWindow {
+  bucket: string;
+  start: string;
+  expires: string;
+  waiters: { resolve: (count: number) => void; reject: (error: unknown) => void }[];
+}
+
+/**
+ * Group commit for the counters: the requests of one bucket and window that reach the limiter in
+ * the same event-loop turn share one upsert that adds their number and returns the new total; the
+ * i-th of n gets `total - n + 1 + i`. That is exactly what n single increments in a row would have
+ * answered (the database applies the batch atomically, so other instances interleave only between
+ * batches), at one write per batch instead of one per request.
+ */
+class WindowCounter {
+  readonly #db: Kysely<Tables>;
+  #pending = new Map<string, PendingWindow>();
+  #scheduled = false;
+
+  constructor(db: Kysely<Tables>) {
+    this.#db = db;
+  }
+
+  add(bucket: string, start: string, expires: string): Promise<number> {
+    const id = `${bucket}\u0000${start}`;
+    let window = this.#pending.get(id);
+    if (window === undefined) {
+      window = { bucket, start, expires, waiters: [] };
+      this.#pending.set(id, window);
+    }
+    const waiters = window.waiters;
+    const counted = new Promise<number>((resolve, reject) => waiters.push({ resolve, reject }));
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
+    return counted;
+  }
+
+  #flush(): void {
+    const batch = this.#pending;
+    this.#pending = new Map();
+    this.#scheduled = false;
+    for (const window of batch.values()) void this.#bump(window);
+  }
+
+  async #bump(window: PendingWindow): Promise<void> {
+    const { bucket, start, expires, waiters } = window;
+    const n = waiters.length;
+    try {
+      const [row] = await bumpWindow(this.#db, { bucket, start, expires, n });
+      if (row === undefined) throw new Error('rate limit upsert returned no row');
+      const total = Number(row.count);
+      waiters.forEach((w, i) => w.resolve(total - n + 1 + i));
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+    }
+  }
+}
+
+const counters = new WeakMap<Kysely<Tables>, WindowCounter>();
+
 /** Counts one request for `bucket` in the current window and returns the window's count. */
 export async function countRequest(
   db: Kysely<Tables>,
@@ -45,9 +109,13 @@ export async function countRequest(
 ): Promise<WindowCount> {
   const windowMs = policy.windowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
-  const [row] = await bumpWindow(db, { bucket, start: isoTime(start), expires: isoTime(start + windowMs) });
-  if (row === undefined) throw new Error('rate limit upsert returned no row');
-  return { count: Number(row.count), resetSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) };
+  let counter = counters.get(db);
+  if (counter === undefined) {
+    counter = new WindowCounter(db);
+    counters.set(db, counter);
+  }
+  const count = await counter.add(bucket, isoTime(start), isoTime(start + windowMs));
+  return { count, resetSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) };
 }
 
 export function rateLimit(db: Kysely<Tables>, config: PlatformConfig): RequestHandler {
