@@ -17,7 +17,8 @@
  * one, else on `value`. Exits 1 when a target is missed. Needs docker-registry, skopeo and a
  * build (`npx tsc --build`): it runs the built `sdk/bin/gpuaas-app.js` as a child process, as a
  * user would, or the entry point named by BENCH_PUBLISH_CLI. Timed steps report the median of
- * BENCH_PUBLISH_RUNS runs (default 3); every push goes to a fresh registry with its own storage.
+ * BENCH_PUBLISH_RUNS runs (default 5: push and promotion sit close to their targets, and a median of
+ * five is steadier than one of three on a shared machine); every push goes to a fresh registry with its own storage.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ function positiveInteger(name: string, fallback: number): number {
 }
 
 const sizeMiB = positiveInteger('BENCH_PUBLISH_SIZE_MIB', 1024);
-const runs = positiveInteger('BENCH_PUBLISH_RUNS', 3);
+const runs = positiveInteger('BENCH_PUBLISH_RUNS', 5);
 const work = mkdtempSync(join(tmpdir(), 'gpuaas-publish-bench-'));
 const registries = new Set<TestRegistry>();
 
