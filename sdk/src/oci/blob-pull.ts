@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SdkError } from '../errors.js';
 import type { BlobProgress } from './blob-push.js';
-import { pullScope, pushScope } from './blobs.js';
+import { deleteByDigest, pullScope } from './blobs.js';
 import { VerifyingStream, splitDigest } from './digest.js';
 import type { RegistryTransport } from './transport.js';
 import type { Descriptor } from './types.js';
@@ -123,18 +123,6 @@ export async function fetchBlob(
 }
 
 /** Deletes a blob (the registry must allow deletes); NOT_FOUND when it is not there. */
-export async function deleteBlob(
-  transport: RegistryTransport,
-  repository: string,
-  digest: string,
-): Promise<void> {
-  splitDigest(digest);
-  const response = await transport.request({
-    method: 'DELETE',
-    url: `/v2/${repository}/blobs/${digest}`,
-    scopes: [pushScope(repository), `repository:${repository}:delete`],
-    ok: [202, 200, 204],
-    what: `delete blob ${digest} from ${repository}`,
-  });
-  await response.body?.cancel();
+export function deleteBlob(transport: RegistryTransport, repository: string, digest: string): Promise<void> {
+  return deleteByDigest(transport, repository, 'blobs', digest);
 }

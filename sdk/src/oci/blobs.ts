@@ -77,3 +77,21 @@ export async function mountBlob(
 export function describeBytes(bytes: Uint8Array, mediaType: string): Descriptor {
   return { mediaType, digest: computeDigest(bytes), size: bytes.length };
 }
+
+/** Deletes a blob or a manifest by digest (the registry must allow deletes); NOT_FOUND when absent. */
+export async function deleteByDigest(
+  transport: RegistryTransport,
+  repository: string,
+  kind: 'blobs' | 'manifests',
+  digest: string,
+): Promise<void> {
+  splitDigest(digest);
+  const response = await transport.request({
+    method: 'DELETE',
+    url: `/v2/${repository}/${kind}/${digest}`,
+    scopes: [pushScope(repository), `repository:${repository}:delete`],
+    ok: [202, 200, 204],
+    what: `delete ${kind === 'blobs' ? 'blob' : 'manifest'} ${repository}@${digest}`,
+  });
+  await response.body?.cancel();
+}

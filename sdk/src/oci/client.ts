@@ -8,7 +8,6 @@ import { fetchBlob, openBlob, pullBlob, deleteBlob, type PullBlobOptions } from 
 import { pushBlob, type BlobProgress, type PushBlobOptions, type PushedBlob } from './blob-push.js';
 import { hasBlob, mountBlob } from './blobs.js';
 import type { BlobSource } from './blob-source.js';
-import type { CredentialsProvider } from './credentials.js';
 import {
   deleteManifest,
   getManifest,
@@ -27,23 +26,11 @@ import {
   type ListReferrersOptions,
   type ReferrerArtifact,
 } from './referrers.js';
-import { RegistryTransport, type RetryEvent, type RetryOptions } from './transport.js';
+import { RegistryTransport, type TransportOptions } from './transport.js';
 import type { Descriptor } from './types.js';
 
-export interface RegistryClientOptions {
-  /** `host[:port]` as in references (`docker.io` for Docker Hub). */
-  registry: string;
-  /** Talk plain HTTP (default: only to loopback hosts: localhost, 127.0.0.0/8, ::1). */
-  plainHttp?: boolean;
-  /** Where credentials come from; default anonymous (see `defaultCredentials()`). */
-  credentials?: CredentialsProvider;
-  retry?: RetryOptions;
-  /** Told before each retry, e.g. to print a diagnostic on stderr. */
-  onRetry?: (event: RetryEvent) => void;
-  /** Replaces global fetch (tests, proxies). */
-  fetch?: typeof globalThis.fetch;
-  userAgent?: string;
-}
+/** Options of a {@link RegistryClient}: those of the transport it owns. */
+export type RegistryClientOptions = TransportOptions;
 
 export interface PushBlobsOptions extends Omit<PushBlobOptions, 'onProgress'> {
   /** Blobs uploaded at the same time (default 3). */

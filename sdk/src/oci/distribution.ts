@@ -43,7 +43,7 @@ export type { DigestAlgorithm, ExpectedContent } from './digest.js';
 export { SequentialReader, bufferBlobSource, fileBlobSource } from './blob-source.js';
 export type { BlobSource } from './blob-source.js';
 export { DEFAULT_CHUNK_SIZE, pushBlob } from './blob-push.js';
-export { describeBytes, hasBlob, mountBlob, pullScope, pushScope } from './blobs.js';
+export { deleteByDigest, describeBytes, hasBlob, mountBlob, pullScope, pushScope } from './blobs.js';
 export type { BlobProgress, PushBlobOptions, PushOutcome, PushedBlob } from './blob-push.js';
 export { DEFAULT_MAX_IN_MEMORY, deleteBlob, fetchBlob, openBlob, pullBlob } from './blob-pull.js';
 export type { PullBlobOptions } from './blob-pull.js';

@@ -3,7 +3,7 @@
  * registry holds (their digest is over those bytes; re-serialising would change it).
  */
 import { SdkError } from '../errors.js';
-import { pullScope, pushScope } from './blobs.js';
+import { deleteByDigest, pullScope, pushScope } from './blobs.js';
 import { computeDigest, isDigest, splitDigest } from './digest.js';
 import { readCapped, type RegistryTransport } from './transport.js';
 import { MEDIA_TYPES, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
@@ -206,20 +206,12 @@ export async function putManifest(
 }
 
 /** Deletes a manifest by digest (registries refuse deletes by tag). */
-export async function deleteManifest(
+export function deleteManifest(
   transport: RegistryTransport,
   repository: string,
   digest: string,
 ): Promise<void> {
-  splitDigest(digest);
-  const response = await transport.request({
-    method: 'DELETE',
-    url: `/v2/${repository}/manifests/${digest}`,
-    scopes: [pushScope(repository), `repository:${repository}:delete`],
-    ok: [202, 200, 204],
-    what: `delete manifest ${repository}@${digest}`,
-  });
-  await response.body?.cancel();
+  return deleteByDigest(transport, repository, 'manifests', digest);
 }
 
 /** The `rel="next"` target of a Link header, if any. */

@@ -62,12 +62,14 @@ export interface RegistryRequest {
 }
 
 export interface TransportOptions {
-  /** `host[:port]` as in references; `docker.io` is served by registry-1.docker.io. */
+  /** `host[:port]` as in references (`docker.io` for Docker Hub, served by registry-1.docker.io). */
   registry: string;
-  /** Use http:// (default: only for loopback hosts). */
+  /** Talk plain HTTP (default: only to loopback hosts: localhost, 127.0.0.0/8, ::1). */
   plainHttp?: boolean;
+  /** Where credentials come from; default anonymous (see `defaultCredentials()`). */
   credentials?: CredentialsProvider;
   retry?: RetryOptions;
+  /** Told before each retry, e.g. to print a diagnostic on stderr. */
   onRetry?: (event: RetryEvent) => void;
   /** Replaces global fetch (tests, proxies). */
   fetch?: typeof globalThis.fetch;
