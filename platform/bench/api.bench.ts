@@ -24,15 +24,9 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { createTestDatabase, postgresReachable } from '@gpuaas/test-support';
 import type { ServerReady } from './api-server.ts';
+import type { BenchRow } from '@gpuaas/test-support';
 
-interface Row {
-  name: string;
-  unit: string;
-  value: number;
-  baseline?: number;
-  ratio?: number;
-  target?: number;
-}
+type Row = BenchRow;
 
 interface Run {
   rps: number;

@@ -28,15 +28,9 @@ import { writeBenchApp } from './publish/app.ts';
 import { blobBytesSent, CLI, gpuaasApp, skopeoCopy, tarSha256sum } from './publish/contenders.ts';
 import { median, syncDisks, treeBytes, type ChildRun } from './publish/measure.ts';
 import { startCountingProxy } from './publish/proxy.ts';
+import type { BenchRow } from '@gpuaas/test-support';
 
-interface Row {
-  name: string;
-  unit: string;
-  value: number;
-  baseline?: number;
-  ratio?: number;
-  target?: number;
-}
+type Row = BenchRow;
 
 function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];

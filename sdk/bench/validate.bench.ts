@@ -15,6 +15,7 @@ import ajvFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { manifestSchema } from '@gpuaas/manifest-schema';
 import { validateManifestText } from '@gpuaas/sdk';
+import type { BenchRow } from '@gpuaas/test-support';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' } },
@@ -32,14 +33,7 @@ const broken = typical
   .replace(/hourlyPrice: .*/, 'hourlyPrice: 0.5')
   .replace('{ endpoint: api,', '{ endpoint: apii,');
 
-interface Row {
-  name: string;
-  unit: string;
-  value: number;
-  baseline?: number;
-  ratio?: number;
-  target?: number;
-}
+type Row = BenchRow;
 
 /** Calls per second: warm up, then the median of `rounds` timed rounds of `seconds` each. */
 function rate(fn: () => unknown): number {

@@ -8,18 +8,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
+import type { BenchRow } from '@gpuaas/test-support';
 
 const bench = fileURLToPath(new URL('../bench/publish.bench.ts', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/cli/gpuaas-app/main.js', import.meta.url));
 
-interface Row {
-  name: string;
-  unit: string;
-  value: number;
-  baseline?: number;
-  ratio?: number;
-  target?: number;
-}
+type Row = BenchRow;
 
 function runBench(
   env: NodeJS.ProcessEnv,

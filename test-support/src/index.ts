@@ -16,3 +16,4 @@ export type {
   TestHttpServer,
   TestRegistry,
 } from './registry.js';
+export type { BenchRow } from './bench.js';

@@ -42,7 +42,8 @@ function target(res: Response): { projectId: string; userId: string } {
 export function memberHandlers(s: Services): Handlers {
   const { db } = s;
 
-  const findMember = (projectId: string, userId: string) =>
+  // One shape for a member row, whether listed or looked up.
+  const membersOf = (projectId: string) =>
     db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.user_id')
@@ -55,28 +56,17 @@ export function memberHandlers(s: Services): Handlers {
         'memberships.updated_at',
         'memberships.version',
       ])
-      .where('memberships.project_id', '=', projectId)
-      .where('memberships.user_id', '=', userId)
-      .executeTakeFirst();
+      .where('memberships.project_id', '=', projectId);
+
+  const findMember = (projectId: string, userId: string) =>
+    membersOf(projectId).where('memberships.user_id', '=', userId).executeTakeFirst();
 
   return {
     listMembers: async (_req, res) => {
       const { projectId } = target(res);
       await projectAccess(db, requirePrincipal(res), projectId, 'viewer');
       const { limit, after } = pageRequest(s, res);
-      let query = db
-        .selectFrom('memberships')
-        .innerJoin('users', 'users.id', 'memberships.user_id')
-        .select([
-          'memberships.project_id',
-          'memberships.user_id',
-          'users.email',
-          'memberships.role',
-          'memberships.created_at',
-          'memberships.updated_at',
-          'memberships.version',
-        ])
-        .where('memberships.project_id', '=', projectId)
+      let query = membersOf(projectId)
         .orderBy('memberships.user_id')
         .limit(limit + 1);
       if (after !== undefined) query = query.where('memberships.user_id', '>', after);

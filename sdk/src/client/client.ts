@@ -121,3 +121,12 @@ export async function* listAll<T>(
     cursor = data.next_cursor;
   }
 }
+
+/** Every item of a cursor-paginated list, as one array (for commands that print or search all). */
+export async function collectAll<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ data?: Page<T> | undefined }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of listAll(fetchPage)) items.push(item);
+  return items;
+}

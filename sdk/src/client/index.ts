@@ -1,4 +1,4 @@
-export { createPlatformClient, listAll } from './client.js';
+export { collectAll, createPlatformClient, listAll } from './client.js';
 export type { Page, PlatformClient, PlatformClientOptions, RawRequest } from './client.js';
 export { ApiError, apiErrorFromBody, isApiError } from './api-error.js';
 export type { ApiErrorCode, Problem, ProblemFieldError } from './api-error.js';

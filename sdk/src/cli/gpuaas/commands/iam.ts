@@ -1,5 +1,5 @@
 /** `gpuaas iam members list|add|set-role|remove --project P`. */
-import { listAll } from '../../../client/client.js';
+import { collectAll } from '../../../client/client.js';
 import type { PlatformClient } from '../../../client/client.js';
 import { ApiError } from '../../../client/api-error.js';
 import type { components } from '../../../client/__generated__/platform-api.js';
@@ -33,15 +33,11 @@ function parseRole(value: string): Role {
 }
 
 async function members(client: PlatformClient, projectId: string): Promise<Member[]> {
-  const out: Member[] = [];
-  for await (const m of listAll((cursor) =>
+  return collectAll((cursor) =>
     client.api.GET('/v1/projects/{project_id}/members', {
       params: { path: { project_id: projectId }, query: compact({ limit: 100, cursor }) },
     }),
-  )) {
-    out.push(m);
-  }
-  return out;
+  );
 }
 
 /** A member by user id or email. */

@@ -1,6 +1,6 @@
 /** `gpuaas projects list|get|create|update`. */
 import type { Command } from 'commander';
-import { listAll } from '../../../client/client.js';
+import { collectAll } from '../../../client/client.js';
 import type { components } from '../../../client/__generated__/platform-api.js';
 import type { RegisterCommand } from '../../run.js';
 import {
@@ -26,12 +26,9 @@ export const registerProjects: RegisterCommand = (program, ctx) => {
   withGlobalOptions(projects.command('list').description('Projects you can see')).action(
     action(ctx, async (options: GlobalOptions) => {
       const client = await clientFor(io, options);
-      const items: Project[] = [];
-      for await (const p of listAll((cursor) =>
+      const items: Project[] = await collectAll((cursor) =>
         client.api.GET('/v1/projects', { params: { query: compact({ limit: 100, cursor }) } }),
-      )) {
-        items.push(p);
-      }
+      );
       printList(io, options, { items }, COLUMNS, items.map(row));
     }),
   );

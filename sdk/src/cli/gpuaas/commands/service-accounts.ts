@@ -3,7 +3,7 @@
  * once (on stdout, with the account) and a warning goes to stderr: the platform keeps only a hash.
  */
 import { ApiError } from '../../../client/api-error.js';
-import { listAll } from '../../../client/client.js';
+import { collectAll } from '../../../client/client.js';
 import type { PlatformClient } from '../../../client/client.js';
 import type { components } from '../../../client/__generated__/platform-api.js';
 import { printDiagnostic, printLine } from '../../output.js';
@@ -26,15 +26,11 @@ type ServiceAccount = components['schemas']['ServiceAccount'];
 type SaOptions = GlobalOptions & { project: string; scope?: string[] };
 
 async function listAccounts(client: PlatformClient, projectId: string): Promise<ServiceAccount[]> {
-  const out: ServiceAccount[] = [];
-  for await (const a of listAll((cursor) =>
+  return collectAll((cursor) =>
     client.api.GET('/v1/projects/{project_id}/service-accounts', {
       params: { path: { project_id: projectId }, query: compact({ limit: 100, cursor }) },
     }),
-  )) {
-    out.push(a);
-  }
-  return out;
+  );
 }
 
 /** An account by id, name or client id. */
