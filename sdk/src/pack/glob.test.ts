@@ -74,7 +74,11 @@ function escapeGlob(literal: string): string {
 
 describe('glob properties', () => {
   it('an escaped literal path matches itself and nothing else', () => {
-    const weird = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.includes('/'));
+    // Matched paths are normalised relative paths: '.' and '..' never stand as segments (and a
+    // pattern's leading './' is dropped by design), as in pathArb above.
+    const weird = fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((s) => !s.includes('/') && s !== '.' && s !== '..');
     fc.assert(
       fc.property(fc.array(weird, { minLength: 1, maxLength: 3 }), pathArb, (segments, other) => {
         const path = segments.join('/');
