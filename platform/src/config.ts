@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
 import type { TrustedIssuer } from './auth/external.js';
+import { compileCompute, compileLocalNode } from './config-compute.js';
+import type { ComputeConfig, ComputeOptions, LocalNodeConfig, LocalNodeOptions } from './config-compute.js';
 
 export interface RateLimitPolicy {
   /** Requests allowed per window. */
@@ -62,6 +64,13 @@ export interface PlatformOptions {
   sweepIntervalSeconds?: number;
   /** External OpenID issuers whose tokens are accepted (docs/auth.md). */
   trustedIssuers?: readonly TrustedIssuer[];
+  /** Catalog, heartbeats, deadlines and quotas (docs/allocations.md). */
+  compute?: ComputeOptions;
+  /**
+   * The node agent started inside the platform. Default: on for embedded defaults (no
+   * `databaseUrl`), off otherwise; `false` turns it off.
+   */
+  localNode?: LocalNodeOptions | false;
 }
 
 /** The complete configuration. */
@@ -81,6 +90,8 @@ export interface PlatformConfig {
   trustProxy: boolean | number | string;
   sweepIntervalSeconds: number;
   trustedIssuers: TrustedIssuer[];
+  compute: ComputeConfig;
+  localNode: LocalNodeConfig | undefined;
 }
 
 export interface CompileResult {
@@ -192,6 +203,8 @@ export function compileOptions(
     trustProxy: options.trustProxy ?? false,
     sweepIntervalSeconds: positive('sweepIntervalSeconds', options.sweepIntervalSeconds, 60),
     trustedIssuers,
+    compute: compileCompute(options.compute ?? {}, positive, errors),
+    localNode: compileLocalNode(options.localNode, options.databaseUrl === undefined),
   };
   if (config.idempotency.ttlSeconds < 86_400) {
     warnings.push('idempotency.ttlSeconds is below 24 h: clients retrying later may repeat side effects');

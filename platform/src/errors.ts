@@ -112,6 +112,36 @@ export const PLATFORM_ERRORS = {
     title: 'Too many requests',
     meaning: 'The caller exceeded its rate limit; retry after `Retry-After` seconds.',
   },
+  MODEL_UNKNOWN: {
+    status: 422,
+    title: 'Model unknown',
+    meaning:
+      'The request names a GPU model or SKU that is not in the catalog; `detail` lists the catalog ids.',
+  },
+  ALLOCATION_NOT_RUNNING: {
+    status: 409,
+    title: 'Allocation not running',
+    meaning:
+      'The operation needs a running allocation (e.g. a terminal token); `detail` gives its state.',
+  },
+  TERMINAL_TOKEN_INVALID: {
+    status: 401,
+    title: 'Terminal token invalid',
+    meaning:
+      'The terminal token is unknown, already used, expired, or bound to another allocation or user.',
+  },
+  UPGRADE_REQUIRED: {
+    status: 426,
+    title: 'Upgrade required',
+    meaning:
+      'The endpoint speaks WebSocket only; connect with an Upgrade request.',
+  },
+  RUNTIME_UNREACHABLE: {
+    status: 502,
+    title: 'Runtime unreachable',
+    meaning:
+      'The allocation\'s runtime (or its node) could not be reached; the allocation may be unhealthy.',
+  },
   INTERNAL: {
     status: 500,
     title: 'Internal error',

@@ -11,9 +11,11 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
+import { allocationHandlers } from './api/allocations.js';
 import { auditHandlers } from './api/audit.js';
 import { identityHandlers } from './api/identity.js';
 import { memberHandlers } from './api/members.js';
+import { nodeHandlers } from './api/nodes.js';
 import { serviceAccountHandlers } from './api/service-accounts.js';
 import type { Handlers, Services } from './api/services.js';
 import { systemHandlers } from './api/system.js';
@@ -23,12 +25,17 @@ import { authenticate, authorize } from './auth/middleware.js';
 import { SCOPES } from './auth/principal.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
+import { syncCatalog } from './compute/catalog.js';
+import { ComputeService } from './compute/service.js';
+import { startLocalNodes } from './compute/local-node.js';
+import type { LocalNodes } from './compute/local-node.js';
 import { compileOptions } from './config.js';
 import type { PlatformConfig, PlatformOptions } from './config.js';
 import { createDatabase } from './db/database.js';
 import type { PlatformDatabase } from './db/database.js';
 import type { Tables } from './db/schema.js';
 import { PlatformError } from './errors.js';
+import { EventBus } from './events/bus.js';
 import { auditTrail } from './http/audit.js';
 import { DOCS_CSP, renderApiReference, renderErrorCatalog } from './http/docs-page.js';
 import { idempotency } from './http/idempotency.js';
@@ -51,6 +58,8 @@ import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { PlatformMetrics } from './metrics.js';
 import { sweepExpiredPayloads } from './oidc/adapter.js';
+import { InProcessScheduler } from './scheduler/index.js';
+import { attachUpgrades } from './terminal/upgrade.js';
 import { LOGIN_ATTEMPTS_PER_EMAIL, mountOidc } from './oidc/routes.js';
 import type { OidcMount } from './oidc/routes.js';
 
@@ -73,6 +82,10 @@ export interface Platform {
   readonly api: ApiDocument;
   /** The built-in OpenID Provider (docs/auth.md). */
   readonly oidc: OidcMount;
+  /** Allocations, scheduling, the reconciler and the event bus. */
+  readonly compute: ComputeService;
+  /** The node agents this process runs (embedded defaults), once `listen()` started them. */
+  readonly localNodes: LocalNodes | undefined;
   readonly state: PlatformState;
   /** The token issuer: `publicUrl`, else the URL `listen()` bound, else the last one a server recorded. */
   readonly issuer: string;
@@ -109,6 +122,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   const { db } = database;
   let server: Server | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let compute: ComputeService | undefined;
+  let localNodes: LocalNodes | undefined;
+  let detachUpgrades: (() => void) | undefined;
   try {
     const secret = loadSecretKey(config.secretKey, config.dataDir);
     const keys = new SigningKeyStore(db, secret);
@@ -128,6 +144,14 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     const api = loadApiDocument();
     const metrics = createMetrics({ defaultMetrics: config.defaultMetrics });
+    await syncCatalog(db, config.compute.catalog);
+    compute = new ComputeService({
+      db,
+      bus: new EventBus(db, logger, () => issuer),
+      config: config.compute,
+      logger,
+      backend: new InProcessScheduler({ policy: 'best-fit' }),
+    });
     const services: Services = {
       db,
       database,
@@ -138,6 +162,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       cursors: new CursorCodec(secret),
       metrics,
       logger,
+      compute,
       accepting: () => state === 'RUNNING',
     };
     const oidc = mountOidc({
@@ -162,6 +187,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         memberHandlers(services),
         auditHandlers(services),
         serviceAccountHandlers(services),
+        nodeHandlers(services),
+        allocationHandlers(services),
       ],
       oidc.handler,
     );
@@ -172,6 +199,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       );
     }, config.sweepIntervalSeconds * 1000);
     sweeper.unref();
+    compute.start();
+    const computeService = compute;
     state = 'RUNNING';
 
     const platform: Platform = {
@@ -183,6 +212,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       metrics,
       api,
       oidc,
+      compute: computeService,
+      get localNodes() {
+        return localNodes;
+      },
       get state() {
         return state;
       },
@@ -210,6 +243,25 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
             .onConflict((oc) => oc.column('key').doUpdateSet({ value: url, updated_at: isoTime() }))
             .execute();
         }
+        detachUpgrades = attachUpgrades(s, {
+          db,
+          compute: computeService,
+          tokens,
+          logger,
+          accepting: () => state === 'RUNNING',
+        });
+        if (config.localNode !== undefined) {
+          localNodes = await startLocalNodes({
+            config: config.localNode,
+            dataDir: config.dataDir,
+            baseUrl: url,
+            db,
+            compute: computeService,
+            issueToken: (input) => tokens.issueAccessToken(input),
+            logger,
+            heartbeatIntervalMs: config.compute.heartbeatIntervalMs,
+          });
+        }
         logger.info({ url, issuer }, 'listening');
         return { url, server: s };
       },
@@ -217,6 +269,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         if (state === 'STOPPED' || state === 'DRAINING') return;
         state = 'DRAINING';
         clearInterval(sweeper);
+        await localNodes?.stop();
+        detachUpgrades?.();
+        computeService.stop();
         if (server !== undefined) {
           const s = server;
           const closed = new Promise<void>((resolve) => s.close(() => resolve()));
@@ -242,6 +297,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     return platform;
   } catch (error) {
     clearInterval(sweeper);
+    compute?.stop();
     await database.close();
     throw error;
   }

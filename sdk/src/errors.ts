@@ -56,6 +56,19 @@ export const SDK_ERROR_CODES = {
   AUTH_FAILED:
     'The identity provider refused the login, the refresh or the client credentials (or could not be reached).',
   CREDENTIALS_INVALID: 'The credentials file is not readable JSON in the expected shape.',
+  // web terminal (gpuaas ssh / exec)
+  TERMINAL_UNREACHABLE:
+    'The terminal endpoint could not be reached, timed out, or does not speak gpuaas.terminal.v1.',
+  TERMINAL_UNAUTHORIZED: 'The terminal endpoint refused the token (HTTP 401 or close code 4401).',
+  TERMINAL_FORBIDDEN: 'The token is valid but does not give access to this terminal (403 or 4403).',
+  TERMINAL_NOT_FOUND: 'The allocation or its terminal does not exist (404 or 4404).',
+  TERMINAL_TOKEN_EXPIRED: 'The terminal token was used already or has expired (410 or 4410); get a new one.',
+  TERMINAL_CLOSED:
+    'The terminal connection ended before the remote process exited; details carry the close code.',
+  // allocations (gpuaas allocations create --wait, release --wait, ops drain --wait)
+  ALLOCATION_ENDED:
+    'The allocation reached a final state (failed, released, preempted) other than the one waited for; details carry its state_reason.',
+  WAIT_TIMEOUT: 'The state waited for was not reached within --timeout; the last state is in the details.',
   // internal
   INTERNAL: 'An unexpected failure inside the sdk; the message has details.',
 } as const;

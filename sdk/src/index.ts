@@ -22,3 +22,4 @@ export type { FakeRuntime, FakeRuntimeOptions, FakeMeterEvent, FakeStatus } from
 export * from './manifest/index.js';
 export * from './publish/index.js';
 export * from './client/index.js';
+export * from './terminal/index.js';

@@ -29,6 +29,10 @@ interface Ctx {
   projectId: string;
   orgId: string;
   subjectId: string;
+  /** A running allocation in the project, on `nodeId`. */
+  allocationId: string;
+  nodeId: string;
+  operatorToken: string;
   t: TestPlatform;
 }
 interface Req {
@@ -40,6 +44,8 @@ interface Req {
 interface Row {
   request: (ctx: Ctx, caller: Caller) => Req | Promise<Req>;
   expect: Record<Caller, number>;
+  /** An endless response (the event stream): cancelled once the status is known. */
+  stream?: boolean;
 }
 
 const users = {
@@ -61,6 +67,39 @@ const ownerOnly = {
   saScoped: 200,
   saUnscoped: 403,
 } as const;
+// Members act (create, release, open terminals); service accounts act with their scopes.
+const memberAct = { ...ownerOnly, member: 200, saScoped: 200 } as const;
+const signedIn = { ...users, saScoped: 200, saUnscoped: 403 } as const;
+const operatorOnly = {
+  anonymous: 401,
+  viewer: 403,
+  member: 403,
+  owner: 403,
+  otherOwner: 403,
+  operator: 200,
+  saScoped: 403,
+  saUnscoped: 403,
+} as const;
+
+/** A node of its own per call, so cordoning or draining it changes nothing for the next caller. */
+async function freshNode({ t, operatorToken }: Ctx, caller: Caller): Promise<string> {
+  const res = await t.request('/v1/nodes', {
+    method: 'POST',
+    token: operatorToken,
+    json: { name: unique(caller), agent_version: 'test', inventory: { gpus: [] } },
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function freshAllocation({ t, projectId, operatorToken }: Ctx): Promise<string> {
+  const res = await t.request('/v1/allocations', {
+    method: 'POST',
+    token: operatorToken,
+    json: { project_id: projectId, gpus: { count: 1 } },
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
 // Managing service accounts: project owners and operators, never service accounts themselves.
 const saManagement = { ...ownerOnly, saScoped: 403 } as const;
 const created = (m: Record<Caller, number>) =>
@@ -231,6 +270,80 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: ownerOnly,
   },
+  listGpuSkus: { request: () => ({ method: 'GET', path: '/v1/catalog/gpus' }), expect: signedIn },
+  getGpuSku: { request: () => ({ method: 'GET', path: '/v1/catalog/gpus/h100-80gb' }), expect: signedIn },
+  listNodes: { request: () => ({ method: 'GET', path: '/v1/nodes' }), expect: operatorOnly },
+  getNode: { request: ({ nodeId }) => ({ method: 'GET', path: `/v1/nodes/${nodeId}` }), expect: operatorOnly },
+  registerNode: {
+    request: (_c, caller) => ({
+      method: 'POST',
+      path: '/v1/nodes',
+      json: { name: unique(caller), agent_version: 'test', inventory: { gpus: [] } },
+    }),
+    expect: operatorOnly,
+  },
+  nodeHeartbeat: {
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/nodes/${await freshNode(ctx, caller)}/heartbeat`,
+      json: { allocations: [] },
+    }),
+    expect: operatorOnly,
+  },
+  cordonNode: {
+    request: async (ctx, caller) => ({ method: 'POST', path: `/v1/nodes/${await freshNode(ctx, caller)}/cordon` }),
+    expect: operatorOnly,
+  },
+  uncordonNode: {
+    request: async (ctx, caller) => ({ method: 'POST', path: `/v1/nodes/${await freshNode(ctx, caller)}/uncordon` }),
+    expect: operatorOnly,
+  },
+  drainNode: {
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/nodes/${await freshNode(ctx, caller)}/drain`,
+      json: { mode: 'wait' },
+    }),
+    expect: operatorOnly,
+  },
+  listAllocations: { request: () => ({ method: 'GET', path: '/v1/allocations' }), expect: signedIn },
+  createAllocation: {
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/allocations',
+      json: { project_id: projectId, gpus: { count: 1 } },
+    }),
+    expect: created(memberAct),
+  },
+  getAllocation: {
+    request: ({ allocationId }) => ({ method: 'GET', path: `/v1/allocations/${allocationId}` }),
+    expect: projectRead,
+  },
+  releaseAllocation: {
+    request: async (ctx) => ({ method: 'POST', path: `/v1/allocations/${await freshAllocation(ctx)}/release` }),
+    expect: memberAct,
+  },
+  createTerminalToken: {
+    request: ({ allocationId }) => ({ method: 'POST', path: `/v1/allocations/${allocationId}/terminal-tokens` }),
+    expect: created(memberAct),
+  },
+  openTerminal: {
+    request: ({ allocationId }) => ({ method: 'GET', path: `/v1/allocations/${allocationId}/terminal` }),
+    expect: allStatus(426),
+  },
+  getProjectQuota: {
+    request: ({ projectId }) => ({ method: 'GET', path: `/v1/projects/${projectId}/quota` }),
+    expect: projectRead,
+  },
+  setProjectQuota: {
+    request: ({ projectId }) => ({
+      method: 'PUT',
+      path: `/v1/projects/${projectId}/quota`,
+      json: { nominal_gpus: 100, max_gpus: 200 },
+    }),
+    expect: operatorOnly,
+  },
+  streamEvents: { request: () => ({ method: 'GET', path: '/v1/events' }), expect: signedIn, stream: true },
 };
 
 function allStatus(status: number): Record<Caller, number> {
@@ -253,7 +366,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
   const tokens = new Map<Caller, string | undefined>();
 
   beforeAll(async () => {
-    t = await startTestPlatform(dialect, { rateLimit: { enabled: false } });
+    t = await startTestPlatform(dialect, { rateLimit: { enabled: false }, localNode: false });
     const login = async (email: string, operator = false) => (await t.login(email, { operator })).token;
     const owner = await login('m-owner@example.com');
     const project = (await (
@@ -304,10 +417,42 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     tokens.set('member', await login('m-member@example.com'));
     tokens.set('owner', owner);
     tokens.set('otherOwner', otherOwner);
-    tokens.set('operator', await login('m-operator@example.com', true));
+    const operatorToken = await login('m-operator@example.com', true);
+    tokens.set('operator', operatorToken);
     tokens.set('saScoped', await sa(SCOPES));
     tokens.set('saUnscoped', await sa([]));
-    ctx = { projectId: project.id, orgId: project.organization_id, subjectId: subject.user_id, t };
+    const node = (await (
+      await t.request('/v1/nodes', {
+        method: 'POST',
+        token: operatorToken,
+        json: {
+          name: 'matrix-node',
+          agent_version: 'test',
+          inventory: {
+            gpus: Array.from({ length: 8 }, (_, index) => ({ index, model: 'NVIDIA H100 80GB HBM3', memory_mib: 81559 })),
+          },
+        },
+      })
+    ).json()) as { id: string };
+    const allocation = (await (
+      await t.request('/v1/allocations', { method: 'POST', token: owner, json: { project_id: project.id, gpus: { count: 1 } } })
+    ).json()) as { id: string };
+    await t.request(`/v1/nodes/${node.id}/heartbeat`, {
+      method: 'POST',
+      token: operatorToken,
+      json: {
+        allocations: [{ id: allocation.id, state: 'running', endpoint: 'unix:/nonexistent', runtime_secret: 'x'.repeat(32) }],
+      },
+    });
+    ctx = {
+      projectId: project.id,
+      orgId: project.organization_id,
+      subjectId: subject.user_id,
+      allocationId: allocation.id,
+      nodeId: node.id,
+      operatorToken,
+      t,
+    };
   });
   afterAll(() => t?.close());
 
@@ -324,7 +469,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       ...(req.json === undefined ? {} : { json: req.json }),
       ...(req.headers === undefined ? {} : { headers: req.headers }),
     });
-    await res.arrayBuffer();
+    if (row.stream === true && res.ok) await res.body?.cancel();
+    else await res.arrayBuffer();
     expect(res.status).toBe(row.expect[caller]);
   });
 });

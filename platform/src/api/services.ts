@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { SigningKeyStore } from '../auth/keys.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { ComputeService } from '../compute/service.js';
 import type { PlatformConfig } from '../config.js';
 import type { PlatformDatabase } from '../db/database.js';
 import type { Tables } from '../db/schema.js';
@@ -24,6 +25,7 @@ export interface Services {
   cursors: CursorCodec;
   metrics: PlatformMetrics;
   logger: Logger;
+  compute: ComputeService;
   /** False while starting or shutting down. */
   accepting(): boolean;
 }

@@ -99,7 +99,7 @@ export function authorize(): RequestHandler {
   };
 }
 
-async function ensureServiceAccountActive(
+export async function ensureServiceAccountActive(
   db: Kysely<Tables>,
   principal: Extract<Principal, { type: 'service_account' }>,
 ): Promise<void> {

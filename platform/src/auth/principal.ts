@@ -31,6 +31,14 @@ export const SCOPES = [
   'members:read',
   'members:write',
   'audit:read',
+  'catalog:read',
+  'allocations:read',
+  'allocations:write',
+  'terminal:open',
+  'events:read',
+  'nodes:read',
+  'nodes:write',
+  'nodes:agent',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

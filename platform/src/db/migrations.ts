@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { computeMigration } from './migration-compute.js';
 
 // Migrations operate on whatever schema exists at that point in history, not on today's `Tables`.
 type AnyDb = Kysely<Record<string, never>>;
@@ -224,6 +225,7 @@ const authCredentials: Migration = {
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_auth_credentials': authCredentials,
+  '0003_compute': computeMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };

@@ -131,6 +131,145 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface GpuSkusTable {
+  id: string;
+  /** The model name as nvidia-smi reports it; GPUs map to a SKU by this name. */
+  model: string;
+  memory_gib: number;
+  interconnect: string;
+  /** Price per GPU-hour in micro-units (bigint: PostgreSQL returns it as text). */
+  price_micros: number | string | bigint;
+  currency: string;
+  /** JSON array of region names. */
+  regions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NodeStatus = 'ready' | 'unreachable';
+
+export interface NodesTable {
+  id: string;
+  name: string;
+  region: string;
+  status: NodeStatus;
+  /** 0 while cordoned. */
+  schedulable: number;
+  /** JSON object. */
+  labels: string;
+  agent_version: string;
+  last_heartbeat_at: string | null;
+  registered_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface GpusTable {
+  /** `<node id>:<index>`. */
+  id: string;
+  node_id: string;
+  idx: number;
+  uuid: string | null;
+  model: string;
+  memory_mib: number;
+  nvlink_domain: string;
+  /** 0 once the node's inventory stopped listing it. */
+  present: number;
+}
+
+export type AllocationState =
+  | 'queued'
+  | 'scheduled'
+  | 'provisioning'
+  | 'running'
+  | 'releasing'
+  | 'released'
+  | 'failed'
+  | 'preempted';
+
+export interface AllocationsTable {
+  id: string;
+  project_id: string;
+  name: string | null;
+  created_by: string | null;
+  state: AllocationState;
+  state_reason: string;
+  pending_reason: string | null;
+  pending_message: string | null;
+  priority: number;
+  gpu_count: number;
+  /** JSON array of acceptable model names, most preferred first (SKU ids resolved at create). */
+  models: string;
+  min_memory_mib: number | null;
+  topology: 'node' | 'nvlink';
+  node_id: string | null;
+  /** JSON array of the GPUs given (kept after release, for history). */
+  gpus: string;
+  ttl_seconds: number | null;
+  expires_at: string | null;
+  idle_timeout_seconds: number | null;
+  last_activity_at: string | null;
+  provisioning_deadline: string | null;
+  /** Where the runtime listens (`unix:/…` or `ws://…`), reported by the node agent. */
+  endpoint: string | null;
+  runtime_secret: string | null;
+  /** 1 once the node agent confirmed the sandbox is gone (or there never was one). */
+  torn_down: number;
+  released_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface AllocationGpusTable {
+  gpu_id: string;
+  allocation_id: string;
+  project_id: string;
+  node_id: string;
+}
+
+export interface AllocationTransitionsTable {
+  id: string;
+  allocation_id: string;
+  from_state: AllocationState | null;
+  to_state: AllocationState;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+export interface TerminalTokensTable {
+  /** SHA-256 of the token (base64url); the token itself is never stored. */
+  token_hash: string;
+  allocation_id: string;
+  /** `user:<id>` or `sa:<id>`: who may use it. */
+  principal: string;
+  /** JSON argv, or null for a login shell. */
+  command: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ProjectQuotasTable {
+  project_id: string;
+  nominal_gpus: number;
+  max_gpus: number;
+  updated_at: string;
+}
+
+export interface PlatformEventsTable {
+  id: string;
+  type: string;
+  source: string;
+  subject: string;
+  correlation_id: string;
+  project_id: string | null;
+  /** JSON text. */
+  data: string;
+  occurred_at: string;
+}
+
 /** Every table, keyed by name. */
 export interface Tables {
   organizations: OrganizationsTable;
@@ -144,4 +283,13 @@ export interface Tables {
   signing_keys: SigningKeysTable;
   oidc_payloads: OidcPayloadsTable;
   settings: SettingsTable;
+  gpu_skus: GpuSkusTable;
+  nodes: NodesTable;
+  gpus: GpusTable;
+  allocations: AllocationsTable;
+  allocation_gpus: AllocationGpusTable;
+  allocation_transitions: AllocationTransitionsTable;
+  terminal_tokens: TerminalTokensTable;
+  project_quotas: ProjectQuotasTable;
+  platform_events: PlatformEventsTable;
 }

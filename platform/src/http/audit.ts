@@ -52,6 +52,8 @@ export function auditTrail(db: Kysely<Tables>, logger: Logger): RequestHandler {
       res,
       async () => {
         if (res.statusCode === 429) return;
+        // High-frequency calls (node heartbeats) record only their refusals.
+        if (audit.only === 'failure' && res.statusCode < 400) return;
         const context = res.locals.context as RequestContext;
         const target = res.locals.auditTarget as AuditTarget | undefined;
         const params = Object.values(op.params);

@@ -30,7 +30,7 @@ export interface OperationDef {
   /** Accepts Idempotency-Key (`x-idempotent`). */
   idempotent: boolean;
   /** Audit action and target type (`x-audit`); set on every mutating operation. */
-  audit: { action: string; target: string } | undefined;
+  audit: { action: string; target: string; only?: 'failure' } | undefined;
   /** Counted by the rate limiter (`x-rate-limit: false` exempts probes). */
   rateLimited: boolean;
   query: ParameterValidator;
@@ -145,7 +145,7 @@ export class ApiDocument {
     const parameters = [...shared, ...((op.parameters ?? []) as Json[]).map((p) => this.#deref(p))];
     const security = (op.security ?? defaultSecurity ?? []) as Record<string, string[]>[];
     const requirement = security[0];
-    const audit = op['x-audit'] as { action: string; target: string } | undefined;
+    const audit = op['x-audit'] as OperationDef['audit'];
 
     const body = op.requestBody === undefined ? undefined : this.#deref(op.requestBody as Json);
     const bodySchema = (body?.content as Json | undefined)?.['application/json'] as Json | undefined;

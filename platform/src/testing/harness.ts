@@ -39,6 +39,8 @@ export async function startTestPlatform(
     dataDir: store.dataDir,
     databaseUrl: store.databaseUrl,
     defaultMetrics: false,
+    // Tests that want the in-process node agent ask for it.
+    localNode: false,
     ...platformOptions,
     log: {
       level: 'info',

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { createPlatformClient } from '../../client/client.js';
 import type { PlatformClient } from '../../client/client.js';
+import type { RetryOptions } from '../../client/sender.js';
 import { ApiError } from '../../client/api-error.js';
 import { CredentialsStore, defaultCredentialsPath } from '../../client/credentials.js';
 import { tokenProviderFromEnvironment } from '../../client/tokens.js';
@@ -22,6 +23,9 @@ export const GPUAAS_EXIT = {
   AUTH: 3,
   NOT_FOUND: 4,
   UNAVAILABLE: 5,
+  /** A wait ended because the allocation reached another final state (failed, preempted…). */
+  ALLOCATION_ENDED: 6,
+  WAIT_TIMEOUT: 7,
   INTERNAL: 70,
 } as const;
 
@@ -81,7 +85,11 @@ export async function resolveApiUrl(io: CliIo, options: Pick<GlobalOptions, 'api
 }
 
 /** A client for the command's API with the environment's credential; AUTH_REQUIRED when none. */
-export async function clientFor(io: CliIo, options: Pick<GlobalOptions, 'apiUrl'>): Promise<PlatformClient> {
+export async function clientFor(
+  io: CliIo,
+  options: Pick<GlobalOptions, 'apiUrl'>,
+  { retry }: { retry?: RetryOptions } = {},
+): Promise<PlatformClient> {
   const apiUrl = await resolveApiUrl(io, options);
   const tokenProvider = await tokenProviderFromEnvironment({
     env: io.env,
@@ -95,7 +103,7 @@ export async function clientFor(io: CliIo, options: Pick<GlobalOptions, 'apiUrl'
       },
     });
   }
-  return createPlatformClient({ baseUrl: apiUrl, tokenProvider });
+  return createPlatformClient({ baseUrl: apiUrl, tokenProvider, retry });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -161,7 +169,20 @@ function exitFor(error: ApiError | SdkError): number {
       return GPUAAS_EXIT.AUTH;
     case 'API_UNREACHABLE':
     case 'API_RESPONSE_INVALID':
+    case 'TERMINAL_UNREACHABLE':
+    case 'TERMINAL_CLOSED':
       return GPUAAS_EXIT.UNAVAILABLE;
+    case 'TERMINAL_UNAUTHORIZED':
+    case 'TERMINAL_TOKEN_EXPIRED':
+      return GPUAAS_EXIT.AUTH;
+    case 'TERMINAL_FORBIDDEN':
+      return GPUAAS_EXIT.API_REFUSED;
+    case 'TERMINAL_NOT_FOUND':
+      return GPUAAS_EXIT.NOT_FOUND;
+    case 'ALLOCATION_ENDED':
+      return GPUAAS_EXIT.ALLOCATION_ENDED;
+    case 'WAIT_TIMEOUT':
+      return GPUAAS_EXIT.WAIT_TIMEOUT;
     case 'INTERNAL':
       return GPUAAS_EXIT.INTERNAL;
     default:
@@ -211,5 +232,5 @@ function reportFailure(io: CliIo, error: ApiError | SdkError, json: boolean): vo
   }
   const hint = typeof error.details?.hint === 'string' ? `\n  hint: ${error.details.hint}` : '';
   io.stderr.write(`error[${error.code}]: ${error.message}${hint}\n`);
-  if (json) printJson(io, { error: { code: error.code, message: error.message } });
+  if (json) printJson(io, { error: { code: error.code, message: error.message, details: error.details } });
 }

@@ -364,6 +364,337 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/catalog/gpus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GPU models on offer, with live availability
+         * @description `available` is the number of GPUs of the model that could be allocated right now: free GPUs
+         *     on reachable, schedulable nodes. `max_per_allocation` is the largest single allocation
+         *     that would be placed at once (the most free GPUs of the model on one node).
+         */
+        get: operations["listGpuSkus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/gpus/{sku_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku_id: components["parameters"]["SkuId"];
+            };
+            cookie?: never;
+        };
+        /** One GPU SKU with live availability */
+        get: operations["getGpuSku"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GPU nodes (operators) */
+        get: operations["listNodes"];
+        put?: never;
+        /**
+         * Register a node agent (or update its inventory)
+         * @description Called by a node agent with an operator token limited to `nodes:agent`. Registering an
+         *     existing name updates its inventory and keeps its id; GPUs that disappeared stop being
+         *     offered (an allocation holding one is marked, not dropped).
+         */
+        post: operations["registerNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{node_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        /** One node with its GPUs and the allocations on it */
+        get: operations["getNode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{node_id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Node agent heartbeat — report observed allocations, receive assignments
+         * @description The agent reports what it observes; the answer says what the platform wants: every
+         *     allocation that should run on the node (`desired_state: running`) or be torn down
+         *     (`released`). A node that misses heartbeats for `nodeUnreachableSeconds` becomes
+         *     `unreachable` and its allocations are marked. Only refused heartbeats are audited.
+         */
+        post: operations["nodeHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{node_id}/cordon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop placing new allocations on a node */
+        post: operations["cordonNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{node_id}/uncordon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Place allocations on a node again */
+        post: operations["uncordonNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/nodes/{node_id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cordon a node and release (or wait for) its allocations
+         * @description `mode: release` releases every allocation on the node now (reason `node_drained`);
+         *     `mode: wait` only cordons and reports what still runs, so the operator can wait for it.
+         *     Each released allocation is audited and published like any other release.
+         */
+        post: operations["drainNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Allocations the caller can see, newest first
+         * @description Members see their projects' allocations; operators see all.
+         */
+        get: operations["listAllocations"];
+        put?: never;
+        /**
+         * Request GPUs
+         * @description Members of the project only. The allocation starts `queued`; the scheduler places it
+         *     all-or-nothing (`scheduled`), the node agent builds its sandbox (`provisioning`) and starts
+         *     its runtime (`running`). While it waits, `pending_reason` says why. Send an
+         *     Idempotency-Key: a retry returns the same allocation instead of a second one.
+         */
+        post: operations["createAllocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        /** One allocation with its state history */
+        get: operations["getAllocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release an allocation (idempotent)
+         * @description Moves the allocation to `releasing`; the node agent stops its sandbox and the GPUs are
+         *     freed when it confirms (`released`). Releasing a finished allocation returns it unchanged.
+         */
+        post: operations["releaseAllocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/terminal-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a single-use terminal token (valid 60 s)
+         * @description Bound to the caller and the allocation, usable once, within 60 seconds. With `command`,
+         *     the session runs that argv instead of a login shell (what `gpuaas exec` uses); the command
+         *     is bound to the token and audited.
+         */
+        post: operations["createTerminalToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/terminal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The terminal WebSocket (protocol `gpuaas.terminal.v1`)
+         * @description Upgrade to a WebSocket with the token as `?token=` or the subprotocol `gpuaas.token.<token>`
+         *     next to `gpuaas.terminal.v1`. Binary frames carry terminal bytes both ways; text frames
+         *     carry JSON control messages (`resize`, `pause`, `resume`; `exit` with the code). See
+         *     docs/terminal.md. A plain GET (no upgrade) answers 426.
+         */
+        get: operations["openTerminal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project_id}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /** A project's GPU quota and usage */
+        get: operations["getProjectQuota"];
+        /** Set a project's GPU quota (operators) */
+        put: operations["setProjectQuota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform events as Server-Sent Events (or a WebSocket on upgrade)
+         * @description Events the caller may see (their projects' allocations; operators: everything), as
+         *     `text/event-stream` with `id:` lines; reconnect with `Last-Event-ID` to resume. A WebSocket
+         *     upgrade on the same path sends each event as one JSON text frame. asyncapi.yaml describes
+         *     the payloads.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -398,7 +729,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "CONFIG_INVALID" | "NOT_READY";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "CONFIG_INVALID" | "NOT_READY";
             correlation_id: string;
             errors?: {
                 /** @enum {string} */
@@ -525,6 +856,223 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        /** @description Money in integer micro-units of the currency (1 USD = 1000000), as a decimal string. */
+        Micros: string;
+        GpuSku: {
+            /** @description Stable SKU id, e.g. `h100-80gb`. */
+            id: string;
+            /** @description The model name as nvidia-smi reports it. */
+            model: string;
+            memory_gib: number;
+            /** @description e.g. `nvlink`, `pcie`. */
+            interconnect: string;
+            price_per_gpu_hour_micros: components["schemas"]["Micros"];
+            currency: string;
+            regions: string[];
+            /** @description GPUs of this model on reachable nodes. */
+            total: number;
+            /** @description GPUs allocatable now. */
+            available: number;
+            /** @description Most GPUs one allocation gets now (one node). */
+            max_per_allocation: number;
+        };
+        GpuSkuList: {
+            items: components["schemas"]["GpuSku"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        InventoryGpu: {
+            index: number;
+            uuid?: string | null;
+            model: string;
+            memory_mib: number;
+            nvlink_domain?: string | null;
+        };
+        NodeGpu: {
+            index: number;
+            uuid: string | null;
+            model: string;
+            memory_mib: number;
+            nvlink_domain: string;
+            sku_id: string | null;
+            allocation_id: string | null;
+        };
+        NodeRegistration: {
+            name: components["schemas"]["Name"];
+            region?: string;
+            agent_version: string;
+            /** @description Where the agent can be reached, if anywhere (informational). */
+            endpoint?: string;
+            labels?: {
+                [key: string]: string;
+            };
+            inventory: {
+                gpus: components["schemas"]["InventoryGpu"][];
+            };
+        };
+        Node: {
+            id: components["schemas"]["Id"];
+            name: string;
+            region: string;
+            /**
+             * @description From heartbeats.
+             * @enum {string}
+             */
+            status: "ready" | "unreachable";
+            /** @description False while cordoned. */
+            schedulable: boolean;
+            labels: {
+                [key: string]: string;
+            };
+            agent_version: string;
+            gpus: components["schemas"]["NodeGpu"][];
+            /** @description Allocations holding GPUs here. */
+            allocations: components["schemas"]["Id"][];
+            last_heartbeat_at: components["schemas"]["Timestamp"] | null;
+            registered_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        NodeList: {
+            items: components["schemas"]["Node"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        ObservedAllocation: {
+            id: components["schemas"]["Id"];
+            /** @enum {string} */
+            state: "provisioning" | "running" | "released" | "failed";
+            reason?: string;
+            /** @description `unix:/path` or `ws(s)://…` of the runtime. */
+            endpoint?: string;
+            runtime_secret?: string;
+            last_activity_at?: components["schemas"]["Timestamp"];
+        };
+        Heartbeat: {
+            allocations: components["schemas"]["ObservedAllocation"][];
+        };
+        Assignment: {
+            allocation_id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            /** @enum {string} */
+            desired_state: "running" | "released";
+            gpus: {
+                index: number;
+                uuid: string | null;
+                model: string;
+            }[];
+        };
+        HeartbeatReply: {
+            heartbeat_interval_ms: number;
+            assignments: components["schemas"]["Assignment"][];
+        };
+        DrainRequest: {
+            /** @enum {string} */
+            mode: "release" | "wait";
+        };
+        DrainResult: {
+            node: components["schemas"]["Node"];
+            released: components["schemas"]["Id"][];
+            remaining: components["schemas"]["Id"][];
+        };
+        /** @enum {string} */
+        AllocationState: "queued" | "scheduled" | "provisioning" | "running" | "releasing" | "released" | "failed" | "preempted";
+        /** @enum {string} */
+        PendingReason: "quota_exceeded" | "no_capacity" | "model_unavailable" | "request_too_large" | "waiting_for_priority";
+        /** @description A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` (and combinations such as `1h30m`). */
+        Duration: string;
+        AllocationCreate: {
+            project_id: components["schemas"]["Id"];
+            name?: components["schemas"]["Name"];
+            gpus: {
+                count: number;
+                /** @description Acceptable SKU ids or model names, most preferred first; empty or absent means any. */
+                models?: string[];
+                min_memory_gib?: number;
+                /**
+                 * @description `node`: all GPUs on one node (default); `nvlink`: all in one NVLink domain.
+                 * @default node
+                 * @enum {string}
+                 */
+                topology: "node" | "nvlink";
+            };
+            ttl?: components["schemas"]["Duration"];
+            idle_timeout?: components["schemas"]["Duration"];
+            /** @default 100 */
+            priority: number;
+        };
+        AllocationGpu: {
+            index: number;
+            uuid: string | null;
+            model: string;
+            sku_id: string | null;
+        };
+        Transition: {
+            from: components["schemas"]["AllocationState"] | null;
+            to: components["schemas"]["AllocationState"];
+            reason: string;
+            at: components["schemas"]["Timestamp"];
+            /** @description `user:<id>`, `sa:<id>`, `node:<id>` or `system`. */
+            actor: string;
+        };
+        Allocation: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            name: string | null;
+            state: components["schemas"]["AllocationState"];
+            /** @description Why the allocation is in its state (machine-readable). */
+            state_reason: string;
+            pending_reason: components["schemas"]["PendingReason"] | null;
+            pending_message: string | null;
+            request: {
+                count: number;
+                models: string[];
+                min_memory_gib: number | null;
+                /** @enum {string} */
+                topology: "node" | "nvlink";
+            };
+            priority: number;
+            node_id: string | null;
+            /**
+             * @description Set while on a node; `unreachable` when its node stopped heartbeating.
+             * @enum {string|null}
+             */
+            node_status: "ready" | "unreachable" | null;
+            gpus: components["schemas"]["AllocationGpu"][];
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"] | null;
+            idle_timeout_seconds: number | null;
+            last_activity_at: components["schemas"]["Timestamp"] | null;
+            released_at: components["schemas"]["Timestamp"] | null;
+            transitions?: components["schemas"]["Transition"][];
+        };
+        AllocationList: {
+            items: components["schemas"]["Allocation"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        TerminalTokenCreate: {
+            /** @description Run this argv instead of a login shell. */
+            command?: string[];
+        };
+        TerminalToken: {
+            token: string;
+            expires_at: components["schemas"]["Timestamp"];
+            /** @description The WebSocket URL (token included). */
+            url: string;
+        };
+        Quota: {
+            project_id: components["schemas"]["Id"];
+            /** @description Guaranteed share. */
+            nominal_gpus: number;
+            /** @description Ceiling including borrowed idle capacity. */
+            max_gpus: number;
+            used_gpus: number;
+            /** @description True when no quota was set (the platform default applies). */
+            default: boolean;
+        };
+        QuotaUpdate: {
+            nominal_gpus: number;
+            max_gpus: number;
+        };
     };
     responses: {
         /** @description An RFC 9457 problem; `code` is listed in docs/errors.md. */
@@ -564,6 +1112,9 @@ export interface components {
         AuditSince: string;
         /** @description Only events before this time. */
         AuditUntil: string;
+        SkuId: string;
+        NodeId: components["schemas"]["Id"];
+        AllocationId: components["schemas"]["Id"];
     };
     requestBodies: never;
     headers: {
@@ -1211,6 +1762,502 @@ export interface operations {
                 content: {
                     "application/x-ndjson": string;
                     "text/csv": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listGpuSkus: {
+        parameters: {
+            query?: {
+                /** @description Only SKUs offered in this region. */
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every SKU (the catalog is small; one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GpuSkuList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getGpuSku: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku_id: components["parameters"]["SkuId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The SKU. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GpuSku"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listNodes: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of nodes, in registration order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    registerNode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeRegistration"];
+            };
+        };
+        responses: {
+            /** @description The node, registered or updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    nodeHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Heartbeat"];
+            };
+        };
+        responses: {
+            /** @description What the platform wants on the node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatReply"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    cordonNode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    uncordonNode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    drainNode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                node_id: components["parameters"]["NodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrainRequest"];
+            };
+        };
+        responses: {
+            /** @description The node and the allocations still on it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrainResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAllocations: {
+        parameters: {
+            query?: {
+                project_id?: components["schemas"]["Id"];
+                /** @description Only allocations in these states (comma-separated). */
+                state?: string;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of allocations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAllocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationCreate"];
+            };
+        };
+        responses: {
+            /** @description The allocation, queued (or already placed). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAllocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allocation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    releaseAllocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allocation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTerminalToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TerminalTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token and the WebSocket URL to open with it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalToken"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    openTerminal: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to the WebSocket protocol. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProjectQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quota (the platform default when none was set). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quota"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    setProjectQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaUpdate"];
+            };
+        };
+        responses: {
+            /** @description The quota. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quota"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                project_id?: components["schemas"]["Id"];
+                /** @description Only these event types (comma-separated), e.g. `allocation.state_changed`. */
+                types?: string;
+            };
+            header?: {
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             default: components["responses"]["Problem"];

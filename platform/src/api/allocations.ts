@@ -1,0 +1,192 @@
+/**
+ * Allocations, terminal tokens and the event stream. Visibility follows the project: a caller with
+ * no role in the allocation's project gets 404 (its existence is not revealed), a viewer may read,
+ * a member may create, release and open terminals; operators may do anything.
+ */
+import type { Request, Response } from 'express';
+import type { Kysely } from 'kysely';
+import { requirePrincipal } from '../auth/middleware.js';
+import type { Principal } from '../auth/principal.js';
+import type { AllocationRequest } from '../compute/service.js';
+import { actorOf } from '../compute/service.js';
+import { allocationQuery, allocationView, loadTransitions, requireAllocation } from '../compute/views.js';
+import type { AllocationRow } from '../compute/views.js';
+import type { ProjectRole, Tables } from '../db/schema.js';
+import { PlatformError } from '../errors.js';
+import type { EventBus, PlatformEvent } from '../events/bus.js';
+import { setAuditTarget } from '../http/audit.js';
+import { pageOf } from '../http/pagination.js';
+import { operationOf } from '../http/pipeline.js';
+import { isOperator, projectAccess } from '../identity/access.js';
+import { pageRequest } from './identity.js';
+import type { Handlers, Services } from './services.js';
+
+/** Loads an allocation the caller may act on with at least `minimum` role (404 when invisible). */
+export async function allocationAccess(
+  db: Kysely<Tables>,
+  principal: Principal,
+  id: string,
+  minimum: ProjectRole,
+): Promise<AllocationRow> {
+  const row = await requireAllocation(db, id);
+  try {
+    await projectAccess(db, principal, row.project_id, minimum);
+  } catch (error) {
+    if (error instanceof PlatformError && error.code === 'NOT_FOUND') {
+      throw new PlatformError('NOT_FOUND', `allocation ${id} not found`);
+    }
+    throw error;
+  }
+  return row;
+}
+
+/** Decides, per event, whether a subscriber may see it; memberships are looked up once per project. */
+export function eventVisibility(db: Kysely<Tables>, principal: Principal) {
+  const cache = new Map<string, Promise<boolean>>();
+  return (event: PlatformEvent): Promise<boolean> => {
+    if (isOperator(principal)) return Promise.resolve(true);
+    const projectId = event.project_id;
+    if (projectId === null) return Promise.resolve(false);
+    let visible = cache.get(projectId);
+    if (visible === undefined) {
+      visible = projectAccess(db, principal, projectId, 'viewer').then(
+        () => true,
+        () => false,
+      );
+      cache.set(projectId, visible);
+    }
+    return visible;
+  };
+}
+
+/** Events of the given types (all when empty) in the given project (any when undefined). */
+export function eventFilter(types: string[], projectId: string | undefined) {
+  return (event: PlatformEvent) =>
+    (types.length === 0 || types.includes(event.type)) && (projectId === undefined || event.project_id === projectId);
+}
+
+function wsBase(req: Request, publicUrl: string | undefined): string {
+  const base = publicUrl ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+  return base.replace(/^http/, 'ws');
+}
+
+export function allocationHandlers(s: Services): Handlers {
+  const { db, compute } = s;
+  const idOf = (res: Response) => operationOf(res).params.allocation_id ?? '';
+
+  return {
+    listAllocations: async (_req, res) => {
+      const principal = requirePrincipal(res);
+      const op = operationOf(res);
+      const projectId = op.query.project_id as string | undefined;
+      const states = (op.query.state as string | undefined)?.split(',');
+      const { limit, after } = pageRequest(s, res);
+      let query = allocationQuery(db).orderBy('allocations.id', 'desc').limit(limit + 1);
+      if (after !== undefined) query = query.where('allocations.id', '<', after);
+      if (states !== undefined) query = query.where('allocations.state', 'in', states as AllocationRow['state'][]);
+      if (projectId !== undefined) {
+        await projectAccess(db, principal, projectId, 'viewer');
+        query = query.where('allocations.project_id', '=', projectId);
+      } else if (principal.type === 'service_account') {
+        query = query.where('allocations.project_id', '=', principal.projectId);
+      } else if (!principal.operator) {
+        query = query.where('allocations.project_id', 'in', (eb) =>
+          eb.selectFrom('memberships').select('project_id').where('user_id', '=', principal.id),
+        );
+      }
+      const page = pageOf(await query.execute(), limit, (last) => s.cursors.encode('listAllocations', [last.id]));
+      res.json({ items: page.items.map((r) => allocationView(r)), next_cursor: page.next_cursor });
+    },
+
+    createAllocation: async (req, res) => {
+      const principal = requirePrincipal(res);
+      const body = req.body as AllocationRequest;
+      const row = await compute.create(principal, body);
+      setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { gpus: body.gpus } });
+      res.status(201).setHeader('Location', `/v1/allocations/${row.id}`);
+      res.json(allocationView(row, await loadTransitions(db, row.id)));
+    },
+
+    getAllocation: async (_req, res) => {
+      const row = await allocationAccess(db, requirePrincipal(res), idOf(res), 'viewer');
+      res.json(allocationView(row, await loadTransitions(db, row.id)));
+    },
+
+    releaseAllocation: async (_req, res) => {
+      const principal = requirePrincipal(res);
+      const row = await allocationAccess(db, principal, idOf(res), 'member');
+      setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { from: row.state } });
+      const released = await compute.release(row.id, actorOf(principal));
+      res.json(allocationView(released, await loadTransitions(db, row.id)));
+    },
+
+    createTerminalToken: async (req, res) => {
+      const principal = requirePrincipal(res);
+      const row = await allocationAccess(db, principal, idOf(res), 'member');
+      setAuditTarget(res, { id: row.id, projectId: row.project_id });
+      if (row.state !== 'running') {
+        throw new PlatformError('ALLOCATION_NOT_RUNNING', `allocation ${row.id} is ${row.state}, not running`);
+      }
+      const command = (req.body as { command?: string[] } | undefined)?.command;
+      if (command !== undefined) setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { command } });
+      const { token, expiresAt } = await compute.mintTerminalToken(principal, row.id, command);
+      res.status(201).json({
+        token,
+        expires_at: expiresAt,
+        url: `${wsBase(req, s.config.publicUrl)}/v1/allocations/${row.id}/terminal?token=${token}`,
+      });
+    },
+
+    openTerminal: () => {
+      throw new PlatformError('UPGRADE_REQUIRED', 'the terminal speaks WebSocket: send an Upgrade request', {
+        headers: { Upgrade: 'websocket', Connection: 'Upgrade' },
+      });
+    },
+
+    streamEvents: async (req, res) => {
+      const principal = requirePrincipal(res);
+      const op = operationOf(res);
+      const projectId = op.query.project_id as string | undefined;
+      if (projectId !== undefined) await projectAccess(db, principal, projectId, 'viewer');
+      const types = ((op.query.types as string | undefined) ?? '').split(',').filter(Boolean);
+      await streamSse(req, res, compute.bus, eventFilter(types, projectId), eventVisibility(db, principal));
+    },
+  };
+}
+
+async function streamSse(
+  req: Request,
+  res: Response,
+  bus: EventBus,
+  wanted: (e: PlatformEvent) => boolean,
+  visible: (e: PlatformEvent) => Promise<boolean>,
+): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  res.write('retry: 2000\n\n');
+  // Events are written in arrival order even though visibility checks are asynchronous.
+  let chain = Promise.resolve();
+  const sent = new Set<string>();
+  const send = (event: PlatformEvent) => {
+    chain = chain.then(async () => {
+      if (sent.has(event.id)) return;
+      sent.add(event.id);
+      if (!wanted(event) || !(await visible(event)) || res.writableEnded) return;
+      res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+  };
+  const lastId = req.get('last-event-id');
+  const unsubscribe = bus.subscribe(send);
+  if (lastId !== undefined && lastId !== '') for (const event of await bus.since(lastId)) send(event);
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  await new Promise<void>((resolve) => {
+    res.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * One scheduling cycle: read the cluster and the queue from the database, ask the scheduler
+ * backend for placements, then claim each placement's GPUs in its own transaction. The claim is
+ * an INSERT into `allocation_gpus` (primary key: the GPU), so when two instances place at once
+ * the second insert fails, that placement is rolled back and retried next cycle: no GPU is ever
+ * given twice. Cycles within one process are serialised and coalesced.
+ */
+import type { Kysely } from 'kysely';
+import type { Tables } from '../db/schema.js';
+import type { EventBus, PlatformEvent } from '../events/bus.js';
+import { isUniqueViolation } from '../identity/store.js';
+import { isoTime } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { ClusterNode, QueuedRequest, SchedulerBackend } from '../scheduler/index.js';
+import { transition } from './transitions.js';
+import type { AllocationGpuView } from './views.js';
+
+export interface SchedulingDeps {
+  db: Kysely<Tables>;
+  bus: EventBus;
+  backend: SchedulerBackend;
+  logger: Logger;
+  provisioningTimeoutSeconds: number;
+  defaultQuota: { nominalGpus: number; maxGpus: number } | null;
+  /** Called with the nodes that got new allocations (to nudge their agents). */
+  onPlaced: (nodeIds: Set<string>) => void;
+}
+
+const QUEUE_WINDOW = 2000;
+
+export class Scheduling {
+  readonly #deps: SchedulingDeps;
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  constructor(deps: SchedulingDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs a cycle soon; resolves when a cycle that started after this call has finished. */
+  trigger(): Promise<void> {
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return this.#running;
+    }
+    const run = async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.cycle();
+        } while (this.#again);
+      } finally {
+        this.#running = undefined;
+      }
+    };
+    this.#running = run();
+    return this.#running;
+  }
+
+  async cycle(): Promise<{ placed: number; pending: number }> {
+    const { db, bus, backend, logger } = this.#deps;
+    const queue = await db
+      .selectFrom('allocations')
+      .select(['id', 'project_id', 'gpu_count', 'models', 'min_memory_mib', 'topology', 'priority', 'pending_reason', 'pending_message'])
+      .where('state', '=', 'queued')
+      .orderBy('priority', 'desc')
+      .orderBy('id')
+      .limit(QUEUE_WINDOW)
+      .execute();
+    if (queue.length === 0) return { placed: 0, pending: 0 };
+
+    const nodes = await loadCluster(db);
+    const quotas = await db.selectFrom('project_quotas').selectAll().execute();
+    const usageRows = await db
+      .selectFrom('allocation_gpus')
+      .select(['project_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('project_id')
+      .execute();
+    const requests: QueuedRequest[] = queue.map((q) => ({
+      id: q.id,
+      projectId: q.project_id,
+      count: q.gpu_count,
+      models: JSON.parse(q.models) as string[],
+      minMemoryMib: q.min_memory_mib ?? 0,
+      topology: q.topology,
+      priority: q.priority,
+      seq: q.id,
+    }));
+    const result = backend.schedule({
+      nodes: nodes.cluster,
+      queue: requests,
+      quotas: quotas.map((q) => ({ projectId: q.project_id, nominalGpus: q.nominal_gpus, maxGpus: q.max_gpus })),
+      usage: Object.fromEntries(usageRows.map((u) => [u.project_id, Number(u.n)])),
+      defaultQuota: this.#deps.defaultQuota ?? undefined,
+    });
+
+    const placedNodes = new Set<string>();
+    const events: PlatformEvent[] = [];
+    let placed = 0;
+    for (const placement of result.placements) {
+      const request = queue.find((q) => q.id === placement.requestId);
+      if (request === undefined) continue;
+      const gpus: AllocationGpuView[] = placement.gpuIds.map((gpuId) => {
+        const gpu = nodes.gpus.get(gpuId);
+        if (gpu === undefined) throw new Error(`scheduler placed unknown GPU ${gpuId}`);
+        return { index: gpu.idx, uuid: gpu.uuid, model: gpu.model, sku_id: gpu.sku_id, gpu_id: gpuId };
+      });
+      try {
+        const outcome = await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('allocation_gpus')
+            .values(
+              placement.gpuIds.map((gpuId) => ({
+                gpu_id: gpuId,
+                allocation_id: request.id,
+                project_id: request.project_id,
+                node_id: placement.nodeId,
+              })),
+            )
+            .execute();
+          const moved = await transition(trx, bus, {
+            id: request.id,
+            to: 'scheduled',
+            reason: 'placed',
+            actor: 'system',
+            patch: {
+              node_id: placement.nodeId,
+              gpus: JSON.stringify(gpus),
+              provisioning_deadline: isoTime(Date.now() + this.#deps.provisioningTimeoutSeconds * 1000),
+            },
+          });
+          // Released or placed by another instance meanwhile: give the GPUs back.
+          if (moved === undefined) throw new LostRace();
+          return moved;
+        });
+        events.push(outcome.event);
+        placedNodes.add(placement.nodeId);
+        placed += 1;
+      } catch (error) {
+        if (error instanceof LostRace || isUniqueViolation(error)) {
+          this.#again = true;
+          continue;
+        }
+        logger.error({ err: error, allocation_id: request.id }, 'claiming GPUs failed');
+      }
+    }
+    for (const event of events) bus.deliver(event);
+
+    for (const p of result.pending) {
+      const request = queue.find((q) => q.id === p.requestId);
+      if (request === undefined || (request.pending_reason === p.reason && request.pending_message === p.message)) continue;
+      await db
+        .updateTable('allocations')
+        .set({ pending_reason: p.reason, pending_message: p.message })
+        .where('id', '=', p.requestId)
+        .where('state', '=', 'queued')
+        .execute();
+    }
+    if (placedNodes.size > 0) this.#deps.onPlaced(placedNodes);
+    return { placed, pending: result.pending.length };
+  }
+}
+
+class LostRace extends Error {}
+
+export interface ClusterGpu {
+  idx: number;
+  uuid: string | null;
+  model: string;
+  sku_id: string | null;
+}
+
+/** The schedulable cluster as the scheduler sees it, plus the GPU rows by id. */
+export async function loadCluster(db: Kysely<Tables>) {
+  const rows = await db
+    .selectFrom('gpus')
+    .innerJoin('nodes', 'nodes.id', 'gpus.node_id')
+    .leftJoin('allocation_gpus', 'allocation_gpus.gpu_id', 'gpus.id')
+    .leftJoin('gpu_skus', 'gpu_skus.model', 'gpus.model')
+    .select([
+      'gpus.id',
+      'gpus.node_id',
+      'gpus.idx',
+      'gpus.uuid',
+      'gpus.model',
+      'gpus.memory_mib',
+      'gpus.nvlink_domain',
+      'nodes.status',
+      'nodes.schedulable',
+      'gpu_skus.id as sku_id',
+      'gpu_skus.memory_gib',
+      'allocation_gpus.allocation_id',
+    ])
+    .where('gpus.present', '=', 1)
+    .orderBy('gpus.node_id')
+    .orderBy('gpus.idx')
+    .execute();
+  const byNode = new Map<string, ClusterNode>();
+  const gpus = new Map<string, ClusterGpu>();
+  for (const r of rows) {
+    let node = byNode.get(r.node_id);
+    if (node === undefined) {
+      node = { id: r.node_id, schedulable: r.status === 'ready' && r.schedulable === 1, gpus: [] };
+      byNode.set(r.node_id, node);
+    }
+    node.gpus.push({
+      id: r.id,
+      index: r.idx,
+      model: r.model,
+      // A SKU's nominal size ("80 GB"), not the few MiB less the driver reports, is what users ask for.
+      memoryMib: r.memory_gib !== null && r.memory_gib !== undefined ? Number(r.memory_gib) * 1024 : r.memory_mib,
+      nvlinkDomain: r.nvlink_domain,
+      free: r.allocation_id === null,
+    });
+    gpus.set(r.id, { idx: r.idx, uuid: r.uuid, model: r.model, sku_id: r.sku_id ?? null });
+  }
+  return { cluster: [...byNode.values()], gpus };
+}

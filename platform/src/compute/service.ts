@@ -1,0 +1,306 @@
+/**
+ * The compute service: allocations from request to release, and the reconciler that enforces what
+ * the server promises whatever the agents do — TTLs, idle timeouts, provisioning deadlines and
+ * unreachable nodes. Every instance runs the reconciler; each step is a conditional update, so
+ * instances racing on one database do each change once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/principal.js';
+import { principalKey } from '../auth/principal.js';
+import type { ComputeConfig } from '../config-compute.js';
+import type { Tables } from '../db/schema.js';
+import { PlatformError } from '../errors.js';
+import type { EventBus, PlatformEvent } from '../events/bus.js';
+import { projectAccess } from '../identity/access.js';
+import { isoTime, newId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { SchedulerBackend } from '../scheduler/index.js';
+import { nodeStatusEvent } from './nodes.js';
+import { Scheduling } from './scheduling.js';
+import { recordCreation, transition } from './transitions.js';
+import { requireAllocation } from './views.js';
+import type { AllocationRow } from './views.js';
+
+export interface AllocationRequest {
+  project_id: string;
+  name?: string | undefined;
+  gpus: { count: number; models?: string[] | undefined; min_memory_gib?: number | undefined; topology?: 'node' | 'nvlink' | undefined };
+  ttl?: string | undefined;
+  idle_timeout?: string | undefined;
+  priority?: number | undefined;
+}
+
+export function actorOf(principal: Principal): string {
+  return principalKey(principal);
+}
+
+/** `90`, `90s`, `30m`, `2h`, `1d`, `1h30m` → seconds. */
+export function parseDuration(text: string, field: string): number {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+  let total = 0;
+  const matched = text.replace(/([0-9]+)([smhd])/g, (_all, n: string, u: string) => {
+    total += Number(n) * (unit[u] ?? 0);
+    return '';
+  });
+  if (matched !== '' || total === 0) {
+    throw new PlatformError('VALIDATION_FAILED', `${field} "${text}" is not a duration such as 90s, 30m or 2h`, {
+      errors: [{ in: 'body', pointer: `/${field}`, detail: 'expected a duration such as 90s, 30m, 2h or 1h30m' }],
+    });
+  }
+  return total;
+}
+
+export class ComputeService {
+  readonly scheduling: Scheduling;
+  readonly #db: Kysely<Tables>;
+  readonly #bus: EventBus;
+  readonly #config: ComputeConfig;
+  readonly #logger: Logger;
+  readonly #nudgers = new Map<string, () => void>();
+  #timer: NodeJS.Timeout | undefined;
+  #reconciling = false;
+
+  constructor(deps: { db: Kysely<Tables>; bus: EventBus; config: ComputeConfig; logger: Logger; backend: SchedulerBackend }) {
+    this.#db = deps.db;
+    this.#bus = deps.bus;
+    this.#config = deps.config;
+    this.#logger = deps.logger;
+    this.scheduling = new Scheduling({
+      db: deps.db,
+      bus: deps.bus,
+      backend: deps.backend,
+      logger: deps.logger,
+      provisioningTimeoutSeconds: deps.config.provisioningTimeoutSeconds,
+      defaultQuota: deps.config.defaultQuota,
+      onPlaced: (nodes) => {
+        for (const id of nodes) this.nudge(id);
+      },
+    });
+  }
+
+  get bus(): EventBus {
+    return this.#bus;
+  }
+
+  /** Lets an in-process agent be told at once that its node has work (else it waits a heartbeat). */
+  registerNudger(nodeId: string, nudge: () => void): () => void {
+    this.#nudgers.set(nodeId, nudge);
+    return () => this.#nudgers.delete(nodeId);
+  }
+
+  nudge(nodeId: string | null): void {
+    if (nodeId !== null) this.#nudgers.get(nodeId)?.();
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.reconcile(), this.#config.reconcileIntervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#bus.stop();
+  }
+
+  async create(principal: Principal, body: AllocationRequest): Promise<AllocationRow> {
+    await projectAccess(this.#db, principal, body.project_id, 'member');
+    const models = await this.#resolveModels(body.gpus.models ?? []);
+    const ttl = body.ttl === undefined ? null : parseDuration(body.ttl, 'ttl');
+    const idle = body.idle_timeout === undefined ? null : parseDuration(body.idle_timeout, 'idle_timeout');
+    const id = newId();
+    const now = isoTime();
+    const actor = actorOf(principal);
+    const event = await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('allocations')
+        .values({
+          id,
+          project_id: body.project_id,
+          name: body.name ?? null,
+          created_by: actor,
+          state: 'queued',
+          state_reason: 'created',
+          pending_reason: null,
+          pending_message: null,
+          priority: body.priority ?? 100,
+          gpu_count: body.gpus.count,
+          models: JSON.stringify(models),
+          min_memory_mib: body.gpus.min_memory_gib === undefined ? null : body.gpus.min_memory_gib * 1024,
+          topology: body.gpus.topology ?? 'node',
+          node_id: null,
+          gpus: '[]',
+          ttl_seconds: ttl,
+          expires_at: null,
+          idle_timeout_seconds: idle,
+          last_activity_at: null,
+          provisioning_deadline: null,
+          endpoint: null,
+          runtime_secret: null,
+          torn_down: 1,
+          released_at: null,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .execute();
+      return recordCreation(trx, this.#bus, { id, project_id: body.project_id }, actor);
+    });
+    this.#bus.deliver(event);
+    await this.scheduling.trigger();
+    return requireAllocation(this.#db, id);
+  }
+
+  /** Idempotent: releasing a finished allocation returns it unchanged. */
+  async release(id: string, actor: string, reason = 'released_by_user'): Promise<AllocationRow> {
+    const events: PlatformEvent[] = [];
+    const row = await requireAllocation(this.#db, id);
+    await this.#db.transaction().execute(async (trx) => {
+      const outcome =
+        row.state === 'queued'
+          ? await transition(trx, this.#bus, { id, to: 'released', reason, actor })
+          : await transition(trx, this.#bus, { id, to: 'releasing', reason, actor, patch: { torn_down: 0 } });
+      if (outcome !== undefined) events.push(outcome.event);
+    });
+    for (const event of events) this.#bus.deliver(event);
+    this.nudge(row.node_id);
+    if (row.state === 'queued') void this.scheduling.trigger();
+    return requireAllocation(this.#db, id);
+  }
+
+  /** Mints a single-use terminal token; only its hash is stored. */
+  async mintTerminalToken(principal: Principal, allocationId: string, command: string[] | undefined) {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = isoTime(Date.now() + this.#config.terminalTokenTtlSeconds * 1000);
+    await this.#db
+      .insertInto('terminal_tokens')
+      .values({
+        token_hash: hashToken(token),
+        allocation_id: allocationId,
+        principal: principalKey(principal),
+        command: command === undefined ? null : JSON.stringify(command),
+        created_at: isoTime(),
+        expires_at: expiresAt,
+        used_at: null,
+      })
+      .execute();
+    return { token, expiresAt };
+  }
+
+  /** One reconciler pass; safe to run on every instance at once. */
+  async reconcile(): Promise<void> {
+    if (this.#reconciling) return;
+    this.#reconciling = true;
+    try {
+      const now = Date.now();
+      const nowIso = isoTime(now);
+      await this.#markUnreachable(isoTime(now - this.#config.nodeUnreachableSeconds * 1000));
+      const expired = await this.#db
+        .selectFrom('allocations')
+        .select(['id', 'state', 'expires_at', 'idle_timeout_seconds', 'last_activity_at', 'provisioning_deadline'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('state', '=', 'running'), eb('expires_at', '<=', nowIso)]),
+            eb.and([eb('state', '=', 'running'), eb('idle_timeout_seconds', 'is not', null)]),
+            eb.and([eb('state', 'in', ['scheduled', 'provisioning']), eb('provisioning_deadline', '<=', nowIso)]),
+          ]),
+        )
+        .execute();
+      for (const a of expired) {
+        if (a.state !== 'running') {
+          await this.#fail(a.id, 'provisioning_timeout');
+        } else if (a.expires_at !== null && a.expires_at <= nowIso) {
+          await this.release(a.id, 'system', 'ttl_expired');
+        } else if (
+          a.idle_timeout_seconds !== null &&
+          a.last_activity_at !== null &&
+          Date.parse(a.last_activity_at) + a.idle_timeout_seconds * 1000 <= now
+        ) {
+          await this.release(a.id, 'system', 'idle_timeout');
+        }
+      }
+      await this.scheduling.trigger();
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'reconciling allocations failed');
+    } finally {
+      this.#reconciling = false;
+    }
+  }
+
+  async #fail(id: string, reason: string): Promise<void> {
+    const row = await requireAllocation(this.#db, id);
+    const outcome = await this.#db.transaction().execute((trx) =>
+      transition(trx, this.#bus, { id, to: 'failed', reason, actor: 'system', patch: { torn_down: 0 } }),
+    );
+    if (outcome !== undefined) this.#bus.deliver(outcome.event);
+    this.nudge(row.node_id);
+  }
+
+  async #markUnreachable(silentSince: string): Promise<void> {
+    const stale = await this.#db
+      .selectFrom('nodes')
+      .select(['id'])
+      .where('status', '=', 'ready')
+      .where('last_heartbeat_at', '<', silentSince)
+      .execute();
+    for (const node of stale) {
+      const event = await this.#db.transaction().execute(async (trx) => {
+        const changed = await trx
+          .updateTable('nodes')
+          .set({ status: 'unreachable', updated_at: isoTime() })
+          .where('id', '=', node.id)
+          .where('status', '=', 'ready')
+          .where('last_heartbeat_at', '<', silentSince)
+          .executeTakeFirst();
+        if (changed.numUpdatedRows !== 1n) return undefined;
+        const held = await trx
+          .selectFrom('allocations')
+          .select(['id', 'project_id'])
+          .where('node_id', '=', node.id)
+          .where('state', 'in', ['scheduled', 'provisioning', 'running', 'releasing'])
+          .execute();
+        // Each affected allocation is surfaced to its project's subscribers, never dropped.
+        const perAllocation = [];
+        for (const a of held) {
+          perAllocation.push(
+            await this.#bus.publish(trx, {
+              type: 'allocation.node_unreachable',
+              subject: `allocation/${a.id}`,
+              project_id: a.project_id,
+              data: { allocation_id: a.id, node_id: node.id },
+            }),
+          );
+        }
+        return [await nodeStatusEvent(trx, this.#bus, node.id, 'ready', 'unreachable'), ...perAllocation];
+      });
+      for (const e of event ?? []) this.#bus.deliver(e);
+      if (event !== undefined) this.#logger.warn({ node_id: node.id }, 'node missed its heartbeats: unreachable');
+    }
+  }
+
+  async #resolveModels(requested: string[]): Promise<string[]> {
+    if (requested.length === 0) return [];
+    const skus = await this.#db.selectFrom('gpu_skus').select(['id', 'model']).execute();
+    const known = await this.#db.selectFrom('gpus').select('model').distinct().execute();
+    const models: string[] = [];
+    for (const wanted of requested) {
+      const sku = skus.find((s) => s.id === wanted.toLowerCase() || s.model.toLowerCase() === wanted.toLowerCase());
+      const raw = known.find((k) => k.model.toLowerCase() === wanted.toLowerCase());
+      const model = sku?.model ?? raw?.model;
+      if (model === undefined) {
+        throw new PlatformError(
+          'MODEL_UNKNOWN',
+          `GPU model "${wanted}" is not in the catalog; known: ${skus.map((s) => s.id).join(', ')}`,
+          { errors: [{ in: 'body', pointer: `/gpus/models/${requested.indexOf(wanted)}`, detail: 'unknown model' }] },
+        );
+      }
+      if (!models.includes(model)) models.push(model);
+    }
+    return models;
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

@@ -1,0 +1,460 @@
+/**
+ * The node agent: registers the node's GPUs with the platform, then heartbeats. Each heartbeat
+ * reports what the agent observes (provisioning / running / failed / released) and gets back what
+ * the platform wants; the agent converges: it starts a sandboxed runtime for each allocation
+ * wanted `running` and tears down those wanted `released` or no longer listed. The platform is
+ * the source of truth, so a restarted agent re-provisions what is still wanted (keeping the
+ * tenant's home folder) and deletes the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { existsSync, realpathSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { isPlatformError } from '../../errors.js';
+import type { NodeInventory } from './inventory.js';
+import type {
+  AgentTransport,
+  AllocationReport,
+  Assignment,
+  HeartbeatResponse,
+  ObservedState,
+  RegisteredNode,
+  RegisterNodeBody,
+} from './protocol.js';
+import {
+  allocationLayout,
+  allocationsDir,
+  insideLayout,
+  killLeftoverSandbox,
+  nodeInstallDir,
+  prepareAllocation,
+  removeAllocationDir,
+  resolveSandboxMode,
+  startSandbox,
+} from './sandbox.js';
+import type {
+  AgentLogger,
+  AllocationLayout,
+  ResolvedSandboxMode,
+  SandboxGpu,
+  SandboxMode,
+  SandboxProcess,
+  SandboxSpec,
+} from './sandbox.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface RuntimeCommandContext {
+  allocationId: string;
+  mode: ResolvedSandboxMode;
+  /** The runtime's socket path as the sandboxed process sees it. */
+  socketPath: string;
+  /** The home folder as the sandboxed process sees it. */
+  homeDir: string;
+  gpus: SandboxGpu[];
+}
+
+export interface NodeAgentOptions {
+  name: string;
+  region?: string;
+  labels?: Record<string, string>;
+  inventory: NodeInventory;
+  transport: AgentTransport;
+  /** Allocations live in <dataDir>/allocations/<id>/{home,run}. */
+  dataDir: string;
+  sandbox?: SandboxMode;
+  runtimeCommand?: (ctx: RuntimeCommandContext) => string[];
+  /** Until the platform's first answer says otherwise. */
+  heartbeatIntervalMs?: number;
+  provisionTimeoutMs?: number;
+  /** Between SIGTERM and SIGKILL on teardown. */
+  teardownGraceMs?: number;
+  logger?: AgentLogger;
+  /** Host paths to hide from sandboxes besides dataDir (e.g. the platform's data folder). */
+  hide?: string[];
+  /** Host paths a custom runtime command needs, bound read-only if they lie under a hidden folder. */
+  readOnlyBinds?: string[];
+}
+
+interface Entry {
+  id: string;
+  state: ObservedState;
+  reason?: string;
+  secret?: string;
+  layout: AllocationLayout | undefined;
+  sandbox?: SandboxProcess;
+  /** Found on disk at start; not reported until the platform says whether it still wants it. */
+  leftover?: boolean;
+  provisioning?: Promise<void>;
+  cancel?: AbortController;
+  stopping?: Promise<void>;
+}
+
+/** The runtime package folder, found the way Node resolves `@gpuaas/runtime` from this file. */
+export function runtimePackageDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'node_modules', '@gpuaas', 'runtime');
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the @gpuaas/runtime package from ' + import.meta.url);
+    dir = parent;
+  }
+}
+
+export function defaultRuntimeCommand(ctx: RuntimeCommandContext): string[] {
+  return [process.execPath, join(runtimePackageDir(), 'dist', 'cli', 'main.js'), 'serve', '--socket', ctx.socketPath];
+}
+
+/** The folders node and the runtime (with its node_modules) need inside the sandbox. */
+function defaultReadOnlyBinds(): string[] {
+  const binds = [nodeInstallDir()];
+  try {
+    // The topmost folder with a node_modules holds every dependency the runtime resolves.
+    let tree = runtimePackageDir();
+    for (let dir = dirname(tree); dir !== dirname(dir); dir = dirname(dir)) {
+      if (existsSync(join(dir, 'node_modules'))) tree = dir;
+    }
+    binds.push(tree);
+  } catch {
+    // No runtime package: only a custom runtimeCommand can work, and it names its own binds.
+  }
+  return binds;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartbeat: [HeartbeatResponse] }> {
+  readonly sandboxMode: ResolvedSandboxMode;
+  private readonly bwrap: string | undefined;
+  private readonly logger: AgentLogger;
+  private readonly entries = new Map<string, Entry>();
+  private readonly runtimeCommand: (ctx: RuntimeCommandContext) => string[];
+  private readonly readOnlyBinds: string[];
+  private intervalMs: number;
+  private node: RegisteredNode | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly options: NodeAgentOptions) {
+    super();
+    this.logger = options.logger ?? pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2));
+    const resolved = resolveSandboxMode(options.sandbox ?? 'auto', { logger: this.logger });
+    this.sandboxMode = resolved.mode;
+    this.bwrap = resolved.bwrap;
+    this.intervalMs = options.heartbeatIntervalMs ?? 10_000;
+    this.runtimeCommand = options.runtimeCommand ?? defaultRuntimeCommand;
+    this.readOnlyBinds = [...defaultReadOnlyBinds(), ...(options.readOnlyBinds ?? [])];
+  }
+
+  get nodeId(): string | undefined {
+    return this.node?.id;
+  }
+
+  /** Finds leftovers of an earlier run, registers, and completes the first heartbeat. */
+  async start(): Promise<RegisteredNode> {
+    await this.adoptLeftovers();
+    for (let attempt = 0; this.node === undefined; attempt += 1) {
+      if (this.stopped) throw new Error('node agent stopped before it registered');
+      try {
+        await this.register();
+      } catch (error) {
+        const delay = Math.min(30_000, 1000 * 2 ** attempt);
+        this.logger.error({ err: error, retry_in_ms: delay }, 'node registration failed');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    await this.nudge();
+    return this.node;
+  }
+
+  /** A heartbeat now (coalesced with one in flight); resolves when it is done. */
+  nudge(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.inFlight !== undefined) {
+      this.again = true;
+      return this.inFlight;
+    }
+    clearTimeout(this.timer);
+    this.inFlight = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.beat();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.inFlight = undefined;
+        if (!this.stopped) this.timer = setTimeout(() => void this.nudge(), this.intervalMs);
+      }
+    })();
+    return this.inFlight;
+  }
+
+  /** What the next heartbeat will report. */
+  allocations(): AllocationReport[] {
+    return [...this.entries.values()].filter((e) => e.leftover !== true).map((e) => this.report(e));
+  }
+
+  /**
+   * Stops the loop and tears every sandbox down. `release: true` (default) also deletes the
+   * allocation folders and reports them released; `release: false` keeps the folders, so an agent
+   * started again over the same dataDir brings back what the platform still wants.
+   */
+  async stop(options: { release?: boolean } = {}): Promise<void> {
+    const release = options.release ?? true;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.inFlight?.catch(() => undefined);
+    if (release) {
+      await Promise.all([...this.entries.values()].map((e) => this.teardown(e)));
+      if (this.node !== undefined) {
+        await this.options.transport
+          .heartbeat(this.node.id, { allocations: this.allocations() })
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'final heartbeat failed'));
+      }
+    } else {
+      await Promise.all(
+        [...this.entries.values()].map(async (e) => {
+          e.cancel?.abort();
+          await e.provisioning;
+          await e.sandbox?.terminate(this.options.teardownGraceMs ?? 5000);
+        }),
+      );
+    }
+  }
+
+  private async register(): Promise<void> {
+    const body: RegisterNodeBody = {
+      name: this.options.name,
+      inventory: {
+        gpus: this.options.inventory.gpus.map((g) => ({
+          index: g.index,
+          ...(g.uuid === null ? {} : { uuid: g.uuid }),
+          model: g.model,
+          memory_mib: g.memory_mib,
+          ...(g.nvlink_domain === null ? {} : { nvlink_domain: g.nvlink_domain }),
+        })),
+      },
+      agent_version: AGENT_VERSION,
+    };
+    if (this.options.region !== undefined) body.region = this.options.region;
+    if (this.options.labels !== undefined) body.labels = this.options.labels;
+    this.node = await this.options.transport.register(body);
+    this.logger.info({ node_id: this.node.id, gpus: body.inventory.gpus.length, sandbox: this.sandboxMode }, 'node registered');
+  }
+
+  private async beat(): Promise<void> {
+    if (this.node === undefined) {
+      try {
+        await this.register();
+      } catch (error) {
+        this.logger.error({ err: error }, 'node registration failed');
+        return;
+      }
+    }
+    const node = this.node;
+    if (node === undefined) return;
+    const allocations = this.allocations();
+    let response: HeartbeatResponse;
+    try {
+      response = await this.options.transport.heartbeat(node.id, { allocations });
+    } catch (error) {
+      if (isPlatformError(error) && error.code === 'NOT_FOUND') {
+        this.logger.warn({ node_id: node.id }, 'the platform no longer knows this node; registering again');
+        this.node = undefined;
+        this.again = true;
+      } else {
+        this.logger.warn({ err: error }, 'heartbeat failed');
+      }
+      return;
+    }
+    for (const report of allocations) {
+      // A release is reported once; after the platform has it, the agent forgets the allocation.
+      if (report.state === 'released' && this.entries.get(report.id)?.state === 'released') this.entries.delete(report.id);
+    }
+    if (Number.isInteger(response.heartbeat_interval_ms) && response.heartbeat_interval_ms >= 100) {
+      this.intervalMs = response.heartbeat_interval_ms;
+    }
+    this.converge(response.assignments);
+    this.emit('heartbeat', response);
+  }
+
+  private converge(assignments: Assignment[]): void {
+    const wanted = new Map<string, Assignment>();
+    for (const a of assignments) if (a.desired_state === 'running') wanted.set(a.allocation_id, a);
+    for (const entry of this.entries.values()) {
+      if (!wanted.has(entry.id) && entry.state !== 'released' && entry.stopping === undefined) void this.teardown(entry);
+    }
+    for (const a of wanted.values()) {
+      const entry = this.entries.get(a.allocation_id);
+      if (entry === undefined || (entry.leftover === true && entry.stopping === undefined)) this.provision(a);
+    }
+  }
+
+  private report(e: Entry): AllocationReport {
+    const report: AllocationReport = { id: e.id, state: e.state };
+    if (e.state === 'failed' && e.reason !== undefined) report.reason = e.reason;
+    if (e.state === 'running' && e.layout !== undefined && e.secret !== undefined) {
+      report.endpoint = `unix:${e.layout.socket}`;
+      report.runtime_secret = e.secret;
+    }
+    return report;
+  }
+
+  private setState(entry: Entry, state: ObservedState, reason?: string): void {
+    entry.state = state;
+    entry.reason = reason;
+    entry.leftover = false;
+    const log = state === 'failed' ? 'warn' : 'info';
+    this.logger[log]({ allocation_id: entry.id, state, reason }, `allocation ${state}`);
+    this.emit('report', this.report(entry));
+    void this.nudge();
+  }
+
+  private provision(a: Assignment): void {
+    let layout: AllocationLayout | undefined;
+    try {
+      layout = allocationLayout(this.options.dataDir, a.allocation_id);
+    } catch {
+      layout = undefined;
+    }
+    const entry: Entry = { id: a.allocation_id, state: 'provisioning', layout, cancel: new AbortController() };
+    this.entries.set(entry.id, entry);
+    this.setState(entry, 'provisioning');
+    entry.provisioning = this.bringUp(entry, a).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (entry.stopping === undefined) this.setState(entry, 'failed', `provisioning failed: ${message}`);
+    });
+  }
+
+  private async bringUp(entry: Entry, a: Assignment): Promise<void> {
+    const layout = entry.layout;
+    if (layout === undefined) throw new Error(`unsafe allocation id ${JSON.stringify(a.allocation_id)}`);
+    const gpus: SandboxGpu[] = a.gpus.map((g) => {
+      const gpu = this.options.inventory.gpus.find((i) => i.index === g.index);
+      if (gpu === undefined || (g.uuid !== null && gpu.uuid !== null && g.uuid !== gpu.uuid)) {
+        throw new Error(`GPU ${g.index} (${g.uuid ?? 'no uuid'}) is not on this node`);
+      }
+      const out: SandboxGpu = { index: gpu.index, uuid: gpu.uuid, model: gpu.model, memory_mib: gpu.memory_mib };
+      if (gpu.device_minor !== undefined) out.device_minor = gpu.device_minor;
+      return out;
+    });
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(a.env ?? {})) {
+      if (ENV_NAME.test(key) && typeof value === 'string') env[key] = value;
+      else this.logger.warn({ allocation_id: entry.id, key }, 'ignoring an invalid environment variable');
+    }
+    entry.secret = randomBytes(32).toString('base64url');
+    env.GPUAAS_RUNTIME_SECRET = entry.secret;
+    const inside = insideLayout(this.sandboxMode, layout);
+    const spec: SandboxSpec = {
+      allocationId: entry.id,
+      dataDir: this.options.dataDir,
+      gpus,
+      gpuKind: this.options.inventory.source === 'nvidia-smi' ? 'nvidia' : 'simulated',
+      command: this.runtimeCommand({ allocationId: entry.id, mode: this.sandboxMode, socketPath: inside.socket, homeDir: inside.home, gpus }),
+      env,
+      hide: this.options.hide ?? [],
+      readOnlyBinds: this.readOnlyBinds,
+    };
+    if (Buffer.byteLength(layout.socket) > 107) throw new Error(`socket path too long for a Unix socket: ${layout.socket}`);
+    await prepareAllocation(spec);
+    const signal = entry.cancel?.signal;
+    if (signal?.aborted === true) return;
+    const sandbox = await startSandbox(spec, this.bwrap === undefined ? { mode: this.sandboxMode } : { mode: this.sandboxMode, bwrap: this.bwrap });
+    entry.sandbox = sandbox;
+    let stderrTail = '';
+    sandbox.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
+    });
+    const lines = createInterface({ input: sandbox.stdout, crlfDelay: Infinity });
+    const timeoutMs = this.options.provisionTimeoutMs ?? 30_000;
+    const outcome = await new Promise<string | undefined>((resolve) => {
+      const finish = (result: string | undefined): void => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish(`the runtime did not report listening within ${timeoutMs} ms`), timeoutMs);
+      lines.on('line', (line) => {
+        this.logger.debug({ allocation_id: entry.id, line }, 'runtime output');
+        if (/"event"\s*:\s*"listening"/.test(line)) finish(undefined);
+      });
+      void sandbox.exited.then((exit) => finish(exitReason('the runtime exited before it was ready', exit, stderrTail)));
+      if (signal?.aborted === true) finish('cancelled');
+      signal?.addEventListener('abort', () => finish('cancelled'));
+    });
+    if (outcome === 'cancelled' || entry.stopping !== undefined) return;
+    if (outcome === undefined) {
+      const socket = await stat(layout.socket).catch(() => undefined);
+      if (socket?.isSocket() !== true) {
+        await sandbox.terminate(1000);
+        throw new Error(`the runtime reported listening but ${layout.socket} is not a socket`);
+      }
+      void sandbox.exited.then((exit) => {
+        if (entry.state === 'running' && entry.stopping === undefined) {
+          this.setState(entry, 'failed', exitReason('the runtime exited unexpectedly', exit, stderrTail));
+        }
+      });
+      this.setState(entry, 'running');
+      return;
+    }
+    await sandbox.terminate(this.options.teardownGraceMs ?? 5000);
+    this.setState(entry, 'failed', outcome);
+  }
+
+  private teardown(entry: Entry): Promise<void> {
+    if (entry.stopping !== undefined) return entry.stopping;
+    if (entry.state === 'released') return Promise.resolve();
+    entry.stopping = (async () => {
+      entry.cancel?.abort();
+      await entry.provisioning;
+      await entry.sandbox?.terminate(this.options.teardownGraceMs ?? 5000);
+      if (entry.layout !== undefined) {
+        await killLeftoverSandbox(entry.layout);
+        await removeAllocationDir(entry.layout.dir).catch((error: unknown) =>
+          this.logger.error({ err: error, allocation_id: entry.id }, 'could not delete the allocation folder'),
+        );
+      }
+      this.setState(entry, 'released');
+      entry.stopping = undefined;
+    })();
+    return entry.stopping;
+  }
+
+  /** Allocation folders of an earlier run: their processes are killed, their fate awaits the platform. */
+  private async adoptLeftovers(): Promise<void> {
+    const names = await readdir(allocationsDir(this.options.dataDir)).catch(() => [] as string[]);
+    for (const name of names) {
+      let layout: AllocationLayout;
+      try {
+        layout = allocationLayout(this.options.dataDir, name);
+      } catch {
+        this.logger.warn({ name }, 'ignoring an unexpected entry in the allocations folder');
+        continue;
+      }
+      const killed = await killLeftoverSandbox(layout);
+      this.logger.info({ allocation_id: name, killed_process: killed }, 'found a leftover allocation');
+      this.entries.set(name, { id: name, state: 'provisioning', layout, leftover: true });
+    }
+  }
+}
+
+function exitReason(prefix: string, exit: { code: number | null; signal: string | null; error?: Error }, stderr: string): string {
+  const how =
+    exit.error !== undefined ? exit.error.message : exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  const tail = stderr.trim().split('\n').slice(-3).join(' | ').slice(-500);
+  return `${prefix} (${how})${tail === '' ? '' : `: ${tail}`}`;
+}
+
+/** Constructs and starts an agent. */
+export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
+  const agent = new NodeAgent(options);
+  await agent.start();
+  return agent;
+}

@@ -1,0 +1,60 @@
+/**
+ * One error base for the runtime and one catalog of its codes. HTTP answers of the runtime's
+ * local API carry `{ code, message }` with the code's status; a terminal that fails after the
+ * WebSocket upgrade sends `{"type":"error","code":…}` instead. docs/errors.md lists every code
+ * (the "runtime" table) and a test keeps the two in step.
+ */
+
+interface CatalogEntry {
+  /** HTTP status of an API answer with this code; undefined for codes never sent over HTTP. */
+  status: number | undefined;
+  meaning: string;
+}
+
+export const RUNTIME_ERRORS = {
+  REQUEST_INVALID: {
+    status: 400,
+    meaning: 'A query parameter is malformed: cols/rows not 1-65535, a bad term, or command not a JSON array of strings.',
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    meaning: 'The request lacks `authorization: Bearer <runtime secret>` or carries another secret.',
+  },
+  ROUTE_NOT_FOUND: { status: 404, meaning: 'No endpoint of the runtime has this path.' },
+  METHOD_NOT_ALLOWED: { status: 405, meaning: 'The path exists but not with this HTTP method.' },
+  UPGRADE_REQUIRED: { status: 426, meaning: 'The endpoint speaks WebSocket only (GET /v1/terminal).' },
+  SPAWN_FAILED: {
+    status: undefined,
+    meaning: "The terminal's process could not be started; sent as an error message, then close 1011.",
+  },
+  CONFIG_INVALID: {
+    status: undefined,
+    meaning: 'The runtime was started with a bad option: no secret, or a socket path that is too long.',
+  },
+  SOCKET_IN_USE: {
+    status: undefined,
+    meaning: 'Another process is serving on the socket path, so the runtime will not replace it.',
+  },
+  INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;
+
+export class RuntimeError<Code extends RuntimeErrorCode = RuntimeErrorCode> extends Error {
+  override readonly name: string = 'RuntimeError';
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+
+  /** HTTP status for API answers; 500 for codes that are never sent over HTTP. */
+  get status(): number {
+    return RUNTIME_ERRORS[this.code].status ?? 500;
+  }
+}
+
+export function isRuntimeError(error: unknown): error is RuntimeError {
+  return error instanceof RuntimeError;
+}

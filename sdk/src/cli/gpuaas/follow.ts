@@ -1,0 +1,150 @@
+/**
+ * Following something on the platform until a condition holds (an allocation running, a node
+ * drained): the state is re-read on every relevant event of `GET /v1/events` (SSE, resumed with
+ * Last-Event-ID after a reconnect) and also every few seconds, so a missed event, a dropped stream
+ * or a caller without `events:read` never leaves a wait hanging.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { ApiError } from '../../client/api-error.js';
+import type { PlatformClient } from '../../client/client.js';
+import { SdkError } from '../../errors.js';
+import { readEventStream } from './sse.js';
+
+/** The envelope of a platform event (asyncapi.yaml); `data` depends on `type`. */
+export interface PlatformEvent {
+  id: string;
+  type: string;
+  subject: string;
+  time: string;
+  project_id: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface EventStreamOptions {
+  /** Event types to receive, e.g. `allocation.state_changed`. */
+  types: readonly string[];
+  projectId?: string | undefined;
+  signal: AbortSignal;
+  onEvent(event: PlatformEvent): void;
+  /** Called once when the stream is refused for good (no scope, no access); polling goes on. */
+  onUnavailable?(error: ApiError): void;
+}
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 10_000;
+
+/**
+ * Reads the event stream until `signal` aborts, reconnecting with backoff (or the server's
+ * `retry:`) and resuming from the last event id. Resolves when aborted or refused for good.
+ */
+export async function followEvents(client: PlatformClient, options: EventStreamOptions): Promise<void> {
+  const { signal } = options;
+  let lastEventId = '';
+  let wait = RECONNECT_MIN_MS;
+  while (!signal.aborted) {
+    try {
+      const response = await client.request('GET', '/v1/events', {
+        query: { types: options.types.join(','), project_id: options.projectId },
+        headers: {
+          accept: 'text/event-stream',
+          ...(lastEventId === '' ? {} : { 'last-event-id': lastEventId }),
+        },
+        signal,
+      });
+      if (response.body === null) throw new SdkError('API_RESPONSE_INVALID', 'the event stream has no body');
+      for await (const message of readEventStream(response.body, lastEventId)) {
+        lastEventId = message.lastEventId;
+        if (message.retry !== undefined) wait = Math.max(RECONNECT_MIN_MS, message.retry);
+        else wait = RECONNECT_MIN_MS;
+        const event = parseEvent(message.data);
+        if (event !== undefined) options.onEvent(event);
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+        options.onUnavailable?.(error);
+        return;
+      }
+    }
+    try {
+      await delay(wait, undefined, { signal });
+    } catch {
+      return;
+    }
+    wait = Math.min(RECONNECT_MAX_MS, wait * 2);
+  }
+}
+
+function parseEvent(data: string): PlatformEvent | undefined {
+  try {
+    const value = JSON.parse(data) as unknown;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const e = value as Partial<PlatformEvent>;
+    if (typeof e.type !== 'string' || typeof e.data !== 'object' || e.data === null) return undefined;
+    return value as PlatformEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FollowOptions<T> {
+  /** Client for the event stream; its own client so the stream's retries stay separate. */
+  events: PlatformClient;
+  types: readonly string[];
+  projectId?: string | undefined;
+  /** Whether an event may concern what is followed (anything else does not trigger a re-read). */
+  relevant(event: PlatformEvent): boolean;
+  /** Reads the current state. */
+  read(): Promise<T>;
+  /** Called with every state read, first one included. */
+  onRead?(value: T): void;
+  until(value: T): boolean;
+  /** Re-read at least this often (default 3 s). */
+  pollMs?: number;
+  /** Give up after this long; undefined waits for ever. */
+  timeoutMs?: number | undefined;
+  /** The error thrown on timeout, given the last state read. */
+  timeoutError(last: T): Error;
+}
+
+/** Re-reads until `until` holds and returns that state; throws `timeoutError` past the timeout. */
+export async function follow<T>(options: FollowOptions<T>): Promise<T> {
+  const pollMs = options.pollMs ?? 3000;
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+  const stop = new AbortController();
+  let dirty = false;
+  let wake: (() => void) | undefined;
+  // Opened before the first read, so a change right after it is not missed by both.
+  void followEvents(options.events, {
+    types: options.types,
+    projectId: options.projectId,
+    signal: stop.signal,
+    onEvent(event) {
+      if (!options.relevant(event)) return;
+      dirty = true;
+      wake?.();
+    },
+  });
+  try {
+    for (;;) {
+      dirty = false;
+      const value = await options.read();
+      options.onRead?.(value);
+      if (options.until(value)) return value;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw options.timeoutError(value);
+      if (dirty) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(pollMs, remaining));
+        function done(): void {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      });
+    }
+  } finally {
+    stop.abort();
+  }
+}
