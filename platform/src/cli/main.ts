@@ -9,6 +9,7 @@ import { isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import { EXIT, printJson } from './common.js';
 import type { CliContext, PlatformCliIo } from './common.js';
+import { registerNodeAgent } from './node-agent.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 import { registerUsers } from './users.js';
@@ -27,7 +28,7 @@ function defaultIo(): PlatformCliIo {
  */
 export async function main(argv: readonly string[], io: PlatformCliIo = defaultIo()): Promise<number> {
   const program = new Command('gpuaas-platform')
-    .description('The GPUaaS platform core: REST API, identity, audit')
+    .description('The GPUaaS platform core: REST API, identity, audit, nodes and allocations')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
   registerServe(program, ctx);
   registerToken(program, ctx);
   registerUsers(program, ctx);
+  registerNodeAgent(program, ctx);
   const subcommands = (command: Command): Command[] =>
     command.commands.flatMap((c) => [c, ...subcommands(c)]);
   for (const sub of subcommands(program)) {

@@ -16,7 +16,20 @@ interface ServeOptions {
   trustIssuer: string[];
   trustAudience?: string;
   claimEmail: string;
+  localNode?: boolean;
+  gpus: 'auto' | 'nvidia' | 'simulated';
+  simulate: string;
+  sandbox: 'auto' | 'bubblewrap' | 'none';
   json?: boolean;
+}
+
+/** `2x8` or `2x8:NVIDIA H100 80GB HBM3` → two simulated nodes of eight GPUs (of that model). */
+export function parseSimulation(text: string) {
+  const match = /^([0-9]+)x([0-9]+)(?::(.+))?$/.exec(text.trim());
+  if (match === null || Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[2]) > 64) {
+    throw new PlatformError('CONFIG_INVALID', `--simulate "${text}" must look like 2x8 or 2x8:NVIDIA H100 80GB HBM3`);
+  }
+  return { nodes: Number(match[1]), gpusPerNode: Number(match[2]), ...(match[3] === undefined ? {} : { model: match[3] }) };
 }
 
 export function registerServe(program: Command, { io }: CliContext): void {
@@ -37,11 +50,23 @@ export function registerServe(program: Command, { io }: CliContext): void {
     )
     .option('--trust-audience <aud>', 'the audience tokens of the trusted issuers must carry')
     .option('--claim-email <claim>', 'claim of external tokens that holds the user email', 'email')
+    .option('--local-node', 'run node agents in this process (default on SQLite, off on PostgreSQL)')
+    .option('--no-local-node', 'do not run node agents in this process')
+    .option('--gpus <source>', 'local node GPUs: auto (nvidia-smi if present), nvidia or simulated', 'auto')
+    .option('--simulate <NxG[:model]>', 'simulated local nodes: N nodes × G GPUs', '2x8')
+    .option('--sandbox <mode>', 'allocation sandbox: auto (bubblewrap when installed), bubblewrap or none', 'auto')
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
         throw new PlatformError('CONFIG_INVALID', '--trust-issuer needs --trust-audience');
       }
+      if (!['auto', 'nvidia', 'simulated'].includes(options.gpus)) {
+        throw new PlatformError('CONFIG_INVALID', `--gpus must be auto, nvidia or simulated (got "${options.gpus}")`);
+      }
+      if (!['auto', 'bubblewrap', 'none'].includes(options.sandbox)) {
+        throw new PlatformError('CONFIG_INVALID', `--sandbox must be auto, bubblewrap or none (got "${options.sandbox}")`);
+      }
+      const simulated = parseSimulation(options.simulate);
       const tracing = await startTracing(io.env);
       const platform = await createPlatform({
         dataDir: options.dataDir,
@@ -52,6 +77,11 @@ export function registerServe(program: Command, { io }: CliContext): void {
           audience: options.trustAudience ?? '',
           claim: options.claimEmail,
         })),
+        // On PostgreSQL (production) nodes are remote agents unless asked for explicitly.
+        localNode:
+          options.localNode ?? (options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL) === undefined
+            ? { gpus: options.gpus, simulated: { memoryMib: 81_559, model: 'NVIDIA H100 80GB HBM3', ...simulated }, sandbox: options.sandbox }
+            : false,
       });
       const { url } = await platform.listen({ port: options.port, host: options.host });
       if (options.json === true) printJson(io, { url, issuer: platform.issuer });

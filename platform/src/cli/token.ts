@@ -25,6 +25,7 @@ interface TokenOptions {
   databaseUrl?: string;
   publicUrl?: string;
   ttl?: number;
+  scope?: string;
   json?: boolean;
 }
 
@@ -44,6 +45,7 @@ export function registerToken(program: Command, { io }: CliContext): void {
     )
     .option('--public-url <url>', 'issuer to put in the token (default: what the running server recorded)')
     .option('--ttl <seconds>', 'token lifetime in seconds (default 900)', parsePositiveInt)
+    .option('--scope <scopes>', 'limit the token to these space-separated scopes (a node agent: nodes:agent)')
     .option('--json', 'print the token and ids as JSON')
     .action(async (options: TokenOptions) => {
       if (!/^[^@\s]+@[^@\s]+$/.test(options.user)) {
@@ -102,6 +104,7 @@ export function registerToken(program: Command, { io }: CliContext): void {
           sub: user.id,
           operator: user.operator === 1,
           clientId: 'gpuaas-platform-cli',
+          ...(options.scope === undefined ? {} : { scopes: options.scope.split(/\s+/).filter(Boolean) }),
           ...(options.ttl === undefined ? {} : { ttlSeconds: options.ttl }),
         });
         if (options.json === true) {

@@ -57,10 +57,12 @@ export function requestContext(logger: Logger, metrics: PlatformMetrics): Reques
       span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-      // Above info the line is dropped anyway: skip building it (and entering the context).
-      if (!logger.isLevelEnabled('info')) return;
+      // Node heartbeats arrive every second from every node: successful ones are logged at debug.
+      const level = res.statusCode < 400 && op?.def.operationId === 'nodeHeartbeat' ? 'debug' : 'info';
+      // Above the level the line is dropped anyway: skip building it (and entering the context).
+      if (!logger.isLevelEnabled(level)) return;
       runWithContext(context, () =>
-        logger.info(
+        logger[level](
           {
             method: req.method,
             route,

@@ -6,7 +6,7 @@
  */
 import { BestFitIndex, FirstFitIndex } from './fit-index.js';
 import type { FitIndex, Group } from './fit-index.js';
-import type { ClusterGpu, ClusterNode, QueuedRequest, Placement, PlacementPolicy, Topology } from './types.js';
+import type { ClusterGpu, ClusterNode, QueuedRequest, Placement, PlacementPolicy } from './types.js';
 
 const FREE = 0;
 const USED = 1;
@@ -52,7 +52,8 @@ interface HeldReservation {
   size: number;
 }
 
-const levelOf = (_t: Topology): 0 | 1 => 0;
+/** A single GPU is always within one NVLink domain: it is placed as a node request. */
+const levelOf = (request: QueuedRequest): 0 | 1 => (request.topology === 'nvlink' && request.count > 1 ? 1 : 0);
 
 export class ClusterState {
   readonly policy: PlacementPolicy;
@@ -104,7 +105,7 @@ export class ClusterState {
         const [nodeLevel, domainLevel] = this.levels[sku]!;
         let entry = entries.find((e) => e.nodeGroup.sku === sku);
         if (entry === undefined) {
-          const nodeGroup = newGroup(nodeLevel.groups.length, n, sku);
+          const nodeGroup = newGroup(nodeLevel.groups.length, n, sku, undefined);
           nodeLevel.groups.push(nodeGroup);
           groupsOfNode.push(nodeGroup);
           entry = { nodeGroup, domains: new Map() };
@@ -114,7 +115,7 @@ export class ClusterState {
         const key = gpu.nvlinkDomain;
         let domain = key == null ? undefined : entry.domains.get(key);
         if (domain === undefined) {
-          domain = newGroup(domainLevel.groups.length, n, sku);
+          domain = newGroup(domainLevel.groups.length, n, sku, entry.nodeGroup);
           domainLevel.groups.push(domain);
           if (key != null) entry.domains.set(key, domain);
           entry.nodeGroup.domains.push(domain);
@@ -137,14 +138,16 @@ export class ClusterState {
       }
     }
     this.totalCount = total;
-    for (const pair of this.levels) {
-      for (const level of pair) {
+    for (const [nodeLevel, domainLevel] of this.levels) {
+      for (const level of [nodeLevel, domainLevel]) {
         for (const group of level.groups) level.maxSize = Math.max(level.maxSize, group.gpus.length);
-        level.index =
-          this.policy === 'best-fit'
-            ? new BestFitIndex(level.groups, level.maxSize)
-            : new FirstFitIndex(level.groups);
       }
+      nodeLevel.index =
+        this.policy === 'best-fit' ? new BestFitIndex(nodeLevel.groups, nodeLevel.maxSize, 0) : new FirstFitIndex(nodeLevel.groups);
+      domainLevel.index =
+        this.policy === 'best-fit'
+          ? new BestFitIndex(domainLevel.groups, domainLevel.maxSize, nodeLevel.maxSize)
+          : new FirstFitIndex(domainLevel.groups);
     }
   }
 
@@ -180,7 +183,7 @@ export class ClusterState {
   feasibility(request: QueuedRequest): Feasibility {
     checkCount(request);
     const resolved = this.resolve(request);
-    const largest = resolved.largest[levelOf(request.topology)];
+    const largest = resolved.largest[levelOf(request)];
     if (resolved.tiers.length === 0) return { ok: false, reason: 'model_unavailable', largest: 0 };
     if (largest < request.count) return { ok: false, reason: 'request_too_large', largest };
     return { ok: true };
@@ -189,7 +192,7 @@ export class ClusterState {
   /** Places the request on free, unreserved GPUs by this state's policy, all or nothing. */
   place(request: QueuedRequest): Placement | undefined {
     checkCount(request);
-    const level = levelOf(request.topology);
+    const level = levelOf(request);
     const count = request.count;
     for (const tier of this.resolve(request).tiers) {
       let best: Group | undefined;
@@ -221,7 +224,7 @@ export class ClusterState {
    * it (most free GPUs, among groups large enough), so that nothing placed after it can take them.
    */
   reserve(request: QueuedRequest): Reservation | undefined {
-    const level = levelOf(request.topology);
+    const level = levelOf(request);
     let best: Group | undefined;
     for (const tier of this.resolve(request).tiers) {
       for (const sku of tier) {
@@ -250,7 +253,7 @@ export class ClusterState {
   /** The reservation that keeps `request` from fitting, if freeing reserved GPUs would let it fit. */
   blockingReservation(request: QueuedRequest): string | undefined {
     if (this.reservations.length === 0) return undefined;
-    const level = levelOf(request.topology);
+    const level = levelOf(request);
     const skus = new Set(this.resolve(request).tiers.flat());
     const reserved = (group: Group) => group.gpus.reduce((n, g) => n + (this.gpuState[g] === RESERVED ? 1 : 0), 0);
     for (const reservation of this.reservations) {
@@ -293,16 +296,17 @@ export class ClusterState {
    * Between the groups that two SKUs of one preference tier offer, whether `a` beats `b`. Best
    * fit: a partly used group before a whole one (keeps whole nodes whole), then the SKU with more
    * of its GPUs free (flexible requests otherwise crowd a scarce SKU and starve the requests that
-   * can use only it), then the tighter group.
+   * can use only it), then the tighter group, then node order.
    */
   private better(a: Group, b: Group): boolean {
     if (this.policy === 'first-fit') return a.node < b.node;
     const aPartial = a.free < a.gpus.length;
     if (aPartial !== b.free < b.gpus.length) return aPartial;
+    if (process.env.V === '1') return a.free !== b.free ? a.free < b.free : a.node < b.node;
     const aShare = this.skuFree[a.sku]! / this.skuTotal[a.sku]!;
     const bShare = this.skuFree[b.sku]! / this.skuTotal[b.sku]!;
     if (aShare !== bShare) return aShare > bShare;
-    return a.free < b.free;
+    return a.free !== b.free ? a.free < b.free : a.node < b.node;
   }
 
   private take(requestId: string, group: Group, count: number, level: 0 | 1): Placement {
@@ -356,6 +360,9 @@ export class ClusterState {
     const [nodeLevel, domainLevel] = this.levels[nodeGroup.sku]!;
     nodeLevel.index!.update(nodeGroup, nodeGroup.free + delta);
     domainLevel.index!.update(domain, domain.free + delta);
+    if (nodeGroup.domains.length > 1) {
+      for (const other of nodeGroup.domains) if (other !== domain) domainLevel.index!.refresh(other);
+    }
   }
 
   private resolve(request: QueuedRequest): Resolved {
@@ -386,8 +393,8 @@ export class ClusterState {
   }
 }
 
-function newGroup(ord: number, node: number, sku: number): Group {
-  return { ord, node, sku, gpus: [], free: 0, slot: -1, domains: [] };
+function newGroup(ord: number, node: number, sku: number, nodeGroup: Group | undefined): Group {
+  return { ord, node, sku, gpus: [], free: 0, domains: [], node_: nodeGroup };
 }
 
 function inIndexOrder(gpus: readonly ClusterGpu[]): boolean {

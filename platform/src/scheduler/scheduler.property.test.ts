@@ -20,9 +20,9 @@ const gpuArb = fc.record({
 });
 
 const nodeArb = fc.record({
-  schedulable: fc.boolean({ trueWeight: 4 }),
+  schedulable: fc.nat({ max: 4 }).map((n) => n > 0),
   // Mostly one SKU per node, as in practice; sometimes a mix.
-  uniform: fc.boolean({ trueWeight: 3 }),
+  uniform: fc.nat({ max: 3 }).map((n) => n > 0),
   gpus: fc.array(gpuArb, { minLength: 1, maxLength: 8 }),
 });
 

@@ -3,6 +3,10 @@
  * requests arrive (Poisson), run for an exponential time and leave, keeping the cluster about 88 %
  * loaded; every cycle releases what finished and schedules the queue on one persistent
  * `ClusterState`, as a platform instance would between snapshots.
+ *
+ * Phases: one cycle fills the empty cluster to the load; churn then runs unmeasured for
+ * `warmupDurations` mean run times, so that the measured phase (the next `requests` arrivals)
+ * starts from a steady state, not from the tidy packing of the fill.
  */
 import { ClusterState } from './cluster-state.js';
 import { scheduleCycle } from './scheduler.js';
@@ -11,8 +15,10 @@ import type { ClusterNode, PlacementPolicy, ProjectQuota, QueuedRequest } from '
 export interface WorkloadSpec {
   seed: number;
   nodes: number;
-  /** Requests in all, the initial fill included. */
+  /** Requests arriving in the measured phase. */
   requests: number;
+  /** Mean run times of unmeasured churn between the fill and the measured phase. */
+  warmupDurations: number;
   /** Mean arrivals per cycle once the cluster is filled. */
   arrivalsPerCycle: number;
   /** Mean busy fraction of the cluster's GPUs that arrivals and departures balance at. */
@@ -38,7 +44,7 @@ export function prng(seed: number): () => number {
 /** 70 % HGX H100 nodes (one 8-GPU NVLink domain), 30 % A100 nodes (two 4-GPU domains); all free. */
 export function simulatedCluster(nodes: number): ClusterNode[] {
   return Array.from({ length: nodes }, (_, n) => {
-    const sku = n % 10 < 7 ? H100 : A100;
+    const sku = process.env.ONESKU || n % 10 < 7 ? H100 : A100;
     return {
       id: `node-${String(n).padStart(5, '0')}`,
       schedulable: true,
@@ -71,7 +77,14 @@ function pick<T>(random: () => number, choices: readonly (readonly [number, T])[
 }
 
 /** The same requests, arrival cycles and run times for every policy. */
-export function workload(spec: WorkloadSpec): { arrivals: Arrival[]; quotas: ProjectQuota[] } {
+export interface Workload {
+  arrivals: Arrival[];
+  quotas: ProjectQuota[];
+  /** First cycle of the measured phase. */
+  measuredFrom: number;
+}
+
+export function workload(spec: WorkloadSpec): Workload {
   const random = prng(spec.seed);
   const capacity = spec.nodes * 8;
   // Zipf-like demand: a few projects want far more than their nominal share and borrow.
@@ -92,22 +105,25 @@ export function workload(spec: WorkloadSpec): { arrivals: Arrival[]; quotas: Pro
   let filled = 0;
   let cycle = 0;
   let nextCycleAt = 0;
-  for (let i = 0; i < spec.requests; i++) {
+  let measured = 0;
+  const measuredFrom = 1 + Math.ceil(spec.warmupDurations * meanDuration);
+  for (let i = 0; measured < spec.requests; i++) {
     if (filled >= spec.load * capacity) {
       // Exponential gaps between arrivals: a Poisson process of `arrivalsPerCycle` per cycle.
       nextCycleAt += -Math.log(1 - random()) / spec.arrivalsPerCycle;
       cycle = 1 + Math.floor(nextCycleAt);
     }
+    if (cycle >= measuredFrom) measured++;
     const count = pick(random, sizes);
-    const models = pick(random, [
+    const models = process.env.ONESKU ? [] : pick(random, [
       [0.5, [H100.model]],
       [0.15, [A100.model]],
       [0.05, [A100.model, H100.model]],
       [0.3, []],
     ] as const);
-    const topology = count === 8 ? 'node' : random() < 0.3 ? 'nvlink' : 'node';
+    const topology = count === 8 || process.env.TOPO ? 'node' : random() < 0.3 ? 'nvlink' : 'node';
     const request: QueuedRequest = {
-      id: `req-${String(i).padStart(6, '0')}`,
+      id: `req-${String(i).padStart(7, '0')}`,
       projectId: pick(random, projects),
       count,
       models,
@@ -124,99 +140,87 @@ export function workload(spec: WorkloadSpec): { arrivals: Arrival[]; quotas: Pro
     if (cycle === 0) filled += count;
     arrivals.push({ request, cycle, duration });
   }
-  return { arrivals, quotas };
+  return { arrivals, quotas, measuredFrom };
 }
 
 export interface SimulationResult {
   policy: PlacementPolicy;
+  /** Placements in the measured phase. */
   placements: number;
-  /** Milliseconds inside the scheduler: releases and cycles, the initial fill included. */
+  /** Milliseconds inside the scheduler in the measured phase: releases and cycles. */
   schedulerMs: number;
-  /** Milliseconds of the initial fill's cycle (one burst of every fill request), and its placements. */
+  /** Milliseconds of the fill's one cycle, and its placements. */
   fillMs: number;
   fillPlacements: number;
-  /** Milliseconds of each cycle after the fill (release + schedule). */
+  /** Milliseconds of each measured cycle (releases + schedule). */
   cycleMs: number[];
-  /** Mean over the steady-state cycles (the second half) of stranded / schedulable GPUs. */
+  /** Mean over the measured cycles of stranded / schedulable GPUs, after each cycle. */
   strandedFraction: number;
   /** Mean over the same cycles of free / schedulable GPUs. */
   freeFraction: number;
-  /** Mean busy fraction over the same cycles. */
-  load: number;
   /** Mean over the same cycles of requests left queued after the cycle. */
   meanQueued: number;
-  /** Requests still queued at the end, and how many of them for each reason. */
-  queued: number;
+  /** Requests still queued at the end, by reason. */
   reasons: Record<string, number>;
 }
 
 export function simulate(spec: WorkloadSpec, policy: PlacementPolicy): SimulationResult {
-  const { arrivals, quotas } = workload(spec);
+  const { arrivals, quotas, measuredFrom } = workload(spec);
   const state = new ClusterState(simulatedCluster(spec.nodes), { policy });
   const lastCycle = arrivals[arrivals.length - 1]!.cycle;
-  const duration = new Map(arrivals.map((a) => [a.request.id, a.duration]));
-  const count = new Map(arrivals.map((a) => [a.request.id, a.request]));
+  const byId = new Map(arrivals.map((a) => [a.request.id, a]));
   const ending = new Map<number, { gpuIds: string[]; projectId: string }[]>();
   const usage: Record<string, number> = {};
   let queue: QueuedRequest[] = [];
   let next = 0;
-  let placements = 0;
-  let schedulerMs = 0;
-  let fillMs = 0;
-  let fillPlacements = 0;
-  const cycleMs: number[] = [];
-  const samples = { stranded: 0, free: 0, queued: 0, n: 0 };
-  let reasons: Record<string, number> = {};
+  const result: SimulationResult = {
+    policy,
+    placements: 0,
+    schedulerMs: 0,
+    fillMs: 0,
+    fillPlacements: 0,
+    cycleMs: [],
+    strandedFraction: 0,
+    freeFraction: 0,
+    meanQueued: 0,
+    reasons: {},
+  };
   for (let cycle = 0; cycle <= lastCycle; cycle++) {
     while (next < arrivals.length && arrivals[next]!.cycle === cycle) queue.push(arrivals[next++]!.request);
     const start = performance.now();
     for (const done of ending.get(cycle) ?? []) {
       state.release(done.gpuIds);
-      usage[done.projectId] = (usage[done.projectId] ?? 0) - done.gpuIds.length;
+      usage[done.projectId]! -= done.gpuIds.length;
     }
     ending.delete(cycle);
-    const result = scheduleCycle(state, { queue, quotas, usage });
+    const decided = scheduleCycle(state, { queue, quotas, usage });
     const elapsed = performance.now() - start;
-    schedulerMs += elapsed;
     if (cycle === 0) {
-      fillMs = elapsed;
-      fillPlacements = result.placements.length;
-    } else {
-      cycleMs.push(elapsed);
+      result.fillMs = elapsed;
+      result.fillPlacements = decided.placements.length;
     }
-    for (const placement of result.placements) {
-      const request = count.get(placement.requestId)!;
-      const end = cycle + duration.get(placement.requestId)!;
-      let list = ending.get(end);
-      if (list === undefined) ending.set(end, (list = []));
+    for (const placement of decided.placements) {
+      const { request, duration } = byId.get(placement.requestId)!;
+      let list = ending.get(cycle + duration);
+      if (list === undefined) ending.set(cycle + duration, (list = []));
       list.push({ gpuIds: placement.gpuIds, projectId: request.projectId });
       usage[request.projectId] = (usage[request.projectId] ?? 0) + request.count;
     }
-    placements += result.placements.length;
-    const pending = new Set(result.pending.map((p) => p.requestId));
+    const pending = new Set(decided.pending.map((p) => p.requestId));
     queue = queue.filter((request) => pending.has(request.id));
-    reasons = {};
-    for (const p of result.pending) reasons[p.reason] = (reasons[p.reason] ?? 0) + 1;
-    if (cycle > lastCycle / 2) {
-      samples.stranded += state.strandedGpus(8);
-      samples.free += state.freeGpus;
-      samples.queued += queue.length;
-      samples.n++;
-    }
+    if (cycle < measuredFrom) continue;
+    result.placements += decided.placements.length;
+    result.schedulerMs += elapsed;
+    result.cycleMs.push(elapsed);
+    result.strandedFraction += state.strandedGpus(8);
+    result.freeFraction += state.freeGpus;
+    result.meanQueued += queue.length;
+    result.reasons = {};
+    for (const p of decided.pending) result.reasons[p.reason] = (result.reasons[p.reason] ?? 0) + 1;
   }
-  const total = state.totalGpus * samples.n;
-  return {
-    policy,
-    placements,
-    schedulerMs,
-    fillMs,
-    fillPlacements,
-    cycleMs,
-    strandedFraction: samples.stranded / total,
-    freeFraction: samples.free / total,
-    load: 1 - samples.free / total,
-    meanQueued: samples.queued / samples.n,
-    queued: queue.length,
-    reasons,
-  };
+  const cycles = result.cycleMs.length;
+  result.strandedFraction /= state.totalGpus * cycles;
+  result.freeFraction /= state.totalGpus * cycles;
+  result.meanQueued /= cycles;
+  return result;
 }

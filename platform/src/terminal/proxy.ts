@@ -33,12 +33,15 @@ export interface ProxyTerminalOptions {
 }
 
 export interface TerminalProxyResult {
-  /** Payload bytes relayed client → runtime, and frames. */
+  /** Payload bytes relayed client → runtime, and frames (frames dropped after a close not counted). */
   bytesToUpstream: number;
   framesToUpstream: number;
   /** Payload bytes relayed runtime → client, and frames. */
   bytesToDownstream: number;
   framesToDownstream: number;
+  /** Largest send queue seen towards the runtime and towards the client (flow control bounds them). */
+  peakBufferedToUpstream: number;
+  peakBufferedToDownstream: number;
   /** Whether the runtime accepted the connection. */
   upstreamOpened: boolean;
   /** Close code and reason the client connection ended with. */
@@ -48,6 +51,13 @@ export interface TerminalProxyResult {
 
 const TERMINAL_PATH = '/v1/terminal';
 const MAX_REASON_BYTES = 123;
+/**
+ * A socket paused for backpressure reads nothing, so it would never see its peer leave; pinging
+ * it makes the write fail (EPIPE/ECONNRESET) when the peer has gone.
+ */
+const PAUSED_PING_MS = 500;
+/** A peer that does not answer our close frame this quickly is cut off. */
+const CLOSE_GRACE_MS = 1_000;
 
 /** The upstream URL ws should dial: `ws+unix:` for a socket path. */
 export function terminalUpstreamUrl(upstream: TerminalUpstream, query: Record<string, string> = {}): string {
@@ -88,6 +98,8 @@ function closeLike(socket: WebSocket, code: number, reason: string): void {
   if (code === 1005) socket.close();
   else if (sendable(code)) socket.close(code, shortReason(reason));
   else socket.close(TERMINAL_CLOSE.INTERNAL, shortReason(reason === '' ? 'connection lost' : reason));
+  // The peer may itself be paused (a runtime whose process reads no input) and never answer.
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -113,6 +125,8 @@ export function proxyTerminal(
     framesToUpstream: 0,
     bytesToDownstream: 0,
     framesToDownstream: 0,
+    peakBufferedToUpstream: 0,
+    peakBufferedToDownstream: 0,
     upstreamOpened: false,
     closeCode: 1005,
     closeReason: '',
@@ -162,26 +176,33 @@ export function proxyTerminal(
       direction: 'upstream' | 'downstream',
     ): ((data: RawData, isBinary: boolean) => void) => {
       let paused = false;
+      let ping: NodeJS.Timeout | undefined;
+      from.once('close', () => clearInterval(ping));
       const afterSend = (error?: Error) => {
         if (error !== undefined || !paused || to.bufferedAmount >= TERMINAL_LOW_WATER_MARK) return;
         paused = false;
+        clearInterval(ping);
         from.resume();
       };
       return (data, isBinary) => {
         const frame = toBuffer(data);
-        if (direction === 'upstream') {
-          result.bytesToUpstream += frame.length;
-          result.framesToUpstream += 1;
-        } else {
-          result.bytesToDownstream += frame.length;
-          result.framesToDownstream += 1;
-        }
         onActivity?.(direction, frame.length);
         if (to.readyState !== WebSocket.OPEN) return;
         to.send(frame, { binary: isBinary }, afterSend);
-        if (!paused && to.bufferedAmount > TERMINAL_HIGH_WATER_MARK) {
+        const queued = to.bufferedAmount;
+        if (direction === 'upstream') {
+          result.bytesToUpstream += frame.length;
+          result.framesToUpstream += 1;
+          if (queued > result.peakBufferedToUpstream) result.peakBufferedToUpstream = queued;
+        } else {
+          result.bytesToDownstream += frame.length;
+          result.framesToDownstream += 1;
+          if (queued > result.peakBufferedToDownstream) result.peakBufferedToDownstream = queued;
+        }
+        if (!paused && queued > TERMINAL_HIGH_WATER_MARK) {
           paused = true;
           from.pause();
+          ping = setInterval(() => from.ping(), PAUSED_PING_MS);
         }
       };
     };

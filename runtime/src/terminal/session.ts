@@ -43,6 +43,7 @@ export interface PtySessionOptions {
 /** Output frames are cut at this size, so send callbacks (and resumes) come often. */
 const MAX_FRAME_BYTES = 256 * 1024;
 const EXIT_POLL_MS = 50;
+const PAUSED_PING_MS = 500;
 const EOT = Buffer.from([4]);
 
 const signalNames = new Map<number, string>(
@@ -79,6 +80,7 @@ export class PtySession {
   /** The process is gone (or the client is): read the pty freely from now on. */
   private drainFreely = false;
   private exitWatch: NodeJS.Timeout | undefined;
+  private pausedPing: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private exited: { code: number | null; signal: string | null } | undefined;
   private exitSent = false;
@@ -120,15 +122,25 @@ export class PtySession {
       return;
     }
     const pty = this.pty;
-    options.logger.info({ pid: pty.pid, argv: options.argv }, 'terminal started');
-    this.input = new PtyInput(pty, (full) => (full ? ws.pause() : ws.resume()));
+    options.logger.info({ child_pid: pty.pid, argv: options.argv }, 'terminal started');
+    this.input = new PtyInput(pty, (full) => {
+      clearInterval(this.pausedPing);
+      if (!full) {
+        ws.resume();
+        return;
+      }
+      ws.pause();
+      // Paused, the socket reads nothing and would never see its peer leave; a ping's write would
+      // fail (EPIPE) and close it.
+      this.pausedPing = setInterval(() => ws.ping(), PAUSED_PING_MS);
+    });
     // With encoding null node-pty hands out Buffers; its typings only know strings.
     pty.onData((chunk) => this.onOutput(chunk as unknown as Buffer));
     pty.onExit(({ exitCode, signal }) => {
       settled.exit = true;
       const name = signal === undefined || signal === 0 ? null : (signalNames.get(signal) ?? `SIG${signal}`);
       this.exited = { code: name === null ? exitCode : null, signal: name };
-      options.logger.info({ pid: pty.pid, ...this.exited }, 'terminal exited');
+      options.logger.info({ child_pid: pty.pid, ...this.exited }, 'terminal exited');
       this.stopExitWatch();
       clearTimeout(this.killTimer);
       this.flush();
@@ -250,6 +262,7 @@ export class PtySession {
 
   private onSocketClose(): void {
     this.socketClosed = true;
+    clearInterval(this.pausedPing);
     this.out = [];
     this.outBytes = 0;
     this.input?.dispose();
@@ -266,7 +279,7 @@ export class PtySession {
     if (pty === undefined || this.exited !== undefined || this.killTimer !== undefined) return;
     // The pty's child called setsid(): its pid is its process group id.
     const group = -pty.pid;
-    this.options.logger.info({ pid: pty.pid }, 'terminal: hanging up the process group');
+    this.options.logger.info({ child_pid: pty.pid }, 'terminal: hanging up the process group');
     signalGroup(group, 'SIGHUP');
     this.killTimer = setTimeout(() => {
       if (this.exited === undefined || isAlive(group)) signalGroup(group, 'SIGKILL');

@@ -8,14 +8,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { isPlatformError } from '../../errors.js';
+import { isPlatformError, PlatformError } from '../../errors.js';
 import type { NodeInventory } from './inventory.js';
+import {
+  assignedGpus,
+  assignmentEnv,
+  defaultRuntimeCommand,
+  exitReason,
+  runtimeReadOnlyBinds,
+  watchRuntime,
+} from './runtime-launch.js';
+import type { RuntimeCommandContext } from './runtime-launch.js';
 import type {
   AgentTransport,
   AllocationReport,
@@ -29,34 +34,20 @@ import {
   allocationLayout,
   allocationsDir,
   insideLayout,
-  killLeftoverSandbox,
-  nodeInstallDir,
   prepareAllocation,
-  removeAllocationDir,
   resolveSandboxMode,
-  startSandbox,
 } from './sandbox.js';
 import type {
   AgentLogger,
   AllocationLayout,
   ResolvedSandboxMode,
-  SandboxGpu,
   SandboxMode,
-  SandboxProcess,
   SandboxSpec,
 } from './sandbox.js';
+import { killLeftoverSandbox, removeAllocationDir, startSandbox } from './sandbox-process.js';
+import type { SandboxProcess } from './sandbox-process.js';
 
 export const AGENT_VERSION = '0.1.0';
-
-export interface RuntimeCommandContext {
-  allocationId: string;
-  mode: ResolvedSandboxMode;
-  /** The runtime's socket path as the sandboxed process sees it. */
-  socketPath: string;
-  /** The home folder as the sandboxed process sees it. */
-  homeDir: string;
-  gpus: SandboxGpu[];
-}
 
 export interface NodeAgentOptions {
   name: string;
@@ -94,40 +85,6 @@ interface Entry {
   stopping?: Promise<void>;
 }
 
-/** The runtime package folder, found the way Node resolves `@gpuaas/runtime` from this file. */
-export function runtimePackageDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'node_modules', '@gpuaas', 'runtime');
-    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the @gpuaas/runtime package from ' + import.meta.url);
-    dir = parent;
-  }
-}
-
-export function defaultRuntimeCommand(ctx: RuntimeCommandContext): string[] {
-  return [process.execPath, join(runtimePackageDir(), 'dist', 'cli', 'main.js'), 'serve', '--socket', ctx.socketPath];
-}
-
-/** The folders node and the runtime (with its node_modules) need inside the sandbox. */
-function defaultReadOnlyBinds(): string[] {
-  const binds = [nodeInstallDir()];
-  try {
-    // The topmost folder with a node_modules holds every dependency the runtime resolves.
-    let tree = runtimePackageDir();
-    for (let dir = dirname(tree); dir !== dirname(dir); dir = dirname(dir)) {
-      if (existsSync(join(dir, 'node_modules'))) tree = dir;
-    }
-    binds.push(tree);
-  } catch {
-    // No runtime package: only a custom runtimeCommand can work, and it names its own binds.
-  }
-  return binds;
-}
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartbeat: [HeartbeatResponse] }> {
   readonly sandboxMode: ResolvedSandboxMode;
   private readonly bwrap: string | undefined;
@@ -144,13 +101,15 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
 
   constructor(private readonly options: NodeAgentOptions) {
     super();
-    this.logger = options.logger ?? pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2));
+    this.logger =
+      options.logger ??
+      pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2));
     const resolved = resolveSandboxMode(options.sandbox ?? 'auto', { logger: this.logger });
     this.sandboxMode = resolved.mode;
     this.bwrap = resolved.bwrap;
     this.intervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.runtimeCommand = options.runtimeCommand ?? defaultRuntimeCommand;
-    this.readOnlyBinds = [...defaultReadOnlyBinds(), ...(options.readOnlyBinds ?? [])];
+    this.readOnlyBinds = [...runtimeReadOnlyBinds(), ...(options.readOnlyBinds ?? [])];
   }
 
   get nodeId(): string | undefined {
@@ -161,10 +120,12 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
   async start(): Promise<RegisteredNode> {
     await this.adoptLeftovers();
     for (let attempt = 0; this.node === undefined; attempt += 1) {
-      if (this.stopped) throw new Error('node agent stopped before it registered');
+      if (this.stopped) throw new PlatformError('NOT_READY', 'the node agent stopped before it registered');
       try {
         await this.register();
       } catch (error) {
+        // A refusal (bad token, invalid inventory) will not heal by retrying: fail the start.
+        if (isPlatformError(error) && error.status < 500 && error.status !== 429) throw error;
         const delay = Math.min(30_000, 1000 * 2 ** attempt);
         this.logger.error({ err: error, retry_in_ms: delay }, 'node registration failed');
         await new Promise((r) => setTimeout(r, delay));
@@ -246,7 +207,10 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     if (this.options.region !== undefined) body.region = this.options.region;
     if (this.options.labels !== undefined) body.labels = this.options.labels;
     this.node = await this.options.transport.register(body);
-    this.logger.info({ node_id: this.node.id, gpus: body.inventory.gpus.length, sandbox: this.sandboxMode }, 'node registered');
+    this.logger.info(
+      { node_id: this.node.id, gpus: body.inventory.gpus.length, sandbox: this.sandboxMode },
+      'node registered',
+    );
   }
 
   private async beat(): Promise<void> {
@@ -276,7 +240,8 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     }
     for (const report of allocations) {
       // A release is reported once; after the platform has it, the agent forgets the allocation.
-      if (report.state === 'released' && this.entries.get(report.id)?.state === 'released') this.entries.delete(report.id);
+      if (report.state === 'released' && this.entries.get(report.id)?.state === 'released')
+        this.entries.delete(report.id);
     }
     if (Number.isInteger(response.heartbeat_interval_ms) && response.heartbeat_interval_ms >= 100) {
       this.intervalMs = response.heartbeat_interval_ms;
@@ -289,11 +254,21 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     const wanted = new Map<string, Assignment>();
     for (const a of assignments) if (a.desired_state === 'running') wanted.set(a.allocation_id, a);
     for (const entry of this.entries.values()) {
-      if (!wanted.has(entry.id) && entry.state !== 'released' && entry.stopping === undefined) void this.teardown(entry);
+      if (!wanted.has(entry.id) && entry.state !== 'released' && entry.stopping === undefined)
+        void this.teardown(entry);
     }
     for (const a of wanted.values()) {
       const entry = this.entries.get(a.allocation_id);
       if (entry === undefined || (entry.leftover === true && entry.stopping === undefined)) this.provision(a);
+    }
+    for (const a of assignments) {
+      // Nothing here to tear down (gone before a restart, or its release report was lost): the
+      // platform still waits for a `released`, so it gets one.
+      if (a.desired_state === 'released' && !this.entries.has(a.allocation_id)) {
+        const entry: Entry = { id: a.allocation_id, state: 'released', layout: undefined };
+        this.entries.set(entry.id, entry);
+        this.emit('report', this.report(entry));
+      }
     }
   }
 
@@ -324,7 +299,12 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     } catch {
       layout = undefined;
     }
-    const entry: Entry = { id: a.allocation_id, state: 'provisioning', layout, cancel: new AbortController() };
+    const entry: Entry = {
+      id: a.allocation_id,
+      state: 'provisioning',
+      layout,
+      cancel: new AbortController(),
+    };
     this.entries.set(entry.id, entry);
     this.setState(entry, 'provisioning');
     entry.provisioning = this.bringUp(entry, a).catch((error: unknown) => {
@@ -336,20 +316,10 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
   private async bringUp(entry: Entry, a: Assignment): Promise<void> {
     const layout = entry.layout;
     if (layout === undefined) throw new Error(`unsafe allocation id ${JSON.stringify(a.allocation_id)}`);
-    const gpus: SandboxGpu[] = a.gpus.map((g) => {
-      const gpu = this.options.inventory.gpus.find((i) => i.index === g.index);
-      if (gpu === undefined || (g.uuid !== null && gpu.uuid !== null && g.uuid !== gpu.uuid)) {
-        throw new Error(`GPU ${g.index} (${g.uuid ?? 'no uuid'}) is not on this node`);
-      }
-      const out: SandboxGpu = { index: gpu.index, uuid: gpu.uuid, model: gpu.model, memory_mib: gpu.memory_mib };
-      if (gpu.device_minor !== undefined) out.device_minor = gpu.device_minor;
-      return out;
-    });
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(a.env ?? {})) {
-      if (ENV_NAME.test(key) && typeof value === 'string') env[key] = value;
-      else this.logger.warn({ allocation_id: entry.id, key }, 'ignoring an invalid environment variable');
-    }
+    const gpus = assignedGpus(this.options.inventory, a);
+    const env = assignmentEnv(a, (key) =>
+      this.logger.warn({ allocation_id: entry.id, key }, 'ignoring an invalid environment variable'),
+    );
     entry.secret = randomBytes(32).toString('base64url');
     env.GPUAAS_RUNTIME_SECRET = entry.secret;
     const inside = insideLayout(this.sandboxMode, layout);
@@ -358,37 +328,33 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       dataDir: this.options.dataDir,
       gpus,
       gpuKind: this.options.inventory.source === 'nvidia-smi' ? 'nvidia' : 'simulated',
-      command: this.runtimeCommand({ allocationId: entry.id, mode: this.sandboxMode, socketPath: inside.socket, homeDir: inside.home, gpus }),
+      command: this.runtimeCommand({
+        allocationId: entry.id,
+        mode: this.sandboxMode,
+        socketPath: inside.socket,
+        homeDir: inside.home,
+        gpus,
+      }),
       env,
       hide: this.options.hide ?? [],
       readOnlyBinds: this.readOnlyBinds,
     };
-    if (Buffer.byteLength(layout.socket) > 107) throw new Error(`socket path too long for a Unix socket: ${layout.socket}`);
+    if (Buffer.byteLength(layout.socket) > 107)
+      throw new Error(`socket path too long for a Unix socket: ${layout.socket}`);
     await prepareAllocation(spec);
     const signal = entry.cancel?.signal;
     if (signal?.aborted === true) return;
-    const sandbox = await startSandbox(spec, this.bwrap === undefined ? { mode: this.sandboxMode } : { mode: this.sandboxMode, bwrap: this.bwrap });
+    const sandbox = await startSandbox(
+      spec,
+      this.bwrap === undefined ? { mode: this.sandboxMode } : { mode: this.sandboxMode, bwrap: this.bwrap },
+    );
     entry.sandbox = sandbox;
-    let stderrTail = '';
-    sandbox.stderr.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
+    const watch = watchRuntime(sandbox, {
+      timeoutMs: this.options.provisionTimeoutMs ?? 30_000,
+      ...(signal === undefined ? {} : { signal }),
+      onLine: (line) => this.logger.debug({ allocation_id: entry.id, line }, 'runtime output'),
     });
-    const lines = createInterface({ input: sandbox.stdout, crlfDelay: Infinity });
-    const timeoutMs = this.options.provisionTimeoutMs ?? 30_000;
-    const outcome = await new Promise<string | undefined>((resolve) => {
-      const finish = (result: string | undefined): void => {
-        clearTimeout(timer);
-        resolve(result);
-      };
-      const timer = setTimeout(() => finish(`the runtime did not report listening within ${timeoutMs} ms`), timeoutMs);
-      lines.on('line', (line) => {
-        this.logger.debug({ allocation_id: entry.id, line }, 'runtime output');
-        if (/"event"\s*:\s*"listening"/.test(line)) finish(undefined);
-      });
-      void sandbox.exited.then((exit) => finish(exitReason('the runtime exited before it was ready', exit, stderrTail)));
-      if (signal?.aborted === true) finish('cancelled');
-      signal?.addEventListener('abort', () => finish('cancelled'));
-    });
+    const outcome = await watch.ready;
     if (outcome === 'cancelled' || entry.stopping !== undefined) return;
     if (outcome === undefined) {
       const socket = await stat(layout.socket).catch(() => undefined);
@@ -398,7 +364,11 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       }
       void sandbox.exited.then((exit) => {
         if (entry.state === 'running' && entry.stopping === undefined) {
-          this.setState(entry, 'failed', exitReason('the runtime exited unexpectedly', exit, stderrTail));
+          this.setState(
+            entry,
+            'failed',
+            exitReason('the runtime exited unexpectedly', exit, watch.stderrTail()),
+          );
         }
       });
       this.setState(entry, 'running');
@@ -418,7 +388,10 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       if (entry.layout !== undefined) {
         await killLeftoverSandbox(entry.layout);
         await removeAllocationDir(entry.layout.dir).catch((error: unknown) =>
-          this.logger.error({ err: error, allocation_id: entry.id }, 'could not delete the allocation folder'),
+          this.logger.error(
+            { err: error, allocation_id: entry.id },
+            'could not delete the allocation folder',
+          ),
         );
       }
       this.setState(entry, 'released');
@@ -443,13 +416,6 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       this.entries.set(name, { id: name, state: 'provisioning', layout, leftover: true });
     }
   }
-}
-
-function exitReason(prefix: string, exit: { code: number | null; signal: string | null; error?: Error }, stderr: string): string {
-  const how =
-    exit.error !== undefined ? exit.error.message : exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-  const tail = stderr.trim().split('\n').slice(-3).join(' | ').slice(-500);
-  return `${prefix} (${how})${tail === '' ? '' : `: ${tail}`}`;
 }
 
 /** Constructs and starts an agent. */

@@ -16,7 +16,9 @@ function clean(value: string): string {
 
 export function fakeNvidiaSmiScript(gpus: readonly SandboxGpu[]): string {
   const table = gpus
-    .map((g, i) => [i, clean(g.uuid ?? `GPU-simulated-${g.index}`), clean(g.model), g.memory_mib ?? 0, g.index].join('|'))
+    .map((g, i) =>
+      [i, clean(g.uuid ?? `GPU-simulated-${g.index}`), clean(g.model), g.memory_mib ?? 0, g.index].join('|'),
+    )
     .join('\n');
   return `#!/bin/sh
 # Simulated nvidia-smi (GPUaaS node agent): lists only this allocation's GPUs.

@@ -18,7 +18,9 @@ const CAPTURED_FIELDS =
   'index,uuid,name,memory.total,memory.used,pci.bus_id,driver_version,compute_cap,utilization.gpu,temperature.gpu,power.draw,power.limit,mig.mode.current,persistence_mode'.split(
     ',',
   );
-const machines = (await readdir(FIXTURES, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+const machines = (await readdir(FIXTURES, { withFileTypes: true }))
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 
 async function fixture(machine: string, name: string): Promise<ExecResult> {
   const stdout = await readFile(join(FIXTURES, machine, `${name}.txt`), 'utf8');
@@ -51,7 +53,9 @@ const ESC = '\u001b';
 const EIGHT_GPU_TOPO = [
   `\t${ESC}[4mGPU0\tGPU1\tGPU2\tGPU3\tGPU4\tGPU5\tGPU6\tGPU7\tNIC0\tCPU Affinity\tNUMA Affinity\tGPU NUMA ID${ESC}[0m`,
   ...Array.from({ length: 8 }, (_, i) => {
-    const cells = Array.from({ length: 8 }, (_, j) => (i === j ? ' X ' : Math.floor(i / 4) === Math.floor(j / 4) ? 'NV18' : 'SYS'));
+    const cells = Array.from({ length: 8 }, (_, j) =>
+      i === j ? ' X ' : Math.floor(i / 4) === Math.floor(j / 4) ? 'NV18' : 'SYS',
+    );
     return `GPU${i}\t${cells.join('\t')}\tPXB\t${i < 4 ? '0-55' : '56-111'}\t${i < 4 ? 0 : 1}\t\tN/A`;
   }),
   `NIC0\t${Array.from({ length: 8 }, () => 'PXB').join('\t')}\t X `,
@@ -85,7 +89,13 @@ describe('simulatedInventory', () => {
   });
 
   it('splits a node into NVLink domains of the configured size', () => {
-    const [node] = simulatedInventory({ names: ['n1'], gpusPerNode: 8, nvlinkDomainSize: 4, model: 'NVIDIA H200', memoryMib: 143771 });
+    const [node] = simulatedInventory({
+      names: ['n1'],
+      gpusPerNode: 8,
+      nvlinkDomainSize: 4,
+      model: 'NVIDIA H200',
+      memoryMib: 143771,
+    });
     expect(node!.inventory.gpus.map((g) => g.nvlink_domain)).toEqual([
       ...Array<string>(4).fill('n1-nvl0'),
       ...Array<string>(4).fill('n1-nvl1'),
@@ -143,14 +153,18 @@ describe('detectNvidiaInventory', () => {
   afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
   it('returns undefined when nvidia-smi is not installed', async () => {
-    await expect(detectNvidiaInventory({ name: 'x', exec: () => Promise.resolve(undefined) })).resolves.toBeUndefined();
+    await expect(
+      detectNvidiaInventory({ name: 'x', exec: () => Promise.resolve(undefined) }),
+    ).resolves.toBeUndefined();
   });
 
   it('fails loudly when the driver is broken rather than registering zero GPUs', async () => {
     const stdout =
       "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";
     const exec: NvidiaSmiExec = () => Promise.resolve({ code: 9, stdout, stderr: '' });
-    await expect(detectNvidiaInventory({ name: 'x', exec })).rejects.toThrow(/failed \(exit 9\): NVIDIA-SMI has failed/);
+    await expect(detectNvidiaInventory({ name: 'x', exec })).rejects.toThrow(
+      /failed \(exit 9\): NVIDIA-SMI has failed/,
+    );
   });
 
   it('rejects output it does not understand', async () => {
@@ -163,7 +177,8 @@ describe('detectNvidiaInventory', () => {
     dirs.push(procRoot);
     const csv = Array.from(
       { length: 8 },
-      (_, i) => `${i}, GPU-0000000${i}-0000-0000-0000-000000000000, NVIDIA H100 80GB HBM3, 81559, 00000000:${(0x18 + i).toString(16).toUpperCase()}:00.0`,
+      (_, i) =>
+        `${i}, GPU-0000000${i}-0000-0000-0000-000000000000, NVIDIA H100 80GB HBM3, 81559, 00000000:${(0x18 + i).toString(16).toUpperCase()}:00.0`,
     ).join('\n');
     // The driver numbered the device files in another order than nvidia-smi's index (GPU 1 ↔ /dev/nvidia5).
     const bus = 'driver/nvidia/gpus/0000:19:00.0';
@@ -195,6 +210,12 @@ describe('detectNvidiaInventory', () => {
 describe('parseQueryGpuCsv', () => {
   it('keeps a comma inside the product name and maps [N/A] to null', () => {
     const [row] = parseQueryGpuCsv('0, [N/A], Odd, Inc. GPU, 1024, 00000000:01:00.0\n');
-    expect(row).toEqual({ index: 0, uuid: null, name: 'Odd, Inc. GPU', memory_mib: 1024, pci_bus_id: '00000000:01:00.0' });
+    expect(row).toEqual({
+      index: 0,
+      uuid: null,
+      name: 'Odd, Inc. GPU',
+      memory_mib: 1024,
+      pci_bus_id: '00000000:01:00.0',
+    });
   });
 });

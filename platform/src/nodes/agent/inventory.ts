@@ -103,7 +103,9 @@ export interface DetectNvidiaOptions {
  * A present but failing nvidia-smi is an error: a GPU node with a broken driver must not quietly
  * register as a node without GPUs.
  */
-export async function detectNvidiaInventory(options: DetectNvidiaOptions): Promise<NodeInventory | undefined> {
+export async function detectNvidiaInventory(
+  options: DetectNvidiaOptions,
+): Promise<NodeInventory | undefined> {
   const exec = options.exec ?? execNvidiaSmi;
   const queryArgs = [`--query-gpu=${QUERY_GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
   const query = await exec(queryArgs);
@@ -114,7 +116,8 @@ export async function detectNvidiaInventory(options: DetectNvidiaOptions): Promi
   if (options.topology !== false) {
     const topo = await exec(['topo', '-m']);
     // Topology is an optimisation for placement; without it the node still serves.
-    if (topo !== undefined && topo.code === 0) domains = nvlinkDomains(parseTopoMatrix(topo.stdout), options.name);
+    if (topo !== undefined && topo.code === 0)
+      domains = nvlinkDomains(parseTopoMatrix(topo.stdout), options.name);
   }
   const gpus: InventoryGpu[] = [];
   for (const row of rows) {
@@ -175,7 +178,13 @@ export function parseQueryGpuCsv(text: string, fields: readonly string[] = QUERY
     if (!Number.isInteger(index) || index < 0) throw invalidOutput(`bad GPU index in: ${line}`);
     if (!Number.isFinite(memory) || memory <= 0) throw invalidOutput(`bad memory.total in: ${line}`);
     if (name === null) throw invalidOutput(`no GPU name in: ${line}`);
-    return { index, uuid: cell('uuid'), name, memory_mib: Math.round(memory), pci_bus_id: cell('pci.bus_id') };
+    return {
+      index,
+      uuid: cell('uuid'),
+      name,
+      memory_mib: Math.round(memory),
+      pci_bus_id: cell('pci.bus_id'),
+    };
   });
 }
 

@@ -16,7 +16,9 @@ describe('httpAgentTransport', () => {
         res.end(JSON.stringify({ heartbeat_interval_ms: 5000, assignments: [] }));
       } else if (path === '/v1/nodes/gone/heartbeat') {
         res.writeHead(404, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ code: 'NOT_FOUND', title: 'Not found', detail: 'no node gone', status: 404 }));
+        res.end(
+          JSON.stringify({ code: 'NOT_FOUND', title: 'Not found', detail: 'no node gone', status: 404 }),
+        );
       } else {
         res.writeHead(502, { 'content-type': 'text/html' });
         res.end('<html>bad gateway</html>');
@@ -33,8 +35,15 @@ describe('httpAgentTransport', () => {
     const answer = await transport.heartbeat('n-1', { allocations: [{ id: 'a', state: 'running' }] });
     expect(answer).toEqual({ heartbeat_interval_ms: 5000, assignments: [] });
     const [register, heartbeat] = server.requests.slice(-2);
-    expect(register).toMatchObject({ method: 'POST', headers: { authorization: 'Bearer tok-1', 'content-type': 'application/json' } });
-    expect(JSON.parse(register!.body.toString())).toEqual({ name: 'gpu-a', inventory: { gpus: [] }, agent_version: '0.1.0' });
+    expect(register).toMatchObject({
+      method: 'POST',
+      headers: { authorization: 'Bearer tok-1', 'content-type': 'application/json' },
+    });
+    expect(JSON.parse(register!.body.toString())).toEqual({
+      name: 'gpu-a',
+      inventory: { gpus: [] },
+      agent_version: '0.1.0',
+    });
     expect(heartbeat!.headers.authorization).toBe('Bearer tok-2');
     expect(JSON.parse(heartbeat!.body.toString())).toEqual({ allocations: [{ id: 'a', state: 'running' }] });
   });
@@ -50,12 +59,19 @@ describe('httpAgentTransport', () => {
 
   it('reports a non-problem error page with its status and text', async () => {
     const transport = httpAgentTransport({ baseUrl: server.url, token: () => 't' });
-    await expect(transport.heartbeat('other', { allocations: [] })).rejects.toThrow(/HTTP 502: <html>bad gateway/);
+    await expect(transport.heartbeat('other', { allocations: [] })).rejects.toThrow(
+      /HTTP 502: <html>bad gateway/,
+    );
   });
 
   it('says the platform is unreachable when nothing listens', async () => {
-    const transport = httpAgentTransport({ baseUrl: `http://127.0.0.1:${await freePort()}`, token: () => 't' });
-    await expect(transport.register({ name: 'x', inventory: { gpus: [] }, agent_version: '0' })).rejects.toMatchObject({
+    const transport = httpAgentTransport({
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      token: () => 't',
+    });
+    await expect(
+      transport.register({ name: 'x', inventory: { gpus: [] }, agent_version: '0' }),
+    ).rejects.toMatchObject({
       code: 'NOT_READY',
       message: expect.stringMatching(/platform unreachable/),
     });

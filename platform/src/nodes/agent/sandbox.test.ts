@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,14 +14,24 @@ import {
   prepareAllocation,
   resolveSandboxMode,
   sandboxEnvironment,
-  startSandbox,
 } from './sandbox.js';
-import type { AgentLogger, SandboxProcess, SandboxSpec } from './sandbox.js';
+import type { AgentLogger, SandboxSpec } from './sandbox.js';
+import { startSandbox } from './sandbox-process.js';
+import type { SandboxProcess } from './sandbox-process.js';
 
 const [simNode] = simulatedInventory({ names: ['sbx'], gpusPerNode: 8 });
 const GPUS = simNode!.inventory.gpus;
 const ASSIGNED = [GPUS[3]!, GPUS[5]!];
-const ENV_KEYS = ['CUDA_VISIBLE_DEVICES', 'GPUAAS_ALLOCATION_ID', 'GPUAAS_GPUS', 'HOME', 'LANG', 'PATH', 'TERM', 'USER'];
+const ENV_KEYS = [
+  'CUDA_VISIBLE_DEVICES',
+  'GPUAAS_ALLOCATION_ID',
+  'GPUAAS_GPUS',
+  'HOME',
+  'LANG',
+  'PATH',
+  'TERM',
+  'USER',
+];
 
 function recordingLogger(): AgentLogger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -29,7 +40,9 @@ function recordingLogger(): AgentLogger & { warnings: string[] } {
 }
 
 /** Collects a sandbox's stdout until it exits. */
-async function output(sandbox: SandboxProcess): Promise<{ stdout: string; stderr: string; code: number | null }> {
+async function output(
+  sandbox: SandboxProcess,
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   let stdout = '';
   let stderr = '';
   sandbox.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -62,7 +75,15 @@ describe('bubblewrapArgs', () => {
     env: { GPUAAS_RUNTIME_SECRET: 'top-secret' },
     readOnlyBinds: ['/root/.nvm/versions/node/v24', '/usr/lib/node'],
   };
-  const host = new Set(['/tmp', '/home', '/root', '/run', '/srv/gpuaas', '/root/.nvm/versions/node/v24', '/usr/lib/node']);
+  const host = new Set([
+    '/tmp',
+    '/home',
+    '/root',
+    '/run',
+    '/srv/gpuaas',
+    '/root/.nvm/versions/node/v24',
+    '/usr/lib/node',
+  ]);
   for (const minor of [0, 1, 2, 5]) host.add(`/dev/nvidia${minor}`);
   host.add('/dev/nvidiactl').add('/dev/nvidia-uvm');
   const args = bubblewrapArgs(spec, { exists: (p) => host.has(p) });
@@ -84,7 +105,12 @@ describe('bubblewrapArgs', () => {
   });
 
   it('binds only the assigned GPUs’ device files (by driver minor) and the control devices that exist', () => {
-    expect(pairs('--dev-bind')).toEqual(['/dev/nvidia5', '/dev/nvidia2', '/dev/nvidiactl', '/dev/nvidia-uvm']);
+    expect(pairs('--dev-bind')).toEqual([
+      '/dev/nvidia5',
+      '/dev/nvidia2',
+      '/dev/nvidiactl',
+      '/dev/nvidia-uvm',
+    ]);
     expect(args.indexOf('--dev')).toBeLessThan(args.indexOf('--dev-bind'));
   });
 
@@ -93,6 +119,25 @@ describe('bubblewrapArgs', () => {
     expect(args.slice(-3)).toEqual(['--', '/usr/bin/runtime', 'serve']);
     expect(args).toEqual(expect.arrayContaining(['--unshare-pid', '--die-with-parent', '--cap-drop', 'ALL']));
     expect(pairs('--hostname')).toEqual(['alloc-0190b8a2']);
+  });
+
+  it('covers a data folder again after binding back the checkout under /root that holds it', () => {
+    const repo = '/root/src/gpuaas';
+    const nested = bubblewrapArgs(
+      {
+        ...spec,
+        dataDir: `${repo}/.gpuaas/data/nodes/n1`,
+        hide: [`${repo}/.gpuaas/data`],
+        readOnlyBinds: [repo],
+      },
+      { exists: (p) => host.has(p) || p.startsWith(repo) },
+    );
+    const bindAt = nested.findIndex((a, i) => a === '--ro-bind' && nested[i + 1] === repo);
+    const dataAt = nested.findIndex((a, i) => a === '--tmpfs' && nested[i + 1] === `${repo}/.gpuaas/data`);
+    expect(bindAt).toBeGreaterThan(0);
+    expect(dataAt).toBeGreaterThan(bindAt);
+    // The node's folder lies inside the hidden platform folder: one tmpfs covers both.
+    expect(nested.filter((a, i) => a === '--tmpfs' && nested[i + 1]!.startsWith(repo))).toHaveLength(1);
   });
 
   it('refuses an allocation id that could escape the allocations folder', () => {
@@ -116,12 +161,20 @@ describe('sandboxEnvironment', () => {
     expect(env.PATH).toBe('/run/gpuaas/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
     expect(env.CUDA_VISIBLE_DEVICES).toBe(`${ASSIGNED[0]!.uuid},${ASSIGNED[1]!.uuid}`);
     expect(env.MY_VAR).toBe('v');
-    expect(JSON.parse(env.GPUAAS_GPUS!)).toEqual(ASSIGNED.map((g) => ({ index: g.index, uuid: g.uuid, model: g.model })));
+    expect(JSON.parse(env.GPUAAS_GPUS!)).toEqual(
+      ASSIGNED.map((g) => ({ index: g.index, uuid: g.uuid, model: g.model })),
+    );
   });
 
   it('falls back to indices when the GPUs have no UUIDs', () => {
-    const gpus = [{ index: 2, uuid: null, model: 'm' }, { index: 7, uuid: null, model: 'm' }];
-    const env = sandboxEnvironment({ allocationId: 'a1', dataDir: '/d', gpus, gpuKind: 'simulated', command: ['x'] }, 'none');
+    const gpus = [
+      { index: 2, uuid: null, model: 'm' },
+      { index: 7, uuid: null, model: 'm' },
+    ];
+    const env = sandboxEnvironment(
+      { allocationId: 'a1', dataDir: '/d', gpus, gpuKind: 'simulated', command: ['x'] },
+      'none',
+    );
     expect(env.CUDA_VISIBLE_DEVICES).toBe('2,7');
     expect(env.HOME).toBe('/d/allocations/a1/home');
   });
@@ -146,7 +199,10 @@ describe('fake nvidia-smi', () => {
   };
 
   it('lists only the given GPUs in the real -L format, numbered from 0', async () => {
-    const real = await readFile(join(import.meta.dirname, '../../../fixtures/nvidia-smi/h100-x1/list.txt'), 'utf8');
+    const real = await readFile(
+      join(import.meta.dirname, '../../../fixtures/nvidia-smi/h100-x1/list.txt'),
+      'utf8',
+    );
     const format = /^GPU \d+: .+ \(UUID: GPU-[0-9a-f-]+\)$/;
     expect(real.trim()).toMatch(format);
     const lines = run('-L').stdout.trim().split('\n');
@@ -158,7 +214,10 @@ describe('fake nvidia-smi', () => {
 
   it('answers the agent’s own --query-gpu form so the inventory parser reads it back', () => {
     const fields = ['index', 'uuid', 'name', 'memory.total', 'pci.bus_id'];
-    const rows = parseQueryGpuCsv(run(`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits').stdout, fields);
+    const rows = parseQueryGpuCsv(
+      run(`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits').stdout,
+      fields,
+    );
     expect(rows.map((r) => [r.index, r.uuid, r.memory_mib])).toEqual([
       [0, ASSIGNED[0]!.uuid, 81559],
       [1, ASSIGNED[1]!.uuid, 81559],
@@ -184,7 +243,9 @@ describe('resolveSandboxMode', () => {
   });
 
   it('bubblewrap without bwrap is a configuration error', () => {
-    expect(() => resolveSandboxMode('bubblewrap', { logger: recordingLogger(), pathEnv: '/nonexistent' })).toThrow(/needs `bwrap`/);
+    expect(() =>
+      resolveSandboxMode('bubblewrap', { logger: recordingLogger(), pathEnv: '/nonexistent' }),
+    ).toThrow(/needs `bwrap`/);
   });
 });
 
@@ -207,6 +268,7 @@ console.log(JSON.stringify({
   other: attempt(() => fs.readdirSync(data + '/allocations/other/home')),
   root: fs.readdirSync('/root'),
   home: fs.readdirSync('/home'),
+  shadow: (() => { try { return fs.readFileSync('/etc/shadow', 'utf8'); } catch (e) { return e.code; } })(),
   procs,
   ps: cp.execFileSync('ps', ['-e', '-o', 'pid=']).toString().trim().split(/\\s+/).length,
   env: process.env,
@@ -222,7 +284,10 @@ describe.skipIf(!requireTools('node agent sandbox isolation', 'bwrap'))('bubblew
   let probe: Record<string, unknown> & { env: Record<string, string>; procs: string[] };
   let neighbour: SandboxProcess;
   let neighbourExit: Promise<{ stdout: string; stderr: string; code: number | null }>;
-  const secretsBefore = { GPUAAS_SECRET_KEY: process.env.GPUAAS_SECRET_KEY, DATABASE_URL: process.env.DATABASE_URL };
+  const secretsBefore = {
+    GPUAAS_SECRET_KEY: process.env.GPUAAS_SECRET_KEY,
+    DATABASE_URL: process.env.DATABASE_URL,
+  };
   const bwrap = resolveSandboxMode('bubblewrap', { logger: recordingLogger() });
   const spec = (allocationId: string, command: string[]): SandboxSpec => ({
     allocationId,
@@ -303,6 +368,12 @@ describe.skipIf(!requireTools('node agent sandbox isolation', 'bwrap'))('bubblew
     for (const entry of hostRoot.filter((e) => !allowed.includes(e))) expect(probe.root).not.toContain(entry);
   });
 
+  it('keeps the host’s password hashes out of reach', () => {
+    expect(existsSync('/etc/shadow')).toBe(true);
+    expect(probe.shadow).not.toMatch(/^root:/m);
+    expect(['', 'EACCES', 'ENOENT']).toContain(probe.shadow);
+  });
+
   it('has its own PID namespace: only its own processes are visible', () => {
     expect(probe.procs.length).toBeLessThanOrEqual(4);
     expect(probe.ps).toBeLessThanOrEqual(4);
@@ -329,6 +400,29 @@ describe.skipIf(!requireTools('node agent sandbox isolation', 'bwrap'))('bubblew
     const exit = await neighbour.terminate(5000);
     expect(exit).toEqual({ code: 0, signal: null });
     expect((await neighbourExit).stdout).toContain('graceful');
+  });
+
+  it('keeps a data folder hidden inside a hidden folder that is bound back', async () => {
+    // Like a checkout under /root whose node_modules the runtime needs and whose .gpuaas/data
+    // holds the platform's secrets; here under /tmp, which the sandbox also hides.
+    const checkout = await mkdtemp(join(tmpdir(), 'gpuaas-checkout-'));
+    try {
+      await mkdir(join(checkout, 'node_modules'));
+      await mkdir(join(checkout, 'data'));
+      await writeFile(join(checkout, 'data', 'secret.key'), 'platform secret');
+      const nested: SandboxSpec = {
+        ...spec('nested', ['sh', '-c', `ls -A ${checkout}; echo --; ls -A ${checkout}/data`]),
+        dataDir: join(checkout, 'data', 'nodes', 'n1'),
+        hide: [join(checkout, 'data')],
+        readOnlyBinds: [nodeInstallDir(), checkout],
+      };
+      await prepareAllocation(nested);
+      const result = await output(await startSandbox(nested, bwrap));
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('data\nnode_modules\n--\n');
+    } finally {
+      await rm(checkout, { recursive: true, force: true });
+    }
   });
 
   it('kills a command that ignores SIGTERM once the grace period is over', async () => {
@@ -358,12 +452,16 @@ describe('sandbox mode none', () => {
       dataDir,
       gpus: ASSIGNED,
       gpuKind: 'simulated',
-      command: [process.execPath, '-e', "console.log(JSON.stringify({ env: process.env, cwd: process.cwd(), smi: require('child_process').execFileSync('nvidia-smi', ['-L']).toString() }))"],
+      command: [
+        process.execPath,
+        '-e',
+        "console.log(JSON.stringify({ env: process.env, cwd: process.cwd(), smi: require('child_process').execFileSync('nvidia-smi', ['-L']).toString() }))",
+      ],
     };
     try {
       const layout = await prepareAllocation(s);
       const result = await output(await startSandbox(s, { mode: 'none' }));
-      const seen = JSON.parse(result.stdout);
+      const seen = JSON.parse(result.stdout) as { env: object; cwd: string; smi: string };
       expect(Object.keys(seen.env).sort()).toEqual(ENV_KEYS);
       expect(seen.cwd).toBe(layout.home);
       expect(seen.smi.trim().split('\n')).toHaveLength(2);

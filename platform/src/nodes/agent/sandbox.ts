@@ -5,12 +5,9 @@
  * allocations and the host's /root and /home are covered by empty tmpfs mounts. Nothing of the
  * agent's environment goes in: the environment is built from scratch.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { PlatformError } from '../../errors.js';
 import { fakeNvidiaSmiScript } from './fake-nvidia-smi.js';
 
@@ -39,7 +36,14 @@ export const SANDBOX_BIN = '/run/gpuaas/bin';
 export const RUNTIME_SOCKET = 'runtime.sock';
 /** Host folders every sandbox gets an empty tmpfs over. */
 export const HIDDEN_HOST_PATHS = ['/tmp', '/home', '/root', '/run'] as const;
-const NVIDIA_CONTROL_DEVICES = ['/dev/nvidiactl', '/dev/nvidia-uvm', '/dev/nvidia-uvm-tools', '/dev/nvidia-modeset'];
+/** Host files holding credentials, replaced by empty ones inside sandboxes. */
+export const HOST_CREDENTIAL_FILES = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-'] as const;
+const NVIDIA_CONTROL_DEVICES = [
+  '/dev/nvidiactl',
+  '/dev/nvidia-uvm',
+  '/dev/nvidia-uvm-tools',
+  '/dev/nvidia-modeset',
+];
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const ALLOCATION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -61,7 +65,8 @@ export function allocationsDir(dataDir: string): string {
 
 /** Where an allocation's files live; the id becomes a path segment, so it is checked first. */
 export function allocationLayout(dataDir: string, allocationId: string): AllocationLayout {
-  if (!ALLOCATION_ID.test(allocationId)) throw new RangeError(`unsafe allocation id: ${JSON.stringify(allocationId)}`);
+  if (!ALLOCATION_ID.test(allocationId))
+    throw new RangeError(`unsafe allocation id: ${JSON.stringify(allocationId)}`);
   const dir = join(allocationsDir(resolve(dataDir)), allocationId);
   return {
     dir,
@@ -74,7 +79,10 @@ export function allocationLayout(dataDir: string, allocationId: string): Allocat
 }
 
 /** The same folders as the sandboxed process sees them. */
-export function insideLayout(mode: ResolvedSandboxMode, layout: AllocationLayout): { home: string; bin: string; socket: string } {
+export function insideLayout(
+  mode: ResolvedSandboxMode,
+  layout: AllocationLayout,
+): { home: string; bin: string; socket: string } {
   return mode === 'bubblewrap'
     ? { home: SANDBOX_HOME, bin: SANDBOX_BIN, socket: `${SANDBOX_RUN}/${RUNTIME_SOCKET}` }
     : { home: layout.home, bin: layout.bin, socket: layout.socket };
@@ -101,7 +109,10 @@ export function nodeInstallDir(execPath: string = process.execPath): string {
   return basename(dirname(exe)) === 'bin' ? dirname(dirname(exe)) : dirname(exe);
 }
 
-export function findOnPath(command: string, pathEnv: string | undefined = process.env.PATH): string | undefined {
+export function findOnPath(
+  command: string,
+  pathEnv: string | undefined = process.env.PATH,
+): string | undefined {
   for (const dir of (pathEnv ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, command);
@@ -116,13 +127,19 @@ export function resolveSandboxMode(
   options: { logger: AgentLogger; pathEnv?: string },
 ): { mode: ResolvedSandboxMode; bwrap?: string } {
   if (mode === 'none') {
-    options.logger.warn({ sandbox: 'none' }, 'SANDBOX ISOLATION IS OFF: allocations run as plain processes of the agent');
+    options.logger.warn(
+      { sandbox: 'none' },
+      'SANDBOX ISOLATION IS OFF: allocations run as plain processes of the agent',
+    );
     return { mode: 'none' };
   }
   const bwrap = findOnPath('bwrap', options.pathEnv);
   if (bwrap !== undefined) return { mode: 'bubblewrap', bwrap };
   if (mode === 'bubblewrap') {
-    throw new PlatformError('CONFIG_INVALID', 'sandbox mode bubblewrap needs `bwrap` on PATH (apt-get install bubblewrap)');
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      'sandbox mode bubblewrap needs `bwrap` on PATH (apt-get install bubblewrap)',
+    );
   }
   options.logger.warn(
     { sandbox: 'none' },
@@ -157,31 +174,59 @@ function isUnder(path: string, folder: string): boolean {
  * cannot create a mount point under the read-only root, so every mount target either exists on
  * the host or lies on a tmpfs mounted before it (/home/gpuaas on the /home tmpfs, …).
  */
-export function bubblewrapArgs(spec: SandboxSpec, options: { exists?: (path: string) => boolean } = {}): string[] {
+export function bubblewrapArgs(
+  spec: SandboxSpec,
+  options: { exists?: (path: string) => boolean } = {},
+): string[] {
   const exists = options.exists ?? existsSync;
   const layout = allocationLayout(spec.dataDir, spec.allocationId);
   const dataDir = resolve(spec.dataDir);
   for (const required of ['/tmp', '/home', '/run']) {
     if (!exists(required)) {
-      throw new PlatformError('CONFIG_INVALID', `the sandbox needs ${required} on the host (a mount point cannot be created under the read-only root)`);
+      throw new PlatformError(
+        'CONFIG_INVALID',
+        `the sandbox needs ${required} on the host (a mount point cannot be created under the read-only root)`,
+      );
     }
   }
   const hiddenRoots: string[] = HIDDEN_HOST_PATHS.filter((p) => exists(p));
   const args = ['--ro-bind', '/', '/'];
   for (const path of hiddenRoots) args.push('--tmpfs', path);
-  for (const path of [dataDir, ...(spec.hide ?? []).map((p) => resolve(p))]) {
-    if (hiddenRoots.some((root) => isUnder(path, root)) || !exists(path)) continue;
-    args.push('--tmpfs', path);
-    hiddenRoots.push(path);
-  }
   const binds = new Set(spec.readOnlyBinds ?? []);
   const resolvConf = realpathOrUndefined('/etc/resolv.conf');
   // systemd-resolved's resolv.conf is a link into /run; without it DNS breaks in the sandbox.
   if (resolvConf !== undefined) binds.add(resolvConf);
+  const boundBack: string[] = [];
   for (const path of binds) {
-    if (hiddenRoots.some((root) => isUnder(path, root)) && exists(path)) args.push('--ro-bind', path, path);
+    if (!hiddenRoots.some((root) => isUnder(path, root)) || !exists(path)) continue;
+    args.push('--ro-bind', path, path);
+    boundBack.push(path);
   }
-  args.push('--bind', layout.home, SANDBOX_HOME, '--bind', layout.run, SANDBOX_RUN, '--ro-bind', layout.bin, SANDBOX_BIN);
+  // The tenant is root without capabilities: files only root may read stay unreadable to it.
+  for (const path of HOST_CREDENTIAL_FILES) if (exists(path)) args.push('--ro-bind', '/dev/null', path);
+  // After the bind-backs: a data folder inside a folder bound back (a checkout under /root
+  // holding both node_modules and .gpuaas/data) must stay covered. Parents first.
+  const covered: string[] = [];
+  const secret = [dataDir, ...(spec.hide ?? []).map((p) => resolve(p))].sort((a, b) => a.length - b.length);
+  for (const path of secret) {
+    if (!exists(path) || covered.some((c) => isUnder(path, c))) continue;
+    const hidden =
+      hiddenRoots.some((root) => isUnder(path, root)) && !boundBack.some((b) => isUnder(path, b));
+    if (hidden) continue;
+    args.push('--tmpfs', path);
+    covered.push(path);
+  }
+  args.push(
+    '--bind',
+    layout.home,
+    SANDBOX_HOME,
+    '--bind',
+    layout.run,
+    SANDBOX_RUN,
+    '--ro-bind',
+    layout.bin,
+    SANDBOX_BIN,
+  );
   args.push('--dev', '/dev');
   if (spec.gpuKind === 'nvidia') {
     const devices = spec.gpus.map((g) => `/dev/nvidia${g.device_minor ?? g.index}`);
@@ -190,7 +235,13 @@ export function bubblewrapArgs(spec: SandboxSpec, options: { exists?: (path: str
     }
   }
   args.push('--proc', '/proc');
-  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', `alloc-${spec.allocationId.slice(0, 8)}`);
+  args.push(
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--hostname',
+    `alloc-${spec.allocationId.slice(0, 8)}`,
+  );
   args.push('--die-with-parent', '--cap-drop', 'ALL', '--chdir', SANDBOX_HOME);
   args.push('--', ...spec.command);
   return args;
@@ -218,163 +269,4 @@ export async function prepareAllocation(spec: SandboxSpec): Promise<AllocationLa
   if (spec.gpuKind === 'simulated') await writeFile(fake, fakeNvidiaSmiScript(spec.gpus), { mode: 0o755 });
   else await rm(fake, { force: true });
   return layout;
-}
-
-export interface SandboxExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface SandboxProcess {
-  pid: number;
-  mode: ResolvedSandboxMode;
-  stdout: Readable;
-  stderr: Readable;
-  /** Settles when the sandbox has exited (or failed to start: code null, signal null, `error` set). */
-  exited: Promise<SandboxExit & { error?: Error }>;
-  /** SIGTERM to the sandboxed command, SIGKILL to everything after `graceMs`. */
-  terminate(graceMs: number): Promise<SandboxExit>;
-}
-
-interface SandboxRecord {
-  pid: number;
-  start_time: string | null;
-  mode: ResolvedSandboxMode;
-}
-
-/** Spawns the command in its sandbox; the allocation must have been prepared. */
-export async function startSandbox(
-  spec: SandboxSpec,
-  options: { mode: ResolvedSandboxMode; bwrap?: string },
-): Promise<SandboxProcess> {
-  const layout = allocationLayout(spec.dataDir, spec.allocationId);
-  const env = sandboxEnvironment(spec, options.mode);
-  let child: ChildProcess;
-  if (options.mode === 'bubblewrap') {
-    // The environment goes through bwrap's own environment, not --setenv, so the runtime secret
-    // never appears in a command line that every user of the host can read.
-    const args = ['--info-fd', '3', ...bubblewrapArgs(spec)];
-    child = spawn(options.bwrap ?? 'bwrap', args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  } else {
-    const [file, ...args] = spec.command;
-    if (file === undefined) throw new RangeError('empty sandbox command');
-    child = spawn(file, args, { env, cwd: layout.home, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  }
-  const exited = new Promise<SandboxExit & { error?: Error }>((resolveExit) => {
-    child.once('error', (error) => resolveExit({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => resolveExit({ code, signal }));
-  });
-  // bwrap reports the sandbox's init process (its host pid) on the info fd.
-  let initPid: number | undefined;
-  if (options.mode === 'bubblewrap') {
-    let info = '';
-    child.stdio[3]?.on('data', (chunk: Buffer) => {
-      info += chunk.toString('utf8');
-      const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
-      if (match !== null) initPid = Number(match[1]);
-    });
-  }
-  const pid = child.pid;
-  if (pid === undefined) {
-    const result = await exited;
-    throw new PlatformError('INTERNAL', `sandbox did not start: ${result.error?.message ?? 'no pid'}`);
-  }
-  const record: SandboxRecord = { pid, start_time: await processStartTime(pid), mode: options.mode };
-  await writeFile(layout.record, JSON.stringify(record) + '\n', { mode: 0o600 });
-
-  let done: SandboxExit | undefined;
-  void exited.then((result) => (done = result));
-  const signal = (target: number, sig: NodeJS.Signals): void => {
-    try {
-      process.kill(target, sig);
-    } catch {
-      // Already gone.
-    }
-  };
-  const terminate = async (graceMs: number): Promise<SandboxExit> => {
-    if (done !== undefined) return done;
-    if (options.mode === 'none') {
-      signal(-pid, 'SIGTERM');
-    } else {
-      // SIGTERM to bwrap itself would kill it and, through --die-with-parent, SIGKILL the
-      // command before it can shut down; so the command (the init's child) gets the SIGTERM.
-      const command = initPid === undefined ? undefined : await firstChild(initPid);
-      if (command !== undefined) signal(command, 'SIGTERM');
-      else signal(pid, 'SIGKILL');
-    }
-    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
-    if ((await Promise.race([exited, timer])) === 'timeout') {
-      // Killing a PID namespace's init kills every process in it.
-      if (initPid !== undefined) signal(initPid, 'SIGKILL');
-      signal(-pid, 'SIGKILL');
-      signal(pid, 'SIGKILL');
-    }
-    return exited;
-  };
-  const stdout = child.stdout;
-  const stderr = child.stderr;
-  if (stdout === null || stderr === null) throw new PlatformError('INTERNAL', 'sandbox has no stdout/stderr pipe');
-  return { pid, mode: options.mode, stdout, stderr, exited, terminate };
-}
-
-async function firstChild(pid: number): Promise<number | undefined> {
-  try {
-    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    const first = text.trim().split(/\s+/)[0];
-    return first === undefined || first === '' ? undefined : Number(first);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Field 22 of /proc/PID/stat: tells a recycled pid from the process that was recorded. */
-async function processStartTime(pid: number): Promise<string | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * After an agent crash: kills the sandbox recorded in the allocation folder if it still runs
- * (bubblewrap sandboxes die with the agent; mode 'none' processes outlive it). Returns whether
- * one was killed.
- */
-export async function killLeftoverSandbox(layout: AllocationLayout): Promise<boolean> {
-  let record: SandboxRecord;
-  try {
-    record = JSON.parse(await readFile(layout.record, 'utf8')) as SandboxRecord;
-  } catch {
-    return false;
-  }
-  if (!Number.isInteger(record.pid) || record.pid <= 1 || record.start_time === null) return false;
-  if ((await processStartTime(record.pid)) !== record.start_time) return false;
-  for (const target of [-record.pid, record.pid]) {
-    try {
-      process.kill(target, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  return true;
-}
-
-/** Deletes an allocation folder, even one whose tenant made parts of it unwritable. */
-export async function removeAllocationDir(dir: string): Promise<void> {
-  try {
-    await rm(dir, { recursive: true, force: true, maxRetries: 2 });
-  } catch {
-    await makeWritable(dir);
-    await rm(dir, { recursive: true, force: true, maxRetries: 2 });
-  }
-}
-
-async function makeWritable(dir: string): Promise<void> {
-  await chmod(dir, 0o700).catch(() => undefined);
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
-  }
 }

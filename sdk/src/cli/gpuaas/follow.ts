@@ -31,6 +31,7 @@ export interface EventStreamOptions {
 }
 
 const RECONNECT_MIN_MS = 500;
+const RETRY_FLOOR_MS = 10;
 const RECONNECT_MAX_MS = 10_000;
 
 /**
@@ -40,7 +41,9 @@ const RECONNECT_MAX_MS = 10_000;
 export async function followEvents(client: PlatformClient, options: EventStreamOptions): Promise<void> {
   const { signal } = options;
   let lastEventId = '';
-  let wait = RECONNECT_MIN_MS;
+  // The server's `retry:` (floored, so a zero cannot spin) once it sent one, else our default.
+  let base = RECONNECT_MIN_MS;
+  let wait = base;
   while (!signal.aborted) {
     try {
       const response = await client.request('GET', '/v1/events', {
@@ -52,10 +55,13 @@ export async function followEvents(client: PlatformClient, options: EventStreamO
         signal,
       });
       if (response.body === null) throw new SdkError('API_RESPONSE_INVALID', 'the event stream has no body');
-      for await (const message of readEventStream(response.body, lastEventId)) {
+      const stream = readEventStream(response.body, {
+        lastEventId,
+        onRetry: (ms) => (base = wait = Math.max(RETRY_FLOOR_MS, ms)),
+      });
+      for await (const message of stream) {
         lastEventId = message.lastEventId;
-        if (message.retry !== undefined) wait = Math.max(RECONNECT_MIN_MS, message.retry);
-        else wait = RECONNECT_MIN_MS;
+        wait = base;
         const event = parseEvent(message.data);
         if (event !== undefined) options.onEvent(event);
       }
@@ -100,7 +106,7 @@ export interface FollowOptions<T> {
   onRead?(value: T): void;
   until(value: T): boolean;
   /** Re-read at least this often (default 3 s). */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /** Give up after this long; undefined waits for ever. */
   timeoutMs?: number | undefined;
   /** The error thrown on timeout, given the last state read. */
@@ -112,7 +118,8 @@ export async function follow<T>(options: FollowOptions<T>): Promise<T> {
   const pollMs = options.pollMs ?? 3000;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   const stop = new AbortController();
-  let dirty = false;
+  // Counts relevant events, so one that arrives while a read is in flight is not lost.
+  let events = 0;
   let wake: (() => void) | undefined;
   // Opened before the first read, so a change right after it is not missed by both.
   void followEvents(options.events, {
@@ -121,19 +128,19 @@ export async function follow<T>(options: FollowOptions<T>): Promise<T> {
     signal: stop.signal,
     onEvent(event) {
       if (!options.relevant(event)) return;
-      dirty = true;
+      events++;
       wake?.();
     },
   });
   try {
     for (;;) {
-      dirty = false;
+      const seen = events;
       const value = await options.read();
       options.onRead?.(value);
       if (options.until(value)) return value;
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw options.timeoutError(value);
-      if (dirty) continue;
+      if (events !== seen) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(pollMs, remaining));
         function done(): void {

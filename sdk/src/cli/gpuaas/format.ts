@@ -31,12 +31,33 @@ export function parseDuration(flag: string) {
     if (!DURATION.test(text)) {
       throw new SdkError('USAGE', `${flag} must be a duration such as 90s, 30m, 2h or 1h30m (got "${text}")`);
     }
-    if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
     let total = 0;
-    for (const [, n, unit] of text.matchAll(/([0-9]+)([smhd])/g)) total += Number(n) * (UNIT_MS[unit ?? 's'] ?? 0);
+    if (/^[0-9]+$/.test(text)) total = Number(text) * 1000;
+    else
+      for (const [, n, unit] of text.matchAll(/([0-9]+)([smhd])/g))
+        total += Number(n) * (UNIT_MS[unit ?? 's'] ?? 0);
     if (total <= 0) throw new SdkError('USAGE', `${flag} must be longer than zero (got "${text}")`);
     return total;
   };
+}
+
+/** Milliseconds → `1h30m`, `5m`, `45s` (whole seconds). */
+export function formatDuration(ms: number): string {
+  let s = Math.max(0, Math.round(ms / 1000));
+  if (s === 0) return '0s';
+  let text = '';
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    if (s >= size) {
+      text += `${Math.floor(s / size)}${unit}`;
+      s %= size;
+    }
+  }
+  return text;
 }
 
 /** Checks a duration flag the API takes as text (`--ttl 2h`), so a typo fails before any request. */
@@ -107,7 +128,8 @@ export function allocationFields(a: Allocation): Record<string, unknown> {
     pending_reason: a.pending_reason,
     pending_message: a.pending_message,
     request: requestSummary(a.request),
-    gpus: a.gpus.length === 0 ? null : `${gpuSummary(a.gpus)} (index ${a.gpus.map((g) => g.index).join(',')})`,
+    gpus:
+      a.gpus.length === 0 ? null : `${gpuSummary(a.gpus)} (index ${a.gpus.map((g) => g.index).join(',')})`,
     node_id: a.node_id,
     node_status: a.node_status,
     priority: a.priority,

@@ -3,12 +3,17 @@ import type { CliIo } from '../output.js';
 import { runCli } from '../run.js';
 import type { RegisterCommand } from '../run.js';
 import { SDK_VERSION } from '../../version.js';
+import { registerAllocations } from './commands/allocations.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAuthWith } from './commands/auth.js';
 import type { AuthDeps } from './commands/auth.js';
+import { registerCatalog } from './commands/catalog.js';
 import { registerIam } from './commands/iam.js';
+import { registerNodes } from './commands/nodes.js';
+import { registerOps } from './commands/ops.js';
 import { registerProjects } from './commands/projects.js';
 import { registerServiceAccounts } from './commands/service-accounts.js';
+import { registerTerminal } from './commands/terminal.js';
 
 /** Seams for tests: how a login opens the browser. */
 export type GpuaasDeps = AuthDeps;
@@ -25,11 +30,17 @@ export function main(
     registerIam,
     registerServiceAccounts,
     registerAudit,
+    registerCatalog,
+    registerAllocations,
+    registerTerminal,
+    registerNodes,
+    registerOps,
   ];
   return runCli(
     {
       name: 'gpuaas',
-      description: 'Use the GPUaaS platform: log in, manage projects, members, service accounts and audit',
+      description:
+        'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, operate nodes',
       version: SDK_VERSION,
       commands,
     },

@@ -8,8 +8,13 @@ export interface SseMessage {
   lastEventId: string;
   event: string;
   data: string;
-  /** A `retry:` value the server asked for, in ms, if this message carried one. */
-  retry?: number;
+}
+
+export interface ReadEventStreamOptions {
+  /** Where the stream resumes from (the Last-Event-ID sent). */
+  lastEventId?: string;
+  /** The server's `retry:` (reconnection time in ms), as soon as it is read. */
+  onRetry?(ms: number): void;
 }
 
 /**
@@ -18,25 +23,21 @@ export interface SseMessage {
  */
 export async function* readEventStream(
   body: AsyncIterable<Uint8Array>,
-  lastEventId = '',
+  options: ReadEventStreamOptions = {},
 ): AsyncGenerator<SseMessage, void, undefined> {
   const decoder = new TextDecoder();
   let buffer = '';
   let event = '';
   let data: string[] = [];
-  let retry: number | undefined;
-  let id = lastEventId;
+  let id = options.lastEventId ?? '';
   let first = true;
 
   const line = (text: string): SseMessage | undefined => {
     if (text === '') {
       const message: SseMessage | undefined =
-        data.length === 0
-          ? undefined
-          : { lastEventId: id, event: event || 'message', data: data.join('\n'), ...(retry === undefined ? {} : { retry }) };
+        data.length === 0 ? undefined : { lastEventId: id, event: event || 'message', data: data.join('\n') };
       event = '';
       data = [];
-      retry = undefined;
       return message;
     }
     if (text.startsWith(':')) return undefined;
@@ -55,7 +56,7 @@ export async function* readEventStream(
         if (!value.includes('\0')) id = value;
         break;
       case 'retry':
-        if (/^[0-9]+$/.test(value)) retry = Number(value);
+        if (/^[0-9]+$/.test(value)) options.onRetry?.(Number(value));
         break;
     }
     return undefined;

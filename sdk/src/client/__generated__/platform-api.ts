@@ -987,16 +987,15 @@ export interface components {
                 models?: string[];
                 min_memory_gib?: number;
                 /**
-                 * @description `node`: all GPUs on one node (default); `nvlink`: all in one NVLink domain.
-                 * @default node
+                 * @description `node`: all GPUs on one node (the default); `nvlink`: all in one NVLink domain.
                  * @enum {string}
                  */
-                topology: "node" | "nvlink";
+                topology?: "node" | "nvlink";
             };
             ttl?: components["schemas"]["Duration"];
             idle_timeout?: components["schemas"]["Duration"];
-            /** @default 100 */
-            priority: number;
+            /** @description Higher goes first (default 100). */
+            priority?: number;
         };
         AllocationGpu: {
             index: number;

@@ -1,4 +1,4 @@
-/** `gpuaas projects list|get|create|update`. */
+/** `gpuaas projects list|get|create|update|quota`. */
 import type { Command } from 'commander';
 import { collectAll } from '../../../client/client.js';
 import type { components } from '../../../client/__generated__/platform-api.js';
@@ -13,6 +13,7 @@ import {
   withGlobalOptions,
 } from '../common.js';
 import type { GlobalOptions } from '../common.js';
+import { registerProjectQuota } from './ops.js';
 
 type Project = components['schemas']['Project'];
 
@@ -21,7 +22,9 @@ const row = (p: Project): unknown[] => [p.id, p.name, p.role, p.description, p.c
 
 export const registerProjects: RegisterCommand = (program, ctx) => {
   const { io } = ctx;
-  const projects = program.command('projects').description('List, show, create and update projects');
+  const projects = program
+    .command('projects')
+    .description('List, show, create and update projects; show their GPU quota');
 
   withGlobalOptions(projects.command('list').description('Projects you can see')).action(
     action(ctx, async (options: GlobalOptions) => {
@@ -66,6 +69,8 @@ export const registerProjects: RegisterCommand = (program, ctx) => {
       },
     ),
   );
+
+  registerProjectQuota(projects, ctx);
 
   withGlobalOptions(
     projects
