@@ -18,107 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
 import type { TestPlatform } from '../platform/src/testing/harness.js';
 import { main } from '../sdk/src/cli/gpuaas/main.js';
+import { startFakeNode } from '../platform/src/testing/fake-node.js';
+import type { FakeNode } from '../platform/src/testing/fake-node.js';
 import type { CliIo } from '../sdk/src/cli/output.js';
-
-const H100 = 'NVIDIA H100 80GB HBM3';
-const SECRET = 'test-runtime-secret-0123456789abcdef';
-
-type ObservedState = 'provisioning' | 'running' | 'released' | 'failed';
-
-/** A node agent played over REST: provisioning, then running, then released, as it is told. */
-class FakeNode {
-  id = '';
-  private readonly observed = new Map<string, ObservedState>();
-  private readonly reasons = new Map<string, string>();
-  /** The next allocation assigned fails to start, with this reason. */
-  failNext: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private beating: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly t: TestPlatform,
-    private readonly token: string,
-    readonly name: string,
-    private readonly gpuCount: number,
-    private readonly endpoint: string,
-  ) {}
-
-  async register(): Promise<void> {
-    const res = await this.t.request('/v1/nodes', {
-      method: 'POST',
-      token: this.token,
-      json: {
-        name: this.name,
-        region: 'local',
-        agent_version: 'fake-1',
-        inventory: {
-          gpus: Array.from({ length: this.gpuCount }, (_, index) => ({
-            index,
-            uuid: `GPU-${this.name}-${index}`,
-            model: H100,
-            memory_mib: 81_559,
-            nvlink_domain: `${this.name}-nvl0`,
-          })),
-        },
-      },
-    });
-    expect(res.status, await res.clone().text()).toBeLessThan(300);
-    this.id = ((await res.json()) as { id: string }).id;
-  }
-
-  private async beat(): Promise<void> {
-    const allocations = [...this.observed].map(([id, state]) =>
-      state === 'running'
-        ? { id, state, endpoint: this.endpoint, runtime_secret: SECRET }
-        : state === 'failed'
-          ? { id, state, reason: this.reasons.get(id) ?? 'unknown' }
-          : { id, state },
-    );
-    const res = await this.t.request(`/v1/nodes/${this.id}/heartbeat`, {
-      method: 'POST',
-      token: this.token,
-      json: { allocations },
-    });
-    if (!res.ok) throw new Error(`heartbeat: ${res.status} ${await res.text()}`);
-    for (const [id, state] of this.observed)
-      if (state === 'released' || state === 'failed') this.observed.delete(id);
-    const { assignments } = (await res.json()) as {
-      assignments: { allocation_id: string; desired_state: 'running' | 'released' }[];
-    };
-    const wanted = new Set(assignments.map((a) => a.allocation_id));
-    for (const a of assignments) {
-      const now = this.observed.get(a.allocation_id);
-      if (a.desired_state === 'released') this.observed.set(a.allocation_id, 'released');
-      else if (now === undefined && this.failNext !== undefined) {
-        this.observed.set(a.allocation_id, 'failed');
-        this.reasons.set(a.allocation_id, this.failNext);
-        this.failNext = undefined;
-      } else if (now === undefined) this.observed.set(a.allocation_id, 'provisioning');
-      else if (now === 'provisioning') this.observed.set(a.allocation_id, 'running');
-    }
-    for (const [id, state] of this.observed)
-      if (!wanted.has(id) && state !== 'failed') this.observed.set(id, 'released');
-  }
-
-  start(intervalMs = 40): void {
-    const loop = () => {
-      if (this.stopped) return;
-      this.beating = this.beat()
-        .catch(() => undefined)
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(loop, intervalMs);
-        });
-    };
-    loop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.beating;
-  }
-}
 
 interface Run {
   code: number;
@@ -126,11 +28,14 @@ interface Run {
   stderr: string;
 }
 
+const SECRET = 'test-runtime-secret-0123456789abcdef';
+
 describe('gpuaas compute commands against a real platform', () => {
   let t: TestPlatform;
   let dir: string;
   let runtime: RuntimeServer;
   let node: FakeNode;
+  let stopNode: (() => Promise<void>) | undefined;
   let userToken: string;
   let operatorToken: string;
 
@@ -190,12 +95,18 @@ describe('gpuaas compute commands against a real platform', () => {
       cwd: dir,
       killGraceMs: 200,
     });
-    node = new FakeNode(t, operatorToken, 'node-a', 2, `unix:${runtime.socketPath}`);
-    await node.register();
-    node.start();
+    node = await startFakeNode({
+      url: t.url,
+      token: operatorToken,
+      name: 'node-a',
+      gpus: 2,
+      endpoint: `unix:${runtime.socketPath}`,
+      runtimeSecret: SECRET,
+    });
+    stopNode = node.run(40);
   });
   afterAll(async () => {
-    await node?.stop();
+    await stopNode?.();
     await runtime?.close();
     await t?.close();
     await rm(dir, { recursive: true, force: true });

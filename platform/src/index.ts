@@ -26,3 +26,5 @@ export type { Tracing } from './tracing.js';
 export { isoTime, newId } from './ids.js';
 export { main } from './cli/main.js';
 export type { PlatformCliIo } from './cli/main.js';
+export { proxyTerminal, terminalUpstreamUrl } from './terminal/proxy.js';
+export type { ProxyTerminalOptions, TerminalProxyResult, TerminalUpstream } from './terminal/proxy.js';

@@ -11,7 +11,8 @@ function documentedRuntimeCodes(): Map<string, { status: string; meaning: string
   for (const line of (section ?? '').split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
     const code = cells[1];
-    if (code && /^[A-Z][A-Z0-9_]+$/.test(code)) rows.set(code, { status: cells[2] ?? '', meaning: cells[3] ?? '' });
+    if (code && /^[A-Z][A-Z0-9_]+$/.test(code))
+      rows.set(code, { status: cells[2] ?? '', meaning: cells[3] ?? '' });
   }
   return rows;
 }
@@ -23,7 +24,10 @@ describe('runtime error catalog', () => {
     expect([...documented.keys()].sort()).toEqual([...defined].sort());
     for (const code of defined) {
       const { status, meaning } = RUNTIME_ERRORS[code];
-      expect(documented.get(code), code).toEqual({ status: status === undefined ? '—' : String(status), meaning });
+      expect(documented.get(code), code).toEqual({
+        status: status === undefined ? '—' : String(status),
+        meaning,
+      });
     }
   });
 

@@ -14,7 +14,8 @@ interface CatalogEntry {
 export const RUNTIME_ERRORS = {
   REQUEST_INVALID: {
     status: 400,
-    meaning: 'A query parameter is malformed: cols/rows not 1-65535, a bad term, or command not a JSON array of strings.',
+    meaning:
+      'A query parameter is malformed: cols/rows not 1-65535, a bad term, or command not a JSON array of strings.',
   },
   UNAUTHORIZED: {
     status: 401,

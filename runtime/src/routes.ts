@@ -33,7 +33,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: RuntimeError, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  error: RuntimeError,
+  headers: Record<string, string> = {},
+): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   sendJson(res, error.status, { code: error.code, message: error.message });
 }
@@ -66,8 +70,7 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
 }
 
 type Resolved =
-  | { route: RuntimeRoute; ctx: RouteContext }
-  | { error: RuntimeError; headers?: Record<string, string> };
+  { route: RuntimeRoute; ctx: RouteContext } | { error: RuntimeError; headers?: Record<string, string> };
 
 export interface Router {
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
@@ -80,7 +83,9 @@ export function createRouter(
 ): Router {
   const { logger } = options;
   const fail = (code: RuntimeErrorCode, message: string, headers?: Record<string, string>): Resolved =>
-    headers === undefined ? { error: new RuntimeError(code, message) } : { error: new RuntimeError(code, message), headers };
+    headers === undefined
+      ? { error: new RuntimeError(code, message) }
+      : { error: new RuntimeError(code, message), headers };
 
   function resolve(req: IncomingMessage, upgrade: boolean): Resolved {
     let url: URL;

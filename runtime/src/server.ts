@@ -89,7 +89,8 @@ async function clearStaleSocket(path: string): Promise<void> {
 
 export async function startRuntimeServer(options: RuntimeServerOptions): Promise<RuntimeServer> {
   const { socketPath, secret } = options;
-  if (secret.length < 16) throw new RuntimeError('CONFIG_INVALID', 'the runtime secret must have at least 16 characters');
+  if (secret.length < 16)
+    throw new RuntimeError('CONFIG_INVALID', 'the runtime secret must have at least 16 characters');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
     throw new RuntimeError('CONFIG_INVALID', `the socket path is longer than ${MAX_SOCKET_PATH_BYTES} bytes`);
   }
@@ -109,14 +110,15 @@ export async function startRuntimeServer(options: RuntimeServerOptions): Promise
     method: 'GET',
     path: '/v1/health',
     auth: 'none',
-    handle: (_req, res) => sendJson(res, 200, { status: 'ok', allocation_id: options.allocationId ?? null, pid: process.pid }),
+    handle: (_req, res) =>
+      sendJson(res, 200, { status: 'ok', allocation_id: options.allocationId ?? null, pid: process.pid }),
   };
   const router = createRouter([health, terminals.route, ...(options.routes ?? [])], {
     authorized: bearerCheck(secret),
     logger,
   });
-  const server = createServer(router.handleRequest);
-  server.on('upgrade', router.handleUpgrade);
+  const server = createServer((req, res) => router.handleRequest(req, res));
+  server.on('upgrade', (req, socket, head) => router.handleUpgrade(req, socket, head));
 
   await clearStaleSocket(socketPath);
   // The socket must never exist with looser permissions, not even between bind and chmod.

@@ -80,8 +80,8 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     await node.beatUntil(async () => (await get(created.id)).state === 'released');
     expect(await available()).toBe(before);
     const done = await get(created.id);
-    expect(done.transitions?.map((s) => s.to)).toEqual(['queued', 'scheduled', 'running', 'releasing', 'released']);
-    expect(done.transitions?.[3]).toMatchObject({ reason: 'released_by_user', actor: expect.stringMatching(/^user:/) as string });
+    expect(done.transitions?.map((s) => s.to)).toEqual(['queued', 'scheduled', 'provisioning', 'running', 'releasing', 'released']);
+    expect(done.transitions?.[4]).toMatchObject({ reason: 'released_by_user', actor: expect.stringMatching(/^user:/) as string });
     expect(done.gpus).toHaveLength(2);
 
     const audit = await json<{ items: { action: string; details: { to?: string } }[] }>(
@@ -89,7 +89,7 @@ describe.each(dialects)('allocations on %s', (dialect) => {
       200,
     );
     const changes = audit.items.filter((e) => e.action === 'allocation.state_changed').map((e) => e.details.to);
-    expect(changes.sort()).toEqual(['released', 'releasing', 'running', 'scheduled'].sort());
+    expect(changes.sort()).toEqual(['provisioning', 'released', 'releasing', 'running', 'scheduled'].sort());
     await release(created.id);
     await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
   });

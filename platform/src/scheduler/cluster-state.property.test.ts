@@ -17,7 +17,9 @@ const clusterArb = fc
     }),
     { minLength: 1, maxLength: 12 },
   )
-  .map((specs) => specs.map((spec, n) => node(`n${n}`, { ...spec, domainSize: Math.min(spec.domainSize, spec.gpus) })));
+  .map((specs) =>
+    specs.map((spec, n) => node(`n${n}`, { ...spec, domainSize: Math.min(spec.domainSize, spec.gpus) })),
+  );
 
 const opArb = fc.oneof(
   fc.record({
@@ -36,46 +38,56 @@ function groups(nodes: readonly ClusterNode[], free: Set<string>, topology: Queu
       const key = topology === 'node' ? '' : gpu.nvlinkDomain == null ? gpu.id : String(gpu.nvlinkDomain);
       byKey.set(key, (byKey.get(key) ?? 0) + (free.has(gpu.id) ? 1 : 0));
     }
-    return [...byKey.values()].map((count) => ({ node: n.id, free: count }));
+    const nodeFree = n.gpus.filter((gpu) => free.has(gpu.id)).length;
+    return [...byKey.values()].map((count) => ({ node: n.id, free: count, nodeFree }));
   });
 }
 
 describe('ClusterState under churn', () => {
-  it.each(['best-fit', 'first-fit'] as PlacementPolicy[])('%s places exactly where the policy says', (policy) => {
-    fc.assert(
-      fc.property(clusterArb, fc.array(opArb, { maxLength: 60 }), (nodes, ops) => {
-        const state = new ClusterState(nodes, { policy });
-        const free = new Set(nodes.flatMap((n) => n.gpus.filter((g) => g.free).map((g) => g.id)));
-        const held: string[][] = [];
-        for (const op of ops) {
-          if (op.kind === 'release') {
-            if (held.length === 0) continue;
-            const [gpuIds] = held.splice(op.pick % held.length, 1);
-            expect(state.release(gpuIds!)).toBe(gpuIds!.length);
-            for (const id of gpuIds!) free.add(id);
-          } else {
-            const fitting = groups(nodes, free, op.topology).filter((g) => g.free >= op.count);
-            const placement = state.place(request({ count: op.count, topology: op.topology }));
-            if (fitting.length === 0) {
-              expect(placement).toBeUndefined();
-              continue;
+  it.each(['best-fit', 'first-fit'] as PlacementPolicy[])(
+    '%s places exactly where the policy says',
+    (policy) => {
+      fc.assert(
+        fc.property(clusterArb, fc.array(opArb, { maxLength: 60 }), (nodes, ops) => {
+          const state = new ClusterState(nodes, { policy });
+          const free = new Set(nodes.flatMap((n) => n.gpus.filter((g) => g.free).map((g) => g.id)));
+          const held: string[][] = [];
+          for (const op of ops) {
+            if (op.kind === 'release') {
+              if (held.length === 0) continue;
+              const [gpuIds] = held.splice(op.pick % held.length, 1);
+              expect(state.release(gpuIds!)).toBe(gpuIds!.length);
+              for (const id of gpuIds!) free.add(id);
+            } else {
+              // One GPU is always within one NVLink domain: it is placed like a node request.
+              const level = op.count === 1 ? 'node' : op.topology;
+              const fitting = groups(nodes, free, level).filter((g) => g.free >= op.count);
+              const placement = state.place(request({ count: op.count, topology: op.topology }));
+              if (fitting.length === 0) {
+                expect(placement).toBeUndefined();
+                continue;
+              }
+              expect(placement).toBeDefined();
+              // First fit: the first group in node order with room. Best fit: the first of the fullest,
+              // for an NVLink domain its node's fullness first.
+              const key = (g: (typeof fitting)[number]) =>
+                (level === 'nvlink' ? g.nodeFree * 100 : 0) + g.free;
+              const tightest = Math.min(...fitting.map(key));
+              const expected =
+                policy === 'first-fit' ? fitting[0]! : fitting.find((g) => key(g) === tightest)!;
+              expect(placement!.nodeId).toBe(expected.node);
+              expect(placement!.gpuIds).toHaveLength(op.count);
+              for (const id of placement!.gpuIds) {
+                expect(free.delete(id)).toBe(true);
+                expect(id.startsWith(`${placement!.nodeId}/`)).toBe(true);
+              }
+              held.push(placement!.gpuIds);
             }
-            expect(placement).toBeDefined();
-            // First fit: the first group in node order with room; best fit: the first of the fullest.
-            const tightest = Math.min(...fitting.map((g) => g.free));
-            const expected = policy === 'first-fit' ? fitting[0]! : fitting.find((g) => g.free === tightest)!;
-            expect(placement!.nodeId).toBe(expected.node);
-            expect(placement!.gpuIds).toHaveLength(op.count);
-            for (const id of placement!.gpuIds) {
-              expect(free.delete(id)).toBe(true);
-              expect(id.startsWith(`${placement!.nodeId}/`)).toBe(true);
-            }
-            held.push(placement!.gpuIds);
+            expect(state.freeGpus).toBe(free.size);
           }
-          expect(state.freeGpus).toBe(free.size);
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
 });

@@ -33,8 +33,7 @@ interface Resolved {
 }
 
 export type Feasibility =
-  | { ok: true }
-  | { ok: false; reason: 'model_unavailable' | 'request_too_large'; largest: number };
+  { ok: true } | { ok: false; reason: 'model_unavailable' | 'request_too_large'; largest: number };
 
 export interface Reservation {
   requestId: string;
@@ -53,7 +52,8 @@ interface HeldReservation {
 }
 
 /** A single GPU is always within one NVLink domain: it is placed as a node request. */
-const levelOf = (request: QueuedRequest): 0 | 1 => (request.topology === 'nvlink' && request.count > 1 ? 1 : 0);
+const levelOf = (request: QueuedRequest): 0 | 1 =>
+  request.topology === 'nvlink' && request.count > 1 ? 1 : 0;
 
 export class ClusterState {
   readonly policy: PlacementPolicy;
@@ -71,8 +71,6 @@ export class ClusterState {
   private readonly resolved = new Map<string, Resolved>();
   private readonly reservations: HeldReservation[] = [];
   private freeCount = 0;
-  private readonly skuFree: number[] = [];
-  private readonly skuTotal: number[] = [];
   private totalCount = 0;
 
   /** O(GPUs). GPU ids must be unique across the cluster (they are the database's keys). */
@@ -126,11 +124,9 @@ export class ClusterState {
         this.gpuDomainGroup.push(domain);
         (entry.nodeGroup.gpus as number[]).push(g);
         (domain.gpus as number[]).push(g);
-        this.skuTotal[sku]!++;
         if (gpu.free) {
           entry.nodeGroup.free++;
           domain.free++;
-          this.skuFree[sku]!++;
           this.freeCount++;
         } else {
           this.gpuState[g] = USED;
@@ -143,7 +139,9 @@ export class ClusterState {
         for (const group of level.groups) level.maxSize = Math.max(level.maxSize, group.gpus.length);
       }
       nodeLevel.index =
-        this.policy === 'best-fit' ? new BestFitIndex(nodeLevel.groups, nodeLevel.maxSize, 0) : new FirstFitIndex(nodeLevel.groups);
+        this.policy === 'best-fit'
+          ? new BestFitIndex(nodeLevel.groups, nodeLevel.maxSize, 0)
+          : new FirstFitIndex(nodeLevel.groups);
       domainLevel.index =
         this.policy === 'best-fit'
           ? new BestFitIndex(domainLevel.groups, domainLevel.maxSize, nodeLevel.maxSize)
@@ -153,14 +151,12 @@ export class ClusterState {
 
   private skuFor(skuOf: Map<string, Map<number, number>>, model: string, memoryMib: number): number {
     let byMemory = skuOf.get(model);
-    if (byMemory === undefined) skuOf.set(model, (byMemory = new Map()));
+    if (byMemory === undefined) skuOf.set(model, (byMemory = new Map<number, number>()));
     let sku = byMemory.get(memoryMib);
     if (sku === undefined) {
       sku = this.skus.length;
       byMemory.set(memoryMib, sku);
       this.skus.push({ model, memoryMib });
-      this.skuFree.push(0);
-      this.skuTotal.push(0);
       this.levels.push([
         { groups: [], index: undefined, maxSize: 0 },
         { groups: [], index: undefined, maxSize: 0 },
@@ -255,12 +251,14 @@ export class ClusterState {
     if (this.reservations.length === 0) return undefined;
     const level = levelOf(request);
     const skus = new Set(this.resolve(request).tiers.flat());
-    const reserved = (group: Group) => group.gpus.reduce((n, g) => n + (this.gpuState[g] === RESERVED ? 1 : 0), 0);
+    const reserved = (group: Group) =>
+      group.gpus.reduce((n, g) => n + (this.gpuState[g] === RESERVED ? 1 : 0), 0);
     for (const reservation of this.reservations) {
       for (const nodeGroup of this.nodeGroups[reservation.node]!) {
         if (!skus.has(nodeGroup.sku)) continue;
         const groups = level === 0 ? [nodeGroup] : nodeGroup.domains;
-        if (groups.some((group) => group.free + reserved(group) >= request.count)) return reservation.requestId;
+        if (groups.some((group) => group.free + reserved(group) >= request.count))
+          return reservation.requestId;
       }
     }
     return undefined;
@@ -294,18 +292,13 @@ export class ClusterState {
 
   /**
    * Between the groups that two SKUs of one preference tier offer, whether `a` beats `b`. Best
-   * fit: a partly used group before a whole one (keeps whole nodes whole), then the SKU with more
-   * of its GPUs free (flexible requests otherwise crowd a scarce SKU and starve the requests that
-   * can use only it), then the tighter group, then node order.
+   * fit: a partly used group before a whole one (keeps whole nodes whole), then the tighter group,
+   * then node order.
    */
   private better(a: Group, b: Group): boolean {
     if (this.policy === 'first-fit') return a.node < b.node;
     const aPartial = a.free < a.gpus.length;
     if (aPartial !== b.free < b.gpus.length) return aPartial;
-    if (process.env.V === '1') return a.free !== b.free ? a.free < b.free : a.node < b.node;
-    const aShare = this.skuFree[a.sku]! / this.skuTotal[a.sku]!;
-    const bShare = this.skuFree[b.sku]! / this.skuTotal[b.sku]!;
-    if (aShare !== bShare) return aShare > bShare;
     return a.free !== b.free ? a.free < b.free : a.node < b.node;
   }
 
@@ -355,7 +348,6 @@ export class ClusterState {
     if (delta === 0) return;
     this.freeCount += delta;
     const nodeGroup = this.gpuNodeGroup[g]!;
-    this.skuFree[nodeGroup.sku]! += delta;
     const domain = this.gpuDomainGroup[g]!;
     const [nodeLevel, domainLevel] = this.levels[nodeGroup.sku]!;
     nodeLevel.index!.update(nodeGroup, nodeGroup.free + delta);
@@ -370,7 +362,8 @@ export class ClusterState {
     let resolved = this.resolved.get(key);
     if (resolved !== undefined) return resolved;
     const fits = (sku: number, model?: string) =>
-      this.skus[sku]!.memoryMib >= request.minMemoryMib && (model === undefined || this.skus[sku]!.model === model);
+      this.skus[sku]!.memoryMib >= request.minMemoryMib &&
+      (model === undefined || this.skus[sku]!.model === model);
     // Within a model, the smallest memory that suffices leaves larger GPUs for requests needing them.
     const byMemory = (a: number, b: number) =>
       this.skus[a]!.memoryMib - this.skus[b]!.memoryMib ||
@@ -394,7 +387,7 @@ export class ClusterState {
 }
 
 function newGroup(ord: number, node: number, sku: number, nodeGroup: Group | undefined): Group {
-  return { ord, node, sku, gpus: [], free: 0, domains: [], node_: nodeGroup };
+  return { ord, node, sku, gpus: [], free: 0, domains: [], parent: nodeGroup };
 }
 
 function inIndexOrder(gpus: readonly ClusterGpu[]): boolean {

@@ -16,7 +16,7 @@ export interface Group {
   /** For a node-level group: its NVLink domains' groups of the same SKU. */
   readonly domains: Group[];
   /** For an NVLink domain: its node's group of the same SKU. */
-  readonly node_: Group | undefined;
+  readonly parent: Group | undefined;
 }
 
 export interface FitIndex {
@@ -84,7 +84,7 @@ export class BestFitIndex implements FitIndex {
   }
 
   private file(group: Group): void {
-    const slot = (this.maxNode === 0 ? 0 : group.node_!.free * this.width) + group.free;
+    const slot = (this.maxNode === 0 ? 0 : group.parent!.free * this.width) + group.free;
     this.slot[group.ord] = slot;
     this.sets[slot]!.add(group.ord);
   }

@@ -29,7 +29,9 @@ const nodeArb = fc.record({
 const requestArb = fc.record({
   projectId: fc.constantFrom('p1', 'p2', 'p3'),
   count: fc.integer({ min: 1, max: 9 }),
-  models: fc.subarray([...MODELS, 'D']).chain((models) => fc.shuffledSubarray(models, { minLength: models.length })),
+  models: fc
+    .subarray([...MODELS, 'D'])
+    .chain((models) => fc.shuffledSubarray(models, { minLength: models.length })),
   minMemoryMib: fc.constantFrom(0, 20000, 50000, 90000),
   topology: fc.constantFrom('node' as const, 'nvlink' as const),
   priority: fc.integer({ min: 0, max: 2 }),
@@ -50,17 +52,15 @@ const inputArb = fc
   })
   .map(({ nodes, queue, quotas, defaultQuota, usage, policy, maxReservations }) => {
     const input: ScheduleInput = {
-      nodes: nodes.map(
-        (spec, n): ClusterNode => ({
-          id: `n${n}`,
-          schedulable: spec.schedulable,
-          gpus: spec.gpus.map((gpu, index): ClusterGpu => ({
-            ...(spec.uniform ? { ...spec.gpus[0]!, free: gpu.free } : gpu),
-            id: `n${n}-g${index}`,
-            index,
-          })),
-        }),
-      ),
+      nodes: nodes.map((spec, n): ClusterNode => ({
+        id: `n${n}`,
+        schedulable: spec.schedulable,
+        gpus: spec.gpus.map((gpu, index): ClusterGpu => ({
+          ...(spec.uniform ? { ...spec.gpus[0]!, free: gpu.free } : gpu),
+          id: `n${n}-g${index}`,
+          index,
+        })),
+      })),
       queue: queue.map((r, i) => ({ ...r, id: `r${i}` })),
       quotas: Object.entries(quotas).map(([projectId, q]) => ({
         projectId,
@@ -69,7 +69,12 @@ const inputArb = fc
       })),
       ...(defaultQuota === undefined
         ? {}
-        : { defaultQuota: { nominalGpus: defaultQuota.nominalGpus, maxGpus: defaultQuota.nominalGpus + defaultQuota.extra } }),
+        : {
+            defaultQuota: {
+              nominalGpus: defaultQuota.nominalGpus,
+              maxGpus: defaultQuota.nominalGpus + defaultQuota.extra,
+            },
+          }),
       usage,
     };
     const options: InProcessSchedulerOptions = { policy, maxReservations };
@@ -86,7 +91,8 @@ function groupsFor(r: QueuedRequest, nodes: readonly ClusterNode[], usable: (gpu
     if (!node.schedulable) continue;
     for (const gpu of node.gpus) {
       if (!acceptable(r, gpu) || !usable(gpu)) continue;
-      const domain = r.topology === 'node' ? '' : gpu.nvlinkDomain == null ? `solo ${gpu.id}` : String(gpu.nvlinkDomain);
+      const domain =
+        r.topology === 'node' ? '' : gpu.nvlinkDomain == null ? `solo ${gpu.id}` : String(gpu.nvlinkDomain);
       const key = `${node.id}|${gpu.model}|${gpu.memoryMib}|${domain}`;
       groups.set(key, (groups.get(key) ?? 0) + 1);
     }
@@ -101,7 +107,9 @@ describe('scheduler invariants', () => {
     fc.assert(
       fc.property(inputArb, ({ input, options }) => {
         const result = schedule(input, options);
-        const gpus = new Map(input.nodes.flatMap((node) => node.gpus.map((gpu) => [gpu.id, { node, gpu }] as const)));
+        const gpus = new Map(
+          input.nodes.flatMap((node) => node.gpus.map((gpu) => [gpu.id, { node, gpu }] as const)),
+        );
         const given = new Set<string>();
         for (const placement of result.placements) {
           const r = input.queue.find((q) => q.id === placement.requestId)!;
@@ -129,7 +137,10 @@ describe('scheduler invariants', () => {
     fc.assert(
       fc.property(inputArb, ({ input, options }) => {
         const result = schedule(input, options);
-        const decided = [...result.placements.map((p) => p.requestId), ...result.pending.map((p) => p.requestId)];
+        const decided = [
+          ...result.placements.map((p) => p.requestId),
+          ...result.pending.map((p) => p.requestId),
+        ];
         expect(decided.sort()).toEqual(input.queue.map((r) => r.id).sort());
         const taken = new Set(result.placements.flatMap((p) => p.gpuIds));
         for (const pending of result.pending) {
@@ -163,13 +174,21 @@ describe('scheduler invariants', () => {
           placed.set(r.projectId, (placed.get(r.projectId) ?? 0) + r.count);
         }
         for (const [projectId, gpus] of placed) {
-          const max = input.quotas?.find((q) => q.projectId === projectId)?.maxGpus ?? input.defaultQuota?.maxGpus ?? Infinity;
+          const max =
+            input.quotas?.find((q) => q.projectId === projectId)?.maxGpus ??
+            input.defaultQuota?.maxGpus ??
+            Infinity;
           expect((input.usage?.[projectId] ?? 0) + gpus).toBeLessThanOrEqual(max);
         }
         for (const pending of result.pending.filter((p) => p.reason === 'quota_exceeded')) {
           const r = input.queue.find((q) => q.id === pending.requestId)!;
-          const max = input.quotas?.find((q) => q.projectId === r.projectId)?.maxGpus ?? input.defaultQuota?.maxGpus ?? Infinity;
-          expect((input.usage?.[r.projectId] ?? 0) + (placed.get(r.projectId) ?? 0) + r.count).toBeGreaterThan(max);
+          const max =
+            input.quotas?.find((q) => q.projectId === r.projectId)?.maxGpus ??
+            input.defaultQuota?.maxGpus ??
+            Infinity;
+          expect(
+            (input.usage?.[r.projectId] ?? 0) + (placed.get(r.projectId) ?? 0) + r.count,
+          ).toBeGreaterThan(max);
         }
       }),
       runs,
@@ -178,7 +197,9 @@ describe('scheduler invariants', () => {
 
   it('answers the same for the same input, whatever the queue order', () => {
     const withShuffle = inputArb.chain((x) =>
-      fc.shuffledSubarray([...x.input.queue], { minLength: x.input.queue.length }).map((shuffled) => ({ ...x, shuffled })),
+      fc
+        .shuffledSubarray([...x.input.queue], { minLength: x.input.queue.length })
+        .map((shuffled) => ({ ...x, shuffled })),
     );
     fc.assert(
       fc.property(withShuffle, ({ input, options, shuffled }) => {

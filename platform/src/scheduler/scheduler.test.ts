@@ -14,7 +14,10 @@ describe('placement policy', () => {
   const nodes = [nodeWithFree('whole', 8), nodeWithFree('three', 3), nodeWithFree('two', 2)];
 
   it('best fit takes the fullest node that fits', () => {
-    const result = schedule({ nodes, queue: [request({ id: 'a', count: 2 }), request({ id: 'b', count: 3 })] });
+    const result = schedule({
+      nodes,
+      queue: [request({ id: 'a', count: 2 }), request({ id: 'b', count: 3 })],
+    });
     expect(placedOn(result, 'a')).toBe('two');
     expect(placedOn(result, 'b')).toBe('three');
   });
@@ -31,14 +34,22 @@ describe('placement policy', () => {
   });
 
   it('is all or nothing: no request is split across nodes', () => {
-    const result = schedule({ nodes: [nodeWithFree('a', 3), nodeWithFree('b', 3)], queue: [request({ id: 'r', count: 4 })] });
+    const result = schedule({
+      nodes: [nodeWithFree('a', 3), nodeWithFree('b', 3)],
+      queue: [request({ id: 'r', count: 4 })],
+    });
     expect(result.placements).toEqual([]);
     expect(reasonOf(result, 'r')).toBe('no_capacity');
   });
 
   it('gives GPUs in device order with the model placed', () => {
-    const result = schedule({ nodes: [node('n', { used: [0, 2] })], queue: [request({ id: 'r', count: 3 })] });
-    expect(result.placements).toEqual([{ requestId: 'r', nodeId: 'n', gpuIds: ['n/1', 'n/3', 'n/4'], model: H100 }]);
+    const result = schedule({
+      nodes: [node('n', { used: [0, 2] })],
+      queue: [request({ id: 'r', count: 3 })],
+    });
+    expect(result.placements).toEqual([
+      { requestId: 'r', nodeId: 'n', gpuIds: ['n/1', 'n/3', 'n/4'], model: H100 },
+    ]);
   });
 });
 
@@ -50,7 +61,10 @@ describe('NVLink topology', () => {
     const queue = [request({ id: 'r', count: 4, topology: 'nvlink' })];
     expect(reasonOf(schedule({ nodes: [split], queue }), 'r')).toBe('no_capacity');
     const result = schedule({ nodes: [split, node('free', { domainSize: 4, used: [0] })], queue });
-    expect(result.placements[0]).toMatchObject({ nodeId: 'free', gpuIds: ['free/4', 'free/5', 'free/6', 'free/7'] });
+    expect(result.placements[0]).toMatchObject({
+      nodeId: 'free',
+      gpuIds: ['free/4', 'free/5', 'free/6', 'free/7'],
+    });
   });
 
   it('lets a node request span domains', () => {
@@ -59,12 +73,18 @@ describe('NVLink topology', () => {
   });
 
   it('keeps a node request inside the tightest domain that holds it', () => {
-    const result = schedule({ nodes: [node('n', { domainSize: 4, used: [0, 1] })], queue: [request({ count: 2 })] });
+    const result = schedule({
+      nodes: [node('n', { domainSize: 4, used: [0, 1] })],
+      queue: [request({ count: 2 })],
+    });
     expect(result.placements[0]?.gpuIds).toEqual(['n/2', 'n/3']);
   });
 
   it('treats GPUs without NVLink as one-GPU domains', () => {
-    const queue = [request({ id: 'two', count: 2, topology: 'nvlink' }), request({ id: 'one', topology: 'nvlink' })];
+    const queue = [
+      request({ id: 'two', count: 2, topology: 'nvlink' }),
+      request({ id: 'one', topology: 'nvlink' }),
+    ];
     const result = schedule({ nodes: [node('pcie', { domainSize: 1 })], queue });
     expect(reasonOf(result, 'two')).toBe('request_too_large');
     expect(placedOn(result, 'one')).toBe('pcie');
@@ -75,7 +95,10 @@ describe('models and memory', () => {
   const nodes = [node('h', { model: H100 }), node('a', { model: A100, memoryMib: 40960 })];
 
   it('follows the preference order and falls back to the next model', () => {
-    const queue = [request({ id: 'x', count: 8, models: [A100, H100] }), request({ id: 'y', count: 8, models: [A100, H100] })];
+    const queue = [
+      request({ id: 'x', count: 8, models: [A100, H100] }),
+      request({ id: 'y', count: 8, models: [A100, H100] }),
+    ];
     const result = schedule({ nodes, queue });
     expect(placedOn(result, 'x')).toBe('a');
     expect(placedOn(result, 'y')).toBe('h');
@@ -95,13 +118,21 @@ describe('quotas and borrowing', () => {
   ];
 
   it('refuses a request that would pass the project maximum', () => {
-    const result = schedule({ nodes, quotas, usage: { b: 6 }, queue: [request({ id: 'r', projectId: 'b', count: 4 })] });
+    const result = schedule({
+      nodes,
+      quotas,
+      usage: { b: 6 },
+      queue: [request({ id: 'r', projectId: 'b', count: 4 })],
+    });
     expect(reasonOf(result, 'r')).toBe('quota_exceeded');
     expect(result.pending[0]?.message).toContain('maximum of 8');
   });
 
   it('lets a project borrow idle GPUs above its nominal share, up to its maximum', () => {
-    const queue = [request({ id: 'r1', projectId: 'a', count: 8 }), request({ id: 'r2', projectId: 'a', count: 8 })];
+    const queue = [
+      request({ id: 'r1', projectId: 'a', count: 8 }),
+      request({ id: 'r2', projectId: 'a', count: 8 }),
+    ];
     const result = schedule({ nodes, quotas, queue });
     expect(placedOn(result, 'r1')).toBeDefined();
     expect(reasonOf(result, 'r2')).toBe('quota_exceeded');
@@ -153,16 +184,26 @@ describe('priority, FIFO and backfill', () => {
   it('reserves for the blocked head the node closest to fitting it', () => {
     const result = schedule({ nodes, queue: [head] });
     expect(result.pending).toEqual([
-      expect.objectContaining({ requestId: 'head', reason: 'no_capacity', message: expect.stringContaining('node close (7 of 8 GPUs free) is reserved') }),
+      expect.objectContaining({
+        requestId: 'head',
+        reason: 'no_capacity',
+        message: expect.stringContaining('node close (7 of 8 GPUs free) is reserved'),
+      }),
     ]);
   });
 
   it('backfills small requests only where they cannot delay the head', () => {
-    const queue = [head, request({ id: 'fits-elsewhere', count: 2 }), request({ id: 'needs-reserved', count: 3 })];
+    const queue = [
+      head,
+      request({ id: 'fits-elsewhere', count: 2 }),
+      request({ id: 'needs-reserved', count: 3 }),
+    ];
     const result = schedule({ nodes, queue });
     expect(placedOn(result, 'fits-elsewhere')).toBe('small');
     expect(reasonOf(result, 'needs-reserved')).toBe('waiting_for_priority');
-    expect(result.pending.find((p) => p.requestId === 'needs-reserved')?.message).toContain('reserved for request head');
+    expect(result.pending.find((p) => p.requestId === 'needs-reserved')?.message).toContain(
+      'reserved for request head',
+    );
     // Without the head, the same request takes the node the head would have had.
     expect(placedOn(schedule({ nodes, queue: queue.slice(2) }), 'needs-reserved')).toBe('close');
   });
@@ -183,7 +224,10 @@ describe('priority, FIFO and backfill', () => {
 });
 
 describe('pending reasons', () => {
-  const nodes = [node('h', { domainSize: 4 }), node('cordoned', { model: 'B200', memoryMib: 184320, schedulable: false })];
+  const nodes = [
+    node('h', { domainSize: 4 }),
+    node('cordoned', { model: 'B200', memoryMib: 184320, schedulable: false }),
+  ];
 
   it.each([
     ['model_unavailable', request({ models: ['MI300X'] })],
@@ -198,7 +242,10 @@ describe('pending reasons', () => {
   });
 
   it('never gives the GPUs of an unschedulable node', () => {
-    const result = schedule({ nodes: [node('cordoned', { schedulable: false })], queue: [request({ id: 'r' })] });
+    const result = schedule({
+      nodes: [node('cordoned', { schedulable: false })],
+      queue: [request({ id: 'r' })],
+    });
     expect(reasonOf(result, 'r')).toBe('model_unavailable');
   });
 
@@ -218,7 +265,11 @@ describe('ClusterState', () => {
   });
 
   it('counts stranded GPUs: free on nodes that cannot host the size', () => {
-    const state = new ClusterState([nodeWithFree('a', 8), nodeWithFree('b', 3), nodeWithFree('c', 1, { gpus: 4 })]);
+    const state = new ClusterState([
+      nodeWithFree('a', 8),
+      nodeWithFree('b', 3),
+      nodeWithFree('c', 1, { gpus: 4 }),
+    ]);
     expect(state.strandedGpus(8)).toBe(4);
     expect(state.strandedGpus(3)).toBe(1);
   });
@@ -231,7 +282,10 @@ describe('ClusterState', () => {
 
   it('sorts GPUs given out of device order', () => {
     const n = node('n');
-    const input: ScheduleInput = { nodes: [{ ...n, gpus: [...n.gpus].reverse() }], queue: [request({ count: 2 })] };
+    const input: ScheduleInput = {
+      nodes: [{ ...n, gpus: [...n.gpus].reverse() }],
+      queue: [request({ count: 2 })],
+    };
     expect(new InProcessScheduler().schedule(input).placements[0]?.gpuIds).toEqual(['n/0', 'n/1']);
   });
 });

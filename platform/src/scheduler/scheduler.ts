@@ -49,7 +49,11 @@ export function compareRequests(a: QueuedRequest, b: QueuedRequest): number {
  * to fitting it are held back from every request decided after it in this cycle, so backfilled
  * requests never delay it.
  */
-export function scheduleCycle(state: ClusterState, input: CycleInput, options: CycleOptions = {}): ScheduleResult {
+export function scheduleCycle(
+  state: ClusterState,
+  input: CycleInput,
+  options: CycleOptions = {},
+): ScheduleResult {
   const maxReservations = options.maxReservations ?? 1;
   const quotas = new Map<string, Quota>();
   for (const quota of input.quotas ?? []) quotas.set(quota.projectId, quota);

@@ -44,7 +44,7 @@ export function prng(seed: number): () => number {
 /** 70 % HGX H100 nodes (one 8-GPU NVLink domain), 30 % A100 nodes (two 4-GPU domains); all free. */
 export function simulatedCluster(nodes: number): ClusterNode[] {
   return Array.from({ length: nodes }, (_, n) => {
-    const sku = process.env.ONESKU || n % 10 < 7 ? H100 : A100;
+    const sku = n % 10 < 7 ? H100 : A100;
     return {
       id: `node-${String(n).padStart(5, '0')}`,
       schedulable: true,
@@ -106,6 +106,7 @@ export function workload(spec: WorkloadSpec): Workload {
   let cycle = 0;
   let nextCycleAt = 0;
   let measured = 0;
+  if (!(spec.warmupDurations >= 0 && spec.requests >= 0)) throw new RangeError('bad workload spec');
   const measuredFrom = 1 + Math.ceil(spec.warmupDurations * meanDuration);
   for (let i = 0; measured < spec.requests; i++) {
     if (filled >= spec.load * capacity) {
@@ -115,13 +116,13 @@ export function workload(spec: WorkloadSpec): Workload {
     }
     if (cycle >= measuredFrom) measured++;
     const count = pick(random, sizes);
-    const models = process.env.ONESKU ? [] : pick(random, [
+    const models = pick(random, [
       [0.5, [H100.model]],
       [0.15, [A100.model]],
       [0.05, [A100.model, H100.model]],
       [0.3, []],
     ] as const);
-    const topology = count === 8 || process.env.TOPO ? 'node' : random() < 0.3 ? 'nvlink' : 'node';
+    const topology = count === 8 ? 'node' : random() < 0.3 ? 'nvlink' : 'node';
     const request: QueuedRequest = {
       id: `req-${String(i).padStart(7, '0')}`,
       projectId: pick(random, projects),
@@ -162,6 +163,8 @@ export interface SimulationResult {
   meanQueued: number;
   /** Requests still queued at the end, by reason. */
   reasons: Record<string, number>;
+  /** The cluster, usage and quotas as the measured phase left them. */
+  final: { state: ClusterState; usage: Record<string, number>; quotas: ProjectQuota[] };
 }
 
 export function simulate(spec: WorkloadSpec, policy: PlacementPolicy): SimulationResult {
@@ -184,6 +187,7 @@ export function simulate(spec: WorkloadSpec, policy: PlacementPolicy): Simulatio
     freeFraction: 0,
     meanQueued: 0,
     reasons: {},
+    final: { state, usage, quotas },
   };
   for (let cycle = 0; cycle <= lastCycle; cycle++) {
     while (next < arrivals.length && arrivals[next]!.cycle === cycle) queue.push(arrivals[next++]!.request);

@@ -16,7 +16,14 @@ export interface NodeSpec {
 }
 
 export function node(id: string, spec: NodeSpec = {}): ClusterNode {
-  const { gpus = 8, model = H100, memoryMib = 81920, domainSize = gpus, used = [], schedulable = true } = spec;
+  const {
+    gpus = 8,
+    model = H100,
+    memoryMib = 81920,
+    domainSize = gpus,
+    used = [],
+    schedulable = true,
+  } = spec;
   return {
     id,
     schedulable,

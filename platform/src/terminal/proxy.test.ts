@@ -9,7 +9,11 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntimeServer } from '@gpuaas/runtime';
 import type { RuntimeServer } from '@gpuaas/runtime';
-import { TERMINAL_HIGH_WATER_MARK, TERMINAL_LOW_WATER_MARK, TERMINAL_SUBPROTOCOL } from '@gpuaas/sdk/terminal';
+import {
+  TERMINAL_HIGH_WATER_MARK,
+  TERMINAL_LOW_WATER_MARK,
+  TERMINAL_SUBPROTOCOL,
+} from '@gpuaas/sdk/terminal';
 import { proxyTerminal, terminalUpstreamUrl } from './proxy.js';
 import type { TerminalProxyResult, TerminalUpstream } from './proxy.js';
 
@@ -33,7 +37,11 @@ beforeAll(async () => {
     env: { PATH: process.env.PATH, HOME: dir, LANG: 'C' },
     killGraceMs: 300,
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: () => TERMINAL_SUBPROTOCOL });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: () => TERMINAL_SUBPROTOCOL,
+  });
   http = createServer();
   http.on('upgrade', (req, socket, head) => {
     const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
@@ -128,7 +136,12 @@ describe('proxyTerminal', () => {
     expect(client.binary().toString()).toBe('ready\r\ngot:abc\r\n');
     expect(client.controls).toEqual([{ type: 'exit', code: 6, signal: null }]);
     const result = await lastResult();
-    expect(result).toMatchObject({ upstreamOpened: true, closeCode: 1000, bytesToUpstream: 4, framesToUpstream: 1 });
+    expect(result).toMatchObject({
+      upstreamOpened: true,
+      closeCode: 1000,
+      bytesToUpstream: 4,
+      framesToUpstream: 1,
+    });
     const exitFrame = JSON.stringify({ type: 'exit', code: 6, signal: null });
     expect(result.bytesToDownstream).toBe(client.bytesIn() + exitFrame.length);
   });
@@ -198,11 +211,16 @@ describe('proxyTerminal', () => {
     upstream = { socketPath: runtime.socketPath };
     secret = 'not-the-secret-0123456789';
     const refused = await dial('');
-    expect(await refused.closed).toEqual({ code: 1011, reason: 'the runtime refused the terminal (HTTP 401)' });
+    expect(await refused.closed).toEqual({
+      code: 1011,
+      reason: 'the runtime refused the terminal (HTTP 401)',
+    });
   });
 
   it('builds upstream URLs for sockets and HTTP endpoints', () => {
-    expect(terminalUpstreamUrl({ socketPath: '/run/a.sock' }, { cols: '80' })).toBe('ws+unix:/run/a.sock:/v1/terminal?cols=80');
+    expect(terminalUpstreamUrl({ socketPath: '/run/a.sock' }, { cols: '80' })).toBe(
+      'ws+unix:/run/a.sock:/v1/terminal?cols=80',
+    );
     expect(terminalUpstreamUrl({ url: 'http://10.0.0.5:7000' })).toBe('ws://10.0.0.5:7000/v1/terminal');
     expect(terminalUpstreamUrl({ url: 'wss://node/x/terminal' }, { command: '["ls"]' })).toBe(
       'wss://node/x/terminal?command=%5B%22ls%22%5D',

@@ -76,14 +76,22 @@ export function terminalUpstreamUrl(upstream: TerminalUpstream, query: Record<st
 
 /** The same test ws applies to codes it will send. */
 function sendable(code: number): boolean {
-  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999);
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
 }
 
 function shortReason(reason: string): string {
   const bytes = Buffer.from(reason, 'utf8');
   if (bytes.length <= MAX_REASON_BYTES) return reason;
   // Cutting at a byte boundary may split a character; the replacement char is dropped.
-  return bytes.subarray(0, MAX_REASON_BYTES - 3).toString('utf8').replace(/\uFFFD$/, '') + '...';
+  return (
+    bytes
+      .subarray(0, MAX_REASON_BYTES - 3)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '') + '...'
+  );
 }
 
 /** Closes `socket` the way the other side closed (1005 → no code, 1006 → 1011). */
@@ -178,8 +186,15 @@ export function proxyTerminal(
       let paused = false;
       let ping: NodeJS.Timeout | undefined;
       from.once('close', () => clearInterval(ping));
-      const afterSend = (error?: Error) => {
-        if (error !== undefined || !paused || to.bufferedAmount >= TERMINAL_LOW_WATER_MARK) return;
+      // Node calls write callbacks with null on success.
+      const afterSend = (error?: Error | null) => {
+        if (
+          (error !== undefined && error !== null) ||
+          !paused ||
+          to.bufferedAmount >= TERMINAL_LOW_WATER_MARK
+        ) {
+          return;
+        }
         paused = false;
         clearInterval(ping);
         from.resume();
@@ -223,7 +238,10 @@ export function proxyTerminal(
     up.once('close', (code, reason) => {
       upClosed = true;
       if (!result.upstreamOpened) {
-        logger?.warn({ upstream: 'socketPath' in upstream ? upstream.socketPath : upstream.url, failure }, 'terminal: runtime unavailable');
+        logger?.warn(
+          { upstream: 'socketPath' in upstream ? upstream.socketPath : upstream.url, failure },
+          'terminal: runtime unavailable',
+        );
         if (downstream.readyState === WebSocket.OPEN) {
           const message = failure ?? 'the runtime closed the connection';
           downstream.send(JSON.stringify({ type: 'error', code: 'RUNTIME_UNREACHABLE', message }));

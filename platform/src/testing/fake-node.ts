@@ -19,6 +19,8 @@ export interface FakeNodeOptions {
   behaviour?: 'running' | 'provisioning' | 'failed' | 'silent';
   /** Endpoint reported with `running` (default `unix:/nonexistent/runtime.sock`). */
   endpoint?: string;
+  /** Secret reported with `running`, which the platform presents to the runtime. */
+  runtimeSecret?: string;
 }
 
 interface Assignment {
@@ -36,6 +38,8 @@ export interface FakeNode {
   run(ms?: number): () => Promise<void>;
   /** Allocations the fake currently "runs". */
   running: Set<string>;
+  /** When set, the next new assignment is reported `failed` with this reason (then it is cleared). */
+  failNext: string | undefined;
 }
 
 export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode> {
@@ -66,28 +70,43 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
   })) as { id: string };
   const running = new Set<string>();
   const torn = new Set<string>();
+  const failed = new Map<string, string>();
+  const reported = new Set<string>();
   const behaviour = options.behaviour ?? 'running';
 
   const beat = async () => {
     const reports = [
-      ...[...running].map((id) => ({
-        id,
-        state: behaviour === 'silent' ? 'provisioning' : behaviour,
-        ...(behaviour === 'running'
-          ? { endpoint: options.endpoint ?? 'unix:/nonexistent/runtime.sock', runtime_secret: 'fake-runtime-secret-0123456789' }
-          : {}),
-        ...(behaviour === 'failed' ? { reason: 'fake failure' } : {}),
-      })),
+      ...[...running].map((id) => {
+        const reason = failed.get(id) ?? (behaviour === 'failed' ? 'fake failure' : undefined);
+        if (reason !== undefined) return { id, state: 'failed', reason };
+        // Like a real agent: one heartbeat says the sandbox is starting, the next that it runs.
+        if (behaviour === 'running' && !reported.has(id)) {
+          reported.add(id);
+          return { id, state: 'provisioning' };
+        }
+        return {
+          id,
+          state: behaviour === 'silent' ? 'provisioning' : behaviour,
+          ...(behaviour === 'running'
+            ? {
+                endpoint: options.endpoint ?? 'unix:/nonexistent/runtime.sock',
+                runtime_secret: options.runtimeSecret ?? 'fake-runtime-secret-0123456789',
+              }
+            : {}),
+        };
+      }),
       ...[...torn].map((id) => ({ id, state: 'released' })),
     ].filter(() => behaviour !== 'silent');
     torn.clear();
     const reply = (await post(`/v1/nodes/${node.id}/heartbeat`, { allocations: reports })) as {
       assignments: Assignment[];
     };
-    const wanted = new Set<string>();
     for (const a of reply.assignments) {
       if (a.desired_state === 'running') {
-        wanted.add(a.allocation_id);
+        if (!running.has(a.allocation_id) && fake.failNext !== undefined) {
+          failed.set(a.allocation_id, fake.failNext);
+          fake.failNext = undefined;
+        }
         running.add(a.allocation_id);
       } else {
         running.delete(a.allocation_id);
@@ -97,14 +116,16 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
     return reply.assignments;
   };
 
-  return {
+  const fake: FakeNode = {
     id: node.id,
     running,
+    failNext: undefined,
     beat,
     async beatUntil(done, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`fake node ${options.name}: condition not met in ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`fake node ${options.name}: condition not met in ${timeoutMs} ms`);
         await beat();
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -123,4 +144,5 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
       };
     },
   };
+  return fake;
 }

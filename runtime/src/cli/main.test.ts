@@ -43,7 +43,9 @@ describe('gpuaas-runtime serve', () => {
     expect(JSON.parse(await listening)).toEqual({ event: 'listening', socket });
     expect(env.GPUAAS_RUNTIME_SECRET).toBeUndefined();
     const t = await connectTerminal(
-      terminalUrl(socket, { command: JSON.stringify(['sh', '-c', 'echo "[${GPUAAS_RUNTIME_SECRET-unset}]"']) }),
+      terminalUrl(socket, {
+        command: JSON.stringify(['sh', '-c', 'echo "[${GPUAAS_RUNTIME_SECRET-unset}]"']),
+      }),
       { secret: SECRET },
     );
     await t.closed;
@@ -78,15 +80,20 @@ describe('gpuaas-runtime serve', () => {
     child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     try {
       expect(JSON.parse(await firstLine(child.stdout))).toEqual({ event: 'listening', socket });
-      const t = await connectTerminal(terminalUrl(socket, { command: '["sleep","600"]' }), { secret: SECRET });
+      const t = await connectTerminal(terminalUrl(socket, { command: '["sleep","600"]' }), {
+        secret: SECRET,
+      });
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code, logs).toBe(0);
       expect((await t.closed).code).toBe(1001);
       // Structured logs on stderr.
-      expect(logs.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain(
-        'runtime listening',
-      );
+      expect(
+        logs
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as { msg: string }).msg),
+      ).toContain('runtime listening');
     } finally {
       child.kill('SIGKILL');
     }

@@ -25,7 +25,8 @@ function size(query: URLSearchParams, key: 'cols' | 'rows', fallback: number): n
   const raw = query.get(key);
   if (raw === null) return fallback;
   const value = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!isTerminalSize(value)) throw new RuntimeError('REQUEST_INVALID', `${key} must be an integer from 1 to 65535`);
+  if (!isTerminalSize(value))
+    throw new RuntimeError('REQUEST_INVALID', `${key} must be an integer from 1 to 65535`);
   return value;
 }
 
@@ -44,7 +45,10 @@ function command(raw: string | null): string[] | undefined {
     !argv.every((arg): arg is string => typeof arg === 'string' && !arg.includes('\0')) ||
     argv[0] === ''
   ) {
-    throw new RuntimeError('REQUEST_INVALID', 'command must be a non-empty JSON array of strings without NUL');
+    throw new RuntimeError(
+      'REQUEST_INVALID',
+      'command must be a non-empty JSON array of strings without NUL',
+    );
   }
   return argv;
 }

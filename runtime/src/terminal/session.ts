@@ -224,8 +224,9 @@ export class PtySession {
     }
   }
 
-  private readonly afterSend = (error?: Error) => {
-    if (error !== undefined || !this.socketFull) return;
+  // Node calls write callbacks with null on success.
+  private readonly afterSend = (error?: Error | null) => {
+    if ((error !== undefined && error !== null) || !this.socketFull) return;
     if (this.ws.bufferedAmount >= TERMINAL_LOW_WATER_MARK) return;
     this.socketFull = false;
     this.updatePause();
@@ -277,22 +278,26 @@ export class PtySession {
   private hangUp(): void {
     const pty = this.pty;
     if (pty === undefined || this.exited !== undefined || this.killTimer !== undefined) return;
-    // The pty's child called setsid(): its pid is its process group id.
+    // The pty's child calls setsid(): its pid is its process group id. Right after the spawn it
+    // may not have done so yet, so the child itself is signalled too.
     const group = -pty.pid;
     this.options.logger.info({ child_pid: pty.pid }, 'terminal: hanging up the process group');
-    signalGroup(group, 'SIGHUP');
+    signal(group, 'SIGHUP');
+    signal(pty.pid, 'SIGHUP');
     this.killTimer = setTimeout(() => {
-      if (this.exited === undefined || isAlive(group)) signalGroup(group, 'SIGKILL');
+      if (this.exited === undefined) signal(pty.pid, 'SIGKILL');
+      if (isAlive(group)) signal(group, 'SIGKILL');
     }, this.options.killGraceMs);
     this.killTimer.unref();
   }
 }
 
-function signalGroup(group: number, signal: NodeJS.Signals): void {
+/** Signals a process (pid > 0) or process group (pid < 0), if it is still there. */
+function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    process.kill(group, signal);
+    process.kill(pid, name);
   } catch {
-    // ESRCH: the group is gone already.
+    // ESRCH: gone already.
   }
 }
 

@@ -35,7 +35,8 @@ afterAll(async () => {
 
 const open = (query: Record<string, string> = {}, keepText = true): Promise<TestTerminal> =>
   connectTerminal(terminalUrl(socketPath, query), { secret: SECRET, keepText });
-const run = (argv: string[], query: Record<string, string> = {}) => open({ ...query, command: JSON.stringify(argv) });
+const run = (argv: string[], query: Record<string, string> = {}) =>
+  open({ ...query, command: JSON.stringify(argv) });
 
 function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -120,7 +121,9 @@ describe('runtime terminal', () => {
     const url = terminalUrl(socketPath);
     await expect(connectTerminal(url)).rejects.toMatchObject({ status: 401 });
     await expect(connectTerminal(url, { secret: `${SECRET}x` })).rejects.toMatchObject({ status: 401 });
-    await expect(connectTerminal(url, { secret: SECRET.slice(0, -1) })).rejects.toMatchObject({ status: 401 });
+    await expect(connectTerminal(url, { secret: SECRET.slice(0, -1) })).rejects.toMatchObject({
+      status: 401,
+    });
     expect(server.terminalStats().sessions).toBe(0);
   });
 
@@ -157,10 +160,17 @@ describe('runtime terminal', () => {
 
   it('a flood through a slow reader arrives complete while the send queue stays bounded', async () => {
     // A server of its own, so its peak send queue is this terminal's.
-    const own = await startRuntimeServer({ socketPath: join(dir, 'flood.sock'), secret: SECRET, env: { PATH: process.env.PATH } });
+    const own = await startRuntimeServer({
+      socketPath: join(dir, 'flood.sock'),
+      secret: SECRET,
+      env: { PATH: process.env.PATH },
+    });
     onTestFinished(() => own.close());
     const command = JSON.stringify(['sh', '-c', 'head -c 64M /dev/zero | base64']);
-    const t = await connectTerminal(terminalUrl(own.socketPath, { command }), { secret: SECRET, keepText: false });
+    const t = await connectTerminal(terminalUrl(own.socketPath, { command }), {
+      secret: SECRET,
+      keepText: false,
+    });
     // Not reading at first, until the server's queue stops growing: flow control has stopped the pty.
     t.ws.pause();
     let last = -1;
@@ -213,9 +223,16 @@ describe('runtime server lifecycle', () => {
     const path = join(local, 's.sock');
     try {
       // A socket file left by a killed process.
-      spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+      spawnSync(process.execPath, [
+        '-e',
+        `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+      ]);
       expect((await stat(path)).isSocket()).toBe(true);
-      const first = await startRuntimeServer({ socketPath: path, secret: SECRET, env: { PATH: process.env.PATH } });
+      const first = await startRuntimeServer({
+        socketPath: path,
+        secret: SECRET,
+        env: { PATH: process.env.PATH },
+      });
       await expect(startRuntimeServer({ socketPath: path, secret: SECRET })).rejects.toMatchObject({
         code: 'SOCKET_IN_USE',
       });
@@ -229,10 +246,14 @@ describe('runtime server lifecycle', () => {
   });
 
   it('refuses a short secret and an overlong socket path', async () => {
-    await expect(startRuntimeServer({ socketPath: join(dir, 'x.sock'), secret: 'short' })).rejects.toMatchObject({
+    await expect(
+      startRuntimeServer({ socketPath: join(dir, 'x.sock'), secret: 'short' }),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
     });
-    await expect(startRuntimeServer({ socketPath: `/tmp/${'x'.repeat(120)}`, secret: SECRET })).rejects.toMatchObject({
+    await expect(
+      startRuntimeServer({ socketPath: `/tmp/${'x'.repeat(120)}`, secret: SECRET }),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
     });
   });

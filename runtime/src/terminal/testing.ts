@@ -29,7 +29,8 @@ export function connectTerminal(
   url: string,
   options: { secret?: string; keepText?: boolean; ws?: ClientOptions } = {},
 ): Promise<TestTerminal> {
-  const headers: Record<string, string> = options.secret === undefined ? {} : { authorization: `Bearer ${options.secret}` };
+  const headers: Record<string, string> =
+    options.secret === undefined ? {} : { authorization: `Bearer ${options.secret}` };
   const ws = new WebSocket(url, [TERMINAL_SUBPROTOCOL], { headers, perMessageDeflate: false, ...options.ws });
   const chunks: Buffer[] = [];
   let count = 0;

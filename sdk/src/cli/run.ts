@@ -42,8 +42,11 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
   // Subcommands inherit exitOverride/configureOutput only when set before they are created.
   for (const sub of program.commands) propagate(program, sub);
 
+  // Only options before `--`: what follows belongs to a remote command (`gpuaas exec A -- cmd --json`).
+  const end = argv.indexOf('--');
+  const own = end < 0 ? argv : argv.slice(0, end);
   const wantsJson =
-    argv.includes('--json') || argv.includes('--format=json') || hasPair(argv, '--output', 'json');
+    own.includes('--json') || own.includes('--format=json') || hasPair(own, '--output', 'json');
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -93,7 +93,8 @@ async function pump(session: TerminalSession, options: PumpOptions): Promise<num
   if (options.followSize && stdout.isTTY === true) {
     const onResize = () => {
       const { columns, rows } = stdout;
-      if (columns !== undefined && rows !== undefined && columns > 0 && rows > 0) session.resize(columns, rows);
+      if (columns !== undefined && rows !== undefined && columns > 0 && rows > 0)
+        session.resize(columns, rows);
     };
     onResize();
     stdout.on('resize', onResize);

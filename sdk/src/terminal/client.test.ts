@@ -14,7 +14,7 @@ import { SdkError } from '../errors.js';
 import { attachTty, execCommand, exitStatusOf } from './attach.js';
 import type { TerminalInput, TerminalOutput } from './attach.js';
 import { openTerminal, terminalError } from './client.js';
-import type { OpenTerminalOptions, WebSocketConstructor } from './client.js';
+import type { OpenTerminalOptions } from './client.js';
 import { TERMINAL_SUBPROTOCOL } from './protocol.js';
 
 // The client is tested against the real runtime, run from its built bin as the node agent runs it.
@@ -28,10 +28,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sdkt-'));
   socket = join(dir, 'r.sock');
   await writeFile(join(dir, 'secret'), SECRET, { mode: 0o600 });
-  runtime = spawn(process.execPath, [runtimeBin, 'serve', '--socket', socket, '--secret-file', join(dir, 'secret')], {
-    env: { PATH: process.env.PATH, HOME: dir, LANG: 'C' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  runtime = spawn(
+    process.execPath,
+    [runtimeBin, 'serve', '--socket', socket, '--secret-file', join(dir, 'secret')],
+    {
+      env: { PATH: process.env.PATH, HOME: dir, LANG: 'C' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     runtime.once('exit', (code) => reject(new Error(`gpuaas-runtime exited with ${String(code)}`)));
     createInterface({ input: runtime.stdout! }).once('line', resolve);
@@ -49,7 +53,11 @@ afterAll(async () => {
 
 function target(command?: string[], secret = SECRET): OpenTerminalOptions {
   const query = command === undefined ? '' : `?command=${encodeURIComponent(JSON.stringify(command))}`;
-  return { url: `ws+unix:${socket}:/v1/terminal${query}`, token: '', headers: { authorization: `Bearer ${secret}` } };
+  return {
+    url: `ws+unix:${socket}:/v1/terminal${query}`,
+    token: '',
+    headers: { authorization: `Bearer ${secret}` },
+  };
 }
 
 function collect(): { stream: Writable & TerminalOutput; text: () => string } {
@@ -74,7 +82,11 @@ describe('openTerminal against the runtime', () => {
   });
 
   it('writes input, resizes and reports a non-zero exit', async () => {
-    const session = await openTerminal({ ...target(['sh', '-c', 'read x; stty size; exit 4']), cols: 80, rows: 24 });
+    const session = await openTerminal({
+      ...target(['sh', '-c', 'read x; stty size; exit 4']),
+      cols: 80,
+      rows: 24,
+    });
     let output = '';
     session.onOutput((chunk) => (output += Buffer.from(chunk).toString('utf8')));
     session.resize(132, 43);
@@ -88,7 +100,9 @@ describe('openTerminal against the runtime', () => {
       code: 'TERMINAL_UNAUTHORIZED',
       details: { status: 401 },
     });
-    await expect(openTerminal({ ...target(), url: `ws+unix:${join(dir, 'none.sock')}:/v1/terminal` })).rejects.toMatchObject({
+    await expect(
+      openTerminal({ ...target(), url: `ws+unix:${join(dir, 'none.sock')}:/v1/terminal` }),
+    ).rejects.toMatchObject({
       code: 'TERMINAL_UNREACHABLE',
     });
     await expect(openTerminal({ url: 'ftp://x', token: '' })).rejects.toMatchObject({ code: 'USAGE' });
@@ -108,7 +122,9 @@ describe('attachTty and execCommand', () => {
     });
     const out = collect();
     const stdout = Object.assign(out.stream, { isTTY: true, columns: 100, rows: 30 });
-    const session = await openTerminal({ ...target(['sh', '-c', 'read x; stty size; read y; stty size; exit 9']) });
+    const session = await openTerminal({
+      ...target(['sh', '-c', 'read x; stty size; read y; stty size; exit 9']),
+    });
     const status = attachTty(session, { stdin: stdin as TerminalInput, stdout, handleSignals: false });
     stdin.write('\n');
     await until(() => out.text().includes('30 100'));
@@ -147,7 +163,12 @@ describe('attachTty and execCommand', () => {
   it('execCommand streams a command with piped input and resolves its status', async () => {
     const stdin = new PassThrough();
     const out = collect();
-    const done = execCommand({ ...target(['sh', '-c', 'stty -echo; echo ready; tr a-z A-Z; exit 3']), stdin, stdout: out.stream, handleSignals: false });
+    const done = execCommand({
+      ...target(['sh', '-c', 'stty -echo; echo ready; tr a-z A-Z; exit 3']),
+      stdin,
+      stdout: out.stream,
+      handleSignals: false,
+    });
     await until(() => out.text().includes('ready'));
     stdin.end('hello\n');
     expect(await done).toBe(3);
@@ -156,7 +177,13 @@ describe('attachTty and execCommand', () => {
 
   it('execCommand without stdin gives the command end-of-file', async () => {
     const out = collect();
-    expect(await execCommand({ ...target(['sh', '-c', 'cat; echo after-eof']), stdout: out.stream, handleSignals: false })).toBe(0);
+    expect(
+      await execCommand({
+        ...target(['sh', '-c', 'cat; echo after-eof']),
+        stdout: out.stream,
+        handleSignals: false,
+      }),
+    ).toBe(0);
     expect(out.text()).toContain('after-eof');
   });
 });
@@ -185,7 +212,11 @@ describe('protocol errors and other WebSocket implementations', () => {
   afterAll(() => new Promise<void>((resolve) => wss.close(() => resolve())));
 
   it('works with the WHATWG WebSocket of the platform', async () => {
-    const session = await openTerminal({ url: `${url}/ok`, token: 'abc.DEF-123', WebSocketImpl: WebSocket as unknown as WebSocketConstructor });
+    const session = await openTerminal({
+      url: `${url}/ok`,
+      token: 'abc.DEF-123',
+      WebSocketImpl: WebSocket,
+    });
     let output = '';
     session.onOutput((chunk) => (output += Buffer.from(chunk).toString('utf8')));
     const exit = await session.exit;

@@ -167,7 +167,7 @@ function createSocket(
     response.resume();
     socket.terminate();
   });
-  return socket as unknown as WebSocketLike;
+  return socket;
 }
 
 /**
@@ -216,7 +216,9 @@ export async function openTerminal(options: OpenTerminalOptions): Promise<Termin
     socket.addEventListener('close', (event) => {
       clearTimeout(timer);
       if (session.opened) return;
-      reject(terminalError({ status, closeCode: event.code, reason: event.reason, opened: false }, lastError));
+      reject(
+        terminalError({ status, closeCode: event.code, reason: event.reason, opened: false }, lastError),
+      );
     });
   });
 }

@@ -41,10 +41,7 @@ export const TERMINAL_DEFAULT_ROWS = 24;
 export const TERMINAL_DEFAULT_TERM = 'xterm-256color';
 
 export type TerminalClientMessage =
-  | { type: 'resize'; cols: number; rows: number }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'eof' };
+  { type: 'resize'; cols: number; rows: number } | { type: 'pause' } | { type: 'resume' } | { type: 'eof' };
 
 export type TerminalServerMessage =
   | { type: 'exit'; code: number | null; signal: string | null }
@@ -89,7 +86,7 @@ export function parseTerminalServerMessage(text: string): TerminalServerMessage 
     const code = message.code ?? null;
     const signal = message.signal ?? null;
     if ((code === null || Number.isInteger(code)) && (signal === null || typeof signal === 'string')) {
-      return { type: 'exit', code: code as number | null, signal: signal as string | null };
+      return { type: 'exit', code: code as number | null, signal };
     }
     return undefined;
   }

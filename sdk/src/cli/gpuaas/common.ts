@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { createPlatformClient } from '../../client/client.js';
 import type { PlatformClient } from '../../client/client.js';
-import type { RetryOptions } from '../../client/sender.js';
 import { ApiError } from '../../client/api-error.js';
 import { CredentialsStore, defaultCredentialsPath } from '../../client/credentials.js';
 import { tokenProviderFromEnvironment } from '../../client/tokens.js';
@@ -85,11 +84,7 @@ export async function resolveApiUrl(io: CliIo, options: Pick<GlobalOptions, 'api
 }
 
 /** A client for the command's API with the environment's credential; AUTH_REQUIRED when none. */
-export async function clientFor(
-  io: CliIo,
-  options: Pick<GlobalOptions, 'apiUrl'>,
-  { retry }: { retry?: RetryOptions } = {},
-): Promise<PlatformClient> {
+export async function clientFor(io: CliIo, options: Pick<GlobalOptions, 'apiUrl'>): Promise<PlatformClient> {
   const apiUrl = await resolveApiUrl(io, options);
   const tokenProvider = await tokenProviderFromEnvironment({
     env: io.env,
@@ -103,7 +98,7 @@ export async function clientFor(
       },
     });
   }
-  return createPlatformClient({ baseUrl: apiUrl, tokenProvider, retry });
+  return createPlatformClient({ baseUrl: apiUrl, tokenProvider });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -104,23 +104,23 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
     action(ctx, async (options: CreateOptions) => {
       const client = await clientFor(io, options);
       const projectId = await projectOrDefault(client, options.project);
-      // The generated type marks fields with a server-side default (priority, topology) as
-      // required; leaving them out is what asks for the default, hence the cast.
-      const body = {
+      const body: components['schemas']['AllocationCreate'] = {
         project_id: projectId,
-        gpus: compact({
+        gpus: {
           count: options.gpus,
-          models: options.model,
-          min_memory_gib: options.minMemory,
-          topology: options.topology,
-        }),
+          ...compact({
+            models: options.model,
+            min_memory_gib: options.minMemory,
+            topology: options.topology,
+          }),
+        },
         ...compact({
           name: options.name,
           ttl: options.ttl,
           idle_timeout: options.idleTimeout,
           priority: options.priority,
         }),
-      } as components['schemas']['AllocationCreate'];
+      };
       // One key for this invocation: the sender reuses it on every retry, so a create whose
       // answer was lost is replayed by the platform instead of queuing a second allocation.
       const { data } = await client.api.POST('/v1/allocations', {
