@@ -117,7 +117,8 @@ export function compileCompute(options: ComputeOptions, positive: Check, errors:
   const ids = new Set<string>();
   const models = new Set<string>();
   for (const [i, sku] of catalog.entries()) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(sku.id)) errors.push(`compute.catalog[${i}].id must be a lower-case name`);
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(sku.id))
+      errors.push(`compute.catalog[${i}].id must be a lower-case name`);
     if (ids.has(sku.id)) errors.push(`compute.catalog[${i}].id "${sku.id}" is listed twice`);
     if (models.has(sku.model)) errors.push(`compute.catalog[${i}].model "${sku.model}" is listed twice`);
     ids.add(sku.id);
@@ -136,7 +137,12 @@ export function compileCompute(options: ComputeOptions, positive: Check, errors:
   return {
     catalog,
     heartbeatIntervalMs: positive('compute.heartbeatIntervalMs', options.heartbeatIntervalMs, 1000, 600_000),
-    nodeUnreachableSeconds: positive('compute.nodeUnreachableSeconds', options.nodeUnreachableSeconds, 15, 86_400),
+    nodeUnreachableSeconds: positive(
+      'compute.nodeUnreachableSeconds',
+      options.nodeUnreachableSeconds,
+      15,
+      86_400,
+    ),
     provisioningTimeoutSeconds: positive(
       'compute.provisioningTimeoutSeconds',
       options.provisioningTimeoutSeconds,
@@ -145,11 +151,19 @@ export function compileCompute(options: ComputeOptions, positive: Check, errors:
     ),
     reconcileIntervalMs: positive('compute.reconcileIntervalMs', options.reconcileIntervalMs, 1000, 600_000),
     defaultQuota: quota,
-    terminalTokenTtlSeconds: positive('compute.terminalTokenTtlSeconds', options.terminalTokenTtlSeconds, 60, 60),
+    terminalTokenTtlSeconds: positive(
+      'compute.terminalTokenTtlSeconds',
+      options.terminalTokenTtlSeconds,
+      60,
+      60,
+    ),
   };
 }
 
-export function compileLocalNode(options: LocalNodeOptions | false | undefined, embedded: boolean): LocalNodeConfig | undefined {
+export function compileLocalNode(
+  options: LocalNodeOptions | false | undefined,
+  embedded: boolean,
+): LocalNodeConfig | undefined {
   if (options === false || (options === undefined && !embedded)) return undefined;
   const o = options ?? {};
   return {

@@ -62,7 +62,8 @@ export function eventVisibility(db: Kysely<Tables>, principal: Principal) {
 /** Events of the given types (all when empty) in the given project (any when undefined). */
 export function eventFilter(types: string[], projectId: string | undefined) {
   return (event: PlatformEvent) =>
-    (types.length === 0 || types.includes(event.type)) && (projectId === undefined || event.project_id === projectId);
+    (types.length === 0 || types.includes(event.type)) &&
+    (projectId === undefined || event.project_id === projectId);
 }
 
 function wsBase(req: Request, publicUrl: string | undefined): string {
@@ -81,9 +82,12 @@ export function allocationHandlers(s: Services): Handlers {
       const projectId = op.query.project_id as string | undefined;
       const states = (op.query.state as string | undefined)?.split(',');
       const { limit, after } = pageRequest(s, res);
-      let query = allocationQuery(db).orderBy('allocations.id', 'desc').limit(limit + 1);
+      let query = allocationQuery(db)
+        .orderBy('allocations.id', 'desc')
+        .limit(limit + 1);
       if (after !== undefined) query = query.where('allocations.id', '<', after);
-      if (states !== undefined) query = query.where('allocations.state', 'in', states as AllocationRow['state'][]);
+      if (states !== undefined)
+        query = query.where('allocations.state', 'in', states as AllocationRow['state'][]);
       if (projectId !== undefined) {
         await projectAccess(db, principal, projectId, 'viewer');
         query = query.where('allocations.project_id', '=', projectId);
@@ -94,7 +98,9 @@ export function allocationHandlers(s: Services): Handlers {
           eb.selectFrom('memberships').select('project_id').where('user_id', '=', principal.id),
         );
       }
-      const page = pageOf(await query.execute(), limit, (last) => s.cursors.encode('listAllocations', [last.id]));
+      const page = pageOf(await query.execute(), limit, (last) =>
+        s.cursors.encode('listAllocations', [last.id]),
+      );
       res.json({ items: page.items.map((r) => allocationView(r)), next_cursor: page.next_cursor });
     },
 
@@ -125,10 +131,14 @@ export function allocationHandlers(s: Services): Handlers {
       const row = await allocationAccess(db, principal, idOf(res), 'member');
       setAuditTarget(res, { id: row.id, projectId: row.project_id });
       if (row.state !== 'running') {
-        throw new PlatformError('ALLOCATION_NOT_RUNNING', `allocation ${row.id} is ${row.state}, not running`);
+        throw new PlatformError(
+          'ALLOCATION_NOT_RUNNING',
+          `allocation ${row.id} is ${row.state}, not running`,
+        );
       }
       const command = (req.body as { command?: string[] } | undefined)?.command;
-      if (command !== undefined) setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { command } });
+      if (command !== undefined)
+        setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { command } });
       const { token, expiresAt } = await compute.mintTerminalToken(principal, row.id, command);
       res.status(201).json({
         token,

@@ -273,7 +273,10 @@ const MATRIX: Record<string, Row> = {
   listGpuSkus: { request: () => ({ method: 'GET', path: '/v1/catalog/gpus' }), expect: signedIn },
   getGpuSku: { request: () => ({ method: 'GET', path: '/v1/catalog/gpus/h100-80gb' }), expect: signedIn },
   listNodes: { request: () => ({ method: 'GET', path: '/v1/nodes' }), expect: operatorOnly },
-  getNode: { request: ({ nodeId }) => ({ method: 'GET', path: `/v1/nodes/${nodeId}` }), expect: operatorOnly },
+  getNode: {
+    request: ({ nodeId }) => ({ method: 'GET', path: `/v1/nodes/${nodeId}` }),
+    expect: operatorOnly,
+  },
   registerNode: {
     request: (_c, caller) => ({
       method: 'POST',
@@ -291,11 +294,17 @@ const MATRIX: Record<string, Row> = {
     expect: operatorOnly,
   },
   cordonNode: {
-    request: async (ctx, caller) => ({ method: 'POST', path: `/v1/nodes/${await freshNode(ctx, caller)}/cordon` }),
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/nodes/${await freshNode(ctx, caller)}/cordon`,
+    }),
     expect: operatorOnly,
   },
   uncordonNode: {
-    request: async (ctx, caller) => ({ method: 'POST', path: `/v1/nodes/${await freshNode(ctx, caller)}/uncordon` }),
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/nodes/${await freshNode(ctx, caller)}/uncordon`,
+    }),
     expect: operatorOnly,
   },
   drainNode: {
@@ -320,11 +329,17 @@ const MATRIX: Record<string, Row> = {
     expect: projectRead,
   },
   releaseAllocation: {
-    request: async (ctx) => ({ method: 'POST', path: `/v1/allocations/${await freshAllocation(ctx)}/release` }),
+    request: async (ctx) => ({
+      method: 'POST',
+      path: `/v1/allocations/${await freshAllocation(ctx)}/release`,
+    }),
     expect: memberAct,
   },
   createTerminalToken: {
-    request: ({ allocationId }) => ({ method: 'POST', path: `/v1/allocations/${allocationId}/terminal-tokens` }),
+    request: ({ allocationId }) => ({
+      method: 'POST',
+      path: `/v1/allocations/${allocationId}/terminal-tokens`,
+    }),
     expect: created(memberAct),
   },
   openTerminal: {
@@ -429,19 +444,34 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
           name: 'matrix-node',
           agent_version: 'test',
           inventory: {
-            gpus: Array.from({ length: 8 }, (_, index) => ({ index, model: 'NVIDIA H100 80GB HBM3', memory_mib: 81559 })),
+            gpus: Array.from({ length: 8 }, (_, index) => ({
+              index,
+              model: 'NVIDIA H100 80GB HBM3',
+              memory_mib: 81559,
+            })),
           },
         },
       })
     ).json()) as { id: string };
     const allocation = (await (
-      await t.request('/v1/allocations', { method: 'POST', token: owner, json: { project_id: project.id, gpus: { count: 1 } } })
+      await t.request('/v1/allocations', {
+        method: 'POST',
+        token: owner,
+        json: { project_id: project.id, gpus: { count: 1 } },
+      })
     ).json()) as { id: string };
     await t.request(`/v1/nodes/${node.id}/heartbeat`, {
       method: 'POST',
       token: operatorToken,
       json: {
-        allocations: [{ id: allocation.id, state: 'running', endpoint: 'unix:/nonexistent', runtime_secret: 'x'.repeat(32) }],
+        allocations: [
+          {
+            id: allocation.id,
+            state: 'running',
+            endpoint: 'unix:/nonexistent',
+            runtime_secret: 'x'.repeat(32),
+          },
+        ],
       },
     });
     ctx = {

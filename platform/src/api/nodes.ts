@@ -82,10 +82,17 @@ export function nodeHandlers(s: Services): Handlers {
     listNodes: async (_req, res) => {
       requireOperator(res, 'list nodes');
       const { limit, after } = pageRequest(s, res);
-      let query = db.selectFrom('nodes').selectAll().orderBy('id').limit(limit + 1);
+      let query = db
+        .selectFrom('nodes')
+        .selectAll()
+        .orderBy('id')
+        .limit(limit + 1);
       if (after !== undefined) query = query.where('id', '>', after);
       const page = pageOf(await query.execute(), limit, (last) => s.cursors.encode('listNodes', [last.id]));
-      res.json({ items: await Promise.all(page.items.map((n) => nodeView(db, n))), next_cursor: page.next_cursor });
+      res.json({
+        items: await Promise.all(page.items.map((n) => nodeView(db, n))),
+        next_cursor: page.next_cursor,
+      });
     },
 
     getNode: async (_req, res) => {
@@ -96,7 +103,10 @@ export function nodeHandlers(s: Services): Handlers {
     registerNode: async (req, res) => {
       requireOperator(res, 'register nodes');
       const node = await registerNode(db, compute.bus, req.body as Registration);
-      setAuditTarget(res, { id: node.id, details: { name: node.name, gpus: (req.body as Registration).inventory.gpus.length } });
+      setAuditTarget(res, {
+        id: node.id,
+        details: { name: node.name, gpus: (req.body as Registration).inventory.gpus.length },
+      });
       void compute.scheduling.trigger();
       res.json(await nodeView(db, node));
     },
@@ -113,7 +123,11 @@ export function nodeHandlers(s: Services): Handlers {
     cordonNode: async (_req, res) => {
       requireOperator(res, 'cordon nodes');
       const node = await nodeOf(res);
-      await db.updateTable('nodes').set({ schedulable: 0, updated_at: isoTime(), version: node.version + 1 }).where('id', '=', node.id).execute();
+      await db
+        .updateTable('nodes')
+        .set({ schedulable: 0, updated_at: isoTime(), version: node.version + 1 })
+        .where('id', '=', node.id)
+        .execute();
       setAuditTarget(res, { id: node.id, details: { name: node.name } });
       res.json(await nodeView(db, await requireNode(db, node.id)));
     },
@@ -121,7 +135,11 @@ export function nodeHandlers(s: Services): Handlers {
     uncordonNode: async (_req, res) => {
       requireOperator(res, 'uncordon nodes');
       const node = await nodeOf(res);
-      await db.updateTable('nodes').set({ schedulable: 1, updated_at: isoTime(), version: node.version + 1 }).where('id', '=', node.id).execute();
+      await db
+        .updateTable('nodes')
+        .set({ schedulable: 1, updated_at: isoTime(), version: node.version + 1 })
+        .where('id', '=', node.id)
+        .execute();
       setAuditTarget(res, { id: node.id, details: { name: node.name } });
       void compute.scheduling.trigger();
       res.json(await nodeView(db, await requireNode(db, node.id)));
@@ -131,7 +149,11 @@ export function nodeHandlers(s: Services): Handlers {
       const principal = requireOperator(res, 'drain nodes');
       const node = await nodeOf(res);
       const { mode } = req.body as { mode: 'release' | 'wait' };
-      await db.updateTable('nodes').set({ schedulable: 0, updated_at: isoTime(), version: node.version + 1 }).where('id', '=', node.id).execute();
+      await db
+        .updateTable('nodes')
+        .set({ schedulable: 0, updated_at: isoTime(), version: node.version + 1 })
+        .where('id', '=', node.id)
+        .execute();
       const held = await db
         .selectFrom('allocations')
         .select('id')
@@ -181,7 +203,11 @@ export function nodeHandlers(s: Services): Handlers {
 }
 
 async function quotaView(s: Services, projectId: string) {
-  const row = await s.db.selectFrom('project_quotas').selectAll().where('project_id', '=', projectId).executeTakeFirst();
+  const row = await s.db
+    .selectFrom('project_quotas')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
   const used = await s.db
     .selectFrom('allocation_gpus')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))

@@ -37,12 +37,32 @@ describe('gpuaas-platform node-agent', () => {
 
   it('registers its GPUs with the platform using a token file, and goes on heartbeating until stopped', async () => {
     const { user } = await t.login('agent@example.com', { operator: true });
-    const { token } = await t.platform.issueAccessToken({ sub: user.id, operator: true, scopes: ['nodes:agent'] });
+    const { token } = await t.platform.issueAccessToken({
+      sub: user.id,
+      operator: true,
+      scopes: ['nodes:agent'],
+    });
     const tokenFile = join(dir, 'token');
     await writeFile(tokenFile, `${token}\n`);
     const stop = new AbortController();
     const agent = cli(
-      ['node-agent', '--api-url', t.url, '--name', 'gpu-box-1', '--token-file', tokenFile, '--data-dir', join(dir, 'node'), '--gpus', 'simulated', '--simulate', '1x4', '--sandbox', 'none'],
+      [
+        'node-agent',
+        '--api-url',
+        t.url,
+        '--name',
+        'gpu-box-1',
+        '--token-file',
+        tokenFile,
+        '--data-dir',
+        join(dir, 'node'),
+        '--gpus',
+        'simulated',
+        '--simulate',
+        '1x4',
+        '--sandbox',
+        'none',
+      ],
       {},
       stop.signal,
     );
@@ -51,7 +71,8 @@ describe('gpuaas-platform node-agent', () => {
     const deadline = Date.now() + 15_000;
     while (!nodes.some((n) => n.name === 'gpu-box-1') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
-      nodes = ((await (await t.request('/v1/nodes', { token: admin })).json()) as { items: typeof nodes }).items;
+      nodes = ((await (await t.request('/v1/nodes', { token: admin })).json()) as { items: typeof nodes })
+        .items;
     }
     const node = nodes.find((n) => n.name === 'gpu-box-1');
     expect(node).toMatchObject({ status: 'ready' });
@@ -62,7 +83,10 @@ describe('gpuaas-platform node-agent', () => {
   });
 
   it('refuses to start without a token, naming the fix', async () => {
-    const agent = cli(['node-agent', '--api-url', t.url, '--gpus', 'simulated', '--data-dir', join(dir, 'x')], {});
+    const agent = cli(
+      ['node-agent', '--api-url', t.url, '--gpus', 'simulated', '--data-dir', join(dir, 'x')],
+      {},
+    );
     expect(await agent.done).toBe(2);
     expect(agent.err()).toMatch(/CONFIG_INVALID.*--token-file or set GPUAAS_TOKEN/);
   });

@@ -29,27 +29,38 @@ interface AgentOptions {
 export function registerNodeAgent(program: Command, { io }: CliContext): void {
   program
     .command('node-agent')
-    .description('Run a node agent: register this machine\'s GPUs with a platform and host its allocations')
+    .description("Run a node agent: register this machine's GPUs with a platform and host its allocations")
     .requiredOption('--api-url <url>', 'the platform, e.g. https://gpuaas.example.com')
-    .option('--name <name>', 'node name (default: the host name)', hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-'))
+    .option(
+      '--name <name>',
+      'node name (default: the host name)',
+      hostname()
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-'),
+    )
     .option('--region <region>', 'region the node is in')
     .option('--token-file <file>', 'file holding the agent token (default: env GPUAAS_TOKEN)')
-    .option('--data-dir <dir>', 'folder for the allocations\' sandboxes', './.gpuaas-node')
+    .option('--data-dir <dir>', "folder for the allocations' sandboxes", './.gpuaas-node')
     .option('--gpus <source>', 'auto (nvidia-smi if present), nvidia or simulated', 'auto')
     .option('--simulate <1xG[:model]>', 'simulated GPUs when there are none (one node of G GPUs)', '1x8')
     .option('--sandbox <mode>', 'auto (bubblewrap when installed), bubblewrap or none', 'auto')
     .action(async (options: AgentOptions) => {
       const token = async () => {
-        const value = options.tokenFile !== undefined ? (await readFile(options.tokenFile, 'utf8')).trim() : io.env.GPUAAS_TOKEN;
+        const value =
+          options.tokenFile !== undefined
+            ? (await readFile(options.tokenFile, 'utf8')).trim()
+            : io.env.GPUAAS_TOKEN;
         if (value === undefined || value === '') {
           throw new PlatformError('CONFIG_INVALID', 'no agent token: pass --token-file or set GPUAAS_TOKEN');
         }
         return value;
       };
       await token();
-      let inventory = options.gpus === 'simulated' ? undefined : await detectNvidiaInventory({ name: options.name });
+      let inventory =
+        options.gpus === 'simulated' ? undefined : await detectNvidiaInventory({ name: options.name });
       if (inventory === undefined) {
-        if (options.gpus === 'nvidia') throw new PlatformError('CONFIG_INVALID', '--gpus nvidia: nvidia-smi was not found');
+        if (options.gpus === 'nvidia')
+          throw new PlatformError('CONFIG_INVALID', '--gpus nvidia: nvidia-smi was not found');
         const sim = parseSimulation(options.simulate);
         inventory = simulatedInventory({ ...sim, nodes: 1, names: [options.name] })[0]?.inventory;
       }
@@ -64,7 +75,9 @@ export function registerNodeAgent(program: Command, { io }: CliContext): void {
         logger: pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2)),
       });
       const node = await agent.start();
-      io.stdout.write(`gpuaas node agent: node ${node.id} (${options.name}) registered with ${options.apiUrl}\n`);
+      io.stdout.write(
+        `gpuaas node agent: node ${node.id} (${options.name}) registered with ${options.apiUrl}\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);

@@ -27,9 +27,16 @@ interface ServeOptions {
 export function parseSimulation(text: string) {
   const match = /^([0-9]+)x([0-9]+)(?::(.+))?$/.exec(text.trim());
   if (match === null || Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[2]) > 64) {
-    throw new PlatformError('CONFIG_INVALID', `--simulate "${text}" must look like 2x8 or 2x8:NVIDIA H100 80GB HBM3`);
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      `--simulate "${text}" must look like 2x8 or 2x8:NVIDIA H100 80GB HBM3`,
+    );
   }
-  return { nodes: Number(match[1]), gpusPerNode: Number(match[2]), ...(match[3] === undefined ? {} : { model: match[3] }) };
+  return {
+    nodes: Number(match[1]),
+    gpusPerNode: Number(match[2]),
+    ...(match[3] === undefined ? {} : { model: match[3] }),
+  };
 }
 
 export function registerServe(program: Command, { io }: CliContext): void {
@@ -54,17 +61,27 @@ export function registerServe(program: Command, { io }: CliContext): void {
     .option('--no-local-node', 'do not run node agents in this process')
     .option('--gpus <source>', 'local node GPUs: auto (nvidia-smi if present), nvidia or simulated', 'auto')
     .option('--simulate <NxG[:model]>', 'simulated local nodes: N nodes × G GPUs', '2x8')
-    .option('--sandbox <mode>', 'allocation sandbox: auto (bubblewrap when installed), bubblewrap or none', 'auto')
+    .option(
+      '--sandbox <mode>',
+      'allocation sandbox: auto (bubblewrap when installed), bubblewrap or none',
+      'auto',
+    )
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
         throw new PlatformError('CONFIG_INVALID', '--trust-issuer needs --trust-audience');
       }
       if (!['auto', 'nvidia', 'simulated'].includes(options.gpus)) {
-        throw new PlatformError('CONFIG_INVALID', `--gpus must be auto, nvidia or simulated (got "${options.gpus}")`);
+        throw new PlatformError(
+          'CONFIG_INVALID',
+          `--gpus must be auto, nvidia or simulated (got "${options.gpus}")`,
+        );
       }
       if (!['auto', 'bubblewrap', 'none'].includes(options.sandbox)) {
-        throw new PlatformError('CONFIG_INVALID', `--sandbox must be auto, bubblewrap or none (got "${options.sandbox}")`);
+        throw new PlatformError(
+          'CONFIG_INVALID',
+          `--sandbox must be auto, bubblewrap or none (got "${options.sandbox}")`,
+        );
       }
       const simulated = parseSimulation(options.simulate);
       const tracing = await startTracing(io.env);
@@ -79,8 +96,12 @@ export function registerServe(program: Command, { io }: CliContext): void {
         })),
         // On PostgreSQL (production) nodes are remote agents unless asked for explicitly.
         localNode:
-          options.localNode ?? (options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL) === undefined
-            ? { gpus: options.gpus, simulated: { memoryMib: 81_559, model: 'NVIDIA H100 80GB HBM3', ...simulated }, sandbox: options.sandbox }
+          (options.localNode ?? (options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL) === undefined)
+            ? {
+                gpus: options.gpus,
+                simulated: { memoryMib: 81_559, model: 'NVIDIA H100 80GB HBM3', ...simulated },
+                sandbox: options.sandbox,
+              }
             : false,
       });
       const { url } = await platform.listen({ port: options.port, host: options.host });

@@ -35,11 +35,19 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     return JSON.parse(body) as T;
   };
   const create = (body: Record<string, unknown>, token = owner, headers: Record<string, string> = {}) =>
-    t.request('/v1/allocations', { method: 'POST', token, json: { project_id: projectId, ...body }, headers });
-  const get = async (id: string, token = owner) => json<Allocation>(await t.request(`/v1/allocations/${id}`, { token }), 200);
-  const release = (id: string, token = owner) => t.request(`/v1/allocations/${id}/release`, { method: 'POST', token });
+    t.request('/v1/allocations', {
+      method: 'POST',
+      token,
+      json: { project_id: projectId, ...body },
+      headers,
+    });
+  const get = async (id: string, token = owner) =>
+    json<Allocation>(await t.request(`/v1/allocations/${id}`, { token }), 200);
+  const release = (id: string, token = owner) =>
+    t.request(`/v1/allocations/${id}/release`, { method: 'POST', token });
   const available = async (sku = 'h100-80gb') =>
-    (await json<{ available: number }>(await t.request(`/v1/catalog/gpus/${sku}`, { token: owner }), 200)).available;
+    (await json<{ available: number }>(await t.request(`/v1/catalog/gpus/${sku}`, { token: owner }), 200))
+      .available;
   const until = async (check: () => Promise<boolean>, ms = 10_000) => {
     const deadline = Date.now() + ms;
     while (!(await check())) {
@@ -56,7 +64,12 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     operator = (await t.login('ops@example.com', { operator: true })).token;
     owner = (await t.login('owner@example.com')).token;
     stranger = (await t.login('stranger@example.com')).token;
-    projectId = (await json<{ id: string }>(await t.request('/v1/projects', { method: 'POST', token: owner, json: { name: 'alloc' } }), 201)).id;
+    projectId = (
+      await json<{ id: string }>(
+        await t.request('/v1/projects', { method: 'POST', token: owner, json: { name: 'alloc' } }),
+        201,
+      )
+    ).id;
     await t.request('/v1/projects', { method: 'POST', token: stranger, json: { name: 'other' } });
   });
   afterAll(() => t?.close());
@@ -71,7 +84,12 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     expect(await available()).toBe(before - 2);
 
     await node.beatUntil(async () => (await get(created.id)).state === 'running');
-    expect(await json<{ token: string }>(await t.request(`/v1/allocations/${created.id}/terminal-tokens`, { method: 'POST', token: owner }), 201)).toHaveProperty('token');
+    expect(
+      await json<{ token: string }>(
+        await t.request(`/v1/allocations/${created.id}/terminal-tokens`, { method: 'POST', token: owner }),
+        201,
+      ),
+    ).toHaveProperty('token');
 
     const releasing = await json<Allocation>(await release(created.id), 200);
     expect(releasing.state).toBe('releasing');
@@ -80,15 +98,29 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     await node.beatUntil(async () => (await get(created.id)).state === 'released');
     expect(await available()).toBe(before);
     const done = await get(created.id);
-    expect(done.transitions?.map((s) => s.to)).toEqual(['queued', 'scheduled', 'provisioning', 'running', 'releasing', 'released']);
-    expect(done.transitions?.[4]).toMatchObject({ reason: 'released_by_user', actor: expect.stringMatching(/^user:/) as string });
+    expect(done.transitions?.map((s) => s.to)).toEqual([
+      'queued',
+      'scheduled',
+      'provisioning',
+      'running',
+      'releasing',
+      'released',
+    ]);
+    expect(done.transitions?.[4]).toMatchObject({
+      reason: 'released_by_user',
+      actor: expect.stringMatching(/^user:/) as string,
+    });
     expect(done.gpus).toHaveLength(2);
 
     const audit = await json<{ items: { action: string; details: { to?: string } }[] }>(
-      await t.request(`/v1/audit?project_id=${projectId}&target=${created.id}&limit=100`, { token: operator }),
+      await t.request(`/v1/audit?project_id=${projectId}&target=${created.id}&limit=100`, {
+        token: operator,
+      }),
       200,
     );
-    const changes = audit.items.filter((e) => e.action === 'allocation.state_changed').map((e) => e.details.to);
+    const changes = audit.items
+      .filter((e) => e.action === 'allocation.state_changed')
+      .map((e) => e.details.to);
     expect(changes.sort()).toEqual(['provisioning', 'released', 'releasing', 'running', 'scheduled'].sort());
     await release(created.id);
     await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
@@ -111,10 +143,20 @@ describe.each(dialects)('allocations on %s', (dialect) => {
   });
 
   it('queues what cannot be placed with a machine-readable reason, and places it when GPUs free up', async () => {
-    const node = await startFakeNode({ url: t.url, token: operator, name: `pending-${dialect}`, gpus: 4, model: 'NVIDIA L40S', memoryMib: 46_068 });
+    const node = await startFakeNode({
+      url: t.url,
+      token: operator,
+      name: `pending-${dialect}`,
+      gpus: 4,
+      model: 'NVIDIA L40S',
+      memoryMib: 46_068,
+    });
     const tooLarge = await json<Allocation>(await create({ gpus: { count: 5, models: ['l40s-48gb'] } }), 201);
     expect(tooLarge).toMatchObject({ state: 'queued', pending_reason: 'request_too_large' });
-    const noMemory = await json<Allocation>(await create({ gpus: { count: 1, models: ['l40s-48gb'], min_memory_gib: 80 } }), 201);
+    const noMemory = await json<Allocation>(
+      await create({ gpus: { count: 1, models: ['l40s-48gb'], min_memory_gib: 80 } }),
+      201,
+    );
     expect(noMemory).toMatchObject({ state: 'queued', pending_reason: 'model_unavailable' });
     const first = await json<Allocation>(await create({ gpus: { count: 4, models: ['l40s-48gb'] } }), 201);
     expect(first.state).toBe('scheduled');
@@ -122,32 +164,62 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     expect(waiting).toMatchObject({ state: 'queued', pending_reason: 'no_capacity' });
     await release(first.id);
     await node.beatUntil(async () => (await get(waiting.id)).state === 'running');
-    for (const a of [tooLarge, noMemory, waiting]) expect((await json<Allocation>(await release(a.id), 200)).state).toMatch(/^releas/);
+    for (const a of [tooLarge, noMemory, waiting])
+      expect((await json<Allocation>(await release(a.id), 200)).state).toMatch(/^releas/);
     expect((await get(tooLarge.id)).state).toBe('released');
     await node.beatUntil(async () => (await get(waiting.id)).state === 'released');
     await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
   });
 
   it('enforces project quotas with quota_exceeded', async () => {
-    const node = await startFakeNode({ url: t.url, token: operator, name: `quota-${dialect}`, model: 'NVIDIA A100-SXM4-80GB' });
-    const res = await t.request(`/v1/projects/${projectId}/quota`, { method: 'PUT', token: operator, json: { nominal_gpus: 1, max_gpus: 2 } });
+    const node = await startFakeNode({
+      url: t.url,
+      token: operator,
+      name: `quota-${dialect}`,
+      model: 'NVIDIA A100-SXM4-80GB',
+    });
+    const res = await t.request(`/v1/projects/${projectId}/quota`, {
+      method: 'PUT',
+      token: operator,
+      json: { nominal_gpus: 1, max_gpus: 2 },
+    });
     expect((await json<{ max_gpus: number; default: boolean }>(res, 200)).default).toBe(false);
     const big = await json<Allocation>(await create({ gpus: { count: 3, models: ['a100-80gb'] } }), 201);
     expect(big.pending_reason).toBe('quota_exceeded');
     await release(big.id);
-    await t.request(`/v1/projects/${projectId}/quota`, { method: 'PUT', token: operator, json: { nominal_gpus: 1000, max_gpus: 1000 } });
+    await t.request(`/v1/projects/${projectId}/quota`, {
+      method: 'PUT',
+      token: operator,
+      json: { nominal_gpus: 1000, max_gpus: 1000 },
+    });
     await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
   });
 
   it('enforces TTL, idle timeout and the provisioning deadline on the server', async () => {
-    const node = await startFakeNode({ url: t.url, token: operator, name: `deadlines-${dialect}`, model: 'NVIDIA H200', memoryMib: 143_771 });
+    const node = await startFakeNode({
+      url: t.url,
+      token: operator,
+      name: `deadlines-${dialect}`,
+      model: 'NVIDIA H200',
+      memoryMib: 143_771,
+    });
     const stop = node.run(30);
     try {
-      const ttl = await json<Allocation>(await create({ gpus: { count: 1, models: ['h200-141gb'] }, ttl: '1s' }), 201);
-      const idle = await json<Allocation>(await create({ gpus: { count: 1, models: ['h200-141gb'] }, idle_timeout: '1s' }), 201);
-      await until(async () => (await get(ttl.id)).state === 'released' && (await get(idle.id)).state === 'released');
+      const ttl = await json<Allocation>(
+        await create({ gpus: { count: 1, models: ['h200-141gb'] }, ttl: '1s' }),
+        201,
+      );
+      const idle = await json<Allocation>(
+        await create({ gpus: { count: 1, models: ['h200-141gb'] }, idle_timeout: '1s' }),
+        201,
+      );
+      await until(
+        async () => (await get(ttl.id)).state === 'released' && (await get(idle.id)).state === 'released',
+      );
       expect((await get(ttl.id)).transitions?.find((s) => s.to === 'releasing')?.reason).toBe('ttl_expired');
-      expect((await get(idle.id)).transitions?.find((s) => s.to === 'releasing')?.reason).toBe('idle_timeout');
+      expect((await get(idle.id)).transitions?.find((s) => s.to === 'releasing')?.reason).toBe(
+        'idle_timeout',
+      );
     } finally {
       await stop();
     }
@@ -160,15 +232,27 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     await node.beatUntil(async () => (await get(mine.id)).state === 'running');
     expect((await t.request(`/v1/allocations/${mine.id}`, { token: stranger })).status).toBe(404);
     expect((await release(mine.id, stranger)).status).toBe(404);
-    expect((await t.request(`/v1/allocations/${mine.id}/terminal-tokens`, { method: 'POST', token: stranger })).status).toBe(404);
-    const list = await json<{ items: Allocation[] }>(await t.request('/v1/allocations?limit=100', { token: stranger }), 200);
+    expect(
+      (await t.request(`/v1/allocations/${mine.id}/terminal-tokens`, { method: 'POST', token: stranger }))
+        .status,
+    ).toBe(404);
+    const list = await json<{ items: Allocation[] }>(
+      await t.request('/v1/allocations?limit=100', { token: stranger }),
+      200,
+    );
     expect(list.items.map((a) => a.id)).not.toContain(mine.id);
-    const ownList = await json<{ items: Allocation[] }>(await t.request('/v1/allocations?limit=100', { token: owner }), 200);
+    const ownList = await json<{ items: Allocation[] }>(
+      await t.request('/v1/allocations?limit=100', { token: owner }),
+      200,
+    );
     expect(ownList.items.map((a) => a.id)).toContain(mine.id);
 
     // A terminal token works once, and only before it expires.
     const mint = async () =>
-      (await json<{ token: string; url: string }>(await t.request(`/v1/allocations/${mine.id}/terminal-tokens`, { method: 'POST', token: owner }), 201));
+      await json<{ token: string; url: string }>(
+        await t.request(`/v1/allocations/${mine.id}/terminal-tokens`, { method: 'POST', token: owner }),
+        201,
+      );
     const first = await mint();
     expect(first.url).toContain(`/v1/allocations/${mine.id}/terminal?token=`);
     const attempt = (url: string) =>
@@ -185,7 +269,9 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     await new Promise((r) => setTimeout(r, 2100));
     expect(await attempt(late.url)).toBe(401);
     const otherAllocation = await mint();
-    expect(await attempt(otherAllocation.url.replace(mine.id, '00000000-0000-7000-8000-000000000000'))).toBe(401);
+    expect(await attempt(otherAllocation.url.replace(mine.id, '00000000-0000-7000-8000-000000000000'))).toBe(
+      401,
+    );
     await release(mine.id);
     await node.beatUntil(async () => (await get(mine.id)).state === 'released');
     await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
@@ -205,10 +291,21 @@ describe.each(dialects)('server-enforced node and provisioning deadlines on %s',
   it('fails an allocation stuck in provisioning, frees its GPUs, and marks a silent node unreachable', async () => {
     const operator = (await t.login('ops@example.com', { operator: true })).token;
     const { token } = await t.login('owner@example.com');
-    const project = (await (await t.request('/v1/projects', { method: 'POST', token, json: { name: 'p' } })).json()) as { id: string };
-    const node = await startFakeNode({ url: t.url, token: operator, name: 'stuck', behaviour: 'provisioning' });
+    const project = (await (
+      await t.request('/v1/projects', { method: 'POST', token, json: { name: 'p' } })
+    ).json()) as { id: string };
+    const node = await startFakeNode({
+      url: t.url,
+      token: operator,
+      name: 'stuck',
+      behaviour: 'provisioning',
+    });
     const created = (await (
-      await t.request('/v1/allocations', { method: 'POST', token, json: { project_id: project.id, gpus: { count: 8 } } })
+      await t.request('/v1/allocations', {
+        method: 'POST',
+        token,
+        json: { project_id: project.id, gpus: { count: 8 } },
+      })
     ).json()) as Allocation;
     const stopBeating = node.run(50);
     const events: string[] = [];
@@ -228,7 +325,9 @@ describe.each(dialects)('server-enforced node and provisioning deadlines on %s',
       row = (await (await t.request(`/v1/allocations/${created.id}`, { token })).json()) as Allocation;
     } while (row.state !== 'failed' && Date.now() < deadline);
     expect(row).toMatchObject({ state: 'failed', state_reason: 'provisioning_timeout' });
-    const sku = (await (await t.request('/v1/catalog/gpus/h100-80gb', { token })).json()) as { available: number };
+    const sku = (await (await t.request('/v1/catalog/gpus/h100-80gb', { token })).json()) as {
+      available: number;
+    };
     expect(sku.available).toBe(8);
     await stopBeating();
 
@@ -237,15 +336,22 @@ describe.each(dialects)('server-enforced node and provisioning deadlines on %s',
     let status = 'ready';
     while (status !== 'unreachable' && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 50));
-      status = ((await (await t.request(`/v1/nodes/${node.id}`, { token: operator })).json()) as { status: string }).status;
+      status = (
+        (await (await t.request(`/v1/nodes/${node.id}`, { token: operator })).json()) as { status: string }
+      ).status;
     }
     expect(status).toBe('unreachable');
-    expect((await (await t.request('/v1/catalog/gpus/h100-80gb', { token })).json()) as { available: number }).toMatchObject({ available: 0 });
+    expect(
+      (await (await t.request('/v1/catalog/gpus/h100-80gb', { token })).json()) as { available: number },
+    ).toMatchObject({ available: 0 });
     await new Promise((r) => setTimeout(r, 400));
     await reader.cancel();
     await reading.catch(() => undefined);
     expect(events).toContain('node.status_changed');
     await node.beat();
-    expect(((await (await t.request(`/v1/nodes/${node.id}`, { token: operator })).json()) as { status: string }).status).toBe('ready');
+    expect(
+      ((await (await t.request(`/v1/nodes/${node.id}`, { token: operator })).json()) as { status: string })
+        .status,
+    ).toBe('ready');
   });
 });

@@ -33,14 +33,20 @@ describe.each(dialects)('concurrent allocations on %s', (dialect) => {
     const first = await startTestPlatform(dialect, options);
     instances.push(first);
     // On PostgreSQL, a second instance races the first for the same GPUs.
-    if (dialect === 'postgres') instances.push(await startTestPlatform(dialect, { ...options, store: first.store }));
+    if (dialect === 'postgres')
+      instances.push(await startTestPlatform(dialect, { ...options, store: first.store }));
     const operator = (await first.login('ops@example.com', { operator: true })).token;
     owner = (await first.login('owner@example.com')).token;
     const res = await first.request('/v1/projects', { method: 'POST', token: owner, json: { name: 'race' } });
     projectId = ((await res.json()) as { id: string }).id;
     for (let n = 0; n < NODES; n += 1) {
       const target = instances[n % instances.length]!;
-      const node = await startFakeNode({ url: target.url, token: operator, name: `race-${n}`, gpus: GPUS_PER_NODE });
+      const node = await startFakeNode({
+        url: target.url,
+        token: operator,
+        name: `race-${n}`,
+        gpus: GPUS_PER_NODE,
+      });
       fakes.push(node);
       stops.push(node.run(40));
     }
@@ -118,7 +124,11 @@ describe.each(dialects)('concurrent allocations on %s', (dialect) => {
     const db = instances[0]!.platform.db;
     const churnUntil = Date.now() + 60_000;
     for (;;) {
-      const running = await db.selectFrom('allocations').select('id').where('state', '=', 'running').execute();
+      const running = await db
+        .selectFrom('allocations')
+        .select('id')
+        .where('state', '=', 'running')
+        .execute();
       const queued = await db.selectFrom('allocations').select('id').where('state', '=', 'queued').execute();
       if (queued.length === 0 || Date.now() > churnUntil) break;
       await Promise.all(
@@ -158,7 +168,9 @@ describe.each(dialects)('concurrent allocations on %s', (dialect) => {
     // The race was real: at some point the cluster was (nearly) full.
     expect(peak).toBeGreaterThanOrEqual(NODES * GPUS_PER_NODE - 8);
     expect(await db.selectFrom('allocation_gpus').selectAll().execute()).toEqual([]);
-    const sku = (await (await instances[0]!.request('/v1/catalog/gpus/h100-80gb', { token: owner })).json()) as {
+    const sku = (await (
+      await instances[0]!.request('/v1/catalog/gpus/h100-80gb', { token: owner })
+    ).json()) as {
       available: number;
     };
     expect(sku.available).toBe(NODES * GPUS_PER_NODE);

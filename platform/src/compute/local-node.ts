@@ -69,7 +69,11 @@ export async function startLocalNodes(deps: LocalNodeDeps): Promise<LocalNodes> 
     agents.push(agent);
   }
   logger.info(
-    { nodes: nodes.map((n) => n.name), gpus: nodes.reduce((a, n) => a + n.inventory.gpus.length, 0), source: nodes[0]?.inventory.source },
+    {
+      nodes: nodes.map((n) => n.name),
+      gpus: nodes.reduce((a, n) => a + n.inventory.gpus.length, 0),
+      source: nodes[0]?.inventory.source,
+    },
     'local node agents started',
   );
   return {
@@ -98,6 +102,8 @@ async function localInventories(
     model: sim.model,
     memoryMib: sim.memoryMib,
     nvlinkDomainSize: sim.nvlinkDomainSize,
-    names: Array.from({ length: sim.nodes }, (_, i) => (sim.nodes === 1 ? config.name : `${config.name}-${i + 1}`)),
+    names: Array.from({ length: sim.nodes }, (_, i) =>
+      sim.nodes === 1 ? config.name : `${config.name}-${i + 1}`,
+    ),
   });
 }

@@ -47,7 +47,11 @@ export async function registerNode(db: Kysely<Tables>, bus: EventBus, input: Reg
   const now = isoTime();
   const events: PlatformEvent[] = [];
   const node = await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('nodes').selectAll().where('name', '=', input.name).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('nodes')
+      .selectAll()
+      .where('name', '=', input.name)
+      .executeTakeFirst();
     const id = existing?.id ?? newId();
     if (existing === undefined) {
       await trx
@@ -97,7 +101,7 @@ export async function registerNode(db: Kysely<Tables>, bus: EventBus, input: Reg
         .execute();
     }
     if (existing?.status === 'unreachable') {
-      events.push(await nodeStatusEvent(trx as Kysely<Tables>, bus, id, 'unreachable', 'ready'));
+      events.push(await nodeStatusEvent(trx, bus, id, 'unreachable', 'ready'));
     }
     return requireNode(trx, id);
   });
@@ -136,10 +140,15 @@ export async function heartbeat(
   const actor = `node:${nodeId}`;
   await db
     .updateTable('nodes')
-    .set({ last_heartbeat_at: now, status: 'ready', ...(node.status === 'unreachable' ? { updated_at: now } : {}) })
+    .set({
+      last_heartbeat_at: now,
+      status: 'ready',
+      ...(node.status === 'unreachable' ? { updated_at: now } : {}),
+    })
     .where('id', '=', nodeId)
     .execute();
-  if (node.status === 'unreachable') events.push(await nodeStatusEvent(db, bus, nodeId, 'unreachable', 'ready'));
+  if (node.status === 'unreachable')
+    events.push(await nodeStatusEvent(db, bus, nodeId, 'unreachable', 'ready'));
 
   for (const report of observed) {
     const row = await db
@@ -149,10 +158,16 @@ export async function heartbeat(
       .executeTakeFirst();
     if (row === undefined || row.node_id !== nodeId) continue;
     const outcome = await db.transaction().execute(async (trx) => {
-      const activity = report.last_activity_at !== undefined ? { last_activity_at: report.last_activity_at } : {};
+      const activity =
+        report.last_activity_at !== undefined ? { last_activity_at: report.last_activity_at } : {};
       switch (report.state) {
         case 'provisioning':
-          return transition(trx, bus, { id: report.id, to: 'provisioning', reason: 'sandbox_starting', actor });
+          return transition(trx, bus, {
+            id: report.id,
+            to: 'provisioning',
+            reason: 'sandbox_starting',
+            actor,
+          });
         case 'running': {
           if (row.state === 'running') {
             if (report.last_activity_at !== undefined) {
@@ -225,7 +240,11 @@ export async function assignmentsFor(db: Kysely<Tables>, nodeId: string): Promis
     allocation_id: r.id,
     project_id: r.project_id,
     desired_state: ['scheduled', 'provisioning', 'running'].includes(r.state) ? 'running' : 'released',
-    gpus: (JSON.parse(r.gpus) as AllocationGpuView[]).map((g) => ({ index: g.index, uuid: g.uuid, model: g.model })),
+    gpus: (JSON.parse(r.gpus) as AllocationGpuView[]).map((g) => ({
+      index: g.index,
+      uuid: g.uuid,
+      model: g.model,
+    })),
   }));
 }
 

@@ -61,7 +61,17 @@ export class Scheduling {
     const { db, bus, backend, logger } = this.#deps;
     const queue = await db
       .selectFrom('allocations')
-      .select(['id', 'project_id', 'gpu_count', 'models', 'min_memory_mib', 'topology', 'priority', 'pending_reason', 'pending_message'])
+      .select([
+        'id',
+        'project_id',
+        'gpu_count',
+        'models',
+        'min_memory_mib',
+        'topology',
+        'priority',
+        'pending_reason',
+        'pending_message',
+      ])
       .where('state', '=', 'queued')
       .orderBy('priority', 'desc')
       .orderBy('id')
@@ -89,7 +99,11 @@ export class Scheduling {
     const result = backend.schedule({
       nodes: nodes.cluster,
       queue: requests,
-      quotas: quotas.map((q) => ({ projectId: q.project_id, nominalGpus: q.nominal_gpus, maxGpus: q.max_gpus })),
+      quotas: quotas.map((q) => ({
+        projectId: q.project_id,
+        nominalGpus: q.nominal_gpus,
+        maxGpus: q.max_gpus,
+      })),
       usage: Object.fromEntries(usageRows.map((u) => [u.project_id, Number(u.n)])),
       defaultQuota: this.#deps.defaultQuota ?? undefined,
     });
@@ -148,7 +162,11 @@ export class Scheduling {
 
     for (const p of result.pending) {
       const request = queue.find((q) => q.id === p.requestId);
-      if (request === undefined || (request.pending_reason === p.reason && request.pending_message === p.message)) continue;
+      if (
+        request === undefined ||
+        (request.pending_reason === p.reason && request.pending_message === p.message)
+      )
+        continue;
       await db
         .updateTable('allocations')
         .set({ pending_reason: p.reason, pending_message: p.message })
@@ -208,7 +226,8 @@ export async function loadCluster(db: Kysely<Tables>) {
       index: r.idx,
       model: r.model,
       // A SKU's nominal size ("80 GB"), not the few MiB less the driver reports, is what users ask for.
-      memoryMib: r.memory_gib !== null && r.memory_gib !== undefined ? Number(r.memory_gib) * 1024 : r.memory_mib,
+      memoryMib:
+        r.memory_gib !== null && r.memory_gib !== undefined ? Number(r.memory_gib) * 1024 : r.memory_mib,
       nvlinkDomain: r.nvlink_domain,
       free: r.allocation_id === null,
     });

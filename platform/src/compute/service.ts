@@ -25,7 +25,12 @@ import type { AllocationRow } from './views.js';
 export interface AllocationRequest {
   project_id: string;
   name?: string | undefined;
-  gpus: { count: number; models?: string[] | undefined; min_memory_gib?: number | undefined; topology?: 'node' | 'nvlink' | undefined };
+  gpus: {
+    count: number;
+    models?: string[] | undefined;
+    min_memory_gib?: number | undefined;
+    topology?: 'node' | 'nvlink' | undefined;
+  };
   ttl?: string | undefined;
   idle_timeout?: string | undefined;
   priority?: number | undefined;
@@ -45,9 +50,15 @@ export function parseDuration(text: string, field: string): number {
     return '';
   });
   if (matched !== '' || total === 0) {
-    throw new PlatformError('VALIDATION_FAILED', `${field} "${text}" is not a duration such as 90s, 30m or 2h`, {
-      errors: [{ in: 'body', pointer: `/${field}`, detail: 'expected a duration such as 90s, 30m, 2h or 1h30m' }],
-    });
+    throw new PlatformError(
+      'VALIDATION_FAILED',
+      `${field} "${text}" is not a duration such as 90s, 30m or 2h`,
+      {
+        errors: [
+          { in: 'body', pointer: `/${field}`, detail: 'expected a duration such as 90s, 30m, 2h or 1h30m' },
+        ],
+      },
+    );
   }
   return total;
 }
@@ -62,7 +73,13 @@ export class ComputeService {
   #timer: NodeJS.Timeout | undefined;
   #reconciling = false;
 
-  constructor(deps: { db: Kysely<Tables>; bus: EventBus; config: ComputeConfig; logger: Logger; backend: SchedulerBackend }) {
+  constructor(deps: {
+    db: Kysely<Tables>;
+    bus: EventBus;
+    config: ComputeConfig;
+    logger: Logger;
+    backend: SchedulerBackend;
+  }) {
     this.#db = deps.db;
     this.#bus = deps.bus;
     this.#config = deps.config;
@@ -198,12 +215,22 @@ export class ComputeService {
       await this.#markUnreachable(isoTime(now - this.#config.nodeUnreachableSeconds * 1000));
       const expired = await this.#db
         .selectFrom('allocations')
-        .select(['id', 'state', 'expires_at', 'idle_timeout_seconds', 'last_activity_at', 'provisioning_deadline'])
+        .select([
+          'id',
+          'state',
+          'expires_at',
+          'idle_timeout_seconds',
+          'last_activity_at',
+          'provisioning_deadline',
+        ])
         .where((eb) =>
           eb.or([
             eb.and([eb('state', '=', 'running'), eb('expires_at', '<=', nowIso)]),
             eb.and([eb('state', '=', 'running'), eb('idle_timeout_seconds', 'is not', null)]),
-            eb.and([eb('state', 'in', ['scheduled', 'provisioning']), eb('provisioning_deadline', '<=', nowIso)]),
+            eb.and([
+              eb('state', 'in', ['scheduled', 'provisioning']),
+              eb('provisioning_deadline', '<=', nowIso),
+            ]),
           ]),
         )
         .execute();
@@ -230,9 +257,11 @@ export class ComputeService {
 
   async #fail(id: string, reason: string): Promise<void> {
     const row = await requireAllocation(this.#db, id);
-    const outcome = await this.#db.transaction().execute((trx) =>
-      transition(trx, this.#bus, { id, to: 'failed', reason, actor: 'system', patch: { torn_down: 0 } }),
-    );
+    const outcome = await this.#db
+      .transaction()
+      .execute((trx) =>
+        transition(trx, this.#bus, { id, to: 'failed', reason, actor: 'system', patch: { torn_down: 0 } }),
+      );
     if (outcome !== undefined) this.#bus.deliver(outcome.event);
     this.nudge(row.node_id);
   }
@@ -275,7 +304,8 @@ export class ComputeService {
         return [await nodeStatusEvent(trx, this.#bus, node.id, 'ready', 'unreachable'), ...perAllocation];
       });
       for (const e of event ?? []) this.#bus.deliver(e);
-      if (event !== undefined) this.#logger.warn({ node_id: node.id }, 'node missed its heartbeats: unreachable');
+      if (event !== undefined)
+        this.#logger.warn({ node_id: node.id }, 'node missed its heartbeats: unreachable');
     }
   }
 
@@ -285,14 +315,20 @@ export class ComputeService {
     const known = await this.#db.selectFrom('gpus').select('model').distinct().execute();
     const models: string[] = [];
     for (const wanted of requested) {
-      const sku = skus.find((s) => s.id === wanted.toLowerCase() || s.model.toLowerCase() === wanted.toLowerCase());
+      const sku = skus.find(
+        (s) => s.id === wanted.toLowerCase() || s.model.toLowerCase() === wanted.toLowerCase(),
+      );
       const raw = known.find((k) => k.model.toLowerCase() === wanted.toLowerCase());
       const model = sku?.model ?? raw?.model;
       if (model === undefined) {
         throw new PlatformError(
           'MODEL_UNKNOWN',
           `GPU model "${wanted}" is not in the catalog; known: ${skus.map((s) => s.id).join(', ')}`,
-          { errors: [{ in: 'body', pointer: `/gpus/models/${requested.indexOf(wanted)}`, detail: 'unknown model' }] },
+          {
+            errors: [
+              { in: 'body', pointer: `/gpus/models/${requested.indexOf(wanted)}`, detail: 'unknown model' },
+            ],
+          },
         );
       }
       if (!models.includes(model)) models.push(model);

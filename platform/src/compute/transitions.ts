@@ -120,11 +120,17 @@ export async function transition(
       details: JSON.stringify({ from: current.state, to: input.to, reason: input.reason }),
     })
     .execute();
-  const event = await bus.publish(trx as Kysely<Tables>, {
+  const event = await bus.publish(trx, {
     type: 'allocation.state_changed',
     subject: `allocation/${input.id}`,
     project_id: current.project_id,
-    data: { allocation_id: input.id, from: current.state, to: input.to, reason: input.reason, actor: input.actor },
+    data: {
+      allocation_id: input.id,
+      from: current.state,
+      to: input.to,
+      reason: input.reason,
+      actor: input.actor,
+    },
   });
   return { from: current.state, projectId: current.project_id, event };
 }
@@ -149,7 +155,7 @@ export async function recordCreation(
       at: now,
     })
     .execute();
-  return bus.publish(trx as Kysely<Tables>, {
+  return bus.publish(trx, {
     type: 'allocation.state_changed',
     subject: `allocation/${allocation.id}`,
     project_id: allocation.project_id,

@@ -85,9 +85,21 @@ export const computeMigration: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
       .execute();
-    await db.schema.createIndex('allocations_state_idx').on('allocations').columns(['state', 'priority']).execute();
-    await db.schema.createIndex('allocations_project_idx').on('allocations').columns(['project_id', 'id']).execute();
-    await db.schema.createIndex('allocations_node_idx').on('allocations').columns(['node_id', 'state']).execute();
+    await db.schema
+      .createIndex('allocations_state_idx')
+      .on('allocations')
+      .columns(['state', 'priority'])
+      .execute();
+    await db.schema
+      .createIndex('allocations_project_idx')
+      .on('allocations')
+      .columns(['project_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('allocations_node_idx')
+      .on('allocations')
+      .columns(['node_id', 'state'])
+      .execute();
 
     await db.schema
       .createTable('allocation_gpus')

@@ -178,14 +178,7 @@ export interface GpusTable {
 }
 
 export type AllocationState =
-  | 'queued'
-  | 'scheduled'
-  | 'provisioning'
-  | 'running'
-  | 'releasing'
-  | 'released'
-  | 'failed'
-  | 'preempted';
+  'queued' | 'scheduled' | 'provisioning' | 'running' | 'releasing' | 'released' | 'failed' | 'preempted';
 
 export interface AllocationsTable {
   id: string;

@@ -78,7 +78,9 @@ function burst(result: SimulationResult, size: number) {
   const ms = performance.now() - start;
   const reasons: Record<string, number> = {};
   for (const p of decided.pending) reasons[p.reason] = (reasons[p.reason] ?? 0) + 1;
-  log(`${result.policy} burst of ${queue.length}: ${decided.placements.length} placed in ${ms.toFixed(1)} ms, pending ${JSON.stringify(reasons)}`);
+  log(
+    `${result.policy} burst of ${queue.length}: ${decided.placements.length} placed in ${ms.toFixed(1)} ms, pending ${JSON.stringify(reasons)}`,
+  );
   return { ms, decisions: queue.length };
 }
 const burstSize = 10_000;

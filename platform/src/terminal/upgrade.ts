@@ -17,7 +17,7 @@ import type { TokenService } from '../auth/tokens.js';
 import { hashToken } from '../compute/service.js';
 import type { ComputeService } from '../compute/service.js';
 import type { Tables } from '../db/schema.js';
-import { PLATFORM_ERRORS, PlatformError } from '../errors.js';
+import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
 import { recordAuditEvent } from '../http/audit.js';
 import { CORRELATION_ID_PATTERN } from '../http/context.js';
 import { problemType } from '../http/problem.js';
@@ -46,15 +46,23 @@ export function attachUpgrades(server: Server, deps: UpgradeDeps): () => void {
     maxPayload: 1024 * 1024,
     perMessageDeflate: false,
     handleProtocols: (offered) =>
-      offered.has(TERMINAL_PROTOCOL) ? TERMINAL_PROTOCOL : offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false,
+      offered.has(TERMINAL_PROTOCOL)
+        ? TERMINAL_PROTOCOL
+        : offered.has(EVENTS_PROTOCOL)
+          ? EVENTS_PROTOCOL
+          : false,
   });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://platform');
     const header = req.headers['x-correlation-id'];
-    const correlationId = typeof header === 'string' && CORRELATION_ID_PATTERN.test(header) ? header : newId();
+    const correlationId =
+      typeof header === 'string' && CORRELATION_ID_PATTERN.test(header) ? header : newId();
     const refuse = (error: unknown) => {
-      const e = error instanceof PlatformError ? error : new PlatformError('INTERNAL', 'upgrade failed', { cause: error });
-      if (e.code === 'INTERNAL') deps.logger.error({ err: error, correlation_id: correlationId }, 'upgrade failed');
+      const e: PlatformError = isPlatformError(error)
+        ? error
+        : new PlatformError('INTERNAL', 'upgrade failed', { cause: error });
+      if (e.code === 'INTERNAL')
+        deps.logger.error({ err: error, correlation_id: correlationId }, 'upgrade failed');
       writeProblem(socket, e, url.pathname, correlationId);
     };
     if (!deps.accepting()) {
@@ -79,7 +87,10 @@ export function attachUpgrades(server: Server, deps: UpgradeDeps): () => void {
 }
 
 function offeredProtocols(req: IncomingMessage): string[] {
-  return (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 async function openTerminal(
@@ -99,7 +110,10 @@ async function openTerminal(
       .find((p) => p.startsWith('gpuaas.token.'))
       ?.slice('gpuaas.token.'.length);
   const invalid = () =>
-    new PlatformError('TERMINAL_TOKEN_INVALID', 'the terminal token is unknown, used, expired or for another allocation');
+    new PlatformError(
+      'TERMINAL_TOKEN_INVALID',
+      'the terminal token is unknown, used, expired or for another allocation',
+    );
   if (token === undefined || token === '') throw invalid();
   const now = isoTime();
   const hash = hashToken(token);
@@ -113,18 +127,28 @@ async function openTerminal(
     .where('expires_at', '>', now)
     .executeTakeFirst();
   if (spent.numUpdatedRows !== 1n) throw invalid();
-  const grant = await db.selectFrom('terminal_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirstOrThrow();
+  const grant = await db
+    .selectFrom('terminal_tokens')
+    .selectAll()
+    .where('token_hash', '=', hash)
+    .executeTakeFirstOrThrow();
   const principal = await principalFromKey(db, grant.principal);
   if (principal === undefined) throw invalid();
   // The caller's role is checked again now: a member removed after minting loses the terminal.
   const allocation = await allocationAccess(db, principal, allocationId, 'member');
   if (allocation.state !== 'running' || allocation.endpoint === null || allocation.runtime_secret === null) {
-    throw new PlatformError('ALLOCATION_NOT_RUNNING', `allocation ${allocationId} is ${allocation.state}, not running`);
+    throw new PlatformError(
+      'ALLOCATION_NOT_RUNNING',
+      `allocation ${allocationId} is ${allocation.state}, not running`,
+    );
   }
   if (allocation.node_status === 'unreachable') {
     throw new PlatformError('RUNTIME_UNREACHABLE', `the node of allocation ${allocationId} is unreachable`);
   }
-  if (!offeredProtocols(req).includes(TERMINAL_PROTOCOL) && req.headers['sec-websocket-protocol'] !== undefined) {
+  if (
+    !offeredProtocols(req).includes(TERMINAL_PROTOCOL) &&
+    req.headers['sec-websocket-protocol'] !== undefined
+  ) {
     throw new PlatformError('VALIDATION_FAILED', `offer the subprotocol ${TERMINAL_PROTOCOL}`);
   }
   const [actorType, actorId] = grant.principal.split(':') as ['user' | 'sa', string];
@@ -139,11 +163,16 @@ async function openTerminal(
     status: 101,
     correlation_id: correlationId,
     ip: req.socket.remoteAddress ?? null,
-    details: grant.command === null ? null : JSON.stringify({ command: JSON.parse(grant.command) as string[] }),
+    details:
+      grant.command === null ? null : JSON.stringify({ command: JSON.parse(grant.command) as string[] }),
   });
   const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(req, socket, head, resolve));
   const touch = () =>
-    db.updateTable('allocations').set({ last_activity_at: isoTime() }).where('id', '=', allocationId).execute();
+    db
+      .updateTable('allocations')
+      .set({ last_activity_at: isoTime() })
+      .where('id', '=', allocationId)
+      .execute();
   const activity = setInterval(() => void touch().catch(() => undefined), ACTIVITY_EVERY_MS);
   const query: Record<string, string> = {};
   for (const name of ['cols', 'rows', 'term']) {
@@ -152,7 +181,9 @@ async function openTerminal(
   }
   if (grant.command !== null) query.command = grant.command;
   const endpoint = allocation.endpoint;
-  const upstream = endpoint.startsWith('unix:') ? { socketPath: endpoint.slice('unix:'.length) } : { url: endpoint };
+  const upstream = endpoint.startsWith('unix:')
+    ? { socketPath: endpoint.slice('unix:'.length) }
+    : { url: endpoint };
   try {
     await proxyTerminal(ws, upstream, {
       headers: { authorization: `Bearer ${allocation.runtime_secret}` },
@@ -184,7 +215,8 @@ async function openEvents(
   if (token === undefined) throw new PlatformError('TOKEN_MISSING', 'the event stream needs a bearer token');
   const principal = await tokens.verify(token);
   if (principal.type === 'service_account') await ensureServiceAccountActive(db, principal);
-  if (!hasScope(principal, 'events:read')) throw new PlatformError('INSUFFICIENT_SCOPE', 'the event stream needs scope events:read');
+  if (!hasScope(principal, 'events:read'))
+    throw new PlatformError('INSUFFICIENT_SCOPE', 'the event stream needs scope events:read');
   const projectId = url.searchParams.get('project_id') ?? undefined;
   if (projectId !== undefined) await projectAccess(db, principal, projectId, 'viewer');
   const types = (url.searchParams.get('types') ?? '').split(',').filter(Boolean);
@@ -194,7 +226,8 @@ async function openEvents(
   let chain = Promise.resolve();
   const unsubscribe = compute.bus.subscribe((event) => {
     chain = chain.then(async () => {
-      if (wanted(event) && (await visible(event)) && ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      if (wanted(event) && (await visible(event)) && ws.readyState === ws.OPEN)
+        ws.send(JSON.stringify(event));
     });
   });
   ws.on('close', unsubscribe);
@@ -207,8 +240,14 @@ async function principalFromKey(db: Kysely<Tables>, key: string): Promise<Princi
   const [kind, id] = key.split(':');
   if (id === undefined) return undefined;
   if (kind === 'user') {
-    const user = await db.selectFrom('users').select(['id', 'operator']).where('id', '=', id).executeTakeFirst();
-    return user === undefined ? undefined : { type: 'user', id: user.id, operator: user.operator === 1, scopes: undefined };
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'operator'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return user === undefined
+      ? undefined
+      : { type: 'user', id: user.id, operator: user.operator === 1, scopes: undefined };
   }
   const sa = await db
     .selectFrom('service_accounts')
