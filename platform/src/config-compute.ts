@@ -91,6 +91,11 @@ export interface ComputeOptions {
   defaultQuota?: { nominalGpus: number; maxGpus: number } | null;
   /** Lifetime of terminal tokens (default and maximum 60 s). */
   terminalTokenTtlSeconds?: number;
+  /**
+   * The trust policy runtimes apply to every app launched through the platform (docs/trust-policy.md),
+   * as self-contained YAML/JSON text (keys inline as PEM). Without one, the platform launches no app.
+   */
+  appTrustPolicy?: string;
 }
 
 export interface ComputeConfig {
@@ -101,6 +106,7 @@ export interface ComputeConfig {
   reconcileIntervalMs: number;
   defaultQuota: { nominalGpus: number; maxGpus: number } | null;
   terminalTokenTtlSeconds: number;
+  appTrustPolicy: string | undefined;
 }
 
 export interface LocalNodeConfig {
@@ -157,6 +163,7 @@ export function compileCompute(options: ComputeOptions, positive: Check, errors:
       60,
       60,
     ),
+    appTrustPolicy: options.appTrustPolicy,
   };
 }
 

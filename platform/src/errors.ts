@@ -142,6 +142,18 @@ export const PLATFORM_ERRORS = {
     meaning:
       'The allocation\'s runtime (or its node) could not be reached; the allocation may be unhealthy.',
   },
+  APP_TRUST_NOT_CONFIGURED: {
+    status: 409,
+    title: 'App trust not configured',
+    meaning:
+      'The platform has no app trust policy (`--app-trust-policy`), so it launches no app.',
+  },
+  APP_LAUNCH_FAILED: {
+    status: 422,
+    title: 'App launch failed',
+    meaning:
+      'The allocation\'s runtime refused the launch; `detail` carries its code and reason (e.g. ARTIFACT_UNTRUSTED, PARAMETERS_INVALID).',
+  },
   INTERNAL: {
     status: 500,
     title: 'Internal error',

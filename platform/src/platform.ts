@@ -12,6 +12,7 @@ import express from 'express';
 import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { allocationHandlers } from './api/allocations.js';
+import { appHandlers } from './api/apps.js';
 import { auditHandlers } from './api/audit.js';
 import { identityHandlers } from './api/identity.js';
 import { memberHandlers } from './api/members.js';
@@ -19,6 +20,7 @@ import { nodeHandlers } from './api/nodes.js';
 import { serviceAccountHandlers } from './api/service-accounts.js';
 import type { Handlers, Services } from './api/services.js';
 import { systemHandlers } from './api/system.js';
+import { usageHandlers } from './api/usage.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
 import { ExternalIssuers } from './auth/external.js';
 import { authenticate, authorize } from './auth/middleware.js';
@@ -189,6 +191,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         serviceAccountHandlers(services),
         nodeHandlers(services),
         allocationHandlers(services),
+        usageHandlers(services),
+        appHandlers(services),
       ],
       oidc.handler,
     );

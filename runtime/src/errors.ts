@@ -36,6 +36,30 @@ export const RUNTIME_ERRORS = {
     status: undefined,
     meaning: 'Another process is serving on the socket path, so the runtime will not replace it.',
   },
+  MANIFEST_INVALID: {
+    status: 422,
+    meaning: "The app folder has no gpuaas-app.yaml or it fails validation; details carry the validator's errors.",
+  },
+  PARAMETERS_INVALID: {
+    status: 400,
+    meaning: 'A launch parameter is unknown, has the wrong type or breaks its schema, or is not mutable.',
+  },
+  HOOK_FAILED: {
+    status: undefined,
+    meaning: 'A lifecycle hook exited non-zero or timed out after its retries; details carry its last lines.',
+  },
+  APP_FAILED: {
+    status: undefined,
+    meaning: 'The app could not be started, crash-looped, or never became ready within its startup budget.',
+  },
+  APP_STATE_CONFLICT: {
+    status: 409,
+    meaning: 'The app is not in a state that allows this action (e.g. upgrade while not ready).',
+  },
+  UPGRADE_ROLLED_BACK: {
+    status: undefined,
+    meaning: 'The new version failed during an upgrade; the previous version runs again.',
+  },
   INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
 } as const satisfies Record<string, CatalogEntry>;
 
@@ -44,10 +68,17 @@ export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;
 export class RuntimeError<Code extends RuntimeErrorCode = RuntimeErrorCode> extends Error {
   override readonly name: string = 'RuntimeError';
   readonly code: Code;
+  /** Machine-readable specifics (validator errors, a hook's last lines). */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: Code, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: Code,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.details = options.details;
   }
 
   /** HTTP status for API answers; 500 for codes that are never sent over HTTP. */

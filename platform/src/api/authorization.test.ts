@@ -358,8 +358,62 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: operatorOnly,
   },
+  ingestUsageEvents: {
+    request: ({ allocationId }, caller) => ({
+      method: 'POST',
+      path: '/v1/usage-events',
+      json: {
+        events: [
+          {
+            specversion: '1.0',
+            id: unique(caller),
+            source: 'matrix',
+            type: 'dev.gpuaas.usage.v1',
+            subject: allocationId,
+            time: isoTime(),
+            data: { meter: 'tokens', quantity: 1, allocation_id: allocationId, origin: 'app' },
+          },
+        ],
+      },
+    }),
+    // Runtimes report usage with their launch's service account; people never do.
+    expect: { ...operatorOnly, saScoped: 200 },
+  },
+  getAllocationUsage: {
+    request: ({ allocationId }) => ({ method: 'GET', path: `/v1/allocations/${allocationId}/usage` }),
+    expect: projectRead,
+  },
+  // The matrix's allocation has no reachable runtime and the platform no app trust policy: callers
+  // who get past authorisation see those errors instead of 200.
+  launchApp: {
+    request: ({ allocationId }) => ({
+      method: 'POST',
+      path: `/v1/allocations/${allocationId}/app`,
+      json: { artifact: '127.0.0.1:5000/acme/app:1.0.0' },
+    }),
+    expect: passedWith(memberAct, 409),
+  },
+  getApp: {
+    request: ({ allocationId }) => ({ method: 'GET', path: `/v1/allocations/${allocationId}/app` }),
+    expect: passedWith(projectRead, 502),
+  },
+  stopApp: {
+    request: ({ allocationId }) => ({ method: 'POST', path: `/v1/allocations/${allocationId}/app/stop` }),
+    expect: passedWith(memberAct, 502),
+  },
+  getAppLogs: {
+    request: ({ allocationId }) => ({ method: 'GET', path: `/v1/allocations/${allocationId}/app/logs` }),
+    expect: passedWith(projectRead, 502),
+  },
   streamEvents: { request: () => ({ method: 'GET', path: '/v1/events' }), expect: signedIn, stream: true },
 };
+
+function passedWith(m: Record<Caller, number>, status: number): Record<Caller, number> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 200 ? status : v])) as Record<
+    Caller,
+    number
+  >;
+}
 
 function allStatus(status: number): Record<Caller, number> {
   return Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;

@@ -123,6 +123,7 @@ export function serviceAccountHandlers(s: Services): Handlers {
         created_at: isoTime(),
         revoked_at: null,
         secret_rotated_at: null,
+        allocation_id: null,
       };
       try {
         await db.insertInto('service_accounts').values(row).execute();

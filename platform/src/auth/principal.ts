@@ -39,6 +39,7 @@ export const SCOPES = [
   'nodes:read',
   'nodes:write',
   'nodes:agent',
+  'usage:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -226,6 +226,52 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
   });
 
+  it('streams state changes over the WebSocket to those who may see them, and to no one else', async () => {
+    const listen = (token: string) => {
+      const seen: { type: string; data: { allocation_id?: string; to?: string } }[] = [];
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/events`, ['gpuaas.events.v1'], {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const opened = new Promise<void>((resolve, reject) => {
+        ws.on('message', (raw) => {
+          const event = JSON.parse(String(raw)) as (typeof seen)[number];
+          if (event.type === 'stream.opened') resolve();
+          else seen.push(event);
+        });
+        ws.on('error', reject);
+      });
+      return { ws, seen, opened };
+    };
+    const mine = listen(owner);
+    const theirs = listen(stranger);
+    await Promise.all([mine.opened, theirs.opened]);
+    const node = await startFakeNode({ url: t.url, token: operator, name: `events-${dialect}` });
+    const created = await json<Allocation>(await create({ gpus: { count: 1 } }), 201);
+    await node.beatUntil(async () => (await get(created.id)).state === 'running');
+    await until(async () =>
+      mine.seen.some((e) => e.data.allocation_id === created.id && e.data.to === 'running'),
+    );
+    expect(mine.seen.filter((e) => e.data.allocation_id === created.id).map((e) => e.data.to)).toEqual([
+      'queued',
+      'scheduled',
+      'provisioning',
+      'running',
+    ]);
+    expect(theirs.seen.some((e) => e.data.allocation_id === created.id)).toBe(false);
+    // Without a token the upgrade is refused before it happens.
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}/v1/events`, ['gpuaas.events.v1']);
+      ws.on('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    expect(refused).toBe(401);
+    mine.ws.close();
+    theirs.ws.close();
+    await release(created.id);
+    await node.beatUntil(async () => (await get(created.id)).state === 'released');
+    await t.request(`/v1/nodes/${node.id}/cordon`, { method: 'POST', token: operator });
+  });
+
   it('lets a second tenant neither see nor touch an allocation', async () => {
     const node = await startFakeNode({ url: t.url, token: operator, name: `tenant-${dialect}` });
     const mine = await json<Allocation>(await create({ gpus: { count: 1 } }), 201);

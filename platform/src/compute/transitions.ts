@@ -88,7 +88,16 @@ export async function transition(
     .where('version', '=', current.version)
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) return undefined;
-  if (final) await trx.deleteFrom('allocation_gpus').where('allocation_id', '=', input.id).execute();
+  if (final) {
+    await trx.deleteFrom('allocation_gpus').where('allocation_id', '=', input.id).execute();
+    // A launch's service account lives exactly as long as its allocation.
+    await trx
+      .updateTable('service_accounts')
+      .set({ revoked_at: now })
+      .where('allocation_id', '=', input.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
   await trx
     .insertInto('allocation_transitions')
     .values({

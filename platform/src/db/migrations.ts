@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { computeMigration } from './migration-compute.js';
+import { usageMigration } from './migration-usage.js';
 
 // Migrations operate on whatever schema exists at that point in history, not on today's `Tables`.
 type AnyDb = Kysely<Record<string, never>>;
@@ -226,6 +227,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_auth_credentials': authCredentials,
   '0003_compute': computeMigration,
+  '0004_usage': usageMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };

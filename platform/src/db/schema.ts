@@ -59,6 +59,8 @@ export interface ServiceAccountsTable {
   revoked_at: string | null;
   /** Last secret rotation; tokens issued before it are refused. */
   secret_rotated_at?: string | null;
+  /** Set for a launch's service account: revoked when that allocation ends. */
+  allocation_id?: string | null;
 }
 
 export interface AuditEventsTable {
@@ -263,6 +265,23 @@ export interface PlatformEventsTable {
   occurred_at: string;
 }
 
+export interface UsageEventsTable {
+  /** The event id chosen by the reporter: each is counted once. */
+  id: string;
+  allocation_id: string;
+  project_id: string;
+  meter: string;
+  /** Exact decimal text (JSON numbers are parsed without float arithmetic on sums). */
+  quantity: string;
+  unit: string | null;
+  origin: 'app' | 'runtime';
+  source: string;
+  occurred_at: string;
+  received_at: string;
+  /** `sa:<id>` or `user:<id>`. */
+  reported_by: string;
+}
+
 /** Every table, keyed by name. */
 export interface Tables {
   organizations: OrganizationsTable;
@@ -285,4 +304,5 @@ export interface Tables {
   terminal_tokens: TerminalTokensTable;
   project_quotas: ProjectQuotasTable;
   platform_events: PlatformEventsTable;
+  usage_events: UsageEventsTable;
 }

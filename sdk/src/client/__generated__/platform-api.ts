@@ -652,6 +652,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/allocations/{allocation_id}/app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        /** The app running in the allocation, as its runtime reports it */
+        get: operations["getApp"];
+        put?: never;
+        /**
+         * Launch a signed app artifact in a running allocation
+         * @description The allocation's runtime pulls the artifact by digest, verifies it against the platform's
+         *     app trust policy, runs its hooks and starts it; poll `GET …/app` (or follow the logs) until
+         *     `state` is `ready`. The platform creates a service account for this launch, limited to
+         *     `scopes` (what the tenant grants; the runtime further limits tokens to what the manifest
+         *     declares) plus `usage:write`, and revokes it when the allocation ends.
+         */
+        post: operations["launchApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/app/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the app (stop hook, signal, then the whole process group after the grace period) */
+        post: operations["stopApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/app/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        /** The app's stdout or stderr (`follow=true` streams new lines) */
+        get: operations["getAppLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{project_id}/quota": {
         parameters: {
             query?: never;
@@ -665,6 +730,48 @@ export interface paths {
         get: operations["getProjectQuota"];
         /** Set a project's GPU quota (operators) */
         put: operations["setProjectQuota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report usage events (runtimes), deduplicated by event id
+         * @description CloudEvents-shaped usage reports from an allocation's runtime, in batches of up to 1000.
+         *     Each event id is counted once, forever: a retried batch (or one re-sent after a crash)
+         *     answers the repeated ids under `duplicates`, and both lists mean "stored". Callers are the
+         *     service account of a launch in the allocation's project (scope `usage:write`) or operators.
+         */
+        post: operations["ingestUsageEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        /** Usage recorded for an allocation, summed per meter */
+        get: operations["getAllocationUsage"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -729,7 +836,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "CONFIG_INVALID" | "NOT_READY";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "CONFIG_INVALID" | "NOT_READY";
             correlation_id: string;
             errors?: {
                 /** @enum {string} */
@@ -1071,6 +1178,57 @@ export interface components {
         QuotaUpdate: {
             nominal_gpus: number;
             max_gpus: number;
+        };
+        UsageEvent: {
+            /** @constant */
+            specversion: "1.0";
+            id: string;
+            source: string;
+            /** @constant */
+            type: "dev.gpuaas.usage.v1";
+            subject: components["schemas"]["Id"];
+            time: components["schemas"]["Timestamp"];
+            /** @constant */
+            datacontenttype?: "application/json";
+            data: {
+                meter: string;
+                quantity: number;
+                unit?: string;
+                allocation_id: components["schemas"]["Id"];
+                /** @enum {string} */
+                origin: "app" | "runtime";
+            };
+        };
+        UsageEventBatch: {
+            events: components["schemas"]["UsageEvent"][];
+        };
+        UsageIngestResult: {
+            accepted: string[];
+            duplicates: string[];
+        };
+        AllocationUsage: {
+            allocation_id: components["schemas"]["Id"];
+            meters: {
+                meter: string;
+                /** @enum {string} */
+                origin: "app" | "runtime";
+                /** @description Exact decimal sum. */
+                quantity: string;
+                events: number;
+            }[];
+        };
+        AppLaunch: {
+            /** @description OCI reference, by tag or digest (a tag is pinned once). */
+            artifact: string;
+            /** @description Launch parameters, checked against the manifest. */
+            parameters?: Record<string, never>;
+            /** @description Platform scopes the tenant grants the app (default none; `usage:write` is always added). */
+            scopes?: components["schemas"]["Scope"][];
+        };
+        /** @description The runtime's status document (docs/runtime.md); `state` is the lifecycle state. */
+        AppStatus: {
+            state: string;
+            reason?: string | null;
         };
     };
     responses: {
@@ -2185,6 +2343,118 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runtime's status of the app (docs/runtime.md). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppStatus"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    launchApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppLaunch"];
+            };
+        };
+        responses: {
+            /** @description Launching; the status as the runtime reports it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppStatus"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    stopApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app's status once stopped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppStatus"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppLogs: {
+        parameters: {
+            query?: {
+                stream?: "stdout" | "stderr";
+                tail?: number;
+                follow?: boolean;
+            };
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     getProjectQuota: {
         parameters: {
             query?: never;
@@ -2230,6 +2500,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Quota"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    ingestUsageEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageEventBatch"];
+            };
+        };
+        responses: {
+            /** @description Which ids were stored now and which had been stored before. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageIngestResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAllocationUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per meter and origin. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationUsage"];
                 };
             };
             default: components["responses"]["Problem"];

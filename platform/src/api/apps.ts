@@ -1,0 +1,144 @@
+/**
+ * An app inside an allocation: launch, status, stop and logs, relayed to the allocation's runtime.
+ * A launch gets its own service account in the allocation's project, limited to the scopes the
+ * tenant grants plus `usage:write` (the runtime ships usage with it); the runtime then asks for
+ * tokens limited further to what the app's manifest declares. The account is revoked when the
+ * allocation ends (compute/transitions.ts).
+ */
+import type { Response } from 'express';
+import { requirePrincipal } from '../auth/middleware.js';
+import { hashClientSecret, newClientSecret } from '../auth/passwords.js';
+import { callRuntime, openRuntime } from '../compute/runtime-client.js';
+import type { RuntimeTarget } from '../compute/runtime-client.js';
+import type { AllocationRow } from '../compute/views.js';
+import { PlatformError } from '../errors.js';
+import { setAuditTarget } from '../http/audit.js';
+import { operationOf } from '../http/pipeline.js';
+import { isoTime, newId } from '../ids.js';
+import { serviceAccountClientId } from '../oidc/clients.js';
+import { allocationAccess } from './allocations.js';
+import type { Handlers, Services } from './services.js';
+
+function runtimeOf(row: AllocationRow): RuntimeTarget {
+  if (row.state !== 'running' || row.endpoint === null || row.runtime_secret === null) {
+    throw new PlatformError('ALLOCATION_NOT_RUNNING', `allocation ${row.id} is ${row.state}, not running`);
+  }
+  if (row.node_status === 'unreachable') {
+    throw new PlatformError('RUNTIME_UNREACHABLE', `the node of allocation ${row.id} is unreachable`);
+  }
+  return { endpoint: row.endpoint, secret: row.runtime_secret };
+}
+
+export function appHandlers(s: Services): Handlers {
+  const { db } = s;
+  const allocationOf = async (res: Response, role: 'viewer' | 'member') =>
+    allocationAccess(db, requirePrincipal(res), operationOf(res).params.allocation_id ?? '', role);
+
+  return {
+    launchApp: async (req, res) => {
+      const row = await allocationOf(res, 'member');
+      setAuditTarget(res, { id: row.id, projectId: row.project_id });
+      const target = runtimeOf(row);
+      const policy = s.config.compute.appTrustPolicy;
+      if (policy === undefined) {
+        throw new PlatformError(
+          'APP_TRUST_NOT_CONFIGURED',
+          'the platform has no app trust policy (--app-trust-policy), so it runs no app',
+        );
+      }
+      const body = req.body as { artifact: string; parameters?: Record<string, unknown>; scopes?: string[] };
+      const scopes = [...new Set([...(body.scopes ?? []), 'usage:write'])].sort();
+      const secret = newClientSecret();
+      const accountId = newId();
+      await db
+        .insertInto('service_accounts')
+        .values({
+          id: accountId,
+          project_id: row.project_id,
+          name: `launch-${row.id.slice(-12)}-${accountId.slice(-6)}`,
+          scopes: scopes.join(' '),
+          secret_hash: hashClientSecret(secret),
+          created_by: requirePrincipal(res).id,
+          created_at: isoTime(),
+          revoked_at: null,
+          secret_rotated_at: null,
+          allocation_id: row.id,
+        })
+        .execute();
+      setAuditTarget(res, {
+        id: row.id,
+        projectId: row.project_id,
+        details: { artifact: body.artifact, scopes, service_account: accountId },
+      });
+      const issuer = s.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+      const { body: status } = await callRuntime<Record<string, unknown>>(target, {
+        method: 'POST',
+        path: '/v1/app/launch',
+        body: {
+          reference: body.artifact,
+          parameters: body.parameters ?? {},
+          trust_policy: policy,
+          platform: {
+            url: issuer,
+            allocation_id: row.id,
+            project_id: row.project_id,
+            credentials: {
+              issuer,
+              client_id: serviceAccountClientId(accountId),
+              client_secret: secret,
+              scopes,
+              resource: s.config.audience,
+            },
+          },
+        },
+      });
+      res.status(202).json(status);
+    },
+
+    getApp: async (_req, res) => {
+      const row = await allocationOf(res, 'viewer');
+      const { body } = await callRuntime<Record<string, unknown>>(runtimeOf(row), {
+        method: 'GET',
+        path: '/v1/app',
+      });
+      res.json(body);
+    },
+
+    stopApp: async (_req, res) => {
+      const row = await allocationOf(res, 'member');
+      setAuditTarget(res, { id: row.id, projectId: row.project_id });
+      const { body } = await callRuntime<Record<string, unknown>>(runtimeOf(row), {
+        method: 'POST',
+        path: '/v1/app/stop',
+        timeoutMs: 10 * 60_000,
+      });
+      res.json(body);
+    },
+
+    getAppLogs: async (req, res) => {
+      const row = await allocationOf(res, 'viewer');
+      const op = operationOf(res);
+      const query = new URLSearchParams({
+        stream: String(op.query.stream ?? 'stdout'),
+        tail: String(op.query.tail ?? 200),
+        follow: String(op.query.follow === true),
+      });
+      const upstream = await openRuntime(runtimeOf(row), {
+        method: 'GET',
+        path: `/v1/app/logs?${query}`,
+        timeoutMs: 0,
+      });
+      if ((upstream.statusCode ?? 500) >= 400) {
+        upstream.resume();
+        throw new PlatformError(
+          'NOT_FOUND',
+          `allocation ${row.id} has no app logs (runtime answered ${upstream.statusCode})`,
+        );
+      }
+      res.status(200).type('text/plain; charset=utf-8');
+      res.flushHeaders();
+      req.on('close', () => upstream.destroy());
+      upstream.pipe(res);
+    },
+  };
+}
