@@ -60,6 +60,46 @@ export const RUNTIME_ERRORS = {
     status: undefined,
     meaning: 'The new version failed during an upgrade; the previous version runs again.',
   },
+  ARTIFACT_REFERENCE_INVALID: {
+    status: 400,
+    meaning:
+      'The artifact reference is malformed or names neither a tag nor a digest.',
+  },
+  ARTIFACT_NOT_FOUND: {
+    status: 404,
+    meaning:
+      'The registry has no artifact under this reference.',
+  },
+  ARTIFACT_UNTRUSTED: {
+    status: 403,
+    meaning:
+      'The trust policy (or the trusted keys) refused the artifact; details carry the policy's code and reasons.',
+  },
+  ARTIFACT_TAMPERED: {
+    status: 422,
+    meaning:
+      'A manifest or blob did not match its digest or size while it was downloaded; details name the blob.',
+  },
+  ARTIFACT_INVALID: {
+    status: 422,
+    meaning:
+      'The artifact is not a GPUaaS app: wrong media types, an invalid manifest in its config, or a malformed layer.',
+  },
+  ARTIFACT_UNSAFE: {
+    status: 422,
+    meaning:
+      'A layer entry would land outside the app folder (absolute path, `..`, a link escaping the tree) or is a hard link or device.',
+  },
+  ARTIFACT_PULL_FAILED: {
+    status: 502,
+    meaning:
+      'The registry could not be reached, refused the credentials, or answered with an error.',
+  },
+  ARTIFACT_CACHE_FAILED: {
+    status: 500,
+    meaning:
+      'The artifact cache could not be written (disk full, permissions).',
+  },
   INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
 } as const satisfies Record<string, CatalogEntry>;
 

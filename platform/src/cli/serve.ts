@@ -1,5 +1,7 @@
 /** `gpuaas-platform serve`: runs the platform until SIGTERM/SIGINT, then drains and stops. */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { parseTrustPolicy } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
 import { createPlatform } from '../platform.js';
 import { startTracing } from '../tracing.js';
@@ -20,7 +22,23 @@ interface ServeOptions {
   gpus: 'auto' | 'nvidia' | 'simulated';
   simulate: string;
   sandbox: 'auto' | 'bubblewrap' | 'none';
+  appTrustPolicy?: string;
   json?: boolean;
+}
+
+/** Reads the app trust policy runtimes will apply; it must be self-contained (keys inline). */
+async function readAppTrustPolicy(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new PlatformError('CONFIG_INVALID', `--app-trust-policy ${file}: ${(error as Error).message}`);
+  });
+  // Parsed against a folder that does not exist: a key given as a path would only resolve here,
+  // never inside the allocation, so it must be inline.
+  const parsed = parseTrustPolicy(text, { baseDir: '/nonexistent/gpuaas-inline-keys-only' });
+  if (parsed.value === undefined) {
+    const reasons = parsed.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
+    throw new PlatformError('CONFIG_INVALID', `--app-trust-policy ${file} (keys must be inline PEM): ${reasons}`);
+  }
+  return text;
 }
 
 /** `2x8` or `2x8:NVIDIA H100 80GB HBM3` → two simulated nodes of eight GPUs (of that model). */
@@ -66,6 +84,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
       'allocation sandbox: auto (bubblewrap when installed), bubblewrap or none',
       'auto',
     )
+    .option('--app-trust-policy <file>', 'trust policy (keys inline) runtimes apply to launched apps; none: no launches')
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
@@ -84,6 +103,8 @@ export function registerServe(program: Command, { io }: CliContext): void {
         );
       }
       const simulated = parseSimulation(options.simulate);
+      const appTrustPolicy =
+        options.appTrustPolicy === undefined ? undefined : await readAppTrustPolicy(options.appTrustPolicy);
       const tracing = await startTracing(io.env);
       const platform = await createPlatform({
         dataDir: options.dataDir,
@@ -94,6 +115,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
           audience: options.trustAudience ?? '',
           claim: options.claimEmail,
         })),
+        compute: appTrustPolicy === undefined ? {} : { appTrustPolicy },
         // On PostgreSQL (production) nodes are remote agents unless asked for explicitly.
         localNode:
           (options.localNode ?? (options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL) === undefined)
