@@ -13,7 +13,8 @@
  * 1000, after 100 warm-up ones; baseline: the same through `script`); peak RSS (VmHWM) of the
  * runtime and proxy processes, with their idle RSS as the baseline; their CPU per GB of output.
  * Targets: throughput ratio ≥ 0.5, echo p99 ≤ 5 ms. BENCH_TERMINAL_MIB (default 256) shrinks
- * the flood for a smoke run. Prints a JSON array of rows; exits 1 when a target is missed.
+ * the flood for a smoke run; BENCH_PROFILE_DIR=DIR writes CPU profiles of the runtime and proxy.
+ * Prints a JSON array of rows; exits 1 when a target is missed.
  */
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -33,6 +34,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const samples = Number(process.env.BENCH_ECHO_SAMPLES ?? 1000);
 const flood = `head -c ${mib}M /dev/zero | base64`;
 const echoCommand = 'stty raw -echo; echo ready; exec cat';
+/** BENCH_PROFILE_DIR=DIR writes CPU profiles of the runtime and proxy processes there. */
+const profile = process.env.BENCH_PROFILE_DIR;
+const profileArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
 const log = (line: string) => process.stderr.write(`bench:terminal: ${line}\n`);
 
 /** Bytes a pty delivers for the flood: base64 in 76-character lines, each ended by \r\n. */
@@ -71,7 +75,7 @@ async function startRuntime(): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL('../../runtime/bin/gpuaas-runtime.js', import.meta.url));
   const child = spawn(
     process.execPath,
-    [bin, 'serve', '--socket', socketPath, '--secret-file', secretFile, '--log-level', 'warn'],
+    [...profileArgs, bin, 'serve', '--socket', socketPath, '--secret-file', secretFile, '--log-level', 'warn'],
     { env: { PATH: process.env.PATH, HOME: dir, LANG: 'C' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   children.push(child);
@@ -85,6 +89,7 @@ async function startRuntime(): Promise<ChildProcess> {
 
 async function startProxy(): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(new URL('./terminal-proxy.ts', import.meta.url), [socketPath, secretFile], {
+    execArgv: profileArgs,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.push(child);
@@ -104,12 +109,17 @@ async function oursThroughput(port: number): Promise<{ seconds: number; bytes: n
   await once(ws, 'open');
   const start = performance.now();
   let bytes = 0;
+  let frames = 0;
   let end = 0;
   ws.on('message', (data: Buffer, isBinary) => {
-    if (isBinary) bytes += data.length;
+    if (isBinary) {
+      bytes += data.length;
+      frames += 1;
+    }
     else if ((JSON.parse(data.toString()) as { type: string }).type === 'exit') end = performance.now();
   });
   await once(ws, 'close');
+  log(`ours: ${frames} frames, ${Math.round(bytes / frames)} bytes per frame on average`);
   return { seconds: (end - start) / 1000, bytes };
 }
 
@@ -175,13 +185,15 @@ async function oursEcho(port: number): Promise<number[]> {
 }
 
 async function baselineEcho(): Promise<number[]> {
-  const child = spawn('script', ['-qc', echoCommand, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('script', ['-qc', echoCommand, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
   return measureEcho({
     send: (byte) => child.stdin.write(byte),
     onData: (listener) => child.stdout.on('data', listener),
     close: async () => {
-      child.kill('SIGHUP');
-      await once(child, 'close');
+      // script ignores SIGHUP; SIGTERM makes it end its child and exit.
+      const closed = once(child, 'close');
+      child.kill('SIGTERM');
+      await closed;
     },
   });
 }

@@ -38,7 +38,8 @@ export const RUNTIME_ERRORS = {
   },
   MANIFEST_INVALID: {
     status: 422,
-    meaning: "The app folder has no gpuaas-app.yaml or it fails validation; details carry the validator's errors.",
+    meaning:
+      "The app folder has no gpuaas-app.yaml or it fails validation; details carry the validator's errors.",
   },
   PARAMETERS_INVALID: {
     status: 400,
@@ -62,18 +63,16 @@ export const RUNTIME_ERRORS = {
   },
   ARTIFACT_REFERENCE_INVALID: {
     status: 400,
-    meaning:
-      'The artifact reference is malformed or names neither a tag nor a digest.',
+    meaning: 'The artifact reference is malformed or names neither a tag nor a digest.',
   },
   ARTIFACT_NOT_FOUND: {
     status: 404,
-    meaning:
-      'The registry has no artifact under this reference.',
+    meaning: 'The registry has no artifact under this reference.',
   },
   ARTIFACT_UNTRUSTED: {
     status: 403,
     meaning:
-      'The trust policy (or the trusted keys) refused the artifact; details carry the policy's code and reasons.',
+      "The trust policy (or the trusted keys) refused the artifact; details carry the policy's code and reasons.",
   },
   ARTIFACT_TAMPERED: {
     status: 422,
@@ -92,13 +91,48 @@ export const RUNTIME_ERRORS = {
   },
   ARTIFACT_PULL_FAILED: {
     status: 502,
-    meaning:
-      'The registry could not be reached, refused the credentials, or answered with an error.',
+    meaning: 'The registry could not be reached, refused the credentials, or answered with an error.',
   },
   ARTIFACT_CACHE_FAILED: {
     status: 500,
+    meaning: 'The artifact cache could not be written (disk full, permissions).',
+  },
+  METER_UNKNOWN: {
+    status: 400,
     meaning:
-      'The artifact cache could not be written (disk full, permissions).',
+      'The meter name is not declared under `meters` in the manifest; the answer names the declared meters.',
+  },
+  METER_INVALID: {
+    status: 400,
+    meaning:
+      'A meter report is malformed: quantity not a number from 0 to 1e15, id not 1-200 printable ASCII characters, or a batch without events or with too many.',
+  },
+  BODY_INVALID: {
+    status: 400,
+    meaning:
+      'The request body is not JSON of the expected shape (for example a status without message, or progress outside 0-1).',
+  },
+  BODY_TOO_LARGE: {
+    status: 413,
+    meaning: 'The request body is larger than the local API accepts (8 MiB).',
+  },
+  NO_CREDENTIALS: {
+    status: 404,
+    meaning: 'The runtime holds no platform credential for the app (dev mode, or the launch gave none).',
+  },
+  CREDENTIALS_UNAVAILABLE: {
+    status: 503,
+    meaning: 'The runtime could not get a platform credential just now (token endpoint unreachable); retry.',
+  },
+  USAGE_LOG_FAILED: {
+    status: 503,
+    meaning:
+      'The usage write-ahead log could not be written or fsynced, or is closed; nothing was acknowledged.',
+  },
+  USAGE_REJECTED: {
+    status: undefined,
+    meaning:
+      'The platform refused a usage batch with a 4xx other than 429; the events stay in the log and the shipper retries every 30 s.',
   },
   INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
 } as const satisfies Record<string, CatalogEntry>;

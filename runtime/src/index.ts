@@ -7,3 +7,6 @@ export type { RouteContext, Router, RuntimeRoute } from './routes.js';
 export { bearerCheck } from './auth.js';
 export { main } from './cli/main.js';
 export type { RuntimeCliIo } from './cli/main.js';
+export * from './fetch/index.js';
+export * from './metering/index.js';
+export * from './app/index.js';

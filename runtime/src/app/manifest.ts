@@ -45,7 +45,10 @@ export function durationMs(value: string): number {
   const match = /^([0-9]+)(ms|s|m|h)$/.exec(value);
   const unit = UNIT_MS[match?.[2] ?? ''];
   if (match === null || unit === undefined) {
-    throw new RuntimeError('MANIFEST_INVALID', `${JSON.stringify(value)} is not a duration like 500ms, 30s, 5m or 1h`);
+    throw new RuntimeError(
+      'MANIFEST_INVALID',
+      `${JSON.stringify(value)} is not a duration like 500ms, 30s, 5m or 1h`,
+    );
   }
   return Number(match[1]) * unit;
 }
@@ -107,7 +110,8 @@ export interface ProbeSpec {
 function endpointPort(manifest: GpuaasAppManifest, endpoint: string): number {
   const port = manifest.endpoints?.find((e) => e.name === endpoint)?.port;
   // The validator already refuses probes naming unknown endpoints; this guards hand-built manifests.
-  if (port === undefined) throw new RuntimeError('MANIFEST_INVALID', `probe names unknown endpoint "${endpoint}"`);
+  if (port === undefined)
+    throw new RuntimeError('MANIFEST_INVALID', `probe names unknown endpoint "${endpoint}"`);
   return port;
 }
 
@@ -166,7 +170,8 @@ export function startupBudgetMs(manifest: GpuaasAppManifest): number {
   let total = 0;
   for (const name of ['startup', 'readiness'] as const) {
     const spec = probeSpec(manifest, name);
-    if (spec !== undefined) total += spec.initialDelayMs + spec.periodMs * spec.failureThreshold + spec.timeoutMs;
+    if (spec !== undefined)
+      total += spec.initialDelayMs + spec.periodMs * spec.failureThreshold + spec.timeoutMs;
   }
   if (manifest.health?.readiness === undefined) total += DEFAULT_READY_CALL_BUDGET_MS;
   return total;
@@ -177,7 +182,10 @@ export function appWorkdir(appDir: string, manifest: GpuaasAppManifest): string 
   const root = resolve(appDir);
   const workdir = resolve(root, manifest.run.workdir ?? '.');
   if (workdir !== root && !workdir.startsWith(`${root}/`)) {
-    throw new RuntimeError('MANIFEST_INVALID', `run.workdir ${JSON.stringify(manifest.run.workdir)} leaves the app folder`);
+    throw new RuntimeError(
+      'MANIFEST_INVALID',
+      `run.workdir ${JSON.stringify(manifest.run.workdir)} leaves the app folder`,
+    );
   }
   return workdir;
 }

@@ -91,7 +91,8 @@ function fail(problems: ParamProblem[]): never {
  * accept true/false/1/0/yes/no, arrays and objects are JSON. Throws PARAMETERS_INVALID naming `k`.
  */
 export function coerceParamValue(name: string, raw: string, parameter: Parameter): unknown {
-  const bad = (why: string): never => fail([{ parameter: name, message: `${why} (got ${JSON.stringify(raw)})` }]);
+  const bad = (why: string): never =>
+    fail([{ parameter: name, message: `${why} (got ${JSON.stringify(raw)})` }]);
   switch (parameter.type) {
     case 'string':
       return raw;
@@ -237,14 +238,17 @@ export class ParamSet {
   /** The values with secrets replaced by `***`: what status reports and logs may show. */
   redacted(): ParamValues {
     const out: ParamValues = {};
-    for (const [name, value] of Object.entries(this.values)) out[name] = this.secretNames.has(name) ? REDACTED : value;
+    for (const [name, value] of Object.entries(this.values))
+      out[name] = this.secretNames.has(name) ? REDACTED : value;
     return out;
   }
 
   /** Names whose values differ from `other` (added, removed or changed). */
   changedFrom(other: ParamSet): string[] {
     const names = new Set([...Object.keys(this.values), ...Object.keys(other.values)]);
-    return [...names].filter((n) => JSON.stringify(this.values[n]) !== JSON.stringify(other.values[n])).sort();
+    return [...names]
+      .filter((n) => JSON.stringify(this.values[n]) !== JSON.stringify(other.values[n]))
+      .sort();
   }
 
   /** Writes the values as JSON, mode 0600, atomically (the app may read it at any moment). */

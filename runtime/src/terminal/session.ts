@@ -42,6 +42,10 @@ export interface PtySessionOptions {
 
 /** Output frames are cut at this size, so send callbacks (and resumes) come often. */
 const MAX_FRAME_BYTES = 256 * 1024;
+/** Output within STREAM_GAP_MS of a frame of STREAM_FRAME_BYTES or more waits STREAM_DELAY_MS. */
+const STREAM_FRAME_BYTES = 2048;
+const STREAM_GAP_MS = 5;
+const STREAM_DELAY_MS = 2;
 const EXIT_POLL_MS = 50;
 const PAUSED_PING_MS = 500;
 const EOT = Buffer.from([4]);
@@ -74,6 +78,8 @@ export class PtySession {
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
+  private lastFrameBytes = 0;
+  private lastFlushAt = 0;
   private clientPaused = false;
   private socketFull = false;
   private ptyPaused = false;
@@ -195,16 +201,24 @@ export class PtySession {
     if (this.outBytes >= MAX_FRAME_BYTES) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      // A keystroke's echo goes out on this turn of the event loop. Output that follows a large
+      // frame closely is a stream: waiting a little gathers it into fewer, larger frames, which
+      // costs the runtime, the proxy and the client far less per byte.
+      const streaming =
+        this.lastFrameBytes >= STREAM_FRAME_BYTES && performance.now() - this.lastFlushAt < STREAM_GAP_MS;
+      if (streaming) setTimeout(this.flush, STREAM_DELAY_MS);
+      else setImmediate(this.flush);
     }
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.socketClosed || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.outBytes > 0) {
       if (this.clientPaused) return;
       const frame = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+      this.lastFrameBytes = frame.length;
+      this.lastFlushAt = performance.now();
       this.out = [];
       this.outBytes = 0;
       this.ws.send(frame, { binary: true }, this.afterSend);
@@ -222,7 +236,7 @@ export class PtySession {
       this.ws.resume();
       this.ws.close(TERMINAL_CLOSE.NORMAL);
     }
-  }
+  };
 
   // Node calls write callbacks with null on success.
   private readonly afterSend = (error?: Error | null) => {

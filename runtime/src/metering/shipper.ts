@@ -1,0 +1,378 @@
+/**
+ * Ships the usage log to the platform: the oldest pending records, up to 500 at a time, as
+ * CloudEvents to `POST /v1/usage-events`. A record leaves the log only when the platform lists it
+ * under `accepted` or `duplicates`; the platform dedupes by event id, so re-sending after a crash
+ * or a lost answer counts nothing twice.
+ *
+ * Failures: network errors, 429 and 5xx back off exponentially (with jitter, capped at 30 s) and
+ * retry the same batch. Another 4xx means the platform refuses the batch as it is (bad token,
+ * validation): the shipper logs it at error level, enters the `stuck` state and retries at the cap
+ * interval, because dropping billable events is never the right answer and the cause (an expired
+ * credential, a platform fix) may go away.
+ *
+ * Disabled (dev mode, `enabled: false`): nothing is sent; pending records are confirmed locally
+ * so the log of a laptop run does not grow forever. The dev runner prints each usage event when
+ * it is recorded (the app API's `onUsage`), so nothing is hidden.
+ */
+import { createHash } from 'node:crypto';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { RuntimeError } from '../errors.js';
+import type { UsageRecord, UsageWal } from './wal.js';
+
+/** The platform caps a batch at 1000 events; the runtime sends at most this many. */
+export const MAX_USAGE_BATCH = 500;
+
+export interface UsageCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: 'dev.gpuaas.usage.v1';
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: { meter: string; quantity: number; unit?: string; allocation_id: string; origin: 'app' | 'runtime' };
+}
+
+export interface UsageShipperOptions {
+  wal: UsageWal;
+  /** Platform API base URL; batches go to `${baseUrl}/v1/usage-events`. Required unless disabled. */
+  baseUrl?: string;
+  /** Allocation the usage belongs to (CloudEvents `subject`) unless a record names its own. */
+  allocationId: string;
+  /** Bearer token of the runtime's platform credential, asked for before every request. */
+  credentials?: () => Promise<string | undefined> | string | undefined;
+  /** false: dev mode, nothing is sent and pending records are confirmed locally (default true). */
+  enabled?: boolean;
+  /** Events per request, 1 to 500 (default 500). */
+  batchSize?: number;
+  /** How long a partial batch waits for more events before it goes (default 1000 ms). */
+  lingerMs?: number;
+  /** First retry delay (default 1000 ms); it doubles per failure up to `maxBackoffMs`. */
+  initialBackoffMs?: number;
+  /** Retry delay cap, also the retry interval while stuck (default 30 000 ms). */
+  maxBackoffMs?: number;
+  /** Time one request may take (default 15 000 ms). */
+  requestTimeoutMs?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Source of jitter in [0, 1) (default Math.random). */
+  random?: () => number;
+}
+
+export type ShipperStatus = 'idle' | 'shipping' | 'backoff' | 'stuck' | 'disabled' | 'stopped';
+
+export interface ShipperState {
+  status: ShipperStatus;
+  /** Records in the log waiting for confirmation. */
+  pending: number;
+  /** Events the platform stored for the first time. */
+  accepted: number;
+  /** Events the platform already had (re-sent after a crash or a lost answer). */
+  duplicates: number;
+  /** Events confirmed without sending (disabled). */
+  confirmedLocally: number;
+  batches: number;
+  failures: number;
+  consecutiveFailures: number;
+  /** Requests refused with a 4xx other than 429 (the stuck-state counter). */
+  rejectedBatches: number;
+  lastError?: string;
+  /** Present while the platform refuses batches with a 4xx other than 429. */
+  stuck?: { status: number; detail: string; since: string };
+}
+
+export interface FlushResult {
+  /** True when no record was pending any more. */
+  drained: boolean;
+  pending: number;
+}
+
+export interface UsageShipper {
+  start(): void;
+  readonly state: ShipperState;
+  /** Ships (without lingering, retrying at once) until the log is empty or `timeoutMs` passed (default 10 s). */
+  flush(options?: { timeoutMs?: number }): Promise<FlushResult>;
+  /** Flushes, then stops the loop; an unanswered request is aborted. Unshipped events stay in the log. */
+  stop(options?: { flushTimeoutMs?: number }): Promise<FlushResult>;
+}
+
+export function toCloudEvent(record: UsageRecord, allocationId: string): UsageCloudEvent {
+  const allocation = record.allocation_id ?? allocationId;
+  const data: UsageCloudEvent['data'] = {
+    meter: record.meter,
+    quantity: record.quantity,
+    allocation_id: allocation,
+    origin: record.source,
+  };
+  if (record.unit !== undefined) data.unit = record.unit;
+  return {
+    specversion: '1.0',
+    id: record.id,
+    source: `gpuaas-runtime/${allocation}`,
+    type: 'dev.gpuaas.usage.v1',
+    subject: allocation,
+    time: record.time,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+/** Idempotency-Key of a batch: the same ids always give the same key (and, ids being immutable, the same body). */
+export function idempotencyKey(ids: readonly string[]): string {
+  return `usage-${createHash('sha256').update(ids.join('\n')).digest('hex')}`;
+}
+
+type Outcome =
+  { ok: true } | { ok: false; retryAfterMs?: number; rejected?: { status: number; detail: string } };
+
+type WakeReason = 'append' | 'urgent';
+
+export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
+  const { wal, allocationId } = options;
+  const enabled = options.enabled ?? true;
+  const batchSize = Math.max(1, Math.min(MAX_USAGE_BATCH, options.batchSize ?? MAX_USAGE_BATCH));
+  const lingerMs = options.lingerMs ?? 1_000;
+  const initialBackoffMs = options.initialBackoffMs ?? 1_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const fetchImpl = options.fetch ?? fetch;
+  const random = options.random ?? Math.random;
+  if (enabled && !options.baseUrl) {
+    throw new RuntimeError(
+      'CONFIG_INVALID',
+      'the usage shipper needs the platform base URL (or enabled: false)',
+    );
+  }
+  const endpoint = `${(options.baseUrl ?? '').replace(/\/+$/, '')}/v1/usage-events`;
+
+  const state: ShipperState = {
+    status: enabled ? 'idle' : 'disabled',
+    pending: wal.pendingCount,
+    accepted: 0,
+    duplicates: 0,
+    confirmedLocally: 0,
+    batches: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    rejectedBatches: 0,
+  };
+  let started = false;
+  let stopped = false;
+  let urgent = 0;
+  let loop: Promise<void> | undefined;
+  let inFlight: AbortController | undefined;
+  let sleeper: { wakeOn: WakeReason; done: () => void } | undefined;
+  const idleWaiters = new Set<() => void>();
+
+  function wake(reason: WakeReason): void {
+    if (sleeper && (reason === 'urgent' || sleeper.wakeOn === 'append')) sleeper.done();
+  }
+
+  function nap(ms: number | undefined, wakeOn: WakeReason): Promise<void> {
+    return new Promise((resolve) => {
+      if (stopped) return resolve();
+      const timer = ms === undefined ? undefined : setTimeout(() => done(), ms);
+      const done = (): void => {
+        clearTimeout(timer);
+        sleeper = undefined;
+        resolve();
+      };
+      sleeper = { wakeOn, done };
+    });
+  }
+
+  const unsubscribe = wal.onAppend(() => wake('append'));
+
+  function backoffMs(failures: number, retryAfterMs: number | undefined): number {
+    const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.max(0, failures - 1));
+    // Equal jitter: never less than half the step, so a fleet of runtimes spreads without hammering.
+    const delay = ceiling / 2 + (random() * ceiling) / 2;
+    return Math.min(maxBackoffMs, Math.max(delay, retryAfterMs ?? 0));
+  }
+
+  async function send(batch: UsageRecord[]): Promise<Outcome> {
+    const ids = batch.map((r) => r.id);
+    let response: Response;
+    let text: string;
+    inFlight = new AbortController();
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    try {
+      const token = await options.credentials?.();
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'idempotency-key': idempotencyKey(ids),
+      };
+      if (token) headers.authorization = `Bearer ${token}`;
+      response = await fetchImpl(endpoint, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ events: batch.map((r) => toCloudEvent(r, allocationId)) }),
+        signal: AbortSignal.any([inFlight.signal, timeout]),
+      });
+      text = await response.text();
+    } catch (error) {
+      state.lastError = `POST ${endpoint}: ${error instanceof Error ? error.message : String(error)}`;
+      return { ok: false };
+    } finally {
+      inFlight = undefined;
+    }
+    if (response.status === 200 || response.status === 202) {
+      let answer: { accepted?: unknown; duplicates?: unknown } = {};
+      try {
+        answer = JSON.parse(text) as typeof answer;
+      } catch {
+        // handled below: nothing confirmed
+      }
+      const sent = new Set(ids);
+      const listed = (value: unknown): string[] =>
+        Array.isArray(value)
+          ? value.filter((id): id is string => typeof id === 'string' && sent.has(id))
+          : [];
+      const accepted = listed(answer.accepted);
+      const duplicates = listed(answer.duplicates);
+      const confirmed = await wal.confirm([...accepted, ...duplicates]);
+      if (accepted.length + duplicates.length === 0) {
+        state.lastError = `POST ${endpoint}: HTTP ${response.status} confirmed none of ${ids.length} events`;
+        return { ok: false };
+      }
+      state.accepted += accepted.length;
+      state.duplicates += duplicates.length;
+      state.batches++;
+      if (accepted.length + duplicates.length < ids.length) {
+        logger.warn(
+          { sent: ids.length, confirmed },
+          'usage shipper: the platform confirmed part of a batch; the rest is sent again',
+        );
+      }
+      return { ok: true };
+    }
+    const detail = text.slice(0, 500);
+    state.lastError = `POST ${endpoint}: HTTP ${response.status} ${detail}`;
+    if (response.status === 429 || response.status >= 500) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      return Number.isFinite(retryAfter) && retryAfter > 0
+        ? { ok: false, retryAfterMs: retryAfter * 1000 }
+        : { ok: false };
+    }
+    return { ok: false, rejected: { status: response.status, detail } };
+  }
+
+  async function run(): Promise<void> {
+    while (!stopped) {
+      let batch = wal.pending(batchSize);
+      state.pending = wal.pendingCount;
+      if (batch.length === 0) {
+        for (const resolve of idleWaiters) resolve();
+        idleWaiters.clear();
+        if (state.status !== 'stuck') state.status = enabled ? 'idle' : 'disabled';
+        await nap(undefined, 'append');
+        continue;
+      }
+      if (!enabled) {
+        const confirmed = await wal.confirm(batch.map((r) => r.id)).catch((error: unknown) => {
+          logger.error({ err: error }, 'usage shipper: local confirmation failed');
+          return 0;
+        });
+        state.confirmedLocally += confirmed;
+        if (confirmed === 0) await nap(initialBackoffMs, 'urgent');
+        continue;
+      }
+      if (batch.length < batchSize && urgent === 0 && lingerMs > 0) {
+        await nap(lingerMs, 'urgent');
+        if (stopped) break;
+        batch = wal.pending(batchSize);
+        if (batch.length === 0) continue;
+      }
+      if (state.status !== 'stuck') state.status = 'shipping';
+      const outcome = await send(batch).catch((error: unknown): Outcome => {
+        // wal.confirm failed: the log is broken; keep retrying rather than pretend it shipped.
+        state.lastError = error instanceof Error ? error.message : String(error);
+        return { ok: false };
+      });
+      state.pending = wal.pendingCount;
+      if (outcome.ok) {
+        if (state.stuck)
+          logger.info({ since: state.stuck.since }, 'usage shipper: the platform accepts usage again');
+        state.consecutiveFailures = 0;
+        delete state.stuck;
+        state.status = 'shipping';
+        continue;
+      }
+      state.failures++;
+      state.consecutiveFailures++;
+      let delay: number;
+      if (outcome.rejected) {
+        state.rejectedBatches++;
+        state.stuck ??= { ...outcome.rejected, since: new Date().toISOString() };
+        state.status = 'stuck';
+        delay = maxBackoffMs;
+        logger.error(
+          {
+            code: 'USAGE_REJECTED',
+            status: outcome.rejected.status,
+            detail: outcome.rejected.detail,
+            pending: state.pending,
+            first_id: batch[0]?.id,
+          },
+          'usage shipper: the platform REFUSED a usage batch; the events stay in the log and are retried',
+        );
+      } else {
+        delay = backoffMs(state.consecutiveFailures, outcome.retryAfterMs);
+        if (state.status !== 'stuck') state.status = 'backoff';
+        logger.warn(
+          { err: state.lastError, retry_in_ms: Math.round(delay), pending: state.pending },
+          'usage shipper: shipping failed, retrying',
+        );
+      }
+      await nap(delay, 'urgent');
+    }
+  }
+
+  function start(): void {
+    if (started || stopped) return;
+    started = true;
+    loop = run().catch((error: unknown) => logger.error({ err: error }, 'usage shipper: loop ended'));
+  }
+
+  async function flush(flushOptions: { timeoutMs?: number } = {}): Promise<FlushResult> {
+    if (stopped) return { drained: wal.pendingCount === 0, pending: wal.pendingCount };
+    start();
+    urgent++;
+    wake('urgent');
+    let timer: NodeJS.Timeout | undefined;
+    let waiter: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve) => {
+        waiter = resolve;
+        idleWaiters.add(resolve);
+        timer = setTimeout(resolve, flushOptions.timeoutMs ?? 10_000);
+      });
+    } finally {
+      clearTimeout(timer);
+      if (waiter) idleWaiters.delete(waiter);
+      urgent--;
+    }
+    return { drained: wal.pendingCount === 0, pending: wal.pendingCount };
+  }
+
+  return {
+    start,
+    get state() {
+      return { ...state, pending: wal.pendingCount, ...(state.stuck ? { stuck: { ...state.stuck } } : {}) };
+    },
+    flush,
+    async stop(stopOptions = {}) {
+      await flush(stopOptions.flushTimeoutMs === undefined ? {} : { timeoutMs: stopOptions.flushTimeoutMs });
+      stopped = true;
+      unsubscribe();
+      inFlight?.abort(new Error('the shipper is stopping'));
+      wake('urgent');
+      await loop;
+      state.status = 'stopped';
+      return { drained: wal.pendingCount === 0, pending: wal.pendingCount };
+    },
+  };
+}
