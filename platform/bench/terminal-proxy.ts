@@ -17,7 +17,9 @@ export interface ProxyReady {
 }
 
 const [socketPath, secretFile] = process.argv.slice(2);
-if (socketPath === undefined || secretFile === undefined) throw new Error('usage: terminal-proxy.ts SOCKET SECRET_FILE');
+if (socketPath === undefined || secretFile === undefined) {
+  throw new Error('usage: terminal-proxy.ts SOCKET SECRET_FILE');
+}
 const secret = readFileSync(secretFile, 'utf8').trim();
 
 const wss = new WebSocketServer({

@@ -75,13 +75,23 @@ async function startRuntime(): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL('../../runtime/bin/gpuaas-runtime.js', import.meta.url));
   const child = spawn(
     process.execPath,
-    [...profileArgs, bin, 'serve', '--socket', socketPath, '--secret-file', secretFile, '--log-level', 'warn'],
+    [
+      ...profileArgs,
+      bin,
+      'serve',
+      '--socket',
+      socketPath,
+      '--secret-file',
+      secretFile,
+      '--log-level',
+      'warn',
+    ],
     { env: { PATH: process.env.PATH, HOME: dir, LANG: 'C' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`gpuaas-runtime exited with ${String(code)}`)));
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
   });
   log(`runtime: ${line}`);
   return child;
@@ -115,8 +125,7 @@ async function oursThroughput(port: number): Promise<{ seconds: number; bytes: n
     if (isBinary) {
       bytes += data.length;
       frames += 1;
-    }
-    else if ((JSON.parse(data.toString()) as { type: string }).type === 'exit') end = performance.now();
+    } else if ((JSON.parse(data.toString()) as { type: string }).type === 'exit') end = performance.now();
   });
   await once(ws, 'close');
   log(`ours: ${frames} frames, ${Math.round(bytes / frames)} bytes per frame on average`);
@@ -172,7 +181,9 @@ async function measureEcho(target: EchoTarget): Promise<number[]> {
 }
 
 async function oursEcho(port: number): Promise<number[]> {
-  const ws = new WebSocket(terminalUrl(port, echoCommand), ['gpuaas.terminal.v1'], { perMessageDeflate: false });
+  const ws = new WebSocket(terminalUrl(port, echoCommand), ['gpuaas.terminal.v1'], {
+    perMessageDeflate: false,
+  });
   await once(ws, 'open');
   return measureEcho({
     send: (byte) => ws.send(byte),
@@ -223,12 +234,14 @@ try {
         const run = await oursThroughput(proxy.port);
         cpu.runtime += cpuSeconds(runtime.pid!) - before.runtime;
         cpu.proxy += cpuSeconds(proxy.child.pid!) - before.proxy;
-        if (run.bytes !== expectedBytes) throw new Error(`ours delivered ${run.bytes} bytes, not ${expectedBytes}`);
+        if (run.bytes !== expectedBytes)
+          throw new Error(`ours delivered ${run.bytes} bytes, not ${expectedBytes}`);
         ours.push(run.bytes / run.seconds / 1e6);
         log(`run ${i + 1}: ours ${round(run.seconds)} s (${round(ours.at(-1)!, 1)} MB/s)`);
       } else {
         const run = await baselineThroughput();
-        if (run.bytes !== expectedBytes) throw new Error(`script delivered ${run.bytes} bytes, not ${expectedBytes}`);
+        if (run.bytes !== expectedBytes)
+          throw new Error(`script delivered ${run.bytes} bytes, not ${expectedBytes}`);
         base.push(run.bytes / run.seconds / 1e6);
         log(`run ${i + 1}: script ${round(run.seconds)} s (${round(base.at(-1)!, 1)} MB/s)`);
       }
@@ -281,7 +294,7 @@ try {
   );
   proxy.child.send('stop');
   runtime.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));
+  await Promise.all(children.filter((c) => c.exitCode === null).map((c) => once(c, 'exit')));
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -266,11 +266,14 @@ health:
     period: 50ms
     failureThreshold: 2
 `,
-      { 'app.sh': 'rm -f "$GPUAAS_DATA_DIR/dead"\necho $$ >> "$GPUAAS_DATA_DIR/starts"\nexec sleep 30\n' },
+      { 'app.sh': 'echo $$ >> "$GPUAAS_DATA_DIR/starts"\nexec sleep 30\n' },
     );
     expect(await app.launch()).toBe('ready');
     const firstPid = app.status().pid;
-    await writeFile(join(dataDir, 'data', 'sha256-aaa', 'dead'), '');
+    const dead = join(dataDir, 'data', 'sha256-aaa', 'dead');
+    // The fault clears once the app is being restarted (degraded comes before the restart delay).
+    app.on('state', (e) => e.state === 'degraded' && rmSync(dead, { force: true }));
+    await writeFile(dead, '');
     await log.wait((e) => e.type === 'state' && e.state === 'ready' && e.reason === 'recovered');
     expect(log.states().slice(-2)).toEqual(['degraded', 'ready']);
     expect(log.of('state').at(-2)?.reason).toBe(
@@ -284,9 +287,10 @@ health:
     expect(status.restarts).toBe(1);
     expect(status.pid).not.toBe(firstPid);
     expect(processRunning(firstPid ?? 0)).toBe(false);
-    expect(
-      (await readFile(join(dataDir, 'data', 'sha256-aaa', 'starts'), 'utf8')).trim().split('\n'),
-    ).toHaveLength(2);
+    const starts = join(dataDir, 'data', 'sha256-aaa', 'starts');
+    // The readiness command does not wait for app.sh, so its second line may come a moment later.
+    await until(() => readFileSync(starts, 'utf8').trim().split('\n').length >= 2, 5000, 'the restart');
+    expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(firstPid), String(status.pid)]);
   });
 
   it('cancels a long install when stopped, and runs uninstall only after a stop', async () => {

@@ -104,7 +104,7 @@ health:
     command: 'false'
     period: 50ms
     timeout: 100ms
-    failureThreshold: 2
+    failureThreshold: 6
 `,
       {},
       '3.0.0',
@@ -123,7 +123,7 @@ health:
     const last = log.of('state').at(-1);
     expect(last).toMatchObject({ state: 'ready', version: '1.0.0' });
     expect(last?.reason).toBe(
-      'rolled back to 1.0.0: 3.0.0 failed: not_ready: not ready within 200 ms (readiness exit code 1)',
+      'rolled back to 1.0.0: 3.0.0 failed: not_ready: not ready within 400 ms (readiness exit code 1)',
     );
     expect(log.states().slice(-2)).toEqual(['upgrading', 'ready']);
     expect(ready).toEqual(['1.0.0']);

@@ -48,7 +48,6 @@ const STREAM_GAP_MS = 5;
 const STREAM_DELAY_MS = 2;
 const EXIT_POLL_MS = 50;
 const PAUSED_PING_MS = 500;
-const EOT = Buffer.from([4]);
 
 const signalNames = new Map<number, string>(
   Object.entries(constants.signals).map(([name, number]) => [number, name]),
@@ -187,7 +186,7 @@ export class PtySession {
         this.flush();
         break;
       case 'eof':
-        this.input?.write(EOT);
+        this.input?.eof();
         break;
       default:
         this.options.logger.debug('terminal: ignored a malformed control message');
@@ -327,6 +326,7 @@ class PtyInput {
   private backoffMs = 1;
   private full = false;
   private disposed = false;
+  private lastByte: number | undefined;
   private readonly fd: number | undefined;
 
   constructor(
@@ -337,8 +337,18 @@ class PtyInput {
     this.fd = typeof fd === 'number' ? fd : undefined;
   }
 
+  /**
+   * End of input, as a terminal user types it: ^D (VEOF). After a partial line the first ^D only
+   * hands that line over, so a second one follows.
+   */
+  eof(): void {
+    const partial = this.lastByte !== undefined && this.lastByte !== 0x0a && this.lastByte !== 0x0d;
+    this.write(partial ? Buffer.from([4, 4]) : Buffer.from([4]));
+  }
+
   write(data: Buffer): void {
     if (this.disposed || data.length === 0) return;
+    this.lastByte = data[data.length - 1];
     if (this.fd === undefined) {
       this.pty.write(data);
       return;

@@ -111,10 +111,11 @@ describe('runtime terminal', () => {
   it('eof ends the input of a command reading stdin', async () => {
     const t = await run(['sh', '-c', 'stty -echo; echo ready; wc -c']);
     await t.waitFor(/ready/);
-    t.send('abc\n');
+    // A partial last line: the runtime sends ^D twice, as a user would type it.
+    t.send('ab\ncd');
     t.control({ type: 'eof' });
     await t.closed;
-    expect(t.text()).toMatch(/^ready\r\n\s*4\r\n$/);
+    expect(t.text()).toMatch(/^ready\r\n\s*5\r\n$/);
   });
 
   it('refuses callers without the secret with 401 before upgrading', async () => {
