@@ -10,3 +10,8 @@ export type { RuntimeCliIo } from './cli/main.js';
 export * from './fetch/index.js';
 export * from './metering/index.js';
 export * from './app/index.js';
+export * from './dev/index.js';
+export { AppSession, appScopes } from './control/session.js';
+export type { AppSessionOptions, PlatformLink } from './control/session.js';
+export { createAppController } from './control/routes.js';
+export type { AppController, AppControllerOptions } from './control/routes.js';

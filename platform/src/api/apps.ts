@@ -87,7 +87,6 @@ export function appHandlers(s: Services): Handlers {
               client_id: serviceAccountClientId(accountId),
               client_secret: secret,
               scopes,
-              resource: s.config.audience,
             },
           },
         },

@@ -75,8 +75,8 @@ export async function callRuntime<T>(
   }
   const status = res.statusCode ?? 0;
   if (status >= 400) {
-    const problem = body as { code?: string; detail?: string; title?: string };
-    const what = `${problem.code ?? `HTTP ${status}`}: ${problem.detail ?? problem.title ?? text.slice(0, 300)}`;
+    const problem = body as { code?: string; detail?: string; message?: string; title?: string };
+    const what = `${problem.code ?? `HTTP ${status}`}: ${problem.detail ?? problem.message ?? problem.title ?? text.slice(0, 300)}`;
     if (status >= 500) throw new PlatformError('RUNTIME_UNREACHABLE', `the runtime failed: ${what}`);
     if (status === 404) throw new PlatformError('NOT_FOUND', `the runtime has no app: ${what}`);
     throw new PlatformError('APP_LAUNCH_FAILED', `the runtime refused: ${what}`);

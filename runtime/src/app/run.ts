@@ -193,7 +193,7 @@ export class VersionRun {
     const supervisor = new Supervisor({
       argv: [...this.manifest.run.entrypoint],
       cwd: this.workdir,
-      env: this.env(),
+      env: () => this.env(),
       logs: this.host.logs,
       now: () => this.host.now(),
       ...(this.host.restart !== undefined && { restart: this.host.restart }),

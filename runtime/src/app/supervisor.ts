@@ -36,7 +36,8 @@ export const DEFAULT_CRASH_LOOP_POLICY: CrashLoopPolicy = { limit: 5, windowMs: 
 export interface SupervisorOptions {
   argv: string[];
   cwd: string;
-  env: Record<string, string>;
+  /** Read at every (re)start, so a restart sees parameters changed since. */
+  env: () => Record<string, string>;
   logs: LogSink;
   restart?: Partial<RestartPolicy>;
   crashLoop?: Partial<CrashLoopPolicy>;
@@ -105,7 +106,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (file === undefined) return Promise.resolve(undefined);
     const child = spawn(file, args, {
       cwd: this.options.cwd,
-      env: this.options.env,
+      env: this.options.env(),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,10 +4,17 @@
  * node agent waits for that line); logs are pino JSON lines on stderr. The secret comes from the
  * file or from GPUAAS_RUNTIME_SECRET, which is then removed from the environment so no shell
  * sees it. Exit status: 0 after a signal, 2 for usage or configuration errors, 70 otherwise.
+ *
+ * `gpuaas-runtime dev [DIR] [--param k=v]… [--once] [--json] [--data-dir D] [--no-watch]`: runs an
+ * app from its folder (see src/dev/dev.ts for what it prints and its exit statuses).
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
+import { durationMs } from '../app/manifest.js';
+import { runDev } from '../dev/dev.js';
+import { createAppController } from '../control/routes.js';
 import { isRuntimeError } from '../errors.js';
 import { RUNTIME_SECRET_ENV, startRuntimeServer } from '../server.js';
 
@@ -23,8 +30,12 @@ interface ServeOptions {
   socket: string;
   secretFile?: string;
   allocationId?: string;
+  dataDir?: string;
   logLevel: string;
 }
+
+/** What apps launched here start from: the allocation's own settings, nothing of the runtime's. */
+const APP_ENV = ['PATH', 'HOME', 'LANG', 'TZ', 'USER', 'CUDA_VISIBLE_DEVICES', 'GPUAAS_GPUS', 'GPUAAS_ALLOCATION_ID'];
 
 async function readSecret(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const fromEnv = env[RUNTIME_SECRET_ENV];
@@ -34,6 +45,10 @@ async function readSecret(options: ServeOptions, env: NodeJS.ProcessEnv): Promis
   throw new CommanderError(2, 'gpuaas.secret', `no secret: pass --secret-file or set ${RUNTIME_SECRET_ENV}`);
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 async function serve(options: ServeOptions, io: RuntimeCliIo): Promise<void> {
   const secret = await readSecret(options, io.env);
   const logger = pino(
@@ -41,11 +56,23 @@ async function serve(options: ServeOptions, io: RuntimeCliIo): Promise<void> {
     pino.destination({ dest: 2, sync: false }),
   );
   const allocationId = options.allocationId ?? io.env.GPUAAS_ALLOCATION_ID;
+  const appEnv: Record<string, string> = {};
+  for (const name of APP_ENV) {
+    const value = io.env[name];
+    if (value !== undefined) appEnv[name] = value;
+  }
+  const controller = createAppController({
+    dataDir: options.dataDir ?? join(io.env.HOME ?? process.cwd(), '.gpuaas-runtime'),
+    runDir: dirname(options.socket),
+    env: appEnv,
+    logger,
+  });
   const server = await startRuntimeServer({
     socketPath: options.socket,
     secret,
     env: io.env,
     logger,
+    routes: controller.routes,
     ...(allocationId === undefined ? {} : { allocationId }),
   });
   io.stdout.write(`${JSON.stringify({ event: 'listening', socket: server.socketPath })}\n`);
@@ -62,8 +89,55 @@ async function serve(options: ServeOptions, io: RuntimeCliIo): Promise<void> {
     if (io.signal?.aborted === true) stop();
   });
   logger.info('runtime: shutting down');
+  await controller.close();
   await server.close();
   logger.flush();
+}
+
+interface DevFlags {
+  param: string[];
+  once?: boolean;
+  json?: boolean;
+  dataDir?: string;
+  watch: boolean;
+  debounce?: string;
+  readyTimeout?: string;
+  usageInterval?: string;
+  logLevel: string;
+}
+
+function dev(dir: string, flags: DevFlags, io: RuntimeCliIo): Promise<number> {
+  const duration = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return durationMs(value);
+    } catch {
+      throw new CommanderError(2, 'gpuaas.usage', `${flag}: ${JSON.stringify(value)} is not a duration like 500ms, 30s or 5m`);
+    }
+  };
+  const debounceMs = duration('--debounce', flags.debounce);
+  const readyTimeoutMs = duration('--ready-timeout', flags.readyTimeout);
+  const usageIntervalMs = duration('--usage-interval', flags.usageInterval);
+  return runDev(
+    {
+      dir,
+      params: flags.param,
+      once: flags.once === true,
+      json: flags.json === true,
+      watch: flags.watch,
+      logLevel: flags.logLevel,
+      ...(flags.dataDir !== undefined && { dataDir: flags.dataDir }),
+      ...(debounceMs !== undefined && { debounceMs }),
+      ...(readyTimeoutMs !== undefined && { readyTimeoutMs }),
+      ...(usageIntervalMs !== undefined && { usageIntervalMs }),
+    },
+    {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      ...(io.signal !== undefined ? { signal: io.signal } : { handleSignals: true }),
+    },
+  );
 }
 
 /** Runs the CLI; resolves with the exit status. */
@@ -85,17 +159,38 @@ export async function main(
     .requiredOption('--socket <path>', 'Unix socket to listen on (created with mode 0600)')
     .option('--secret-file <file>', `file holding the bearer secret (else env ${RUNTIME_SECRET_ENV})`)
     .option('--allocation-id <id>', 'allocation id reported by /v1/health (else env GPUAAS_ALLOCATION_ID)')
+    .option('--data-dir <dir>', 'usage log, app data and artifact cache (default $HOME/.gpuaas-runtime)')
     .option('--log-level <level>', 'pino log level', 'info')
     .exitOverride()
     .configureOutput(program.configureOutput())
     .action((options: ServeOptions) => serve(options, io));
+  let status = 0;
+  program
+    .command('dev')
+    .description('Run an app from its folder: hooks, probes, parameters, meters printed, restart on change')
+    .argument('[dir]', 'the app folder (holding gpuaas-app.yaml)', '.')
+    .option('--param <name=value>', 'a launch parameter, typed by the manifest (repeatable)', collect, [])
+    .option('--once', 'run until the app ends by itself or is ready, then stop it; exit 0 only if all passed')
+    .option('--json', 'print one JSON object per line (state, hook, probe, log, status, usage, dev, error)')
+    .option('--data-dir <dir>', 'keep the data folder (install markers, logs, usage log) here; default: a temp folder')
+    .option('--no-watch', 'do not restart the app when its files change')
+    .option('--ready-timeout <duration>', "how long the app may take to become ready (default: from the manifest's probes)")
+    .option('--usage-interval <duration>', "interval of the runtime's own usage events (default 60s)")
+    .option('--debounce <duration>', 'quiet time after a file change before the restart', '300ms')
+    .option('--log-level <level>', "pino level of the runtime's own logs on stderr", 'warn')
+    .exitOverride()
+    .configureOutput(program.configureOutput())
+    .action(async (dir: string, flags: DevFlags) => {
+      status = await dev(dir, flags, io);
+    });
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return status;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return 0;
       if (error.code === 'gpuaas.secret') io.stderr.write(`error[CONFIG_INVALID]: ${error.message}\n`);
+      if (error.code === 'gpuaas.usage') io.stderr.write(`error[USAGE]: ${error.message}\n`);
       return 2;
     }
     const code = isRuntimeError(error) ? error.code : 'INTERNAL';

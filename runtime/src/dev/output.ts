@@ -64,7 +64,11 @@ export interface Printer {
   print(event: DevOutputEvent): void;
 }
 
-export function createPrinter(json: boolean, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Printer {
+export function createPrinter(
+  json: boolean,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Printer {
   if (json) return { print: (event) => void out.write(`${JSON.stringify(event)}\n`) };
   return {
     print(event) {
@@ -126,7 +130,10 @@ export function formatEvent(event: DevOutputEvent): string | undefined {
         `${event.message}${event.progress === undefined ? '' : ` (${Math.round(event.progress * 100)}%)`}`,
       );
     case 'usage':
-      return tag('usage', `${event.meter} ${event.quantity}${event.unit ? ` ${event.unit}` : ''} (${event.source})`);
+      return tag(
+        'usage',
+        `${event.meter} ${event.quantity}${event.unit ? ` ${event.unit}` : ''} (${event.source})`,
+      );
     case 'error':
       return [`error[${event.code}]: ${event.message}`, ...diagnosticLines(event.errors ?? [])].join('\n');
     case 'dev':
@@ -142,13 +149,19 @@ export function formatEvent(event: DevOutputEvent): string | undefined {
           ].join('\n');
         }
         case 'change':
-          return tag('dev', `changed: ${event.paths.slice(0, 5).join(', ')}${event.paths.length > 5 ? ` and ${event.paths.length - 5} more` : ''}; restarting`);
+          return tag(
+            'dev',
+            `changed: ${event.paths.slice(0, 5).join(', ')}${event.paths.length > 5 ? ` and ${event.paths.length - 5} more` : ''}; restarting`,
+          );
         case 'waiting':
           return tag('dev', event.message);
         case 'exit':
           return event.ok
             ? tag('dev', 'ok: every hook and probe passed')
-            : [tag('dev', `FAILED (exit ${event.exit_code}):`), ...event.problems.map((p) => `${' '.repeat(TAG_WIDTH)} - ${p}`)].join('\n');
+            : [
+                tag('dev', `FAILED (exit ${event.exit_code}):`),
+                ...event.problems.map((p) => `${' '.repeat(TAG_WIDTH)} - ${p}`),
+              ].join('\n');
       }
   }
 }

@@ -116,6 +116,7 @@ describe('own usage (app_seconds, gpu_seconds)', () => {
 
   it('reads the GPU count from GPUAAS_GPUS or CUDA_VISIBLE_DEVICES', () => {
     expect(gpuCountFromEnv({ GPUAAS_GPUS: '4', CUDA_VISIBLE_DEVICES: '0' })).toBe(4);
+    expect(gpuCountFromEnv({ GPUAAS_GPUS: '[{"index":0},{"index":3}]' })).toBe(2);
     expect(gpuCountFromEnv({ CUDA_VISIBLE_DEVICES: '0,1,2' })).toBe(3);
     expect(gpuCountFromEnv({ CUDA_VISIBLE_DEVICES: 'GPU-aaa,GPU-bbb' })).toBe(2);
     expect(gpuCountFromEnv({ CUDA_VISIBLE_DEVICES: '' })).toBe(0);

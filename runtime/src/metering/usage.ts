@@ -49,12 +49,21 @@ export interface OwnUsageMeter {
 }
 
 /**
- * GPUs given to the runtime: `GPUAAS_GPUS` when set (a count), else the entries of
+ * GPUs given to the runtime: `GPUAAS_GPUS` when set (the node agent's JSON list, or a count), else the entries of
  * `CUDA_VISIBLE_DEVICES` (none for an empty value, `-1` or `NoDevFiles`), else 0.
  */
 export function gpuCountFromEnv(env: Record<string, string | undefined> = process.env): number {
   const explicit = env.GPUAAS_GPUS?.trim();
   if (explicit !== undefined && explicit !== '') {
+    // The node agent sets the JSON list of the allocation's GPUs; a bare count is accepted too.
+    if (explicit.startsWith('[')) {
+      try {
+        const list: unknown = JSON.parse(explicit);
+        if (Array.isArray(list)) return list.length;
+      } catch {
+        return 0;
+      }
+    }
     const count = Number(explicit);
     return Number.isInteger(count) && count >= 0 ? count : 0;
   }

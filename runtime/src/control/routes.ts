@@ -1,0 +1,265 @@
+/**
+ * The runtime's control API, for the platform (through its relay) and tools on the node:
+ * `POST /v1/app/launch`, `POST /v1/app/upgrade`, `POST /v1/app/stop`, `GET /v1/app` (status),
+ * `GET /v1/app/logs` (`stream`, `tail`, `follow`) and `GET /v1/app/events` (Server-Sent Events).
+ * One app per runtime: a launch while one runs is a conflict, an upgrade replaces it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { parseTrustPolicy } from '@gpuaas/sdk';
+import type { TrustPolicy } from '@gpuaas/sdk';
+import type { Logger } from 'pino';
+import type { AppEvent } from '../app/events.js';
+import { isFinalState } from '../app/states.js';
+import { RuntimeError, isRuntimeError } from '../errors.js';
+import { fetchArtifact } from '../fetch/fetch.js';
+import type { FetchedArtifact } from '../fetch/fetch.js';
+import type { RuntimeRoute } from '../routes.js';
+import { sendError, sendJson } from '../routes.js';
+import { AppSession } from './session.js';
+import type { PlatformLink } from './session.js';
+
+export interface AppControllerOptions {
+  /** Usage log, instance data and the artifact cache live here (the allocation's home). */
+  dataDir: string;
+  /** Folder for the app API's socket (short path). */
+  runDir: string;
+  /** Environment apps start from. */
+  env: Record<string, string>;
+  logger: Logger;
+  /** Registry connection overrides (tests: plain HTTP to a loopback registry is automatic). */
+  registry?: { plainHttp?: boolean };
+}
+
+interface LaunchBody {
+  reference: string;
+  parameters?: Record<string, unknown>;
+  trust_policy: string;
+  platform?: PlatformLink;
+}
+
+const MAX_BODY = 256 * 1024;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY)
+      throw new RuntimeError('BODY_TOO_LARGE', `the request body exceeds ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (error) {
+    throw new RuntimeError('BODY_INVALID', 'the request body is not JSON', { cause: error });
+  }
+}
+
+function parseLaunch(body: unknown): LaunchBody {
+  const b = body as Partial<LaunchBody> | null;
+  if (
+    b === null ||
+    typeof b !== 'object' ||
+    typeof b.reference !== 'string' ||
+    typeof b.trust_policy !== 'string'
+  ) {
+    throw new RuntimeError(
+      'BODY_INVALID',
+      'a launch needs `reference` (string) and `trust_policy` (policy text)',
+    );
+  }
+  return b as LaunchBody;
+}
+
+function trustPolicyOf(text: string): TrustPolicy {
+  const parsed = parseTrustPolicy(text, { baseDir: '/nonexistent/gpuaas-inline-keys-only' });
+  if (parsed.value === undefined) {
+    const reasons = parsed.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
+    throw new RuntimeError(
+      'CONFIG_INVALID',
+      `the trust policy is not valid (keys must be inline): ${reasons}`,
+    );
+  }
+  return parsed.value;
+}
+
+export interface AppController {
+  routes: RuntimeRoute[];
+  /** Stops the app and everything around it (runtime shutdown, allocation release). */
+  close(): Promise<void>;
+}
+
+export function createAppController(options: AppControllerOptions): AppController {
+  const { logger } = options;
+  let session: AppSession | undefined;
+  let fetching: { reference: string; since: string } | undefined;
+  let lastFailure: { state: 'failed'; reason: string; code: string; since: string } | undefined;
+  const listeners = new Set<(event: AppEvent | { type: 'state'; state: string; time: string }) => void>();
+
+  const status = () => {
+    if (fetching !== undefined)
+      return { state: 'fetching', reason: null, reference: fetching.reference, since: fetching.since };
+    if (session === undefined) return lastFailure ?? { state: 'idle', reason: null };
+    return { ...session.instance.status(), usage_shipping: session.shipperState };
+  };
+
+  const fetchFor = (body: LaunchBody): Promise<FetchedArtifact> =>
+    fetchArtifact({
+      reference: body.reference,
+      cacheDir: join(options.dataDir, 'cache'),
+      trustPolicy: trustPolicyOf(body.trust_policy),
+      logger,
+      ...(options.registry === undefined ? {} : { registry: options.registry }),
+    });
+
+  const launch = async (body: LaunchBody): Promise<void> => {
+    const since = new Date().toISOString();
+    fetching = { reference: body.reference, since };
+    for (const l of listeners) l({ type: 'state', state: 'fetching', time: since });
+    let artifact: FetchedArtifact;
+    try {
+      artifact = await fetchFor(body);
+    } catch (error) {
+      fetching = undefined;
+      const e = isRuntimeError(error) ? error : new RuntimeError('INTERNAL', String(error), { cause: error });
+      lastFailure = { state: 'failed', reason: e.message, code: e.code, since: new Date().toISOString() };
+      throw e;
+    }
+    const next = await AppSession.open({
+      appDir: artifact.appDir,
+      manifest: artifact.manifest,
+      digest: artifact.digest,
+      params: (body.parameters ?? {}) as never,
+      dataDir: options.dataDir,
+      socketPath: join(options.runDir, 'app.sock'),
+      env: options.env,
+      logger,
+      ...(body.platform === undefined ? {} : { platform: body.platform }),
+    });
+    session = next;
+    fetching = undefined;
+    lastFailure = undefined;
+    next.instance.on('event', (event) => {
+      for (const l of listeners) l(event);
+    });
+    next.instance.launch().catch((error: unknown) => logger.warn({ err: error }, 'the app did not start'));
+  };
+
+  const routes: RuntimeRoute[] = [
+    {
+      method: 'POST',
+      path: '/v1/app/launch',
+      async handle(req, res) {
+        const body = parseLaunch(await readJson(req));
+        if (fetching !== undefined || (session !== undefined && !isFinalState(session.instance.state))) {
+          throw new RuntimeError(
+            'APP_STATE_CONFLICT',
+            'an app is already launched here: stop it, or upgrade it',
+          );
+        }
+        if (session !== undefined) {
+          await session.stop();
+          session = undefined;
+        }
+        // Fetching and trust are checked before answering, so a refusal carries its reason.
+        await launch(body);
+        sendJson(res, 202, status());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/app/upgrade',
+      async handle(req, res) {
+        const body = parseLaunch(await readJson(req));
+        const current = session;
+        if (current === undefined || isFinalState(current.instance.state)) {
+          throw new RuntimeError('APP_STATE_CONFLICT', 'no app runs here to upgrade: launch one');
+        }
+        const artifact = await fetchFor(body);
+        const outcome = current.instance.upgrade({
+          appDir: artifact.appDir,
+          manifest: artifact.manifest,
+          digest: artifact.digest,
+          params: (body.parameters ?? {}) as never,
+        });
+        outcome.catch((error: unknown) => logger.warn({ err: error }, 'upgrade failed'));
+        sendJson(res, 202, status());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/app/stop',
+      async handle(_req, res) {
+        await session?.stop();
+        sendJson(res, 200, status());
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/app',
+      handle(_req, res) {
+        sendJson(res, 200, status());
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/app/logs',
+      async handle(req, res, ctx) {
+        const current = session;
+        if (current === undefined)
+          throw new RuntimeError('APP_STATE_CONFLICT', 'no app has been launched here');
+        const stream = ctx.url.searchParams.get('stream') === 'stderr' ? 'stderr' : 'stdout';
+        const tail = Math.max(0, Math.min(100_000, Number(ctx.url.searchParams.get('tail') ?? 200) || 0));
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        if (ctx.url.searchParams.get('follow') !== 'true') {
+          res.end(
+            current.instance.logs
+              .tail({ stream, lines: tail })
+              .map((l) => `${l.line}\n`)
+              .join(''),
+          );
+          return;
+        }
+        const abort = new AbortController();
+        req.on('close', () => abort.abort());
+        for await (const line of current.instance.logs.follow({ stream, tail, signal: abort.signal })) {
+          if (!res.write(`${line.line}\n`)) await new Promise((r) => res.once('drain', r));
+        }
+        res.end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/app/events',
+      handle(req, res) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+        res.write(`data: ${JSON.stringify({ type: 'status', ...status() })}\n\n`);
+        const listener = (event: unknown) => void res.write(`data: ${JSON.stringify(event)}\n\n`);
+        listeners.add(listener);
+        req.on('close', () => listeners.delete(listener));
+      },
+    },
+  ];
+
+  return {
+    routes: routes.map((route) => ({
+      ...route,
+      async handle(req: IncomingMessage, res: ServerResponse, ctx) {
+        try {
+          await route.handle?.(req, res, ctx);
+        } catch (error) {
+          const e = isRuntimeError(error)
+            ? error
+            : new RuntimeError('INTERNAL', 'the control request failed', { cause: error });
+          if (e.code === 'INTERNAL') logger.error({ err: error }, 'control request failed');
+          if (!res.headersSent) sendError(res, e);
+          else res.end();
+        }
+      },
+    })),
+    async close() {
+      await session?.stop('runtime_stopping');
+    },
+  };
+}

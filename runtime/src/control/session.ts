@@ -1,0 +1,198 @@
+/**
+ * One launched app with everything around it: the fetched artifact, its instance (lifecycle), the
+ * usage log with its shipper, the runtime's own usage meter, the app-facing local API and the
+ * platform credentials. Built by the control API (`POST /v1/app/launch`) and by `dev`-like
+ * callers; `stop()` tears all of it down in the order that loses no usage: app stopped → own
+ * usage written → log flushed to the platform → API closed → credentials forgotten.
+ */
+import { join } from 'node:path';
+import { clientCredentialsTokenProvider } from '@gpuaas/sdk';
+import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
+import type { Logger } from 'pino';
+import { AppInstance } from '../app/instance.js';
+import type { ParamValues } from '../app/params.js';
+import { createUsageShipper } from '../metering/shipper.js';
+import type { UsageShipper } from '../metering/shipper.js';
+import { gpuCountFromEnv, startOwnUsage } from '../metering/usage.js';
+import type { OwnUsageMeter } from '../metering/usage.js';
+import { openUsageWal } from '../metering/wal.js';
+import type { UsageRecord, UsageWal } from '../metering/wal.js';
+import { startAppApi } from '../metering/app-api.js';
+import type { AppApi } from '../metering/app-api.js';
+import { uuidv7 } from '../metering/wal.js';
+
+/** How the runtime reaches the platform for this launch (absent: standalone, nothing is shipped). */
+export interface PlatformLink {
+  url: string;
+  allocation_id: string;
+  project_id: string;
+  credentials?: {
+    issuer: string;
+    client_id: string;
+    client_secret: string;
+    /** What the tenant granted (the launch's service account holds exactly these). */
+    scopes: string[];
+    resource?: string;
+  };
+}
+
+export interface AppSessionOptions {
+  appDir: string;
+  manifest: GpuaasAppManifest;
+  digest: string;
+  params: ParamValues;
+  /** Holds the usage log, instance data and logs; survives restarts of the runtime. */
+  dataDir: string;
+  /** Where the app API's Unix socket goes (short path: sun_path is 108 bytes). */
+  socketPath?: string;
+  platform?: PlatformLink;
+  /** Environment the app and its hooks start from (PATH, HOME, LANG, CUDA_VISIBLE_DEVICES…). */
+  env: Record<string, string>;
+  logger: Logger;
+  /** Own-usage interval (default 60 s). */
+  usageIntervalMs?: number;
+  onUsage?: (record: UsageRecord) => void;
+}
+
+/** Scopes an app token may carry: what the manifest declares and the tenant granted. */
+export function appScopes(manifest: GpuaasAppManifest, granted: readonly string[]): string[] {
+  const declared = manifest.permissions?.scopes ?? [];
+  return declared.filter((s) => granted.includes(s)).sort();
+}
+
+export class AppSession {
+  readonly instance: AppInstance;
+  readonly instanceId: string;
+  readonly #wal: UsageWal;
+  readonly #api: AppApi;
+  readonly #own: OwnUsageMeter;
+  readonly #shipper: UsageShipper;
+  #closed: Promise<void> | undefined;
+
+  private constructor(parts: {
+    instance: AppInstance;
+    instanceId: string;
+    wal: UsageWal;
+    api: AppApi;
+    own: OwnUsageMeter;
+    shipper: UsageShipper;
+  }) {
+    this.instance = parts.instance;
+    this.instanceId = parts.instanceId;
+    this.#wal = parts.wal;
+    this.#api = parts.api;
+    this.#own = parts.own;
+    this.#shipper = parts.shipper;
+  }
+
+  static async open(options: AppSessionOptions): Promise<AppSession> {
+    const { manifest, platform, logger } = options;
+    const instanceId = uuidv7();
+    const log = logger.child({ instance_id: instanceId });
+    const wal = await openUsageWal({ dir: join(options.dataDir, 'usage'), logger: log });
+    const credentials = platform?.credentials;
+    // Two tokens from one launch account: the runtime ships usage, the app gets what it declared.
+    const provider = (scope: string[]) =>
+      credentials === undefined
+        ? undefined
+        : clientCredentialsTokenProvider({
+            issuer: credentials.issuer,
+            clientId: credentials.client_id,
+            clientSecret: credentials.client_secret,
+            scope: scope.join(' '),
+            ...(credentials.resource === undefined ? {} : { resource: credentials.resource }),
+          });
+    const runtimeTokens = provider(['usage:write']);
+    const granted = appScopes(manifest, credentials?.scopes ?? []);
+    const appTokens = granted.length === 0 ? undefined : provider(granted);
+    let appToken: { token: string; expiresAt: number } | undefined;
+
+    let instance: AppInstance | undefined;
+    const api = await startAppApi({
+      meters: (manifest.meters ?? []).map((m) => ({ name: m.name, unit: m.unit })),
+      wal,
+      onReady: () => void instance?.markReady(),
+      onStatus: (message, progress) => instance?.reportStatus(message, progress),
+      ...(appTokens === undefined
+        ? {}
+        : {
+            credentials: async () => {
+              const token = await appTokens.getToken();
+              if (appToken?.token !== token) appToken = { token, expiresAt: tokenExpiry(token) };
+              return { token, expires_at: new Date(appToken.expiresAt).toISOString() };
+            },
+          }),
+      ...(options.onUsage === undefined ? {} : { onUsage: options.onUsage }),
+      ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }),
+      ...(platform === undefined
+        ? {}
+        : { allocationId: platform.allocation_id, projectId: platform.project_id }),
+      logger: log,
+    });
+    const own = startOwnUsage({
+      wal,
+      instanceId,
+      gpus: gpuCountFromEnv(options.env),
+      ...(options.usageIntervalMs === undefined ? {} : { intervalMs: options.usageIntervalMs }),
+      ...(platform === undefined
+        ? {}
+        : { allocationId: platform.allocation_id, projectId: platform.project_id }),
+      logger: log,
+      ...(options.onUsage === undefined ? {} : { onUsage: options.onUsage }),
+    });
+    const shipper = createUsageShipper({
+      wal,
+      allocationId: platform?.allocation_id ?? 'standalone',
+      enabled: platform !== undefined,
+      ...(platform === undefined ? {} : { baseUrl: platform.url }),
+      ...(runtimeTokens === undefined ? {} : { credentials: () => runtimeTokens.getToken() }),
+      logger: log,
+    });
+    shipper.start();
+    instance = new AppInstance({
+      appDir: options.appDir,
+      manifest,
+      digest: options.digest,
+      params: options.params,
+      dataDir: join(options.dataDir, 'instances', instanceId),
+      env: { ...options.env, GPUAAS_RUNTIME_URL: api.url },
+      logger: log,
+      instanceId,
+    });
+    instance.on('ready', () => own.ready());
+    instance.on('state', (event) => {
+      if (event.state === 'degraded' || event.state === 'stopping' || event.state === 'upgrading')
+        own.pause();
+    });
+    return new AppSession({ instance, instanceId, wal, api, own, shipper });
+  }
+
+  /** Stops the app (if running) and everything around it; idempotent. */
+  stop(reason = 'requested'): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.instance.stop(reason);
+      await this.#own.stop();
+      await this.#shipper.stop({ flushTimeoutMs: 10_000 });
+      await this.#api.close();
+      await this.#wal.close();
+    })();
+    return this.#closed;
+  }
+
+  get shipperState() {
+    return this.#shipper.state;
+  }
+}
+
+/** `exp` of a JWT in epoch ms (the app is told when its token expires); now + 5 min when unreadable. */
+function tokenExpiry(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: number;
+    };
+    if (typeof payload.exp === 'number') return payload.exp * 1000;
+  } catch {
+    // An opaque token: assume a short life.
+  }
+  return Date.now() + 5 * 60_000;
+}
