@@ -121,38 +121,33 @@ export const PLATFORM_ERRORS = {
   ALLOCATION_NOT_RUNNING: {
     status: 409,
     title: 'Allocation not running',
-    meaning:
-      'The operation needs a running allocation (e.g. a terminal token); `detail` gives its state.',
+    meaning: 'The operation needs a running allocation (e.g. a terminal token); `detail` gives its state.',
   },
   TERMINAL_TOKEN_INVALID: {
     status: 401,
     title: 'Terminal token invalid',
-    meaning:
-      'The terminal token is unknown, already used, expired, or bound to another allocation or user.',
+    meaning: 'The terminal token is unknown, already used, expired, or bound to another allocation or user.',
   },
   UPGRADE_REQUIRED: {
     status: 426,
     title: 'Upgrade required',
-    meaning:
-      'The endpoint speaks WebSocket only; connect with an Upgrade request.',
+    meaning: 'The endpoint speaks WebSocket only; connect with an Upgrade request.',
   },
   RUNTIME_UNREACHABLE: {
     status: 502,
     title: 'Runtime unreachable',
-    meaning:
-      'The allocation\'s runtime (or its node) could not be reached; the allocation may be unhealthy.',
+    meaning: "The allocation's runtime (or its node) could not be reached; the allocation may be unhealthy.",
   },
   APP_TRUST_NOT_CONFIGURED: {
     status: 409,
     title: 'App trust not configured',
-    meaning:
-      'The platform has no app trust policy (`--app-trust-policy`), so it launches no app.',
+    meaning: 'The platform has no app trust policy (`--app-trust-policy`), so it launches no app.',
   },
   APP_LAUNCH_FAILED: {
     status: 422,
     title: 'App launch failed',
     meaning:
-      'The allocation\'s runtime refused the launch; `detail` carries its code and reason (e.g. ARTIFACT_UNTRUSTED, PARAMETERS_INVALID).',
+      "The allocation's runtime refused the launch; `detail` carries its code and reason (e.g. ARTIFACT_UNTRUSTED, PARAMETERS_INVALID).",
   },
   INTERNAL: {
     status: 500,

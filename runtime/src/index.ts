@@ -15,3 +15,4 @@ export { AppSession, appScopes } from './control/session.js';
 export type { AppSessionOptions, PlatformLink } from './control/session.js';
 export { createAppController } from './control/routes.js';
 export type { AppController, AppControllerOptions } from './control/routes.js';
+export { RUNTIME_NODE_FLAGS } from './node-flags.js';

@@ -24,6 +24,10 @@ export const SDK_ERROR_CODES = {
     "The runtime refused the call (for example METER_UNKNOWN); details carry the runtime's code.",
   APP_ARGUMENT_INVALID:
     'An in-app helper was called with a bad argument (meter name, quantity, progress or id).',
+  PARAMETERS_INVALID:
+    'A launch parameter given to an app test context is not declared or breaks its schema in the manifest.',
+  RUNTIME_NOT_INSTALLED:
+    '`gpuaas-app dev` needs the GPUaaS runtime and @gpuaas/runtime is not installed (`npm i -D @gpuaas/runtime`).',
   // registry and network
   REGISTRY_UNREACHABLE: 'The registry could not be reached after retries.',
   REGISTRY_UNAUTHORIZED: 'The registry refused the credentials (401).',

@@ -118,13 +118,13 @@ export function appHandlers(s: Services): Handlers {
       const row = await allocationOf(res, 'viewer');
       const op = operationOf(res);
       const query = new URLSearchParams({
-        stream: String(op.query.stream ?? 'stdout'),
-        tail: String(op.query.tail ?? 200),
+        stream: (op.query.stream as string | undefined) ?? 'stdout',
+        tail: String((op.query.tail as number | undefined) ?? 200),
         follow: String(op.query.follow === true),
       });
       const upstream = await openRuntime(runtimeOf(row), {
         method: 'GET',
-        path: `/v1/app/logs?${query}`,
+        path: `/v1/app/logs?${query.toString()}`,
         timeoutMs: 0,
       });
       if ((upstream.statusCode ?? 500) >= 400) {

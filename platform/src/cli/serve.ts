@@ -36,7 +36,10 @@ async function readAppTrustPolicy(file: string): Promise<string> {
   const parsed = parseTrustPolicy(text, { baseDir: '/nonexistent/gpuaas-inline-keys-only' });
   if (parsed.value === undefined) {
     const reasons = parsed.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
-    throw new PlatformError('CONFIG_INVALID', `--app-trust-policy ${file} (keys must be inline PEM): ${reasons}`);
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      `--app-trust-policy ${file} (keys must be inline PEM): ${reasons}`,
+    );
   }
   return text;
 }
@@ -84,7 +87,10 @@ export function registerServe(program: Command, { io }: CliContext): void {
       'allocation sandbox: auto (bubblewrap when installed), bubblewrap or none',
       'auto',
     )
-    .option('--app-trust-policy <file>', 'trust policy (keys inline) runtimes apply to launched apps; none: no launches')
+    .option(
+      '--app-trust-policy <file>',
+      'trust policy (keys inline) runtimes apply to launched apps; none: no launches',
+    )
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {

@@ -233,8 +233,8 @@ describe.each(dialects)('allocations on %s', (dialect) => {
         headers: { authorization: `Bearer ${token}` },
       });
       const opened = new Promise<void>((resolve, reject) => {
-        ws.on('message', (raw) => {
-          const event = JSON.parse(String(raw)) as (typeof seen)[number];
+        ws.on('message', (raw: Buffer) => {
+          const event = JSON.parse(raw.toString('utf8')) as (typeof seen)[number];
           if (event.type === 'stream.opened') resolve();
           else seen.push(event);
         });
@@ -248,8 +248,8 @@ describe.each(dialects)('allocations on %s', (dialect) => {
     const node = await startFakeNode({ url: t.url, token: operator, name: `events-${dialect}` });
     const created = await json<Allocation>(await create({ gpus: { count: 1 } }), 201);
     await node.beatUntil(async () => (await get(created.id)).state === 'running');
-    await until(async () =>
-      mine.seen.some((e) => e.data.allocation_id === created.id && e.data.to === 'running'),
+    await until(() =>
+      Promise.resolve(mine.seen.some((e) => e.data.allocation_id === created.id && e.data.to === 'running')),
     );
     expect(mine.seen.filter((e) => e.data.allocation_id === created.id).map((e) => e.data.to)).toEqual([
       'queued',

@@ -35,7 +35,16 @@ interface ServeOptions {
 }
 
 /** What apps launched here start from: the allocation's own settings, nothing of the runtime's. */
-const APP_ENV = ['PATH', 'HOME', 'LANG', 'TZ', 'USER', 'CUDA_VISIBLE_DEVICES', 'GPUAAS_GPUS', 'GPUAAS_ALLOCATION_ID'];
+const APP_ENV = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'TZ',
+  'USER',
+  'CUDA_VISIBLE_DEVICES',
+  'GPUAAS_GPUS',
+  'GPUAAS_ALLOCATION_ID',
+];
 
 async function readSecret(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const fromEnv = env[RUNTIME_SECRET_ENV];
@@ -112,7 +121,11 @@ function dev(dir: string, flags: DevFlags, io: RuntimeCliIo): Promise<number> {
     try {
       return durationMs(value);
     } catch {
-      throw new CommanderError(2, 'gpuaas.usage', `${flag}: ${JSON.stringify(value)} is not a duration like 500ms, 30s or 5m`);
+      throw new CommanderError(
+        2,
+        'gpuaas.usage',
+        `${flag}: ${JSON.stringify(value)} is not a duration like 500ms, 30s or 5m`,
+      );
     }
   };
   const debounceMs = duration('--debounce', flags.debounce);
@@ -172,9 +185,15 @@ export async function main(
     .option('--param <name=value>', 'a launch parameter, typed by the manifest (repeatable)', collect, [])
     .option('--once', 'run until the app ends by itself or is ready, then stop it; exit 0 only if all passed')
     .option('--json', 'print one JSON object per line (state, hook, probe, log, status, usage, dev, error)')
-    .option('--data-dir <dir>', 'keep the data folder (install markers, logs, usage log) here; default: a temp folder')
+    .option(
+      '--data-dir <dir>',
+      'keep the data folder (install markers, logs, usage log) here; default: a temp folder',
+    )
     .option('--no-watch', 'do not restart the app when its files change')
-    .option('--ready-timeout <duration>', "how long the app may take to become ready (default: from the manifest's probes)")
+    .option(
+      '--ready-timeout <duration>',
+      "how long the app may take to become ready (default: from the manifest's probes)",
+    )
     .option('--usage-interval <duration>', "interval of the runtime's own usage events (default 60s)")
     .option('--debounce <duration>', 'quiet time after a file change before the restart', '300ms')
     .option('--log-level <level>', "pino level of the runtime's own logs on stderr", 'warn')
@@ -190,7 +209,7 @@ export async function main(
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return 0;
       if (error.code === 'gpuaas.secret') io.stderr.write(`error[CONFIG_INVALID]: ${error.message}\n`);
-      if (error.code === 'gpuaas.usage') io.stderr.write(`error[USAGE]: ${error.message}\n`);
+      if (error.code === 'gpuaas.usage') io.stderr.write(`error[CONFIG_INVALID]: ${error.message}\n`);
       return 2;
     }
     const code = isRuntimeError(error) ? error.code : 'INTERNAL';

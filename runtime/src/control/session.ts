@@ -107,12 +107,13 @@ export class AppSession {
     const appTokens = granted.length === 0 ? undefined : provider(granted);
     let appToken: { token: string; expiresAt: number } | undefined;
 
-    let instance: AppInstance | undefined;
+    // The API's callbacks reach the instance, which is built once the API's URL is known.
+    const ref: { instance?: AppInstance } = {};
     const api = await startAppApi({
       meters: (manifest.meters ?? []).map((m) => ({ name: m.name, unit: m.unit })),
       wal,
-      onReady: () => void instance?.markReady(),
-      onStatus: (message, progress) => instance?.reportStatus(message, progress),
+      onReady: () => void ref.instance?.markReady(),
+      onStatus: (message, progress) => ref.instance?.reportStatus(message, progress),
       ...(appTokens === undefined
         ? {}
         : {
@@ -149,7 +150,7 @@ export class AppSession {
       logger: log,
     });
     shipper.start();
-    instance = new AppInstance({
+    const instance = new AppInstance({
       appDir: options.appDir,
       manifest,
       digest: options.digest,
@@ -159,11 +160,11 @@ export class AppSession {
       logger: log,
       instanceId,
     });
+    // Billing runs from ready until the app is gone, through degraded spells and upgrades: the
+    // tenant holds the GPUs all along (the instance's contract, which `dev` follows too).
+    ref.instance = instance;
     instance.on('ready', () => own.ready());
-    instance.on('state', (event) => {
-      if (event.state === 'degraded' || event.state === 'stopping' || event.state === 'upgrading')
-        own.pause();
-    });
+    instance.on('stopped', () => own.pause());
     return new AppSession({ instance, instanceId, wal, api, own, shipper });
   }
 

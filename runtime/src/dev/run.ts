@@ -141,6 +141,8 @@ export async function startRun(
       if (event.state === 'stopped' || event.state === 'failed') final = event;
     }
   });
+  // The instance's billing contract: from `ready` until `stopped` (degraded included); so a
+  // `--once` service that is stopped right after ready still reports its ready-to-stopped time.
   app.on('ready', () => {
     ready = true;
     own.ready();

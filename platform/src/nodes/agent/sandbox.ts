@@ -37,7 +37,12 @@ export const RUNTIME_SOCKET = 'runtime.sock';
 /** Host folders every sandbox gets an empty tmpfs over. */
 export const HIDDEN_HOST_PATHS = ['/tmp', '/home', '/root', '/run'] as const;
 /** Host files holding credentials, replaced by empty ones inside sandboxes. */
-export const HOST_CREDENTIAL_FILES = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-'] as const;
+export const HOST_CREDENTIAL_FILES = [
+  '/etc/shadow',
+  '/etc/gshadow',
+  '/etc/shadow-',
+  '/etc/gshadow-',
+] as const;
 const NVIDIA_CONTROL_DEVICES = [
   '/dev/nvidiactl',
   '/dev/nvidia-uvm',

@@ -12,6 +12,7 @@ import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { registerPromote } from './commands/promote.js';
 import { registerPublish } from './commands/publish.js';
+import { registerDev } from './commands/dev.js';
 
 // One line per command module; each file stays thin over the library it wraps.
 const commands: RegisterCommand[] = [
@@ -26,6 +27,7 @@ const commands: RegisterCommand[] = [
   registerVerify,
   registerPromote,
   registerPublish,
+  registerDev,
 ];
 
 /** Entry point of `gpuaas-app`; returns the exit status. */

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench:runtime` (builds, then runs this file): the app runtime against the standard
+ * tools, in the same run.
+ *   1. launch-to-ready of an app with a 1 GiB artifact, cold cache, vs `skopeo copy docker://…
+ *      oci:DIR` of the same artifact plus its hooks run directly                (ratio ≤ 1.3)
+ *   2. runtime overhead for a tiny app: launch-to-ready minus the hook's time   (≤ 300 ms)
+ *   3. metering throughput through the local API into the fsync'd log, batched  (≥ 20,000 /s)
+ *   4. peak RSS of the runtime process during the 1 GiB launch                  (≤ 120 MiB)
+ *
+ * Every launch starts a fresh `gpuaas-runtime serve` child (the built bin, with RUNTIME_NODE_FLAGS,
+ * the flags the node agent starts it with) on a fresh data folder, waits until it listens, then
+ * times `POST /v1/app/launch` → `state: ready` on its event stream. The apps (apps.ts) are
+ * published signed to a real Distribution registry; both have an install hook `sleep 0.5` and an
+ * entrypoint that calls ready() through GPUAAS_RUNTIME_URL at once. Launches and skopeo pulls
+ * alternate; `sync` before each; each figure is the median of BENCH_RUNS (default 3).
+ *
+ *   BENCH_RUNTIME_SIZE_MIB (default 1024)  shrinks the large app for a smoke run
+ *   BENCH_RUNS (default 3)                 timed runs of each launch and pull
+ *   BENCH_RUNTIME_NODE_FLAGS="…"           node flags for the runtime instead of RUNTIME_NODE_FLAGS
+ *
+ * Prints ONE JSON array of { name, unit, value, baseline?, ratio?, target? } on stdout (progress on
+ * stderr); exits 1 when a target is missed. Needs docker-registry and skopeo.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRegistry } from '@gpuaas/test-support';
+import type { BenchRow, TestRegistry } from '@gpuaas/test-support';
+import { RUNTIME_NODE_FLAGS, measureMeteringThroughput } from '@gpuaas/runtime';
+import { HOOK_COMMAND, publishBenchApps } from './runtime/apps.ts';
+import { skopeoPull, timeHook } from './runtime/baseline.ts';
+import { measureLaunch } from './runtime/launch.ts';
+import type { LaunchRun } from './runtime/launch.ts';
+
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+const sizeMiB = positiveInteger('BENCH_RUNTIME_SIZE_MIB', 1024);
+const runs = positiveInteger('BENCH_RUNS', 3);
+const nodeFlags =
+  process.env.BENCH_RUNTIME_NODE_FLAGS?.split(/\s+/).filter((f) => f !== '') ?? RUNTIME_NODE_FLAGS;
+const work = mkdtempSync(join(tmpdir(), 'gpuaas-runtime-bench-'));
+let registry: TestRegistry | undefined;
+
+const log = (message: string) => process.stderr.write(`bench:runtime: ${message}\n`);
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+/** When each state was reached and how long the hooks took, for the log. */
+const phases = (run: LaunchRun) =>
+  `202 at ${round(run.launchAnsweredMs)} ms (VmHWM then ${round(run.fetchedPeakRssMiB, 1)} MiB, ` +
+  `idle ${round(run.idleRssMiB, 1)} MiB), ` +
+  Object.entries(run.states)
+    .map(([state, at]) => `${state} ${round(at)}`)
+    .join(', ') +
+  `; hooks ${JSON.stringify(run.hooks)}`;
+const load = () => loadavg()[0]!.toFixed(1);
+
+async function cleanUp(): Promise<void> {
+  await registry?.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: removing ${work}`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<BenchRow[]> {
+  log(`node flags of the runtime: ${nodeFlags.join(' ') || '(none)'}; load average ${load()}`);
+  registry = await startRegistry();
+  const apps = await publishBenchApps(join(work, 'apps'), registry.host, sizeMiB);
+  log(`published ${apps.large} (${sizeMiB} MiB of weights) and ${apps.tiny}`);
+  const launch = (reference: string) =>
+    measureLaunch({ reference, trustPolicy: apps.trustPolicy, workDir: work, nodeFlags });
+
+  // Untimed: brings node, the runtime's modules and the tiny app's path into the page cache.
+  await launch(apps.tiny);
+
+  const large: LaunchRun[] = [];
+  const pulls: { seconds: number; maxRssMiB: number | undefined }[] = [];
+  const hooks: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const ours = async () => {
+      execFileSync('sync');
+      const run = await launch(apps.large);
+      large.push(run);
+      log(
+        `run ${i + 1}: launch-to-ready ${round(run.launchToReadyMs)} ms (202 after ${round(run.launchAnsweredMs)} ms, ` +
+          `install hook ${run.hooks.install ?? '?'} ms), peak RSS ${round(run.peakRssMiB, 1)} MiB; load ${load()}; ${phases(run)}`,
+      );
+    };
+    const theirs = async () => {
+      execFileSync('sync');
+      const pull = await skopeoPull(apps.large, join(work, 'skopeo'));
+      pulls.push(pull);
+      log(
+        `run ${i + 1}: skopeo pull ${round(pull.seconds * 1000)} ms, peak RSS ${round(pull.maxRssMiB ?? 0, 1)} MiB`,
+      );
+    };
+    if (i % 2 === 0) {
+      await ours();
+      await theirs();
+    } else {
+      await theirs();
+      await ours();
+    }
+    hooks.push(await timeHook(HOOK_COMMAND, work));
+  }
+
+  const tiny: LaunchRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    tiny.push(await launch(apps.tiny));
+    hooks.push(await timeHook(HOOK_COMMAND, work));
+    const run = tiny.at(-1)!;
+    log(`tiny run ${i + 1}: launch-to-ready ${round(run.launchToReadyMs)} ms; ${phases(run)}`);
+  }
+
+  log('metering throughput…');
+  const metering = await measureMeteringThroughput();
+
+  const hookMs = median(hooks);
+  const pullMs = median(pulls.map((p) => p.seconds * 1000));
+  const largeMs = median(large.map((r) => r.launchToReadyMs));
+  const fetchedMs = median(large.map((r) => r.launchAnsweredMs));
+  const tinyMs = median(tiny.map((r) => r.launchToReadyMs));
+  const peak = Math.max(...large.map((r) => r.peakRssMiB));
+  const baseline = pullMs + hookMs;
+  return [
+    {
+      name: `launch-to-ready, ${sizeMiB} MiB app, cold cache, vs skopeo pull + hooks run directly`,
+      unit: 'ms',
+      value: round(largeMs),
+      baseline: round(baseline),
+      ratio: round(largeMs / baseline, 3),
+      target: 1.3,
+    },
+    {
+      name: 'launch request to 202 (pinned, verified, fetched, unpacked) vs skopeo pull',
+      unit: 'ms',
+      value: round(fetchedMs),
+      baseline: round(pullMs),
+      ratio: round(fetchedMs / pullMs, 3),
+    },
+    { name: `install hook (${HOOK_COMMAND}) run directly`, unit: 'ms', value: round(hookMs) },
+    {
+      name: 'runtime overhead, tiny app: launch-to-ready minus hook time',
+      unit: 'ms',
+      value: round(tinyMs - hookMs),
+      target: 300,
+    },
+    {
+      name: 'launch-to-ready, tiny app, cold cache',
+      unit: 'ms',
+      value: round(tinyMs),
+      baseline: round(hookMs),
+    },
+    {
+      name: 'metering throughput, batched (500/request, 4 clients), fsync before ack',
+      unit: 'events/s',
+      value: metering.value,
+      target: metering.target,
+    },
+    {
+      name: `runtime process peak RSS (VmHWM) during the ${sizeMiB} MiB launch, baseline: skopeo's`,
+      unit: 'MiB',
+      value: round(peak, 1),
+      baseline: round(Math.max(...pulls.map((p) => p.maxRssMiB ?? 0)), 1),
+      target: 120,
+    },
+    {
+      name: 'runtime process RSS when listening, before the launch',
+      unit: 'MiB',
+      value: round(median(large.map((r) => r.idleRssMiB)), 1),
+    },
+  ];
+}
+
+/** Rows whose target is a lower bound. */
+const AT_LEAST = new Set(['events/s']);
+
+try {
+  const rows = await main();
+  console.log(JSON.stringify(rows, null, 2));
+  const missed = rows.filter((r) => {
+    if (r.target === undefined) return false;
+    const measured = r.ratio ?? r.value;
+    return AT_LEAST.has(r.unit) ? measured < r.target : measured > r.target;
+  });
+  for (const r of missed) log(`MISSED ${r.name}: ${r.ratio ?? r.value} (target ${r.target})`);
+  log(`load average at the end ${load()}`);
+  if (missed.length > 0) process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
