@@ -1,0 +1,236 @@
+/**
+ * The control API on a real runtime server, against a real registry: launch (and a second launch
+ * refused while one runs), the event stream, logs with follow, upgrade to a new version, stop.
+ */
+import { request } from 'node:http';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
+import { requireTools, startRegistry } from '@gpuaas/test-support';
+import type { TestRegistry } from '@gpuaas/test-support';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRuntimeServer } from '../server.js';
+import type { RuntimeServer } from '../server.js';
+import { createAppController } from './routes.js';
+import type { AppController } from './routes.js';
+
+const SECRET = 'control-test-secret-0123456789';
+
+const manifest = (version: string) => `apiVersion: gpuaas.dev/v1alpha1
+name: control-test
+version: ${version}
+publisher: gpuaas-tests
+run:
+  entrypoint: [sh, run.sh]
+resources:
+  minimum:
+    gpus: { count: 0 }
+health:
+  stop: { gracePeriod: 2s }
+`;
+
+// Says it is ready through the app API (curl-free: a one-line node call), then prints a line a second.
+const RUN = (version: string) => `#!/bin/sh
+node -e "require('http').request({socketPath: process.env.GPUAAS_RUNTIME_URL.slice(5), method: 'POST', path: '/v1/ready'}).end()"
+echo "hello from ${version}"
+while true; do echo "tick ${version}"; sleep 0.2; done
+`;
+
+function call(
+  socketPath: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        socketPath,
+        method,
+        path,
+        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the runtime control API', () => {
+  let registry: TestRegistry;
+  let dir: string;
+  let server: RuntimeServer;
+  let controller: AppController;
+  let policy: string;
+  const socket = () => server.socketPath;
+
+  const until = async (probe: () => Promise<boolean>, ms = 30_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const state = async () =>
+    (await call(socket(), 'GET', '/v1/app')).json as { state: string; app?: { version: string } };
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    dir = await mkdtemp(join(tmpdir(), 'gpuaas-control-'));
+    const keys = await writeKeyPair(join(dir, 'acme'));
+    const key = await loadSigningKey(keys.privateKeyPath);
+    for (const version of ['1.0.0', '2.0.0']) {
+      const appDir = join(dir, `app-${version}`);
+      await mkdir(appDir, { recursive: true });
+      await writeFile(join(appDir, 'gpuaas-app.yaml'), manifest(version));
+      await writeFile(join(appDir, 'run.sh'), RUN(version), { mode: 0o755 });
+      await publishApp(appDir, { to: `${registry.host}/acme/control:${version}`, signingKey: key });
+    }
+    const pem = (await readFile(keys.publicKeyPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => `      ${l}`);
+    policy = [
+      'version: 1',
+      'keys:',
+      '  acme:',
+      '    publicKey: |',
+      ...pem,
+      'policies:',
+      '  - name: acme',
+      `    scopes: ['${registry.host}/acme/**']`,
+      '    signatures: { authorities: [acme] }',
+      '',
+    ].join('\n');
+    const logger = pino({ level: 'silent' });
+    await mkdir(join(dir, 'run'), { recursive: true });
+    controller = createAppController({
+      dataDir: join(dir, 'data'),
+      runDir: join(dir, 'run'),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+      logger,
+    });
+    server = await startRuntimeServer({
+      socketPath: join(dir, 'run', 'rt.sock'),
+      secret: SECRET,
+      logger,
+      routes: controller.routes,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await controller?.close();
+    await server?.close();
+    await registry?.stop();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is idle before a launch and refuses callers without the runtime secret', async () => {
+    expect((await state()).state).toBe('idle');
+    const anonymous = await new Promise<number>((resolve, reject) => {
+      const req = request({ socketPath: socket(), method: 'GET', path: '/v1/app' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(anonymous).toBe(401);
+  });
+
+  it('launches, streams its events and logs, refuses a second launch, upgrades, and stops', async () => {
+    const events: string[] = [];
+    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: socket(),
+          method: 'GET',
+          path: '/v1/app/events',
+          headers: { authorization: `Bearer ${SECRET}` },
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    stream.on('data', (c: Buffer) => {
+      for (const m of c.toString().matchAll(/"type":"state","state":"(\w+)"/g)) events.push(m[1] ?? '');
+    });
+
+    const launched = await call(socket(), 'POST', '/v1/app/launch', {
+      reference: `${registry.host}/acme/control:1.0.0`,
+      trust_policy: policy,
+    });
+    expect(launched.status).toBe(202);
+    await until(async () => (await state()).state === 'ready');
+    expect((await state()).app?.version).toBe('1.0.0');
+
+    const again = await call(socket(), 'POST', '/v1/app/launch', {
+      reference: `${registry.host}/acme/control:1.0.0`,
+      trust_policy: policy,
+    });
+    expect(again.status).toBe(409);
+    expect(again.json.code).toBe('APP_STATE_CONFLICT');
+
+    const follow = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: socket(),
+          method: 'GET',
+          path: '/v1/app/logs?follow=true&tail=5',
+          headers: { authorization: `Bearer ${SECRET}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            // New lines keep coming while following.
+            if ((text.match(/tick 1\.0\.0/g) ?? []).length >= 3) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
+      req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+      req.end();
+    });
+    expect(follow).toContain('tick 1.0.0');
+
+    const upgrade = await call(socket(), 'POST', '/v1/app/upgrade', {
+      reference: `${registry.host}/acme/control:2.0.0`,
+      trust_policy: policy,
+    });
+    expect(upgrade.status).toBe(202);
+    await until(async () => {
+      const s = await state();
+      return s.state === 'ready' && s.app?.version === '2.0.0';
+    });
+
+    const stopped = await call(socket(), 'POST', '/v1/app/stop');
+    expect(stopped.json.state).toBe('stopped');
+    await until(() => Promise.resolve(events.includes('stopped')));
+    stream.destroy();
+    expect(events).toEqual(
+      expect.arrayContaining(['fetching', 'installing', 'ready', 'upgrading', 'stopping', 'stopped']),
+    );
+  }, 60_000);
+
+  it('refuses a launch without a trust policy, naming what is missing', async () => {
+    const res = await call(socket(), 'POST', '/v1/app/launch', {
+      reference: `${registry.host}/acme/control:1.0.0`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('BODY_INVALID');
+    expect(String(res.json.message)).toContain('trust_policy');
+  });
+});
