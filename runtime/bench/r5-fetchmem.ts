@@ -14,19 +14,19 @@ try {
   writeFileSync(join(work, 'policy.yaml'), apps.trustPolicy);
   for (let r = 0; r < Number(process.env.REPS ?? 1); r++)
     for (const v of variants)
-      for (const ref of [apps.large]) {
+      for (const ref of (process.env.WHICH === 'tiny' ? [apps.tiny] : [apps.large])) {
         const out = execFileSync(
           process.execPath,
           [
             ...v.flags,
-            new URL('./r5-fetchchild.ts', import.meta.url).pathname,
+            new URL(process.env.CHILD ?? './r5-fetchchild.ts', import.meta.url).pathname,
             ref,
             join(work, 'policy.yaml'),
             join(work, 'cache'),
           ],
           { env: { ...process.env, ...v.env }, encoding: 'utf8' },
         );
-        console.log(JSON.stringify(v), ref.split('/').pop(), out.trim().replace(/\n/g, ' | '));
+        console.log(JSON.stringify(v), ref.split('/').pop(), process.env.CHILD ? '\n' + out : out.trim().replace(/\n/g, ' | '));
         rmSync(join(work, 'cache'), { recursive: true, force: true });
       }
 } finally {

@@ -3,6 +3,7 @@
  * refused while one runs), the event stream, logs with follow, upgrade to a new version, stop.
  */
 import { request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +150,7 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
 
   it('launches, streams its events and logs, refuses a second launch, upgrades, and stops', async () => {
     const events: string[] = [];
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    const stream = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = request(
         {
           socketPath: socket(),

@@ -10,7 +10,6 @@ import { parseTrustPolicy } from '@gpuaas/sdk';
 import type { TrustPolicy } from '@gpuaas/sdk';
 import type { Logger } from 'pino';
 import type { AppEvent } from '../app/events.js';
-import type { ParamValues } from '../app/params.js';
 import { isFinalState } from '../app/states.js';
 import { RuntimeError, isRuntimeError } from '../errors.js';
 import { fetchArtifact } from '../fetch/fetch.js';
@@ -131,7 +130,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
       appDir: artifact.appDir,
       manifest: artifact.manifest,
       digest: artifact.digest,
-      params: (body.parameters ?? {}),
+      params: body.parameters ?? {},
       dataDir: options.dataDir,
       socketPath: join(options.runDir, 'app.sock'),
       env: options.env,
@@ -182,7 +181,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
           appDir: artifact.appDir,
           manifest: artifact.manifest,
           digest: artifact.digest,
-          params: (body.parameters ?? {}),
+          params: body.parameters ?? {},
         });
         outcome.catch((error: unknown) => logger.warn({ err: error }, 'upgrade failed'));
         sendJson(res, 202, status());

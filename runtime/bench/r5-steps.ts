@@ -1,0 +1,24 @@
+// TEMPORARY diagnostic (helper R5): RSS after each step of a tiny fetch, in a fresh process.
+import { readFileSync } from 'node:fs';
+const r = () => (Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024).toFixed(1);
+const step = (name: string) => console.log(name.padEnd(28), r(), (process.memoryUsage().heapUsed / 1048576).toFixed(1));
+step('start');
+const sdk = await import('@gpuaas/sdk');
+const { pino } = await import('pino');
+step('imports');
+const [ref, policyFile] = process.argv.slice(2) as [string, string];
+const policy = sdk.parseTrustPolicy(readFileSync(policyFile, 'utf8'), { baseDir: '/nonexistent' }).value!;
+step('policy parsed');
+const source = sdk.parseArtifactReference(ref);
+const client = sdk.clientFor(source.registry, {});
+const pinned = await sdk.pinReference(client, source);
+step('pinned (first fetch)');
+const verdict = await sdk.verifyArtifact(sdk.pinnedReference(source, pinned.digest), { policy }, { client });
+step(`verified ${verdict.allowed}`);
+const v = sdk.validateManifestText('apiVersion: gpuaas.dev/v1alpha1\nname: x\nversion: 1.0.0\npublisher: p\nrun:\n  entrypoint: [a]\n', { file: 'x' });
+step(`manifest validated ${v.value !== undefined}`);
+const { fetchArtifact } = await import('../dist/fetch/fetch.js');
+step('fetch module');
+await fetchArtifact({ reference: ref, cacheDir: process.argv[4]!, trustPolicy: policy, logger: pino({ level: 'silent' }) });
+step('fetched');
+void pino;
