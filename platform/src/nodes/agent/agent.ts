@@ -338,6 +338,9 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       env,
       hide: this.options.hide ?? [],
       readOnlyBinds: this.readOnlyBinds,
+      otherGpuBusIds: this.options.inventory.gpus
+        .filter((g) => !gpus.some((mine) => mine.index === g.index))
+        .flatMap((g) => (g.pci_bus_id === undefined ? [] : [g.pci_bus_id])),
     };
     if (Buffer.byteLength(layout.socket) > 107)
       throw new Error(`socket path too long for a Unix socket: ${layout.socket}`);

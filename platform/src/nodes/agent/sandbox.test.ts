@@ -114,6 +114,31 @@ describe('bubblewrapArgs', () => {
     expect(args.indexOf('--dev')).toBeLessThan(args.indexOf('--dev-bind'));
   });
 
+  it('covers the driver entries of the node’s other GPUs after mounting /proc', () => {
+    const busHost = new Set([
+      ...host,
+      '/proc/driver/nvidia/gpus/0000:1b:00.0',
+      '/proc/driver/nvidia/gpus/0000:29:00.0',
+    ]);
+    const masked = bubblewrapArgs(
+      { ...spec, otherGpuBusIds: ['0000:1B:00.0', '0000:29:00.0', '0000:99:00.0', '../../etc'] },
+      { exists: (p) => busHost.has(p) },
+    );
+    const tmpfs = masked.flatMap((a, i) => (a === '--tmpfs' ? [masked[i + 1]!] : []));
+    expect(tmpfs).toContain('/proc/driver/nvidia/gpus/0000:1b:00.0');
+    expect(tmpfs).toContain('/proc/driver/nvidia/gpus/0000:29:00.0');
+    // Absent entries and anything that is not a bus id are left alone.
+    expect(tmpfs.filter((p) => p.startsWith('/proc/'))).toHaveLength(2);
+    expect(masked.indexOf('/proc/driver/nvidia/gpus/0000:1b:00.0')).toBeGreaterThan(masked.indexOf('--proc'));
+    // Simulated nodes have no driver entries to cover.
+    expect(
+      bubblewrapArgs(
+        { ...spec, gpuKind: 'simulated', otherGpuBusIds: ['0000:1b:00.0'] },
+        { exists: (p) => busHost.has(p) },
+      ),
+    ).not.toContain('/proc/driver/nvidia/gpus/0000:1b:00.0');
+  });
+
   it('keeps secrets out of the command line and ends with the command', () => {
     expect(args.join(' ')).not.toContain('top-secret');
     expect(args.slice(-3)).toEqual(['--', '/usr/bin/runtime', 'serve']);

@@ -106,6 +106,12 @@ export interface SandboxSpec {
   hide?: string[];
   /** Host paths the command needs that may lie under a hidden folder (node, the runtime package). */
   readOnlyBinds?: string[];
+  /**
+   * PCI bus ids of the node's GPUs NOT given to this allocation: their driver entries under
+   * /proc/driver/nvidia/gpus are covered, so tools inside do not see them (as NVIDIA's container
+   * runtime does).
+   */
+  otherGpuBusIds?: string[];
 }
 
 /** The folder node is installed in (…/bin/node → …); sandboxes need it when it lies under /root. */
@@ -240,6 +246,12 @@ export function bubblewrapArgs(
     }
   }
   args.push('--proc', '/proc');
+  if (spec.gpuKind === 'nvidia') {
+    for (const bus of spec.otherGpuBusIds ?? []) {
+      const entry = `/proc/driver/nvidia/gpus/${bus.toLowerCase()}`;
+      if (/^[0-9a-f:.]+$/.test(bus.toLowerCase()) && exists(entry)) args.push('--tmpfs', entry);
+    }
+  }
   args.push(
     '--unshare-pid',
     '--unshare-ipc',
