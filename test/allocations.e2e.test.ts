@@ -5,8 +5,6 @@
  * The platform runs as `gpuaas-platform serve` with its local node agents (simulated GPUs,
  * bubblewrap sandboxes, the real runtime).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,61 +12,8 @@ import { createTestStore, requireTools, testDialects } from '@gpuaas/test-suppor
 import type { TestStore } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-
-const repoRoot = new URL('..', import.meta.url).pathname;
-const platformBin = join(repoRoot, 'platform/bin/gpuaas-platform.js');
-const cliBin = join(repoRoot, 'sdk/bin/gpuaas.js');
-const browserScript = join(repoRoot, 'test/support/login-browser.mjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(bin: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-function startServer(store: TestStore): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
-  const args = [
-    'serve',
-    '--port',
-    '0',
-    '--data-dir',
-    store.dataDir,
-    '--json',
-    '--local-node',
-    '--simulate',
-    '2x4',
-  ];
-  args.push('--gpus', 'simulated', '--sandbox', 'bubblewrap');
-  if (store.databaseUrl !== undefined) args.push('--database-url', store.databaseUrl);
-  const child = spawn(process.execPath, [platformBin, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, CI: '' },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const url = /"url":\s*"([^"]+)"/.exec(out)?.[1];
-      if (url !== undefined) resolve({ url, child });
-    });
-    child.on('exit', (code) => reject(new Error(`gpuaas-platform serve exited ${code}: ${err}`)));
-  });
-}
+import { browserScript, gpuaasBin, run, runPlatform, startServer, until } from './support/processes.js';
+import type { TestServer } from './support/processes.js';
 
 const sandboxed = requireTools('allocations e2e (bubblewrap sandboxes)', 'bwrap');
 
@@ -76,7 +21,7 @@ describe.skipIf(!sandboxed).each(await testDialects('allocations e2e'))(
   'the 5-minute path on %s',
   (dialect) => {
     let store: TestStore;
-    let server: { url: string; child: ChildProcessWithoutNullStreams };
+    let server: TestServer;
     let aliceHome: string;
     let bobToken: string;
     let allocationId: string;
@@ -88,13 +33,10 @@ describe.skipIf(!sandboxed).each(await testDialects('allocations e2e'))(
       ...extra,
     });
     const gpuaas = (args: string[], stdin?: string, extra?: NodeJS.ProcessEnv) =>
-      run(cliBin, args, env(extra), stdin);
+      run(gpuaasBin, args, env(extra), stdin);
     const asBob = (args: string[]) =>
-      run(cliBin, args, env({ GPUAAS_TOKEN: bobToken, XDG_CONFIG_HOME: join(aliceHome, 'bob') }));
-    const platform = (args: string[], stdin?: string) => {
-      const db = store.databaseUrl === undefined ? [] : ['--database-url', store.databaseUrl];
-      return run(platformBin, [...args, '--data-dir', store.dataDir, ...db], { ...process.env }, stdin);
-    };
+      run(gpuaasBin, args, env({ GPUAAS_TOKEN: bobToken, XDG_CONFIG_HOME: join(aliceHome, 'bob') }));
+    const platform = (args: string[], stdin?: string) => runPlatform(store, args, stdin);
     const available = async () => {
       const list = await gpuaas(['catalog', 'list', '--output', 'json']);
       expect(list.code, list.stderr).toBe(0);
@@ -107,12 +49,19 @@ describe.skipIf(!sandboxed).each(await testDialects('allocations e2e'))(
 
     beforeAll(async () => {
       store = await createTestStore(dialect);
-      server = await startServer(store);
+      server = await startServer(store, [
+        '--local-node',
+        '--simulate',
+        '2x4',
+        '--gpus',
+        'simulated',
+        '--sandbox',
+        'bubblewrap',
+      ]);
       aliceHome = await mkdtemp(join(tmpdir(), 'gpuaas-alloc-e2e-'));
     }, 60_000);
     afterAll(async () => {
-      server?.child.kill('SIGTERM');
-      await new Promise((r) => server?.child.once('exit', r));
+      await server?.stop();
       await store?.drop();
       await rm(aliceHome, { recursive: true, force: true });
     });
@@ -254,9 +203,11 @@ describe.skipIf(!sandboxed).each(await testDialects('allocations e2e'))(
       const released = await gpuaas(['allocations', 'release', allocationId, '--wait', '--output', 'json']);
       expect(released.code, released.stderr).toBe(0);
       expect(JSON.parse(released.stdout)).toMatchObject({ id: allocationId, state: 'released' });
-      const deadline = Date.now() + 15_000;
-      while ((await available()) !== 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      expect(await available()).toBe(8);
+      await until(async () => ((await available()) === 8 ? true : undefined), {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+        what: 'all 8 GPUs free again',
+      });
     }, 60_000);
   },
 );

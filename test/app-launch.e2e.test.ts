@@ -15,6 +15,7 @@ import type { TestRegistry } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
 import type { TestPlatform } from '../platform/src/testing/harness.js';
+import { until } from './support/processes.js';
 
 const MANIFEST = `apiVersion: gpuaas.dev/v1alpha1
 name: launch-e2e
@@ -73,15 +74,6 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
     const text = await res.text();
     expect(res.status, text).toBe(status);
     return JSON.parse(text) as T;
-  };
-  const until = async <T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
   };
 
   beforeAll(async () => {

@@ -1,62 +1,24 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestStore, testDialects } from '@gpuaas/test-support';
 import type { TestStore } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = new URL('..', import.meta.url).pathname;
-const platformBin = join(repoRoot, 'platform/bin/gpuaas-platform.js');
-const cliBin = join(repoRoot, 'sdk/bin/gpuaas.js');
-const browserScript = join(repoRoot, 'test/support/login-browser.mjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a built bin (after `tsc --build`) as a child process, as a user or a CI job would. */
-function run(bin: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-function startServer(store: TestStore): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
-  const args = ['serve', '--port', '0', '--data-dir', store.dataDir, '--json'];
-  if (store.databaseUrl !== undefined) args.push('--database-url', store.databaseUrl);
-  const child = spawn(process.execPath, [platformBin, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, CI: '' },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const url = /"url":\s*"([^"]+)"/.exec(out)?.[1];
-      if (url !== undefined) resolve({ url, child });
-    });
-    child.on('exit', (code) => reject(new Error(`gpuaas-platform serve exited ${code}: ${err}`)));
-  });
-}
+import {
+  browserScript,
+  gpuaasBin,
+  run,
+  runPlatform,
+  startProcess,
+  startServer,
+} from './support/processes.js';
+import type { StartedProcess, TestServer } from './support/processes.js';
 
 describe.each(await testDialects('platform + gpuaas CLI e2e'))(
   'platform + gpuaas CLI end to end on %s',
   (dialect) => {
     let store: TestStore;
-    let server: { url: string; child: ChildProcessWithoutNullStreams };
+    let server: TestServer;
     let home: string;
     let ciHome: string;
     let projectId: string;
@@ -67,10 +29,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       CI: 'true',
     });
     const asUser = (): NodeJS.ProcessEnv => ({ ...baseEnv(), XDG_CONFIG_HOME: home });
-    const platform = (args: string[], stdin?: string) => {
-      const db = store.databaseUrl === undefined ? [] : ['--database-url', store.databaseUrl];
-      return run(platformBin, [...args, '--data-dir', store.dataDir, ...db], { ...process.env }, stdin);
-    };
+    const platform = (args: string[], stdin?: string) => runPlatform(store, args, stdin);
 
     beforeAll(async () => {
       store = await createTestStore(dialect);
@@ -79,8 +38,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       ciHome = await mkdtemp(join(tmpdir(), 'gpuaas-e2e-ci-'));
     });
     afterAll(async () => {
-      server?.child.kill('SIGTERM');
-      await new Promise((r) => server?.child.once('exit', r));
+      await server?.stop();
       await store?.drop();
       await rm(home, { recursive: true, force: true });
       await rm(ciHome, { recursive: true, force: true });
@@ -92,7 +50,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
         'correct horse battery\n',
       );
       expect(added.code, added.stderr).toBe(0);
-      const login = await run(cliBin, ['auth', 'login', '--json'], {
+      const login = await run(gpuaasBin, ['auth', 'login', '--json'], {
         ...asUser(),
         BROWSER: `${process.execPath} ${browserScript}`,
         GPUAAS_TEST_EMAIL: 'alice@example.com',
@@ -102,7 +60,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       expect(JSON.parse(login.stdout)).toMatchObject({ api_url: server.url, email: 'alice@example.com' });
       const file = join(home, 'gpuaas', 'credentials.json');
       expect((await stat(file)).mode & 0o777).toBe(0o600);
-      const status = await run(cliBin, ['auth', 'status', '--json'], asUser());
+      const status = await run(gpuaasBin, ['auth', 'status', '--json'], asUser());
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({
         source: 'login',
@@ -113,56 +71,50 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
 
     it('logs in with the device flow (--device): the code is approved in a browser elsewhere', async () => {
       const deviceHome = await mkdtemp(join(tmpdir(), 'gpuaas-e2e-device-'));
+      let login: StartedProcess | undefined;
       try {
-        const child = spawn(process.execPath, [cliBin, 'auth', 'login', '--device', '--json'], {
+        login = await startProcess(process.execPath, [gpuaasBin, 'auth', 'login', '--device', '--json'], {
           env: { ...baseEnv(), XDG_CONFIG_HOME: deviceHome },
+          ready: /\(or open (\S+)\)/,
+          stream: 'stderr',
+          name: 'gpuaas auth login --device',
         });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-        const verificationUrl = await new Promise<string>((resolve, reject) => {
-          child.stderr.on('data', (c: Buffer) => {
-            stderr += c.toString();
-            const complete = /\(or open (\S+)\)/.exec(stderr)?.[1];
-            if (complete !== undefined) resolve(complete);
-          });
-          child.on('close', () => reject(new Error(`login ended before prompting: ${stderr}`)));
-        });
-        expect(stderr).toMatch(/enter the code [A-Z0-9-]+/);
+        const verificationUrl = login.match[1] ?? '';
+        expect(login.stderr()).toMatch(/enter the code [A-Z0-9-]+/);
         const approved = await run(browserScript, [verificationUrl], {
           ...process.env,
           GPUAAS_TEST_EMAIL: 'alice@example.com',
           GPUAAS_TEST_PASSWORD: 'correct horse battery',
         });
         expect(approved.code, approved.stderr).toBe(0);
-        expect(await exited, stderr).toBe(0);
-        expect(JSON.parse(stdout)).toMatchObject({ email: 'alice@example.com' });
+        expect(await login.exited, login.stderr()).toBe(0);
+        expect(JSON.parse(login.stdout())).toMatchObject({ email: 'alice@example.com' });
         const saved = JSON.parse(await readFile(join(deviceHome, 'gpuaas', 'credentials.json'), 'utf8'));
         expect(saved.sessions[server.url]).toMatchObject({
           client_id: 'gpuaas-cli',
           refresh_token: expect.any(String),
         });
       } finally {
+        await login?.stop();
         await rm(deviceHome, { recursive: true, force: true });
       }
     });
 
     it('creates a project (--output json) and adds a member (table)', async () => {
-      const created = await run(cliBin, ['projects', 'create', 'e2e-demo', '--output', 'json'], asUser());
+      const created = await run(gpuaasBin, ['projects', 'create', 'e2e-demo', '--output', 'json'], asUser());
       expect(created.code, created.stderr).toBe(0);
       const project = JSON.parse(created.stdout) as { id: string; name: string; role: string };
       expect(project).toMatchObject({ name: 'e2e-demo', role: 'owner' });
       projectId = project.id;
 
       const added = await run(
-        cliBin,
+        gpuaasBin,
         ['iam', 'members', 'add', 'bob@example.com', '--project', 'e2e-demo', '--role', 'member'],
         asUser(),
       );
       expect(added.code, added.stderr).toBe(0);
       expect(added.stdout).toMatch(/^email\s+bob@example\.com$/m);
-      const listed = await run(cliBin, ['iam', 'members', 'list', '--project', projectId], asUser());
+      const listed = await run(gpuaasBin, ['iam', 'members', 'list', '--project', projectId], asUser());
       expect(listed.stdout.split('\n')[0]).toMatch(/^USER_ID\s+EMAIL\s+ROLE\s+CREATED_AT$/);
       expect(listed.stdout).toMatch(/bob@example\.com\s+member/);
       expect(listed.stdout).toMatch(/alice@example\.com\s+owner/);
@@ -170,7 +122,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
 
     it('creates a service account and uses it from the CLI via GPUAAS_CLIENT_ID/SECRET', async () => {
       const created = await run(
-        cliBin,
+        gpuaasBin,
         [
           'service-accounts',
           'create',
@@ -195,16 +147,16 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
         // The issuer grants a client_credentials token only the scopes it asks for.
         GPUAAS_SCOPE: 'projects:read audit:read',
       };
-      const listed = await run(cliBin, ['projects', 'list', '--json'], ciEnv);
+      const listed = await run(gpuaasBin, ['projects', 'list', '--json'], ciEnv);
       expect(listed.code, listed.stderr).toBe(0);
       expect((JSON.parse(listed.stdout) as { items: { id: string }[] }).items.map((p) => p.id)).toEqual([
         projectId,
       ]);
-      const status = await run(cliBin, ['auth', 'status', '--json'], ciEnv);
+      const status = await run(gpuaasBin, ['auth', 'status', '--json'], ciEnv);
       expect(JSON.parse(status.stdout)).toMatchObject({ source: 'client_credentials' });
       // A scope it lacks is refused with the platform's code and exit 1.
       const refused = await run(
-        cliBin,
+        gpuaasBin,
         ['iam', 'members', 'add', 'eve@example.com', '--project', projectId, '--role', 'viewer'],
         ciEnv,
       );
@@ -214,7 +166,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
 
     it('exports the audit log as JSON Lines and CSV', async () => {
       const jsonl = await run(
-        cliBin,
+        gpuaasBin,
         ['audit', 'export', '--format', 'jsonl', '--project', projectId],
         asUser(),
       );
@@ -230,7 +182,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
 
       const out = join(home, 'audit.csv');
       const csv = await run(
-        cliBin,
+        gpuaasBin,
         ['audit', 'export', '--format', 'csv', '--project', projectId, '--output', out],
         asUser(),
       );
@@ -242,17 +194,17 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
 
     it('updates a project, changes and removes a member, rotates and revokes a service account, lists audit', async () => {
       const updated = await run(
-        cliBin,
+        gpuaasBin,
         ['projects', 'update', 'e2e-demo', '--description', 'end to end', '--json'],
         asUser(),
       );
       expect(updated.code, updated.stderr).toBe(0);
       expect(JSON.parse(updated.stdout)).toMatchObject({ id: projectId, description: 'end to end' });
-      const got = await run(cliBin, ['projects', 'get', projectId], asUser());
+      const got = await run(gpuaasBin, ['projects', 'get', projectId], asUser());
       expect(got.stdout).toMatch(/^description\s+end to end$/m);
 
       const role = await run(
-        cliBin,
+        gpuaasBin,
         [
           'iam',
           'members',
@@ -269,13 +221,13 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       expect(role.code, role.stderr).toBe(0);
       expect(JSON.parse(role.stdout)).toMatchObject({ email: 'bob@example.com', role: 'viewer' });
       const removed = await run(
-        cliBin,
+        gpuaasBin,
         ['iam', 'members', 'remove', 'bob@example.com', '--project', projectId],
         asUser(),
       );
       expect(removed.code, removed.stderr).toBe(0);
       const members = await run(
-        cliBin,
+        gpuaasBin,
         ['iam', 'members', 'list', '--project', projectId, '--json'],
         asUser(),
       );
@@ -284,7 +236,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       ).toEqual(['alice@example.com']);
 
       const rotated = await run(
-        cliBin,
+        gpuaasBin,
         ['service-accounts', 'rotate', 'ci', '--project', projectId, '--json'],
         asUser(),
       );
@@ -297,27 +249,27 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
         GPUAAS_CLIENT_SECRET: sa.client_secret,
         GPUAAS_SCOPE: 'projects:read',
       };
-      expect((await run(cliBin, ['projects', 'list'], ciEnv)).code).toBe(0);
+      expect((await run(gpuaasBin, ['projects', 'list'], ciEnv)).code).toBe(0);
       const revoked = await run(
-        cliBin,
+        gpuaasBin,
         ['service-accounts', 'revoke', sa.client_id, '--project', projectId],
         asUser(),
       );
       expect(revoked.code, revoked.stderr).toBe(0);
       const listed = await run(
-        cliBin,
+        gpuaasBin,
         ['service-accounts', 'list', '--project', projectId, '--json'],
         asUser(),
       );
       expect(
         (JSON.parse(listed.stdout) as { items: { revoked_at: string | null }[] }).items[0]?.revoked_at,
       ).toEqual(expect.any(String));
-      const refused = await run(cliBin, ['projects', 'list'], ciEnv);
+      const refused = await run(gpuaasBin, ['projects', 'list'], ciEnv);
       expect(refused.code).toBe(3);
       expect(refused.stderr).toMatch(/^error\[AUTH_FAILED\]: .*invalid_client/);
 
       const audit = await run(
-        cliBin,
+        gpuaasBin,
         ['audit', 'list', '--project', projectId, '--action', 'service_account.revoke', '--json'],
         asUser(),
       );
@@ -332,27 +284,27 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       expect(minted.code, minted.stderr).toBe(0);
       bootstrapToken = (JSON.parse(minted.stdout) as { access_token: string }).access_token;
       const env = { ...baseEnv(), XDG_CONFIG_HOME: ciHome, GPUAAS_TOKEN: bootstrapToken };
-      const listed = await run(cliBin, ['projects', 'list'], env);
+      const listed = await run(gpuaasBin, ['projects', 'list'], env);
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.stdout).toMatch(/e2e-demo/);
 
-      const missing = await run(cliBin, ['projects', 'get', '0190f5c2-8a4e-7c31-9d7e-2b1f0c6a1e55'], env);
+      const missing = await run(gpuaasBin, ['projects', 'get', '0190f5c2-8a4e-7c31-9d7e-2b1f0c6a1e55'], env);
       expect(missing.code).toBe(4);
       expect(missing.stderr).toMatch(/^error\[NOT_FOUND\]: .*\(correlation_id [A-Za-z0-9._-]+\)\n$/);
-      const bad = await run(cliBin, ['projects', 'create', 'Not A Name', '--json'], env);
+      const bad = await run(gpuaasBin, ['projects', 'create', 'Not A Name', '--json'], env);
       expect(bad.code).toBe(1);
       expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'VALIDATION_FAILED', status: 400 } });
-      const unauth = await run(cliBin, ['projects', 'list'], { ...env, GPUAAS_TOKEN: 'not-a-jwt' });
+      const unauth = await run(gpuaasBin, ['projects', 'list'], { ...env, GPUAAS_TOKEN: 'not-a-jwt' });
       expect(unauth.code).toBe(3);
       expect(unauth.stderr).toMatch(/^error\[TOKEN_INVALID\]/);
     });
 
     it('logs out: the cached session is deleted', async () => {
-      const out = await run(cliBin, ['auth', 'logout', '--json'], asUser());
+      const out = await run(gpuaasBin, ['auth', 'logout', '--json'], asUser());
       expect(out.code, out.stderr).toBe(0);
       expect(JSON.parse(out.stdout)).toMatchObject({ logged_out: true, revoked: true });
       await expect(stat(join(home, 'gpuaas', 'credentials.json'))).rejects.toMatchObject({ code: 'ENOENT' });
-      const after = await run(cliBin, ['projects', 'list'], asUser());
+      const after = await run(gpuaasBin, ['projects', 'list'], asUser());
       expect(after.code).toBe(3);
     });
   },

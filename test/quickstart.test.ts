@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-
-const run = promisify(execFile);
-const repoRoot = new URL('..', import.meta.url).pathname;
+import { runCommand } from './support/processes.js';
 
 // README promises the app workflow works on a fresh checkout; this runs the same script.
 describe('README app quick start (npm run app:quickstart)', () => {
@@ -20,14 +16,16 @@ describe('README app quick start (npm run app:quickstart)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gpuaas-quickstart-'));
     dirs.push(dir);
     const app = join(dir, 'app');
-    const { stdout, stderr } = await run('bash', ['scripts/app-quickstart.sh', app], { cwd: repoRoot });
+    const { code, stdout, stderr } = await runCommand('bash', ['scripts/app-quickstart.sh', app]);
+    expect(code, stderr).toBe(0);
     const manifest = await readFile(join(app, 'gpuaas-app.yaml'), 'utf8');
     expect(manifest).toMatch(/^# yaml-language-server: \$schema=/);
     expect(parse(manifest)).toMatchObject({ name: 'hello-gpu', publisher: 'demo' });
     expect(`${stdout}${stderr}`).toMatch(/valid/i);
 
     // A second run keeps the app and validates again.
-    const again = await run('bash', ['scripts/app-quickstart.sh', app], { cwd: repoRoot });
+    const again = await runCommand('bash', ['scripts/app-quickstart.sh', app]);
+    expect(again.code, again.stderr).toBe(0);
     expect(`${again.stdout}${again.stderr}`).toMatch(/valid/i);
   });
 });

@@ -10,12 +10,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, requireTools } from '@gpuaas/test-support';
+import { gpuaasAppBin, repoRoot, run } from './support/processes.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const gpuaasApp = join(repoRoot, 'sdk/bin/gpuaas-app.js');
 const work = mkdtempSync(join(tmpdir(), 'gpuaas-templates-runtime-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const hasPython = requireTools('templates and examples under the runtime', 'python3');
@@ -32,7 +30,7 @@ interface DevProcess {
 
 /** `gpuaas-app dev DIR --json …` as a process; its JSON lines parsed as they arrive. */
 function dev(dir: string, args: string[]): DevProcess {
-  const child = spawn(process.execPath, [gpuaasApp, 'dev', dir, '--json', ...args], {
+  const child = spawn(process.execPath, [gpuaasAppBin, 'dev', dir, '--json', ...args], {
     cwd: work,
     env: { PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,15 +84,12 @@ function dev(dir: string, args: string[]): DevProcess {
 
 async function scaffolded(template: string): Promise<string> {
   const dir = join(work, template);
-  const init = spawn(
-    process.execPath,
-    [gpuaasApp, 'init', dir, '--template', template, '--name', template, '--publisher', 'acme', '--yes'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+  const init = await run(
+    gpuaasAppBin,
+    ['init', dir, '--template', template, '--name', template, '--publisher', 'acme', '--yes'],
+    process.env,
   );
-  let err = '';
-  init.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await new Promise<number | null>((resolve) => init.once('exit', resolve));
-  expect(code, err).toBe(0);
+  expect(init.code, init.stderr).toBe(0);
   return dir;
 }
 

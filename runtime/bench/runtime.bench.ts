@@ -27,10 +27,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry } from '@gpuaas/test-support';
 import type { BenchRow, TestRegistry } from '@gpuaas/test-support';
-import { RUNTIME_NODE_FLAGS, measureMeteringThroughput } from '@gpuaas/runtime';
+import { RUNTIME_NODE_FLAGS } from '@gpuaas/runtime/node-flags';
 import { HOOK_COMMAND, publishBenchApps } from './runtime/apps.ts';
 import { skopeoPull, timeHook } from './runtime/baseline.ts';
 import { measureLaunch } from './runtime/launch.ts';
+import { meteringInChild } from './runtime/metering.ts';
 import type { LaunchRun } from './runtime/launch.ts';
 
 function positiveInteger(name: string, fallback: number): number {
@@ -124,7 +125,8 @@ async function main(): Promise<BenchRow[]> {
   }
 
   log('metering throughput…');
-  const metering = await measureMeteringThroughput();
+  const metering = await meteringInChild(nodeFlags);
+  log(`metering: ${metering.value} events/s, ${metering.eventsPerCommit} events per fsync`);
 
   const hookMs = median(hooks);
   const pullMs = median(pulls.map((p) => p.seconds * 1000));
@@ -163,7 +165,7 @@ async function main(): Promise<BenchRow[]> {
       baseline: round(hookMs),
     },
     {
-      name: 'metering throughput, batched (500/request, 4 clients), fsync before ack',
+      name: `metering throughput, batched (${metering.batchSize}/request, ${metering.concurrency} clients), fsync before ack`,
       unit: 'events/s',
       value: metering.value,
       target: metering.target,

@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --max-opt=2 --single-threaded
+// The flags are RUNTIME_NODE_FLAGS (src/node-flags.ts, which says why); a test keeps them in step.
 import { main } from '../dist/cli/main.js';
 
 process.exitCode = await main(process.argv);

@@ -55,7 +55,9 @@ describe.skipIf(!requireTools('publish bench smoke run', 'docker-registry', 'sko
         expect(Number.isFinite(r.value)).toBe(true);
         if (r.ratio !== undefined) {
           expect(r.baseline).toBeGreaterThan(0);
-          expect(r.ratio).toBeCloseTo(r.value / (r.baseline ?? 1), 1);
+          // Within 2 %: the printed value and baseline are rounded, so a large ratio shifts a little.
+          const exact = r.value / (r.baseline ?? 1);
+          expect(Math.abs(r.ratio - exact) / exact).toBeLessThan(0.02);
         }
       }
       const pack = row(rows, 'pack:');

@@ -68,8 +68,12 @@ describe('gpuaas-platform node-agent', () => {
     );
     const admin = (await t.login('ops@example.com', { operator: true })).token;
     let nodes: { name: string; gpus: unknown[]; status: string }[] = [];
-    const deadline = Date.now() + 15_000;
-    while (!nodes.some((n) => n.name === 'gpu-box-1') && Date.now() < deadline) {
+    const deadline = Date.now() + 25_000;
+    // Registered on the platform, and the agent said so (after its first heartbeat).
+    while (
+      !(nodes.some((n) => n.name === 'gpu-box-1') && agent.out().includes('registered')) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 50));
       nodes = ((await (await t.request('/v1/nodes', { token: admin })).json()) as { items: typeof nodes })
         .items;
@@ -80,7 +84,7 @@ describe('gpuaas-platform node-agent', () => {
     stop.abort();
     expect(await agent.done).toBe(0);
     expect(agent.out()).toContain('registered');
-  });
+  }, 60_000);
 
   it('refuses to start without a token, naming the fix', async () => {
     const agent = cli(

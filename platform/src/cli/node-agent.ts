@@ -74,16 +74,25 @@ export function registerNodeAgent(program: Command, { io }: CliContext): void {
         sandbox: options.sandbox,
         logger: pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2)),
       });
-      const node = await agent.start();
-      io.stdout.write(
-        `gpuaas node agent: node ${node.id} (${options.name}) registered with ${options.apiUrl}\n`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
+      // Listening first: a signal that arrives while the agent registers must not be lost.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          resolve();
+        };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
         io.signal?.addEventListener('abort', stop);
+        if (io.signal?.aborted === true) stop();
       });
+      const node = await Promise.race([agent.start(), stopped.then(() => undefined)]);
+      if (node !== undefined) {
+        io.stdout.write(
+          `gpuaas node agent: node ${node.id} (${options.name}) registered with ${options.apiUrl}\n`,
+        );
+        await stopped;
+      }
       await agent.stop();
     });
 }

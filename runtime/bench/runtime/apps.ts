@@ -2,8 +2,8 @@
  * The apps the runtime bench launches, published signed to a real Distribution registry: a 1 GiB
  * weights app (the publish bench's app: four incompressible 256 MiB shards in a `weights` layer)
  * and a tiny one. Both have the same install hook (`sleep 0.5`, a known time) and the same
- * entrypoint: a Node script that calls `POST /v1/ready` on the runtime's local API at once, with
- * nothing but node:http, and then idles until it is stopped.
+ * entrypoint: a shell script that calls `POST /v1/ready` on the runtime's local API at once with
+ * curl, and then idles until it is stopped.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ function manifest(name: string, layers: boolean): string {
     'version: 1.0.0',
     'publisher: gpuaas-bench',
     'run:',
-    '  entrypoint: [node, ready.mjs]',
+    '  entrypoint: [sh, ready.sh]',
     ...(layers
       ? ['files:', "  include: ['**']", '  layers:', '    - name: weights', "      include: ['models/**']"]
       : []),
@@ -34,17 +34,15 @@ function manifest(name: string, layers: boolean): string {
   ].join('\n');
 }
 
-// Calls ready() through GPUAAS_RUNTIME_URL (a Unix socket or a loopback port), then idles.
-const READY_APP = `import { request } from 'node:http';
-const url = process.env.GPUAAS_RUNTIME_URL;
-const where = url.startsWith('unix:') ? { socketPath: url.slice(5) } : { host: new URL(url).hostname, port: new URL(url).port };
-const req = request({ ...where, method: 'POST', path: '/v1/ready' }, (res) => {
-  res.resume();
-  if (res.statusCode !== 204) { console.error('ready answered', res.statusCode); process.exit(1); }
-});
-req.on('error', (error) => { console.error(error); process.exit(1); });
-req.end();
-setInterval(() => {}, 60_000);
+// Calls ready() through GPUAAS_RUNTIME_URL (a Unix socket or a loopback port), then idles. curl
+// rather than a Node or Python script: the figure is the runtime's overhead, and an interpreter's
+// start (~70 ms for Node here) would be the app's.
+const READY_APP = `#!/bin/sh
+case "$GPUAAS_RUNTIME_URL" in
+  unix:*) curl -fsS --unix-socket "\${GPUAAS_RUNTIME_URL#unix:}" -X POST http://runtime/v1/ready ;;
+  *) curl -fsS -X POST "$GPUAAS_RUNTIME_URL/v1/ready" ;;
+esac || exit 1
+exec sleep 2147483647
 `;
 
 export interface PublishedApps {
@@ -71,12 +69,12 @@ export async function publishBenchApps(
   const largeDir = join(dir, 'large');
   const { weightBytes } = writeBenchApp(largeDir, sizeMiB);
   await writeFile(join(largeDir, 'gpuaas-app.yaml'), manifest('runtime-bench-large', true));
-  await writeFile(join(largeDir, 'ready.mjs'), READY_APP);
+  await writeFile(join(largeDir, 'ready.sh'), READY_APP);
 
   const tinyDir = join(dir, 'tiny');
   await mkdir(tinyDir, { recursive: true });
   await writeFile(join(tinyDir, 'gpuaas-app.yaml'), manifest('runtime-bench-tiny', false));
-  await writeFile(join(tinyDir, 'ready.mjs'), READY_APP);
+  await writeFile(join(tinyDir, 'ready.sh'), READY_APP);
 
   const large = `${registryHost}/bench/large:1.0.0`;
   const tiny = `${registryHost}/bench/tiny:1.0.0`;

@@ -1,15 +1,15 @@
 /**
- * Launch parameters: checked against each parameter's JSON Schema (the same keywords the sdk's
- * validator compiles), defaults applied, then handed to the app as `GPUAAS_PARAM_<NAME>` variables
- * and a JSON file (mode 0600). Secret values never leave those two channels: everything else the
+ * Launch parameters: checked against each parameter's JSON Schema by the sdk's `resolveLaunchParams`
+ * (the very schemas its validator compiles), defaults applied, then handed to the app as
+ * `GPUAAS_PARAM_<NAME>` variables and a JSON file (mode 0600). Secret values never leave those two channels: everything else the
  * runtime shows (logs, hook tails, status, events) goes through the redactor built here.
  */
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import ajvFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { GpuaasAppManifest, Parameter } from '@gpuaas/manifest-schema';
+import { resolveLaunchParams } from '@gpuaas/sdk/manifest';
+import type { LaunchParamProblem } from '@gpuaas/sdk/manifest';
 import { RuntimeError } from '../errors.js';
 
 export type ParamValues = Record<string, unknown>;
@@ -17,43 +17,6 @@ export type ParamValues = Record<string, unknown>;
 export interface ParamProblem {
   parameter: string;
   message: string;
-}
-
-const PARAMETER_KEYWORDS = [
-  'type',
-  'enum',
-  'minimum',
-  'maximum',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'items',
-  'minItems',
-  'maxItems',
-  'properties',
-  'required',
-] as const;
-
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
-function validatorFor(parameter: Parameter): ValidateFunction {
-  const schema: Record<string, unknown> = {};
-  for (const k of PARAMETER_KEYWORDS) if (parameter[k] !== undefined) schema[k] = parameter[k];
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (validate === undefined) {
-    if (ajv === undefined || compiled.size >= 256) {
-      // A fresh ajv drops the compiled schemas of the old one, so memory stays bounded.
-      compiled.clear();
-      ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-      ajvFormats.default(ajv, ['uri', 'email', 'hostname', 'date-time', 'uuid']);
-    }
-    validate = ajv.compile(schema);
-    compiled.set(key, validate);
-  }
-  return validate;
 }
 
 function describeError(error: ErrorObject): string {
@@ -79,6 +42,21 @@ function unknownProblem(name: string, manifest: GpuaasAppManifest): ParamProblem
     parameter: name,
     message: `is not declared by the app (${names.length === 0 ? 'it declares no parameters' : `declared: ${names.join(', ')}`})`,
   };
+}
+
+function launchProblems(problem: LaunchParamProblem, manifest: GpuaasAppManifest): ParamProblem[] {
+  const { parameter } = problem;
+  switch (problem.kind) {
+    case 'undeclared':
+      return [unknownProblem(parameter, manifest)];
+    case 'schema-invalid':
+      return [{ parameter, message: `has an invalid schema: ${problem.error.message}` }];
+    case 'invalid': {
+      // A secret's rejected value must not be echoed back in the error.
+      const shown = problem.secret ? '' : ` (got ${JSON.stringify(problem.value)})`;
+      return problem.errors.map((error) => ({ parameter, message: `${describeError(error)}${shown}` }));
+    }
+  }
 }
 
 function fail(problems: ParamProblem[]): never {
@@ -205,26 +183,8 @@ export class ParamSet {
    * `details.errors: [{ parameter, message }]`.
    */
   static resolve(manifest: GpuaasAppManifest, input: ParamValues = {}): ParamSet {
-    const problems: ParamProblem[] = [];
-    const values: ParamValues = {};
-    for (const name of Object.keys(input)) {
-      if (declared(manifest)[name] === undefined) problems.push(unknownProblem(name, manifest));
-    }
-    for (const [name, parameter] of Object.entries(declared(manifest))) {
-      const value = Object.hasOwn(input, name) && input[name] !== undefined ? input[name] : parameter.default;
-      if (value === undefined) continue;
-      const validate = validatorFor(parameter);
-      if (!validate(value)) {
-        // A secret's rejected value must not be echoed back in the error.
-        const shown = parameter.secret === true ? '' : ` (got ${JSON.stringify(value)})`;
-        for (const error of validate.errors ?? []) {
-          problems.push({ parameter: name, message: `${describeError(error)}${shown}` });
-        }
-        continue;
-      }
-      values[name] = value;
-    }
-    if (problems.length > 0) fail(problems);
+    const { values, problems } = resolveLaunchParams(manifest, input);
+    if (problems.length > 0) fail(problems.flatMap((p) => launchProblems(p, manifest)));
     return new ParamSet(values, manifest);
   }
 

@@ -11,3 +11,5 @@ export type {
   GpuCatalog,
 } from './types.js';
 export { DEFAULT_STOP_GRACE_PERIOD, DEFAULT_HOOK_TIMEOUT } from './semantics.js';
+export { PARAMETER_KEYWORDS, compileParameterSchema, resolveLaunchParams } from './launch-params.js';
+export type { LaunchParamProblem, LaunchParamResolution } from './launch-params.js';

@@ -5,8 +5,8 @@
 import type { ValidateFunction } from 'ajv';
 import { describeValue, pathName, typeName } from './describe.js';
 import type { RawIssue } from './issue.js';
+import { compileParameterSchema } from './launch-params.js';
 import { escapePointerSegment } from './positions.js';
-import { createAjv } from './schema-check.js';
 import { listOf } from './suggest.js';
 
 type Obj = Record<string, unknown>;
@@ -19,48 +19,6 @@ function error(
   anchor: RawIssue['anchor'] = 'value',
 ): RawIssue {
   return { pointer, anchor, code, message, hint, severity: 'error' };
-}
-
-// Parameter schemas are compiled once per distinct schema: validating the same manifest again (an
-// editor, CI over templates) must not pay ajv's compile cost each time.
-const PARAMETER_KEYWORDS = [
-  'type',
-  'enum',
-  'minimum',
-  'maximum',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'items',
-  'minItems',
-  'maxItems',
-  'properties',
-  'required',
-];
-const CACHE_LIMIT = 256;
-let parameterAjv = createAjv({ strictTypes: false });
-const compiled = new Map<string, ValidateFunction | Error>();
-
-function compileParameter(parameter: Obj): ValidateFunction | Error {
-  const schema: Obj = {};
-  for (const k of PARAMETER_KEYWORDS) if (parameter[k] !== undefined) schema[k] = parameter[k];
-  const key = JSON.stringify(schema);
-  let entry = compiled.get(key);
-  if (entry === undefined) {
-    if (compiled.size >= CACHE_LIMIT) {
-      // A fresh ajv drops the schemas the old one kept, so memory stays bounded.
-      compiled.clear();
-      parameterAjv = createAjv({ strictTypes: false });
-    }
-    try {
-      entry = parameterAjv.compile(schema);
-    } catch (err) {
-      entry = err instanceof Error ? err : new Error(String(err));
-    }
-    compiled.set(key, entry);
-  }
-  return entry;
 }
 
 function reason(validate: ValidateFunction): string {
@@ -115,7 +73,7 @@ export function parameterIssues(name: string, parameter: Obj): RawIssue[] {
       ];
     }
   }
-  const validate = compileParameter(parameter);
+  const validate = compileParameterSchema(parameter);
   if (validate instanceof Error) {
     return [
       error(

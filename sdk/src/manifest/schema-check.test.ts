@@ -35,6 +35,11 @@ describe('the manifest schema as the validator uses it', () => {
     expect(getManifestValidator()).toBe(getManifestValidator());
   });
 
+  it('is valid against the draft 2020-12 meta-schema (the compiled validator skips that check)', () => {
+    const ajv = createAjv({ strictTypes: true });
+    expect(ajv.validateSchema(manifestSchema), JSON.stringify(ajv.errors)).toBe(true);
+  });
+
   it('has a plain-English description for every pattern it uses', () => {
     const patterns = all.flatMap(([, n]) => (typeof n.pattern === 'string' ? [n.pattern] : []));
     expect(patterns.length).toBeGreaterThan(10);

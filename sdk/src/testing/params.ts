@@ -3,34 +3,26 @@
  * against its parameter's schema, defaults applied), so a test cannot pass values a real launch
  * would refuse.
  */
-import type { ValidateFunction } from 'ajv';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { SdkError } from '../errors.js';
-import { createAjv } from '../manifest/schema-check.js';
+import { resolveLaunchParams } from '../manifest/launch-params.js';
+import type { LaunchParamProblem } from '../manifest/launch-params.js';
 
-const KEYWORDS = [
-  'type',
-  'enum',
-  'minimum',
-  'maximum',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'items',
-  'minItems',
-  'maxItems',
-  'properties',
-  'required',
-];
-
-let ajv: ReturnType<typeof createAjv> | undefined;
-
-function validatorFor(parameter: Record<string, unknown>): ValidateFunction {
-  const schema: Record<string, unknown> = {};
-  for (const k of KEYWORDS) if (parameter[k] !== undefined) schema[k] = parameter[k];
-  ajv ??= createAjv({ strictTypes: false });
-  return ajv.compile(schema);
+function describe(problem: LaunchParamProblem): string {
+  switch (problem.kind) {
+    case 'undeclared': {
+      const names = problem.declared.length > 0 ? problem.declared.join(', ') : 'none';
+      return `parameter "${problem.parameter}" is not declared (declared: ${names})`;
+    }
+    case 'invalid': {
+      const why = problem.errors
+        .map((e) => `${e.instancePath} ${e.message ?? 'is invalid'}`.trim())
+        .join(', ');
+      return `parameter "${problem.parameter}" ${why || 'is invalid'}`;
+    }
+    case 'schema-invalid':
+      return `parameter "${problem.parameter}" has an invalid schema: ${problem.error.message}`;
+  }
 }
 
 /** Values with defaults applied; throws PARAMETERS_INVALID naming every bad parameter. */
@@ -38,30 +30,8 @@ export function resolveParams(
   manifest: GpuaasAppManifest,
   input: Record<string, unknown>,
 ): Record<string, unknown> {
-  const declared = (manifest.parameters ?? {}) as unknown as Record<string, Record<string, unknown>>;
-  const problems: string[] = [];
-  for (const name of Object.keys(input)) {
-    if (declared[name] === undefined) {
-      const names = Object.keys(declared);
-      problems.push(
-        `parameter "${name}" is not declared (declared: ${names.length > 0 ? names.join(', ') : 'none'})`,
-      );
-    }
-  }
-  const values: Record<string, unknown> = {};
-  for (const [name, parameter] of Object.entries(declared)) {
-    const value = input[name] !== undefined ? input[name] : parameter.default;
-    if (value === undefined) continue;
-    const validate = validatorFor(parameter);
-    if (!validate(value)) {
-      const why = validate.errors
-        ?.map((e) => `${e.instancePath} ${e.message ?? 'is invalid'}`.trim())
-        .join(', ');
-      problems.push(`parameter "${name}" ${why ?? 'is invalid'}`);
-      continue;
-    }
-    values[name] = value;
-  }
+  const { values, problems: found } = resolveLaunchParams(manifest, input);
+  const problems = found.map(describe);
   if (problems.length > 0) {
     throw new SdkError('PARAMETERS_INVALID', problems.join('; '), { details: { problems } });
   }

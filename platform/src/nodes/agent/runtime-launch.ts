@@ -7,6 +7,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { RUNTIME_NODE_FLAGS } from '@gpuaas/runtime/node-flags';
 import { PlatformError } from '../../errors.js';
 import { nodeInstallDir } from './sandbox.js';
 import type { NodeInventory } from './inventory.js';
@@ -52,7 +53,8 @@ export function runtimeEntry(): string {
 }
 
 export function defaultRuntimeCommand(ctx: RuntimeCommandContext): string[] {
-  return [process.execPath, runtimeEntry(), 'serve', '--socket', ctx.socketPath];
+  // The runtime's own node flags (its peak memory during a launch depends on them).
+  return [process.execPath, ...RUNTIME_NODE_FLAGS, runtimeEntry(), 'serve', '--socket', ctx.socketPath];
 }
 
 /** The folders node and the runtime (with its node_modules) need inside the sandbox. */
