@@ -10,6 +10,9 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The whole suite shares two cores with PostgreSQL, a registry and sandboxes: a polled
+    // condition gets ten seconds, not vitest's default one.
+    expect: { poll: { timeout: 10_000, interval: 25 } },
     pool: 'forks',
   },
 });

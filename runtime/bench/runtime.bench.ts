@@ -11,7 +11,7 @@
  * the flags the node agent starts it with) on a fresh data folder, waits until it listens, then
  * times `POST /v1/app/launch` → `state: ready` on its event stream. The apps (apps.ts) are
  * published signed to a real Distribution registry; both have an install hook `sleep 0.5` and an
- * entrypoint that calls ready() through GPUAAS_RUNTIME_URL at once. Launches and skopeo pulls
+ * entrypoint that calls ready() through GPUAAS_RUNTIME_URL at once (sh + curl). Launches and skopeo pulls
  * alternate; `sync` before each; each figure is the median of BENCH_RUNS (default 3).
  *
  *   BENCH_RUNTIME_SIZE_MIB (default 1024)  shrinks the large app for a smoke run
@@ -19,13 +19,13 @@
  *   BENCH_RUNTIME_NODE_FLAGS="…"           node flags for the runtime instead of RUNTIME_NODE_FLAGS
  *
  * Prints ONE JSON array of { name, unit, value, baseline?, ratio?, target? } on stdout (progress on
- * stderr); exits 1 when a target is missed. Needs docker-registry and skopeo.
+ * stderr); exits 1 when a target is missed. Needs docker-registry, skopeo and curl.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRegistry } from '@gpuaas/test-support';
+import { hasTool, startRegistry } from '@gpuaas/test-support';
 import type { BenchRow, TestRegistry } from '@gpuaas/test-support';
 import { RUNTIME_NODE_FLAGS } from '@gpuaas/runtime/node-flags';
 import { HOOK_COMMAND, publishBenchApps } from './runtime/apps.ts';
@@ -40,6 +40,12 @@ function positiveInteger(name: string, fallback: number): number {
   if (!Number.isSafeInteger(value) || value < 1)
     throw new Error(`${name} must be a positive integer, got ${raw}`);
   return value;
+}
+
+const missingTools = ['docker-registry', 'skopeo', 'curl'].filter((tool) => !hasTool(tool));
+if (missingTools.length > 0) {
+  process.stderr.write(`bench:runtime: needs ${missingTools.join(', ')} on PATH\n`);
+  process.exit(2);
 }
 
 const sizeMiB = positiveInteger('BENCH_RUNTIME_SIZE_MIB', 1024);
@@ -133,6 +139,7 @@ async function main(): Promise<BenchRow[]> {
   const largeMs = median(large.map((r) => r.launchToReadyMs));
   const fetchedMs = median(large.map((r) => r.launchAnsweredMs));
   const tinyMs = median(tiny.map((r) => r.launchToReadyMs));
+  const appStartMs = median(tiny.map((r) => r.launchToReadyMs - (r.states.starting ?? Number.NaN)));
   const peak = Math.max(...large.map((r) => r.peakRssMiB));
   const baseline = pullMs + hookMs;
   return [

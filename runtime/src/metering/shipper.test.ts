@@ -92,7 +92,7 @@ describe('usage shipper', () => {
     const shipper = ship();
     for (let i = 0; i < 5; i++) await wal.appendMany(events(`down${i}`, 40));
     await expect.poll(() => shipper.state.failures).toBeGreaterThanOrEqual(3);
-    expect(shipper.state.status).toBe('backoff');
+    await expect.poll(() => shipper.state.status).toBe('backoff');
     expect(wal.pendingCount).toBe(200);
     platform.mode = 'ok';
     await expect.poll(() => wal.pendingCount).toBe(0);
