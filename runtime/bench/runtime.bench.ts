@@ -11,8 +11,8 @@
  * the flags the node agent starts it with) on a fresh data folder, waits until it listens, then
  * times `POST /v1/app/launch` → `state: ready` on its event stream. The apps (apps.ts) are
  * published signed to a real Distribution registry; both have an install hook `sleep 0.5` and an
- * entrypoint that calls ready() through GPUAAS_RUNTIME_URL at once (sh + curl). Launches and skopeo pulls
- * alternate; `sync` before each; each figure is the median of BENCH_RUNS (default 3).
+ * entrypoint that calls ready() through GPUAAS_RUNTIME_URL at once (sh + curl). Launches and
+ * skopeo pulls alternate; `sync` before each; each figure is the median of BENCH_RUNS (default 3).
  *
  *   BENCH_RUNTIME_SIZE_MIB (default 1024)  shrinks the large app for a smoke run
  *   BENCH_RUNS (default 3)                 timed runs of each launch and pull
@@ -170,6 +170,11 @@ async function main(): Promise<BenchRow[]> {
       unit: 'ms',
       value: round(tinyMs),
       baseline: round(hookMs),
+    },
+    {
+      name: 'of which the app: `starting` to ready (spawn, curl POST /v1/ready)',
+      unit: 'ms',
+      value: round(appStartMs),
     },
     {
       name: `metering throughput, batched (${metering.batchSize}/request, ${metering.concurrency} clients), fsync before ack`,

@@ -14,6 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { clearArtifactCache } from '@gpuaas/runtime';
 
 const BIN = fileURLToPath(new URL('../../bin/gpuaas-runtime.js', import.meta.url));
 
@@ -147,7 +148,7 @@ async function startRuntime(dir: string, secret: string, options: LaunchOptions)
     child.once('exit', (code) =>
       reject(new Error(`gpuaas-runtime exited with ${String(code)} before listening`)),
     );
-    createInterface({ input: child.stdout! }).once('line', () => resolve());
+    createInterface({ input: child.stdout }).once('line', () => resolve());
   });
   child.removeAllListeners('exit');
   return child;
@@ -213,6 +214,8 @@ export async function measureLaunch(options: LaunchOptions): Promise<LaunchRun> 
   } finally {
     unsubscribe?.();
     if (child !== undefined) await stopRuntime(child);
+    // The cache's trees are read-only: a plain rm fails for users other than root.
+    await clearArtifactCache(join(dir, 'data', 'cache'));
     await rm(dir, { recursive: true, force: true });
   }
 }
