@@ -55,6 +55,13 @@ describe('gpuaas-platform usage errors', () => {
       /error\[CONFIG_INVALID\]/,
     ],
     [['serve', '--port', '70000'], 2, /must be 0-65535/],
+    [['serve', '--simulate', '2by8', '--data-dir', '/tmp/x'], 2, /--simulate "2by8" must look like 2x8/],
+    [['serve', '--sandbox', 'docker', '--data-dir', '/tmp/x'], 2, /--sandbox must be auto, bubblewrap or none/],
+    [
+      ['serve', '--app-trust-policy', '/nonexistent/policy.yaml', '--data-dir', '/tmp/x'],
+      2,
+      /error\[CONFIG_INVALID\]: --app-trust-policy: trust policy \/nonexistent\/policy.yaml does not exist/,
+    ],
     [['nonsense'], 2, /unknown command/],
   ])('%j exits %i', async (args, code, message) => {
     const { io, done } = run(args);

@@ -1,7 +1,6 @@
 /** `gpuaas-platform serve`: runs the platform until SIGTERM/SIGINT, then drains and stops. */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseTrustPolicy } from '@gpuaas/sdk';
+import { inlineTrustPolicyFile } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
 import { createPlatform } from '../platform.js';
 import { startTracing } from '../tracing.js';
@@ -26,22 +25,15 @@ interface ServeOptions {
   json?: boolean;
 }
 
-/** Reads the app trust policy runtimes will apply; it must be self-contained (keys inline). */
+/** Reads the app trust policy runtimes will apply, with its key files inlined (runtimes cannot read them). */
 async function readAppTrustPolicy(file: string): Promise<string> {
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new PlatformError('CONFIG_INVALID', `--app-trust-policy ${file}: ${(error as Error).message}`);
-  });
-  // Parsed against a folder that does not exist: a key given as a path would only resolve here,
-  // never inside the allocation, so it must be inline.
-  const parsed = parseTrustPolicy(text, { baseDir: '/nonexistent/gpuaas-inline-keys-only' });
-  if (parsed.value === undefined) {
-    const reasons = parsed.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
-    throw new PlatformError(
-      'CONFIG_INVALID',
-      `--app-trust-policy ${file} (keys must be inline PEM): ${reasons}`,
-    );
+  try {
+    return await inlineTrustPolicyFile(file);
+  } catch (error) {
+    throw new PlatformError('CONFIG_INVALID', `--app-trust-policy: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  return text;
 }
 
 /** `2x8` or `2x8:NVIDIA H100 80GB HBM3` → two simulated nodes of eight GPUs (of that model). */
@@ -89,7 +81,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
     )
     .option(
       '--app-trust-policy <file>',
-      'trust policy (keys inline) runtimes apply to launched apps; none: no launches',
+      'trust policy runtimes apply to launched apps (docs/trust-policy.md); without one, no launches',
     )
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {

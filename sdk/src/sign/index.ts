@@ -40,7 +40,7 @@ export type {
   VerifyFailureCode,
 } from './verify.js';
 export { matchScope, scopeGlobError } from './scope.js';
-export { loadTrustPolicy, parseTrustPolicy, readTrustPolicyFile } from './trust-policy.js';
+export { inlineTrustPolicyFile, loadTrustPolicy, parseTrustPolicy, readTrustPolicyFile } from './trust-policy.js';
 export type {
   AttestationRequirement,
   PolicyIssue,

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SdkError } from '../errors.js';
 import { generateSigningKeyPair, type GeneratedKeyPair } from './keys.js';
-import { loadTrustPolicy, parseTrustPolicy, readTrustPolicyFile } from './trust-policy.js';
+import {
+  inlineTrustPolicyFile,
+  loadTrustPolicy,
+  parseTrustPolicy,
+  readTrustPolicyFile,
+} from './trust-policy.js';
 
 let dir: string;
 let acme: GeneratedKeyPair;
@@ -206,5 +211,28 @@ describe('loadTrustPolicy', () => {
 
     const missing = await loadTrustPolicy(path.join(dir, 'absent.yaml')).catch((e: unknown) => e);
     expect((missing as SdkError).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('inlineTrustPolicyFile', () => {
+  it('replaces key paths by their PEM, so the policy parses where the files do not exist', async () => {
+    const file = path.join(dir, 'inline-me.yaml');
+    await writeFile(file, validYaml());
+    const text = await inlineTrustPolicyFile(file);
+    expect(text).not.toContain('./acme.pub');
+    expect(text).toContain(acme.publicKeyPem.trim().split('\n')[1]);
+    const elsewhere = parseTrustPolicy(text, { baseDir: '/nonexistent' });
+    expect(elsewhere.errors).toEqual([]);
+    const [original, inlined] = [await loadTrustPolicy(file), elsewhere.value];
+    expect([...(inlined?.authorities.keys() ?? [])]).toEqual([...original.authorities.keys()]);
+    expect(inlined?.policies).toEqual(original.policies);
+  });
+
+  it('refuses an invalid policy with the loader’s errors', async () => {
+    const bad = path.join(dir, 'inline-bad.yaml');
+    await writeFile(bad, validYaml().replace('./acme.pub', './missing.pub'));
+    const error = await inlineTrustPolicyFile(bad).catch((e: unknown) => e);
+    expect((error as SdkError).code).toBe('POLICY_INVALID');
+    expect((error as SdkError).message).toContain('/keys/acme/publicKey');
   });
 });

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { SdkError } from '../errors.js';
 import type { PublicKey } from './keys.js';
 import { ParseContext } from './trust-policy-parse.js';
@@ -94,4 +95,43 @@ export async function loadTrustPolicy(file: string): Promise<TrustPolicy> {
   throw new SdkError('POLICY_INVALID', `trust policy ${file} is invalid:\n${lines.join('\n')}`, {
     details: { path: file, errors: result.errors },
   });
+}
+
+/**
+ * A policy file made self-contained: every key or trusted root given as a path is replaced by
+ * its content, so the policy can travel to where those files do not exist (the platform hands it
+ * to runtimes inside sandboxes). The result is checked like any policy; errors throw
+ * `POLICY_INVALID` listing every problem, as `loadTrustPolicy` does.
+ *
+ * @example
+ * const text = await inlineTrustPolicyFile('trust-policy.yaml');
+ */
+export async function inlineTrustPolicyFile(file: string): Promise<string> {
+  await loadTrustPolicy(file);
+  const baseDir = path.dirname(path.resolve(file));
+  const document = parseYaml(await readFile(file, 'utf8')) as {
+    keys?: Record<string, { publicKey?: unknown; keyless?: { trustedRoot?: unknown } }>;
+  };
+  for (const spec of Object.values(document.keys ?? {})) {
+    if (typeof spec.publicKey === 'string' && !spec.publicKey.trimStart().startsWith('-----BEGIN')) {
+      spec.publicKey = await readFile(path.resolve(baseDir, spec.publicKey), 'utf8');
+    }
+    const root = spec.keyless?.trustedRoot;
+    if (spec.keyless !== undefined && typeof root === 'string') {
+      spec.keyless.trustedRoot = JSON.parse(await readFile(path.resolve(baseDir, root), 'utf8')) as unknown;
+    }
+  }
+  const text = stringifyYaml(document, { lineWidth: 0 });
+  const check = parseTrustPolicy(text, { baseDir: path.join(baseDir, '.inline-check-no-files-here') });
+  if (check.value === undefined) {
+    const lines = check.errors.map((e) => `  ${e.path || '/'}: ${e.message}`);
+    throw new SdkError(
+      'POLICY_INVALID',
+      `trust policy ${file} could not be made self-contained:\n${lines.join('\n')}`,
+      {
+        details: { path: file, errors: check.errors },
+      },
+    );
+  }
+  return text;
 }
