@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
 import { requireTools, startRegistry } from '@gpuaas/test-support';
 import type { TestRegistry } from '@gpuaas/test-support';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as gpuaas } from '../sdk/src/cli/gpuaas/main.js';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
 import type { TestPlatform } from '../platform/src/testing/harness.js';
 import { until } from './support/processes.js';
@@ -252,5 +254,79 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
     );
     expect(refused.code).toBe('APP_LAUNCH_FAILED');
     expect(refused.detail).toMatch(/ARTIFACT_UNTRUSTED/);
+  }, 120_000);
+
+  it('is driven from the CLI: gpuaas app launch --wait, logs, status and stop', async () => {
+    const cli = async (args: string[]) => {
+      let out = '';
+      let err = '';
+      const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
+      const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
+      const code = await gpuaas(['node', 'gpuaas', ...args], {
+        stdout,
+        stderr,
+        stdin: new PassThrough(),
+        env: {
+          GPUAAS_API_URL: t.url,
+          GPUAAS_TOKEN: owner,
+          GPUAAS_CREDENTIALS_FILE: join(dir, 'creds.json'),
+          CI: 'true',
+        },
+        cwd: dir,
+      });
+      return { code, out, err };
+    };
+    const projectId = (await t.platform.db.selectFrom('projects').select('id').executeTakeFirstOrThrow()).id;
+    const { id } = await json<{ id: string }>(
+      await t.request('/v1/allocations', {
+        method: 'POST',
+        token: owner,
+        json: { project_id: projectId, gpus: { count: 1 } },
+      }),
+      201,
+    );
+    await until(async () => {
+      const a = await json<{ state: string }>(
+        await t.request(`/v1/allocations/${id}`, { token: owner }),
+        200,
+      );
+      return a.state === 'running' ? a : undefined;
+    });
+    const launched = await cli([
+      'app',
+      'launch',
+      id,
+      '--artifact',
+      artifact,
+      '--scope',
+      'projects:read',
+      '--wait',
+      '--output',
+      'json',
+    ]);
+    expect(launched.code, launched.err).toBe(0);
+    expect(JSON.parse(launched.out)).toMatchObject({
+      state: 'ready',
+      app: { name: 'launch-e2e', version: '1.0.0' },
+    });
+    expect(launched.err).toContain('app ready');
+
+    const logs = await cli(['app', 'logs', id, '--json']);
+    expect(logs.code, logs.err).toBe(0);
+    const lines = logs.out
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { line: string }).line);
+    expect(lines).toContain('meter 202');
+
+    const status = await cli(['app', 'status', id, '--output', 'json']);
+    expect(JSON.parse(status.out)).toMatchObject({ state: 'ready' });
+    const stopped = await cli(['app', 'stop', id, '--output', 'json']);
+    expect(stopped.code, stopped.err).toBe(0);
+    expect(JSON.parse(stopped.out)).toMatchObject({ state: 'stopped' });
+
+    const bad = await cli(['app', 'launch', id, '--artifact', artifact, '--param', 'oops']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--param must be name=value');
   }, 120_000);
 });

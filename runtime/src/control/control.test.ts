@@ -28,6 +28,8 @@ run:
 resources:
   minimum:
     gpus: { count: 0 }
+parameters:
+  interval_ms: { type: integer, minimum: 10, default: 200 }
 health:
   stop: { gracePeriod: 2s }
 `;
@@ -167,9 +169,21 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
       for (const m of c.toString().matchAll(/"type":"state","state":"(\w+)"/g)) events.push(m[1] ?? '');
     });
 
+    // Parameters are checked against the manifest before anything starts; text is typed by it.
+    const refused = await call(socket(), 'POST', '/v1/app/launch', {
+      reference: `${registry.host}/acme/control:1.0.0`,
+      trust_policy: policy,
+      parameters: { interval_ms: 'soon' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.code).toBe('PARAMETERS_INVALID');
+    expect(String(refused.json.message)).toContain('interval_ms');
+    expect((await state()).state).toBe('failed');
+
     const launched = await call(socket(), 'POST', '/v1/app/launch', {
       reference: `${registry.host}/acme/control:1.0.0`,
       trust_policy: policy,
+      parameters: { interval_ms: '150' },
     });
     expect(launched.status).toBe(202);
     await until(async () => (await state()).state === 'ready');

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { parseTrustPolicy } from '@gpuaas/sdk';
 import type { TrustPolicy } from '@gpuaas/sdk';
 import type { Logger } from 'pino';
+import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import type { AppEvent } from '../app/events.js';
+import { coerceParamValue } from '../app/params.js';
+import type { ParamValues } from '../app/params.js';
 import { isFinalState } from '../app/states.js';
 import { RuntimeError, isRuntimeError } from '../errors.js';
 import { fetchArtifact } from '../fetch/fetch.js';
@@ -84,6 +87,23 @@ function trustPolicyOf(text: string): TrustPolicy {
   return parsed.value;
 }
 
+/**
+ * Launch parameters as JSON values; text given for a declared number, integer or boolean (what a
+ * command line sends, `--param gpus=2`) is converted by the manifest's type, as `dev` does.
+ */
+function typedParams(manifest: GpuaasAppManifest, values: Record<string, unknown>): ParamValues {
+  const declared = manifest.parameters ?? {};
+  const typed: ParamValues = {};
+  for (const [name, value] of Object.entries(values)) {
+    const parameter = declared[name];
+    typed[name] =
+      typeof value === 'string' && parameter !== undefined && parameter.type !== 'string'
+        ? coerceParamValue(name, value, parameter)
+        : value;
+  }
+  return typed;
+}
+
 export interface AppController {
   routes: RuntimeRoute[];
   /** Stops the app and everything around it (runtime shutdown, allocation release). */
@@ -117,26 +137,27 @@ export function createAppController(options: AppControllerOptions): AppControlle
     const since = new Date().toISOString();
     fetching = { reference: body.reference, since };
     for (const l of listeners) l({ type: 'state', state: 'fetching', time: since });
-    let artifact: FetchedArtifact;
+    let next: AppSession;
     try {
-      artifact = await fetchFor(body);
+      const artifact = await fetchFor(body);
+      next = await AppSession.open({
+        appDir: artifact.appDir,
+        manifest: artifact.manifest,
+        digest: artifact.digest,
+        params: typedParams(artifact.manifest, body.parameters ?? {}),
+        dataDir: options.dataDir,
+        socketPath: join(options.runDir, 'app.sock'),
+        env: options.env,
+        logger,
+        ...(body.platform === undefined ? {} : { platform: body.platform }),
+      });
     } catch (error) {
+      // Refused (untrusted, tampered, bad parameters…): the runtime is free for the next launch.
       fetching = undefined;
       const e = isRuntimeError(error) ? error : new RuntimeError('INTERNAL', String(error), { cause: error });
       lastFailure = { state: 'failed', reason: e.message, code: e.code, since: new Date().toISOString() };
       throw e;
     }
-    const next = await AppSession.open({
-      appDir: artifact.appDir,
-      manifest: artifact.manifest,
-      digest: artifact.digest,
-      params: body.parameters ?? {},
-      dataDir: options.dataDir,
-      socketPath: join(options.runDir, 'app.sock'),
-      env: options.env,
-      logger,
-      ...(body.platform === undefined ? {} : { platform: body.platform }),
-    });
     session = next;
     fetching = undefined;
     lastFailure = undefined;
@@ -181,7 +202,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
           appDir: artifact.appDir,
           manifest: artifact.manifest,
           digest: artifact.digest,
-          params: body.parameters ?? {},
+          params: typedParams(artifact.manifest, body.parameters ?? {}),
         });
         outcome.catch((error: unknown) => logger.warn({ err: error }, 'upgrade failed'));
         sendJson(res, 202, status());

@@ -10,6 +10,7 @@ import { clientCredentialsTokenProvider } from '@gpuaas/sdk';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import type { Logger } from 'pino';
 import { AppInstance } from '../app/instance.js';
+import { ParamSet } from '../app/params.js';
 import type { ParamValues } from '../app/params.js';
 import { createUsageShipper } from '../metering/shipper.js';
 import type { UsageShipper } from '../metering/shipper.js';
@@ -87,6 +88,8 @@ export class AppSession {
 
   static async open(options: AppSessionOptions): Promise<AppSession> {
     const { manifest, platform, logger } = options;
+    // Refused parameters must not leave a log, a socket and timers behind.
+    ParamSet.resolve(manifest, options.params);
     const instanceId = uuidv7();
     const log = logger.child({ instance_id: instanceId });
     const wal = await openUsageWal({ dir: join(options.dataDir, 'usage'), logger: log });

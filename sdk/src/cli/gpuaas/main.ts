@@ -4,6 +4,7 @@ import { runCli } from '../run.js';
 import type { RegisterCommand } from '../run.js';
 import { SDK_VERSION } from '../../version.js';
 import { registerAllocations } from './commands/allocations.js';
+import { registerApp } from './commands/app.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAuthWith } from './commands/auth.js';
 import type { AuthDeps } from './commands/auth.js';
@@ -33,6 +34,7 @@ export function main(
     registerCatalog,
     registerAllocations,
     registerTerminal,
+    registerApp,
     registerNodes,
     registerOps,
   ];

@@ -1220,8 +1220,10 @@ export interface components {
         AppLaunch: {
             /** @description OCI reference, by tag or digest (a tag is pinned once). */
             artifact: string;
-            /** @description Launch parameters, checked against the manifest. */
-            parameters?: Record<string, never>;
+            /** @description Launch parameters, checked against the app's manifest; text for a number or boolean is typed by it. */
+            parameters?: {
+                [key: string]: unknown;
+            };
             /** @description Platform scopes the tenant grants the app (default none; `usage:write` is always added). */
             scopes?: components["schemas"]["Scope"][];
         };
