@@ -56,7 +56,11 @@ describe('gpuaas-platform usage errors', () => {
     ],
     [['serve', '--port', '70000'], 2, /must be 0-65535/],
     [['serve', '--simulate', '2by8', '--data-dir', '/tmp/x'], 2, /--simulate "2by8" must look like 2x8/],
-    [['serve', '--sandbox', 'docker', '--data-dir', '/tmp/x'], 2, /--sandbox must be auto, bubblewrap or none/],
+    [
+      ['serve', '--sandbox', 'docker', '--data-dir', '/tmp/x'],
+      2,
+      /--sandbox must be auto, bubblewrap or none/,
+    ],
     [
       ['serve', '--app-trust-policy', '/nonexistent/policy.yaml', '--data-dir', '/tmp/x'],
       2,

@@ -40,7 +40,12 @@ export type {
   VerifyFailureCode,
 } from './verify.js';
 export { matchScope, scopeGlobError } from './scope.js';
-export { inlineTrustPolicyFile, loadTrustPolicy, parseTrustPolicy, readTrustPolicyFile } from './trust-policy.js';
+export {
+  inlineTrustPolicyFile,
+  loadTrustPolicy,
+  parseTrustPolicy,
+  readTrustPolicyFile,
+} from './trust-policy.js';
 export type {
   AttestationRequirement,
   PolicyIssue,
