@@ -7,6 +7,7 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { AllocationState, AllocationsTable, Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
+import { recordAuditEvent } from '../http/audit.js';
 import { isoTime, newId } from '../ids.js';
 
 export const ALLOCATION_STATES: readonly AllocationState[] = [
@@ -111,24 +112,19 @@ export async function transition(
     })
     .execute();
   const [actorType, actorId] = splitActor(input.actor);
-  await trx
-    .insertInto('audit_events')
-    .values({
-      id: newId(),
-      occurred_at: now,
-      actor_type: actorType,
-      actor_id: actorId,
-      action: 'allocation.state_changed',
-      target_type: 'allocation',
-      target_id: input.id,
-      project_id: current.project_id,
-      result: 'success',
-      status: 200,
-      correlation_id: newId(),
-      ip: null,
-      details: JSON.stringify({ from: current.state, to: input.to, reason: input.reason }),
-    })
-    .execute();
+  await recordAuditEvent(trx, {
+    actor_type: actorType,
+    actor_id: actorId,
+    action: 'allocation.state_changed',
+    target_type: 'allocation',
+    target_id: input.id,
+    project_id: current.project_id,
+    result: 'success',
+    status: 200,
+    correlation_id: newId(),
+    ip: null,
+    details: JSON.stringify({ from: current.state, to: input.to, reason: input.reason }),
+  });
   const event = await bus.publish(trx, {
     type: 'allocation.state_changed',
     subject: `allocation/${input.id}`,
