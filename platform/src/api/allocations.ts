@@ -41,7 +41,7 @@ export async function allocationAccess(
 }
 
 /** Decides, per event, whether a subscriber may see it; memberships are looked up once per project. */
-export function eventVisibility(db: Kysely<Tables>, principal: Principal) {
+function eventVisibility(db: Kysely<Tables>, principal: Principal) {
   const cache = new Map<string, Promise<boolean>>();
   return (event: PlatformEvent): Promise<boolean> => {
     if (isOperator(principal)) return Promise.resolve(true);
@@ -60,10 +60,30 @@ export function eventVisibility(db: Kysely<Tables>, principal: Principal) {
 }
 
 /** Events of the given types (all when empty) in the given project (any when undefined). */
-export function eventFilter(types: string[], projectId: string | undefined) {
+function eventFilter(types: string[], projectId: string | undefined) {
   return (event: PlatformEvent) =>
     (types.length === 0 || types.includes(event.type)) &&
     (projectId === undefined || event.project_id === projectId);
+}
+
+/**
+ * A bus listener that hands `write` the events the caller asked for and may see, in arrival
+ * order (visibility is checked asynchronously). Serves the SSE stream and the WebSocket alike.
+ */
+export function visibleEventSink(
+  db: Kysely<Tables>,
+  principal: Principal,
+  filter: { types: string[]; projectId: string | undefined },
+  write: (event: PlatformEvent) => void,
+): (event: PlatformEvent) => void {
+  const wanted = eventFilter(filter.types, filter.projectId);
+  const visible = eventVisibility(db, principal);
+  let chain = Promise.resolve();
+  return (event) => {
+    chain = chain.then(async () => {
+      if (wanted(event) && (await visible(event))) write(event);
+    });
+  };
 }
 
 function wsBase(req: Request, publicUrl: string | undefined): string {
@@ -159,7 +179,9 @@ export function allocationHandlers(s: Services): Handlers {
       const projectId = op.query.project_id as string | undefined;
       if (projectId !== undefined) await projectAccess(db, principal, projectId, 'viewer');
       const types = ((op.query.types as string | undefined) ?? '').split(',').filter(Boolean);
-      await streamSse(req, res, compute.bus, eventFilter(types, projectId), eventVisibility(db, principal));
+      await streamSse(req, res, compute.bus, (write) =>
+        visibleEventSink(db, principal, { types, projectId }, write),
+      );
     },
   };
 }
@@ -168,8 +190,7 @@ async function streamSse(
   req: Request,
   res: Response,
   bus: EventBus,
-  wanted: (e: PlatformEvent) => boolean,
-  visible: (e: PlatformEvent) => Promise<boolean>,
+  sinkFor: (write: (event: PlatformEvent) => void) => (event: PlatformEvent) => void,
 ): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -177,17 +198,13 @@ async function streamSse(
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
   res.write('retry: 2000\n\n');
-  // Events are written in arrival order even though visibility checks are asynchronous.
-  let chain = Promise.resolve();
+  // A replayed event (Last-Event-ID) may also arrive live: each goes out once.
   const sent = new Set<string>();
-  const send = (event: PlatformEvent) => {
-    chain = chain.then(async () => {
-      if (sent.has(event.id)) return;
-      sent.add(event.id);
-      if (!wanted(event) || !(await visible(event)) || res.writableEnded) return;
-      res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-  };
+  const send = sinkFor((event) => {
+    if (sent.has(event.id) || res.writableEnded) return;
+    sent.add(event.id);
+    res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
   const lastId = req.get('last-event-id');
   const unsubscribe = bus.subscribe(send);
   if (lastId !== undefined && lastId !== '') for (const event of await bus.since(lastId)) send(event);

@@ -70,8 +70,12 @@ export function toPlatformError(error: unknown): PlatformError {
   );
 }
 
-/** Writes a problem response (without response validation: this is the last resort). */
-export function sendProblem(res: Response, error: PlatformError, instance: string): void {
+/** The RFC 9457 document of an error (also written by the WebSocket upgrade path, outside Express). */
+export function problemDocument(
+  error: PlatformError,
+  instance: string,
+  correlationId: string,
+): ProblemDocument {
   const problem: ProblemDocument = {
     type: problemType(error.code),
     title: PLATFORM_ERRORS[error.code].title,
@@ -79,9 +83,19 @@ export function sendProblem(res: Response, error: PlatformError, instance: strin
     detail: error.message,
     instance,
     code: error.code,
-    correlation_id: currentContext()?.correlationId ?? String(res.getHeader('x-correlation-id') ?? ''),
+    correlation_id: correlationId,
   };
   if (error.errors !== undefined && error.errors.length > 0) problem.errors = error.errors;
+  return problem;
+}
+
+/** Writes a problem response (without response validation: this is the last resort). */
+export function sendProblem(res: Response, error: PlatformError, instance: string): void {
+  const problem = problemDocument(
+    error,
+    instance,
+    currentContext()?.correlationId ?? String(res.getHeader('x-correlation-id') ?? ''),
+  );
   for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
   res.locals.problem = problem;
   res.status(error.status).type('application/problem+json').send(JSON.stringify(problem));

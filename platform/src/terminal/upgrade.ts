@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { allocationAccess, eventFilter, eventVisibility } from '../api/allocations.js';
+import { allocationAccess, visibleEventSink } from '../api/allocations.js';
 import { ensureServiceAccountActive } from '../auth/middleware.js';
 import type { Principal } from '../auth/principal.js';
 import { hasScope } from '../auth/principal.js';
@@ -20,7 +20,7 @@ import type { Tables } from '../db/schema.js';
 import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
 import { recordAuditEvent } from '../http/audit.js';
 import { CORRELATION_ID_PATTERN } from '../http/context.js';
-import { problemType } from '../http/problem.js';
+import { problemDocument } from '../http/problem.js';
 import { isOperator, projectAccess } from '../identity/access.js';
 import { isoTime, newId } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -220,20 +220,15 @@ async function openEvents(
   const projectId = url.searchParams.get('project_id') ?? undefined;
   if (projectId !== undefined) await projectAccess(db, principal, projectId, 'viewer');
   const types = (url.searchParams.get('types') ?? '').split(',').filter(Boolean);
-  const wanted = eventFilter(types, projectId);
-  const visible = eventVisibility(db, principal);
   const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(req, socket, head, resolve));
-  let chain = Promise.resolve();
-  const unsubscribe = compute.bus.subscribe((event) => {
-    chain = chain.then(async () => {
-      if (wanted(event) && (await visible(event)) && ws.readyState === ws.OPEN)
-        ws.send(JSON.stringify(event));
-    });
-  });
+  const unsubscribe = compute.bus.subscribe(
+    visibleEventSink(db, principal, { types, projectId }, (event) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+    }),
+  );
   ws.on('close', unsubscribe);
   ws.on('message', () => undefined);
-  if (isOperator(principal)) ws.send(JSON.stringify({ type: 'stream.opened', operator: true }));
-  else ws.send(JSON.stringify({ type: 'stream.opened', operator: false }));
+  ws.send(JSON.stringify({ type: 'stream.opened', operator: isOperator(principal) }));
 }
 
 async function principalFromKey(db: Kysely<Tables>, key: string): Promise<Principal | undefined> {
@@ -259,15 +254,7 @@ async function principalFromKey(db: Kysely<Tables>, key: string): Promise<Princi
 }
 
 function writeProblem(socket: Duplex, error: PlatformError, instance: string, correlationId: string): void {
-  const body = JSON.stringify({
-    type: problemType(error.code),
-    title: PLATFORM_ERRORS[error.code].title,
-    status: error.status,
-    detail: error.message,
-    instance,
-    code: error.code,
-    correlation_id: correlationId,
-  });
+  const body = JSON.stringify(problemDocument(error, instance, correlationId));
   const reason = PLATFORM_ERRORS[error.code].title;
   socket.end(
     `HTTP/1.1 ${error.status} ${reason}\r\n` +
