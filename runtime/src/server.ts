@@ -4,9 +4,8 @@
  * and `GET /v1/terminal` (WebSocket, `gpuaas.terminal.v1`); callers add theirs with `routes`.
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { chmod, lstat, rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pino } from 'pino';
@@ -16,6 +15,7 @@ import { RuntimeError } from './errors.js';
 import { createRouter, sendJson } from './routes.js';
 import type { RuntimeRoute } from './routes.js';
 import { createTerminalService } from './terminal/service.js';
+import { clearStaleSocket } from './socket.js';
 
 /** Environment variable that may carry the runtime secret; it never reaches a shell. */
 export const RUNTIME_SECRET_ENV = 'GPUAAS_RUNTIME_SECRET';
@@ -65,26 +65,6 @@ function onPath(command: string, env: Record<string, string>): boolean {
 
 export function defaultShell(env: Record<string, string>): string[] {
   return onPath('bash', env) ? ['bash', '-l'] : ['sh', '-l'];
-}
-
-/** Removes a socket file that nobody serves any more; refuses to touch a live one or a non-socket. */
-async function clearStaleSocket(path: string): Promise<void> {
-  const stat = await lstat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (stat === undefined) return;
-  if (!stat.isSocket()) throw new RuntimeError('CONFIG_INVALID', `${path} exists and is not a socket`);
-  const live = await new Promise<boolean>((resolve) => {
-    const probe = connect(path);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (live) throw new RuntimeError('SOCKET_IN_USE', `another process is serving on ${path}`);
-  await rm(path, { force: true });
 }
 
 export async function startRuntimeServer(options: RuntimeServerOptions): Promise<RuntimeServer> {

@@ -13,16 +13,16 @@
  *   none (dev mode).
  */
 import { createHash } from 'node:crypto';
-import { chmod, lstat, rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { RuntimeError, isRuntimeError } from '../errors.js';
 import type { RuntimeErrorCode } from '../errors.js';
 import type { UsageInput, UsageRecord, UsageWal } from './wal.js';
+import { clearStaleSocket } from '../socket.js';
 
 /** A meter the manifest declares (`meters[]`); only `name` and `unit` matter here. */
 export interface AppApiMeter {
@@ -341,24 +341,4 @@ export async function startAppApi(options: AppApiOptions): Promise<AppApi> {
       return closing;
     },
   };
-}
-
-/** Removes a socket file nobody serves any more; refuses a live one or a non-socket. */
-async function clearStaleSocket(path: string): Promise<void> {
-  const stat = await lstat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (stat === undefined) return;
-  if (!stat.isSocket()) throw fail('CONFIG_INVALID', `${path} exists and is not a socket`);
-  const live = await new Promise<boolean>((resolve) => {
-    const probe = connect(path);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (live) throw fail('SOCKET_IN_USE', `another process is serving on ${path}`);
-  await rm(path, { force: true });
 }
