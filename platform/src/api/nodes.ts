@@ -63,6 +63,13 @@ export function nodeHandlers(s: Services): Handlers {
   };
 
   const nodeOf = async (res: Response) => requireNode(db, operationOf(res).params.node_id ?? '');
+  /** Cordon (false) or uncordon (true); drain cordons too. */
+  const setSchedulable = (node: { id: string; version: number }, schedulable: boolean) =>
+    db
+      .updateTable('nodes')
+      .set({ schedulable: schedulable ? 1 : 0, updated_at: isoTime(), version: node.version + 1 })
+      .where('id', '=', node.id)
+      .execute();
 
   return {
     listGpuSkus: async (_req, res) => {
@@ -123,11 +130,7 @@ export function nodeHandlers(s: Services): Handlers {
     cordonNode: async (_req, res) => {
       requireOperator(res, 'cordon nodes');
       const node = await nodeOf(res);
-      await db
-        .updateTable('nodes')
-        .set({ schedulable: 0, updated_at: isoTime(), version: node.version + 1 })
-        .where('id', '=', node.id)
-        .execute();
+      await setSchedulable(node, false);
       setAuditTarget(res, { id: node.id, details: { name: node.name } });
       res.json(await nodeView(db, await requireNode(db, node.id)));
     },
@@ -135,11 +138,7 @@ export function nodeHandlers(s: Services): Handlers {
     uncordonNode: async (_req, res) => {
       requireOperator(res, 'uncordon nodes');
       const node = await nodeOf(res);
-      await db
-        .updateTable('nodes')
-        .set({ schedulable: 1, updated_at: isoTime(), version: node.version + 1 })
-        .where('id', '=', node.id)
-        .execute();
+      await setSchedulable(node, true);
       setAuditTarget(res, { id: node.id, details: { name: node.name } });
       void compute.scheduling.trigger();
       res.json(await nodeView(db, await requireNode(db, node.id)));
@@ -149,11 +148,7 @@ export function nodeHandlers(s: Services): Handlers {
       const principal = requireOperator(res, 'drain nodes');
       const node = await nodeOf(res);
       const { mode } = req.body as { mode: 'release' | 'wait' };
-      await db
-        .updateTable('nodes')
-        .set({ schedulable: 0, updated_at: isoTime(), version: node.version + 1 })
-        .where('id', '=', node.id)
-        .execute();
+      await setSchedulable(node, false);
       const held = await db
         .selectFrom('allocations')
         .select('id')
