@@ -46,7 +46,6 @@ export class EventBus {
   readonly #listeners = new Set<Listener>();
   /** Ids delivered within the overlap window, so a polled row is never delivered twice. */
   readonly #seen = new Map<string, number>();
-  #cursor = isoTime();
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
 
@@ -103,7 +102,6 @@ export class EventBus {
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
     if (this.#timer === undefined) {
-      this.#cursor = isoTime(Date.now() - OVERLAP_MS);
       this.#timer = setInterval(() => void this.#poll(), POLL_MS);
       this.#timer.unref();
     }
@@ -134,7 +132,9 @@ export class EventBus {
     if (this.#polling) return;
     this.#polling = true;
     try {
-      const from = this.#cursor;
+      // Always the last OVERLAP_MS: late commits of other instances still fall inside the window.
+      const floor = Date.now() - OVERLAP_MS;
+      const from = isoTime(floor);
       const rows = await this.#db
         .selectFrom('platform_events')
         .selectAll()
@@ -144,9 +144,6 @@ export class EventBus {
         .limit(5000)
         .execute();
       for (const row of rows) this.deliver(toEvent(row));
-      const newest = rows.at(-1)?.occurred_at;
-      const floor = Date.now() - OVERLAP_MS;
-      this.#cursor = isoTime(Math.max(floor, newest === undefined ? floor : Date.parse(newest) - OVERLAP_MS));
       for (const [id, at] of this.#seen) if (at < floor - OVERLAP_MS) this.#seen.delete(id);
     } catch (error) {
       this.#logger.warn({ err: error }, 'polling platform events failed');
