@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
-import { requireTools, startRegistry } from '@gpuaas/test-support';
+import { keyTrustPolicy, requireTools, startRegistry } from '@gpuaas/test-support';
 import type { TestRegistry } from '@gpuaas/test-support';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,22 +97,11 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
       signingKey: await loadSigningKey(keys.privateKeyPath),
     });
     expect(published.reference).toContain('@sha256:');
-    const pem = await readFile(keys.publicKeyPath, 'utf8');
-    const policy = [
-      'version: 1',
-      'keys:',
-      '  acme:',
-      '    publicKey: |',
-      ...pem
-        .trim()
-        .split('\n')
-        .map((l) => `      ${l}`),
-      'policies:',
-      '  - name: acme',
-      `    scopes: ['${registry.host}/acme/**']`,
-      '    signatures: { authorities: [acme] }',
-      '',
-    ].join('\n');
+    const policy = keyTrustPolicy({
+      authority: 'acme',
+      publicKeyPem: await readFile(keys.publicKeyPath, 'utf8'),
+      scopes: [`${registry.host}/acme/**`],
+    });
     t = await startTestPlatform('sqlite', {
       rateLimit: { enabled: false },
       compute: { appTrustPolicy: policy },

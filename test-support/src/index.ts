@@ -17,3 +17,4 @@ export type {
   TestRegistry,
 } from './registry.js';
 export type { BenchRow } from './bench.js';
+export { keyTrustPolicy } from './trust-policy.js';

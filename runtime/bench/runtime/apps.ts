@@ -8,6 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
+import { keyTrustPolicy } from '@gpuaas/test-support';
 import { writeBenchApp } from '../../../sdk/bench/publish/app.ts';
 
 /** The install hook of both apps; the bench also runs it directly (`sh -c`) for the baseline. */
@@ -81,21 +82,10 @@ export async function publishBenchApps(
   await publishApp(largeDir, { to: large, signingKey });
   await publishApp(tinyDir, { to: tiny, signingKey });
 
-  const pem = await readFile(keys.publicKeyPath, 'utf8');
-  const trustPolicy = [
-    'version: 1',
-    'keys:',
-    '  bench:',
-    '    publicKey: |',
-    ...pem
-      .trim()
-      .split('\n')
-      .map((l) => `      ${l}`),
-    'policies:',
-    '  - name: bench',
-    `    scopes: ['${registryHost}/bench/**']`,
-    '    signatures: { authorities: [bench] }',
-    '',
-  ].join('\n');
+  const trustPolicy = keyTrustPolicy({
+    authority: 'bench',
+    publicKeyPem: await readFile(keys.publicKeyPath, 'utf8'),
+    scopes: [`${registryHost}/bench/**`],
+  });
   return { large, tiny, trustPolicy, weightBytes };
 }

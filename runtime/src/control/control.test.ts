@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
-import { requireTools, startRegistry } from '@gpuaas/test-support';
+import { keyTrustPolicy, requireTools, startRegistry } from '@gpuaas/test-support';
 import type { TestRegistry } from '@gpuaas/test-support';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,22 +98,11 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
       await writeFile(join(appDir, 'run.sh'), RUN(version), { mode: 0o755 });
       await publishApp(appDir, { to: `${registry.host}/acme/control:${version}`, signingKey: key });
     }
-    const pem = (await readFile(keys.publicKeyPath, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => `      ${l}`);
-    policy = [
-      'version: 1',
-      'keys:',
-      '  acme:',
-      '    publicKey: |',
-      ...pem,
-      'policies:',
-      '  - name: acme',
-      `    scopes: ['${registry.host}/acme/**']`,
-      '    signatures: { authorities: [acme] }',
-      '',
-    ].join('\n');
+    policy = keyTrustPolicy({
+      authority: 'acme',
+      publicKeyPem: await readFile(keys.publicKeyPath, 'utf8'),
+      scopes: [`${registry.host}/acme/**`],
+    });
     const logger = pino({ level: 'silent' });
     await mkdir(join(dir, 'run'), { recursive: true });
     controller = createAppController({
