@@ -153,13 +153,23 @@ export async function heartbeat(
   for (const report of observed) {
     const row = await db
       .selectFrom('allocations')
-      .select(['state', 'node_id', 'torn_down'])
+      .select(['state', 'node_id', 'torn_down', 'ttl_seconds'])
       .where('id', '=', report.id)
       .executeTakeFirst();
     if (row === undefined || row.node_id !== nodeId) continue;
+    // The steady state of every heartbeat: nothing moves, so no transaction is opened.
+    if (report.state === 'running' && row.state === 'running') {
+      if (report.last_activity_at !== undefined) {
+        await db
+          .updateTable('allocations')
+          .set({ last_activity_at: report.last_activity_at })
+          .where('id', '=', report.id)
+          .execute();
+      }
+      continue;
+    }
+    if (report.state === 'provisioning' && row.state === 'provisioning') continue;
     const outcome = await db.transaction().execute(async (trx) => {
-      const activity =
-        report.last_activity_at !== undefined ? { last_activity_at: report.last_activity_at } : {};
       switch (report.state) {
         case 'provisioning':
           return transition(trx, bus, {
@@ -168,18 +178,7 @@ export async function heartbeat(
             reason: 'sandbox_starting',
             actor,
           });
-        case 'running': {
-          if (row.state === 'running') {
-            if (report.last_activity_at !== undefined) {
-              await trx.updateTable('allocations').set(activity).where('id', '=', report.id).execute();
-            }
-            return undefined;
-          }
-          const alloc = await trx
-            .selectFrom('allocations')
-            .select(['ttl_seconds'])
-            .where('id', '=', report.id)
-            .executeTakeFirstOrThrow();
+        case 'running':
           return transition(trx, bus, {
             id: report.id,
             to: 'running',
@@ -190,10 +189,9 @@ export async function heartbeat(
               runtime_secret: report.runtime_secret ?? null,
               last_activity_at: now,
               provisioning_deadline: null,
-              expires_at: alloc.ttl_seconds === null ? null : isoTime(Date.now() + alloc.ttl_seconds * 1000),
+              expires_at: row.ttl_seconds === null ? null : isoTime(Date.now() + row.ttl_seconds * 1000),
             },
           });
-        }
         case 'failed':
           return transition(trx, bus, {
             id: report.id,
