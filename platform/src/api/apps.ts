@@ -70,7 +70,8 @@ export function appHandlers(s: Services): Handlers {
         projectId: row.project_id,
         details: { artifact: body.artifact, scopes, service_account: accountId },
       });
-      const issuer = s.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+      // The runtime discovers the OpenID Provider at the issuer its tokens carry, whatever host name the caller used.
+      const issuer = s.tokens.issuer;
       const { body: status } = await callRuntime<Record<string, unknown>>(target, {
         method: 'POST',
         path: '/v1/app/launch',

@@ -68,6 +68,11 @@ export class TokenService {
     this.#options = options;
   }
 
+  /** The issuer the platform's tokens (and its OpenID Provider) carry. */
+  get issuer(): string {
+    return this.#options.issuer();
+  }
+
   /**
    * Issues a short-lived access token.
    *
