@@ -78,6 +78,7 @@ export class Scheduling {
       .limit(QUEUE_WINDOW)
       .execute();
     if (queue.length === 0) return { placed: 0, pending: 0 };
+    const queued = new Map(queue.map((q) => [q.id, q]));
 
     const nodes = await loadCluster(db);
     const quotas = await db.selectFrom('project_quotas').selectAll().execute();
@@ -112,7 +113,7 @@ export class Scheduling {
     const events: PlatformEvent[] = [];
     let placed = 0;
     for (const placement of result.placements) {
-      const request = queue.find((q) => q.id === placement.requestId);
+      const request = queued.get(placement.requestId);
       if (request === undefined) continue;
       const gpus: AllocationGpuView[] = placement.gpuIds.map((gpuId) => {
         const gpu = nodes.gpus.get(gpuId);
@@ -161,7 +162,7 @@ export class Scheduling {
     for (const event of events) bus.deliver(event);
 
     for (const p of result.pending) {
-      const request = queue.find((q) => q.id === p.requestId);
+      const request = queued.get(p.requestId);
       if (
         request === undefined ||
         (request.pending_reason === p.reason && request.pending_message === p.message)
