@@ -159,7 +159,14 @@ describe.each(dialects)('concurrent allocations on %s', (dialect) => {
         .where('state', 'not in', ['released', 'failed'])
         .executeTakeFirstOrThrow();
       if (Number(open.n) === 0) break;
-      if (Date.now() > deadline) throw new Error(`${open.n} allocations still open`);
+      if (Date.now() > deadline) {
+        const stuck = await db
+          .selectFrom('allocations')
+          .select(['id', 'state', 'state_reason', 'node_id', 'torn_down'])
+          .where('state', 'not in', ['released', 'failed'])
+          .execute();
+        throw new Error(`${open.n} allocations still open: ${JSON.stringify(stuck)}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     checking = false;

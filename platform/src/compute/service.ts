@@ -172,18 +172,21 @@ export class ComputeService {
   /** Idempotent: releasing a finished allocation returns it unchanged. */
   async release(id: string, actor: string, reason = 'released_by_user'): Promise<AllocationRow> {
     const events: PlatformEvent[] = [];
-    const row = await requireAllocation(this.#db, id);
+    await requireAllocation(this.#db, id);
+    // The target follows the state at the moment of the change, not an earlier read: a queued
+    // allocation placed meanwhile is released through its node instead.
     await this.#db.transaction().execute(async (trx) => {
       const outcome =
-        row.state === 'queued'
-          ? await transition(trx, this.#bus, { id, to: 'released', reason, actor })
-          : await transition(trx, this.#bus, { id, to: 'releasing', reason, actor, patch: { torn_down: 0 } });
+        (await transition(trx, this.#bus, { id, to: 'released', from: ['queued'], reason, actor })) ??
+        (await transition(trx, this.#bus, { id, to: 'releasing', reason, actor, patch: { torn_down: 0 } }));
       if (outcome !== undefined) events.push(outcome.event);
     });
     for (const event of events) this.#bus.deliver(event);
+    const row = await requireAllocation(this.#db, id);
     this.nudge(row.node_id);
-    if (row.state === 'queued') void this.scheduling.trigger();
-    return requireAllocation(this.#db, id);
+    // A queued request left the queue: what waited behind it may fit now.
+    if (events.some((e) => e.data.from === 'queued')) void this.scheduling.trigger();
+    return row;
   }
 
   /** Mints a single-use terminal token; only its hash is stored. */

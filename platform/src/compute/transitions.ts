@@ -21,6 +21,9 @@ export const ALLOCATION_STATES: readonly AllocationState[] = [
   'preempted',
 ];
 
+/** How often a transition re-reads an allocation another instance changed under it. */
+const MAX_ATTEMPTS = 5;
+
 /** States in which an allocation holds GPUs on a node. */
 export const HOLDING: readonly AllocationState[] = ['scheduled', 'provisioning', 'running', 'releasing'];
 /** States an allocation never leaves. */
@@ -47,6 +50,8 @@ export interface TransitionInput {
   actor: string;
   /** Extra columns to set with the state. */
   patch?: Updateable<AllocationsTable>;
+  /** Only from these states (default: any state that may lead to `to`). */
+  from?: readonly AllocationState[];
 }
 
 export interface TransitionOutcome {
@@ -66,29 +71,37 @@ export async function transition(
   bus: EventBus,
   input: TransitionInput,
 ): Promise<TransitionOutcome | undefined> {
-  const current = await trx
-    .selectFrom('allocations')
-    .select(['state', 'project_id', 'version'])
-    .where('id', '=', input.id)
-    .executeTakeFirst();
-  if (current === undefined || !NEXT[current.state].includes(input.to)) return undefined;
   const now = isoTime();
   const final = FINAL.includes(input.to);
-  const result = await trx
-    .updateTable('allocations')
-    .set({
-      ...input.patch,
-      state: input.to,
-      state_reason: input.reason,
-      updated_at: now,
-      version: current.version + 1,
-      ...(input.to !== 'queued' ? { pending_reason: null, pending_message: null } : {}),
-      ...(final ? { released_at: now } : {}),
-    })
-    .where('id', '=', input.id)
-    .where('version', '=', current.version)
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) return undefined;
+  // Optimistic: the update applies only to the version read. When another instance moved the
+  // allocation in between (a heartbeat, the reconciler), read it again and decide anew, so a
+  // release racing a state change is not lost; only a state that forbids the move ends it.
+  let current: { state: AllocationState; project_id: string; version: number } | undefined;
+  for (let attempt = 0; ; attempt += 1) {
+    current = await trx
+      .selectFrom('allocations')
+      .select(['state', 'project_id', 'version'])
+      .where('id', '=', input.id)
+      .executeTakeFirst();
+    if (current === undefined || !NEXT[current.state].includes(input.to)) return undefined;
+    if (input.from !== undefined && !input.from.includes(current.state)) return undefined;
+    const result = await trx
+      .updateTable('allocations')
+      .set({
+        ...input.patch,
+        state: input.to,
+        state_reason: input.reason,
+        updated_at: now,
+        version: current.version + 1,
+        ...(input.to !== 'queued' ? { pending_reason: null, pending_message: null } : {}),
+        ...(final ? { released_at: now } : {}),
+      })
+      .where('id', '=', input.id)
+      .where('version', '=', current.version)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 1n) break;
+    if (attempt >= MAX_ATTEMPTS) return undefined;
+  }
   if (final) {
     await trx.deleteFrom('allocation_gpus').where('allocation_id', '=', input.id).execute();
     // A launch's service account lives exactly as long as its allocation.
