@@ -2,6 +2,7 @@
  * Options of the compute side: the GPU catalog, node heartbeats, allocation deadlines, quotas and
  * the local node agent the platform starts on embedded defaults.
  */
+import type { SandboxLimitsConfig } from './nodes/agent/sandbox-limits.js';
 
 /** One GPU SKU on offer. GPUs reported by node agents belong to the SKU whose `model` they name. */
 export interface GpuSkuSpec {
@@ -75,6 +76,13 @@ export interface LocalNodeOptions {
   simulated?: SimulatedNodes;
   /** Allocation sandbox: `auto` uses bubblewrap when `bwrap` is installed (default). */
   sandbox?: 'auto' | 'bubblewrap' | 'none';
+  /** What each sandbox may use, per GPU (defaults in docs/security.md). */
+  limits?: Partial<SandboxLimitsConfig>;
+  /**
+   * More host:port destinations the runtimes may reach through the egress tunnel, besides the
+   * platform and the trust policy's registries (e.g. a registry behind a `**` scope).
+   */
+  runtimeEgress?: string[];
 }
 
 export interface ComputeOptions {
@@ -114,6 +122,8 @@ export interface LocalNodeConfig {
   gpus: 'auto' | 'nvidia' | 'simulated';
   simulated: Required<SimulatedNodes>;
   sandbox: 'auto' | 'bubblewrap' | 'none';
+  limits: Partial<SandboxLimitsConfig>;
+  runtimeEgress: string[];
 }
 
 type Check = (name: string, value: number | undefined, fallback: number, max?: number) => number;
@@ -185,5 +195,7 @@ export function compileLocalNode(
       ...o.simulated,
     },
     sandbox: o.sandbox ?? 'auto',
+    limits: o.limits ?? {},
+    runtimeEgress: o.runtimeEgress ?? [],
   };
 }

@@ -13,7 +13,8 @@ import { NodeAgent } from '../nodes/agent/agent.js';
 import { detectNvidiaInventory, simulatedInventory } from '../nodes/agent/inventory.js';
 import { httpAgentTransport } from '../nodes/agent/protocol.js';
 import type { CliContext } from './common.js';
-import { parseSimulation } from './serve.js';
+import { parseSimulation, sandboxLimitsOption } from './serve.js';
+import { runtimeEgressAllowList } from '../compute/runtime-egress.js';
 
 interface AgentOptions {
   apiUrl: string;
@@ -24,6 +25,8 @@ interface AgentOptions {
   gpus: string;
   simulate: string;
   sandbox: 'auto' | 'bubblewrap' | 'none';
+  sandboxLimits?: string;
+  runtimeEgress: string[];
 }
 
 export function registerNodeAgent(program: Command, { io }: CliContext): void {
@@ -44,7 +47,24 @@ export function registerNodeAgent(program: Command, { io }: CliContext): void {
     .option('--gpus <source>', 'auto (nvidia-smi if present), nvidia or simulated', 'auto')
     .option('--simulate <1xG[:model]>', 'simulated GPUs when there are none (one node of G GPUs)', '1x8')
     .option('--sandbox <mode>', 'auto (bubblewrap when installed), bubblewrap or none', 'auto')
+    .option(
+      '--sandbox-limits <spec>',
+      'what each sandbox may use: pids=N,memory=SIZE,cpus=N,tmp=SIZE,home=SIZE (per GPU but pids)',
+    )
+    .option(
+      '--runtime-egress <host:port>',
+      'a registry (or other destination) runtimes may reach besides the platform (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .action(async (options: AgentOptions) => {
+      const limits = sandboxLimitsOption(options.sandboxLimits);
+      // Sandboxes have no network: their runtimes reach the platform and these, nothing else.
+      const egress = runtimeEgressAllowList({
+        platformUrls: [options.apiUrl],
+        trustPolicy: undefined,
+        extra: options.runtimeEgress,
+      });
       const token = async () => {
         const value =
           options.tokenFile !== undefined
@@ -72,6 +92,8 @@ export function registerNodeAgent(program: Command, { io }: CliContext): void {
         transport: httpAgentTransport({ baseUrl: options.apiUrl, token }),
         dataDir: options.dataDir,
         sandbox: options.sandbox,
+        limits,
+        egress: () => egress,
         logger: pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2)),
       });
       // Listening first: a signal that arrives while the agent registers must not be lost.

@@ -16,6 +16,7 @@ import { NodeAgent } from '../nodes/agent/agent.js';
 import { detectNvidiaInventory, simulatedInventory } from '../nodes/agent/inventory.js';
 import type { NodeInventory } from '../nodes/agent/inventory.js';
 import { httpAgentTransport } from '../nodes/agent/protocol.js';
+import { runtimeEgressAllowList } from './runtime-egress.js';
 import type { ComputeService } from './service.js';
 
 /** The identity local agents act as: an operator whose tokens are limited to `nodes:agent`. */
@@ -35,6 +36,10 @@ export interface LocalNodeDeps {
   issueToken: (input: IssueTokenInput) => Promise<IssuedToken>;
   logger: Logger;
   heartbeatIntervalMs: number;
+  /** The issuer the runtimes get tokens from (may differ from baseUrl). */
+  issuer: string;
+  /** The app trust policy in force (its registries are reachable from sandboxes). */
+  trustPolicy: () => string | undefined;
 }
 
 export async function startLocalNodes(deps: LocalNodeDeps): Promise<LocalNodes> {
@@ -61,6 +66,13 @@ export async function startLocalNodes(deps: LocalNodeDeps): Promise<LocalNodes> 
       dataDir: join(deps.dataDir, 'nodes', node.name),
       hide: [deps.dataDir],
       sandbox: config.sandbox,
+      limits: config.limits,
+      egress: () =>
+        runtimeEgressAllowList({
+          platformUrls: [deps.baseUrl, deps.issuer],
+          trustPolicy: deps.trustPolicy(),
+          extra: config.runtimeEgress,
+        }),
       heartbeatIntervalMs: deps.heartbeatIntervalMs,
       logger: logger.child({ node: node.name }),
     });

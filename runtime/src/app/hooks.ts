@@ -11,6 +11,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { HookName } from './events.js';
 import type { HookSpec } from './manifest.js';
 import { killGroup, signalGroup, waitGroupGone, within } from './process-group.js';
+import { tenantSpawnOptions } from '../sandbox/tenant.js';
 
 export const TRACER_NAME = 'gpuaas-runtime';
 export const HOOK_TAIL_LINES = 50;
@@ -94,6 +95,7 @@ export async function runCommand(options: CommandOptions): Promise<CommandResult
   const child = spawn(file, args, {
     cwd: options.cwd,
     env: options.env,
+    ...tenantSpawnOptions(),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

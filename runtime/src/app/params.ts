@@ -11,6 +11,7 @@ import type { GpuaasAppManifest, Parameter } from '@gpuaas/manifest-schema';
 import { resolveLaunchParams } from '@gpuaas/sdk/manifest';
 import type { LaunchParamProblem } from '@gpuaas/sdk/manifest';
 import { RuntimeError } from '../errors.js';
+import { giveToTenant } from '../sandbox/tenant.js';
 
 export type ParamValues = Record<string, unknown>;
 
@@ -213,10 +214,12 @@ export class ParamSet {
 
   /** Writes the values as JSON, mode 0600, atomically (the app may read it at any moment). */
   async writeFile(path: string): Promise<void> {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    // Traversable for the app's uid (the file itself is 0600 and the app's).
+    await mkdir(dirname(path), { recursive: true, mode: 0o711 });
     const tmp = `${path}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(this.values, null, 2)}\n`, { mode: 0o600 });
     await chmod(tmp, 0o600);
+    await giveToTenant(tmp);
     await rename(tmp, path);
   }
 }

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { RuntimeError } from '../errors.js';
 import type { LogSink } from './logs.js';
 import { killGroup, terminateGroup, waitGroupGone, within } from './process-group.js';
+import { tenantSpawnOptions } from '../sandbox/tenant.js';
 
 export interface RestartPolicy {
   /** First delay before a restart (default 1 s), multiplied each consecutive crash up to maxMs (60 s). */
@@ -107,6 +108,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const child = spawn(file, args, {
       cwd: this.options.cwd,
       env: this.options.env(),
+      ...tenantSpawnOptions(),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

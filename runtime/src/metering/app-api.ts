@@ -21,8 +21,10 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { RuntimeError, isRuntimeError } from '../errors.js';
 import type { RuntimeErrorCode } from '../errors.js';
+import { quantityPrecisionProblem } from './quantity.js';
 import type { UsageInput, UsageRecord, UsageWal } from './wal.js';
 import { clearStaleSocket } from '../socket.js';
+import { giveToTenant } from '../sandbox/tenant.js';
 
 /** A meter the manifest declares (`meters[]`); only `name` and `unit` matter here. */
 export interface AppApiMeter {
@@ -190,6 +192,8 @@ export async function startAppApi(options: AppApiOptions): Promise<AppApi> {
         `${where}: quantity ${JSON.stringify(quantity) ?? 'undefined'} is not a number from 0 to ${MAX_METER_QUANTITY}`,
       );
     }
+    const imprecise = quantityPrecisionProblem(quantity);
+    if (imprecise !== undefined) throw fail('METER_INVALID', `${where}: ${imprecise}`);
     if (id !== undefined && (typeof id !== 'string' || !EVENT_ID.test(id))) {
       throw fail('METER_INVALID', `${where}: id must be 1 to 200 printable ASCII characters without spaces`);
     }
@@ -308,6 +312,8 @@ export async function startAppApi(options: AppApiOptions): Promise<AppApi> {
       process.umask(umask);
     }
     await chmod(socketPath, 0o600);
+    // The app runs as the tenant's uid: the socket is its, and no one else's.
+    await giveToTenant(socketPath);
   } else {
     await listen(() => server.listen(0, '127.0.0.1'));
   }

@@ -27,6 +27,7 @@ import {
   parseTerminalClientMessage,
 } from '@gpuaas/sdk/terminal';
 import type { TerminalServerMessage } from '@gpuaas/sdk/terminal';
+import { tenantSpawnOptions } from '../sandbox/tenant.js';
 
 export interface PtySessionOptions {
   argv: string[];
@@ -117,6 +118,7 @@ export class PtySession {
         rows: options.rows,
         cwd: options.cwd,
         env: options.env,
+        ...tenantSpawnOptions(),
         encoding: null,
       });
     } catch (error) {

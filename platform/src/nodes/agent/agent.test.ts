@@ -39,11 +39,12 @@ const silent: AgentLogger = {
  */
 const FAKE_RUNTIME = `
 const net = require('node:net');
-const [socket, mode] = process.argv.slice(1);
+const [socket, mode, secretFile] = process.argv.slice(1);
+const secret = require('node:fs').readFileSync(secretFile, 'utf8');
 if (mode === 'crash') { console.error('boom: the runtime cannot start'); process.exit(3); }
 const server = net.createServer((c) => {
   c.on('data', (d) => { if (String(d).startsWith('die')) process.exit(4); });
-  c.write(JSON.stringify({ secret: process.env.GPUAAS_RUNTIME_SECRET, cvd: process.env.CUDA_VISIBLE_DEVICES, home: process.env.HOME, extra: process.env.EXTRA }) + '\\n');
+  c.write(JSON.stringify({ secret, envSecret: process.env.GPUAAS_RUNTIME_SECRET, cvd: process.env.CUDA_VISIBLE_DEVICES, home: process.env.HOME, extra: process.env.EXTRA }) + '\\n');
 });
 server.listen(socket, () => { if (mode !== 'silent') console.log(JSON.stringify({ event: 'listening', socket })); });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
@@ -173,6 +174,7 @@ describe('NodeAgent', () => {
         FAKE_RUNTIME,
         ctx.socketPath,
         modes.get(ctx.allocationId) ?? 'ok',
+        ctx.secretFile,
       ],
       ...overrides,
     });
@@ -224,9 +226,14 @@ describe('NodeAgent', () => {
     expect(report.runtime_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const seen = await ask(layout.socket);
     expect(seen.secret).toBe(report.runtime_secret);
+    // The secret travels in a file only the runtime may read, never in the environment.
+    expect(seen.envSecret).toBeUndefined();
     expect(seen.cvd).toBe(`${INVENTORY.gpus[1]!.uuid},${INVENTORY.gpus[2]!.uuid}`);
     expect(seen.extra).toBe('from-the-platform');
-    expect((await stat(layout.home)).isDirectory()).toBe(true);
+    // As root the home is a file system of its own (an image in the data folder) mounted in the view.
+    const root = process.getuid?.() === 0;
+    expect((await stat(root ? layout.viewHome : layout.home)).isDirectory()).toBe(true);
+    if (root) expect((await stat(layout.homeImage)).isFile()).toBe(true);
   });
 
   it('tears down on desired released and on disappearance, reporting released exactly once', async () => {
@@ -326,7 +333,9 @@ describe('NodeAgent', () => {
     await up;
     await first.stop({ release: false });
     const kept = allocationLayout(dataDir, ID(7));
-    await writeFile(join(kept.home, 'notebook.ipynb'), '{}');
+    // A root agent mounts the home (its own file system) in the allocation's view.
+    const home = first.sandboxMode === 'bubblewrap' && process.getuid?.() === 0 ? kept.viewHome : kept.home;
+    await writeFile(join(home, 'notebook.ipynb'), '{}');
 
     // A process the crashed agent left behind (mode 'none' runtimes outlive their agent).
     const orphan = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
@@ -344,7 +353,7 @@ describe('NodeAgent', () => {
     const report = await back;
     await released;
     expect(await orphanExit).toBe('SIGKILL');
-    expect(await readFile(join(kept.home, 'notebook.ipynb'), 'utf8')).toBe('{}');
+    expect(await readFile(join(home, 'notebook.ipynb'), 'utf8')).toBe('{}');
     expect((await ask(kept.socket)).secret).toBe(report.runtime_secret);
     expect(existsSync(stale.dir)).toBe(false);
     // The leftover was not reported until the platform had said what it wants.

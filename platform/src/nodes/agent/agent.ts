@@ -7,10 +7,12 @@
  * tenant's home folder) and deletes the rest.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import pino from 'pino';
 import { isPlatformError, PlatformError } from '../../errors.js';
+import { TENANT_ID } from './sandbox.js';
 import type { NodeInventory } from './inventory.js';
 import {
   assignedGpus,
@@ -30,21 +32,36 @@ import type {
   RegisteredNode,
   RegisterNodeBody,
 } from './protocol.js';
+import { startEgressTunnel } from './egress.js';
+import type { EgressAllowList, EgressTunnel } from './egress.js';
 import {
   allocationLayout,
   allocationsDir,
+  hostId,
   insideLayout,
-  prepareAllocation,
   resolveSandboxMode,
+  socketRoot,
+  uidBaseFor,
 } from './sandbox.js';
+import { stageReadOnly } from './sandbox-mounts.js';
 import type {
   AgentLogger,
   AllocationLayout,
   ResolvedSandboxMode,
+  SandboxIdentity,
   SandboxMode,
   SandboxSpec,
 } from './sandbox.js';
-import { killLeftoverSandbox, removeAllocationDir, startSandbox } from './sandbox-process.js';
+import {
+  cgroupName,
+  createCgroup,
+  DEFAULT_SANDBOX_LIMITS,
+  removeCgroup,
+  sandboxLimits,
+} from './sandbox-limits.js';
+import type { Cgroup, SandboxLimitsConfig } from './sandbox-limits.js';
+import { prepareAllocation, removeAllocationFolders } from './sandbox-prepare.js';
+import { killLeftoverSandbox, startSandbox } from './sandbox-process.js';
 import type { SandboxProcess } from './sandbox-process.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -67,8 +84,15 @@ export interface NodeAgentOptions {
   logger?: AgentLogger;
   /** Host paths to hide from sandboxes besides dataDir (e.g. the platform's data folder). */
   hide?: string[];
-  /** Host paths a custom runtime command needs, bound read-only if they lie under a hidden folder. */
+  /** Host folders a custom runtime command needs, bound read-only at the same paths. */
   readOnlyBinds?: string[];
+  /** What each sandbox may use, per GPU (defaults: DEFAULT_SANDBOX_LIMITS). */
+  limits?: Partial<SandboxLimitsConfig>;
+  /**
+   * Where the runtime may open connections through its egress tunnel (host:port; the platform and
+   * the registries it pulls from). Sandboxes have no other network access.
+   */
+  egress?: EgressAllowList;
 }
 
 interface Entry {
@@ -78,6 +102,8 @@ interface Entry {
   secret?: string;
   layout: AllocationLayout | undefined;
   sandbox?: SandboxProcess;
+  tunnel?: EgressTunnel;
+  cgroup?: Cgroup;
   /** Found on disk at start; not reported until the platform says whether it still wants it. */
   leftover?: boolean;
   provisioning?: Promise<void>;
@@ -92,6 +118,8 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
   private readonly entries = new Map<string, Entry>();
   private readonly runtimeCommand: (ctx: RuntimeCommandContext) => string[];
   private readonly readOnlyBinds: string[];
+  private staged: Promise<{ source: string; path: string }[]> | undefined;
+  private readonly limits: SandboxLimitsConfig;
   private intervalMs: number;
   private node: RegisteredNode | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -110,6 +138,31 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     this.intervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.runtimeCommand = options.runtimeCommand ?? defaultRuntimeCommand;
     this.readOnlyBinds = [...runtimeReadOnlyBinds(), ...(options.readOnlyBinds ?? [])];
+    this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
+    if (this.sandboxMode === 'bubblewrap' && process.getuid?.() !== 0) {
+      this.logger.warn(
+        { sandbox: 'single-user' },
+        'the node agent is not root: sandboxes cannot map a uid range, so each runtime shares its uid with the tenant code it runs (run the agent as root for full isolation)',
+      );
+    }
+  }
+
+  /** The installs sandboxes bind, staged where the sandbox's uid cannot reach them (once). */
+  private stagedBinds(): Promise<{ source: string; path: string }[]> {
+    this.staged ??= Promise.all(
+      this.readOnlyBinds.map(async (path) => ({
+        source: await stageReadOnly(path, join(socketRoot(this.options.dataDir), '..', 'staged')),
+        path,
+      })),
+    );
+    return this.staged;
+  }
+
+  /** Who an allocation's processes are (see sandbox.ts). */
+  private identityFor(allocationId: string): SandboxIdentity {
+    return process.getuid?.() === 0
+      ? { kind: 'userns', uidBase: uidBaseFor(this.options.dataDir, allocationId) }
+      : { kind: 'single' };
   }
 
   get nodeId(): string | undefined {
@@ -185,6 +238,8 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
           e.cancel?.abort();
           await e.provisioning;
           await e.sandbox?.terminate(this.options.teardownGraceMs ?? 5000);
+          await e.tunnel?.close();
+          await removeCgroup(e.cgroup?.kind, cgroupName(this.options.dataDir, e.id));
         }),
       );
     }
@@ -320,37 +375,62 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     const env = assignmentEnv(a, (key) =>
       this.logger.warn({ allocation_id: entry.id, key }, 'ignoring an invalid environment variable'),
     );
+    // The secret reaches the runtime in a file only it may read, which it deletes: never through
+    // the environment, which outlives the read in /proc/PID/environ.
     entry.secret = randomBytes(32).toString('base64url');
-    env.GPUAAS_RUNTIME_SECRET = entry.secret;
     const inside = insideLayout(this.sandboxMode, layout);
+    const identity: SandboxIdentity =
+      this.sandboxMode === 'bubblewrap' ? this.identityFor(entry.id) : { kind: 'single' };
+    const isolated = this.sandboxMode === 'bubblewrap';
+    const limits = sandboxLimits(gpus.length, this.limits);
     const spec: SandboxSpec = {
       allocationId: entry.id,
       dataDir: this.options.dataDir,
       gpus,
       gpuKind: this.options.inventory.source === 'nvidia-smi' ? 'nvidia' : 'simulated',
+      identity,
+      limits,
       command: this.runtimeCommand({
         allocationId: entry.id,
         mode: this.sandboxMode,
         socketPath: inside.socket,
         homeDir: inside.home,
+        secretFile: inside.secretFile,
+        runtimeDataDir: inside.runtimeData,
+        ...(isolated ? { egressSocket: inside.egressSocket } : {}),
+        ...(identity.kind === 'userns' ? { tenantId: TENANT_ID } : {}),
+        // An artifact may unpack to at most the allocation's disk size.
+        ...(isolated ? { maxUnpackedBytes: limits.homeBytes } : {}),
         gpus,
       }),
       env,
       hide: this.options.hide ?? [],
-      readOnlyBinds: this.readOnlyBinds,
+      readOnlyBinds: identity.kind === 'userns' ? await this.stagedBinds() : this.readOnlyBinds,
       otherGpuBusIds: this.options.inventory.gpus
         .filter((g) => !gpus.some((mine) => mine.index === g.index))
         .flatMap((g) => (g.pci_bus_id === undefined ? [] : [g.pci_bus_id])),
     };
-    if (Buffer.byteLength(layout.socket) > 107)
-      throw new Error(`socket path too long for a Unix socket: ${layout.socket}`);
-    await prepareAllocation(spec);
+    await prepareAllocation(spec, { mode: this.sandboxMode, logger: this.logger, secret: entry.secret });
     const signal = entry.cancel?.signal;
     if (signal?.aborted === true) return;
-    const sandbox = await startSandbox(
-      spec,
-      this.bwrap === undefined ? { mode: this.sandboxMode } : { mode: this.sandboxMode, bwrap: this.bwrap },
-    );
+    if (isolated) {
+      const runtimeUid = hostId(identity, 0);
+      entry.tunnel = await startEgressTunnel({
+        path: layout.egressSocket,
+        ...(runtimeUid === undefined ? {} : { ownerUid: runtimeUid }),
+        allow: this.options.egress ?? (() => []),
+        allocationId: entry.id,
+        logger: this.logger,
+      });
+      entry.cgroup = await createCgroup(cgroupName(this.options.dataDir, entry.id), limits, this.logger);
+    }
+    const sandbox = await startSandbox(spec, {
+      mode: this.sandboxMode,
+      ...(this.bwrap === undefined ? {} : { bwrap: this.bwrap }),
+      ...(entry.cgroup === undefined
+        ? {}
+        : { cgroup: entry.cgroup, cgroupName: cgroupName(this.options.dataDir, entry.id) }),
+    });
     entry.sandbox = sandbox;
     const watch = watchRuntime(sandbox, {
       timeoutMs: this.options.provisionTimeoutMs ?? 30_000,
@@ -388,9 +468,12 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       entry.cancel?.abort();
       await entry.provisioning;
       await entry.sandbox?.terminate(this.options.teardownGraceMs ?? 5000);
+      await entry.tunnel?.close();
+      // Whatever the tenant left running (a daemon, a double fork) dies with the allocation.
+      await removeCgroup(entry.cgroup?.kind, cgroupName(this.options.dataDir, entry.id));
       if (entry.layout !== undefined) {
         await killLeftoverSandbox(entry.layout);
-        await removeAllocationDir(entry.layout.dir).catch((error: unknown) =>
+        await removeAllocationFolders(entry.layout).catch((error: unknown) =>
           this.logger.error(
             { err: error, allocation_id: entry.id },
             'could not delete the allocation folder',

@@ -49,28 +49,47 @@ export type {
   RegisteredNode,
 } from './protocol.js';
 export {
-  HIDDEN_HOST_PATHS,
+  ETC_ALLOW,
   RUNTIME_SOCKET,
+  SANDBOX_RUNTIME_DATA,
+  SYSTEM_DIRS,
+  TENANT_ID,
   SANDBOX_BIN,
   SANDBOX_HOME,
   SANDBOX_RUN,
   allocationLayout,
   allocationsDir,
-  bubblewrapArgs,
+  bubblewrapPlan,
   findOnPath,
+  hostId,
   insideLayout,
   nodeInstallDir,
-  prepareAllocation,
   resolveSandboxMode,
   sandboxEnvironment,
+  uidBaseFor,
 } from './sandbox.js';
 export type {
   AgentLogger,
   AllocationLayout,
   ResolvedSandboxMode,
   SandboxGpu,
+  SandboxIdentity,
+  SandboxLimits,
   SandboxMode,
   SandboxSpec,
 } from './sandbox.js';
-export { killLeftoverSandbox, removeAllocationDir, startSandbox } from './sandbox-process.js';
+export { killLeftoverSandbox, startSandbox } from './sandbox-process.js';
+export { prepareAllocation, removeAllocationDir, removeAllocationFolders } from './sandbox-prepare.js';
+export {
+  DEFAULT_SANDBOX_LIMITS,
+  cgroupName,
+  cgroupPids,
+  cgroupVersion,
+  createCgroup,
+  removeCgroup,
+  sandboxLimits,
+} from './sandbox-limits.js';
+export type { Cgroup, SandboxLimitsConfig } from './sandbox-limits.js';
+export { egressTarget, startEgressTunnel } from './egress.js';
+export type { EgressAllowList, EgressTunnel } from './egress.js';
 export type { SandboxExit, SandboxProcess } from './sandbox-process.js';

@@ -1,5 +1,5 @@
 /**
- * The platform ↔ node agent protocol (design5.md): the agent registers its inventory, then
+ * The platform ↔ node agent protocol (docs/allocations.md, "Nodes and the node agent"): the agent registers its inventory, then
  * heartbeats the states it observes and gets back the states the platform wants. The transport is
  * an interface so the agent loop runs against an in-memory fake in tests and against the REST API
  * (`httpAgentTransport`) in production.

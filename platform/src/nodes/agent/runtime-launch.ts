@@ -22,6 +22,16 @@ export interface RuntimeCommandContext {
   socketPath: string;
   /** The home folder as the sandboxed process sees it. */
   homeDir: string;
+  /** The file holding the runtime's secret (the runtime deletes it once read). */
+  secretFile: string;
+  /** The runtime's own state folder. */
+  runtimeDataDir: string;
+  /** The egress tunnel's socket, when the sandbox has no network of its own. */
+  egressSocket?: string;
+  /** The uid and gid tenant code runs as, when the runtime can start it as another user. */
+  tenantId?: number;
+  /** The most an artifact may unpack to (the allocation's disk size). */
+  maxUnpackedBytes?: number;
   gpus: SandboxGpu[];
 }
 
@@ -54,23 +64,65 @@ export function runtimeEntry(): string {
 
 export function defaultRuntimeCommand(ctx: RuntimeCommandContext): string[] {
   // The runtime's own node flags (its peak memory during a launch depends on them).
-  return [process.execPath, ...RUNTIME_NODE_FLAGS, runtimeEntry(), 'serve', '--socket', ctx.socketPath];
+  return [
+    process.execPath,
+    ...RUNTIME_NODE_FLAGS,
+    runtimeEntry(),
+    'serve',
+    '--socket',
+    ctx.socketPath,
+    '--secret-file',
+    ctx.secretFile,
+    '--remove-secret-file',
+    '--data-dir',
+    ctx.runtimeDataDir,
+    ...(ctx.egressSocket === undefined ? [] : ['--egress-socket', ctx.egressSocket]),
+    ...(ctx.tenantId === undefined
+      ? []
+      : ['--tenant-uid', String(ctx.tenantId), '--tenant-gid', String(ctx.tenantId)]),
+    ...(ctx.maxUnpackedBytes === undefined ? [] : ['--max-unpacked-bytes', String(ctx.maxUnpackedBytes)]),
+  ];
 }
 
-/** The folders node and the runtime (with its node_modules) need inside the sandbox. */
+/**
+ * The folders node and the runtime need inside the sandbox, and nothing more of the checkout:
+ * the runtime package, the node_modules folders it resolves from, and the packages those link to
+ * elsewhere (workspace siblings such as the sdk), followed through their dependencies.
+ */
 export function runtimeReadOnlyBinds(): string[] {
-  const binds = [nodeInstallDir()];
+  const binds = new Set([nodeInstallDir()]);
   try {
-    // The topmost folder with a node_modules holds every dependency the runtime resolves.
-    let tree = runtimePackageDir();
-    for (let dir = dirname(tree); dir !== dirname(dir); dir = dirname(dir)) {
-      if (existsSync(join(dir, 'node_modules'))) tree = dir;
-    }
-    binds.push(tree);
+    const seen = new Set<string>();
+    const visit = (pkgDir: string): void => {
+      if (seen.has(pkgDir)) return;
+      seen.add(pkgDir);
+      binds.add(pkgDir);
+      for (let dir = pkgDir; dir !== dirname(dir); dir = dirname(dir)) {
+        const modules = join(dir, 'node_modules');
+        if (existsSync(modules)) binds.add(modules);
+      }
+      const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      };
+      for (const name of Object.keys(manifest.dependencies ?? {})) {
+        const found = resolvePackage(pkgDir, name);
+        // A dependency inside a bound node_modules comes along; a link out of it is followed.
+        if (found !== undefined && !found.includes(`${'/'}node_modules${'/'}`)) visit(found);
+      }
+    };
+    visit(runtimePackageDir());
   } catch {
     // No runtime package: only a custom runtimeCommand can work, and it names its own binds.
   }
-  return binds;
+  return [...binds];
+}
+
+function resolvePackage(from: string, name: string): string | undefined {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+  }
+  return undefined;
 }
 
 export interface RuntimeWatch {
