@@ -13,11 +13,14 @@ import { allocationQuery, allocationView, loadTransitions, requireAllocation } f
 import type { AllocationRow } from '../compute/views.js';
 import type { ProjectRole, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import { currentStanding } from '../auth/standing.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
+import { subscribeEvents } from '../events/subscription.js';
+import type { EventSubscription } from '../events/subscription.js';
 import { setAuditTarget } from '../http/audit.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
-import { isOperator, projectAccess } from '../identity/access.js';
+import { projectAccess, requireServiceAccountRole } from '../identity/access.js';
 import { pageRequest } from './identity.js';
 import type { Handlers, Services } from './services.js';
 
@@ -38,52 +41,6 @@ export async function allocationAccess(
     throw error;
   }
   return row;
-}
-
-/** Decides, per event, whether a subscriber may see it; memberships are looked up once per project. */
-function eventVisibility(db: Kysely<Tables>, principal: Principal) {
-  const cache = new Map<string, Promise<boolean>>();
-  return (event: PlatformEvent): Promise<boolean> => {
-    if (isOperator(principal)) return Promise.resolve(true);
-    const projectId = event.project_id;
-    if (projectId === null) return Promise.resolve(false);
-    let visible = cache.get(projectId);
-    if (visible === undefined) {
-      visible = projectAccess(db, principal, projectId, 'viewer').then(
-        () => true,
-        () => false,
-      );
-      cache.set(projectId, visible);
-    }
-    return visible;
-  };
-}
-
-/** Events of the given types (all when empty) in the given project (any when undefined). */
-function eventFilter(types: string[], projectId: string | undefined) {
-  return (event: PlatformEvent) =>
-    (types.length === 0 || types.includes(event.type)) &&
-    (projectId === undefined || event.project_id === projectId);
-}
-
-/**
- * A bus listener that hands `write` the events the caller asked for and may see, in arrival
- * order (visibility is checked asynchronously). Serves the SSE stream and the WebSocket alike.
- */
-export function visibleEventSink(
-  db: Kysely<Tables>,
-  principal: Principal,
-  filter: { types: string[]; projectId: string | undefined },
-  write: (event: PlatformEvent) => void,
-): (event: PlatformEvent) => void {
-  const wanted = eventFilter(filter.types, filter.projectId);
-  const visible = eventVisibility(db, principal);
-  let chain = Promise.resolve();
-  return (event) => {
-    chain = chain.then(async () => {
-      if (wanted(event) && (await visible(event))) write(event);
-    });
-  };
 }
 
 function wsBase(req: Request, publicUrl: string | undefined): string {
@@ -112,6 +69,7 @@ export function allocationHandlers(s: Services): Handlers {
         await projectAccess(db, principal, projectId, 'viewer');
         query = query.where('allocations.project_id', '=', projectId);
       } else if (principal.type === 'service_account') {
+        requireServiceAccountRole(principal, 'viewer');
         query = query.where('allocations.project_id', '=', principal.projectId);
       } else if (!principal.operator) {
         query = query.where('allocations.project_id', 'in', (eb) =>
@@ -179,8 +137,18 @@ export function allocationHandlers(s: Services): Handlers {
       const projectId = op.query.project_id as string | undefined;
       if (projectId !== undefined) await projectAccess(db, principal, projectId, 'viewer');
       const types = ((op.query.types as string | undefined) ?? '').split(',').filter(Boolean);
-      await streamSse(req, res, compute.bus, (write) =>
-        visibleEventSink(db, principal, { types, projectId }, write),
+      await streamSse(req, res, compute.bus, (write, close) =>
+        subscribeEvents({
+          db,
+          bus: compute.bus,
+          logger: s.logger,
+          principal,
+          refresh: (p) => currentStanding(db, s.users, p),
+          types,
+          projectId,
+          write,
+          close,
+        }),
       );
     },
   };
@@ -190,7 +158,7 @@ async function streamSse(
   req: Request,
   res: Response,
   bus: EventBus,
-  sinkFor: (write: (event: PlatformEvent) => void) => (event: PlatformEvent) => void,
+  open: (write: (event: PlatformEvent) => void, close: (reason: PlatformError) => void) => EventSubscription,
 ): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -200,19 +168,31 @@ async function streamSse(
   res.write('retry: 2000\n\n');
   // A replayed event (Last-Event-ID) may also arrive live: each goes out once.
   const sent = new Set<string>();
-  const send = sinkFor((event) => {
-    if (sent.has(event.id) || res.writableEnded) return;
-    sent.add(event.id);
-    res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-  });
+  const subscription = open(
+    (event) => {
+      if (sent.has(event.id) || res.writableEnded) return;
+      sent.add(event.id);
+      res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    },
+    (reason) => {
+      if (res.writableEnded) return;
+      // No `id:`, so a reconnect resumes after the last real event; no `type`/`data` fields in
+      // the JSON, so event parsers skip it.
+      res.end(
+        `event: stream.closed\ndata: ${JSON.stringify({ code: reason.code, detail: reason.message })}\n\n`,
+      );
+    },
+  );
   const lastId = req.get('last-event-id');
-  const unsubscribe = bus.subscribe(send);
-  if (lastId !== undefined && lastId !== '') for (const event of await bus.since(lastId)) send(event);
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  if (lastId !== undefined && lastId !== '')
+    for (const event of await bus.since(lastId)) subscription.offer(event);
+  const keepAlive = setInterval(() => {
+    if (!res.writableEnded) res.write(': keep-alive\n\n');
+  }, 15_000);
   await new Promise<void>((resolve) => {
     res.on('close', () => {
       clearInterval(keepAlive);
-      unsubscribe();
+      subscription.stop();
       resolve();
     });
   });

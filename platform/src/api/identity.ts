@@ -4,7 +4,12 @@ import type { Kysely } from 'kysely';
 import { requirePrincipal } from '../auth/middleware.js';
 import type { ProjectRole, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
-import { organizationAccess, projectAccess, requireUserPrincipal } from '../identity/access.js';
+import {
+  organizationAccess,
+  projectAccess,
+  requireServiceAccountRole,
+  requireUserPrincipal,
+} from '../identity/access.js';
 import {
   createOrganization,
   createProject,
@@ -76,6 +81,7 @@ export function identityHandlers(s: Services): Handlers {
         .limit(limit + 1);
       if (after !== undefined) query = query.where('id', '>', after);
       if (principal.type === 'service_account') {
+        requireServiceAccountRole(principal, 'viewer');
         query = query.where(
           'id',
           'in',
@@ -138,8 +144,12 @@ export function identityHandlers(s: Services): Handlers {
         .orderBy('projects.id')
         .limit(limit + 1);
       if (after !== undefined) query = query.where('projects.id', '>', after);
-      if (principal.type === 'service_account') query = query.where('projects.id', '=', principal.projectId);
-      else if (!principal.operator) query = query.where('memberships.user_id', '=', me);
+      if (principal.type === 'service_account') {
+        requireServiceAccountRole(principal, 'viewer');
+        query = query.where('projects.id', '=', principal.projectId);
+      } else if (!principal.operator) {
+        query = query.where('memberships.user_id', '=', me);
+      }
       const page = pageOf(await query.execute(), limit, (last) =>
         s.cursors.encode('listProjects', [last.id]),
       );

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { requirePrincipal } from '../auth/middleware.js';
 import type { ProjectRole } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import { publishAccessChange } from '../events/access.js';
 import { projectAccess } from '../identity/access.js';
 import { ensureUser, isUniqueViolation, lockProject, ownerCount } from '../identity/store.js';
 import { setAuditTarget } from '../http/audit.js';
@@ -146,6 +147,14 @@ export function memberHandlers(s: Services): Handlers {
         return { ...member, role, version: member.version + 1 };
       });
       setAuditTarget(res, { id: userId, projectId, details: { from: member.role, to: role } });
+      if (member.role !== role) {
+        await publishAccessChange(s.compute.bus, db, {
+          change: 'member_role_changed',
+          principalType: 'user',
+          principalId: userId,
+          projectId,
+        });
+      }
       res.setHeader('ETag', etagOf(updated.version));
       res.json(memberView(updated));
     },
@@ -168,6 +177,13 @@ export function memberHandlers(s: Services): Handlers {
         }
       });
       setAuditTarget(res, { id: userId, projectId });
+      // Their open event streams (and those of the service accounts they created) re-check now.
+      await publishAccessChange(s.compute.bus, db, {
+        change: 'member_removed',
+        principalType: 'user',
+        principalId: userId,
+        projectId,
+      });
       res.status(204).end();
     },
   };

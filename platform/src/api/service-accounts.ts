@@ -1,8 +1,9 @@
 /**
  * Service accounts: OAuth clients (client_credentials) that act inside one project within their
- * scopes. Managed by project owners (and operators), never by service accounts themselves, so a
- * leaked credential cannot mint more. Secrets are 256-bit random values shown once and stored as a
- * SHA-256 hash.
+ * scopes and never above their creator's current role there (auth/standing.ts). Managed by project
+ * owners (and operators), never by service accounts themselves, so a leaked credential cannot mint
+ * more; an account is created only with scopes its creator's role has. Secrets are 256-bit random
+ * values shown once and stored as a SHA-256 hash.
  */
 import type { Response } from 'express';
 import type { Selectable } from 'kysely';
@@ -11,10 +12,11 @@ import { hashClientSecret, newClientSecret } from '../auth/passwords.js';
 import { SCOPES } from '../auth/principal.js';
 import type { ServiceAccountsTable } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import { publishAccessChange } from '../events/access.js';
 import { setAuditTarget } from '../http/audit.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
-import { projectAccess, requireUserPrincipal } from '../identity/access.js';
+import { projectAccess, requireGrantable, requireUserPrincipal } from '../identity/access.js';
 import { isUniqueViolation } from '../identity/store.js';
 import { isoTime, newId } from '../ids.js';
 import { serviceAccountClientId } from '../oidc/clients.js';
@@ -50,8 +52,8 @@ export function serviceAccountHandlers(s: Services): Handlers {
     const { params } = operationOf(res);
     const projectId = params.project_id ?? '';
     const principal = requireUserPrincipal(requirePrincipal(res), 'manage service accounts');
-    await projectAccess(db, principal, projectId, 'owner');
-    return { principal, projectId, accountId: params.service_account_id ?? '' };
+    const { role } = await projectAccess(db, principal, projectId, 'owner');
+    return { principal, role, projectId, accountId: params.service_account_id ?? '' };
   };
 
   const find = async (projectId: string, id: string) => {
@@ -85,7 +87,7 @@ export function serviceAccountHandlers(s: Services): Handlers {
     },
 
     createServiceAccount: async (req, res) => {
-      const { principal, projectId } = await ownerOf(res);
+      const { principal, role, projectId } = await ownerOf(res);
       const { name, scopes } = req.body as { name: string; scopes: string[] };
       const known = declaredScopes(s);
       const unknown = scopes.flatMap((scope, i) => (known.has(scope) ? [] : [{ scope, i }]));
@@ -102,6 +104,7 @@ export function serviceAccountHandlers(s: Services): Handlers {
           },
         );
       }
+      requireGrantable(principal, role, scopes, '/scopes');
       const existing = await db
         .selectFrom('service_accounts')
         .select('id')
@@ -156,6 +159,12 @@ export function serviceAccountHandlers(s: Services): Handlers {
         .where('id', '=', accountId)
         .execute();
       setAuditTarget(res, { id: accountId, projectId });
+      await publishAccessChange(s.compute.bus, db, {
+        change: 'service_account_rotated',
+        principalType: 'service_account',
+        principalId: accountId,
+        projectId,
+      });
       res.json({ ...serviceAccountView({ ...row, secret_rotated_at: rotatedAt }), client_secret: secret });
     },
 
@@ -175,6 +184,12 @@ export function serviceAccountHandlers(s: Services): Handlers {
         );
       }
       setAuditTarget(res, { id: accountId, projectId });
+      await publishAccessChange(s.compute.bus, db, {
+        change: 'service_account_revoked',
+        principalType: 'service_account',
+        principalId: accountId,
+        projectId,
+      });
       res.status(204).end();
     },
   };

@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { SigningKeyStore } from '../auth/keys.js';
+import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { ComputeService } from '../compute/service.js';
 import type { PlatformConfig } from '../config.js';
@@ -22,6 +23,8 @@ export interface Services {
   api: ApiDocument;
   keys: SigningKeyStore;
   tokens: TokenService;
+  /** Users' operator flag and existence, read per request (briefly cached). */
+  users: UserDirectory;
   cursors: CursorCodec;
   metrics: PlatformMetrics;
   logger: Logger;

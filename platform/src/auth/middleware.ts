@@ -11,6 +11,8 @@ import type { RequestContext } from '../http/context.js';
 import { operationOf } from '../http/pipeline.js';
 import { hasScope } from './principal.js';
 import type { Principal } from './principal.js';
+import { currentStanding } from './standing.js';
+import type { UserDirectory } from './standing.js';
 import type { TokenService } from './tokens.js';
 
 /** The authenticated principal, or undefined for anonymous requests. */
@@ -33,12 +35,20 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1] ?? '';
 }
 
+/** A verified token's principal as the database has it now (operator flag, account standing). */
+export async function resolvePrincipal(
+  deps: { tokens: TokenService; db: Kysely<Tables>; users: UserDirectory },
+  token: string,
+): Promise<Principal> {
+  return currentStanding(deps.db, deps.users, await deps.tokens.verify(token));
+}
+
 /**
  * Resolves the bearer token into the request's principal. A missing or bad token is not refused
  * here but remembered, so the rate limiter (which runs next) counts failed attempts against the
  * client IP; `authorize` then refuses them.
  */
-export function authenticate(tokens: TokenService, db: Kysely<Tables>): RequestHandler {
+export function authenticate(tokens: TokenService, db: Kysely<Tables>, users: UserDirectory): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) {
@@ -49,8 +59,7 @@ export function authenticate(tokens: TokenService, db: Kysely<Tables>): RequestH
       if (token === '') {
         throw new PlatformError('TOKEN_INVALID', 'the Authorization header is not "Bearer <token>"');
       }
-      const principal = await tokens.verify(token);
-      if (principal.type === 'service_account') await ensureServiceAccountActive(db, principal);
+      const principal = await resolvePrincipal({ tokens, db, users }, token);
       (res.locals.context as RequestContext).principal = principal;
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error;
@@ -97,23 +106,4 @@ export function authorize(): RequestHandler {
     }
     next();
   };
-}
-
-export async function ensureServiceAccountActive(
-  db: Kysely<Tables>,
-  principal: Extract<Principal, { type: 'service_account' }>,
-): Promise<void> {
-  const row = await db
-    .selectFrom('service_accounts')
-    .select(['project_id', 'revoked_at', 'secret_rotated_at'])
-    .where('id', '=', principal.id)
-    .executeTakeFirst();
-  if (row === undefined || row.revoked_at !== null || row.project_id !== principal.projectId) {
-    throw new PlatformError('TOKEN_INVALID', 'the service account is revoked or unknown');
-  }
-  // Rotating a secret (e.g. after a leak) also ends the tokens obtained with the old one.
-  const rotated = row.secret_rotated_at ?? null;
-  if (rotated !== null && (principal.issuedAt ?? 0) < Math.floor(Date.parse(rotated) / 1000)) {
-    throw new PlatformError('TOKEN_INVALID', 'the token predates the service account secret rotation');
-  }
 }

@@ -188,7 +188,9 @@ function toPrincipal(payload: Claims): Principal {
       ...(payload.iat === undefined ? {} : { issuedAt: payload.iat }),
     };
   }
-  return { type: 'user', id: sub, operator: payload.operator === true, scopes };
+  // The `operator` claim is informational: the flag is read from the database (auth/standing.ts),
+  // so demoting an operator takes effect before their tokens expire.
+  return { type: 'user', id: sub, operator: false, scopes };
 }
 
 function describe(error: unknown): string {

@@ -26,14 +26,40 @@ describe('openapi.yaml', () => {
     }
   });
 
-  it('requires only known scopes, and every authenticated read/write names one except user-only operations', () => {
-    for (const op of api.operations) {
-      for (const scope of op.scopes) expect(SCOPES as readonly string[], op.operationId).toContain(scope);
+  it('declares who may call every operation: a bearer scope, the terminal token, or explicitly public', () => {
+    // Public on purpose: probes, metrics, the signing keys and this document. Anything else that
+    // forgets its `security` would take any token, a node agent's included (issue 10, item 11).
+    const PUBLIC = ['getHealth', 'getJwks', 'getMetrics', 'getOpenApiDocument', 'getReadiness'];
+    type Requirement = Record<string, string[]>;
+    const paths = api.document.paths as Record<
+      string,
+      Record<string, { operationId?: string; security?: Requirement[] }>
+    >;
+    const fallback = api.document.security as Requirement[] | undefined;
+    const open: string[] = [];
+    for (const item of Object.values(paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!['get', 'put', 'post', 'delete', 'patch'].includes(method) || op.operationId === undefined)
+          continue;
+        const security = op.security ?? fallback ?? [];
+        if (security.length === 0) {
+          open.push(op.operationId);
+          continue;
+        }
+        for (const requirement of security) {
+          const schemes = Object.keys(requirement);
+          expect(schemes, op.operationId).toHaveLength(1);
+          if (schemes[0] === 'terminalToken') continue;
+          expect(schemes[0], op.operationId).toBe('bearer');
+          const scopes = requirement.bearer ?? [];
+          expect(scopes.length, `${op.operationId} names the scope a limited token needs`).toBeGreaterThan(0);
+          for (const scope of scopes) expect(SCOPES as readonly string[], op.operationId).toContain(scope);
+        }
+      }
     }
-    const unscoped = api.operations
-      .filter((o) => o.authenticated && o.scopes.length === 0)
-      .map((o) => o.operationId);
-    expect(unscoped.sort()).toEqual(['createOrganization', 'createProject', 'getCurrentUser']);
+    expect(open.sort()).toEqual(PUBLIC);
+    const unscoped = api.operations.filter((o) => o.authenticated && o.scopes.length === 0);
+    expect(unscoped.map((o) => o.operationId)).toEqual([]);
   });
 
   it('closes every request body schema against unknown fields', () => {

@@ -10,6 +10,7 @@ import formats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { parse } from 'yaml';
 import type { FieldError } from '../errors.js';
+import { checkDateTime, dateTimeFormat } from './date-time.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,9 +24,9 @@ export interface OperationDef {
   method: string;
   /** Path template, e.g. `/v1/projects/{project_id}`. */
   path: string;
-  /** `false` for public operations. */
+  /** Needs a bearer token (`false` for public operations and the terminal's own token). */
   authenticated: boolean;
-  /** Scopes a scope-limited token must carry. */
+  /** Scopes a scope-limited bearer token must carry. */
   scopes: string[];
   /** Accepts Idempotency-Key (`x-idempotent`). */
   idempotent: boolean;
@@ -69,8 +70,15 @@ export class ApiDocument {
     this.document = document;
     const components = (document.components ?? {}) as Json;
     const defs = { $id: DEFS_ID, $defs: rewriteRefs(components.schemas ?? {}, '#/$defs/') };
-    this.#ajvBody = newAjv({ allErrors: true, strict: true });
-    this.#ajvParams = newAjv({ allErrors: true, strict: true, coerceTypes: 'array', useDefaults: true });
+    // `verbose` keeps the failing value in each error, so a date-time refusal can say why.
+    this.#ajvBody = newAjv({ allErrors: true, strict: true, verbose: true });
+    this.#ajvParams = newAjv({
+      allErrors: true,
+      strict: true,
+      verbose: true,
+      coerceTypes: 'array',
+      useDefaults: true,
+    });
     this.#ajvBody.addSchema(defs);
     this.#ajvParams.addSchema(defs);
     this.#problem = this.#ajvBody.compile({ $ref: `${DEFS_ID}#/$defs/Problem` });
@@ -162,12 +170,15 @@ export class ApiDocument {
       operationId,
       method: method.toUpperCase(),
       path: template,
-      authenticated: requirement !== undefined,
-      scopes: requirement === undefined ? [] : Object.values(requirement).flat(),
+      authenticated: requirement?.bearer !== undefined,
+      scopes: requirement?.bearer ?? [],
       idempotent: op['x-idempotent'] === true,
       audit,
       rateLimited: op['x-rate-limit'] !== false,
-      query: this.#parameters(parameters, 'query', false),
+      // Public infrastructure (probes, metrics, keys, this document: `security: []`) ignores query
+      // parameters it does not define, as load balancers and scrapers add their own; every other
+      // operation refuses them, so a misspelt filter is never silently dropped.
+      query: this.#parameters(parameters, 'query', requirement === undefined),
       path_: this.#parameters(parameters, 'path', false),
       header: this.#parameters(parameters, 'header', true),
       body:
@@ -202,7 +213,9 @@ function newAjv(options: ConstructorParameters<typeof Ajv2020>[0]): Ajv2020 {
   const ajv = new Ajv2020(options);
   // ajv-formats is CommonJS; depending on the loader its plugin is the module or its default.
   const plugin = formats as unknown as FormatsPlugin & { default?: FormatsPlugin };
-  (plugin.default ?? plugin)(ajv, ['date-time', 'email', 'uuid', 'uri']);
+  (plugin.default ?? plugin)(ajv, ['email', 'uuid', 'uri']);
+  // Stricter than RFC 3339: only instants a Date holds, from 1970 (http/date-time.ts).
+  ajv.addFormat('date-time', dateTimeFormat);
   return ajv;
 }
 
@@ -241,6 +254,9 @@ export function toFieldErrors(
       detail = 'is required';
     } else if (e.keyword === 'enum') {
       detail = `must be one of ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)}`;
+    } else if (e.keyword === 'format' && (e.params as { format?: unknown }).format === 'date-time') {
+      const checked = typeof e.data === 'string' ? checkDateTime(e.data) : undefined;
+      if (checked?.ok === false) detail = checked.detail;
     }
     out.push({ in: location, pointer: pointer === '' ? '/' : pointer, detail });
   }

@@ -1,12 +1,13 @@
 /**
  * Authorisation decisions, in one place. Visibility comes first: a caller with no relation to a
  * project gets 404 (its existence is not revealed); a member whose role is too low gets 403.
- * Operators may do anything; service accounts act only in their own project (their scopes were
- * checked by the authentication middleware).
+ * Operators (the database's flag) may do anything; service accounts act only in their own project,
+ * within their scopes (checked by the authentication middleware) and with their creator's current
+ * role (`actsAs`), so an account never does more than whoever made it could do now.
  */
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
-import { roleAtLeast } from '../auth/principal.js';
+import { grantableScopes, roleAtLeast } from '../auth/principal.js';
 import type { ProjectRole, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { prepare } from '../db/prepared.js';
@@ -35,6 +36,59 @@ export function isOperator(principal: Principal): boolean {
   return principal.type === 'user' && principal.operator;
 }
 
+/**
+ * Refuses a service account whose creator's role is below `minimum` (or gone), the check every
+ * project-scoped path applies to service accounts.
+ */
+export function requireServiceAccountRole(
+  principal: Extract<Principal, { type: 'service_account' }>,
+  minimum: ProjectRole,
+): void {
+  const role = principal.actsAs ?? null;
+  if (role === null) {
+    throw new PlatformError(
+      'FORBIDDEN',
+      `service account ${principal.id} has no rights in project ${principal.projectId}: whoever created it no longer has a role there (create a new one)`,
+    );
+  }
+  if (!roleAtLeast(role, minimum)) {
+    throw new PlatformError(
+      'FORBIDDEN',
+      `this needs the ${minimum} role in project ${principal.projectId}; service account ${principal.id} acts with its creator's role, ${role}`,
+    );
+  }
+}
+
+/**
+ * Refuses to hand on a scope the caller could not use itself in the project (403
+ * SCOPE_NOT_GRANTABLE, naming each one by JSON pointer); nothing is created then.
+ */
+export function requireGrantable(
+  principal: Principal,
+  role: ProjectRole | null,
+  requested: readonly string[],
+  pointer: string,
+  alwaysGranted: readonly string[] = [],
+): void {
+  const grantable = grantableScopes(principal, role);
+  const refused = requested.flatMap((scope, i) =>
+    grantable.has(scope) || alwaysGranted.includes(scope) ? [] : [{ scope, i }],
+  );
+  if (refused.length === 0) return;
+  const allowed = [...grantable].sort().join(', ') || 'none';
+  throw new PlatformError(
+    'SCOPE_NOT_GRANTABLE',
+    `you cannot grant ${refused.map((r) => r.scope).join(', ')}: a credential you create gets at most what you may do in this project (${allowed}); ask an owner to create it`,
+    {
+      errors: refused.map((r) => ({
+        in: 'body' as const,
+        pointer: `${pointer}/${r.i}`,
+        detail: `"${r.scope}" is above your rights in this project`,
+      })),
+    },
+  );
+}
+
 /** Refuses service accounts for operations that only people may perform. */
 export function requireUserPrincipal(
   principal: Principal,
@@ -56,6 +110,7 @@ export async function projectAccess(
     if (principal.projectId !== projectId) throw notFound();
     const project = await findProject(db, projectId);
     if (project === undefined) throw notFound();
+    requireServiceAccountRole(principal, minimum);
     return { project, role: null };
   }
   const [row] = await projectWithRole(db, { projectId, userId: principal.id });
@@ -95,6 +150,7 @@ export async function organizationAccess(
     if (manage) throw new PlatformError('FORBIDDEN', 'service accounts cannot manage organizations');
     const own = await findProject(db, principal.projectId);
     if (own?.organization_id !== organizationId) throw notFound();
+    requireServiceAccountRole(principal, 'viewer');
     return org;
   }
   if (org.created_by === principal.id) return org;

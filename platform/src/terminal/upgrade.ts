@@ -9,15 +9,18 @@ import type { Duplex } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { allocationAccess, visibleEventSink } from '../api/allocations.js';
-import { ensureServiceAccountActive } from '../auth/middleware.js';
+import { allocationAccess } from '../api/allocations.js';
+import { resolvePrincipal } from '../auth/middleware.js';
 import type { Principal } from '../auth/principal.js';
 import { hasScope } from '../auth/principal.js';
+import { currentStanding } from '../auth/standing.js';
+import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
 import { hashToken } from '../compute/service.js';
 import type { ComputeService } from '../compute/service.js';
 import type { Tables } from '../db/schema.js';
 import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
+import { subscribeEvents } from '../events/subscription.js';
 import { recordAuditEvent } from '../http/audit.js';
 import { CORRELATION_ID_PATTERN } from '../http/context.js';
 import { problemDocument } from '../http/problem.js';
@@ -29,6 +32,8 @@ import { proxyTerminal } from './proxy.js';
 export const TERMINAL_PROTOCOL = 'gpuaas.terminal.v1';
 export const EVENTS_PROTOCOL = 'gpuaas.events.v1';
 const TERMINAL_PATH = /^\/v1\/allocations\/([0-9a-f-]{36})\/terminal$/;
+/** WebSocket close code for a subscriber whose access ended (RFC 6455 §7.4.1). */
+const POLICY_VIOLATION = 1008;
 /** While a terminal is open the allocation is not idle; its activity is recorded this often. */
 const ACTIVITY_EVERY_MS = 30_000;
 
@@ -36,6 +41,7 @@ export interface UpgradeDeps {
   db: Kysely<Tables>;
   compute: ComputeService;
   tokens: TokenService;
+  users: UserDirectory;
   logger: Logger;
   accepting: () => boolean;
 }
@@ -132,7 +138,7 @@ async function openTerminal(
     .selectAll()
     .where('token_hash', '=', hash)
     .executeTakeFirstOrThrow();
-  const principal = await principalFromKey(db, grant.principal);
+  const principal = await principalFromKey(deps, grant.principal, grant.created_at);
   if (principal === undefined) throw invalid();
   // The caller's role is checked again now: a member removed after minting loses the terminal.
   const allocation = await allocationAccess(db, principal, allocationId, 'member');
@@ -205,7 +211,7 @@ async function openEvents(
   head: Buffer,
   url: URL,
 ): Promise<void> {
-  const { db, compute, tokens } = deps;
+  const { db, compute, users, logger } = deps;
   const header = /^Bearer +(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const token =
     header ??
@@ -213,44 +219,60 @@ async function openEvents(
       .find((p) => p.startsWith('gpuaas.bearer.'))
       ?.slice('gpuaas.bearer.'.length);
   if (token === undefined) throw new PlatformError('TOKEN_MISSING', 'the event stream needs a bearer token');
-  const principal = await tokens.verify(token);
-  if (principal.type === 'service_account') await ensureServiceAccountActive(db, principal);
+  const principal = await resolvePrincipal(deps, token);
   if (!hasScope(principal, 'events:read'))
     throw new PlatformError('INSUFFICIENT_SCOPE', 'the event stream needs scope events:read');
   const projectId = url.searchParams.get('project_id') ?? undefined;
   if (projectId !== undefined) await projectAccess(db, principal, projectId, 'viewer');
   const types = (url.searchParams.get('types') ?? '').split(',').filter(Boolean);
   const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(req, socket, head, resolve));
-  const unsubscribe = compute.bus.subscribe(
-    visibleEventSink(db, principal, { types, projectId }, (event) => {
+  const subscription = subscribeEvents({
+    db,
+    bus: compute.bus,
+    logger,
+    principal,
+    refresh: (p) => currentStanding(db, users, p),
+    types,
+    projectId,
+    write: (event) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
-    }),
-  );
-  ws.on('close', unsubscribe);
+    },
+    // 1008 (policy violation) with the catalog code as reason (at most 123 bytes).
+    close: (reason) => ws.close(POLICY_VIOLATION, reason.code),
+  });
+  ws.on('close', () => subscription.stop());
   ws.on('message', () => undefined);
   ws.send(JSON.stringify({ type: 'stream.opened', operator: isOperator(principal) }));
 }
 
-async function principalFromKey(db: Kysely<Tables>, key: string): Promise<Principal | undefined> {
+/** Who minted a terminal token, as the database has them now (undefined when they no longer stand). */
+async function principalFromKey(
+  deps: UpgradeDeps,
+  key: string,
+  mintedAt: string,
+): Promise<Principal | undefined> {
   const [kind, id] = key.split(':');
   if (id === undefined) return undefined;
+  let principal: Principal;
   if (kind === 'user') {
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'operator'])
+    principal = { type: 'user', id, operator: false, scopes: undefined };
+  } else {
+    const sa = await deps.db
+      .selectFrom('service_accounts')
+      .select(['project_id'])
       .where('id', '=', id)
       .executeTakeFirst();
-    return user === undefined
-      ? undefined
-      : { type: 'user', id: user.id, operator: user.operator === 1, scopes: undefined };
+    if (sa === undefined) return undefined;
+    // As if presenting the token that minted it: a rotation since then ends it too.
+    const issuedAt = Math.floor(Date.parse(mintedAt) / 1000);
+    principal = { type: 'service_account', id, projectId: sa.project_id, scopes: [], issuedAt };
   }
-  const sa = await db
-    .selectFrom('service_accounts')
-    .select(['id', 'project_id', 'revoked_at'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (sa === undefined || sa.revoked_at !== null) return undefined;
-  return { type: 'service_account', id: sa.id, projectId: sa.project_id, scopes: [] };
+  try {
+    return await currentStanding(deps.db, deps.users, principal);
+  } catch (error) {
+    if (isPlatformError(error)) return undefined;
+    throw error;
+  }
 }
 
 function writeProblem(socket: Duplex, error: PlatformError, instance: string, correlationId: string): void {

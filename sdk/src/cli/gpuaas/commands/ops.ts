@@ -1,6 +1,6 @@
 /**
- * `gpuaas ops cordon|uncordon|drain NODE` and `gpuaas ops quota get|set PROJECT`: the operators'
- * controls. `drain --wait` follows the node until no allocation is left on it, showing what remains.
+ * `gpuaas ops cordon|uncordon|drain NODE`, `gpuaas ops quota get|set PROJECT` and `gpuaas ops
+ * operators list|add|remove` (commands/operators.ts): the operators' controls. `drain --wait` follows the node until no allocation is left on it, showing what remains.
  */
 import type { Command } from 'commander';
 import type { PlatformClient } from '../../../client/client.js';
@@ -22,6 +22,7 @@ import { readAllocation, resolveNodeId } from '../compute.js';
 import { follow } from '../follow.js';
 import { formatDuration, parseDuration, parseInteger } from '../format.js';
 import { printNode } from './nodes.js';
+import { registerOperators } from './operators.js';
 
 type Node = components['schemas']['Node'];
 type Allocation = components['schemas']['Allocation'];
@@ -104,7 +105,9 @@ export function registerProjectQuota(projects: Command, ctx: CommandContext): vo
 
 export const registerOps: RegisterCommand = (program, ctx) => {
   const { io } = ctx;
-  const ops = program.command('ops').description('Operators: cordon and drain nodes, set project quotas');
+  const ops = program
+    .command('ops')
+    .description('Operators: cordon and drain nodes, set project quotas, manage operators');
 
   for (const [verb, description] of [
     ['cordon', 'Stop placing new allocations on a node (running ones stay)'],
@@ -161,6 +164,8 @@ export const registerOps: RegisterCommand = (program, ctx) => {
       });
     }),
   );
+
+  registerOperators(ops, ctx);
 
   const quota = ops.command('quota').description("Projects' GPU quotas");
   registerQuota(quota, ctx, 'get', "A project's GPU quota and current use");
