@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { requirePrincipal } from '../auth/middleware.js';
 import type { AuditEventsTable, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import { checkDateTime } from '../http/date-time.js';
 import { projectAccess } from '../identity/access.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
@@ -24,7 +25,11 @@ interface AuditFilter {
 async function authorisedFilter(db: Kysely<Tables>, res: Response): Promise<AuditFilter> {
   const principal = requirePrincipal(res);
   const q = operationOf(res).query as Record<string, string | undefined>;
-  const iso = (v: string | undefined) => (v === undefined ? undefined : new Date(v).toISOString());
+  // The schema's date-time format has refused what checkDateTime refuses; this only normalises.
+  const iso = (v: string | undefined) => {
+    const checked = v === undefined ? undefined : checkDateTime(v);
+    return checked?.ok === true ? checked.iso : undefined;
+  };
   const filter: AuditFilter = {
     projectId: q.project_id,
     actor: q.actor,
@@ -38,6 +43,7 @@ async function authorisedFilter(db: Kysely<Tables>, res: Response): Promise<Audi
       throw new PlatformError('NOT_FOUND', `project ${filter.projectId} not found`);
     }
     filter.projectId = principal.projectId;
+    await projectAccess(db, principal, filter.projectId, 'owner');
   } else if (!principal.operator) {
     if (filter.projectId === undefined) {
       throw new PlatformError('FORBIDDEN', 'give project_id: only operators read the whole audit trail');

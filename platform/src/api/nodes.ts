@@ -4,7 +4,8 @@
  */
 import type { Response } from 'express';
 import { requirePrincipal } from '../auth/middleware.js';
-import { heartbeat, registerNode } from '../compute/nodes.js';
+import { heartbeat } from '../compute/heartbeat.js';
+import { registerNode } from '../compute/nodes.js';
 import type { Registration, ObservedAllocation } from '../compute/nodes.js';
 import { nodeView, requireNode } from '../compute/views.js';
 import { PlatformError } from '../errors.js';
@@ -122,7 +123,10 @@ export function nodeHandlers(s: Services): Handlers {
       requireOperator(res, 'send node heartbeats');
       const nodeId = operationOf(res).params.node_id ?? '';
       const { allocations } = req.body as { allocations: ObservedAllocation[] };
-      const { assignments, changed } = await heartbeat(db, compute.bus, nodeId, allocations);
+      const { assignments, changed } = await heartbeat(db, compute.bus, nodeId, allocations, {
+        logger: s.logger,
+        provisioningTimeoutSeconds: s.config.compute.provisioningTimeoutSeconds,
+      });
       if (changed) void compute.scheduling.trigger();
       res.json({ heartbeat_interval_ms: s.config.compute.heartbeatIntervalMs, assignments });
     },

@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../identity/store.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { ClusterNode, QueuedRequest, SchedulerBackend } from '../scheduler/index.js';
+import { RecordInvalid, storedArray } from './bounds.js';
 import { transition } from './transitions.js';
 import type { AllocationGpuView } from './views.js';
 
@@ -87,16 +88,16 @@ export class Scheduling {
       .select(['project_id', (eb) => eb.fn.countAll<number | string>().as('n')])
       .groupBy('project_id')
       .execute();
-    const requests: QueuedRequest[] = queue.map((q) => ({
-      id: q.id,
-      projectId: q.project_id,
-      count: q.gpu_count,
-      models: JSON.parse(q.models) as string[],
-      minMemoryMib: q.min_memory_mib ?? 0,
-      topology: q.topology,
-      priority: q.priority,
-      seq: q.id,
-    }));
+    // A malformed request fails on its own; it must not stop the queue behind it.
+    const requests: QueuedRequest[] = [];
+    for (const q of queue) {
+      try {
+        requests.push(queuedRequest(q));
+      } catch (error) {
+        queued.delete(q.id);
+        await this.#failInvalid(q.id, error);
+      }
+    }
     const result = backend.schedule({
       nodes: nodes.cluster,
       queue: requests,
@@ -115,12 +116,12 @@ export class Scheduling {
     for (const placement of result.placements) {
       const request = queued.get(placement.requestId);
       if (request === undefined) continue;
-      const gpus: AllocationGpuView[] = placement.gpuIds.map((gpuId) => {
-        const gpu = nodes.gpus.get(gpuId);
-        if (gpu === undefined) throw new Error(`scheduler placed unknown GPU ${gpuId}`);
-        return { index: gpu.idx, uuid: gpu.uuid, model: gpu.model, sku_id: gpu.sku_id, gpu_id: gpuId };
-      });
       try {
+        const gpus: AllocationGpuView[] = placement.gpuIds.map((gpuId) => {
+          const gpu = nodes.gpus.get(gpuId);
+          if (gpu === undefined) throw new Error(`scheduler placed unknown GPU ${gpuId}`);
+          return { index: gpu.idx, uuid: gpu.uuid, model: gpu.model, sku_id: gpu.sku_id, gpu_id: gpuId };
+        });
         const outcome = await db.transaction().execute(async (trx) => {
           await trx
             .insertInto('allocation_gpus')
@@ -178,9 +179,58 @@ export class Scheduling {
     if (placedNodes.size > 0) this.#deps.onPlaced(placedNodes);
     return { placed, pending: result.pending.length };
   }
+
+  /** Fails a queued request whose record is malformed; logs (and retries next cycle) anything else. */
+  async #failInvalid(id: string, error: unknown): Promise<void> {
+    const { db, bus, logger } = this.#deps;
+    if (!(error instanceof RecordInvalid)) {
+      logger.error({ err: error, allocation_id: id }, 'reading a queued request failed');
+      return;
+    }
+    logger.error({ allocation_id: id, field: error.field }, `allocation record invalid: ${error.message}`);
+    try {
+      const outcome = await db
+        .transaction()
+        .execute((trx) => transition(trx, bus, { id, to: 'failed', reason: error.reason, actor: 'system' }));
+      if (outcome !== undefined) bus.deliver(outcome.event);
+    } catch (failure) {
+      logger.error({ err: failure, allocation_id: id }, 'failing an invalid allocation failed');
+    }
+  }
 }
 
 class LostRace extends Error {}
+
+/** The scheduler's view of a queued row, checked field by field (RecordInvalid when malformed). */
+function queuedRequest(q: {
+  id: string;
+  project_id: string;
+  gpu_count: number;
+  models: string;
+  min_memory_mib: number | null;
+  topology: 'node' | 'nvlink';
+  priority: number;
+}): QueuedRequest {
+  const models = storedArray<unknown>(q.models, 'models');
+  if (!models.every((m) => typeof m === 'string')) throw new RecordInvalid('models', 'holds a non-string');
+  if (!Number.isSafeInteger(q.gpu_count) || q.gpu_count < 1)
+    throw new RecordInvalid('gpu_count', `is not a positive integer (${String(q.gpu_count)})`);
+  if (!Number.isSafeInteger(q.priority)) throw new RecordInvalid('priority', 'is not an integer');
+  if (q.min_memory_mib !== null && (!Number.isSafeInteger(q.min_memory_mib) || q.min_memory_mib < 0))
+    throw new RecordInvalid('min_memory_mib', 'is not a non-negative integer');
+  if (q.topology !== 'node' && q.topology !== 'nvlink')
+    throw new RecordInvalid('topology', `is not node or nvlink (${String(q.topology).slice(0, 40)})`);
+  return {
+    id: q.id,
+    projectId: q.project_id,
+    count: q.gpu_count,
+    models,
+    minMemoryMib: q.min_memory_mib ?? 0,
+    topology: q.topology,
+    priority: q.priority,
+    seq: q.id,
+  };
+}
 
 export interface ClusterGpu {
   idx: number;

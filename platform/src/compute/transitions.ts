@@ -34,7 +34,8 @@ export const NEXT: Readonly<Record<AllocationState, readonly AllocationState[]>>
   queued: ['scheduled', 'released', 'failed'],
   scheduled: ['provisioning', 'running', 'releasing', 'failed', 'preempted'],
   provisioning: ['running', 'releasing', 'failed', 'preempted'],
-  running: ['releasing', 'failed', 'preempted'],
+  // Back to provisioning only when the node agent re-created the sandbox (`sandbox_recreated`).
+  running: ['provisioning', 'releasing', 'failed', 'preempted'],
   releasing: ['released', 'failed'],
   released: [],
   failed: [],

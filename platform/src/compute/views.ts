@@ -5,6 +5,8 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AllocationsTable, NodesTable, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import { checkDateTime } from '../http/date-time.js';
+import { arrayOrEmpty } from './bounds.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 export type AllocationRow = Selectable<AllocationsTable> & { node_status: string | null };
@@ -41,12 +43,15 @@ export function allocationView(
   row: AllocationRow,
   transitions?: { from_state: string | null; to_state: string; reason: string; at: string; actor: string }[],
 ) {
-  const gpus = (JSON.parse(row.gpus) as AllocationGpuView[]).map((g) => ({
-    index: g.index,
-    uuid: g.uuid,
-    model: g.model,
-    sku_id: g.sku_id,
-  }));
+  // A malformed row (failed by the loops that meet it) still lists: one record never breaks a page.
+  const gpus = arrayOrEmpty<AllocationGpuView | null>(row.gpus)
+    .filter((g): g is AllocationGpuView => typeof g === 'object' && g !== null)
+    .map((g) => ({
+      index: g.index,
+      uuid: g.uuid,
+      model: g.model,
+      sku_id: g.sku_id,
+    }));
   const holding = ['scheduled', 'provisioning', 'running', 'releasing'].includes(row.state);
   return {
     id: row.id,
@@ -64,7 +69,7 @@ export function allocationView(
     pending_message: row.pending_message,
     request: {
       count: row.gpu_count,
-      models: JSON.parse(row.models) as string[],
+      models: arrayOrEmpty<unknown>(row.models).filter((m): m is string => typeof m === 'string'),
       min_memory_gib: row.min_memory_mib === null ? null : Math.round(row.min_memory_mib / 1024),
       topology: row.topology,
     },
@@ -75,9 +80,9 @@ export function allocationView(
     created_by: row.created_by,
     created_at: row.created_at,
     updated_at: row.updated_at,
-    expires_at: row.expires_at,
+    expires_at: timeOrNull(row.expires_at),
     idle_timeout_seconds: row.idle_timeout_seconds,
-    last_activity_at: row.last_activity_at,
+    last_activity_at: timeOrNull(row.last_activity_at),
     released_at: row.released_at,
     ...(transitions === undefined
       ? {}
@@ -91,6 +96,11 @@ export function allocationView(
           })),
         }),
   };
+}
+
+/** A stored time as it is, or null when it is none (a malformed row still renders). */
+function timeOrNull(text: string | null): string | null {
+  return text !== null && checkDateTime(text).ok ? text : null;
 }
 
 export async function loadTransitions(db: Db, allocationId: string) {

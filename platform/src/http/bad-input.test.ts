@@ -212,6 +212,46 @@ const cases: [string, Case][] = [
     },
   ],
   [
+    'a leap second in the audit filter',
+    {
+      method: 'GET',
+      path: (id) => `/v1/audit?project_id=${id}&since=2016-12-31T23:59:60Z`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/since',
+    },
+  ],
+  [
+    'year 0000 in the audit filter',
+    {
+      method: 'GET',
+      path: (id) => `/v1/audit?project_id=${id}&until=0000-01-01T00:00:00Z`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/until',
+    },
+  ],
+  [
+    'a leap second in the audit export',
+    {
+      method: 'GET',
+      path: (id) => `/v1/audit/export?format=jsonl&project_id=${id}&since=2016-12-31T23:59:60Z`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/since',
+    },
+  ],
+  [
+    'February 30 in the audit export',
+    {
+      method: 'GET',
+      path: (id) => `/v1/audit/export?format=csv&project_id=${id}&until=2024-02-30T00:00:00Z`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      pointer: '/until',
+    },
+  ],
+  [
     'an empty update',
     {
       method: 'PATCH',
@@ -250,6 +290,28 @@ describe.each(dialects)('bad input on %s', (dialect) => {
     const problem = (await res.json()) as { code: string; errors?: { pointer: string }[] };
     expect({ status: res.status, code: problem.code }).toEqual({ status: c.status, code: c.code });
     if (c.pointer !== undefined) expect(problem.errors?.map((e) => e.pointer)).toContain(c.pointer);
+  });
+
+  it('says why a date-time is refused', async () => {
+    const res = await t.request(`/v1/audit?project_id=${projectId}&since=2016-12-31T23:59:60Z`, { token });
+    expect(await res.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ in: 'query', pointer: '/since', detail: expect.stringMatching(/leap second/) as string }],
+    });
+  });
+
+  it('never answers date-time filters with a 5xx', async () => {
+    const shaped = fc.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/);
+    await fc.assert(
+      fc.asyncProperty(shaped, fc.constantFrom('audit', 'audit/export'), async (time, path) => {
+        const query = new URLSearchParams({ project_id: projectId, format: 'jsonl', since: time });
+        if (path === 'audit') query.delete('format');
+        const res = await t.request(`/v1/${path}?${query.toString()}`, { token });
+        expect(res.status, time).toBeLessThan(500);
+        await res.arrayBuffer();
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('never answers arbitrary JSON bodies with a 5xx', async () => {

@@ -181,7 +181,11 @@ export function validateResponses(mode: 'off' | 'warn' | 'throw', logger: Logger
     const original = res.json.bind(res);
     res.json = (body: unknown) => {
       const op = res.locals.op as MatchedOperation | undefined;
-      const validate = op?.def.responses.get(String(res.statusCode)) ?? op?.def.responses.get('default');
+      const responses = op?.def.responses;
+      const validate =
+        responses?.get(String(res.statusCode)) ??
+        responses?.get(`${String(res.statusCode).charAt(0)}XX`) ??
+        responses?.get('default');
       if (op !== undefined && validate !== undefined && !validate(body)) {
         const errors = toFieldErrors(validate.errors, 'body');
         const message = `response of ${op.def.operationId} (${res.statusCode}) does not match openapi.yaml: ${errors

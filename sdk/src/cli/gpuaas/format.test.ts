@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SdkError } from '../../errors.js';
-import { formatDuration, formatMicros, parseDuration } from './format.js';
+import { MAX_IDLE_TIMEOUT_MS, MAX_TTL_MS, formatDuration, formatMicros, parseDuration } from './format.js';
 
 describe('formatMicros', () => {
   it.each([
@@ -46,6 +46,22 @@ describe('durations', () => {
 
   it.each(['', '5x', '1.5h', 'h', '-1m', '0s', '0'])('refuses %j as a usage error', (text) => {
     expect(() => parseDuration('--timeout')(text)).toThrow(SdkError);
+  });
+
+  it.each([
+    ['digits that would overflow', '99999999999999999999'],
+    ['a timeout past what a timer holds', '25d'],
+    ['more than four parts', '1s1s1s1s1s'],
+  ])('refuses %s (%j) instead of firing at once', (_what, text) => {
+    expect(() => parseDuration('--timeout')(text)).toThrow(/--timeout must be/);
+  });
+
+  it('bounds --ttl and --idle-timeout by what the API accepts', () => {
+    expect(parseDuration('--ttl', MAX_TTL_MS)('30d')).toBe(MAX_TTL_MS);
+    expect(() => parseDuration('--ttl', MAX_TTL_MS)('30d1s')).toThrow('--ttl must be at most 30d');
+    expect(() => parseDuration('--idle-timeout', MAX_IDLE_TIMEOUT_MS)('8d')).toThrow(
+      '--idle-timeout must be at most 7d',
+    );
   });
 
   it('formats back to the same grammar', () => {

@@ -22,11 +22,20 @@ export function formatMicros(micros: string, currency: string): string {
   return `${sign}${whole}.${fraction} ${currency}`;
 }
 
-const DURATION = /^([0-9]+|([0-9]+[smhd])+)$/;
+/** The API's Duration grammar (openapi.yaml): at most four parts of at most 7 digits. */
+const DURATION = /^([0-9]{1,7}|([0-9]{1,7}[smhd]){1,4})$/;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The longest wait a Node.js timer holds; past it `setTimeout` fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** What the API accepts for `ttl` and `idle_timeout` (openapi.yaml `AllocationCreate`). */
+export const MAX_TTL_MS = 30 * 86_400_000;
+export const MAX_IDLE_TIMEOUT_MS = 7 * 86_400_000;
 
-/** `90` (seconds), `90s`, `30m`, `2h`, `1d`, `1h30m` → milliseconds; the API's Duration grammar. */
-export function parseDuration(flag: string) {
+/**
+ * `90` (seconds), `90s`, `30m`, `2h`, `1d`, `1h30m` → milliseconds, from 1 s up to `maxMs`
+ * (default: the longest timer, so a `--timeout` never overflows into an immediate expiry).
+ */
+export function parseDuration(flag: string, maxMs: number = MAX_TIMER_MS) {
   return (text: string): number => {
     if (!DURATION.test(text)) {
       throw new SdkError('USAGE', `${flag} must be a duration such as 90s, 30m, 2h or 1h30m (got "${text}")`);
@@ -37,6 +46,9 @@ export function parseDuration(flag: string) {
       for (const [, n, unit] of text.matchAll(/([0-9]+)([smhd])/g))
         total += Number(n) * (UNIT_MS[unit ?? 's'] ?? 0);
     if (total <= 0) throw new SdkError('USAGE', `${flag} must be longer than zero (got "${text}")`);
+    if (total > maxMs) {
+      throw new SdkError('USAGE', `${flag} must be at most ${formatDuration(maxMs)} (got "${text}")`);
+    }
     return total;
   };
 }
@@ -61,8 +73,8 @@ export function formatDuration(ms: number): string {
 }
 
 /** Checks a duration flag the API takes as text (`--ttl 2h`), so a typo fails before any request. */
-export function durationText(flag: string) {
-  const parse = parseDuration(flag);
+export function durationText(flag: string, maxMs: number) {
+  const parse = parseDuration(flag, maxMs);
   return (text: string): string => {
     parse(text);
     return text;
