@@ -1,19 +1,32 @@
 /**
- * Usage events from runtimes. The event id is the primary key of `usage_events`, so a batch
- * re-sent after a timeout or a crash stores nothing twice: repeated ids come back as duplicates
- * (which the runtime treats as confirmed). Only a launch's service account in the allocation's
- * project (or an operator) may report; people cannot bill themselves or others.
+ * Usage events from runtimes. Only the runtime of an allocation reports that allocation's usage:
+ * the caller must be a launch's service account (bound to its allocation when the app was
+ * launched, api/apps.ts), and every event must name that allocation. People, operators and other
+ * service accounts are refused whatever scopes their tokens carry, so `usage:write` granted to an
+ * ordinary service account is worthless here.
+ *
+ * Event ids are unique per allocation (the key is (allocation_id, id)), so a batch re-sent after a
+ * timeout or a crash stores nothing twice: a repeated id with the same meter, quantity, unit and
+ * origin comes back as a duplicate (which the runtime treats as confirmed). A repeated id that
+ * says something else is an alarm, not a duplicate: the whole batch is refused with 409
+ * USAGE_EVENT_CONFLICT, audited and logged, and the stored event is never overwritten. `time` and
+ * `source` are not compared: the runtime stamps the time when the app reports, so an app that
+ * reports the same event again after a runtime restart sends a later time for the same usage.
  */
+import type { Kysely } from 'kysely';
 import { requirePrincipal } from '../auth/middleware.js';
 import { principalKey } from '../auth/principal.js';
-import { addDecimal, decimalText } from '../compute/decimal.js';
+import type { Principal } from '../auth/principal.js';
+import { addDecimal } from '../compute/decimal.js';
+import type { Tables, UsageEventsTable } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import type { FieldError } from '../errors.js';
 import { setAuditTarget } from '../http/audit.js';
 import { operationOf } from '../http/pipeline.js';
-import { isUniqueViolation } from '../identity/store.js';
 import { isoTime } from '../ids.js';
 import { allocationAccess } from './allocations.js';
 import type { Handlers, Services } from './services.js';
+import { checkQuantity, checkTime } from './usage-input.js';
 
 interface UsageEvent {
   id: string;
@@ -23,74 +36,182 @@ interface UsageEvent {
   data: { meter: string; quantity: number; unit?: string; allocation_id: string; origin: 'app' | 'runtime' };
 }
 
+/** Rolls back a batch that holds a conflicting event. */
+class ConflictFound extends Error {}
+
+/** What a duplicate must repeat exactly to be one. */
+type Billed = Pick<UsageEventsTable, 'meter' | 'quantity' | 'unit' | 'origin'>;
+
+const sameUsage = (a: Billed, b: Billed): boolean =>
+  a.meter === b.meter && a.quantity === b.quantity && a.unit === b.unit && a.origin === b.origin;
+
+const describe = (u: Billed): string => `${u.quantity} ${u.unit ?? u.meter} of ${u.meter} (${u.origin})`;
+
+/** The allocation whose runtime the caller is, or a 403 that says why it is none. */
+async function reportingAllocation(
+  db: Kysely<Tables>,
+  principal: Principal,
+): Promise<{ allocationId: string; projectId: string }> {
+  const refuse = (why: string) =>
+    new PlatformError(
+      'USAGE_REPORTER_FORBIDDEN',
+      `${why}: usage is reported only by the runtime of an allocation, with its launch's service account`,
+    );
+  if (principal.type !== 'service_account') {
+    throw refuse(principal.operator ? 'operators do not report usage' : 'people do not report usage');
+  }
+  const account = await db
+    .selectFrom('service_accounts')
+    .select(['allocation_id', 'project_id'])
+    .where('id', '=', principal.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (account?.allocation_id === null || account?.allocation_id === undefined) {
+    throw refuse(`service account ${principal.id} belongs to no launch, whatever its scopes`);
+  }
+  return { allocationId: account.allocation_id, projectId: account.project_id };
+}
+
+/** Field errors of a batch: subjects, allocations, quantities and times. */
+function checkEvents(
+  events: readonly UsageEvent[],
+  allocationId: string,
+): {
+  errors: FieldError[];
+  foreign: string[];
+  rows: { quantity: string; occurredAt: string }[];
+} {
+  const errors: FieldError[] = [];
+  const foreign = new Set<string>();
+  const rows: { quantity: string; occurredAt: string }[] = [];
+  for (const [i, event] of events.entries()) {
+    if (event.subject !== event.data.allocation_id) {
+      errors.push({ in: 'body', pointer: `/events/${i}/subject`, detail: 'must equal data.allocation_id' });
+    } else if (event.subject !== allocationId) {
+      foreign.add(event.subject);
+    }
+    const quantity = checkQuantity(event.data.quantity);
+    if (!quantity.ok)
+      errors.push({ in: 'body', pointer: `/events/${i}/data/quantity`, detail: quantity.detail });
+    const time = checkTime(event.time);
+    if (!time.ok) errors.push({ in: 'body', pointer: `/events/${i}/time`, detail: time.detail });
+    rows.push({ quantity: quantity.ok ? quantity.value : '', occurredAt: time.ok ? time.value : '' });
+  }
+  return { errors, foreign: [...foreign], rows };
+}
+
 export function usageHandlers(s: Services): Handlers {
   const { db } = s;
   return {
     ingestUsageEvents: async (req, res) => {
       const principal = requirePrincipal(res);
-      if (principal.type === 'user' && !principal.operator) {
+      const { events } = req.body as { events: UsageEvent[] };
+      const { allocationId, projectId } = await reportingAllocation(db, principal);
+      setAuditTarget(res, { id: allocationId, projectId, details: { events: events.length } });
+      const checked = checkEvents(events, allocationId);
+      if (checked.errors.length > 0) {
+        const first = checked.errors[0];
         throw new PlatformError(
-          'FORBIDDEN',
-          'usage is reported by runtimes (their launch service account), not by people',
+          'VALIDATION_FAILED',
+          `${first?.pointer ?? ''}: ${first?.detail ?? ''}${checked.errors.length > 1 ? ` (and ${checked.errors.length - 1} more)` : ''}`,
+          { errors: checked.errors },
         );
       }
-      const { events } = req.body as { events: UsageEvent[] };
-      const allocations = new Map<string, string>();
-      for (const [i, event] of events.entries()) {
-        if (event.subject !== event.data.allocation_id) {
-          throw new PlatformError(
-            'VALIDATION_FAILED',
-            `event ${event.id}: subject and data.allocation_id differ`,
-            {
-              errors: [
-                { in: 'body', pointer: `/events/${i}/subject`, detail: 'must equal data.allocation_id' },
-              ],
-            },
-          );
-        }
-        if (!allocations.has(event.subject)) {
-          const row = await db
-            .selectFrom('allocations')
-            .select(['id', 'project_id'])
-            .where('id', '=', event.subject)
-            .executeTakeFirst();
-          const visible =
-            row !== undefined && (principal.type === 'user' || principal.projectId === row.project_id);
-          if (!visible) throw new PlatformError('NOT_FOUND', `allocation ${event.subject} not found`);
-          allocations.set(row.id, row.project_id);
-        }
+      if (checked.foreign.length > 0) {
+        throw new PlatformError(
+          'USAGE_REPORTER_FORBIDDEN',
+          `this runtime reports for allocation ${allocationId} only, not for ${checked.foreign.join(', ')}`,
+        );
       }
-      setAuditTarget(res, { id: events[0]?.subject ?? '', details: { events: events.length } });
       const now = isoTime();
       const reporter = principalKey(principal);
       const accepted: string[] = [];
       const duplicates: string[] = [];
-      for (const event of events) {
-        const row = {
-          id: event.id,
-          allocation_id: event.subject,
-          project_id: allocations.get(event.subject) ?? '',
-          meter: event.data.meter,
-          quantity: decimalText(event.data.quantity),
-          unit: event.data.unit ?? null,
-          origin: event.data.origin,
-          source: event.source,
-          occurred_at: new Date(event.time).toISOString(),
-          received_at: now,
-          reported_by: reporter,
-        };
-        // ON CONFLICT DO NOTHING tells a new id from a known one in one statement on both databases.
-        const inserted = await db
-          .insertInto('usage_events')
-          .values(row)
-          .onConflict((oc) => oc.column('id').doNothing())
-          .executeTakeFirst()
-          .catch((error: unknown) => {
-            if (isUniqueViolation(error)) return { numInsertedOrUpdatedRows: 0n };
-            throw error;
-          });
-        if ((inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) accepted.push(event.id);
-        else duplicates.push(event.id);
+      const conflicts: (FieldError & { id: string; stored: Billed; sent: Billed })[] = [];
+      // One transaction: a batch with a conflict stores none of its events, so the runtime can
+      // set the conflicting ones aside and send the rest again under a new key.
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          const stored = new Map<string, Billed>();
+          const ids = [...new Set(events.map((e) => e.id))];
+          const known = await trx
+            .selectFrom('usage_events')
+            .select(['id', 'meter', 'quantity', 'unit', 'origin'])
+            .where('allocation_id', '=', allocationId)
+            .where('id', 'in', ids)
+            .execute();
+          for (const row of known) stored.set(row.id, row);
+          for (const [i, event] of events.entries()) {
+            const sent: Billed = {
+              meter: event.data.meter,
+              quantity: checked.rows[i]?.quantity ?? '',
+              unit: event.data.unit ?? null,
+              origin: event.data.origin,
+            };
+            let before = stored.get(event.id);
+            if (before === undefined) {
+              // ON CONFLICT DO NOTHING: a concurrent request that stored the id first wins, and is compared below.
+              const inserted = await trx
+                .insertInto('usage_events')
+                .values({
+                  id: event.id,
+                  allocation_id: allocationId,
+                  project_id: projectId,
+                  ...sent,
+                  source: event.source,
+                  occurred_at: checked.rows[i]?.occurredAt ?? now,
+                  received_at: now,
+                  reported_by: reporter,
+                })
+                .onConflict((oc) => oc.columns(['allocation_id', 'id']).doNothing())
+                .executeTakeFirst();
+              if ((inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+                stored.set(event.id, sent);
+                accepted.push(event.id);
+                continue;
+              }
+              before = await trx
+                .selectFrom('usage_events')
+                .select(['meter', 'quantity', 'unit', 'origin'])
+                .where('allocation_id', '=', allocationId)
+                .where('id', '=', event.id)
+                .executeTakeFirstOrThrow();
+              stored.set(event.id, before);
+            }
+            if (sameUsage(before, sent)) duplicates.push(event.id);
+            else {
+              conflicts.push({
+                in: 'body',
+                pointer: `/events/${i}`,
+                detail: `event ${event.id} was stored as ${describe(before)}; this one says ${describe(sent)}`,
+                id: event.id,
+                stored: before,
+                sent,
+              });
+            }
+          }
+          if (conflicts.length > 0) throw new ConflictFound();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof ConflictFound)) throw error;
+        });
+      if (conflicts.length > 0) {
+        const shown = conflicts.slice(0, 20).map(({ id, stored, sent }) => ({ id, stored, sent }));
+        setAuditTarget(res, {
+          id: allocationId,
+          projectId,
+          details: { events: events.length, conflicts: conflicts.length, first_conflicts: shown },
+        });
+        s.logger.warn(
+          { allocation_id: allocationId, reporter, conflicts: conflicts.length, first_conflicts: shown },
+          'usage: an event id came again with different usage; the batch is refused and the stored events kept',
+        );
+        throw new PlatformError(
+          'USAGE_EVENT_CONFLICT',
+          `${conflicts.length} event id(s) of allocation ${allocationId} were reported before with other usage (${conflicts[0]?.detail ?? ''}); nothing of this batch was stored`,
+          { errors: conflicts.map(({ in: where, pointer, detail }) => ({ in: where, pointer, detail })) },
+        );
       }
       res.json({ accepted, duplicates });
     },

@@ -11,6 +11,7 @@ import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { computeMigration } from './migration-compute.js';
 import { usageMigration } from './migration-usage.js';
+import { usageScopeMigration } from './migration-usage-scope.js';
 
 // Migrations operate on whatever schema exists at that point in history, not on today's `Tables`.
 type AnyDb = Kysely<Record<string, never>>;
@@ -228,6 +229,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_auth_credentials': authCredentials,
   '0003_compute': computeMigration,
   '0004_usage': usageMigration,
+  '0005_usage_scoped_ids': usageScopeMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };

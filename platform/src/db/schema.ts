@@ -266,7 +266,7 @@ export interface PlatformEventsTable {
 }
 
 export interface UsageEventsTable {
-  /** The event id chosen by the reporter: each is counted once. */
+  /** The event id chosen by the reporter: counted once within its allocation (key: allocation_id, id). */
   id: string;
   allocation_id: string;
   project_id: string;

@@ -30,8 +30,10 @@ export interface AppControllerOptions {
   /** Environment apps start from. */
   env: Record<string, string>;
   logger: Logger;
-  /** Registry connection overrides (tests: plain HTTP to a loopback registry is automatic). */
-  registry?: { plainHttp?: boolean };
+  /** The most an artifact may unpack to (ARTIFACT_TOO_LARGE beyond it). */
+  maxUnpackedBytes?: number;
+  /** Registry connection overrides (tests: plain HTTP to a loopback registry is automatic; a fetch that damages). */
+  registry?: { plainHttp?: boolean; fetch?: typeof fetch };
 }
 
 interface LaunchBody {
@@ -113,33 +115,53 @@ export interface AppController {
 export function createAppController(options: AppControllerOptions): AppController {
   const { logger } = options;
   let session: AppSession | undefined;
-  let fetching: { reference: string; since: string } | undefined;
-  let lastFailure: { state: 'failed'; reason: string; code: string; since: string } | undefined;
+  // A launch in progress: fetching (and verifying) its artifact, which a stop aborts.
+  let fetching:
+    { reference: string; since: string; abort: AbortController; settled: Promise<void> } | undefined;
+  let lastFailure: { state: 'failed' | 'stopped'; reason: string; code: string; since: string } | undefined;
   const listeners = new Set<(event: AppEvent | { type: 'state'; state: string; time: string }) => void>();
 
   const status = () => {
-    if (fetching !== undefined)
-      return { state: 'fetching', reason: null, reference: fetching.reference, since: fetching.since };
+    if (fetching !== undefined) {
+      const { reference, since } = fetching;
+      return { state: 'fetching', reason: null, reference, since };
+    }
     if (session === undefined) return lastFailure ?? { state: 'idle', reason: null };
     return { ...session.instance.status(), usage_shipping: session.shipperState };
   };
 
-  const fetchFor = (body: LaunchBody): Promise<FetchedArtifact> =>
+  const fetchFor = (body: LaunchBody, signal?: AbortSignal): Promise<FetchedArtifact> =>
     fetchArtifact({
       reference: body.reference,
       cacheDir: join(options.dataDir, 'cache'),
+      ...(options.maxUnpackedBytes === undefined ? {} : { maxUnpackedBytes: options.maxUnpackedBytes }),
       trustPolicy: trustPolicyOf(body.trust_policy),
       logger,
       ...(options.registry === undefined ? {} : { registry: options.registry }),
+      ...(signal === undefined ? {} : { signal }),
     });
+
+  /** Aborts a launch that is still fetching and waits until it has let go of everything. */
+  const abortFetch = async (why: string): Promise<boolean> => {
+    const current = fetching;
+    if (current === undefined) return false;
+    logger.info({ reference: current.reference, why }, 'stopping a launch while it fetches');
+    current.abort.abort();
+    await current.settled;
+    return true;
+  };
 
   const launch = async (body: LaunchBody): Promise<void> => {
     const since = new Date().toISOString();
-    fetching = { reference: body.reference, since };
+    const abort = new AbortController();
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    fetching = { reference: body.reference, since, abort, settled };
     for (const l of listeners) l({ type: 'state', state: 'fetching', time: since });
     let next: AppSession;
     try {
-      const artifact = await fetchFor(body);
+      const artifact = await fetchFor(body, abort.signal);
+      abort.signal.throwIfAborted();
       next = await AppSession.open({
         appDir: artifact.appDir,
         manifest: artifact.manifest,
@@ -151,15 +173,30 @@ export function createAppController(options: AppControllerOptions): AppControlle
         logger,
         ...(body.platform === undefined ? {} : { platform: body.platform }),
       });
+      if (abort.signal.aborted) {
+        // Stopped while the session opened: it never starts.
+        await next.stop('stopped while launching');
+        abort.signal.throwIfAborted();
+      }
     } catch (error) {
-      // Refused (untrusted, tampered, bad parameters…): the runtime is free for the next launch.
+      // Refused (untrusted, tampered, bad parameters…) or stopped: the runtime is free for the next launch.
       fetching = undefined;
-      const e = isRuntimeError(error) ? error : new RuntimeError('INTERNAL', String(error), { cause: error });
-      lastFailure = { state: 'failed', reason: e.message, code: e.code, since: new Date().toISOString() };
+      settle();
+      const e = abort.signal.aborted
+        ? new RuntimeError('LAUNCH_ABORTED', `the launch of ${body.reference} was stopped while it fetched`, {
+            cause: error,
+          })
+        : isRuntimeError(error)
+          ? error
+          : new RuntimeError('INTERNAL', String(error), { cause: error });
+      const state = e.code === 'LAUNCH_ABORTED' ? 'stopped' : 'failed';
+      lastFailure = { state, reason: e.message, code: e.code, since: new Date().toISOString() };
+      for (const l of listeners) l({ type: 'state', state, time: lastFailure.since });
       throw e;
     }
     session = next;
     fetching = undefined;
+    settle();
     lastFailure = undefined;
     next.instance.on('event', (event) => {
       for (const l of listeners) l(event);
@@ -212,7 +249,8 @@ export function createAppController(options: AppControllerOptions): AppControlle
       method: 'POST',
       path: '/v1/app/stop',
       async handle(_req, res) {
-        await session?.stop();
+        // Stop always stops: a launch still fetching is aborted, a running app is stopped.
+        if (!(await abortFetch('stop requested'))) await session?.stop();
         sendJson(res, 200, status());
       },
     },
@@ -280,6 +318,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
       },
     })),
     async close() {
+      await abortFetch('the runtime is stopping');
       await session?.stop('runtime_stopping');
     },
   };

@@ -13,7 +13,6 @@ import {
   ANNOTATIONS,
   GPUAAS_APP_ARTIFACT_TYPE,
   MEDIA_TYPES,
-  SdkError,
   VerifyingStream,
   computeDigest,
   validateManifestText,
@@ -21,9 +20,10 @@ import {
   type ImageManifest,
   type RegistryClient,
 } from '@gpuaas/sdk';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, isRuntimeError } from '../errors.js';
 import { BatchedFileWriter, gunzip, teeToFile } from './byte-io.js';
 import { exists, makeWorkDir, removeTree, type CacheLayout } from './cache.js';
+import { LayerSource, layerFailure } from './layer-source.js';
 import {
   checkSymlinks,
   createExtractState,
@@ -115,7 +115,11 @@ function verifiedFile(path: string, expected: Descriptor, where: string): Verify
   return verifier;
 }
 
-/** Streams one layer (from the blob store or the registry) into the tree. */
+/**
+ * Streams one layer (from the blob store or the registry) into the tree. When unpacking fails,
+ * the rest of the layer is still checked against its digest, so that a layer changed on the way
+ * is reported as tampered, not as the publisher's broken layer (layer-source.ts).
+ */
 async function unpackLayer(
   client: RegistryClient,
   cache: CacheLayout,
@@ -123,39 +127,44 @@ async function unpackLayer(
   layer: Descriptor,
   work: string,
   state: ExtractState,
+  signal: AbortSignal | undefined,
 ): Promise<number> {
   const where = describeBlob(layer);
   const stored = cache.blob(layer.digest);
-  const unpack = (raw: AsyncIterable<Buffer>): Promise<void> =>
-    extractTar(layer.mediaType === MEDIA_TYPES.layerTarGzip ? gunzip(raw) : raw, state, where);
   const cached = await exists(stored);
+  const temporary = join(work, `blob-${layer.digest.replace(':', '-')}`);
+  let source: LayerSource | undefined;
+  let writer: BatchedFileWriter | undefined;
   try {
-    if (cached) {
-      await unpack(verifiedFile(stored, layer, `cached ${where}`));
-      return 0;
+    const raw = cached
+      ? verifiedFile(stored, layer, `cached ${where}`)
+      : await client.openBlob(repository, layer, signal === undefined ? {} : { signal });
+    source = new LayerSource(raw, signal);
+    let bytes: AsyncIterable<Buffer> = source;
+    if (!cached) {
+      writer = new BatchedFileWriter(await open(temporary, 'wx', 0o444));
+      bytes = teeToFile(source, writer);
     }
-    const temporary = join(work, `blob-${layer.digest.replace(':', '-')}`);
-    const writer = new BatchedFileWriter(await open(temporary, 'wx', 0o444));
-    try {
-      await unpack(teeToFile(await client.openBlob(repository, layer), writer));
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    await writer.close();
+    await extractTar(layer.mediaType === MEDIA_TYPES.layerTarGzip ? gunzip(bytes) : bytes, state, where);
+    if (writer === undefined) return 0;
+    const written = writer;
+    writer = undefined;
+    await written.close();
     await mkdir(dirname(stored), { recursive: true, mode: 0o700 });
     await rename(temporary, stored);
     return layer.size;
   } catch (error) {
-    if (error instanceof SdkError && error.code === 'DIGEST_MISMATCH') {
-      // A damaged cached blob is dropped so that the next launch downloads it again.
-      if (cached) await rm(stored, { force: true });
-      throw new RuntimeError('ARTIFACT_TAMPERED', `${where} does not match its digest: ${error.message}`, {
-        cause: error,
-        details: { blob: layer.digest, expected: layer.digest, size: layer.size },
-      });
-    }
-    throw error;
+    await writer?.abort();
+    const verdict = await source?.verdict();
+    await source?.close();
+    const facts = { where: cached ? `cached ${where}` : where, digest: layer.digest, size: layer.size };
+    const failure = layerFailure(facts, error, verdict, source?.received ?? 0, signal);
+    const damaged =
+      isRuntimeError(failure) &&
+      (failure.code === 'ARTIFACT_TAMPERED' || failure.code === 'ARTIFACT_TRUNCATED');
+    // A damaged cached blob is dropped so that the next launch downloads it again.
+    if (cached && damaged) await rm(stored, { force: true });
+    throw failure;
   }
 }
 
@@ -165,21 +174,23 @@ export async function buildTree(
   repository: string,
   digest: string,
   image: ImageManifest,
+  signal?: AbortSignal,
+  maxUnpackedBytes?: number,
 ): Promise<{ bytesDownloaded: number; files: number; bytes: number }> {
   const work = await makeWorkDir(cache, digest);
   try {
     const tree = join(work, 'tree');
     await mkdir(tree, { mode: 0o755 });
-    const state = createExtractState(tree);
+    const state = createExtractState(tree, maxUnpackedBytes);
     let bytesDownloaded = 0;
     // One layer at a time: later layers may only add to what earlier ones made, never race them.
     for (const layer of image.layers) {
-      bytesDownloaded += await unpackLayer(client, cache, repository, layer, work, state);
+      bytesDownloaded += await unpackLayer(client, cache, repository, layer, work, state, signal);
     }
     checkSymlinks(state, digest);
     await sealFolders(state);
     const target = cache.tree(digest);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await mkdir(dirname(target), { recursive: true, mode: 0o711 });
     await rename(tree, target);
     await chmod(target, 0o555);
     return { bytesDownloaded, files: state.files, bytes: state.bytes };

@@ -73,6 +73,14 @@ export class ByteReader {
     for await (const part of this.stream(length, truncated)) void part;
   }
 
+  /** Gives the source up (its `return()`), so a generator under it runs its cleanup. */
+  async close(): Promise<void> {
+    this.chunks = [];
+    this.buffered = 0;
+    this.ended = true;
+    await this.iterator.return?.().catch(() => undefined);
+  }
+
   /** Reads to the end (so a verifying source gets to check its digest); returns the bytes seen. */
   async drain(): Promise<number> {
     let seen = this.buffered;
@@ -171,14 +179,25 @@ export async function* teeToFile(
   }
 }
 
-/** Gunzips an async iterable of chunks (multi-member streams too, as zlib does). */
+/**
+ * Gunzips an async iterable of chunks (multi-member streams too, as zlib does; zero padding after
+ * the last member is ignored, anything else after it is an error).
+ */
 export async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const inflate = createGunzip({ chunkSize: 256 * 1024 });
-  // The feeder runs beside the reader below; a failure on either side tears both down.
+  // The feeder runs beside the reader below; a failure on either side tears both down. A zlib
+  // stream that fails (corrupt data) never calls back the write in progress, so the wait ends on
+  // `close` too: without that the feeder, and whoever waits for it, would wait forever.
   const feeder = (async () => {
     for await (const chunk of source) {
       await new Promise<void>((done, fail) => {
-        inflate.write(chunk, (error) => (error ? fail(error) : done()));
+        const closed = (): void => fail(inflate.errored ?? new Error('the gzip stream was closed'));
+        inflate.once('close', closed);
+        inflate.write(chunk, (error) => {
+          inflate.off('close', closed);
+          if (error) fail(error);
+          else done();
+        });
       });
     }
     inflate.end();

@@ -45,6 +45,8 @@ export interface FetchArtifactOptions {
   reference: string;
   /** The allocation's cache folder, shared by its instances (created when missing). */
   cacheDir: string;
+  /** Refuse (ARTIFACT_TOO_LARGE) an artifact whose files add up to more than this. */
+  maxUnpackedBytes?: number;
   /** Judge by a trust policy (for `host/repo`)… */
   trustPolicy?: TrustPolicy;
   /** …or by keys: a publisher signature by one of them over the digest. Exactly one of the two. */
@@ -56,6 +58,8 @@ export interface FetchArtifactOptions {
   logger: Logger;
   /** Default: the global tracer provider's `gpuaas-runtime` tracer. */
   tracer?: Tracer;
+  /** Stops the fetch (a stop request during a launch): it fails with LAUNCH_ABORTED at once. */
+  signal?: AbortSignal;
 }
 
 /** A signature or attestation that verified. */
@@ -164,6 +168,7 @@ async function fetchInSpan(options: FetchArtifactOptions, span: Span): Promise<F
   const pinned = await pinReference(client, source).catch((error: unknown) => {
     throw toRuntimeError(error, `resolve ${options.reference}`);
   });
+  options.signal?.throwIfAborted();
   const digest = pinned.digest;
   const reference = pinnedReference(source, digest);
   span.setAttribute('gpuaas.artifact.digest', digest);
@@ -181,16 +186,27 @@ async function fetchInSpan(options: FetchArtifactOptions, span: Span): Promise<F
       },
     );
   }
+  options.signal?.throwIfAborted();
   const verified = summarise(verdict);
   logger.debug({ digest, signer: verified.signer?.keyId, policies: verified.policies }, 'artifact verified');
 
-  await mkdir(cache.root, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+  // Traversable, not listable: in a sandbox, tenant code (another uid) runs from the trees.
+  await mkdir(cache.root, { recursive: true, mode: 0o711 }).catch((error: unknown) => {
     throw toRuntimeError(error, `create the cache ${cache.root}`);
   });
   const built = await withBuildLock(cache, digest, async () => {
     const meta = await loadMeta(client, cache, source.repository, digest);
     if (await exists(cache.tree(digest))) return { meta, fromCache: true, files: 0, bytes: 0, layerBytes: 0 };
-    const tree = await buildTree(client, cache, source.repository, digest, meta.image);
+    options.signal?.throwIfAborted();
+    const tree = await buildTree(
+      client,
+      cache,
+      source.repository,
+      digest,
+      meta.image,
+      options.signal,
+      options.maxUnpackedBytes,
+    );
     return { meta, fromCache: false, files: tree.files, bytes: tree.bytes, layerBytes: tree.bytesDownloaded };
   }).catch((error: unknown) => {
     throw toRuntimeError(error, `fetch ${reference}`);
@@ -233,7 +249,13 @@ export async function fetchArtifact(options: FetchArtifactOptions): Promise<Fetc
     async (span) => {
       try {
         return await fetchInSpan(options, span);
-      } catch (error) {
+      } catch (caught) {
+        const error =
+          options.signal?.aborted === true && !(isRuntimeError(caught) && caught.code === 'LAUNCH_ABORTED')
+            ? new RuntimeError('LAUNCH_ABORTED', `fetching ${options.reference} was stopped`, {
+                cause: caught,
+              })
+            : caught;
         const failure = error instanceof Error ? error : new Error(String(error));
         span.recordException(failure);
         span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });

@@ -126,13 +126,29 @@ export function evilLayer(): Buffer {
   ]);
 }
 
-/** Pushes an app artifact whose one layer is `layer` (tar), with a valid manifest as config. */
+/** A one-layer tar holding `start.sh` (a valid layer, to be compressed and damaged by tests). */
+export function plainLayer(text = 'echo hello\n'.repeat(2000)): Buffer {
+  const body = Buffer.from(text);
+  return Buffer.concat([
+    encodeTarHeader({ path: 'start.sh', type: 'file', size: body.length, mode: 0o755, mtime: 0 }),
+    body,
+    Buffer.alloc((512 - (body.length % 512)) % 512),
+    Buffer.alloc(1024),
+  ]);
+}
+
+/**
+ * Pushes an app artifact whose one layer is `layer` (tar, or gzip when `mediaType` says so), with
+ * a valid manifest as config. The layer is pushed as it is: a damaged one gets its own digest, so
+ * a signature over the manifest covers the damage.
+ */
 export async function pushHandMade(
   registry: string,
   repository: string,
   tag: string,
   layer: Buffer,
-): Promise<{ reference: string; digest: string }> {
+  mediaType: string = MEDIA_TYPES.layerTar,
+): Promise<{ reference: string; digest: string; layerDigest: string }> {
   const client = new RegistryClient({ registry });
   const manifest = {
     apiVersion: 'gpuaas.dev/v1alpha1',
@@ -149,7 +165,7 @@ export async function pushHandMade(
     mediaType: MEDIA_TYPES.imageManifest,
     artifactType: GPUAAS_APP_ARTIFACT_TYPE,
     config: { ...config.descriptor, mediaType: MEDIA_TYPES.gpuaasAppConfig },
-    layers: [{ ...tar.descriptor, mediaType: MEDIA_TYPES.layerTar }],
+    layers: [{ ...tar.descriptor, mediaType }],
   };
   const descriptor = await client.putManifest(
     repository,
@@ -157,5 +173,57 @@ export async function pushHandMade(
     Buffer.from(canonicalJson(image)),
     MEDIA_TYPES.imageManifest,
   );
-  return { reference: `${registry}/${repository}:${tag}`, digest: descriptor.digest };
+  return {
+    reference: `${registry}/${repository}:${tag}`,
+    digest: descriptor.digest,
+    layerDigest: tar.descriptor.digest,
+  };
+}
+
+/** What a damaging fetch does to the body of one blob on its way from the registry. */
+export type TransitDamage = 'flip' | 'cut' | 'stall';
+
+/**
+ * A fetch that damages the bodies of the blobs named in `damage` (by digest) in transit: `flip`
+ * inverts a byte in the middle, `cut` ends the body at half its length, `stall` sends the first
+ * half and then nothing until the request is aborted. `stalled` resolves once a stall began.
+ */
+export function damagingFetch(damage: Map<string, TransitDamage>): {
+  fetch: typeof fetch;
+  stalled: Promise<void>;
+} {
+  let markStalled!: () => void;
+  const stalled = new Promise<void>((resolve) => (markStalled = resolve));
+  const damaging: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const digest = /\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url.pathname)?.[1];
+    const what = digest === undefined ? undefined : damage.get(digest);
+    if (what === undefined || !response.ok) return response;
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const half = bytes.length >> 1;
+    if (what === 'flip') bytes[half] = (bytes[half] ?? 0) ^ 0xff;
+    const signal = init?.signal ?? undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (what === 'flip') {
+          // In small pieces, as a network delivers: the unpacker sees the damage before the end.
+          for (let at = 0; at < bytes.length; at += 32) controller.enqueue(bytes.subarray(at, at + 32));
+          controller.close();
+          return;
+        }
+        controller.enqueue(bytes.subarray(0, half));
+        if (what === 'cut') {
+          controller.close();
+          return;
+        }
+        markStalled();
+        signal?.addEventListener('abort', () => controller.error(signal.reason), { once: true });
+      },
+    });
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(body, { status: response.status, headers });
+  };
+  return { fetch: damaging, stalled };
 }

@@ -125,6 +125,39 @@ describe('extractTar', () => {
     }
   });
 
+  it('stops a small layer that unpacks past the declared limit with ARTIFACT_TOO_LARGE, before writing it', async () => {
+    // 64 MiB of zeros gzip to about 64 KiB: a "zip bomb" against the allocation's disk.
+    const zeros = (path: string, size: number): TarEntry => ({
+      type: 'file',
+      path,
+      size,
+      executable: false,
+      content: () => Readable.from([Buffer.alloc(size)]),
+    });
+    const tar = await collect(
+      tarStream([file('gpuaas-app.yaml', 'name: x\n'), zeros('bomb.bin', 64 * 1024 * 1024)]),
+    );
+    const gz = await collect(gzipDeterministic(chunked(tar, 1024 * 1024)));
+    expect(gz.length).toBeLessThan(512 * 1024);
+    const state = createExtractState(root, 16 * 1024 * 1024);
+    const error = await extractTar(gunzip(chunked(gz, 65_536)), state, 'layer').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'ARTIFACT_TOO_LARGE',
+      details: { entry: 'bomb.bin', limit_bytes: 16 * 1024 * 1024 },
+    });
+    expect(existsSync(join(root, 'bomb.bin'))).toBe(false);
+    expect(state.bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+    // Within the limit the same layer unpacks.
+    await removeTree(root);
+    await mkdir(root);
+    const roomy = createExtractState(root, 65 * 1024 * 1024);
+    await extractTar(gunzip(chunked(gz, 65_536)), roomy, 'layer');
+    expect(roomy.bytes).toBe(64 * 1024 * 1024 + Buffer.byteLength('name: x\n'));
+  });
+
   it('reads the source to its end after the end marker, so a verifying source can check its digest', async () => {
     const bytes = Buffer.concat([rawTar([{ type: 'file', path: 'a', text: 'x' }]), Buffer.alloc(8192)]);
     let consumed = 0;

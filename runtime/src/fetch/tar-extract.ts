@@ -36,10 +36,12 @@ export interface ExtractState {
   readonly symlinks: Map<string, string>;
   files: number;
   bytes: number;
+  /** The most bytes the tree may hold: a small layer must not unpack into a full disk. */
+  readonly maxBytes: number;
 }
 
-export function createExtractState(root: string): ExtractState {
-  return { root, entries: new Map(), symlinks: new Map(), files: 0, bytes: 0 };
+export function createExtractState(root: string, maxBytes = Number.POSITIVE_INFINITY): ExtractState {
+  return { root, entries: new Map(), symlinks: new Map(), files: 0, bytes: 0, maxBytes };
 }
 
 function unsafe(where: string, path: string, why: string): RuntimeError {
@@ -138,6 +140,21 @@ async function writeFile(
   reader: ByteReader,
   truncated: () => Error,
 ): Promise<void> {
+  // Checked on the declared size, before any byte of the entry is written.
+  if (state.bytes + header.size > state.maxBytes) {
+    throw new RuntimeError(
+      'ARTIFACT_TOO_LARGE',
+      `${path}: unpacking would exceed the limit of ${state.maxBytes} bytes (${state.bytes} unpacked so far, this entry ${header.size})`,
+      {
+        details: {
+          entry: path,
+          limit_bytes: state.maxBytes,
+          unpacked_bytes: state.bytes,
+          entry_bytes: header.size,
+        },
+      },
+    );
+  }
   // Read-only from the start: instances share the tree and must not change it.
   const mode = (header.mode & 0o111) !== 0 ? 0o555 : 0o444;
   const writer = new BatchedFileWriter(await open(join(state.root, path), FILE_FLAGS, mode));
@@ -162,6 +179,16 @@ export async function extractTar(
   where: string,
 ): Promise<void> {
   const reader = new ByteReader(source);
+  try {
+    await extractEntries(reader, state, where);
+  } catch (error) {
+    // A refused entry leaves the source half read: let it (a gunzip, a download) wind down.
+    await reader.close();
+    throw error;
+  }
+}
+
+async function extractEntries(reader: ByteReader, state: ExtractState, where: string): Promise<void> {
   const truncated = (): Error => invalid(where, 'the archive ends in the middle of an entry');
   let pax = new Map<string, string>();
   for (;;) {

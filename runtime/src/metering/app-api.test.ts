@@ -132,6 +132,10 @@ describe('app API', () => {
     [{ name: 'tokens', quantity: -1 }],
     [{ name: 'tokens', quantity: '3' }],
     [{ name: 'tokens', quantity: 1e16 }],
+    // The platform bills exact decimals: these would hold up the usage log behind them.
+    [{ name: 'tokens', quantity: 5e-324 }],
+    [{ name: 'tokens', quantity: 0.1 + 0.2 }],
+    [{ name: 'tokens', quantity: 123456789.12345679 }],
     [{ name: 'tokens' }],
     [{ name: 'tokens', quantity: 1, id: 'has space' }],
     [{ name: 'tokens', quantity: 1, id: 'x'.repeat(201) }],

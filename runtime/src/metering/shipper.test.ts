@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUsageShipper, idempotencyKey, toCloudEvent } from './shipper.js';
+import { batchBody, createUsageShipper, idempotencyKey, toCloudEvent } from './shipper.js';
 import type { UsageShipper, UsageShipperOptions } from './shipper.js';
 import { startFakePlatform } from './testing/fake-platform.js';
 import type { FakePlatform } from './testing/fake-platform.js';
@@ -54,14 +54,14 @@ const events = (prefix: string, n: number): UsageInput[] =>
   }));
 
 describe('usage shipper', () => {
-  it('sends CloudEvents in batches of at most 500 with a bearer token and an id-derived Idempotency-Key', async () => {
+  it('sends CloudEvents in batches of at most 500 with a bearer token and a body-derived Idempotency-Key', async () => {
     await wal.appendMany(events('e', 1200));
     const shipper = ship();
     expect(await shipper.flush()).toEqual({ drained: true, pending: 0 });
     expect(platform.requests.map((r) => r.ids.length)).toEqual([500, 500, 200]);
     for (const request of platform.requests) {
       expect(request.headers.authorization).toBe('Bearer runtime-token');
-      expect(request.headers['idempotency-key']).toBe(idempotencyKey(request.ids));
+      expect(request.headers['idempotency-key']).toBe(idempotencyKey(request.body));
       expect(request.headers['idempotency-key']).toMatch(/^[\x21-\x7e]{8,255}$/);
     }
     expect(platform.stored.get('e-7')).toEqual({
@@ -83,8 +83,19 @@ describe('usage shipper', () => {
     const shipper = ship();
     expect((await shipper.flush()).drained).toBe(true);
     expect(shipper.state).toMatchObject({ accepted: 0, duplicates: 10 });
-    expect(idempotencyKey(['a', 'b'])).toBe(idempotencyKey(['a', 'b']));
-    expect(idempotencyKey(['a', 'b'])).not.toBe(idempotencyKey(['b', 'a']));
+    // The key follows the exact bytes: the same records give the same body and key, and the same
+    // ids with other content (an event reported again after the log forgot it) another key.
+    const records = [
+      { id: 'k-1', meter: 'tokens', quantity: 1, time: '2025-01-01T00:00:00.000Z', source: 'app' as const },
+    ];
+    expect(batchBody(records, ALLOCATION)).toBe(batchBody(structuredClone(records), ALLOCATION));
+    expect(idempotencyKey(batchBody(records, ALLOCATION))).toBe(
+      idempotencyKey(batchBody(records, ALLOCATION)),
+    );
+    const later = [{ ...records[0]!, time: '2025-01-01T00:01:00.000Z' }];
+    expect(idempotencyKey(batchBody(later, ALLOCATION))).not.toBe(
+      idempotencyKey(batchBody(records, ALLOCATION)),
+    );
   });
 
   it('while the platform answers 503 the log grows; when it is back the log drains, each event once', async () => {

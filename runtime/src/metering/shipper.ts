@@ -1,10 +1,23 @@
 /**
  * Ships the usage log to the platform: the oldest pending records, up to 500 at a time, as
  * CloudEvents to `POST /v1/usage-events`. A record leaves the log only when the platform lists it
- * under `accepted` or `duplicates`; the platform dedupes by event id, so re-sending after a crash
- * or a lost answer counts nothing twice.
+ * under `accepted` or `duplicates`; the platform dedupes by event id within the allocation, so
+ * re-sending after a crash or a lost answer counts nothing twice.
  *
- * Failures: network errors, 429 and 5xx back off exponentially (with jitter, capped at 30 s) and
+ * The Idempotency-Key is a hash of the exact request body, not of the event ids: the same batch
+ * sent again (a retry, or the same records re-read from the log after a restart) is the same bytes
+ * and gets the stored answer, while a batch whose ids repeat with other content (an app that
+ * reported an event id again after the log had forgotten it, stamped with a new time) is a new
+ * request the platform judges event by event — never 422 IDEMPOTENCY_KEY_REUSED, which would
+ * hold the log up for good.
+ *
+ * A 409 USAGE_EVENT_CONFLICT names events whose ids the platform holds with other usage: it keeps
+ * the first and stores none of the batch. Those records are set aside (logged at error level with
+ * their content, counted in `conflicts`, removed from the log) and the rest is sent again at once,
+ * so one bad event never stops the allocation's billing.
+ *
+ *
+ * Failures: network errors, 429, 409 IDEMPOTENCY_IN_FLIGHT and 5xx back off exponentially (with jitter, capped at 30 s) and
  * retry the same batch. Another 4xx means the platform refuses the batch as it is (bad token,
  * validation): the shipper logs it at error level, enters the `stuck` state and retries at the cap
  * interval, because dropping billable events is never the right answer and the cause (an expired
@@ -75,8 +88,10 @@ export interface ShipperState {
   batches: number;
   failures: number;
   consecutiveFailures: number;
-  /** Requests refused with a 4xx other than 429 (the stuck-state counter). */
+  /** Requests refused with a 4xx other than 429 and 409 conflicts (the stuck-state counter). */
   rejectedBatches: number;
+  /** Events set aside because the platform holds other usage under their ids (409 USAGE_EVENT_CONFLICT). */
+  conflicts: number;
   lastError?: string;
   /** Present while the platform refuses batches with a 4xx other than 429. */
   stuck?: { status: number; detail: string; since: string };
@@ -118,9 +133,32 @@ export function toCloudEvent(record: UsageRecord, allocationId: string): UsageCl
   };
 }
 
-/** Idempotency-Key of a batch: the same ids always give the same key (and, ids being immutable, the same body). */
-export function idempotencyKey(ids: readonly string[]): string {
-  return `usage-${createHash('sha256').update(ids.join('\n')).digest('hex')}`;
+/** The request body of a batch; the same records always give the same bytes. */
+export function batchBody(batch: readonly UsageRecord[], allocationId: string): string {
+  return JSON.stringify({ events: batch.map((r) => toCloudEvent(r, allocationId)) });
+}
+
+/** Idempotency-Key of a batch: a hash of its exact body, so only a byte-identical request replays. */
+export function idempotencyKey(body: string): string {
+  return `usage-${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** Indexes of the batch's events a 409 USAGE_EVENT_CONFLICT points at (`/events/N`). */
+function conflictingIndexes(text: string, size: number): number[] {
+  let problem: { code?: unknown; errors?: unknown } = {};
+  try {
+    problem = JSON.parse(text) as typeof problem;
+  } catch {
+    return [];
+  }
+  if (problem.code !== 'USAGE_EVENT_CONFLICT' || !Array.isArray(problem.errors)) return [];
+  const indexes = new Set<number>();
+  for (const error of problem.errors as { pointer?: unknown }[]) {
+    const match = /^\/events\/(\d+)$/.exec(typeof error.pointer === 'string' ? error.pointer : '');
+    const index = Number(match?.[1] ?? Number.NaN);
+    if (Number.isInteger(index) && index < size) indexes.add(index);
+  }
+  return [...indexes];
 }
 
 type Outcome =
@@ -157,6 +195,7 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     failures: 0,
     consecutiveFailures: 0,
     rejectedBatches: 0,
+    conflicts: 0,
   };
   let started = false;
   let stopped = false;
@@ -192,8 +231,21 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     return Math.min(maxBackoffMs, Math.max(delay, retryAfterMs ?? 0));
   }
 
+  /** Takes the events the platform refused as conflicting out of the log, loudly. */
+  async function setAside(batch: UsageRecord[], indexes: number[], detail: string): Promise<void> {
+    const records = indexes.map((i) => batch[i]).filter((r): r is UsageRecord => r !== undefined);
+    for (const record of records) {
+      logger.error(
+        { code: 'USAGE_EVENT_CONFLICT', record, detail },
+        'usage shipper: the platform holds OTHER usage under this event id; this event is set aside, the stored one counts',
+      );
+    }
+    state.conflicts += await wal.confirm(records.map((r) => r.id));
+  }
+
   async function send(batch: UsageRecord[]): Promise<Outcome> {
     const ids = batch.map((r) => r.id);
+    const body = batchBody(batch, allocationId);
     let response: Response;
     let text: string;
     inFlight = new AbortController();
@@ -203,13 +255,13 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         accept: 'application/json',
-        'idempotency-key': idempotencyKey(ids),
+        'idempotency-key': idempotencyKey(body),
       };
       if (token) headers.authorization = `Bearer ${token}`;
       response = await fetchImpl(endpoint, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ events: batch.map((r) => toCloudEvent(r, allocationId)) }),
+        body,
         signal: AbortSignal.any([inFlight.signal, timeout]),
       });
       text = await response.text();
@@ -251,7 +303,15 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     }
     const detail = text.slice(0, 500);
     state.lastError = `POST ${endpoint}: HTTP ${response.status} ${detail}`;
-    if (response.status === 429 || response.status >= 500) {
+    const conflicting = response.status === 409 ? conflictingIndexes(text, batch.length) : [];
+    if (conflicting.length > 0) {
+      // Nothing of the batch was stored; what is left goes again at once, under its own key.
+      await setAside(batch, conflicting, detail);
+      return { ok: true };
+    }
+    // The same body still being processed (an answer lost mid-request, then a quick retry) is a wait.
+    const inProgress = response.status === 409 && detail.includes('IDEMPOTENCY_IN_FLIGHT');
+    if (response.status === 429 || response.status >= 500 || inProgress) {
       const retryAfter = Number(response.headers.get('retry-after'));
       return Number.isFinite(retryAfter) && retryAfter > 0
         ? { ok: false, retryAfterMs: retryAfter * 1000 }

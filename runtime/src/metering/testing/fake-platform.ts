@@ -10,6 +10,8 @@ import type { UsageCloudEvent } from '../shipper.js';
 
 export interface FakePlatformRequest {
   ids: string[];
+  /** The request body exactly as received. */
+  body: string;
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -40,8 +42,9 @@ export async function startFakePlatform(): Promise<FakePlatform> {
         res.writeHead(404).end();
         return;
       }
-      const { events } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: UsageCloudEvent[] };
-      platform.requests.push({ ids: events.map((e) => e.id), headers: req.headers });
+      const body = Buffer.concat(chunks).toString('utf8');
+      const { events } = JSON.parse(body) as { events: UsageCloudEvent[] };
+      platform.requests.push({ ids: events.map((e) => e.id), body, headers: req.headers });
       if (platform.mode === 'down') {
         res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"code":"NOT_READY"}');
         return;
