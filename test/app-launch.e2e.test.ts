@@ -91,6 +91,21 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
       signingKey: await loadSigningKey(keys.privateKeyPath),
     });
     artifact = `${registry.host}/acme/launch-e2e:1.0.0`;
+    // An app whose install hook fails: the launch is accepted, the app ends `failed`.
+    const brokenDir = join(dir, 'broken');
+    await mkdir(brokenDir, { recursive: true });
+    await writeFile(
+      join(brokenDir, 'gpuaas-app.yaml'),
+      MANIFEST.replace('name: launch-e2e', 'name: broken-e2e').replace(
+        'command: echo installed-once',
+        "command: sh -c 'echo cannot write here; exit 3'",
+      ),
+    );
+    await writeFile(join(brokenDir, 'app.mjs'), APP);
+    await publishApp(brokenDir, {
+      to: `${registry.host}/acme/broken-e2e:1.0.0`,
+      signingKey: await loadSigningKey(keys.privateKeyPath),
+    });
     // The same app, signed by the same key, in a repository no policy covers.
     await publishApp(appDir, {
       to: `${registry.host}/elsewhere/launch-e2e:1.0.0`,
@@ -243,6 +258,18 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
     );
     expect(refused.code).toBe('APP_LAUNCH_FAILED');
     expect(refused.detail).toMatch(/ARTIFACT_UNTRUSTED/);
+    expect(refused).toMatchObject({ runtime_code: 'ARTIFACT_UNTRUSTED' });
+    // An artifact the registry does not have: the runtime's code, not "the runtime has no app".
+    const missing = await json<{ code: string; runtime_code: string; detail: string }>(
+      await t.request(`/v1/allocations/${id}/app`, {
+        method: 'POST',
+        token: owner,
+        json: { artifact: `${registry.host}/acme/never-published:1.0.0` },
+      }),
+      422,
+    );
+    expect(missing).toMatchObject({ code: 'APP_LAUNCH_FAILED', runtime_code: 'ARTIFACT_NOT_FOUND' });
+    await t.request(`/v1/allocations/${id}/release`, { method: 'POST', token: owner });
   }, 120_000);
 
   it('is driven from the CLI: gpuaas app launch --wait, logs, status and stop', async () => {
@@ -310,6 +337,23 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
 
     const status = await cli(['app', 'status', id, '--output', 'json']);
     expect(JSON.parse(status.out)).toMatchObject({ state: 'ready' });
+    // The table spells the nested parts out: no JSON object inside it.
+    const table = await cli(['app', 'status', id]);
+    expect(table.code, table.err).toBe(0);
+    expect(table.out).toMatch(/^app +launch-e2e 1\.0\.0 by gpuaas-tests$/m);
+    expect(table.out).toMatch(/^hook install +ok, 1 attempt, exit 0/m);
+    expect(table.out).not.toMatch(/[{}]/);
+
+    // Usage from the CLI: the app's meter and the runtime's own, exact decimals, as a table and JSON.
+    await until(async () => {
+      const u = await cli(['allocations', 'usage', id, '--output', 'json']);
+      const meters = (JSON.parse(u.out) as { meters: { meter: string }[] }).meters;
+      return meters.some((m) => m.meter === 'requests') ? meters : undefined;
+    });
+    const usage = await cli(['allocations', 'usage', id]);
+    expect(usage.code, usage.err).toBe(0);
+    expect(usage.out.split('\n')[0]).toMatch(/^METER +ORIGIN +QUANTITY +EVENTS$/);
+    expect(usage.out).toMatch(/^requests +app +3 +1$/m);
     const stopped = await cli(['app', 'stop', id, '--output', 'json']);
     expect(stopped.code, stopped.err).toBe(0);
     expect(JSON.parse(stopped.out)).toMatchObject({ state: 'stopped' });
@@ -317,5 +361,34 @@ describe.skipIf(!tools)('an app launched through the platform', () => {
     const bad = await cli(['app', 'launch', id, '--artifact', artifact, '--param', 'oops']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--param must be name=value');
+
+    // A failing install hook: APP_ENDED (exit 8) with the runtime's HOOK_FAILED; the allocation runs on.
+    const broken = await cli([
+      'app',
+      'launch',
+      id,
+      '--artifact',
+      `${artifact.replace('launch-e2e', 'broken-e2e')}`,
+      '--wait',
+      '--output',
+      'json',
+    ]);
+    expect(broken.code, broken.err).toBe(8);
+    expect(broken.err).toMatch(
+      /^error\[APP_ENDED\]: the app is failed \(HOOK_FAILED\): hook_failed: install .*the allocation keeps running/ms,
+    );
+    expect(broken.err).toContain(`hint: read its output with \`gpuaas app logs ${id} --stderr\``);
+    expect(JSON.parse(broken.out)).toMatchObject({
+      error: { code: 'APP_ENDED', details: { runtime_code: 'HOOK_FAILED', state: 'failed' } },
+    });
+    const failedStatus = await cli(['app', 'status', id]);
+    expect(failedStatus.out).toMatch(/^code +HOOK_FAILED$/m);
+    expect(failedStatus.out).toMatch(/^hook install +failed, .*exit 3/m);
+    expect(failedStatus.out).toMatch(/^ +\| cannot write here$/m);
+    const allocation = await json<{ state: string }>(
+      await t.request(`/v1/allocations/${id}`, { token: owner }),
+      200,
+    );
+    expect(allocation.state).toBe('running');
   }, 120_000);
 });

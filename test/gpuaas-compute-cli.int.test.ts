@@ -317,7 +317,8 @@ describe('gpuaas compute commands against a real platform', () => {
     await api('/v1/projects', { method: 'POST', json: { name: 'other' } });
     const r = await run(['allocations', 'create', '--gpus', '1', '--json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('choose one with --project');
+    expect(r.stderr).toMatch(/^error\[PROJECT_REQUIRED\]: you can see 2 projects/m);
+    expect(r.stderr).toContain('`gpuaas projects use NAME`, or give --project');
     expect(r.stderr).toMatch(/demo/);
     expect(r.stderr).toMatch(/other/);
   });

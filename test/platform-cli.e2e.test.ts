@@ -183,7 +183,7 @@ describe.each(await testDialects('platform + gpuaas CLI e2e'))(
       const out = join(home, 'audit.csv');
       const csv = await run(
         gpuaasBin,
-        ['audit', 'export', '--format', 'csv', '--project', projectId, '--output', out],
+        ['audit', 'export', '--format', 'csv', '--project', projectId, '--file', out],
         asUser(),
       );
       expect(csv.code, csv.stderr).toBe(0);

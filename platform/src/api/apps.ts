@@ -1,8 +1,10 @@
 /**
  * An app inside an allocation: launch, status, stop and logs, relayed to the allocation's runtime.
  * A launch gets its own service account in the allocation's project, limited to the scopes the
- * tenant grants plus `usage:write` (the runtime ships usage with it); the runtime then asks for
- * tokens limited further to what the app's manifest declares. The account is revoked when the
+ * tenant grants (never more than the launching caller may do there: a member cannot hand an app
+ * `members:write`) plus `usage:write` (the runtime ships usage with it); the runtime then asks for
+ * tokens limited further to what the app's manifest declares. The account acts with its creator's
+ * role, so demoting or removing the launcher shrinks it too. The account is revoked when the
  * allocation ends (compute/transitions.ts).
  */
 import type { Response } from 'express';
@@ -16,8 +18,11 @@ import { setAuditTarget } from '../http/audit.js';
 import { operationOf } from '../http/pipeline.js';
 import { isoTime, newId } from '../ids.js';
 import { serviceAccountClientId } from '../oidc/clients.js';
+import { projectAccess, requireGrantable } from '../identity/access.js';
 import { allocationAccess } from './allocations.js';
 import type { Handlers, Services } from './services.js';
+
+const USAGE_SCOPE = 'usage:write';
 
 function runtimeOf(row: AllocationRow): RuntimeTarget {
   if (row.state !== 'running' || row.endpoint === null || row.runtime_secret === null) {
@@ -38,6 +43,12 @@ export function appHandlers(s: Services): Handlers {
     launchApp: async (req, res) => {
       const row = await allocationOf(res, 'member');
       setAuditTarget(res, { id: row.id, projectId: row.project_id });
+      const body = req.body as { artifact: string; parameters?: Record<string, unknown>; scopes?: string[] };
+      const launcher = requirePrincipal(res);
+      const { role } = await projectAccess(db, launcher, row.project_id, 'member');
+      const requested = body.scopes ?? [];
+      // `usage:write` is the runtime's own: added whoever launches, so asking for it is no escalation.
+      requireGrantable(launcher, role, requested, '/scopes', [USAGE_SCOPE]);
       const target = runtimeOf(row);
       const policy = s.config.compute.appTrustPolicy;
       if (policy === undefined) {
@@ -46,8 +57,7 @@ export function appHandlers(s: Services): Handlers {
           'the platform has no app trust policy (--app-trust-policy), so it runs no app',
         );
       }
-      const body = req.body as { artifact: string; parameters?: Record<string, unknown>; scopes?: string[] };
-      const scopes = [...new Set([...(body.scopes ?? []), 'usage:write'])].sort();
+      const scopes = [...new Set([...requested, USAGE_SCOPE])].sort();
       const secret = newClientSecret();
       const accountId = newId();
       await db
@@ -58,7 +68,7 @@ export function appHandlers(s: Services): Handlers {
           name: `launch-${row.id.slice(-12)}-${accountId.slice(-6)}`,
           scopes: scopes.join(' '),
           secret_hash: hashClientSecret(secret),
-          created_by: requirePrincipal(res).id,
+          created_by: launcher.id,
           created_at: isoTime(),
           revoked_at: null,
           secret_rotated_at: null,
@@ -75,6 +85,7 @@ export function appHandlers(s: Services): Handlers {
       const { body: status } = await callRuntime<Record<string, unknown>>(target, {
         method: 'POST',
         path: '/v1/app/launch',
+        launch: true,
         body: {
           reference: body.artifact,
           parameters: body.parameters ?? {},

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { createTestStore, testDialects } from '@gpuaas/test-support';
@@ -149,6 +151,27 @@ describe.each(dialects)('gpuaas-platform token and serve on %s', (dialect) => {
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {
       controller.abort();
+      await store.drop();
+    }
+  });
+});
+
+describe('gpuaas-platform serve on a port in use', () => {
+  it('stops with PORT_IN_USE (exit 2) and says how to pick another port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const store = await createTestStore('sqlite');
+    try {
+      const server = run(['serve', '--port', String(port), '--data-dir', store.dataDir, '--json']);
+      expect(await server.done).toBe(2);
+      expect(server.io.stderr()).toContain(
+        `error[PORT_IN_USE]: 127.0.0.1:${port} is in use by another process`,
+      );
+      expect(server.io.stderr()).toMatch(/hint: choose another port with --port N .*GPUAAS_PORT=N/);
+      expect(JSON.parse(server.io.stdout())).toMatchObject({ error: { code: 'PORT_IN_USE' } });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
       await store.drop();
     }
   });

@@ -1,5 +1,5 @@
 /**
- * Calls an allocation's runtime control API (runtime/src/control.ts) over the endpoint its node
+ * Calls an allocation's runtime control API (runtime/src/control/routes.ts) over the endpoint its node
  * agent reported (`unix:/…/runtime.sock` or `http(s)://…`), presenting the runtime secret. Used
  * for app launch, status, stop and logs; the terminal has its own WebSocket relay.
  */
@@ -17,7 +17,12 @@ export interface RuntimeCall {
   path: string;
   body?: unknown;
   timeoutMs?: number;
+  /** A launch: whatever the runtime refuses it with is APP_LAUNCH_FAILED, its own code kept. */
+  launch?: boolean;
 }
+
+/** What a runtime code looks like (runtime/src/errors.ts); anything else is not relayed as one. */
+const RUNTIME_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** Opens the request and resolves with the response stream (the caller reads or pipes it). */
 export function openRuntime(target: RuntimeTarget, call: RuntimeCall): Promise<IncomingMessage> {
@@ -55,7 +60,12 @@ export function openRuntime(target: RuntimeTarget, call: RuntimeCall): Promise<I
   });
 }
 
-/** A JSON call; runtime problem documents become APP_LAUNCH_FAILED (4xx) or RUNTIME_UNREACHABLE (5xx). */
+/**
+ * A JSON call. A refusal of the runtime keeps its code unchanged in `runtime_code` (and in the
+ * detail): a launch's is APP_LAUNCH_FAILED, whatever its status (a registry the runtime cannot
+ * reach is ARTIFACT_PULL_FAILED, not an unreachable runtime); otherwise 404 is NOT_FOUND, other
+ * 4xx APP_LAUNCH_FAILED and 5xx RUNTIME_UNREACHABLE.
+ */
 export async function callRuntime<T>(
   target: RuntimeTarget,
   call: RuntimeCall,
@@ -75,11 +85,20 @@ export async function callRuntime<T>(
   }
   const status = res.statusCode ?? 0;
   if (status >= 400) {
-    const problem = body as { code?: string; detail?: string; message?: string; title?: string };
-    const what = `${problem.code ?? `HTTP ${status}`}: ${problem.detail ?? problem.message ?? problem.title ?? text.slice(0, 300)}`;
-    if (status >= 500) throw new PlatformError('RUNTIME_UNREACHABLE', `the runtime failed: ${what}`);
-    if (status === 404) throw new PlatformError('NOT_FOUND', `the runtime has no app: ${what}`);
-    throw new PlatformError('APP_LAUNCH_FAILED', `the runtime refused: ${what}`);
+    const problem = (body ?? {}) as { code?: unknown; detail?: string; message?: string; title?: string };
+    const runtimeCode =
+      typeof problem.code === 'string' && RUNTIME_CODE.test(problem.code) ? problem.code : undefined;
+    const what = `${runtimeCode ?? `HTTP ${status}`}: ${problem.detail ?? problem.message ?? problem.title ?? text.slice(0, 300)}`;
+    const relayed = runtimeCode === undefined ? {} : { runtimeCode };
+    if (call.launch === true && runtimeCode !== undefined)
+      throw new PlatformError(
+        'APP_LAUNCH_FAILED',
+        `the allocation's runtime refused the launch: ${what}`,
+        relayed,
+      );
+    if (status >= 500) throw new PlatformError('RUNTIME_UNREACHABLE', `the runtime failed: ${what}`, relayed);
+    if (status === 404) throw new PlatformError('NOT_FOUND', `the runtime has no app: ${what}`, relayed);
+    throw new PlatformError('APP_LAUNCH_FAILED', `the runtime refused: ${what}`, relayed);
   }
   return { status, body: body as T };
 }

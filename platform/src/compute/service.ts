@@ -16,7 +16,16 @@ import { projectAccess } from '../identity/access.js';
 import { isoTime, newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerBackend } from '../scheduler/index.js';
+import {
+  MAX_IDLE_TIMEOUT_SECONDS,
+  MAX_TTL_SECONDS,
+  RecordInvalid,
+  parseDuration,
+  storedSeconds,
+  storedTime,
+} from './bounds.js';
 import { nodeStatusEvent } from './nodes.js';
+import { assertSatisfiable } from './satisfiable.js';
 import { Scheduling } from './scheduling.js';
 import { recordCreation, transition } from './transitions.js';
 import { requireAllocation } from './views.js';
@@ -38,29 +47,6 @@ export interface AllocationRequest {
 
 export function actorOf(principal: Principal): string {
   return principalKey(principal);
-}
-
-/** `90`, `90s`, `30m`, `2h`, `1d`, `1h30m` → seconds. */
-export function parseDuration(text: string, field: string): number {
-  if (/^[0-9]+$/.test(text)) return Number(text);
-  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-  let total = 0;
-  const matched = text.replace(/([0-9]+)([smhd])/g, (_all, n: string, u: string) => {
-    total += Number(n) * (unit[u] ?? 0);
-    return '';
-  });
-  if (matched !== '' || total === 0) {
-    throw new PlatformError(
-      'VALIDATION_FAILED',
-      `${field} "${text}" is not a duration such as 90s, 30m or 2h`,
-      {
-        errors: [
-          { in: 'body', pointer: `/${field}`, detail: 'expected a duration such as 90s, 30m, 2h or 1h30m' },
-        ],
-      },
-    );
-  }
-  return total;
 }
 
 export class ComputeService {
@@ -124,8 +110,17 @@ export class ComputeService {
   async create(principal: Principal, body: AllocationRequest): Promise<AllocationRow> {
     await projectAccess(this.#db, principal, body.project_id, 'member');
     const models = await this.#resolveModels(body.gpus.models ?? []);
-    const ttl = body.ttl === undefined ? null : parseDuration(body.ttl, 'ttl');
-    const idle = body.idle_timeout === undefined ? null : parseDuration(body.idle_timeout, 'idle_timeout');
+    await assertSatisfiable(this.#db, {
+      count: body.gpus.count,
+      models,
+      minMemoryMib: (body.gpus.min_memory_gib ?? 0) * 1024,
+      topology: body.gpus.topology ?? 'node',
+    });
+    const ttl = body.ttl === undefined ? null : parseDuration(body.ttl, 'ttl', MAX_TTL_SECONDS);
+    const idle =
+      body.idle_timeout === undefined
+        ? null
+        : parseDuration(body.idle_timeout, 'idle_timeout', MAX_IDLE_TIMEOUT_SECONDS);
     const id = newId();
     const now = isoTime();
     const actor = actorOf(principal);
@@ -237,17 +232,21 @@ export class ComputeService {
           ]),
         )
         .execute();
+      // Each allocation on its own: one that cannot be reconciled must not stall the others.
       for (const a of expired) {
-        if (a.state !== 'running') {
-          await this.#fail(a.id, 'provisioning_timeout');
-        } else if (a.expires_at !== null && a.expires_at <= nowIso) {
-          await this.release(a.id, 'system', 'ttl_expired');
-        } else if (
-          a.idle_timeout_seconds !== null &&
-          a.last_activity_at !== null &&
-          Date.parse(a.last_activity_at) + a.idle_timeout_seconds * 1000 <= now
-        ) {
-          await this.release(a.id, 'system', 'idle_timeout');
+        try {
+          if (a.state !== 'running') {
+            await this.#fail(a.id, 'provisioning_timeout');
+          } else if (a.expires_at !== null && a.expires_at <= nowIso) {
+            await this.release(a.id, 'system', 'ttl_expired');
+          } else if (a.idle_timeout_seconds !== null && a.last_activity_at !== null) {
+            const idleSince = storedTime(a.last_activity_at, 'last_activity_at');
+            if (idleSince + storedSeconds(a.idle_timeout_seconds, 'idle_timeout_seconds') * 1000 <= now) {
+              await this.release(a.id, 'system', 'idle_timeout');
+            }
+          }
+        } catch (error) {
+          await this.#failInvalid(a.id, error);
         }
       }
       await this.scheduling.trigger();
@@ -255,6 +254,26 @@ export class ComputeService {
       this.#logger.warn({ err: error }, 'reconciling allocations failed');
     } finally {
       this.#reconciling = false;
+    }
+  }
+
+  /**
+   * What a loop does when one allocation breaks it: a malformed record (RecordInvalid) fails that
+   * allocation with the reason; anything else is logged and retried on the next pass.
+   */
+  async #failInvalid(id: string, error: unknown): Promise<void> {
+    if (!(error instanceof RecordInvalid)) {
+      this.#logger.error({ err: error, allocation_id: id }, 'reconciling one allocation failed');
+      return;
+    }
+    this.#logger.error(
+      { allocation_id: id, field: error.field },
+      `allocation record invalid: ${error.message}`,
+    );
+    try {
+      await this.#fail(id, error.reason);
+    } catch (failure) {
+      this.#logger.error({ err: failure, allocation_id: id }, 'failing an invalid allocation failed');
     }
   }
 

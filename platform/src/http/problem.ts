@@ -19,6 +19,8 @@ export interface ProblemDocument {
   code: PlatformErrorCode;
   correlation_id: string;
   errors?: PlatformError['errors'];
+  /** The allocation runtime's own code (docs/errors.md, "runtime"), when it refused. */
+  runtime_code?: string;
 }
 
 /** Relative URI of a code's documentation (served by /docs/errors). */
@@ -86,6 +88,7 @@ export function problemDocument(
     correlation_id: correlationId,
   };
   if (error.errors !== undefined && error.errors.length > 0) problem.errors = error.errors;
+  if (error.runtimeCode !== undefined) problem.runtime_code = error.runtimeCode;
   return problem;
 }
 

@@ -60,6 +60,8 @@ export interface AppStatus {
   instance_id: string;
   state: AppState;
   reason?: string;
+  /** When `failed`: the runtime's error code (HOOK_FAILED, APP_FAILED…), as docs/errors.md lists it. */
+  code?: string;
   since: string;
   app: { name: string; publisher: string; version: string; digest: string };
   pid: number | null;

@@ -10,7 +10,7 @@ import { cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, isRuntimeError } from '../errors.js';
 import type { AppEvent, HookEvent, ProbeEvent } from './events.js';
 import { installMarkerPath } from './hooks.js';
 import type { HookResult } from './hooks.js';
@@ -59,6 +59,8 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
   private upgradeVersions: { from: string; to: string } | undefined;
   private stateValue: AppState = 'idle';
   private reasonValue: string | undefined;
+  /** The runtime code of the failure that ended the app (HOOK_FAILED, APP_FAILED), shown in status(). */
+  private failureCode: string | undefined;
   private since: number;
   private readyAt: number | undefined;
   private appStatus: AppStatus['app_status'];
@@ -212,6 +214,7 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
 
   private async failWith(error: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
+    this.failureCode = isRuntimeError(error) ? error.code : 'APP_FAILED';
     this.ops.abort();
     // Killing a running app can take its grace period; the state says so meanwhile.
     if (this.current.pid !== undefined && this.stateValue !== 'stopping') this.setState('stopping', reason);
@@ -386,6 +389,7 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
       instance_id: this.instanceId,
       state: this.stateValue,
       ...(this.reasonValue !== undefined && { reason: this.reasonValue }),
+      ...(this.stateValue === 'failed' && this.failureCode !== undefined && { code: this.failureCode }),
       since: new Date(this.since).toISOString(),
       app: {
         name: run.manifest.name,

@@ -4,6 +4,7 @@
  * parse options, call the library, print, and set a non-zero exit status only for "check failed".
  */
 import { Command, CommanderError } from 'commander';
+import type { Option } from 'commander';
 import { SdkError, exitCodeFor } from '../errors.js';
 import type { CliIo } from './output.js';
 
@@ -29,18 +30,7 @@ export const EXIT = { OK: 0, CHECK_FAILED: 1, USAGE_OR_IO: 2, INTERNAL: 70 } as 
 export async function runCli(definition: CliDefinition, argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.OK;
   const ctx: CommandContext = { io, setExitCode: (code) => void (exitCode = code) };
-  const program = new Command(definition.name)
-    .description(definition.description)
-    .version(definition.version)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-    })
-    .exitOverride();
-  for (const register of definition.commands) register(program, ctx);
-  // Subcommands inherit exitOverride/configureOutput only when set before they are created.
-  for (const sub of program.commands) propagate(program, sub);
+  const program = createProgram(definition, ctx);
 
   // Only options before `--`: what follows belongs to a remote command (`gpuaas exec A -- cmd --json`).
   const end = argv.indexOf('--');
@@ -55,10 +45,59 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
   }
 }
 
+/** The CLI's commander program with every command registered and configured (tests walk it). */
+export function createProgram(definition: CliDefinition, ctx: CommandContext): Command {
+  const { io } = ctx;
+  const program = new Command(definition.name)
+    .description(definition.description)
+    .version(definition.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .exitOverride();
+  for (const register of definition.commands) register(program, ctx);
+  // Subcommands inherit exitOverride/configureOutput only when set before they are created.
+  for (const sub of program.commands) propagate(program, sub);
+  return program;
+}
+
 function propagate(parent: Command, sub: Command): void {
   sub.exitOverride();
   sub.configureOutput(parent.configureOutput());
+  unknownBeforeMissing(sub);
   for (const child of sub.commands) propagate(sub, child);
+}
+
+const requiredByCommand = new WeakMap<Command, readonly Option[]>();
+
+/** The required options of a command of a program built by createProgram. */
+export function requiredOptions(command: Command): readonly Option[] {
+  return requiredByCommand.get(command) ?? command.options.filter((o) => o.mandatory);
+}
+
+/**
+ * Commander reports a missing required option before an unknown one, so a typo (`--gpu 2`) reads
+ * "required option '--gpus <n>' not specified". Required options are checked here instead, in a
+ * preAction hook, which runs after commander's unknown-option check and its did-you-mean.
+ */
+export function unknownBeforeMissing(command: Command): void {
+  const required = command.options.filter((o) => o.mandatory);
+  if (required.length === 0) return;
+  requiredByCommand.set(command, required);
+  for (const option of required) option.mandatory = false;
+  command.hook('preAction', (_program, actionCommand) => {
+    if (actionCommand !== command) return;
+    for (const option of required) {
+      if (command.getOptionValue(option.attributeName()) === undefined) {
+        command.error(`error: required option '${option.flags}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+          exitCode: EXIT.USAGE_OR_IO,
+        });
+      }
+    }
+  });
 }
 
 function hasPair(argv: readonly string[], flag: string, value: string): boolean {

@@ -23,6 +23,8 @@ export class ApiError extends Error {
   readonly errors: readonly ProblemFieldError[];
   /** Method and path (no query string, no host credentials) of the refused request. */
   readonly request: string;
+  /** When an allocation's runtime refused (APP_LAUNCH_FAILED…): its own code, unchanged. */
+  readonly runtimeCode: string | undefined;
 
   constructor(init: {
     code: ApiErrorCode;
@@ -32,6 +34,7 @@ export class ApiError extends Error {
     correlationId?: string | undefined;
     errors?: readonly ProblemFieldError[] | undefined;
     request: string;
+    runtimeCode?: string | undefined;
   }) {
     super(init.detail ?? init.title);
     this.code = init.code;
@@ -41,6 +44,7 @@ export class ApiError extends Error {
     this.correlationId = init.correlationId;
     this.errors = init.errors ?? [];
     this.request = init.request;
+    this.runtimeCode = init.runtimeCode;
   }
 }
 
@@ -73,6 +77,7 @@ export function apiErrorFromBody(
         typeof body.correlation_id === 'string' ? body.correlation_id : (correlationHeader ?? undefined),
       errors,
       request,
+      runtimeCode: typeof body.runtime_code === 'string' ? body.runtime_code : undefined,
     });
   }
   return new ApiError({

@@ -7,7 +7,7 @@ import type { Client } from 'openapi-fetch';
 import { SdkError } from '../errors.js';
 import type { paths } from './__generated__/platform-api.js';
 import { createRequestSender } from './sender.js';
-import type { RequestSender, RetryOptions } from './sender.js';
+import type { RequestSender, RetryOptions, SendInit } from './sender.js';
 import { staticTokenProvider } from './tokens.js';
 import type { TokenProvider } from './tokens.js';
 
@@ -17,7 +17,7 @@ export interface PlatformClientOptions {
   /** A fixed bearer token; or use `tokenProvider` for tokens that refresh. */
   token?: string | undefined;
   tokenProvider?: TokenProvider | undefined;
-  fetch?: ((input: Request) => Promise<Response>) | undefined;
+  fetch?: ((input: Request, init?: SendInit) => Promise<Response>) | undefined;
   retry?: RetryOptions | undefined;
   userAgent?: string | undefined;
   /** Replaced in tests to observe backoff waits. */
@@ -90,14 +90,8 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         headers.set('content-type', 'application/json');
         body = JSON.stringify(init.body);
       }
-      return send(
-        new Request(url, {
-          method,
-          headers,
-          body: body ?? null,
-          ...(init.signal ? { signal: init.signal } : {}),
-        }),
-      );
+      // The signal goes beside the Request, not into it (see SendInit).
+      return send(new Request(url, { method, headers, body: body ?? null }), { signal: init.signal });
     },
   };
 }

@@ -45,10 +45,27 @@ describe('credentials store', () => {
     await expect(readFile(store.path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('keeps a current project per API URL, without a login too; logout forgets it with the session', async () => {
+    const store = new CredentialsStore(join(dir, 'p', 'credentials.json'));
+    // GPUAAS_TOKEN users have no session, yet may choose a project.
+    await store.setProject('http://127.0.0.1:8080/', { id: 'p1', name: 'demo' });
+    expect(await store.project('http://127.0.0.1:8080')).toEqual({ id: 'p1', name: 'demo' });
+    expect((await stat(store.path)).mode & 0o777).toBe(0o600);
+    await store.put('http://127.0.0.1:8080', session);
+    expect(await store.project('http://127.0.0.1:8080')).toEqual({ id: 'p1', name: 'demo' });
+    await store.remove('http://127.0.0.1:8080');
+    expect(await store.project('http://127.0.0.1:8080')).toBeUndefined();
+    await expect(readFile(store.path)).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.setProject('https://a.example', { id: 'p2', name: 'x' });
+    await store.setProject('https://a.example', undefined);
+    await expect(readFile(store.path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it.each([
     ['not JSON', '{'],
     ['wrong version', '{"version":2,"sessions":{}}'],
     ['bad session', '{"version":1,"sessions":{"http://x":{"issuer":1}}}'],
+    ['bad project', '{"version":1,"sessions":{},"projects":{"http://x":{"id":1}}}'],
   ])('refuses a credentials file that is %s with CREDENTIALS_INVALID', async (_name, text) => {
     const path = join(dir, `bad-${Math.random()}.json`);
     await writeFile(path, text);

@@ -21,11 +21,19 @@ export interface StoredSession {
   email?: string;
 }
 
+/** The project commands default to (`gpuaas projects use`), per API URL. */
+export interface StoredProject {
+  id: string;
+  name: string;
+}
+
 export interface CredentialsFile {
   version: 1;
   /** The API URL the last login was for; the CLI's default `--api-url`. */
   current?: string;
   sessions: Record<string, StoredSession>;
+  /** The current project of each API URL; kept with the login, also without one (GPUAAS_TOKEN). */
+  projects?: Record<string, StoredProject>;
 }
 
 /** `$XDG_CONFIG_HOME/gpuaas/credentials.json`, else `~/.config/gpuaas/credentials.json`. */
@@ -41,6 +49,12 @@ export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env): st
 export function normalizeApiUrl(apiUrl: string): string {
   const url = new URL(apiUrl);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function isProject(value: unknown): value is StoredProject {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return typeof p.id === 'string' && typeof p.name === 'string';
 }
 
 function isSession(value: unknown): value is StoredSession {
@@ -79,7 +93,11 @@ export class CredentialsStore {
       file.version !== 1 ||
       typeof file.sessions !== 'object' ||
       file.sessions === null ||
-      !Object.values(file.sessions).every(isSession)
+      !Object.values(file.sessions).every(isSession) ||
+      (file.projects !== undefined &&
+        (typeof file.projects !== 'object' ||
+          file.projects === null ||
+          !Object.values(file.projects).every(isProject)))
     ) {
       throw new SdkError('CREDENTIALS_INVALID', `${this.path} is not a version 1 credentials file`, {
         details: { hint: `delete ${this.path} and run \`gpuaas auth login\` again` },
@@ -101,17 +119,43 @@ export class CredentialsStore {
     await this.write(file);
   }
 
-  /** Forgets one API's session; deletes the file when none is left. Returns the removed session. */
+  /**
+   * Forgets one API's session and current project (both belong to the login); deletes the file
+   * when nothing is left. Returns the removed session.
+   */
   async remove(apiUrl: string): Promise<StoredSession | undefined> {
     const file = await this.read();
     const key = normalizeApiUrl(apiUrl);
     const removed = file.sessions[key];
     if (removed === undefined) return undefined;
     delete file.sessions[key];
+    delete file.projects?.[key];
     if (file.current === key) delete file.current;
-    if (Object.keys(file.sessions).length === 0) await rm(this.path, { force: true });
-    else await this.write(file);
+    await this.writeOrDelete(file);
     return removed;
+  }
+
+  /** The current project for an API, if one was chosen (`gpuaas projects use`). */
+  async project(apiUrl: string): Promise<StoredProject | undefined> {
+    return (await this.read()).projects?.[normalizeApiUrl(apiUrl)];
+  }
+
+  /** Sets (or with undefined, forgets) the current project for an API. */
+  async setProject(apiUrl: string, project: StoredProject | undefined): Promise<void> {
+    const file = await this.read();
+    const key = normalizeApiUrl(apiUrl);
+    const projects = { ...file.projects };
+    if (project === undefined) delete projects[key];
+    else projects[key] = { id: project.id, name: project.name };
+    if (Object.keys(projects).length === 0) delete file.projects;
+    else file.projects = projects;
+    await this.writeOrDelete(file);
+  }
+
+  private async writeOrDelete(file: CredentialsFile): Promise<void> {
+    const empty = Object.keys(file.sessions).length === 0 && Object.keys(file.projects ?? {}).length === 0;
+    if (empty) await rm(this.path, { force: true });
+    else await this.write(file);
   }
 
   private async write(file: CredentialsFile): Promise<void> {

@@ -1,5 +1,7 @@
 import { startHttpServer } from '@gpuaas/test-support';
 import type { TestHttpServer } from '@gpuaas/test-support';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSdkError } from '../errors.js';
 import { ApiError } from './api-error.js';
@@ -157,5 +159,36 @@ describe('request sender', () => {
       seen.push(p);
     }
     expect(seen).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  it('an abort still closes a streamed response after the requests it went through were garbage-collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const server = await serve((_req, res, raw) => {
+      // An event stream that never ends by itself, as GET /v1/events.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('retry: 2000\n\n');
+      raw.socket.on('close', closed);
+    });
+    const client = createPlatformClient({ baseUrl: server.url, token: 't', sleep });
+    const stop = new AbortController();
+    const response = await client.request('GET', '/v1/events', { signal: stop.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const ended = reader.read().then(
+      () => 'ended',
+      () => 'aborted',
+    );
+    // What a long wait does to the Request objects: nothing holds them any more.
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    stop.abort();
+    const late = new Promise((r) => setTimeout(r, 5000, 'still open')).then(String);
+    expect(await Promise.race([ended, late])).toBe('aborted');
+    await connectionClosed;
   });
 });

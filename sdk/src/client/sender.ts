@@ -20,9 +20,21 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
+/** What a sender is given besides the request: the caller's own abort signal. */
+export interface SendInit {
+  /**
+   * Aborts the call, body included. Give it here rather than inside the Request: undici's
+   * Request only follows a signal through a weakly held controller, so once the Request is
+   * garbage-collected (while a long response such as an event stream is read) an abort of the
+   * original signal no longer reaches the connection, which then keeps the process alive.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 export interface RequestSenderOptions {
   tokenProvider?: TokenProvider | undefined;
-  fetch?: ((input: Request) => Promise<Response>) | undefined;
+  /** Called with a Request without a signal and the caller's signal in `init`. */
+  fetch?: ((input: Request, init?: SendInit) => Promise<Response>) | undefined;
   retry?: RetryOptions | undefined;
   userAgent?: string | undefined;
   /** Replaced in tests to observe waits. */
@@ -31,7 +43,7 @@ export interface RequestSenderOptions {
   random?: (() => number) | undefined;
 }
 
-export type RequestSender = (request: Request) => Promise<Response>;
+export type RequestSender = (request: Request, init?: SendInit) => Promise<Response>;
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -74,7 +86,10 @@ function codeOf(body: unknown): string | undefined {
  *   API_UNREACHABLE. Neither carries the request's headers.
  */
 export function createRequestSender(options: RequestSenderOptions = {}): RequestSender {
-  const doFetch = options.fetch ?? ((input: Request) => globalThis.fetch(input));
+  const doFetch =
+    options.fetch ??
+    ((input: Request, init?: SendInit) =>
+      globalThis.fetch(input, init?.signal === undefined ? undefined : { signal: init.signal }));
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const maxRetries = options.retry?.maxRetries ?? 3;
@@ -85,8 +100,10 @@ export function createRequestSender(options: RequestSenderOptions = {}): Request
   const backoff = (attempt: number): number =>
     Math.round(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
 
-  return async (request: Request): Promise<Response> => {
+  return async (request: Request, init: SendInit = {}): Promise<Response> => {
     const url = new URL(request.url);
+    // The caller's own signal when it gave one; else the Request's (openapi-fetch's typed calls).
+    const signal = init.signal ?? request.signal;
     const label = `${request.method} ${url.pathname}`;
     const body = request.body === null ? undefined : await request.arrayBuffer();
     const headers = new Headers(request.headers);
@@ -106,11 +123,11 @@ export function createRequestSender(options: RequestSenderOptions = {}): Request
       forceRefresh = false;
       let response: Response;
       try {
-        response = await doFetch(
-          new Request(url, { method: request.method, headers, body: body ?? null, signal: request.signal }),
-        );
+        response = await doFetch(new Request(url, { method: request.method, headers, body: body ?? null }), {
+          signal,
+        });
       } catch (error) {
-        if (request.signal.aborted || attempt >= maxRetries) {
+        if (signal.aborted || attempt >= maxRetries) {
           const reason = error instanceof Error ? error.message : String(error);
           throw new SdkError('API_UNREACHABLE', `${label} on ${url.origin} failed: ${reason}`, {
             cause: error,

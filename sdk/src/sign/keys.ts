@@ -6,7 +6,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SdkError } from '../errors.js';
@@ -108,6 +108,12 @@ export async function writeKeyPair(
   const generated = await generateSigningKeyPair(
     options.passphrase === undefined ? {} : { passphrase: options.passphrase },
   );
+  // `--out keys/acme` in a fresh clone: the folder is created, private to its owner like the key.
+  try {
+    await mkdir(path.dirname(privateKeyPath), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw ioError(path.dirname(privateKeyPath), error);
+  }
   const force = options.force ?? false;
   await writeFileWithMode(privateKeyPath, generated.privateKeyPem, 0o600, force);
   await writeFileWithMode(publicKeyPath, generated.publicKeyPem, 0o644, force);

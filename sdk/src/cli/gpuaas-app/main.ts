@@ -1,5 +1,5 @@
 import { processIo, type CliIo } from '../output.js';
-import { runCli, type RegisterCommand } from '../run.js';
+import { runCli, type CliDefinition, type RegisterCommand } from '../run.js';
 import { SDK_VERSION } from '../../version.js';
 import { registerInit } from './commands/init.js';
 import { registerKeygen } from './commands/keygen.js';
@@ -30,16 +30,14 @@ const commands: RegisterCommand[] = [
   registerDev,
 ];
 
+export const gpuaasAppCli: CliDefinition = {
+  name: 'gpuaas-app',
+  description: 'Build, validate, package, sign and publish GPUaaS apps',
+  version: SDK_VERSION,
+  commands,
+};
+
 /** Entry point of `gpuaas-app`; returns the exit status. */
 export function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {
-  return runCli(
-    {
-      name: 'gpuaas-app',
-      description: 'Build, validate, package, sign and publish GPUaaS apps',
-      version: SDK_VERSION,
-      commands,
-    },
-    argv,
-    io,
-  );
+  return runCli(gpuaasAppCli, argv, io);
 }

@@ -4,7 +4,7 @@
  * failures into `error[CODE]: … (correlation_id …)` and the documented exit statuses.
  */
 import type { Command } from 'commander';
-import { createPlatformClient } from '../../client/client.js';
+import { collectAll, createPlatformClient } from '../../client/client.js';
 import type { PlatformClient } from '../../client/client.js';
 import { ApiError } from '../../client/api-error.js';
 import { CredentialsStore, defaultCredentialsPath } from '../../client/credentials.js';
@@ -25,6 +25,8 @@ export const GPUAAS_EXIT = {
   /** A wait ended because the allocation reached another final state (failed, preempted…). */
   ALLOCATION_ENDED: 6,
   WAIT_TIMEOUT: 7,
+  /** An app waited for ended failed or stopped; its allocation still runs. */
+  APP_ENDED: 8,
   INTERNAL: 70,
 } as const;
 
@@ -107,18 +109,44 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** Accepts a project id or name; a name is looked up among the projects the caller sees. */
+/**
+ * Accepts a project id or name; a name is looked up among every project the caller sees (all of
+ * them for an operator, across organisations). A name that several carry is NAME_AMBIGUOUS with
+ * the candidates listed, never a guess.
+ */
 export async function resolveProjectId(client: PlatformClient, ref: string): Promise<string> {
-  if (isUuid(ref)) return ref;
-  let cursor: string | undefined;
-  for (;;) {
-    const { data } = await client.api.GET('/v1/projects', {
-      params: { query: compact({ limit: 100, cursor }) },
-    });
-    const found = data?.items.find((p) => p.name === ref);
-    if (found !== undefined) return found.id;
-    if (data?.next_cursor == null) break;
-    cursor = data.next_cursor;
+  return (await resolveProject(client, ref)).id;
+}
+
+/** Like resolveProjectId, with the project's name. */
+export async function resolveProject(
+  client: PlatformClient,
+  ref: string,
+): Promise<{ id: string; name: string }> {
+  if (isUuid(ref)) return { id: ref, name: ref };
+  const matches = (
+    await collectAll((cursor) =>
+      client.api.GET('/v1/projects', { params: { query: compact({ limit: 100, cursor }) } }),
+    )
+  ).filter((p) => p.name === ref);
+  const [only] = matches;
+  if (only !== undefined && matches.length === 1) return { id: only.id, name: only.name };
+  if (matches.length > 1) {
+    const candidates = matches.map((p) => ({
+      id: p.id,
+      name: p.name,
+      organization_id: p.organization_id,
+      role: p.role,
+    }));
+    throw new SdkError(
+      'NAME_AMBIGUOUS',
+      `${matches.length} projects you can see are named "${ref}": ${candidates
+        .map(
+          (p) => `${p.id} (organisation ${p.organization_id}${p.role === null ? '' : `, you are ${p.role}`})`,
+        )
+        .join('; ')}`,
+      { details: { candidates, hint: 'give the project by id' } },
+    );
   }
   throw new ApiError({
     code: 'NOT_FOUND',
@@ -178,6 +206,8 @@ function exitFor(error: ApiError | SdkError): number {
       return GPUAAS_EXIT.ALLOCATION_ENDED;
     case 'WAIT_TIMEOUT':
       return GPUAAS_EXIT.WAIT_TIMEOUT;
+    case 'APP_ENDED':
+      return GPUAAS_EXIT.APP_ENDED;
     case 'INTERNAL':
       return GPUAAS_EXIT.INTERNAL;
     default:
@@ -206,11 +236,31 @@ export function action<Args extends unknown[]>(
   };
 }
 
+/** What to do about a refusal whose problem document cannot say it (the platform knows no CLI). */
+function hintFor(error: ApiError): string | undefined {
+  switch (error.code) {
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_INVALID':
+      return 'get a new token: `gpuaas auth login` (a login refreshes itself), or for GPUAAS_TOKEN mint a new one with `gpuaas-platform token --user EMAIL` (or use a service account: GPUAAS_CLIENT_ID and GPUAAS_CLIENT_SECRET)';
+    case 'TOKEN_MISSING':
+      return 'run `gpuaas auth login`, or set GPUAAS_TOKEN (or GPUAAS_CLIENT_ID and GPUAAS_CLIENT_SECRET)';
+    default:
+      return undefined;
+  }
+}
+
 function reportFailure(io: CliIo, error: ApiError | SdkError, json: boolean): void {
   if (error instanceof ApiError) {
-    const where = error.correlationId === undefined ? '' : ` (correlation_id ${error.correlationId})`;
-    io.stderr.write(`error[${error.code}]: ${error.message}${where}\n`);
+    const where = [
+      error.runtimeCode === undefined ? undefined : `runtime_code ${error.runtimeCode}`,
+      error.correlationId === undefined ? undefined : `correlation_id ${error.correlationId}`,
+    ].filter((part) => part !== undefined);
+    io.stderr.write(
+      `error[${error.code}]: ${error.message}${where.length === 0 ? '' : ` (${where.join(', ')})`}\n`,
+    );
     for (const e of error.errors) io.stderr.write(`  ${e.in} ${e.pointer}: ${e.detail}\n`);
+    const hint = hintFor(error);
+    if (hint !== undefined) io.stderr.write(`  hint: ${hint}\n`);
     if (json) {
       printJson(io, {
         error: {
@@ -220,6 +270,8 @@ function reportFailure(io: CliIo, error: ApiError | SdkError, json: boolean): vo
           detail: error.detail,
           correlation_id: error.correlationId,
           errors: error.errors,
+          ...(error.runtimeCode === undefined ? {} : { runtime_code: error.runtimeCode }),
+          ...(hint === undefined ? {} : { hint }),
         },
       });
     }

@@ -10,7 +10,7 @@ import { SdkError } from '../../errors.js';
 import { formatTable, printLine } from '../output.js';
 import type { CliIo } from '../output.js';
 import { allocationReporter } from './allocation-progress.js';
-import { compact, isUuid, printResource, resolveProjectId, wantsJson } from './common.js';
+import { compact, isUuid, printResource, wantsJson } from './common.js';
 import type { GlobalOptions } from './common.js';
 import { follow } from './follow.js';
 import { allocationFields, isFinal } from './format.js';
@@ -20,26 +20,6 @@ type Node = components['schemas']['Node'];
 
 function notFound(detail: string, request: string): ApiError {
   return new ApiError({ code: 'NOT_FOUND', status: 404, title: 'Not found', detail, request });
-}
-
-/** `--project` as given (id or name), else the caller's only project. */
-export async function projectOrDefault(client: PlatformClient, ref: string | undefined): Promise<string> {
-  if (ref !== undefined) return resolveProjectId(client, ref);
-  const projects = await collectAll((cursor) =>
-    client.api.GET('/v1/projects', { params: { query: compact({ limit: 100, cursor }) } }),
-  );
-  const [only] = projects;
-  if (only !== undefined && projects.length === 1) return only.id;
-  if (projects.length === 0) {
-    throw new SdkError('USAGE', 'you are not a member of any project', {
-      details: { hint: 'create one with `gpuaas projects create NAME`, or give --project' },
-    });
-  }
-  throw new SdkError(
-    'USAGE',
-    `you can see ${projects.length} projects (${projects.map((p) => p.name).join(', ')}); choose one with --project`,
-    { details: { projects: projects.map((p) => ({ id: p.id, name: p.name })) } },
-  );
 }
 
 const ACTIVE = 'queued,scheduled,provisioning,running,releasing';
@@ -59,8 +39,9 @@ export async function resolveAllocationId(client: PlatformClient, ref: string): 
   if (matches.length === 0)
     throw notFound(`no active allocation named "${ref}" is visible to you`, 'GET /v1/allocations');
   throw new SdkError(
-    'USAGE',
+    'NAME_AMBIGUOUS',
     `${matches.length} active allocations are named "${ref}" (${matches.map((a) => a.id).join(', ')}); give the id`,
+    { details: { candidates: matches.map((a) => ({ id: a.id, project_id: a.project_id })) } },
   );
 }
 

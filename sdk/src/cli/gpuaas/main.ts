@@ -1,7 +1,7 @@
 import { processIo } from '../output.js';
 import type { CliIo } from '../output.js';
 import { runCli } from '../run.js';
-import type { RegisterCommand } from '../run.js';
+import type { CliDefinition, RegisterCommand } from '../run.js';
 import { SDK_VERSION } from '../../version.js';
 import { registerAllocations } from './commands/allocations.js';
 import { registerApp } from './commands/app.js';
@@ -19,12 +19,8 @@ import { registerTerminal } from './commands/terminal.js';
 /** Seams for tests: how a login opens the browser. */
 export type GpuaasDeps = AuthDeps;
 
-/** Entry point of `gpuaas`, the platform CLI; returns the exit status (docs/cli.md). */
-export function main(
-  argv: readonly string[] = process.argv,
-  io: CliIo = processIo(),
-  deps: GpuaasDeps = {},
-): Promise<number> {
+/** The `gpuaas` CLI's commands, for `main` and for tests that walk them. */
+export function gpuaasCli(deps: GpuaasDeps = {}): CliDefinition {
   const commands: RegisterCommand[] = [
     registerAuthWith(deps),
     registerProjects,
@@ -38,15 +34,20 @@ export function main(
     registerNodes,
     registerOps,
   ];
-  return runCli(
-    {
-      name: 'gpuaas',
-      description:
-        'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, operate nodes',
-      version: SDK_VERSION,
-      commands,
-    },
-    argv,
-    io,
-  );
+  return {
+    name: 'gpuaas',
+    description:
+      'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, operate nodes',
+    version: SDK_VERSION,
+    commands,
+  };
+}
+
+/** Entry point of `gpuaas`, the platform CLI; returns the exit status (docs/cli.md). */
+export function main(
+  argv: readonly string[] = process.argv,
+  io: CliIo = processIo(),
+  deps: GpuaasDeps = {},
+): Promise<number> {
+  return runCli(gpuaasCli(deps), argv, io);
 }

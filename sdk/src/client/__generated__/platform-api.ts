@@ -49,7 +49,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description HTTP request counts and durations per route template (and Node.js process metrics when
+         *     enabled), in the Prometheus text format. Public, like the probes: protect it at the network
+         *     edge. Query parameters are ignored.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -66,7 +71,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public keys that verify the platform's tokens */
+        /**
+         * Public keys that verify the platform's tokens
+         * @description Every ES256 public key that verifies the platform's access tokens, for resource servers
+         *     that check tokens themselves. Query parameters are ignored.
+         */
         get: operations["getJwks"];
         put?: never;
         post?: never;
@@ -83,7 +92,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document, as JSON */
+        /**
+         * This document, as JSON
+         * @description This OpenAPI 3.1 document, as JSON: the contract the server validates requests against.
+         *     Query parameters are ignored.
+         */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -100,11 +113,65 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The authenticated user */
+        /**
+         * The authenticated user
+         * @description The user the bearer token belongs to, with the operator flag as the database holds it now.
+         */
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's operators (operators only)
+         * @description Users whose operator flag is set, by id. The flag lives in the database and is read on every
+         *     request, so a change applies before the affected tokens expire (docs/auth.md).
+         */
+        get: operations["listOperators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operators/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id, or their email address. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Make a user an operator (operators only)
+         * @description Idempotent. An email address that no user has yet creates the user (as adding a member
+         *     does), so an operator can be named before their first sign-in.
+         */
+        put: operations["grantOperator"];
+        post?: never;
+        /**
+         * Remove a user's operator flag (operators only)
+         * @description Takes effect at once on this instance (within 5 s on others): the user's tokens, still
+         *     valid, stop carrying operator rights and their open event streams are closed. The last
+         *     operator cannot be removed (409 LAST_OPERATOR); 404 when the user is not an operator.
+         */
+        delete: operations["revokeOperator"];
         options?: never;
         head?: never;
         patch?: never;
@@ -123,7 +190,11 @@ export interface paths {
          */
         get: operations["listOrganizations"];
         put?: never;
-        /** Create an organisation */
+        /**
+         * Create an organisation
+         * @description Any signed-in user may create one; it groups projects. Send an Idempotency-Key: a retry
+         *     returns the same organisation.
+         */
         post: operations["createOrganization"];
         delete?: never;
         options?: never;
@@ -140,7 +211,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One organisation */
+        /**
+         * One organisation
+         * @description Visible to operators, its creator and anyone with a role in one of its projects; 404
+         *     otherwise.
+         */
         get: operations["getOrganization"];
         put?: never;
         post?: never;
@@ -184,7 +259,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One project */
+        /**
+         * One project
+         * @description Visible to its members (any role), its service accounts and operators; 404 otherwise. The
+         *     ETag is the version to send back in `If-Match`.
+         */
         get: operations["getProject"];
         put?: never;
         post?: never;
@@ -207,7 +286,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Members of a project and their roles */
+        /**
+         * Members of a project and their roles
+         * @description Any member of the project (viewer and up) may list them.
+         */
         get: operations["listMembers"];
         put?: never;
         /**
@@ -286,7 +368,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One service account (never its secret) */
+        /**
+         * One service account (never its secret)
+         * @description Project owners (and operators) only. The secret is never shown again after creation or
+         *     rotation.
+         */
         get: operations["getServiceAccount"];
         put?: never;
         post?: never;
@@ -354,7 +440,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every matching audit event as JSON Lines or CSV, streamed */
+        /**
+         * Every matching audit event as JSON Lines or CSV, streamed
+         * @description The same filters and access rules as `listAuditEvents`, without pagination: every matching
+         *     event, newest first, streamed as it is read.
+         */
         get: operations["exportAuditEvents"];
         put?: never;
         post?: never;
@@ -395,7 +485,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One GPU SKU with live availability */
+        /**
+         * One GPU SKU with live availability
+         * @description The SKU with the same live figures as the catalog list (`total`, `available`,
+         *     `max_per_allocation`).
+         */
         get: operations["getGpuSku"];
         put?: never;
         post?: never;
@@ -412,7 +506,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GPU nodes (operators) */
+        /**
+         * GPU nodes (operators)
+         * @description Operators only: every registered node with its status, inventory and the allocations
+         *     holding its GPUs.
+         */
         get: operations["listNodes"];
         put?: never;
         /**
@@ -437,7 +535,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One node with its GPUs and the allocations on it */
+        /**
+         * One node with its GPUs and the allocations on it
+         * @description Operators only. `gpus[].allocation_id` says which allocation holds each GPU.
+         */
         get: operations["getNode"];
         put?: never;
         post?: never;
@@ -483,7 +584,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop placing new allocations on a node */
+        /**
+         * Stop placing new allocations on a node
+         * @description Operators only. Allocations already on the node keep running; `uncordon` places on it
+         *     again.
+         */
         post: operations["cordonNode"];
         delete?: never;
         options?: never;
@@ -502,7 +607,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Place allocations on a node again */
+        /**
+         * Place allocations on a node again
+         * @description Operators only. Undoes a cordon (or the cordon part of a drain); queued requests may be
+         *     placed at once.
+         */
         post: operations["uncordonNode"];
         delete?: never;
         options?: never;
@@ -552,7 +661,10 @@ export interface paths {
          * @description Members of the project only. The allocation starts `queued`; the scheduler places it
          *     all-or-nothing (`scheduled`), the node agent builds its sandbox (`provisioning`) and starts
          *     its runtime (`running`). While it waits, `pending_reason` says why. Send an
-         *     Idempotency-Key: a retry returns the same allocation instead of a second one.
+         *     Idempotency-Key: a retry returns the same allocation instead of a second one. A request
+         *     no registered node could ever hold (cordoned and unreachable nodes count: they may come
+         *     back) is refused with 422 `ALLOCATION_UNSATISFIABLE`, naming the largest request possible
+         *     and the models on offer; with no node registered yet, every request queues.
          */
         post: operations["createAllocation"];
         delete?: never;
@@ -570,7 +682,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One allocation with its state history */
+        /**
+         * One allocation with its state history
+         * @description Viewers of its project and operators; 404 for anyone else. `transitions` lists every state
+         *     change with its reason and actor.
+         */
         get: operations["getAllocation"];
         put?: never;
         post?: never;
@@ -641,7 +757,8 @@ export interface paths {
          * @description Upgrade to a WebSocket with the token as `?token=` or the subprotocol `gpuaas.token.<token>`
          *     next to `gpuaas.terminal.v1`. Binary frames carry terminal bytes both ways; text frames
          *     carry JSON control messages (`resize`, `pause`, `resume`; `exit` with the code). See
-         *     docs/terminal.md. A plain GET (no upgrade) answers 426.
+         *     docs/terminal.md. A plain GET (no upgrade) answers 426. The single-use terminal token
+         *     (from `createTerminalToken`, scope `terminal:open`) is the only credential it takes.
          */
         get: operations["openTerminal"];
         put?: never;
@@ -661,7 +778,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The app running in the allocation, as its runtime reports it */
+        /**
+         * The app running in the allocation, as its runtime reports it
+         * @description Viewers of the project. The status document of the allocation's runtime (docs/runtime.md);
+         *     409 ALLOCATION_NOT_RUNNING when the allocation does not run, 502 RUNTIME_UNREACHABLE when
+         *     its runtime does not answer.
+         */
         get: operations["getApp"];
         put?: never;
         /**
@@ -690,7 +812,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop the app (stop hook, signal, then the whole process group after the grace period) */
+        /**
+         * Stop the app (stop hook, signal, then the whole process group after the grace period)
+         * @description Members of the project. The runtime runs the app's stop hook, signals the app and kills its
+         *     whole process group once the grace period has passed (docs/runtime.md).
+         */
         post: operations["stopApp"];
         delete?: never;
         options?: never;
@@ -707,7 +833,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The app's stdout or stderr (`follow=true` streams new lines) */
+        /**
+         * The app's stdout or stderr (`follow=true` streams new lines)
+         * @description Viewers of the project. Sends the last `tail` lines of the chosen stream; with
+         *     `follow=true` the response stays open and carries new lines as they are written.
+         */
         get: operations["getAppLogs"];
         put?: never;
         post?: never;
@@ -726,9 +856,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A project's GPU quota and usage */
+        /**
+         * A project's GPU quota and usage
+         * @description Viewers of the project and operators. Without a quota of its own the project shows the
+         *     platform default (`default: true`).
+         */
         get: operations["getProjectQuota"];
-        /** Set a project's GPU quota (operators) */
+        /**
+         * Set a project's GPU quota (operators)
+         * @description Operators only. `nominal_gpus` is the guaranteed share, `max_gpus` the ceiling including
+         *     borrowed idle capacity; the scheduler applies it from its next cycle.
+         */
         put: operations["setProjectQuota"];
         post?: never;
         delete?: never;
@@ -747,11 +885,23 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Report usage events (runtimes), deduplicated by event id
+         * Report usage events (runtimes), deduplicated by event id within the allocation
          * @description CloudEvents-shaped usage reports from an allocation's runtime, in batches of up to 1000.
-         *     Each event id is counted once, forever: a retried batch (or one re-sent after a crash)
-         *     answers the repeated ids under `duplicates`, and both lists mean "stored". Callers are the
-         *     service account of a launch in the allocation's project (scope `usage:write`) or operators.
+         *     Only the runtime of the allocation may call this: the caller must be the service account
+         *     the platform created for a launch in that allocation (its token carries `usage:write`),
+         *     and every event's `subject` must be that allocation. People, operators, other service
+         *     accounts (even with `usage:write`) and the runtime of another allocation get 403
+         *     `USAGE_REPORTER_FORBIDDEN`.
+         *
+         *     Each event id is counted once, forever, within its allocation (ids of different
+         *     allocations never meet). A repeated id with the same meter, quantity, unit and origin is
+         *     a duplicate: a retried batch (or one re-sent after a crash) answers it under `duplicates`,
+         *     and both lists mean "stored" (`time` and `source` are not compared). A repeated id that
+         *     reports other usage is refused: 409 `USAGE_EVENT_CONFLICT`, `errors[]` points at each
+         *     conflicting event, nothing of the batch is stored, the stored event is kept, and the
+         *     refusal is audited. Times must be real instants (no leap second `…:60`, from 1970 on) and
+         *     quantities exact decimals (see `UsageEvent.data.quantity`), else 400 `VALIDATION_FAILED`
+         *     naming the field.
          */
         post: operations["ingestUsageEvents"];
         delete?: never;
@@ -769,7 +919,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Usage recorded for an allocation, summed per meter */
+        /**
+         * Usage recorded for an allocation, summed per meter
+         * @description Viewers of the project and operators: every meter's exact decimal total and event count,
+         *     per origin (app or runtime).
+         */
         get: operations["getAllocationUsage"];
         put?: never;
         post?: never;
@@ -808,7 +962,12 @@ export interface components {
     schemas: {
         /** @description A UUIDv7. */
         Id: string;
-        /** Format: date-time */
+        /**
+         * Format: date-time
+         * @description An RFC 3339 date-time from 1970-01-01 to 9999-12-31; the platform writes ISO 8601 UTC with
+         *     milliseconds. A leap second (`…T23:59:60Z`), a date that does not exist and a year before
+         *     1970 are refused with 400 `VALIDATION_FAILED` naming the field.
+         */
         Timestamp: string;
         /** @description Lower-case letters, digits and dashes; starts with a letter or digit. */
         Name: string;
@@ -836,8 +995,13 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "CONFIG_INVALID" | "NOT_READY";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY";
             correlation_id: string;
+            /**
+             * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
+             *     runtime's own code, unchanged (docs/errors.md, "runtime"), e.g. ARTIFACT_PULL_FAILED.
+             */
+            runtime_code?: string;
             errors?: {
                 /** @enum {string} */
                 in: "body" | "query" | "path" | "header";
@@ -851,6 +1015,10 @@ export interface components {
             display_name: string | null;
             operator: boolean;
             created_at: components["schemas"]["Timestamp"];
+        };
+        UserList: {
+            items: components["schemas"]["User"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         Organization: {
             id: components["schemas"]["Id"];
@@ -991,6 +1159,7 @@ export interface components {
             index: number;
             uuid?: string | null;
             model: string;
+            /** @description At most 4 TiB. */
             memory_mib: number;
             nvlink_domain?: string | null;
         };
@@ -1083,15 +1252,22 @@ export interface components {
         AllocationState: "queued" | "scheduled" | "provisioning" | "running" | "releasing" | "released" | "failed" | "preempted";
         /** @enum {string} */
         PendingReason: "quota_exceeded" | "no_capacity" | "model_unavailable" | "request_too_large" | "waiting_for_priority";
-        /** @description A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` (and combinations such as `1h30m`). */
+        /**
+         * @description A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` and combinations such as
+         *     `1h30m` (at most four parts of at most 7 digits each), longer than zero. Each field that
+         *     takes one states its maximum; a longer duration is refused with 400 `VALIDATION_FAILED`
+         *     naming the field.
+         */
         Duration: string;
         AllocationCreate: {
             project_id: components["schemas"]["Id"];
             name?: components["schemas"]["Name"];
             gpus: {
+                /** @description GPUs, all or nothing: 1 to 64. */
                 count: number;
                 /** @description Acceptable SKU ids or model names, most preferred first; empty or absent means any. */
                 models?: string[];
+                /** @description Per GPU, 1 to 4096 GiB. */
                 min_memory_gib?: number;
                 /**
                  * @description `node`: all GPUs on one node (the default); `nvlink`: all in one NVLink domain.
@@ -1099,9 +1275,14 @@ export interface components {
                  */
                 topology?: "node" | "nvlink";
             };
+            /**
+             * @description Released by the server this long after the allocation first runs (a re-created
+             *     sandbox does not extend it). At most 30 days (`30d`, 2592000 seconds).
+             */
             ttl?: components["schemas"]["Duration"];
+            /** @description Released after this long without terminal activity. At most 7 days (`7d`, 604800 seconds). */
             idle_timeout?: components["schemas"]["Duration"];
-            /** @description Higher goes first (default 100). */
+            /** @description Higher goes first (default 100); 0 to 1000. */
             priority?: number;
         };
         AllocationGpu: {
@@ -1187,11 +1368,23 @@ export interface components {
             /** @constant */
             type: "dev.gpuaas.usage.v1";
             subject: components["schemas"]["Id"];
-            time: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description When the usage happened: an RFC 3339 date-time from 1970-01-01 to 9999-12-31. A leap
+             *     second (`…T23:59:60Z`) and dates that do not exist are refused with 400 naming
+             *     `/events/N/time`.
+             */
+            time: string;
             /** @constant */
             datacontenttype?: "application/json";
             data: {
                 meter: string;
+                /**
+                 * @description Billed as an exact decimal: at most 9 digits after the decimal point and 15
+                 *     significant digits (what a JSON number carries exactly), from 0 to 1e15. Float
+                 *     artefacts such as `0.30000000000000004` and subnormal numbers such as `5e-324`
+                 *     are refused with 400 naming `/events/N/data/quantity`.
+                 */
                 quantity: number;
                 unit?: string;
                 allocation_id: components["schemas"]["Id"];
@@ -1231,6 +1424,11 @@ export interface components {
         AppStatus: {
             state: string;
             reason?: string | null;
+            /**
+             * @description When `state` is `failed`: the runtime's code of the failure, unchanged (docs/errors.md,
+             *     "runtime"), e.g. HOOK_FAILED, APP_FAILED, ARTIFACT_PULL_FAILED.
+             */
+            code?: string;
         };
     };
     responses: {
@@ -1243,9 +1441,23 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description A client error as an RFC 9457 problem; `code` is listed in docs/errors.md. Any operation
+         *     may answer 400 `MALFORMED_REQUEST` (a header with a control character, a request that is
+         *     not HTTP/1.1), 408 `REQUEST_TIMEOUT` or 431 `HEADERS_TOO_LARGE` (headers over 16 KiB),
+         *     besides its own 4xx answers.
+         */
+        ClientError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
-        /** @description Page size. */
+        /** @description Page size, 1 to 100 (default 20). */
         Limit: number;
         /** @description The `next_cursor` of the previous page; opaque. */
         Cursor: string;
@@ -1267,9 +1479,9 @@ export interface components {
         AuditAction: string;
         /** @description Target id. */
         AuditTarget: string;
-        /** @description Only events at or after this time. */
+        /** @description Only events at or after this time (an RFC 3339 date-time; see `Timestamp`). */
         AuditSince: string;
-        /** @description Only events before this time. */
+        /** @description Only events before this time (an RFC 3339 date-time; see `Timestamp`). */
         AuditUntil: string;
         SkuId: string;
         NodeId: components["schemas"]["Id"];
@@ -1302,6 +1514,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
         };
     };
     getReadiness: {
@@ -1323,6 +1536,7 @@ export interface operations {
                 };
             };
             503: components["responses"]["Problem"];
+            "4XX": components["responses"]["ClientError"];
         };
     };
     getMetrics: {
@@ -1343,6 +1557,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            "4XX": components["responses"]["ClientError"];
         };
     };
     getJwks: {
@@ -1363,6 +1578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Jwks"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
         };
     };
     getOpenApiDocument: {
@@ -1383,6 +1599,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            "4XX": components["responses"]["ClientError"];
         };
     };
     getCurrentUser: {
@@ -1403,13 +1620,89 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listOperators: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of operators, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    grantOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id, or their email address. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, now an operator. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id, or their email address. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is no longer an operator. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
     listOrganizations: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1429,6 +1722,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1461,6 +1755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1485,13 +1780,14 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
     listProjects: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1511,6 +1807,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1543,6 +1840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1567,6 +1865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1598,13 +1897,14 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
     listMembers: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1626,6 +1926,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1660,6 +1961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1682,6 +1984,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1714,13 +2017,14 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
     listServiceAccounts: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1742,6 +2046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccountList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1775,6 +2080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccountWithSecret"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1799,6 +2105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccount"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1821,6 +2128,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1851,6 +2159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccountWithSecret"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1864,11 +2173,11 @@ export interface operations {
                 action?: components["parameters"]["AuditAction"];
                 /** @description Target id. */
                 target?: components["parameters"]["AuditTarget"];
-                /** @description Only events at or after this time. */
+                /** @description Only events at or after this time (an RFC 3339 date-time; see `Timestamp`). */
                 since?: components["parameters"]["AuditSince"];
-                /** @description Only events before this time. */
+                /** @description Only events before this time (an RFC 3339 date-time; see `Timestamp`). */
                 until?: components["parameters"]["AuditUntil"];
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1888,6 +2197,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1902,9 +2212,9 @@ export interface operations {
                 action?: components["parameters"]["AuditAction"];
                 /** @description Target id. */
                 target?: components["parameters"]["AuditTarget"];
-                /** @description Only events at or after this time. */
+                /** @description Only events at or after this time (an RFC 3339 date-time; see `Timestamp`). */
                 since?: components["parameters"]["AuditSince"];
-                /** @description Only events before this time. */
+                /** @description Only events before this time (an RFC 3339 date-time; see `Timestamp`). */
                 until?: components["parameters"]["AuditUntil"];
             };
             header?: never;
@@ -1923,6 +2233,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1947,6 +2258,7 @@ export interface operations {
                     "application/json": components["schemas"]["GpuSkuList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1970,13 +2282,14 @@ export interface operations {
                     "application/json": components["schemas"]["GpuSku"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
     listNodes: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1996,6 +2309,7 @@ export interface operations {
                     "application/json": components["schemas"]["NodeList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2027,6 +2341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Node"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2050,6 +2365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Node"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2083,6 +2399,7 @@ export interface operations {
                     "application/json": components["schemas"]["HeartbeatReply"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2112,6 +2429,7 @@ export interface operations {
                     "application/json": components["schemas"]["Node"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2141,6 +2459,7 @@ export interface operations {
                     "application/json": components["schemas"]["Node"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2174,6 +2493,7 @@ export interface operations {
                     "application/json": components["schemas"]["DrainResult"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2183,7 +2503,7 @@ export interface operations {
                 project_id?: components["schemas"]["Id"];
                 /** @description Only allocations in these states (comma-separated). */
                 state?: string;
-                /** @description Page size. */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
@@ -2203,6 +2523,7 @@ export interface operations {
                     "application/json": components["schemas"]["AllocationList"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2234,6 +2555,7 @@ export interface operations {
                     "application/json": components["schemas"]["Allocation"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2257,6 +2579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Allocation"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2286,6 +2609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Allocation"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2319,6 +2643,7 @@ export interface operations {
                     "application/json": components["schemas"]["TerminalToken"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2342,6 +2667,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2365,6 +2691,7 @@ export interface operations {
                     "application/json": components["schemas"]["AppStatus"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2398,6 +2725,7 @@ export interface operations {
                     "application/json": components["schemas"]["AppStatus"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2427,6 +2755,7 @@ export interface operations {
                     "application/json": components["schemas"]["AppStatus"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2434,6 +2763,7 @@ export interface operations {
         parameters: {
             query?: {
                 stream?: "stdout" | "stderr";
+                /** @description How many of the last lines to send first, 0 to 100000 (default 200). */
                 tail?: number;
                 follow?: boolean;
             };
@@ -2454,6 +2784,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2477,6 +2808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Quota"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2504,6 +2836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Quota"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2535,6 +2868,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageIngestResult"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2558,6 +2892,7 @@ export interface operations {
                     "application/json": components["schemas"]["AllocationUsage"];
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2585,6 +2920,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            "4XX": components["responses"]["ClientError"];
             default: components["responses"]["Problem"];
         };
     };

@@ -103,6 +103,11 @@ describe('gpuaas-app init', () => {
     expect(run.stdout).toContain(`Created ${name} from template typescript-service in ${name}`);
     expect(run.stdout).toMatch(/Next steps:\n {2}cd svc-\d+\n {2}npm install/);
     expect(run.stdout).toContain('npx gpuaas-app validate');
+    // The key publish is told to use is the one keygen writes (PREFIX.key), outside the app folder.
+    const out = /gpuaas-app keygen --out (\S+)/.exec(run.stdout)?.[1];
+    const key = /gpuaas-app publish .*--key (\S+)/.exec(run.stdout)?.[1];
+    expect(out).toBe('~/.config/gpuaas/keys/my-publisher');
+    expect(key).toBe(`${out}.key`);
     expect(run.stderr).toContain('publisher defaults to "my-publisher"');
     expect((await checkManifest(join(work, name, 'gpuaas-app.yaml'))).value).toMatchObject({
       publisher: 'my-publisher',

@@ -137,9 +137,12 @@ function printNextSteps(
   if (shown !== '.') printLine(io, `  cd ${shown}`);
   if (info?.run) printLine(io, `  ${info.run}    # run it locally`);
   printLine(io, '  npx gpuaas-app validate');
+  // Outside the app folder (which is packed) and outside any repository: the key cannot ship.
+  const key = `~/.config/gpuaas/keys/${publisher}`;
+  printLine(io, `  npx gpuaas-app keygen --out ${key}    # once: ${key}.key (private, 0600) and .pub`);
   printLine(
     io,
-    `  npx gpuaas-app publish --to <registry>/${publisher}/${result.name} --key <signing-key.pem>`,
+    `  npx gpuaas-app publish --to <registry>/${publisher}/${result.name}:0.1.0 --key ${key}.key`,
   );
 }
 

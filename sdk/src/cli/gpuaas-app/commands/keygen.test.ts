@@ -53,6 +53,7 @@ describe('gpuaas-app keygen (in-process)', () => {
       privateKey: path.join(dir, 'keys-acme.key'),
       publicKey: path.join(dir, 'keys-acme.pub'),
       keyId: expect.stringMatching(/^[a-f0-9]{64}$/),
+      gitignore: null,
     });
     expect((await stat(json.privateKey)).mode & 0o777).toBe(0o600);
     expect((await loadPublicKey(json.publicKey)).keyId).toBe(json.keyId);
@@ -103,6 +104,39 @@ describe('gpuaas-app keygen (in-process)', () => {
     expect(forced.code).toBe(0);
     expect((await stat(path.join(dir, 'k.key'))).mode & 0o777).toBe(0o600);
     await expect(loadSigningKey(path.join(dir, 'k.key'))).resolves.toBeDefined();
+  });
+
+  it('creates the folder of --out DIR/PREFIX when it is missing', async () => {
+    const result = await run(['keygen', '--out', 'keys/nested/acme', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).privateKey).toBe(path.join(dir, 'keys/nested/acme.key'));
+    expect((await stat(path.join(dir, 'keys/nested/acme.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(dir, 'keys/nested'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('inside a git work tree, adds the private key (not the public one) to .gitignore, once', async () => {
+    await promisify(execFile)('git', ['init', '-q', dir]);
+    const first = await run(['keygen', '--out', 'signing', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).gitignore).toBe(path.join(dir, '.gitignore'));
+    expect(first.stderr).toMatch(/added .*signing\.key to .*\.gitignore/);
+    const forced = await run(['keygen', '--out', 'signing', '--force', '--json']);
+    expect(JSON.parse(forced.stdout).gitignore).toBeNull();
+    expect((await readFile(path.join(dir, '.gitignore'), 'utf8')).match(/^\/signing\.key$/gm)).toHaveLength(
+      1,
+    );
+    // What `git add .` would take: the public key and the .gitignore, never the private key.
+    await promisify(execFile)('git', ['add', '.'], { cwd: dir });
+    const { stdout } = await promisify(execFile)('git', ['diff', '--cached', '--name-only'], { cwd: dir });
+    expect(stdout.trim().split('\n').sort()).toEqual(['.gitignore', 'signing.pub']);
+  });
+
+  it('with --no-gitignore leaves .gitignore alone', async () => {
+    await promisify(execFile)('git', ['init', '-q', dir]);
+    const result = await run(['keygen', '--out', 'keys/k', '--no-gitignore', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).gitignore).toBeNull();
+    expect(existsSync(path.join(dir, 'keys/.gitignore'))).toBe(false);
   });
 
   it('requires --out', async () => {

@@ -1,13 +1,16 @@
 /**
- * `gpuaas-app keygen`: writes a P-256 signing key pair (PREFIX.key, mode 0600, and PREFIX.pub).
- * Thin over sdk/src/sign/keys.ts; the passphrase never comes from argv, where `ps` and shell
- * history would show it, only from stdin or a named environment variable.
+ * `gpuaas-app keygen`: writes a P-256 signing key pair (PREFIX.key, mode 0600, and PREFIX.pub),
+ * creating PREFIX's folder. Thin over sdk/src/sign/keys.ts; the passphrase never comes from argv,
+ * where `ps` and shell history would show it, only from stdin or a named environment variable.
+ * Inside a git work tree the private key is added to its folder's `.gitignore` (unless
+ * `--no-gitignore`), so `git add .` cannot publish it by accident.
  */
 import { resolve } from 'node:path';
 import { SdkError } from '../../../errors.js';
 import { SIGNING_KEY_ENV, SIGNING_KEY_PASSWORD_ENV, writeKeyPair } from '../../../sign/keys.js';
 import { printDiagnostic, printJson, printLine, type CliIo } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
+import { ignoreInGit } from '../git-ignore.js';
 
 interface KeygenFlags {
   out: string;
@@ -15,6 +18,8 @@ interface KeygenFlags {
   passphraseEnv?: string;
   force?: boolean;
   json?: boolean;
+  /** False with `--no-gitignore`. */
+  gitignore: boolean;
 }
 
 export const registerKeygen: RegisterCommand = (program, ctx) => {
@@ -28,7 +33,8 @@ export const registerKeygen: RegisterCommand = (program, ctx) => {
       'encrypt the private key with the passphrase in this environment variable',
     )
     .option('-f, --force', 'overwrite existing key files')
-    .option('--json', 'print { privateKey, publicKey, keyId } as JSON')
+    .option('--no-gitignore', 'inside a git work tree, do not add the private key to .gitignore')
+    .option('--json', 'print { privateKey, publicKey, keyId, gitignore } as JSON')
     .action(async (flags: KeygenFlags) => {
       const io = ctx.io;
       const passphrase = await readPassphrase(io, flags);
@@ -36,6 +42,10 @@ export const registerKeygen: RegisterCommand = (program, ctx) => {
         ...(passphrase === undefined ? {} : { passphrase }),
         force: flags.force === true,
       });
+      const gitignore = flags.gitignore ? await ignoreInGit(written.privateKeyPath) : undefined;
+      if (gitignore !== undefined) {
+        printDiagnostic(io, `added ${written.privateKeyPath} to ${gitignore}: git will not pick it up`);
+      }
       if (passphrase === undefined) {
         printDiagnostic(
           io,
@@ -47,6 +57,7 @@ export const registerKeygen: RegisterCommand = (program, ctx) => {
           privateKey: written.privateKeyPath,
           publicKey: written.publicKeyPath,
           keyId: written.keyId,
+          gitignore: gitignore ?? null,
         });
         return;
       }

@@ -1,5 +1,5 @@
 /**
- * `gpuaas allocations create|list|get|watch|release`. `create --wait` and `release --wait` follow
+ * `gpuaas allocations create|list|get|watch|release|usage`. `create --wait` and `release --wait` follow
  * the allocation (event stream + re-reads) with progress on stderr; stdout gets only the result.
  */
 import { randomUUID } from 'node:crypto';
@@ -7,29 +7,18 @@ import { collectAll } from '../../../client/client.js';
 import type { components } from '../../../client/__generated__/platform-api.js';
 import { printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
-import {
-  action,
-  clientFor,
-  compact,
-  printList,
-  resolveProjectId,
-  wantsJson,
-  withGlobalOptions,
-} from '../common.js';
+import { action, clientFor, compact, printList, wantsJson, withGlobalOptions } from '../common.js';
 import type { GlobalOptions } from '../common.js';
 import { changeKey } from '../allocation-progress.js';
-import {
-  printAllocation,
-  projectOrDefault,
-  readAllocation,
-  resolveAllocationId,
-  waitForAllocation,
-} from '../compute.js';
+import { PROJECT_HELP, explicitProject, projectFor } from '../project.js';
+import { printAllocation, readAllocation, resolveAllocationId, waitForAllocation } from '../compute.js';
 import {
   ALLOCATION_COLUMNS,
   allocationRow,
   collect,
   durationText,
+  MAX_IDLE_TIMEOUT_MS,
+  MAX_TTL_MS,
   formatDuration,
   oneOf,
   parseDuration,
@@ -81,12 +70,12 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
         'node (default): one node; nvlink: one NVLink domain',
         oneOf('--topology', ['node', 'nvlink'] as const),
       )
-      .option('--project <project>', 'id or name (default: your only project)')
-      .option('--ttl <duration>', 'release after this long, e.g. 2h', durationText('--ttl'))
+      .option('--project <project>', PROJECT_HELP)
+      .option('--ttl <duration>', 'release after this long, e.g. 2h', durationText('--ttl', MAX_TTL_MS))
       .option(
         '--idle-timeout <duration>',
         'release after this long without terminal activity, e.g. 30m',
-        durationText('--idle-timeout'),
+        durationText('--idle-timeout', MAX_IDLE_TIMEOUT_MS),
       )
       .option(
         '--priority <n>',
@@ -103,7 +92,7 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
   ).action(
     action(ctx, async (options: CreateOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await projectOrDefault(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const body: components['schemas']['AllocationCreate'] = {
         project_id: projectId,
         gpus: {
@@ -144,13 +133,15 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
     group
       .command('list')
       .description('Allocations you can see, newest first')
-      .option('--project <project>', 'id or name (default: every project you can see)')
+      .option(
+        '--project <project>',
+        'id or name (default: GPUAAS_PROJECT or the current project; without one, every project you can see)',
+      )
       .option('--state <states>', 'only these states, comma-separated, e.g. running,queued'),
   ).action(
     action(ctx, async (options: GlobalOptions & { project?: string; state?: string }) => {
       const client = await clientFor(io, options);
-      const project_id =
-        options.project === undefined ? undefined : await resolveProjectId(client, options.project);
+      const project_id = (await explicitProject(io, client, options.project))?.id;
       const items: Allocation[] = await collectAll((cursor) =>
         client.api.GET('/v1/allocations', {
           params: {
@@ -203,6 +194,34 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
         timeoutLabel: timeoutLabel(options.timeout),
         onRead: show,
       });
+    }),
+  );
+
+  withGlobalOptions(
+    group
+      .command('usage')
+      .description('Usage recorded for an allocation: each meter’s exact total and event count, per origin')
+      .argument('<allocation>', 'id, or the name of an active allocation'),
+  ).action(
+    action(ctx, async (ref: string, options: GlobalOptions) => {
+      const client = await clientFor(io, options);
+      const id = await resolveAllocationId(client, ref);
+      const { data } = await client.api.GET('/v1/allocations/{allocation_id}/usage', {
+        params: { path: { allocation_id: id } },
+      });
+      const usage = data!;
+      if (!wantsJson(options) && usage.meters.length === 0) {
+        printLine(io, `no usage recorded for allocation ${id} yet`);
+        return;
+      }
+      // Quantities stay the API's exact decimal text: summing or rounding them here could drift.
+      printList(
+        io,
+        options,
+        usage,
+        ['meter', 'origin', 'quantity', 'events'],
+        usage.meters.map((m) => [m.meter, m.origin, m.quantity, m.events]),
+      );
     }),
   );
 

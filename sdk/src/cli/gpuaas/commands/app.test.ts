@@ -24,16 +24,21 @@ describe('gpuaas app helpers', () => {
     expect(seen).toEqual(['fetching', 'installing', 'ready']);
   });
 
-  it('ends with ALLOCATION_ENDED on a final state and WAIT_TIMEOUT when time runs out', async () => {
+  it('ends with APP_ENDED carrying the runtime’s code on a final state, WAIT_TIMEOUT when time runs out', async () => {
     const failed = await waitForApp(
-      () => Promise.resolve({ state: 'failed', reason: 'hook_failed: install' }),
-      {
-        timeoutMs: 5000,
-        pollMs: 1,
-      },
+      () => Promise.resolve({ state: 'failed', code: 'HOOK_FAILED', reason: 'install exited with code 1' }),
+      { timeoutMs: 5000, pollMs: 1, allocationId: 'a1' },
     ).catch((e: unknown) => e);
-    expect((failed as SdkError).code).toBe('ALLOCATION_ENDED');
-    expect((failed as SdkError).message).toContain('hook_failed: install');
+    expect(failed).toBeInstanceOf(SdkError);
+    expect((failed as SdkError).code).toBe('APP_ENDED');
+    expect((failed as SdkError).message).toBe(
+      'the app is failed (HOOK_FAILED): install exited with code 1; the allocation keeps running',
+    );
+    expect((failed as SdkError).details).toMatchObject({
+      runtime_code: 'HOOK_FAILED',
+      state: 'failed',
+      hint: expect.stringContaining('gpuaas app logs a1 --stderr'),
+    });
     const slow = await waitForApp(() => Promise.resolve({ state: 'installing' }), {
       timeoutMs: 0,
       pollMs: 1,

@@ -8,12 +8,13 @@ import type { PlatformClient } from '../../../client/client.js';
 import { SdkError } from '../../../errors.js';
 import { printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
-import { action, clientFor, printResource, wantsJson, withGlobalOptions } from '../common.js';
+import { printAppStatus } from '../app-view.js';
+import { action, clientFor, wantsJson, withGlobalOptions } from '../common.js';
 import type { GlobalOptions } from '../common.js';
 import { resolveAllocationId } from '../compute.js';
 import { collect, parseDuration } from '../format.js';
 
-type AppStatus = { state: string; reason?: string | null } & Record<string, unknown>;
+type AppStatus = { state: string; reason?: string | null; code?: string } & Record<string, unknown>;
 
 /** `k=v` pairs → parameters; values stay text and the runtime types them by the manifest. */
 export function parseParams(pairs: readonly string[]): Record<string, string> {
@@ -33,12 +34,23 @@ async function appStatus(client: PlatformClient, allocationId: string): Promise<
   return data as AppStatus;
 }
 
-/** Polls the status until `ready` or a final state; returns the last status. */
+/**
+ * Polls the status until `ready` or a final state; returns the last status. An app that ends
+ * `failed` or `stopped` is APP_ENDED (the allocation keeps running), carrying the runtime's own
+ * code (e.g. HOOK_FAILED) unchanged as `runtime_code`.
+ */
 export async function waitForApp(
   read: () => Promise<AppStatus>,
-  options: { timeoutMs: number; onChange?: (status: AppStatus) => void; pollMs?: number },
+  options: {
+    timeoutMs: number;
+    onChange?: (status: AppStatus) => void;
+    pollMs?: number;
+    /** Named in the hint. */
+    allocationId?: string;
+  },
 ): Promise<AppStatus> {
   const deadline = Date.now() + options.timeoutMs;
+  const allocation = options.allocationId ?? 'ALLOCATION';
   let last: string | undefined;
   for (;;) {
     const status = await read();
@@ -46,11 +58,19 @@ export async function waitForApp(
     last = status.state;
     if (status.state === 'ready') return status;
     if (status.state === 'stopped' || status.state === 'failed') {
+      const code = typeof status.code === 'string' ? status.code : undefined;
       throw new SdkError(
-        'ALLOCATION_ENDED',
-        `the app is ${status.state}: ${status.reason ?? 'no reason given'}`,
+        'APP_ENDED',
+        `the app is ${status.state}${code === undefined ? '' : ` (${code})`}: ${status.reason ?? 'no reason given'}; the allocation keeps running`,
         {
-          details: { status },
+          details: {
+            allocation_id: options.allocationId,
+            state: status.state,
+            runtime_code: code ?? null,
+            reason: status.reason ?? null,
+            status,
+            hint: `read its output with \`gpuaas app logs ${allocation} --stderr\`, then launch a fixed version, or free the GPUs with \`gpuaas allocations release ${allocation}\``,
+          },
         },
       );
     }
@@ -78,7 +98,7 @@ export const registerApp: RegisterCommand = (program, ctx) => {
       .option('--wait', 'follow the launch until the app is ready')
       .option(
         '--timeout <duration>',
-        'with --wait: give up after this long (default 10m)',
+        'with --wait: give up after this long (default 10m, exit 7); exit 8 when the app fails',
         parseDuration('--timeout'),
       ),
   ).action(
@@ -107,12 +127,13 @@ export const registerApp: RegisterCommand = (program, ctx) => {
         let status = data as AppStatus;
         if (options.wait === true) {
           status = await waitForApp(() => appStatus(client, allocationId), {
+            allocationId,
             timeoutMs: options.timeout ?? 10 * 60_000,
             // Progress on stderr: stdout carries only the result (JSON with --output json).
             onChange: (s) => void io.stderr.write(`app ${s.state}${s.reason ? `: ${s.reason}` : ''}\n`),
           });
         }
-        printResource(io, options, status);
+        printAppStatus(io, options, status);
       },
     ),
   );
@@ -122,7 +143,7 @@ export const registerApp: RegisterCommand = (program, ctx) => {
   ).action(
     action(ctx, async (ref: string, options: GlobalOptions) => {
       const client = await clientFor(io, options);
-      printResource(io, options, await appStatus(client, await resolveAllocationId(client, ref)));
+      printAppStatus(io, options, await appStatus(client, await resolveAllocationId(client, ref)));
     }),
   );
 
@@ -138,7 +159,7 @@ export const registerApp: RegisterCommand = (program, ctx) => {
       const { data } = await client.api.POST('/v1/allocations/{allocation_id}/app/stop', {
         params: { path: { allocation_id: allocationId }, header: { 'Idempotency-Key': randomUUID() } },
       });
-      printResource(io, options, data as AppStatus);
+      printAppStatus(io, options, data as AppStatus);
     }),
   );
 

@@ -1,4 +1,8 @@
-/** `gpuaas audit list` and `gpuaas audit export` (streamed to stdout or a file). */
+/**
+ * `gpuaas audit list` and `gpuaas audit export` (streamed to stdout or `--file`). Without
+ * `--project`, both use GPUAAS_PROJECT or the current project; failing that, an operator reads the
+ * whole trail and anyone else their only project.
+ */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { Readable } from 'node:stream';
@@ -8,8 +12,11 @@ import type { components } from '../../../client/__generated__/platform-api.js';
 import { SdkError } from '../../../errors.js';
 import { printDiagnostic, printJson } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
-import { action, clientFor, compact, printList, resolveProjectId, withGlobalOptions } from '../common.js';
+import { action, clientFor, compact, printList, withGlobalOptions } from '../common.js';
+import type { PlatformClient } from '../../../client/client.js';
+import type { CliIo } from '../../output.js';
 import type { GlobalOptions } from '../common.js';
+import { explicitProject, projectFor } from '../project.js';
 
 type AuditEvent = components['schemas']['AuditEvent'];
 
@@ -39,13 +46,26 @@ function parseCount(value: string): number {
 
 function addFilters<T extends Command>(command: T): T {
   command
-    .option('--project <project>', 'project id or name (required unless you are an operator)')
+    .option(
+      '--project <project>',
+      'id or name (default: GPUAAS_PROJECT, the current project; then operators read everything, others their only project)',
+    )
     .option('--since <time>', 'events at or after this RFC 3339 time', parseTime('--since'))
     .option('--until <time>', 'events before this RFC 3339 time', parseTime('--until'))
     .option('--actor <id>', 'actor id (user or service account)')
     .option('--action <name>', 'action, e.g. project.update')
     .option('--target <id>', 'target id');
   return command;
+}
+
+/** The project an audit read is limited to; undefined: the whole trail (operators only). */
+async function auditProject(io: CliIo, client: PlatformClient, flag: string | undefined) {
+  const explicit = await explicitProject(io, client, flag);
+  if (explicit !== undefined) return explicit.id;
+  // A token without users:read cannot say: then it is no operator's, as far as this goes.
+  const me = await client.api.GET('/v1/users/me').catch(() => undefined);
+  if (me?.data?.operator === true) return undefined;
+  return (await projectFor(io, client, undefined)).id;
 }
 
 export const registerAudit: RegisterCommand = (program, ctx) => {
@@ -61,8 +81,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
   ).action(
     action(ctx, async (options: GlobalOptions & FilterOptions & { limit?: number }) => {
       const client = await clientFor(io, options);
-      const project_id =
-        options.project === undefined ? undefined : await resolveProjectId(client, options.project);
+      const project_id = await auditProject(io, client, options.project);
       const want = options.limit ?? 50;
       const items: AuditEvent[] = [];
       let cursor: string | undefined;
@@ -113,7 +132,9 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     }),
   );
 
-  // `--output` names the file here (the export's format is `--format`), so no table/json choice.
+  // Like every command, `--output` is the format of what the command itself prints (here the
+  // summary of a file export); the export's own format is `--format` and its file `--file`.
+  // `--output FILE` (and `-o FILE`) of earlier versions still write FILE, with a warning.
   withGlobalOptions(
     addFilters(audit.command('export').description('Every matching event as JSON Lines or CSV, streamed'))
       .requiredOption('--format <format>', 'jsonl or csv', (v) => {
@@ -121,17 +142,31 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
           throw new SdkError('USAGE', `--format must be jsonl or csv (got "${v}")`);
         return v;
       })
-      .option('-o, --output <file>', 'write to this file instead of stdout'),
+      .option('-f, --file <path>', 'write the export to this file (created 0600) instead of stdout')
+      // No parser: a value other than table or json is the file of the old `-o, --output FILE`.
+      .option('-o, --output <format>', 'table (default) or json: the summary printed after writing --file'),
     { output: false },
   ).action(
     action(
       ctx,
       async (
-        options: Omit<GlobalOptions, 'output'> & FilterOptions & { format: 'jsonl' | 'csv'; output?: string },
+        options: Omit<GlobalOptions, 'output'> &
+          FilterOptions & { format: 'jsonl' | 'csv'; file?: string; output?: string },
       ) => {
+        let file = options.file;
+        let json = options.json === true || options.output === 'json';
+        if (options.output !== undefined && options.output !== 'table' && options.output !== 'json') {
+          if (file !== undefined)
+            throw new SdkError('USAGE', `--output must be table or json (got "${options.output}")`);
+          file = options.output;
+          json = options.json === true;
+          printDiagnostic(
+            io,
+            `warning: \`--output FILE\` is deprecated for audit export: use \`--file ${file}\` (--output now chooses table or json)`,
+          );
+        }
         const client = await clientFor(io, options);
-        const project_id =
-          options.project === undefined ? undefined : await resolveProjectId(client, options.project);
+        const project_id = await auditProject(io, client, options.project);
         const response = await client.request('GET', '/v1/audit/export', {
           query: {
             format: options.format,
@@ -150,13 +185,13 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
               (c: Buffer) => (bytes += c.length),
             )
           : Readable.from([]);
-        if (options.output === undefined) {
+        if (file === undefined) {
           await pipeline(body, io.stdout, { end: false });
           return;
         }
-        await pipeline(body, createWriteStream(options.output, { mode: 0o600 }));
-        if (options.json === true) printJson(io, { file: options.output, format: options.format, bytes });
-        else printDiagnostic(io, `wrote ${bytes} bytes of ${options.format} to ${options.output}`);
+        await pipeline(body, createWriteStream(file, { mode: 0o600 }));
+        if (json) printJson(io, { file, format: options.format, bytes });
+        else printDiagnostic(io, `wrote ${bytes} bytes of ${options.format} to ${file}`);
       },
     ),
   );

@@ -13,15 +13,15 @@ import {
   isUuid,
   printList,
   printResource,
-  resolveProjectId,
   wantsJson,
   withGlobalOptions,
 } from '../common.js';
 import type { GlobalOptions } from '../common.js';
+import { PROJECT_HELP, projectFor } from '../project.js';
 
 type Member = components['schemas']['Member'];
 type Role = components['schemas']['Role'];
-type MemberOptions = GlobalOptions & { project: string; role?: string };
+type MemberOptions = GlobalOptions & { project?: string; role?: string };
 
 const ROLES: readonly Role[] = ['owner', 'member', 'viewer'];
 
@@ -61,11 +61,11 @@ export const registerIam: RegisterCommand = (program, ctx) => {
   const projectOption = '--project <project>';
 
   withGlobalOptions(
-    group.command('list').description('Members of a project').requiredOption(projectOption, 'id or name'),
+    group.command('list').description('Members of a project').option(projectOption, PROJECT_HELP),
   ).action(
     action(ctx, async (options: MemberOptions) => {
       const client = await clientFor(io, options);
-      const items = await members(client, await resolveProjectId(client, options.project));
+      const items = await members(client, (await projectFor(io, client, options.project)).id);
       printList(
         io,
         options,
@@ -81,12 +81,12 @@ export const registerIam: RegisterCommand = (program, ctx) => {
       .command('add')
       .description('Give a user (by email) a role in a project')
       .argument('<email>')
-      .requiredOption(projectOption, 'id or name')
+      .option(projectOption, PROJECT_HELP)
       .requiredOption('--role <role>', ROLES.join('|'), parseRole),
   ).action(
     action(ctx, async (email: string, options: MemberOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await resolveProjectId(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const { data } = await client.api.POST('/v1/projects/{project_id}/members', {
         params: { path: { project_id: projectId } },
         body: { email, role: options.role as Role },
@@ -100,12 +100,12 @@ export const registerIam: RegisterCommand = (program, ctx) => {
       .command('set-role')
       .description("Change a member's role")
       .argument('<member>', 'user id or email')
-      .requiredOption(projectOption, 'id or name')
+      .option(projectOption, PROJECT_HELP)
       .requiredOption('--role <role>', ROLES.join('|'), parseRole),
   ).action(
     action(ctx, async (ref: string, options: MemberOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await resolveProjectId(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const member = await findMember(client, projectId, ref);
       // Members have no GET of their own; the list's updated_at is not an ETag, so use `*`.
       const { data } = await client.api.PATCH('/v1/projects/{project_id}/members/{user_id}', {
@@ -121,11 +121,11 @@ export const registerIam: RegisterCommand = (program, ctx) => {
       .command('remove')
       .description('Remove a member from a project')
       .argument('<member>', 'user id or email')
-      .requiredOption(projectOption, 'id or name'),
+      .option(projectOption, PROJECT_HELP),
   ).action(
     action(ctx, async (ref: string, options: MemberOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await resolveProjectId(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const member = await findMember(client, projectId, ref);
       await client.api.DELETE('/v1/projects/{project_id}/members/{user_id}', {
         params: { path: { project_id: projectId, user_id: member.user_id } },

@@ -1,4 +1,7 @@
-/** `gpuaas projects list|get|create|update|quota`. */
+/**
+ * `gpuaas projects list|get|create|update|quota|use|current`. `use` chooses the project every
+ * project-scoped command defaults to, stored with the login for the API URL (project.ts).
+ */
 import type { Command } from 'commander';
 import { collectAll } from '../../../client/client.js';
 import type { components } from '../../../client/__generated__/platform-api.js';
@@ -8,11 +11,16 @@ import {
   clientFor,
   compact,
   printList,
+  credentialsStore,
   printResource,
+  resolveProject,
   resolveProjectId,
+  wantsJson,
   withGlobalOptions,
 } from '../common.js';
 import type { GlobalOptions } from '../common.js';
+import { printLine } from '../../output.js';
+import { explicitProject } from '../project.js';
 import { registerProjectQuota } from './ops.js';
 
 type Project = components['schemas']['Project'];
@@ -71,6 +79,68 @@ export const registerProjects: RegisterCommand = (program, ctx) => {
   );
 
   registerProjectQuota(projects, ctx);
+
+  withGlobalOptions(
+    projects
+      .command('use')
+      .description('Make a project the default of every project-scoped command (kept with your login)')
+      .argument('[project]', 'id or name; leave out with --clear')
+      .option('--clear', 'forget the current project'),
+  ).action(
+    action(
+      ctx,
+      async (ref: string | undefined, options: GlobalOptions & { clear?: boolean }, cmd: Command) => {
+        if ((ref === undefined) === (options.clear !== true))
+          cmd.error('give a project, or --clear', { exitCode: 2 });
+        const client = await clientFor(io, options);
+        const store = credentialsStore(io);
+        if (ref === undefined) {
+          await store.setProject(client.baseUrl, undefined);
+          if (wantsJson(options)) printResource(io, options, { api_url: client.baseUrl, project: null });
+          else printLine(io, `no current project for ${client.baseUrl}`);
+          return;
+        }
+        // Read back, so a project that does not exist (or is not yours to see) is never stored.
+        const { id } = await resolveProject(client, ref);
+        const { data } = await client.api.GET('/v1/projects/{project_id}', {
+          params: { path: { project_id: id } },
+        });
+        await store.setProject(client.baseUrl, { id: data!.id, name: data!.name });
+        if (wantsJson(options))
+          printResource(io, options, {
+            api_url: client.baseUrl,
+            project: { id: data!.id, name: data!.name },
+          });
+        else printLine(io, `current project for ${client.baseUrl}: ${data!.name} (${data!.id})`);
+      },
+    ),
+  );
+
+  withGlobalOptions(
+    projects.command('current').description('The project commands use now, and where that choice comes from'),
+  ).action(
+    action(ctx, async (options: GlobalOptions) => {
+      const client = await clientFor(io, options);
+      const chosen = await explicitProject(io, client, undefined);
+      const source = {
+        env: 'GPUAAS_PROJECT',
+        current: 'gpuaas projects use',
+        flag: '--project',
+        only: 'only project',
+      };
+      if (wantsJson(options)) {
+        printResource(io, options, {
+          api_url: client.baseUrl,
+          project: chosen === undefined ? null : { id: chosen.id, name: chosen.name },
+          source: chosen === undefined ? null : source[chosen.source],
+        });
+      } else if (chosen === undefined) {
+        printLine(io, `no current project for ${client.baseUrl}: set one with \`gpuaas projects use NAME\``);
+      } else {
+        printLine(io, `${chosen.name} (${chosen.id}) from ${source[chosen.source]}`);
+      }
+    }),
+  );
 
   withGlobalOptions(
     projects

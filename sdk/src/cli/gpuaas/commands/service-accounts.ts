@@ -16,14 +16,14 @@ import {
   isUuid,
   printList,
   printResource,
-  resolveProjectId,
   wantsJson,
   withGlobalOptions,
 } from '../common.js';
 import type { GlobalOptions } from '../common.js';
+import { PROJECT_HELP, projectFor } from '../project.js';
 
 type ServiceAccount = components['schemas']['ServiceAccount'];
-type SaOptions = GlobalOptions & { project: string; scope?: string[] };
+type SaOptions = GlobalOptions & { project?: string; scope?: string[] };
 
 async function listAccounts(client: PlatformClient, projectId: string): Promise<ServiceAccount[]> {
   return collectAll((cursor) =>
@@ -69,14 +69,11 @@ export const registerServiceAccounts: RegisterCommand = (program, ctx) => {
   const projectOption = '--project <project>';
 
   withGlobalOptions(
-    group
-      .command('list')
-      .description('Service accounts of a project')
-      .requiredOption(projectOption, 'id or name'),
+    group.command('list').description('Service accounts of a project').option(projectOption, PROJECT_HELP),
   ).action(
     action(ctx, async (options: SaOptions) => {
       const client = await clientFor(io, options);
-      const items = await listAccounts(client, await resolveProjectId(client, options.project));
+      const items = await listAccounts(client, (await projectFor(io, client, options.project)).id);
       printList(
         io,
         options,
@@ -92,12 +89,12 @@ export const registerServiceAccounts: RegisterCommand = (program, ctx) => {
       .command('create')
       .description('Create a service account and print its client secret once')
       .argument('<name>')
-      .requiredOption(projectOption, 'id or name')
+      .option(projectOption, PROJECT_HELP)
       .requiredOption('--scope <scope...>', 'scopes, e.g. projects:read members:write audit:read'),
   ).action(
     action(ctx, async (name: string, options: SaOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await resolveProjectId(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const { data } = await client.api.POST('/v1/projects/{project_id}/service-accounts', {
         params: { path: { project_id: projectId } },
         body: { name, scopes: options.scope ?? [] },
@@ -111,11 +108,11 @@ export const registerServiceAccounts: RegisterCommand = (program, ctx) => {
       .command('rotate')
       .description('Replace the client secret (the old one stops working) and print the new one once')
       .argument('<account>', 'id, name or client id')
-      .requiredOption(projectOption, 'id or name'),
+      .option(projectOption, PROJECT_HELP),
   ).action(
     action(ctx, async (ref: string, options: SaOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await resolveProjectId(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const id = await resolveAccountId(client, projectId, ref);
       const { data } = await client.api.POST(
         '/v1/projects/{project_id}/service-accounts/{service_account_id}/rotate',
@@ -132,11 +129,11 @@ export const registerServiceAccounts: RegisterCommand = (program, ctx) => {
       .command('revoke')
       .description('Revoke a service account: its secret and tokens stop working at once')
       .argument('<account>', 'id, name or client id')
-      .requiredOption(projectOption, 'id or name'),
+      .option(projectOption, PROJECT_HELP),
   ).action(
     action(ctx, async (ref: string, options: SaOptions) => {
       const client = await clientFor(io, options);
-      const projectId = await resolveProjectId(client, options.project);
+      const projectId = (await projectFor(io, client, options.project)).id;
       const id = await resolveAccountId(client, projectId, ref);
       await client.api.DELETE('/v1/projects/{project_id}/service-accounts/{service_account_id}', {
         params: { path: { project_id: projectId, service_account_id: id } },
