@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { guardNode } from '@gpuaas/sdk/node-guard';
 
-process.exitCode = await main(process.argv);
+if (guardNode('gpuaas-platform')) {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(process.argv);
+}

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/gpuaas/main.js';
+import { guardNode } from './node-guard.js';
 
-process.exitCode = await main(process.argv);
+if (guardNode('gpuaas')) {
+  const { main } = await import('../dist/cli/gpuaas/main.js');
+  process.exitCode = await main(process.argv);
+}
