@@ -3,7 +3,8 @@
  * catalog → create allocation (--wait) → commands in its sandbox see only its GPUs and its own
  * files → terminal → release → GPUs free again; and a second tenant can neither see nor enter.
  * The platform runs as `gpuaas-platform serve` with its local node agents (simulated GPUs,
- * bubblewrap sandboxes, the real runtime).
+ * bubblewrap sandboxes, the real runtime), over a data folder whose path is 200 characters long
+ * (a clone deep under a home folder): no socket path may depend on it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ describe.skipIf(!sandboxed).each(await testDialects('allocations e2e'))(
     };
 
     beforeAll(async () => {
-      store = await createTestStore(dialect);
+      store = await createTestStore(dialect, { pathLength: 200 });
       server = await startServer(store, [
         '--local-node',
         '--simulate',

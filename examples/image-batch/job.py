@@ -75,6 +75,10 @@ def main(argv):
     size = int_param("size", 16)
     seed = int_param("seed", 1)
     out_dir = os.environ.get("GPUAAS_PARAM_OUTPUT_DIR") or "out"
+    # Under the runtime the app's own folder is read-only: a relative output folder lives in
+    # the app's data folder, the one place it may write.
+    if not os.path.isabs(out_dir) and os.environ.get("GPUAAS_DATA_DIR"):
+        out_dir = os.path.join(os.environ["GPUAAS_DATA_DIR"], out_dir)
     os.makedirs(out_dir, exist_ok=True)
     runtime.ready()
     runtime.status("rendering %d images of %dx%d" % (count, size, size), 0.0)

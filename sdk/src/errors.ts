@@ -15,6 +15,8 @@ export const SDK_ERROR_CODES = {
   // templates
   TEMPLATE_NOT_FOUND: 'No template has the given name (`gpuaas-app init --list` shows them).',
   TEMPLATE_INVALID: 'A template is malformed: bad template.json, or a {{placeholder}} init does not know.',
+  VENDOR_FAILED:
+    'init could not vendor the sdk into the app (npm pack of the installed @gpuaas/sdk failed, or npm is missing).',
   NAME_INVALID:
     'An app or publisher name is not a DNS label (a-z, 0-9, "-", at most 63), or a display name is not 1-80 printable characters.',
   // in-app helpers (@gpuaas/sdk/app) talking to the runtime's local API
@@ -60,6 +62,10 @@ export const SDK_ERROR_CODES = {
   AUTH_FAILED:
     'The identity provider refused the login, the refresh or the client credentials (or could not be reached).',
   CREDENTIALS_INVALID: 'The credentials file is not readable JSON in the expected shape.',
+  NAME_AMBIGUOUS:
+    'A name given for a project or an allocation matches several the caller can see; details list the candidates (id, organisation): give the id.',
+  PROJECT_REQUIRED:
+    'A project-scoped command found no project to use: none given (--project, GPUAAS_PROJECT, `gpuaas projects use`) and the caller has several projects or none; details list them.',
   // web terminal (gpuaas ssh / exec)
   TERMINAL_UNREACHABLE:
     'The terminal endpoint could not be reached, timed out, or does not speak gpuaas.terminal.v1.',
@@ -73,6 +79,8 @@ export const SDK_ERROR_CODES = {
   ALLOCATION_ENDED:
     'The allocation reached a final state (failed, released, preempted) other than the one waited for; details carry its state_reason.',
   WAIT_TIMEOUT: 'The state waited for was not reached within --timeout; the last state is in the details.',
+  APP_ENDED:
+    "The app waited for (`gpuaas app launch --wait`) ended failed or stopped instead of ready, while its allocation keeps running; details carry the runtime's own code unchanged (`runtime_code`, e.g. HOOK_FAILED) and its reason.",
   // internal
   INTERNAL: 'An unexpected failure inside the sdk; the message has details.',
 } as const;

@@ -5,7 +5,7 @@
  * a loud notice; under CI (`CI=true`) an unreachable server is a failure.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -106,9 +106,23 @@ export interface TestStore {
   drop(): Promise<void>;
 }
 
-/** A fresh data folder and, on PostgreSQL, a fresh database. */
-export async function createTestStore(dialect: TestDialect): Promise<TestStore> {
-  const dataDir = await mkdtemp(join(tmpdir(), `gpuaas-${dialect}-`));
+/**
+ * A fresh data folder and, on PostgreSQL, a fresh database. `pathLength` makes the data folder's
+ * absolute path exactly that long (as a clone deep under a home folder would be), so nothing
+ * that depends on it (Unix socket paths) goes unnoticed.
+ */
+export async function createTestStore(
+  dialect: TestDialect,
+  options: { pathLength?: number } = {},
+): Promise<TestStore> {
+  const base = await mkdtemp(join(tmpdir(), `gpuaas-${dialect}-`));
+  let dataDir = base;
+  if (options.pathLength !== undefined) {
+    const rest = options.pathLength - base.length - 1;
+    if (rest < 1) throw new RangeError(`pathLength ${options.pathLength} is shorter than ${base}`);
+    dataDir = join(base, 'd'.repeat(rest));
+    await mkdir(dataDir);
+  }
   const database = dialect === 'postgres' ? await createTestDatabase() : undefined;
   return {
     dialect,
@@ -116,7 +130,7 @@ export async function createTestStore(dialect: TestDialect): Promise<TestStore> 
     databaseUrl: database?.url,
     async drop() {
       await database?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(base, { recursive: true, force: true });
     },
   };
 }

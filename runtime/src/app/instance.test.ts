@@ -83,6 +83,8 @@ hooks:
     expect(app.status().reason).toBe(
       'hook_failed: install timed out after 1 attempt; last output:\nfetching weights\n50%\ntimed out after 200 ms',
     );
+    // The runtime's own code, for the platform to relay unchanged.
+    expect(app.status()).toMatchObject({ state: 'failed', code: 'HOOK_FAILED' });
   });
 
   it('installs once per digest, reconfigures on a mutable parameter change, and redacts secrets everywhere', async () => {
@@ -243,6 +245,7 @@ health:
     expect(log.states()).toEqual(['installing', 'configuring', 'starting', 'failed']);
     expect(app.status()).toMatchObject({
       state: 'failed',
+      code: 'APP_FAILED',
       reason: 'crash_loop',
       restarts: 2,
       last_exit: { code: 3, signal: null, reason: 'exit' },
@@ -271,6 +274,10 @@ health:
     expect(await app.launch()).toBe('ready');
     const firstPid = app.status().pid;
     const dead = join(dataDir, 'data', 'sha256-aaa', 'dead');
+    // Readiness may pass before liveness has run once: fault the app only after a passing
+    // liveness result, or its first result is already the failure (a race of the test, seen as
+    // a missing third liveness event).
+    await log.wait((e) => e.type === 'probe' && e.probe === 'liveness' && e.ok, 5000, 'a passing liveness');
     // The fault clears once the app is being restarted (degraded comes before the restart delay).
     app.on('state', (e) => e.state === 'degraded' && rmSync(dead, { force: true }));
     await writeFile(dead, '');

@@ -18,6 +18,7 @@ import { ProbeRunner } from './probes.js';
 import type { ProbeResult } from './probes.js';
 import { Supervisor } from './supervisor.js';
 import type { CrashLoopPolicy, ExitInfo, RestartPolicy } from './supervisor.js';
+import { giveToTenant } from '../sandbox/tenant.js';
 
 /** What a version's start came to: ready, finished by itself (exit 0) or stopped on request. */
 export type StartOutcome = 'ready' | 'completed' | 'stopped';
@@ -109,6 +110,11 @@ export class VersionRun {
       GPUAAS_APP_DIR: this.appDir,
       GPUAAS_DATA_DIR: this.appDataDir,
       GPUAAS_PARAMS_FILE: this.paramsFile,
+      // The app tree is read-only (in an allocation, the unpacked artifact): what tools cache next
+      // to the code (Python's bytecode, XDG caches) goes to the app's data folder; run.env may
+      // still say otherwise.
+      PYTHONPYCACHEPREFIX: join(this.appDataDir, '.cache', 'pycache'),
+      XDG_CACHE_HOME: join(this.appDataDir, '.cache'),
       ...this.params.env(),
       ...this.manifest.run.env,
       ...extra,
@@ -117,6 +123,8 @@ export class VersionRun {
 
   async prepare(): Promise<void> {
     await mkdir(this.appDataDir, { recursive: true });
+    // The app's data folder and its parameters are the tenant's; the rest of dataDir is not.
+    await giveToTenant(this.appDataDir);
     await this.params.writeFile(this.paramsFile);
   }
 

@@ -141,6 +141,47 @@ const states = (events: Record<string, unknown>[]): unknown[] =>
   events.filter((e) => e.type === 'state').map((e) => e.state);
 
 describe('gpuaas-runtime dev --once', () => {
+  it('runs the app under an allocation’s rules: a read-only copy of what is packed, a writable data folder', async () => {
+    const { dir } = await writeApp(
+      root,
+      `run:
+  entrypoint: [sh, -c, 'touch "$GPUAAS_APP_DIR/written" 2>/dev/null && echo TREE-WRITABLE; touch "$GPUAAS_DATA_DIR/ok" && echo DATA-WRITABLE; ls "$GPUAAS_APP_DIR"; test -e "$GPUAAS_APP_DIR/secret.txt" && echo EXCLUDED-PRESENT; exit 0']
+files:
+  exclude: ['secret.txt']
+`,
+      { 'secret.txt': 'not packed' },
+    );
+    const { code, out } = await dev(dir);
+    expect(code, out.lines().join('\n') + out.err()).toBe(0);
+    const logs = out
+      .events()
+      .filter((e) => e.type === 'log')
+      .map((e) => e.line)
+      .join('\n');
+    expect(logs).toContain('DATA-WRITABLE');
+    expect(logs).toContain('gpuaas-app.yaml');
+    expect(logs).not.toContain('TREE-WRITABLE');
+    expect(logs).not.toContain('EXCLUDED-PRESENT');
+  });
+
+  it('fails, as in an allocation, an install hook that writes into the app folder', async () => {
+    const { dir } = await writeApp(
+      root,
+      `run:
+  entrypoint: [sh, -c, 'exit 0']
+hooks:
+  install:
+    command: 'mkdir ./__pycache__'
+    timeout: 10s
+`,
+    );
+    const { code, out } = await dev(dir);
+    expect(code).not.toBe(0);
+    const hook = out.events().find((e) => e.type === 'hook') as { ok: boolean; tail: string[] } | undefined;
+    expect(hook?.ok).toBe(false);
+    expect(hook?.tail.join('\n')).toMatch(/Permission denied|Read-only/);
+  });
+
   it('runs a job to completion: hooks, ready, app and runtime usage, typed params; JSON line shapes', async () => {
     const { dir } = await writeApp(root, JOB, { 'app.mjs': APP_JS });
     const { code, out } = await dev(dir, { params: ['count=3'] });

@@ -7,7 +7,7 @@
  * Exit status: 0 ok; 1 a hook, probe or the app failed (or the manifest is invalid); 2 usage errors
  * (bad --param, no app folder); 130/143 interrupted by SIGINT/SIGTERM before a `--once` run ended.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
@@ -26,6 +26,7 @@ import { gpuCountFromEnv } from '../metering/usage.js';
 import { createPrinter, usageEvent } from './output.js';
 import type { Printer } from './output.js';
 import { DEV_DIGEST, startRun } from './run.js';
+import { removeAppTree, stageAppTree, useDevTenant } from './tree.js';
 import type { DevRun, RunContext, RunResult } from './run.js';
 import { folderFingerprint, ignoreRule, watchFolder } from './watch.js';
 import type { FolderWatcher, IgnoreRule } from './watch.js';
@@ -193,17 +194,25 @@ export async function runDev(options: DevOptions, io: DevIo): Promise<number> {
   const tempDir = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'gpuaas-dev-')) : undefined;
   const dataDir = tempDir ?? resolve(options.dataDir ?? '.');
   let socketDir: string | undefined;
+  let treeRoot: string | undefined;
   let wal: UsageWal | undefined;
   let watcher: FolderWatcher | undefined;
   const wake = new Wakeup();
   const cleanups: (() => void)[] = [];
   try {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const asNobody = await useDevTenant(dataDir, (message) => io.stderr.write(`warning: ${message}\n`));
     let socketPath = join(dataDir, 'runtime.sock');
     if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
       socketDir = await mkdtemp(join(tmpdir(), 'gpuaas-dev-sock-'));
       socketPath = join(socketDir, 'runtime.sock');
+      if (asNobody) await chmod(socketDir, 0o711);
     }
+    // The app runs from a read-only copy of what its artifact would hold (see tree.ts), in a
+    // folder every user may traverse (the app may run as nobody).
+    treeRoot = await mkdtemp(join(tmpdir(), 'gpuaas-dev-tree-'));
+    await chmod(treeRoot, 0o711);
+    const tree = join(treeRoot, 'tree');
     wal = await openUsageWal({ dir: join(dataDir, 'usage'), logger });
     // Records left by an earlier dev session in this data folder were printed then, or are moot.
     await wal.confirm(wal.pending().map((r) => r.id));
@@ -216,7 +225,7 @@ export async function runDev(options: DevOptions, io: DevIo): Promise<number> {
     }
     const gpus = gpuCountFromEnv(env);
     const ctx: RunContext = {
-      appDir,
+      appDir: tree,
       dataDir,
       socketPath,
       wal,
@@ -243,6 +252,10 @@ export async function runDev(options: DevOptions, io: DevIo): Promise<number> {
         await rm(installMarkerPath(dataDir, DEV_DIGEST), { force: true });
         await writeFile(fpFile, fingerprint);
       }
+      await stageAppTree(appDir, current.manifest, tree, [
+        dataDir,
+        ...(socketDir === undefined ? [] : [socketDir]),
+      ]);
       return startRun(ctx, current.manifest, current.params);
     };
 
@@ -368,7 +381,9 @@ export async function runDev(options: DevOptions, io: DevIo): Promise<number> {
     watcher?.close();
     for (const c of cleanups) c();
     await wal?.close().catch(() => undefined);
-    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+    // The staged tree is read-only: removeAppTree opens it up first.
+    if (treeRoot !== undefined) await removeAppTree(treeRoot);
+    if (tempDir !== undefined) await removeAppTree(tempDir);
     if (socketDir !== undefined) await rm(socketDir, { recursive: true, force: true });
     logger.flush();
   }

@@ -16,6 +16,7 @@ import {
   renderTemplateText,
   type TemplateValues,
 } from './render.js';
+import { vendorPackages } from './vendor.js';
 
 export { isDnsLabel, defaultDisplayName, renderTemplateText, checkTemplateValues } from './render.js';
 export type { TemplateValues } from './render.js';
@@ -26,6 +27,8 @@ export interface TemplateInfo {
   description: string;
   /** Command that runs the app locally, shown in init's next steps. */
   run?: string;
+  /** Packages of this project the app imports: init vendors them (see vendor.ts). */
+  vendor?: string[];
   /** Absolute path of the template folder. */
   dir: string;
 }
@@ -86,14 +89,28 @@ function parseMetadata(text: string, path: string, folder: string, dir: string):
     throw new SdkError('TEMPLATE_INVALID', `${path} is not JSON`, { cause });
   }
   const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const { name, description, run } = record;
-  if (name !== folder || typeof description !== 'string' || (run !== undefined && typeof run !== 'string')) {
+  const { name, description, run, vendor } = record;
+  const vendorOk =
+    vendor === undefined ||
+    (Array.isArray(vendor) && vendor.every((v) => typeof v === 'string' && v.startsWith('@gpuaas/')));
+  if (
+    name !== folder ||
+    typeof description !== 'string' ||
+    (run !== undefined && typeof run !== 'string') ||
+    !vendorOk
+  ) {
     throw new SdkError(
       'TEMPLATE_INVALID',
-      `${path} must be { "name": "${folder}", "description": string, "run"?: string }`,
+      `${path} must be { "name": "${folder}", "description": string, "run"?: string, "vendor"?: ["@gpuaas/…"] }`,
     );
   }
-  return run === undefined ? { name, description, dir } : { name, description, run, dir };
+  return {
+    name,
+    description,
+    dir,
+    ...(run === undefined ? {} : { run }),
+    ...(vendor === undefined ? {} : { vendor: vendor as string[] }),
+  };
 }
 
 /** Finds one template by name; throws `TEMPLATE_NOT_FOUND` listing the available names. */
@@ -119,6 +136,8 @@ export interface ScaffoldOptions extends TemplatesLocation {
   displayName?: string;
   /** Write into a non-empty folder, overwriting files the template also has. */
   force?: boolean;
+  /** Vendor the packages the template names (default true; needs npm). */
+  vendor?: boolean;
 }
 
 export interface ScaffoldResult {
@@ -179,11 +198,15 @@ export async function scaffoldTemplate(options: ScaffoldOptions): Promise<Scaffo
       throw new SdkError('IO_ERROR', `could not write ${destination}`, { cause });
     }
   }
+  const vendored =
+    options.vendor !== false && template.vendor !== undefined
+      ? await vendorPackages(target, template.vendor)
+      : [];
   return {
     dir: target,
     template: template.name,
     name: values.name,
-    files: planned.map((f) => f.path).sort(),
+    files: [...planned.map((f) => f.path), ...vendored].sort(),
   };
 }
 

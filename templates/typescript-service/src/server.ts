@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { meter, ready, status } from '@gpuaas/sdk/app';
 
-const port = Number(process.env.PORT ?? '8080');
+const port = Number(process.env.PORT ?? '3000');
 const maxBodyBytes = 64 * 1024;
 let serving = false;
 

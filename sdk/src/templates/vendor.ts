@@ -1,0 +1,81 @@
+/**
+ * Templates that import the sdk (typescript-service) need `@gpuaas/sdk` and what it depends on
+ * from this project, which no public registry serves. `gpuaas-app init` therefore vendors them:
+ * `npm pack` of the installed packages into the app's `vendor/` folder, and `file:` dependencies
+ * in its package.json, so the app installs on a machine that has only the npm registry.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SdkError } from '../errors.js';
+
+const run = promisify(execFile);
+
+/** The folder of an installed package, found the way Node resolves it from the sdk. */
+export function installedPackageDir(name: string, from: string = fileURLToPath(import.meta.url)): string {
+  if (name === '@gpuaas/sdk') {
+    for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest) && existsSync(join(dir, 'bin', 'gpuaas-app.js'))) return dir;
+    }
+  }
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', ...name.split('/'));
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+  }
+  throw new SdkError('VENDOR_FAILED', `cannot find the installed package ${name} to vendor it`, {
+    details: {
+      hint: 'run gpuaas-app init from an installed @gpuaas/sdk (npm install it, or use this repository)',
+    },
+  });
+}
+
+/**
+ * Packs each package into `<appDir>/vendor` and points the app's package.json at the tarballs.
+ * Returns the tarballs' paths relative to appDir.
+ */
+export async function vendorPackages(appDir: string, names: readonly string[]): Promise<string[]> {
+  const vendor = join(appDir, 'vendor');
+  await mkdir(vendor, { recursive: true });
+  const tarballs = new Map<string, string>();
+  for (const name of names) {
+    const dir = installedPackageDir(name);
+    let stdout: string;
+    try {
+      // --ignore-scripts: pack what is installed, as it is (no build, no template copy).
+      ({ stdout } = await run(
+        'npm',
+        ['pack', dir, '--ignore-scripts', '--json', '--pack-destination', vendor],
+        {
+          cwd: appDir,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      ));
+    } catch (cause) {
+      throw new SdkError(
+        'VENDOR_FAILED',
+        `npm pack ${name} failed: ${(cause as Error).message.split('\n')[0]}`,
+        {
+          cause,
+          details: { hint: 'gpuaas-app init needs npm on PATH to vendor the sdk' },
+        },
+      );
+    }
+    const [packed] = JSON.parse(stdout) as { filename: string }[];
+    if (packed === undefined) throw new SdkError('VENDOR_FAILED', `npm pack ${name} printed no file`);
+    tarballs.set(name, `vendor/${packed.filename}`);
+  }
+  const manifestPath = join(appDir, 'package.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  // Every vendored package is a direct dependency, so the sdk's own dependency on
+  // @gpuaas/manifest-schema is met by the tarball too, not looked up in the registry.
+  manifest.dependencies = { ...manifest.dependencies };
+  for (const [name, tarball] of tarballs) manifest.dependencies[name] = `file:${tarball}`;
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return [...tarballs.values()];
+}
