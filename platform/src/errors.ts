@@ -52,6 +52,12 @@ export const PLATFORM_ERRORS = {
     title: 'Insufficient scope',
     meaning: 'The token lacks the OAuth scope this endpoint requires.',
   },
+  SCOPE_NOT_GRANTABLE: {
+    status: 403,
+    title: 'Scope not grantable',
+    meaning:
+      "A service account or app launch asked for a scope above the caller's own rights in the project; `errors[]` names each one.",
+  },
   NOT_FOUND: {
     status: 404,
     title: 'Not found',
@@ -77,6 +83,11 @@ export const PLATFORM_ERRORS = {
     title: 'Last owner',
     meaning: 'The change would leave the project without an owner.',
   },
+  LAST_OPERATOR: {
+    status: 409,
+    title: 'Last operator',
+    meaning: 'The change would leave the platform without an operator.',
+  },
   IDEMPOTENCY_IN_FLIGHT: {
     status: 409,
     title: 'Request in flight',
@@ -96,6 +107,24 @@ export const PLATFORM_ERRORS = {
     status: 415,
     title: 'Unsupported media type',
     meaning: 'The request body is not `application/json`.',
+  },
+  MALFORMED_REQUEST: {
+    status: 400,
+    title: 'Malformed request',
+    meaning:
+      'The request is not valid HTTP/1.1 (a header holds a control character or is malformed, or the request line cannot be parsed); it was refused before any endpoint saw it.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    meaning:
+      "The request's headers or body did not arrive within the server's time limit; the connection is closed.",
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers too large',
+    meaning:
+      "The request's headers exceed 16 KiB in total; send fewer or shorter headers (a cookie or token may be too large).",
   },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
@@ -117,6 +146,12 @@ export const PLATFORM_ERRORS = {
     title: 'Model unknown',
     meaning:
       'The request names a GPU model or SKU that is not in the catalog; `detail` lists the catalog ids.',
+  },
+  ALLOCATION_UNSATISFIABLE: {
+    status: 422,
+    title: 'Allocation unsatisfiable',
+    meaning:
+      'No registered node could ever hold the request (more GPUs than the largest node or NVLink domain of an acceptable model, or a model no node has), so it is refused instead of queued; `detail` names the largest request possible and the models on offer.',
   },
   ALLOCATION_NOT_RUNNING: {
     status: 409,
@@ -147,7 +182,19 @@ export const PLATFORM_ERRORS = {
     status: 422,
     title: 'App launch failed',
     meaning:
-      "The allocation's runtime refused the launch; `detail` carries its code and reason (e.g. ARTIFACT_UNTRUSTED, PARAMETERS_INVALID).",
+      "The allocation's runtime refused the launch; `runtime_code` carries the runtime's own code unchanged (e.g. ARTIFACT_PULL_FAILED, ARTIFACT_UNTRUSTED, PARAMETERS_INVALID; the runtime table below) and `detail` its reason.",
+  },
+  USAGE_REPORTER_FORBIDDEN: {
+    status: 403,
+    title: 'Not the allocation runtime',
+    meaning:
+      "Usage is reported only by an allocation's runtime, with its launch's service account: people, operators, other service accounts (whatever their scopes) and the runtime of another allocation are refused.",
+  },
+  USAGE_EVENT_CONFLICT: {
+    status: 409,
+    title: 'Usage event conflict',
+    meaning:
+      'An event id the allocation already reported came again with another meter, quantity, unit or origin; nothing of the batch is stored, the stored event is never overwritten, and `errors[]` names each conflicting event.',
   },
   INTERNAL: {
     status: 500,
@@ -159,6 +206,12 @@ export const PLATFORM_ERRORS = {
     title: 'Response invalid',
     meaning:
       'The server produced a response that does not match its OpenAPI document (checked in tests and development).',
+  },
+  PORT_IN_USE: {
+    status: 500,
+    title: 'Port in use',
+    meaning:
+      '`gpuaas-platform serve` could not listen: another process holds the address and port. Choose another with `--port` (`GPUAAS_PORT` for `npm start`); exit 2. The server never started, so no HTTP answer carries this code.',
   },
   CONFIG_INVALID: {
     status: 500,
@@ -188,6 +241,8 @@ export interface PlatformErrorOptions {
   errors?: FieldError[];
   /** Extra response headers (e.g. `Retry-After`, `Allow`). */
   headers?: Record<string, string>;
+  /** The code an allocation's runtime answered with, relayed unchanged as `runtime_code`. */
+  runtimeCode?: string;
 }
 
 /** The platform's one error base. The final error middleware turns it into problem+json. */
@@ -197,6 +252,7 @@ export class PlatformError<Code extends PlatformErrorCode = PlatformErrorCode> e
   readonly status: number;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly runtimeCode: string | undefined;
 
   constructor(code: Code, message: string, options: PlatformErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -204,6 +260,7 @@ export class PlatformError<Code extends PlatformErrorCode = PlatformErrorCode> e
     this.status = PLATFORM_ERRORS[code].status;
     this.errors = options.errors;
     this.headers = options.headers;
+    this.runtimeCode = options.runtimeCode;
   }
 }
 

@@ -13,6 +13,7 @@ import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { allocationHandlers } from './api/allocations.js';
 import { appHandlers } from './api/apps.js';
+import { operatorHandlers } from './api/operators.js';
 import { auditHandlers } from './api/audit.js';
 import { identityHandlers } from './api/identity.js';
 import { memberHandlers } from './api/members.js';
@@ -25,6 +26,7 @@ import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
 import { ExternalIssuers } from './auth/external.js';
 import { authenticate, authorize } from './auth/middleware.js';
 import { SCOPES } from './auth/principal.js';
+import { UserDirectory } from './auth/standing.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
 import { syncCatalog } from './compute/catalog.js';
@@ -39,6 +41,7 @@ import type { Tables } from './db/schema.js';
 import { PlatformError } from './errors.js';
 import { EventBus } from './events/bus.js';
 import { auditTrail } from './http/audit.js';
+import { answerClientErrors } from './http/client-error.js';
 import { DOCS_CSP, renderApiReference, renderErrorCatalog } from './http/docs-page.js';
 import { idempotency } from './http/idempotency.js';
 import { loadApiDocument } from './http/openapi.js';
@@ -161,6 +164,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       api,
       keys,
       tokens,
+      users: new UserDirectory(db),
       cursors: new CursorCodec(secret),
       metrics,
       logger,
@@ -186,6 +190,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       [
         systemHandlers(services),
         identityHandlers(services),
+        operatorHandlers(services),
         memberHandlers(services),
         auditHandlers(services),
         serviceAccountHandlers(services),
@@ -231,6 +236,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         if (server !== undefined) throw new Error('listen() was already called');
         const s = app.listen(listenOptions.port ?? 8080, listenOptions.host ?? '127.0.0.1');
         server = s;
+        answerClientErrors(s, logger);
         await new Promise<void>((resolve, reject) => {
           s.once('listening', resolve);
           s.once('error', reject);
@@ -251,6 +257,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
           db,
           compute: computeService,
           tokens,
+          users: services.users,
           logger,
           accepting: () => state === 'RUNNING',
         });
@@ -264,6 +271,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
             issueToken: (input) => tokens.issueAccessToken(input),
             logger,
             heartbeatIntervalMs: config.compute.heartbeatIntervalMs,
+            issuer: tokens.issuer,
+            trustPolicy: () => config.compute.appTrustPolicy,
           });
         }
         logger.info({ url, issuer }, 'listening');
@@ -339,7 +348,7 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   app.use(validateResponses(config.validateResponses, logger));
   // Audit before authentication, so refused attempts (401/403) are recorded too.
   app.use(auditTrail(db, logger));
-  app.use(authenticate(tokens, db));
+  app.use(authenticate(tokens, db, services.users));
   // Counted before refusals, so failed authentication attempts spend the client IP's budget.
   app.use(rateLimit(db, config));
   app.use(authorize());

@@ -32,6 +32,11 @@ export const RUNTIME_ERRORS = {
     status: undefined,
     meaning: 'The runtime was started with a bad option: no secret, or a socket path that is too long.',
   },
+  EGRESS_REFUSED: {
+    status: 502,
+    meaning:
+      "The node agent's egress tunnel refused or could not open a connection: the destination is not on the allocation's allow-list (the platform and the trust policy's registries) or is down.",
+  },
   SOCKET_IN_USE: {
     status: undefined,
     meaning: 'Another process is serving on the socket path, so the runtime will not replace it.',
@@ -77,7 +82,27 @@ export const RUNTIME_ERRORS = {
   ARTIFACT_TAMPERED: {
     status: 422,
     meaning:
-      'A manifest or blob did not match its digest or size while it was downloaded; details name the blob.',
+      'A manifest or blob did not match its digest (or carried more bytes than declared) while it was downloaded; details name the blob.',
+  },
+  ARTIFACT_LAYER_CORRUPT: {
+    status: 422,
+    meaning:
+      'A layer matches its digest (it is what the publisher signed) but its gzip stream is corrupt: bad data, a wrong checksum, or data after its end; details name the blob.',
+  },
+  ARTIFACT_TOO_LARGE: {
+    status: 422,
+    meaning:
+      "The artifact's files add up to more than the runtime's unpack limit (the allocation's disk size): unpacking stops before the entry that would cross it; details name the entry and the limit.",
+  },
+  ARTIFACT_TRUNCATED: {
+    status: 422,
+    meaning:
+      'A layer ended early: the download stopped before its declared size, or its gzip stream stops mid-way although it matches its digest; details name the blob and the bytes received.',
+  },
+  LAUNCH_ABORTED: {
+    status: 409,
+    meaning:
+      'The launch was stopped (`POST /v1/app/stop`, or the runtime shutting down) while its artifact was being fetched; nothing was started and the runtime is free for the next launch.',
   },
   ARTIFACT_INVALID: {
     status: 422,
@@ -105,7 +130,7 @@ export const RUNTIME_ERRORS = {
   METER_INVALID: {
     status: 400,
     meaning:
-      'A meter report is malformed: quantity not a number from 0 to 1e15, id not 1-200 printable ASCII characters, or a batch without events or with too many.',
+      'A meter report is malformed: quantity not a number from 0 to 1e15 with at most 9 decimals and 15 significant digits, id not 1-200 printable ASCII characters, or a batch without events or with too many.',
   },
   BODY_INVALID: {
     status: 400,
@@ -133,6 +158,11 @@ export const RUNTIME_ERRORS = {
     status: undefined,
     meaning:
       'The platform refused a usage batch with a 4xx other than 429; the events stay in the log and the shipper retries every 30 s.',
+  },
+  USAGE_EVENT_CONFLICT: {
+    status: undefined,
+    meaning:
+      'The platform holds other usage under an event id of the allocation (409): the stored event counts, this one is logged at error level with its content, counted in `usage_shipping.conflicts` and set aside, and the rest of its batch is sent again.',
   },
   INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
 } as const satisfies Record<string, CatalogEntry>;

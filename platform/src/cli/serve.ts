@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { inlineTrustPolicyFile } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
+import { parseSandboxLimits } from '../nodes/agent/sandbox-limits.js';
+import type { SandboxLimitsConfig } from '../nodes/agent/sandbox-limits.js';
 import { createPlatform } from '../platform.js';
 import { startTracing } from '../tracing.js';
 import type { CliContext } from './common.js';
@@ -22,6 +24,8 @@ interface ServeOptions {
   simulate: string;
   sandbox: 'auto' | 'bubblewrap' | 'none';
   appTrustPolicy?: string;
+  sandboxLimits?: string;
+  runtimeEgress: string[];
   json?: boolean;
 }
 
@@ -33,6 +37,16 @@ async function readAppTrustPolicy(file: string): Promise<string> {
     throw new PlatformError('CONFIG_INVALID', `--app-trust-policy: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+/** `--sandbox-limits`, with the bad entry named. */
+export function sandboxLimitsOption(text: string | undefined): Partial<SandboxLimitsConfig> {
+  if (text === undefined) return {};
+  try {
+    return parseSandboxLimits(text);
+  } catch (error) {
+    throw new PlatformError('CONFIG_INVALID', `--sandbox-limits: ${(error as Error).message}`);
   }
 }
 
@@ -83,6 +97,16 @@ export function registerServe(program: Command, { io }: CliContext): void {
       '--app-trust-policy <file>',
       'trust policy runtimes apply to launched apps (docs/trust-policy.md); without one, no launches',
     )
+    .option(
+      '--sandbox-limits <spec>',
+      'what each local sandbox may use: pids=N,memory=SIZE,cpus=N,tmp=SIZE,home=SIZE (per GPU but pids; docs/security.md)',
+    )
+    .option(
+      '--runtime-egress <host:port>',
+      'one more destination runtimes may reach besides the platform and the trust policy’s registries (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
@@ -101,6 +125,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
         );
       }
       const simulated = parseSimulation(options.simulate);
+      const limits = sandboxLimitsOption(options.sandboxLimits);
       const appTrustPolicy =
         options.appTrustPolicy === undefined ? undefined : await readAppTrustPolicy(options.appTrustPolicy);
       const tracing = await startTracing(io.env);
@@ -121,10 +146,19 @@ export function registerServe(program: Command, { io }: CliContext): void {
                 gpus: options.gpus,
                 simulated: { memoryMib: 81_559, model: 'NVIDIA H100 80GB HBM3', ...simulated },
                 sandbox: options.sandbox,
+                limits,
+                runtimeEgress: options.runtimeEgress,
               }
             : false,
       });
-      const { url } = await platform.listen({ port: options.port, host: options.host });
+      let url: string;
+      try {
+        ({ url } = await platform.listen({ port: options.port, host: options.host }));
+      } catch (error) {
+        await platform.close({ graceMs: 0 });
+        await tracing?.shutdown();
+        throw listenError(error, options.host, options.port);
+      }
       if (options.json === true) printJson(io, { url, issuer: platform.issuer });
       else io.stdout.write(`gpuaas-platform listening on ${url}\n`);
 
@@ -144,4 +178,20 @@ export function registerServe(program: Command, { io }: CliContext): void {
       await platform.close({ graceMs: options.graceSeconds * 1000 });
       await tracing?.shutdown();
     });
+}
+
+/** Why the server could not listen, with what to do about it; anything else as it came. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  const hint = `\n  hint: choose another port with --port N (\`npm start\`: GPUAAS_PORT=N npm start), or stop what listens on ${where}`;
+  if (code === 'EADDRINUSE')
+    return new PlatformError('PORT_IN_USE', `${where} is in use by another process${hint}`, { cause: error });
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+    return new PlatformError(
+      'CONFIG_INVALID',
+      `cannot listen on ${where} (${code}: ${code === 'EACCES' ? 'ports below 1024 need privileges' : 'no interface has this address'})${hint.replace('choose another port', 'choose another port or --host')}`,
+      { cause: error },
+    );
+  return error;
 }

@@ -8,7 +8,7 @@
  * `gpuaas-runtime dev [DIR] [--param k=v]… [--once] [--json] [--data-dir D] [--no-watch]`: runs an
  * app from its folder (see src/dev/dev.ts for what it prints and its exit statuses).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
@@ -16,6 +16,8 @@ import { durationMs } from '../app/manifest.js';
 import { runDev } from '../dev/dev.js';
 import { createAppController } from '../control/routes.js';
 import { isRuntimeError } from '../errors.js';
+import { useEgressTunnel } from '../sandbox/egress.js';
+import { setTenantUser } from '../sandbox/tenant.js';
 import { RUNTIME_SECRET_ENV, startRuntimeServer } from '../server.js';
 
 export interface RuntimeCliIo {
@@ -29,6 +31,11 @@ export interface RuntimeCliIo {
 interface ServeOptions {
   socket: string;
   secretFile?: string;
+  removeSecretFile?: boolean;
+  egressSocket?: string;
+  tenantUid?: string;
+  tenantGid?: string;
+  maxUnpackedBytes?: string;
   allocationId?: string;
   dataDir?: string;
   logLevel: string;
@@ -40,6 +47,7 @@ const APP_ENV = [
   'HOME',
   'LANG',
   'TZ',
+  'TMPDIR',
   'USER',
   'CUDA_VISIBLE_DEVICES',
   'GPUAAS_GPUS',
@@ -49,9 +57,34 @@ const APP_ENV = [
 async function readSecret(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const fromEnv = env[RUNTIME_SECRET_ENV];
   delete env[RUNTIME_SECRET_ENV];
-  if (options.secretFile !== undefined) return (await readFile(options.secretFile, 'utf8')).trim();
+  if (options.secretFile !== undefined) {
+    const secret = (await readFile(options.secretFile, 'utf8')).trim();
+    // In a sandbox the file exists only until the runtime has read it.
+    if (options.removeSecretFile === true) await rm(options.secretFile, { force: true });
+    return secret;
+  }
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   throw new CommanderError(2, 'gpuaas.secret', `no secret: pass --secret-file or set ${RUNTIME_SECRET_ENV}`);
+}
+
+function positiveBytes(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new CommanderError(
+      2,
+      'gpuaas.usage',
+      `--max-unpacked-bytes: ${JSON.stringify(text)} is not a positive integer`,
+    );
+  return n;
+}
+
+function tenantOf(options: ServeOptions): { uid: number; gid: number } | undefined {
+  if (options.tenantUid === undefined) return undefined;
+  const uid = Number(options.tenantUid);
+  const gid = Number(options.tenantGid ?? options.tenantUid);
+  if (!Number.isInteger(uid) || uid <= 0 || !Number.isInteger(gid) || gid <= 0)
+    throw new CommanderError(2, 'gpuaas.usage', '--tenant-uid/--tenant-gid: a positive integer');
+  return { uid, gid };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -60,6 +93,9 @@ function collect(value: string, previous: string[]): string[] {
 
 async function serve(options: ServeOptions, io: RuntimeCliIo): Promise<void> {
   const secret = await readSecret(options, io.env);
+  const tenant = tenantOf(options);
+  setTenantUser(tenant);
+  if (options.egressSocket !== undefined) useEgressTunnel(options.egressSocket);
   const logger = pino(
     { level: options.logLevel, base: { service: 'gpuaas-runtime', pid: process.pid } },
     pino.destination({ dest: 2, sync: false }),
@@ -75,6 +111,9 @@ async function serve(options: ServeOptions, io: RuntimeCliIo): Promise<void> {
     runDir: dirname(options.socket),
     env: appEnv,
     logger,
+    ...(options.maxUnpackedBytes === undefined
+      ? {}
+      : { maxUnpackedBytes: positiveBytes(options.maxUnpackedBytes) }),
   });
   const server = await startRuntimeServer({
     socketPath: options.socket,
@@ -171,6 +210,14 @@ export async function main(
     .description('Serve the runtime API on a Unix socket until SIGTERM')
     .requiredOption('--socket <path>', 'Unix socket to listen on (created with mode 0600)')
     .option('--secret-file <file>', `file holding the bearer secret (else env ${RUNTIME_SECRET_ENV})`)
+    .option('--remove-secret-file', 'delete the secret file once it has been read')
+    .option('--egress-socket <path>', "reach the network only through this CONNECT tunnel (the node agent's)")
+    .option(
+      '--tenant-uid <uid>',
+      'run hooks, the app and terminals as this uid (the runtime needs CAP_SETUID)',
+    )
+    .option('--tenant-gid <gid>', 'their gid (default: the uid)')
+    .option('--max-unpacked-bytes <n>', 'refuse artifacts whose files add up to more (ARTIFACT_TOO_LARGE)')
     .option('--allocation-id <id>', 'allocation id reported by /v1/health (else env GPUAAS_ALLOCATION_ID)')
     .option('--data-dir <dir>', 'usage log, app data and artifact cache (default $HOME/.gpuaas-runtime)')
     .option('--log-level <level>', 'pino log level', 'info')
