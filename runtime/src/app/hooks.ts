@@ -30,6 +30,11 @@ export interface CommandOptions {
   tailLines?: number;
   /** Aborting kills the group at once (a stop request during a long install). */
   signal?: AbortSignal;
+  /**
+   * Called each time the command has printed nothing for this long (and again after each further
+   * stretch), with the silence so far: a long, quiet install is reported, not silently awaited.
+   */
+  quiet?: { afterMs: number; notice: (silentMs: number) => void };
 }
 
 export interface CommandResult {
@@ -100,8 +105,29 @@ export async function runCommand(options: CommandOptions): Promise<CommandResult
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const closed = new Promise((resolve) => child.once('close', resolve));
-  child.stdout.setEncoding('utf8').on('data', (c: string) => tail.push(child.stdout, c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => tail.push(child.stderr, c));
+  let lastOutput = performance.now();
+  child.stdout
+    .setEncoding('utf8')
+    .on('data', (c: string) => ((lastOutput = performance.now()), tail.push(child.stdout, c)));
+  child.stderr
+    .setEncoding('utf8')
+    .on('data', (c: string) => ((lastOutput = performance.now()), tail.push(child.stderr, c)));
+  const quiet = options.quiet;
+  let noticedAt = 0;
+  const quietTimer =
+    quiet === undefined
+      ? undefined
+      : setInterval(
+          () => {
+            const now = performance.now();
+            const silent = now - lastOutput;
+            if (silent >= quiet.afterMs && now - noticedAt >= quiet.afterMs) {
+              noticedAt = now;
+              quiet.notice(Math.round(silent));
+            }
+          },
+          Math.max(10, Math.min(1000, quiet.afterMs / 4)),
+        );
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;
   const pgid = child.pid;
@@ -126,6 +152,7 @@ export async function runCommand(options: CommandOptions): Promise<CommandResult
     },
   );
   clearTimeout(timer);
+  clearInterval(quietTimer);
   options.signal?.removeEventListener('abort', onAbort);
   if (outcome.error !== undefined) tail.add(`cannot run ${file}: ${outcome.error.message}`);
   if (pgid !== undefined) {
@@ -154,6 +181,8 @@ export interface HookRunOptions {
   signal?: AbortSignal;
   /** Called after every failed attempt that will be retried, with the delay before the next. */
   onRetry?: (attempt: CommandResult, attemptNumber: number, delayMs: number) => void;
+  /** See CommandOptions.quiet. */
+  quiet?: CommandOptions['quiet'];
 }
 
 /** Delay before retry `n` (1-based): initial × multiplier^(n-1), capped at max. */
@@ -183,6 +212,7 @@ export async function runHook(spec: HookSpec, options: HookRunOptions): Promise<
         ...(options.killAfterMs !== undefined && { killAfterMs: options.killAfterMs }),
         ...(options.redact !== undefined && { redact: options.redact }),
         ...(options.signal !== undefined && { signal: options.signal }),
+        ...(options.quiet !== undefined && { quiet: options.quiet }),
       });
       span.addEvent('attempt', {
         'gpuaas.hook.attempt': attempt,

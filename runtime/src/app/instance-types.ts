@@ -44,6 +44,8 @@ export interface AppInstanceOptions extends AppVersionSpec {
   crashLoop?: Partial<CrashLoopPolicy>;
   /** Between SIGTERM and SIGKILL of a hook that timed out (default 5 s). */
   hookKillAfterMs?: number;
+  /** A hook silent this long is reported in the app's logs (default 30 s). */
+  hookQuietNoticeMs?: number;
   /** Overrides the startup budget computed from the manifest (see startupBudgetMs). */
   readyTimeoutMs?: number;
   logFiles?: { maxBytes?: number; keep?: number; tailLines?: number };

@@ -300,6 +300,28 @@ health:
     expect(readFileSync(starts, 'utf8').trim().split('\n')).toEqual([String(firstPid), String(status.pid)]);
   });
 
+  it('reports a hook that prints nothing for a while in the app logs, and keeps waiting for it', async () => {
+    const { app, log } = await instance(
+      `run:
+  entrypoint: [sh, -c, 'exit 0']
+hooks:
+  install:
+    command: 'echo started; sleep 0.7; echo done'
+    timeout: 20s
+`,
+      {},
+      { hookQuietNoticeMs: 200 },
+    );
+    expect(await app.launch()).toBe('completed');
+    const notices = log
+      .of('log')
+      .map((e) => e.line)
+      .filter((l) => l.startsWith('[runtime] install hook: no output for'));
+    expect(notices.length).toBeGreaterThanOrEqual(1);
+    expect(notices[0]).toMatch(/still running \(times out after 20 s\)$/);
+    expect(log.of('hook')[0]).toMatchObject({ hook: 'install', ok: true });
+  });
+
   it('cancels a long install when stopped, and runs uninstall only after a stop', async () => {
     const { app, log, dataDir } = await instance(`run:
   entrypoint: [sh, -c, 'exec sleep 30']

@@ -50,6 +50,7 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
   readonly logs: LogSink;
   readonly baseEnv: Record<string, string>;
   readonly hookKillAfterMs: number;
+  readonly hookQuietNoticeMs: number;
   readonly restart: Partial<RestartPolicy> | undefined;
   readonly crashLoop: Partial<CrashLoopPolicy> | undefined;
   readonly readyTimeoutMs: number | undefined;
@@ -79,6 +80,7 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ instance_id: this.instanceId });
     this.baseEnv = options.env ?? defaultEnv();
     this.hookKillAfterMs = options.hookKillAfterMs ?? 5000;
+    this.hookQuietNoticeMs = options.hookQuietNoticeMs ?? 30_000;
     this.restart = options.restart;
     this.crashLoop = options.crashLoop;
     this.readyTimeoutMs = options.readyTimeoutMs;

@@ -30,6 +30,7 @@ export interface RunHost {
   readonly instanceId: string;
   readonly baseEnv: Record<string, string>;
   readonly hookKillAfterMs: number;
+  readonly hookQuietNoticeMs: number;
   readonly restart: Partial<RestartPolicy> | undefined;
   readonly crashLoop: Partial<CrashLoopPolicy> | undefined;
   readonly readyTimeoutMs: number | undefined;
@@ -145,6 +146,15 @@ export class VersionRun {
       env: this.env({ GPUAAS_HOOK: name, ...extraEnv }),
       redact: (t) => this.host.redact(t),
       killAfterMs: this.host.hookKillAfterMs,
+      // In the app's logs (so in `gpuaas app logs` and `gpuaas-app dev`): still running, not hung.
+      quiet: {
+        afterMs: this.host.hookQuietNoticeMs,
+        notice: (silentMs) =>
+          this.host.logs.write(
+            'stderr',
+            `[runtime] ${name} hook: no output for ${Math.round(silentMs / 1000)} s, still running (times out after ${Math.round(spec.timeoutMs / 1000)} s)\n`,
+          ),
+      },
       ...(signal !== undefined && { signal }),
       onRetry: (attempt, n, delay) =>
         log.warn({ attempt: n, exit_code: attempt.exit_code, delay_ms: delay }, 'hook failed, retrying'),
