@@ -22,4 +22,6 @@ export type { FakeRuntime, FakeRuntimeOptions, FakeMeterEvent, FakeStatus } from
 export * from './manifest/index.js';
 export * from './publish/index.js';
 export * from './client/index.js';
+/** For other CLIs built on commander (gpuaas-platform): unknown options reported before missing ones. */
+export { unknownBeforeMissing } from './cli/run.js';
 export * from './terminal/index.js';

@@ -45,6 +45,12 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise
 describe('gpuaas-platform usage errors', () => {
   it.each([
     [['token', '--data-dir', '/tmp/x'], 2, /required option '--user <email>'/],
+    [
+      ['token', '--usr', 'a@b.c', '--data-dir', '/tmp/x'],
+      2,
+      /unknown option '--usr'\s*\(Did you mean --user\?\)/,
+    ],
+    [['users', 'add', '--emial', 'a@b.c'], 2, /unknown option '--emial'\s*\(Did you mean --email\?\)/],
     [['token', '--user', 'not-an-email', '--data-dir', '/tmp/x'], 2, /error\[VALIDATION_FAILED\]/],
     [
       ['token', '--user', 'a@b.c', '--project', 'Bad Name', '--data-dir', '/tmp/x'],

@@ -5,6 +5,7 @@
  * status: 0 ok, 2 usage or configuration, 70 internal.
  */
 import { Command, CommanderError } from 'commander';
+import { unknownBeforeMissing } from '@gpuaas/sdk';
 import { isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import { EXIT, printJson } from './common.js';
@@ -46,6 +47,8 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
   for (const sub of subcommands(program)) {
     sub.exitOverride();
     sub.configureOutput(program.configureOutput());
+    // `token --usr x` says "unknown option '--usr' (Did you mean --user?)", not "--user required".
+    unknownBeforeMissing(sub);
   }
   const json = argv.includes('--json');
   try {
