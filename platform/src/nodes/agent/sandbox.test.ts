@@ -168,14 +168,38 @@ describe('bubblewrapPlan', () => {
     expect(args.join(' ')).toContain(`--perms 1777 --size ${LIMITS.tmpBytes} --tmpfs /tmp`);
   });
 
-  it('creates the folders above mount points 0755, before any mount', () => {
-    const firstMount = args.findIndex((a) => a === '--ro-bind' || a === '--symlink');
+  it('creates the folders above mount points 0755, each before the first mount below it', () => {
     const dirs = pairs('--dir');
     expect(dirs).toEqual(
       expect.arrayContaining(['/etc', '/home', '/run', '/var', '/var/lib', '/root', '/root/.nvm']),
     );
-    expect(args.lastIndexOf('--dir')).toBeLessThan(firstMount);
+    expect(new Set(dirs).size).toBe(dirs.length);
     expect(dirs.indexOf('/var')).toBeLessThan(dirs.indexOf('/var/lib'));
+    for (const [dir, target] of [
+      ['/etc', '/etc/hosts'],
+      ['/root/.nvm', '/root/.nvm/versions/node/v24'],
+      ['/var/lib', '/var/lib/gpuaas-runtime'],
+    ] as const) {
+      expect(args.indexOf(dir)).toBeGreaterThan(-1);
+      expect(args.indexOf(dir)).toBeLessThan(args.indexOf(target));
+      expect(args[args.indexOf(dir) - 3]).toBe('--perms');
+    }
+  });
+
+  it('binds an install that lives under the host’s /tmp onto the sandbox’s /tmp, not under it', () => {
+    const checkout = '/tmp/ci/clone';
+    const plan = bubblewrapPlan(
+      { ...spec, readOnlyBinds: [`${checkout}/runtime`, `${checkout}/node_modules`] },
+      { ...host, exists: (p) => host.exists(p) || p.startsWith(checkout) },
+    ).args;
+    const tmpAt = plan.findIndex((a, i) => a === '--tmpfs' && plan[i + 1] === '/tmp');
+    const bindAt = plan.findIndex((a, i) => a === '--ro-bind' && plan[i + 2] === `${checkout}/runtime`);
+    expect(tmpAt).toBeGreaterThan(-1);
+    expect(bindAt).toBeGreaterThan(tmpAt);
+    // The folders above it are made on the tmpfs, after it was mounted.
+    const madeAt = plan.findIndex((a, i) => a === '--dir' && plan[i + 1] === '/tmp/ci');
+    expect(madeAt).toBeGreaterThan(tmpAt);
+    expect(madeAt).toBeLessThan(bindAt);
   });
 
   it('binds only the assigned GPUs’ device files (by driver minor) and the control devices that exist', () => {

@@ -388,6 +388,8 @@ export function bubblewrapPlan(spec: SandboxSpec, host: HostView = realHost): Bu
   if (resolvConf !== undefined) args.push('--ro-bind', resolvConf, '/etc/resolv.conf');
   args.push('--ro-bind-data', fd(join(layout.etc, 'passwd')), '/etc/passwd');
   args.push('--ro-bind-data', fd(join(layout.etc, 'group')), '/etc/group');
+  // /tmp first: installs that live under the host's /tmp (a checkout there) are bound onto it.
+  args.push('--perms', '1777', '--size', String(spec.limits.tmpBytes), '--tmpfs', '/tmp');
   // The node install and the runtime's packages, bound at the paths they have on the host.
   const bound: string[] = [];
   for (const entry of spec.readOnlyBinds ?? []) {
@@ -422,7 +424,6 @@ export function bubblewrapPlan(spec: SandboxSpec, host: HostView = realHost): Bu
       if (/^[0-9a-f:.]+$/.test(bus.toLowerCase()) && host.exists(entry)) args.push('--tmpfs', entry);
     }
   }
-  args.push('--perms', '1777', '--size', String(spec.limits.tmpBytes), '--tmpfs', '/tmp');
   const viaView = spec.identity.kind === 'userns';
   args.push('--bind', viaView ? layout.viewHome : layout.home, SANDBOX_HOME);
   args.push('--bind', layout.run, SANDBOX_RUN);
@@ -455,26 +456,32 @@ const DESTINATION_ARGS: Record<string, number> = {
 
 /**
  * bwrap creates the folders above a mount point with mode 0700 on its root tmpfs, which tenant
- * code (not the namespace's root) could not traverse: create them 0755 first, parents first.
+ * code (not the namespace's root) could not traverse: each is created 0755 just before the first
+ * mount below it, so one under a tmpfs (a checkout in /tmp) lands on that tmpfs, not under it.
  */
 function withParentFolders(args: string[]): string[] {
   const end = args.indexOf('--');
-  const parents = new Set<string>();
-  for (let i = 0; i < end; i += 1) {
-    const arity = DESTINATION_ARGS[args[i] ?? ''];
-    if (arity === undefined) continue;
-    const destination = args[i + arity];
-    if (destination === undefined) continue;
-    for (let dir = dirname(destination); dir !== '/' && dir !== '.'; dir = dirname(dir)) parents.add(dir);
-    i += arity;
+  const out: string[] = [];
+  const made = new Set<string>();
+  for (let i = 0; i < args.length; i += 1) {
+    const flag = args[i] ?? '';
+    const arity = i < end ? DESTINATION_ARGS[flag] : undefined;
+    const destination = arity === undefined ? undefined : args[i + arity];
+    if (arity !== undefined && destination !== undefined) {
+      // A tmpfs hides what was made below it.
+      if (flag === '--tmpfs') for (const dir of made) if (dir.startsWith(`${destination}/`)) made.delete(dir);
+      const parents: string[] = [];
+      for (let dir = dirname(destination); dir !== '/' && dir !== '.'; dir = dirname(dir))
+        parents.unshift(dir);
+      for (const dir of parents) {
+        if (made.has(dir)) continue;
+        out.push('--perms', '0755', '--dir', dir);
+        made.add(dir);
+      }
+    }
+    out.push(flag);
   }
-  const ordered = [...parents].sort(
-    (x, y) => x.split('/').length - y.split('/').length || x.localeCompare(y),
-  );
-  const dirs = ordered.flatMap((dir) => ['--perms', '0755', '--dir', dir]);
-  // After the namespace options (which come first) and before any mount.
-  const firstMount = args.findIndex((a) => a === '--symlink' || a in DESTINATION_ARGS);
-  return [...args.slice(0, firstMount), ...dirs, ...args.slice(firstMount)];
+  return out;
 }
 
 export const RUNTIME_CAPABILITIES = [
