@@ -70,10 +70,19 @@ const clone = join(base, 'c'.repeat(200 - base.length - 1));
 const home = join(base, 'home');
 await mkdir(home);
 const node20 = '/usr/bin';
+// The machine's own setup for reaching the registry (CA certificates) stays; npm's settings, the
+// node on PATH and HOME are a new user's.
+const machine = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) =>
+    /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|HTTPS?_PROXY|NO_PROXY|no_proxy)$/.test(k),
+  ),
+);
 const env: NodeJS.ProcessEnv = {
+  ...machine,
   PATH: `${node20}:/usr/local/bin:/usr/sbin:/sbin:/bin`,
   HOME: home,
   npm_config_cache: join(base, 'npm-cache'),
+  ...(process.env.BENCH_NPM_CAFILE === undefined ? {} : { npm_config_cafile: process.env.BENCH_NPM_CAFILE }),
   LANG: 'C.UTF-8',
   GPUAAS_PORT: '18080',
 };
