@@ -29,3 +29,15 @@ export type {
   paths as PlatformPaths,
   components as PlatformComponents,
 } from './__generated__/platform-api.js';
+export { createClient } from './resources.js';
+export type {
+  Allocation,
+  CreateAllocationInput,
+  GpuaasClient,
+  GpuModel,
+  Project,
+  WaitForAllocationOptions,
+} from './resources.js';
+export { follow, followEvents } from './follow.js';
+export type { EventStreamOptions, FollowOptions, PlatformEvent } from './follow.js';
+export { isUuid, resolveProject, resolveProjectId } from './projects.js';

@@ -12,7 +12,7 @@ import type { CliIo } from '../output.js';
 import { allocationReporter } from './allocation-progress.js';
 import { compact, isUuid, printResource, wantsJson } from './common.js';
 import type { GlobalOptions } from './common.js';
-import { follow } from './follow.js';
+import { follow } from '../../client/follow.js';
 import { allocationFields, isFinal } from './format.js';
 
 type Allocation = components['schemas']['Allocation'];

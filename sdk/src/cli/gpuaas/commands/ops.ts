@@ -19,7 +19,7 @@ import {
 } from '../common.js';
 import type { GlobalOptions } from '../common.js';
 import { readAllocation, resolveNodeId } from '../compute.js';
-import { follow } from '../follow.js';
+import { follow } from '../../../client/follow.js';
 import { formatDuration, parseDuration, parseInteger } from '../format.js';
 import { printNode } from './nodes.js';
 import { registerOperators } from './operators.js';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { startHttpServer } from '@gpuaas/test-support';
 import type { TestHttpServer } from '@gpuaas/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlatformClient } from '../../client/client.js';
+import { createPlatformClient } from './client.js';
 import { follow } from './follow.js';
 
 const event = (id: string, allocationId: string) =>

@@ -5,9 +5,9 @@
  * or a caller without `events:read` never leaves a wait hanging.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ApiError } from '../../client/api-error.js';
-import type { PlatformClient } from '../../client/client.js';
-import { SdkError } from '../../errors.js';
+import { ApiError } from './api-error.js';
+import type { PlatformClient } from './client.js';
+import { SdkError } from '../errors.js';
 import { readEventStream } from './sse.js';
 
 /** The envelope of a platform event (asyncapi.yaml); `data` depends on `type`. */

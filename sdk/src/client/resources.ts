@@ -1,0 +1,241 @@
+/**
+ * The platform as a library user reads it, over the generated client (stripe-node style):
+ * `createClient({ baseUrl, token })` → `client.catalog.list()`, `client.allocations.create(…)`,
+ * `.wait(id, { until })`, `for await (… of client.allocations.list())`, `.release(id)`,
+ * `client.terminal.exec(id, argv)`, `client.events.stream(…)`. Every call goes through the one
+ * request sender (retries, idempotency keys, correlation ids); refusals throw `ApiError` with
+ * `code`, `status` and `correlationId`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { SdkError } from '../errors.js';
+import { execCommand } from '../terminal/index.js';
+import type { components } from './__generated__/platform-api.js';
+import { createPlatformClient, listAll } from './client.js';
+import type { PlatformClient, PlatformClientOptions } from './client.js';
+import { follow, followEvents } from './follow.js';
+import type { PlatformEvent } from './follow.js';
+import { resolveProject } from './projects.js';
+
+export type Allocation = components['schemas']['Allocation'];
+export type GpuModel = components['schemas']['GpuSku'];
+export type Project = components['schemas']['Project'];
+
+export interface CreateAllocationInput {
+  /** How many GPUs (all on one node). */
+  gpus: number;
+  /** The project, by id or name. */
+  project: string;
+  /** Acceptable catalog ids, e.g. `['h100-80gb']` (default: any). */
+  models?: string[];
+  /** Released this long after it first ran, e.g. `2h` (at most `30d`). */
+  ttl?: string;
+  idleTimeout?: string;
+  priority?: number;
+  /** Reuse across retries of the same creation (default: one fresh key per call). */
+  idempotencyKey?: string;
+}
+
+export interface WaitForAllocationOptions {
+  /** `running` (another final state throws ALLOCATION_ENDED) or `ended` (any final state). */
+  until: 'running' | 'ended';
+  /** Throws WAIT_TIMEOUT past it (default: no limit). */
+  timeoutMs?: number;
+}
+
+const FINAL = new Set(['released', 'failed', 'preempted']);
+
+export interface GpuaasClient {
+  /** The generated, fully typed client and the raw request path, for everything else. */
+  readonly platform: PlatformClient;
+  readonly catalog: { list(): Promise<GpuModel[]> };
+  readonly projects: {
+    list(): AsyncGenerator<Project, void, undefined>;
+    create(name: string): Promise<Project>;
+    /** A project by id or unique name. */
+    resolve(ref: string): Promise<{ id: string; name: string }>;
+  };
+  readonly allocations: {
+    create(input: CreateAllocationInput): Promise<Allocation>;
+    get(id: string): Promise<Allocation>;
+    /** Every allocation the caller sees (of `project`), page after page. */
+    list(filter?: { project?: string; state?: string[] }): AsyncGenerator<Allocation, void, undefined>;
+    wait(id: string, options: WaitForAllocationOptions): Promise<Allocation>;
+    release(id: string, options?: { wait?: boolean }): Promise<Allocation>;
+  };
+  readonly terminal: {
+    /** Runs `argv` in the allocation's sandbox; resolves with its exit status and output. */
+    exec(id: string, argv: string[]): Promise<{ exitCode: number; output: string }>;
+  };
+  readonly events: {
+    /** Platform events the caller may see, until `signal` aborts (reconnecting as needed). */
+    stream(options: {
+      types: string[];
+      project?: string;
+      signal: AbortSignal;
+    }): AsyncGenerator<PlatformEvent>;
+  };
+}
+
+/**
+ * @example
+ * ```ts
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8080', token: process.env.GPUAAS_TOKEN });
+ * const [gpu] = await client.catalog.list();
+ * const a = await client.allocations.create({ gpus: 1, project: 'demo' });
+ * await client.allocations.wait(a.id, { until: 'running' });
+ * console.log((await client.terminal.exec(a.id, ['nvidia-smi', '-L'])).output);
+ * await client.allocations.release(a.id);
+ * ```
+ */
+export function createClient(options: PlatformClientOptions): GpuaasClient {
+  const platform = createPlatformClient(options);
+  const { api } = platform;
+
+  const get = async (id: string): Promise<Allocation> =>
+    (await api.GET('/v1/allocations/{allocation_id}', { params: { path: { allocation_id: id } } })).data!;
+
+  const wait = async (id: string, opts: WaitForAllocationOptions): Promise<Allocation> => {
+    const first = await get(id);
+    const done = (a: Allocation): boolean =>
+      FINAL.has(a.state) || (opts.until === 'running' && a.state === 'running');
+    const result = await follow({
+      events: platform,
+      types: ['allocation.state_changed', 'allocation.node_unreachable'],
+      projectId: first.project_id,
+      relevant: (event) => event.data.allocation_id === id,
+      read: () => get(id),
+      until: done,
+      timeoutMs: opts.timeoutMs,
+      timeoutError: (last) =>
+        new SdkError('WAIT_TIMEOUT', `allocation ${id} is still ${last.state} after ${opts.timeoutMs} ms`, {
+          details: { allocation_id: id, state: last.state, pending_reason: last.pending_reason },
+        }),
+    });
+    if (opts.until === 'running' && result.state !== 'running') {
+      throw new SdkError('ALLOCATION_ENDED', `allocation ${id} is ${result.state}: ${result.state_reason}`, {
+        details: { allocation_id: id, state: result.state, state_reason: result.state_reason },
+      });
+    }
+    return result;
+  };
+
+  return {
+    platform,
+    catalog: {
+      async list() {
+        return (await api.GET('/v1/catalog/gpus')).data!.items;
+      },
+    },
+    projects: {
+      list: () =>
+        listAll((cursor) =>
+          api.GET('/v1/projects', { params: { query: cursor === undefined ? {} : { cursor } } }),
+        ),
+      async create(name) {
+        return (await api.POST('/v1/projects', { body: { name } })).data!;
+      },
+      resolve: (ref) => resolveProject(platform, ref),
+    },
+    allocations: {
+      async create(input) {
+        const project = await resolveProject(platform, input.project);
+        const body: components['schemas']['AllocationCreate'] = {
+          project_id: project.id,
+          gpus: { count: input.gpus, ...(input.models === undefined ? {} : { models: input.models }) },
+          ...(input.ttl === undefined ? {} : { ttl: input.ttl }),
+          ...(input.idleTimeout === undefined ? {} : { idle_timeout: input.idleTimeout }),
+          ...(input.priority === undefined ? {} : { priority: input.priority }),
+        };
+        return (
+          await api.POST('/v1/allocations', {
+            body,
+            params: { header: { 'Idempotency-Key': input.idempotencyKey ?? randomUUID() } },
+          })
+        ).data!;
+      },
+      get,
+      async *list(filter = {}) {
+        const project =
+          filter.project === undefined ? undefined : (await resolveProject(platform, filter.project)).id;
+        const state = filter.state?.join(',');
+        yield* listAll((cursor) =>
+          api.GET('/v1/allocations', {
+            params: {
+              query: {
+                ...(project === undefined ? {} : { project_id: project }),
+                ...(state === undefined ? {} : { state }),
+                ...(cursor === undefined ? {} : { cursor }),
+              },
+            },
+          }),
+        );
+      },
+      wait,
+      async release(id, opts = {}) {
+        const released = (
+          await api.POST('/v1/allocations/{allocation_id}/release', {
+            params: { path: { allocation_id: id } },
+          })
+        ).data!;
+        return opts.wait === true ? wait(id, { until: 'ended' }) : released;
+      },
+    },
+    terminal: {
+      async exec(id, argv) {
+        const { data } = await api.POST('/v1/allocations/{allocation_id}/terminal-tokens', {
+          params: { path: { allocation_id: id } },
+          body: { command: argv },
+        });
+        const token = data!;
+        const url = new URL(token.url);
+        // The token travels as a subprotocol, not in the URL (which proxies log).
+        url.searchParams.delete('token');
+        const chunks: Buffer[] = [];
+        const stdout = new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            chunks.push(chunk);
+            callback();
+          },
+        });
+        const exitCode = await execCommand({
+          url: url.toString(),
+          token: token.token,
+          stdout,
+          handleSignals: false,
+        });
+        return { exitCode, output: Buffer.concat(chunks).toString('utf8').replaceAll('\r\n', '\n') };
+      },
+    },
+    events: {
+      async *stream({ types, project, signal }) {
+        const projectId = project === undefined ? undefined : (await resolveProject(platform, project)).id;
+        const queue: PlatformEvent[] = [];
+        let wake: (() => void) | undefined;
+        let ended = false;
+        const done = followEvents(platform, {
+          types,
+          ...(projectId === undefined ? {} : { projectId }),
+          signal,
+          onEvent: (event) => {
+            queue.push(event);
+            wake?.();
+          },
+        }).finally(() => {
+          ended = true;
+          wake?.();
+        });
+        while (!ended || queue.length > 0) {
+          const next = queue.shift();
+          if (next !== undefined) {
+            yield next;
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        await done;
+      },
+    },
+  };
+}
