@@ -44,6 +44,35 @@ export default tseslint.config(
     },
   },
   {
+    // Inside the server, domain code never reaches up into the HTTP layer (http/, api/, express):
+    // the HTTP layer calls the domain, not the other way round (docs/architecture.md).
+    files: [
+      'platform/src/{compute,scheduler,identity,events,db,nodes,audit}/**/*.ts',
+      'platform/src/{context,date-time,ids,logger,errors}.ts',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'express', message: 'Domain code does not know Express: keep it in http/ or api/.' },
+          ],
+          patterns: [
+            {
+              group: ['@gpuaas/*/src/*', '@gpuaas/*/dist/*'],
+              message: 'Import a package through its public entry point.',
+            },
+            {
+              group: ['**/http/*', '**/api/*', '../http', '../api'],
+              message: 'Domain code must not import the HTTP layer (http/, api/); move what it needs down.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

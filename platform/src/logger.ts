@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import type { DestinationStream, Level, Logger } from 'pino';
-import { currentContext } from './http/context.js';
+import { currentContext } from './context.js';
 
 export type { Logger };
 

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { requirePrincipal } from '../auth/middleware.js';
 import type { AuditEventsTable, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
-import { checkDateTime } from '../http/date-time.js';
+import { checkDateTime } from '../date-time.js';
 import { projectAccess } from '../identity/access.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';

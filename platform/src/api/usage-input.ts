@@ -8,7 +8,7 @@
  * into a 500 or a surprising number on an invoice.
  */
 import { decimalText } from '../compute/decimal.js';
-import { checkDateTime } from '../http/date-time.js';
+import { checkDateTime } from '../date-time.js';
 
 /** Bounds of a usage quantity; openapi.yaml (`UsageEvent.data.quantity`) documents the same. */
 export const USAGE_QUANTITY = {

@@ -7,7 +7,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context.js';
 import { operationOf } from '../http/pipeline.js';
 import { hasScope } from './principal.js';
 import type { Principal } from './principal.js';

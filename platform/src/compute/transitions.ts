@@ -7,7 +7,7 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { AllocationState, AllocationsTable, Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
-import { recordAuditEvent } from '../http/audit.js';
+import { recordAuditEvent } from '../audit/record.js';
 import { isoTime, newId } from '../ids.js';
 
 export const ALLOCATION_STATES: readonly AllocationState[] = [

@@ -5,7 +5,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AllocationsTable, NodesTable, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
-import { checkDateTime } from '../http/date-time.js';
+import { checkDateTime } from '../date-time.js';
 import { arrayOrEmpty } from './bounds.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;

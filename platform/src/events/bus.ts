@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
-import { currentContext } from '../http/context.js';
+import { currentContext } from '../context.js';
 import { isoTime, newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 

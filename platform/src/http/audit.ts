@@ -6,11 +6,11 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
-import type { AuditEventsTable, Tables } from '../db/schema.js';
-import { isoTime, newId } from '../ids.js';
+import type { Tables } from '../db/schema.js';
+import { recordAuditEvent } from '../audit/record.js';
 import type { Logger } from '../logger.js';
 import { beforeEnd } from './before-end.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../context.js';
 import { operationOf } from './pipeline.js';
 import type { ProblemDocument } from './problem.js';
 
@@ -25,19 +25,6 @@ export interface AuditTarget {
 /** Handlers call this once they know the target (e.g. the id of what they just created). */
 export function setAuditTarget(res: Response, target: AuditTarget): void {
   res.locals.auditTarget = target;
-}
-
-export type AuditEventRow = AuditEventsTable;
-
-/** Writes one audit record. */
-export async function recordAuditEvent(
-  db: Kysely<Tables>,
-  event: Omit<AuditEventRow, 'id' | 'occurred_at'>,
-): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({ id: newId(), occurred_at: isoTime(), ...event })
-    .execute();
 }
 
 export function auditTrail(db: Kysely<Tables>, logger: Logger): RequestHandler {

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { PLATFORM_ERRORS, PlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { correlationIdFrom } from './context.js';
+import { correlationIdFrom } from '../context.js';
 import { problemDocument } from './problem.js';
 
 interface ParserError extends Error {

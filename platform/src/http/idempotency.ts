@@ -17,7 +17,7 @@ import { PlatformError } from '../errors.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { beforeEnd } from './before-end.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../context.js';
 import { operationOf } from './pipeline.js';
 
 /** Response headers worth replaying. */

@@ -10,7 +10,7 @@ import formats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { parse } from 'yaml';
 import type { FieldError } from '../errors.js';
-import { checkDateTime, dateTimeFormat } from './date-time.js';
+import { checkDateTime, dateTimeFormat } from '../date-time.js';
 
 type Json = Record<string, unknown>;
 

@@ -9,8 +9,8 @@ import { PlatformError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PlatformMetrics } from '../metrics.js';
-import { correlationIdFrom, runWithContext } from './context.js';
-import type { RequestContext } from './context.js';
+import { correlationIdFrom, runWithContext } from '../context.js';
+import type { RequestContext } from '../context.js';
 import { toFieldErrors } from './openapi.js';
 import type { ApiDocument, OperationDef } from './openapi.js';
 

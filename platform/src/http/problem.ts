@@ -8,7 +8,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { currentContext } from './context.js';
+import { currentContext } from '../context.js';
 
 export interface ProblemDocument {
   type: string;

@@ -15,7 +15,7 @@ import { prepare } from '../db/prepared.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { isoTime } from '../ids.js';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../context.js';
 import { operationOf } from './pipeline.js';
 
 // One statement, atomic on both dialects: insert the window with `n` or add `n` to it, returning
