@@ -128,3 +128,15 @@ describe('docs/auth.md and the contract', () => {
       expect(auth, `docs/auth.md does not mention \`${scope}\``).toContain(`\`${scope}\``);
   });
 });
+
+describe('docs/architecture.md', () => {
+  it('names only files and folders that exist', () => {
+    const text = readFileSync(join(repoRoot, 'docs/architecture.md'), 'utf8');
+    const paths = [
+      ...text.matchAll(/`((?:sdk|runtime|platform|manifest-schema|test-support|test)\/[^`\s]*)`/g),
+    ].map((m) => m[1] ?? '');
+    expect(paths.length).toBeGreaterThan(20);
+    // Names given relative to the folder named before them (`sandbox.ts` after …/agent/) are not checked.
+    for (const path of paths) expect(existsSync(join(repoRoot, path)), path).toBe(true);
+  });
+});
