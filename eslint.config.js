@@ -21,7 +21,11 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['vitest.config.ts', 'manifest-schema/scripts/*.ts', 'sdk/scripts/*.ts'],
+          allowDefaultProject: [
+            'vitest.config.ts',
+            'manifest-schema/scripts/*.ts',
+            'platform/contract/scripts/*.ts',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -114,7 +114,7 @@ describe.skipIf(ownData)('runnable shell blocks of the docs', () => {
 
 describe('docs/auth.md and the contract', () => {
   it('lists every scope the OpenAPI document declares (the scopes discovery advertises)', () => {
-    const openapi = parse(readFileSync(join(repoRoot, 'platform/openapi.yaml'), 'utf8')) as {
+    const openapi = parse(readFileSync(join(repoRoot, 'platform/contract/openapi.yaml'), 'utf8')) as {
       components: {
         securitySchemes: { bearer: { flows: Record<string, { scopes: Record<string, string> }> } };
       };

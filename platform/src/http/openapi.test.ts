@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SCOPES } from '../auth/principal.js';
 import { loadApiDocument, toFieldErrors } from './openapi.js';
+import { asyncapiDocument, openapiDocument } from '@gpuaas/platform-contract';
 
 const api = loadApiDocument();
 
@@ -63,7 +64,7 @@ describe('openapi.yaml', () => {
   });
 
   it('closes every request body schema against unknown fields', () => {
-    const doc = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as {
+    const doc = parse(readFileSync(openapiDocument, 'utf8')) as {
       components: { schemas: Record<string, { type?: string; additionalProperties?: unknown }> };
     };
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
@@ -104,7 +105,7 @@ describe('toFieldErrors', () => {
 
 describe('asyncapi.yaml', () => {
   it('is AsyncAPI 3 and its audit payload uses the same fields as the REST AuditEvent', () => {
-    const doc = parse(readFileSync(new URL('../../asyncapi.yaml', import.meta.url), 'utf8')) as {
+    const doc = parse(readFileSync(asyncapiDocument, 'utf8')) as {
       asyncapi: string;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };

@@ -1,5 +1,5 @@
 /**
- * The OpenAPI document (platform/openapi.yaml) as the source of truth at runtime: it names the
+ * The OpenAPI document (platform/contract/openapi.yaml) as the source of truth at runtime: it names the
  * operations, their paths, security, scopes and extensions, and its schemas (compiled once with
  * ajv for JSON Schema 2020-12) validate every request and, in tests, every response.
  */
@@ -11,6 +11,7 @@ import type { FormatsPlugin } from 'ajv-formats';
 import { parse } from 'yaml';
 import type { FieldError } from '../errors.js';
 import { checkDateTime, dateTimeFormat } from '../date-time.js';
+import { openapiDocument } from '@gpuaas/platform-contract';
 
 type Json = Record<string, unknown>;
 
@@ -271,8 +272,6 @@ let loaded: ApiDocument | undefined;
 
 /** The platform's OpenAPI document, parsed and compiled once per process. */
 export function loadApiDocument(): ApiDocument {
-  loaded ??= new ApiDocument(
-    parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as Json,
-  );
+  loaded ??= new ApiDocument(parse(readFileSync(openapiDocument, 'utf8')) as Json);
   return loaded;
 }

@@ -1,7 +1,7 @@
 /**
  * The precision a usage quantity may have. The platform bills exact decimals and refuses a
  * quantity whose shortest decimal form has more than 9 digits after the point or more than 15
- * significant digits (platform/openapi.yaml, `UsageEvent.data.quantity`): `5e-324` would be a
+ * significant digits (platform/contract/openapi.yaml, `UsageEvent.data.quantity`): `5e-324` would be a
  * 324-digit fraction and `0.1 + 0.2` is `0.30000000000000004`. The runtime refuses such a report
  * when the app makes it, because once in the usage log an event the platform refuses would hold
  * up every event behind it.

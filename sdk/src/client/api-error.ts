@@ -3,7 +3,7 @@
  * document the platform answered with, flattened. It never carries the request's credentials
  * (no headers, no body), so it is safe to log and print.
  */
-import type { components } from './__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 
 export type Problem = components['schemas']['Problem'];
 /** Codes listed in docs/errors.md#platform; a newer server may send codes this client predates. */

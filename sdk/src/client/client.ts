@@ -5,7 +5,7 @@
 import createClient from 'openapi-fetch';
 import type { Client } from 'openapi-fetch';
 import { SdkError } from '../errors.js';
-import type { paths } from './__generated__/platform-api.js';
+import type { paths } from '@gpuaas/platform-contract';
 import { createRequestSender } from './sender.js';
 import type { RequestSender, RetryOptions, SendInit } from './sender.js';
 import { staticTokenProvider } from './tokens.js';

@@ -25,10 +25,7 @@ export { CredentialsStore, defaultCredentialsPath, normalizeApiUrl } from './cre
 export type { CredentialsFile, StoredSession } from './credentials.js';
 export { loginWithDeviceCode, loginWithPkce } from './login.js';
 export type { DeviceLoginOptions, DevicePrompt, LoginResult, PkceLoginOptions } from './login.js';
-export type {
-  paths as PlatformPaths,
-  components as PlatformComponents,
-} from './__generated__/platform-api.js';
+export type { paths as PlatformPaths, components as PlatformComponents } from '@gpuaas/platform-contract';
 export { createClient } from './resources.js';
 export type {
   Allocation,

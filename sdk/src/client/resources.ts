@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { SdkError } from '../errors.js';
 import { execCommand } from '../terminal/index.js';
-import type { components } from './__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { createPlatformClient, listAll } from './client.js';
 import type { PlatformClient, PlatformClientOptions } from './client.js';
 import { follow, followEvents } from './follow.js';

@@ -283,6 +283,7 @@ describe('typescript-service', () => {
     expect(pkg.dependencies).toMatchObject({
       '@gpuaas/sdk': 'file:vendor/gpuaas-sdk-0.1.0.tgz',
       '@gpuaas/manifest-schema': 'file:vendor/gpuaas-manifest-schema-0.1.0.tgz',
+      '@gpuaas/platform-contract': 'file:vendor/gpuaas-platform-contract-0.1.0.tgz',
     });
     for (const spec of Object.values(pkg.dependencies ?? {}))
       expect(existsSync(join(dir, spec.slice('file:'.length)))).toBe(true);

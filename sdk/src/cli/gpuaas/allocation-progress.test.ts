@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { components } from '../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import type { CliIo } from '../output.js';
 import { allocationReporter } from './allocation-progress.js';
 

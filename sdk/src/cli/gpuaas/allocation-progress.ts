@@ -3,7 +3,7 @@
  * live line (state, why it waits, elapsed time) that is kept as a history line at each change; in
  * CI one plain line per change. stdout stays free for the result (and `--output json`).
  */
-import type { components } from '../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { isInteractive } from '../output.js';
 import type { CliIo } from '../output.js';
 import { stateDetail } from './format.js';

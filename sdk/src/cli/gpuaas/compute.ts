@@ -5,7 +5,7 @@
 import { ApiError } from '../../client/api-error.js';
 import { collectAll } from '../../client/client.js';
 import type { PlatformClient } from '../../client/client.js';
-import type { components } from '../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { SdkError } from '../../errors.js';
 import { formatTable, printLine } from '../output.js';
 import type { CliIo } from '../output.js';

@@ -2,7 +2,7 @@
  * Parsing and formatting shared by the compute commands (catalog, nodes, allocations): money in
  * micro-units, durations, and one-line summaries of API objects for tables.
  */
-import type { components } from '../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { SdkError } from '../../errors.js';
 
 type Allocation = components['schemas']['Allocation'];

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { collectAll } from '../../../client/client.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 import { action, clientFor, compact, printList, wantsJson, withGlobalOptions } from '../common.js';

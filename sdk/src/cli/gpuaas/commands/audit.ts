@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { SdkError } from '../../../errors.js';
 import { printDiagnostic, printJson } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';

@@ -1,5 +1,5 @@
 /** `gpuaas catalog list|get`: GPU models on offer, their prices and live availability. */
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import type { RegisterCommand } from '../../run.js';
 import {
   action,

@@ -2,7 +2,7 @@
 import { collectAll } from '../../../client/client.js';
 import type { PlatformClient } from '../../../client/client.js';
 import { ApiError } from '../../../client/api-error.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { SdkError } from '../../../errors.js';
 import { printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';

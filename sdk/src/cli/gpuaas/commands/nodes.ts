@@ -1,6 +1,6 @@
 /** `gpuaas nodes list|get` (operators): GPU nodes, their GPUs and the allocations on them. */
 import { collectAll } from '../../../client/client.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { formatTable, printLine } from '../../output.js';
 import type { CliIo } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';

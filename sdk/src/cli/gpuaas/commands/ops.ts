@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { PlatformClient } from '../../../client/client.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { SdkError } from '../../../errors.js';
 import { printDiagnostic } from '../../output.js';
 import type { CliIo } from '../../output.js';

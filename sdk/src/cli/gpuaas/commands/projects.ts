@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { collectAll } from '../../../client/client.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import type { RegisterCommand } from '../../run.js';
 import {
   action,

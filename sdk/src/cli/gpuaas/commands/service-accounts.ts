@@ -5,7 +5,7 @@
 import { ApiError } from '../../../client/api-error.js';
 import { collectAll } from '../../../client/client.js';
 import type { PlatformClient } from '../../../client/client.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { printDiagnostic, printLine } from '../../output.js';
 import type { CliIo } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';

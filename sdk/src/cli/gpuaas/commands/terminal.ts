@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import type { PlatformClient } from '../../../client/client.js';
-import type { components } from '../../../client/__generated__/platform-api.js';
+import type { components } from '@gpuaas/platform-contract';
 import { attachTty, execCommand, openTerminal } from '../../../terminal/index.js';
 import type { TerminalOutput } from '../../../terminal/index.js';
 import { printJson } from '../../output.js';

@@ -1,5 +1,5 @@
 /* eslint-disable */
-// Generated from platform/openapi.yaml by `npm run codegen` (sdk/scripts/codegen-client.ts). Do not edit.
+// Generated from platform/contract/openapi.yaml by `npm run codegen` (platform/contract/scripts/codegen.ts). Do not edit.
 
 export interface paths {
     "/healthz": {

@@ -1,12 +1,12 @@
-// Regenerates src/client/__generated__/platform-api.ts from platform/openapi.yaml, the single
+// Regenerates src/__generated__/platform-api.ts from openapi.yaml (this package), the single
 // source of truth of the platform's HTTP surface. CI runs this and fails when the committed file
 // differs, so the output must not depend on the time, the machine or the order of file reads.
 import { readFile, writeFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
 
-const specUrl = new URL('../../platform/openapi.yaml', import.meta.url);
-const outUrl = new URL('../src/client/__generated__/platform-api.ts', import.meta.url);
+const specUrl = new URL('../openapi.yaml', import.meta.url);
+const outUrl = new URL('../src/__generated__/platform-api.ts', import.meta.url);
 
 const spec = parse(await readFile(specUrl, 'utf8')) as Parameters<typeof openapiTS>[0];
 const ast = await openapiTS(spec, {
@@ -16,5 +16,5 @@ const ast = await openapiTS(spec, {
   rootTypes: false,
 });
 const banner =
-  '/* eslint-disable */\n// Generated from platform/openapi.yaml by `npm run codegen` (sdk/scripts/codegen-client.ts). Do not edit.\n\n';
+  '/* eslint-disable */\n// Generated from platform/contract/openapi.yaml by `npm run codegen` (platform/contract/scripts/codegen.ts). Do not edit.\n\n';
 await writeFile(outUrl, banner + astToString(ast));
