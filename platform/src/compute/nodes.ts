@@ -2,43 +2,19 @@
  * The platform's side of the node-agent protocol: registration (inventory) and the protocol's
  * types; heartbeats (observed allocation states in, desired states out) are in heartbeat.ts.
  */
+import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { isoTime, newId } from '../ids.js';
 import { requireNode } from './views.js';
 
-export interface InventoryGpu {
-  index: number;
-  uuid?: string | null | undefined;
-  model: string;
-  memory_mib: number;
-  nvlink_domain?: string | null | undefined;
-}
-
-export interface Registration {
-  name: string;
-  region?: string | undefined;
-  agent_version: string;
-  labels?: Record<string, string> | undefined;
-  inventory: { gpus: InventoryGpu[] };
-}
-
-export interface ObservedAllocation {
-  id: string;
-  state: 'provisioning' | 'running' | 'released' | 'failed';
-  reason?: string | undefined;
-  endpoint?: string | undefined;
-  runtime_secret?: string | undefined;
-  last_activity_at?: string | undefined;
-}
-
-export interface Assignment {
-  allocation_id: string;
-  project_id: string;
-  desired_state: 'running' | 'released';
-  gpus: { index: number; uuid: string | null; model: string }[];
-}
+// The protocol's shapes are the contract's (openapi.yaml), as the node agent's are.
+type Schemas = components['schemas'];
+export type InventoryGpu = Schemas['InventoryGpu'];
+export type Registration = Schemas['NodeRegistration'];
+export type ObservedAllocation = Schemas['ObservedAllocation'];
+export type Assignment = Schemas['Assignment'];
 
 /** Creates the node or updates its inventory (same name → same id). */
 export async function registerNode(db: Kysely<Tables>, bus: EventBus, input: Registration) {

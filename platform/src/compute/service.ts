@@ -5,6 +5,7 @@
  * instances racing on one database do each change once.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { principalKey } from '../auth/principal.js';
@@ -31,19 +32,8 @@ import { recordCreation, transition } from './transitions.js';
 import { requireAllocation } from './views.js';
 import type { AllocationRow } from './views.js';
 
-export interface AllocationRequest {
-  project_id: string;
-  name?: string | undefined;
-  gpus: {
-    count: number;
-    models?: string[] | undefined;
-    min_memory_gib?: number | undefined;
-    topology?: 'node' | 'nvlink' | undefined;
-  };
-  ttl?: string | undefined;
-  idle_timeout?: string | undefined;
-  priority?: number | undefined;
-}
+/** `POST /v1/allocations`'s body, as the contract defines it. */
+export type AllocationRequest = components['schemas']['AllocationCreate'];
 
 export function actorOf(principal: Principal): string {
   return principalKey(principal);

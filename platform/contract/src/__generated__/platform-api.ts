@@ -1234,6 +1234,10 @@ export interface components {
                 uuid: string | null;
                 model: string;
             }[];
+            /** @description Extra environment variables for the allocation's sandbox (names are shell identifiers; the sandbox's reserved variables such as PATH, HOME and GPUAAS_* cannot be overridden). */
+            env?: {
+                [key: string]: string;
+            };
         };
         HeartbeatReply: {
             heartbeat_interval_ms: number;

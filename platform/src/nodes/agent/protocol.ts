@@ -5,65 +5,21 @@
  * (`httpAgentTransport`) in production.
  */
 import { PLATFORM_ERRORS, PlatformError } from '../../errors.js';
+import type { components } from '@gpuaas/platform-contract';
 import type { PlatformErrorCode } from '../../errors.js';
 
-export interface RegisterGpu {
-  index: number;
-  uuid?: string;
-  model: string;
-  memory_mib: number;
-  nvlink_domain?: string;
-}
-
-export interface RegisterNodeBody {
-  name: string;
-  region?: string;
-  endpoint?: string;
-  labels?: Record<string, string>;
-  inventory: { gpus: RegisterGpu[] };
-  agent_version: string;
-}
-
-/** The platform's Node resource; the agent only relies on `id`. */
-export interface RegisteredNode {
-  id: string;
-  name: string;
-  [field: string]: unknown;
-}
-
-export type ObservedState = 'provisioning' | 'running' | 'released' | 'failed';
-
-export interface AllocationReport {
-  id: string;
-  state: ObservedState;
-  reason?: string;
-  endpoint?: string;
-  runtime_secret?: string;
-  last_activity_at?: string;
-}
-
-export interface HeartbeatBody {
-  allocations: AllocationReport[];
-}
-
-export interface AssignmentGpu {
-  index: number;
-  uuid: string | null;
-  model: string;
-}
-
-export interface Assignment {
-  allocation_id: string;
-  project_id: string;
-  desired_state: 'running' | 'released';
-  gpus: AssignmentGpu[];
-  env?: Record<string, string>;
-}
-
-export interface HeartbeatResponse {
-  heartbeat_interval_ms: number;
-  assignments: Assignment[];
-}
+// The protocol's shapes are the contract's (openapi.yaml): never a copy kept here.
+type Schemas = components['schemas'];
+export type RegisterGpu = Schemas['InventoryGpu'];
+export type RegisterNodeBody = Schemas['NodeRegistration'];
+/** What the agent keeps of its registration. */
+export type RegisteredNode = Pick<Schemas['Node'], 'id' | 'name'>;
+export type ObservedState = Schemas['ObservedAllocation']['state'];
+export type AllocationReport = Schemas['ObservedAllocation'];
+export type HeartbeatBody = Schemas['Heartbeat'];
+export type AssignmentGpu = Schemas['Assignment']['gpus'][number];
+export type Assignment = Schemas['Assignment'];
+export type HeartbeatResponse = Schemas['HeartbeatReply'];
 
 export interface AgentTransport {
   register(body: RegisterNodeBody): Promise<RegisteredNode>;
