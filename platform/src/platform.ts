@@ -19,7 +19,7 @@ import { identityHandlers } from './api/identity.js';
 import { memberHandlers } from './api/members.js';
 import { nodeHandlers } from './api/nodes.js';
 import { serviceAccountHandlers } from './api/service-accounts.js';
-import type { Handlers, Services } from './api/services.js';
+import type { Handler, Handlers, Services } from './api/services.js';
 import { systemHandlers } from './api/system.js';
 import { usageHandlers } from './api/usage.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
@@ -318,7 +318,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
 
 function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler): Express {
   const { api, config, db, logger, metrics, tokens } = services;
-  const handlers: Record<string, Handlers[string]> = {};
+  const handlers: Record<string, Handler | undefined> = {};
   for (const group of groups) Object.assign(handlers, group);
   for (const op of api.operations) {
     if (handlers[op.operationId] === undefined) throw new Error(`no handler for operation ${op.operationId}`);

@@ -3,6 +3,7 @@
  * that every operation in openapi.yaml has exactly one handler.
  */
 import type { Request, Response } from 'express';
+import type { operations } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
 import type { SigningKeyStore } from '../auth/keys.js';
 import type { UserDirectory } from '../auth/standing.js';
@@ -34,4 +35,5 @@ export interface Services {
 }
 
 export type Handler = (req: Request, res: Response) => Promise<void> | void;
-export type Handlers = Readonly<Record<string, Handler>>;
+/** Keyed by the contract's operationIds: a handler for an operation the document lacks does not compile. */
+export type Handlers = Readonly<Partial<Record<keyof operations, Handler>>>;
