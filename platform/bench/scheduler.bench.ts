@@ -1,11 +1,11 @@
 /**
- * `npm run bench:scheduler` (builds, then runs `node platform/dist/scheduler/bench.js`): the
+ * `npm run bench:scheduler` (builds, then runs `node platform/bench/scheduler.bench.ts`): the
  * scheduler on 5,000 nodes × 8 GPUs and 50,000 mixed requests (1, 2, 4, 8 GPUs; several models,
  * NVLink requests, priorities, 16 projects with quotas, some borrowing) with churn, best fit against
  * first fit on the same seeded workload in the same run. See simulation.ts for the workload and
  * docs/scheduler.md for the definitions.
  *
- *   node platform/dist/scheduler/bench.js [--nodes 5000] [--requests 50000] [--seed 42] [--rounds 3]
+ *   node platform/bench/scheduler.bench.ts [--nodes 5000] [--requests 50000] [--seed 42] [--rounds 3]
  *     [--warmup 5]   (mean run times of unmeasured churn before the measured requests)
  *
  * Prints a JSON array of { name, unit, value, baseline?, ratio?, target? } on stdout (progress on
@@ -14,11 +14,11 @@
  */
 import { parseArgs } from 'node:util';
 import type { BenchRow } from '@gpuaas/test-support';
-import { ClusterState } from './cluster-state.js';
-import { scheduleCycle } from './scheduler.js';
-import { simulate, simulatedCluster, workload } from './simulation.js';
-import type { SimulationResult, WorkloadSpec } from './simulation.js';
-import type { PlacementPolicy } from './types.js';
+import { ClusterState } from '../dist/scheduler/cluster-state.js';
+import { scheduleCycle } from '../dist/scheduler/scheduler.js';
+import { simulate, simulatedCluster, workload } from '../dist/scheduler/simulation.js';
+import type { SimulationResult, WorkloadSpec } from '../dist/scheduler/simulation.js';
+import type { PlacementPolicy } from '../dist/scheduler/types.js';
 
 const { values } = parseArgs({
   options: {
