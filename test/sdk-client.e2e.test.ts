@@ -66,6 +66,14 @@ describe.skipIf(!sandboxed)('the TypeScript SDK', () => {
     expect(exitCode).toBe(3);
     expect(output.match(/^GPU \d+: /gm)).toHaveLength(2);
 
+    // An interactive shell: what is typed runs, its output comes back, exit ends it.
+    const shell = await client.terminal.open(created.id, { cols: 100, rows: 30 });
+    let screen = '';
+    shell.onOutput((chunk) => (screen += Buffer.from(chunk).toString('utf8')));
+    shell.write('echo "cols=$(tput cols 2>/dev/null || stty size | cut -d" " -f2) $((6*7))"; exit 4\n');
+    expect((await shell.exit).code).toBe(4);
+    expect(screen).toContain('42');
+
     const seen: string[] = [];
     for await (const a of client.allocations.list({ project: 'demo' })) seen.push(a.id);
     expect(seen).toContain(created.id);

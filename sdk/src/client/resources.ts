@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { SdkError } from '../errors.js';
-import { execCommand } from '../terminal/index.js';
+import { execCommand, openTerminal } from '../terminal/index.js';
+import type { TerminalSession } from '../terminal/index.js';
 import type { components } from '@gpuaas/platform-contract';
 import { createPlatformClient, listAll } from './client.js';
 import type { PlatformClient, PlatformClientOptions } from './client.js';
@@ -64,6 +65,11 @@ export interface GpuaasClient {
     release(id: string, options?: { wait?: boolean }): Promise<Allocation>;
   };
   readonly terminal: {
+    /**
+     * An interactive shell in the allocation's sandbox (write keystrokes, read output, resize);
+     * `attachTty` from `@gpuaas/sdk/terminal` wires it to a local terminal.
+     */
+    open(id: string, options?: { cols?: number; rows?: number; term?: string }): Promise<TerminalSession>;
     /** Runs `argv` in the allocation's sandbox; resolves with its exit status and output. */
     exec(id: string, argv: string[]): Promise<{ exitCode: number; output: string }>;
   };
@@ -118,6 +124,17 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
       });
     }
     return result;
+  };
+
+  /** A single-use terminal token and the socket URL without it: it travels as a subprotocol (URLs get logged). */
+  const terminalToken = async (id: string, command?: string[]): Promise<{ url: string; token: string }> => {
+    const { data } = await api.POST('/v1/allocations/{allocation_id}/terminal-tokens', {
+      params: { path: { allocation_id: id } },
+      ...(command === undefined ? {} : { body: { command } }),
+    });
+    const url = new URL(data!.url);
+    url.searchParams.delete('token');
+    return { url: url.toString(), token: data!.token };
   };
 
   return {
@@ -182,15 +199,12 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
       },
     },
     terminal: {
+      async open(id, opts = {}) {
+        const { url, token } = await terminalToken(id);
+        return openTerminal({ url, token, ...opts });
+      },
       async exec(id, argv) {
-        const { data } = await api.POST('/v1/allocations/{allocation_id}/terminal-tokens', {
-          params: { path: { allocation_id: id } },
-          body: { command: argv },
-        });
-        const token = data!;
-        const url = new URL(token.url);
-        // The token travels as a subprotocol, not in the URL (which proxies log).
-        url.searchParams.delete('token');
+        const { url, token } = await terminalToken(id, argv);
         const chunks: Buffer[] = [];
         const stdout = new Writable({
           write(chunk: Buffer, _encoding, callback) {
@@ -198,12 +212,7 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
             callback();
           },
         });
-        const exitCode = await execCommand({
-          url: url.toString(),
-          token: token.token,
-          stdout,
-          handleSignals: false,
-        });
+        const exitCode = await execCommand({ url, token, stdout, handleSignals: false });
         return { exitCode, output: Buffer.concat(chunks).toString('utf8').replaceAll('\r\n', '\n') };
       },
     },
