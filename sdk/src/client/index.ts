@@ -38,3 +38,5 @@ export type {
 export { follow, followEvents } from './follow.js';
 export type { EventStreamOptions, FollowOptions, PlatformEvent } from './follow.js';
 export { isUuid, resolveProject, resolveProjectId } from './projects.js';
+export { ALLOCATION_EVENTS, FINAL_STATES, followAllocation, isFinal, readAllocation } from './allocations.js';
+export type { FollowAllocationOptions } from './allocations.js';

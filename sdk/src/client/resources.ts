@@ -8,13 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { SdkError } from '../errors.js';
 import { execCommand, openTerminal } from '../terminal/index.js';
 import type { TerminalSession } from '../terminal/index.js';
 import type { components } from '@gpuaas/platform-contract';
 import { createPlatformClient, listAll } from './client.js';
 import type { PlatformClient, PlatformClientOptions } from './client.js';
-import { follow, followEvents } from './follow.js';
+import { followAllocation, readAllocation } from './allocations.js';
+import { followEvents } from './follow.js';
 import type { PlatformEvent } from './follow.js';
 import { resolveProject } from './projects.js';
 
@@ -43,8 +43,6 @@ export interface WaitForAllocationOptions {
   /** Throws WAIT_TIMEOUT past it (default: no limit). */
   timeoutMs?: number;
 }
-
-const FINAL = new Set(['released', 'failed', 'preempted']);
 
 export interface GpuaasClient {
   /** The generated, fully typed client and the raw request path, for everything else. */
@@ -98,33 +96,9 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
   const platform = createPlatformClient(options);
   const { api } = platform;
 
-  const get = async (id: string): Promise<Allocation> =>
-    (await api.GET('/v1/allocations/{allocation_id}', { params: { path: { allocation_id: id } } })).data!;
-
-  const wait = async (id: string, opts: WaitForAllocationOptions): Promise<Allocation> => {
-    const first = await get(id);
-    const done = (a: Allocation): boolean =>
-      FINAL.has(a.state) || (opts.until === 'running' && a.state === 'running');
-    const result = await follow({
-      events: platform,
-      types: ['allocation.state_changed', 'allocation.node_unreachable'],
-      projectId: first.project_id,
-      relevant: (event) => event.data.allocation_id === id,
-      read: () => get(id),
-      until: done,
-      timeoutMs: opts.timeoutMs,
-      timeoutError: (last) =>
-        new SdkError('WAIT_TIMEOUT', `allocation ${id} is still ${last.state} after ${opts.timeoutMs} ms`, {
-          details: { allocation_id: id, state: last.state, pending_reason: last.pending_reason },
-        }),
-    });
-    if (opts.until === 'running' && result.state !== 'running') {
-      throw new SdkError('ALLOCATION_ENDED', `allocation ${id} is ${result.state}: ${result.state_reason}`, {
-        details: { allocation_id: id, state: result.state, state_reason: result.state_reason },
-      });
-    }
-    return result;
-  };
+  const get = (id: string): Promise<Allocation> => readAllocation(platform, id);
+  const wait = async (id: string, opts: WaitForAllocationOptions): Promise<Allocation> =>
+    followAllocation(platform, await get(id), opts);
 
   /** A single-use terminal token and the socket URL without it: it travels as a subprotocol (URLs get logged). */
   const terminalToken = async (id: string, command?: string[]): Promise<{ url: string; token: string }> => {

@@ -6,14 +6,14 @@ import { ApiError } from '../../client/api-error.js';
 import { collectAll } from '../../client/client.js';
 import type { PlatformClient } from '../../client/client.js';
 import type { components } from '@gpuaas/platform-contract';
+import { followAllocation } from '../../client/allocations.js';
 import { SdkError } from '../../errors.js';
 import { formatTable, printLine } from '../output.js';
 import type { CliIo } from '../output.js';
 import { allocationReporter } from './allocation-progress.js';
 import { compact, isUuid, printResource, wantsJson } from './common.js';
 import type { GlobalOptions } from './common.js';
-import { follow } from '../../client/follow.js';
-import { allocationFields, isFinal } from './format.js';
+import { allocationFields } from './format.js';
 
 type Allocation = components['schemas']['Allocation'];
 type Node = components['schemas']['Node'];
@@ -56,12 +56,7 @@ export async function resolveNodeId(client: PlatformClient, ref: string): Promis
   return found.id;
 }
 
-export async function readAllocation(client: PlatformClient, id: string): Promise<Allocation> {
-  const { data } = await client.api.GET('/v1/allocations/{allocation_id}', {
-    params: { path: { allocation_id: id } },
-  });
-  return data!;
-}
+export { readAllocation } from '../../client/allocations.js';
 
 /** The allocation as `field value` lines (and its transitions with `history`), or its JSON. */
 export function printAllocation(
@@ -88,8 +83,6 @@ export function printAllocation(
   }
 }
 
-export const ALLOCATION_EVENTS = ['allocation.state_changed', 'allocation.node_unreachable'] as const;
-
 export interface WaitOptions {
   /** `running`: until running (another final state is an ALLOCATION_ENDED failure); `final`: until it ends. */
   goal: 'running' | 'final';
@@ -102,8 +95,9 @@ export interface WaitOptions {
 }
 
 /**
- * Follows an allocation (events + periodic re-reads) until the goal; progress goes to stderr.
- * Throws ALLOCATION_ENDED when it ended otherwise, WAIT_TIMEOUT past the timeout.
+ * Follows an allocation (the library's followAllocation) with progress on stderr and a timeout
+ * message that says what to run next. Throws ALLOCATION_ENDED when it ended otherwise,
+ * WAIT_TIMEOUT past the timeout.
  */
 export async function waitForAllocation(
   io: CliIo,
@@ -113,18 +107,12 @@ export async function waitForAllocation(
 ): Promise<Allocation> {
   const id = initial.id;
   const reporter = options.onRead === undefined ? allocationReporter(io) : undefined;
-  let result: Allocation;
   try {
-    result = await follow({
-      events: client,
-      types: ALLOCATION_EVENTS,
-      projectId: initial.project_id,
-      relevant: (event) => event.data.allocation_id === id,
-      read: () => readAllocation(client, id),
-      onRead: options.onRead ?? ((a) => reporter?.update(a)),
-      until: (a) => isFinal(a) || (options.goal === 'running' && a.state === 'running'),
+    return await followAllocation(client, initial, {
+      until: options.goal === 'running' ? 'running' : 'ended',
       timeoutMs: options.timeoutMs,
       pollMs: options.pollMs,
+      onRead: options.onRead ?? ((a) => reporter?.update(a)),
       timeoutError: (last) =>
         new SdkError(
           'WAIT_TIMEOUT',
@@ -146,10 +134,4 @@ export async function waitForAllocation(
   } finally {
     reporter?.done();
   }
-  if (options.goal === 'running' && result.state !== 'running') {
-    throw new SdkError('ALLOCATION_ENDED', `allocation ${id} is ${result.state}: ${result.state_reason}`, {
-      details: { allocation_id: id, state: result.state, state_reason: result.state_reason },
-    });
-  }
-  return result;
 }

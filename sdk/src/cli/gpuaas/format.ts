@@ -187,10 +187,3 @@ export function nodeRow(n: Node): unknown[] {
     n.last_heartbeat_at,
   ];
 }
-
-/** States an allocation never leaves. */
-export const FINAL_STATES: readonly Allocation['state'][] = ['released', 'failed', 'preempted'];
-
-export function isFinal(a: Pick<Allocation, 'state'>): boolean {
-  return FINAL_STATES.includes(a.state);
-}
