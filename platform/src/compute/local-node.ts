@@ -55,6 +55,20 @@ export async function startLocalNodes(deps: LocalNodeDeps): Promise<LocalNodes> 
     return cached.token;
   };
   const transport = httpAgentTransport({ baseUrl: deps.baseUrl, token });
+  // Asked on every connection a runtime opens: the trust policy is parsed again only when it changed.
+  let egressFor: { policy: string | undefined; list: string[] } | undefined;
+  const egress = (): string[] => {
+    const policy = deps.trustPolicy();
+    if (egressFor === undefined || egressFor.policy !== policy) {
+      const list = runtimeEgressAllowList({
+        platformUrls: [deps.baseUrl, deps.issuer],
+        trustPolicy: policy,
+        extra: config.runtimeEgress,
+      });
+      egressFor = { policy, list };
+    }
+    return egressFor.list;
+  };
   const agents: NodeAgent[] = [];
   const unregister: (() => void)[] = [];
   for (const node of nodes) {
@@ -67,12 +81,7 @@ export async function startLocalNodes(deps: LocalNodeDeps): Promise<LocalNodes> 
       hide: [deps.dataDir],
       sandbox: config.sandbox,
       limits: config.limits,
-      egress: () =>
-        runtimeEgressAllowList({
-          platformUrls: [deps.baseUrl, deps.issuer],
-          trustPolicy: deps.trustPolicy(),
-          extra: config.runtimeEgress,
-        }),
+      egress,
       heartbeatIntervalMs: deps.heartbeatIntervalMs,
       logger: logger.child({ node: node.name }),
     });

@@ -67,7 +67,8 @@ export async function startEgressTunnel(options: {
       const host = (match[1] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
       const port = Number(match[2]);
       const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-      if (!options.allow().includes(target) && !options.allow().includes(`${host}:${port}`)) {
+      const allowed = options.allow();
+      if (!allowed.includes(target) && !allowed.includes(`${host}:${port}`)) {
         logger.warn({ allocation_id: allocationId, target }, 'sandbox egress refused: not on the allow-list');
         refuse(client, 403, `${target} is not on this allocation's egress allow-list`);
         return;
