@@ -7,12 +7,10 @@
  * tenant's home folder) and deletes the rest.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import pino from 'pino';
 import { isPlatformError, PlatformError } from '../../errors.js';
-import { TENANT_ID } from './sandbox.js';
 import type { NodeInventory } from './inventory.js';
 import {
   assignedGpus,
@@ -40,7 +38,8 @@ import {
   hostId,
   insideLayout,
   resolveSandboxMode,
-  socketRoot,
+  stagingRoot,
+  TENANT_ID,
   uidBaseFor,
 } from './sandbox.js';
 import { stageReadOnly } from './sandbox-mounts.js';
@@ -151,7 +150,7 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
   private stagedBinds(): Promise<{ source: string; path: string }[]> {
     this.staged ??= Promise.all(
       this.readOnlyBinds.map(async (path) => ({
-        source: await stageReadOnly(path, join(socketRoot(this.options.dataDir), '..', 'staged')),
+        source: await stageReadOnly(path, stagingRoot(this.options.dataDir)),
         path,
       })),
     );

@@ -17,6 +17,7 @@ import {
   resolveSandboxMode,
   sandboxEnvironment,
   socketRoot,
+  stagingRoot,
   uidBaseFor,
 } from './sandbox.js';
 import type { AgentLogger, HostView, SandboxIdentity, SandboxSpec } from './sandbox.js';
@@ -457,7 +458,7 @@ describe.skipIf(!requireTools('node agent sandbox isolation', 'bwrap'))('bubblew
     dataDir = await mkdtemp('/var/tmp/gpuaas-sbx-');
     binds = [
       {
-        source: await stageReadOnly(nodeInstallDir(), join(socketRoot(dataDir), '..', 'staged')),
+        source: await stageReadOnly(nodeInstallDir(), stagingRoot(dataDir)),
         path: nodeInstallDir(),
       },
     ];

@@ -159,6 +159,11 @@ export function socketRoot(dataDir: string): string {
   return uid === 0 ? join('/run/gpuaas-sandbox', hash) : join('/tmp', `gpuaas-sandbox-${uid}`, hash);
 }
 
+/** Where installs the sandbox's uid cannot traverse are bound read-only for it (see stageReadOnly). */
+export function stagingRoot(dataDir: string): string {
+  return join(dirname(socketRoot(dataDir)), 'staged');
+}
+
 /** Where an allocation's files live; the id becomes a path segment, so it is checked first. */
 export function allocationLayout(dataDir: string, allocationId: string): AllocationLayout {
   if (!ALLOCATION_ID.test(allocationId))
@@ -315,12 +320,12 @@ export function sandboxEnvironment(spec: SandboxSpec, mode: ResolvedSandboxMode)
     TERM: 'xterm-256color',
     LANG: 'C.UTF-8',
     USER: 'gpuaas',
-    TMPDIR: '/tmp',
+    // The sandbox's own /tmp; without a sandbox the host's default applies.
+    ...(mode === 'bubblewrap' ? { TMPDIR: '/tmp' } : {}),
     CUDA_VISIBLE_DEVICES: spec.gpus.map((g) => g.uuid ?? String(g.index)).join(','),
     GPUAAS_ALLOCATION_ID: spec.allocationId,
     GPUAAS_GPUS: JSON.stringify(spec.gpus.map((g) => ({ index: g.index, uuid: g.uuid, model: g.model }))),
   };
-  if (mode === 'none') delete base.TMPDIR;
   return { ...spec.env, ...base };
 }
 
@@ -430,14 +435,11 @@ export function bubblewrapPlan(spec: SandboxSpec, host: HostView = realHost): Bu
   args.push('--bind', viaView ? layout.viewRuntimeData : layout.runtimeData, SANDBOX_RUNTIME_DATA);
   // Nothing above the mounts is writable: the root is an empty tmpfs made read-only.
   args.push('--remount-ro', '/');
-  args.push('--die-with-parent', '--new-session');
+  args.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL');
   if (spec.identity.kind === 'userns') {
     // The runtime (the namespace's root) keeps what it needs to start tenant code as uid 1000 and
     // to hand it its folders; in a user namespace these act only on the sandbox's own ids.
-    args.push('--cap-drop', 'ALL');
     for (const cap of RUNTIME_CAPABILITIES) args.push('--cap-add', cap);
-  } else {
-    args.push('--cap-drop', 'ALL');
   }
   args.push('--chdir', SANDBOX_HOME);
   args.push('--', ...spec.command);
