@@ -17,10 +17,6 @@ export function setTenantUser(user: TenantUser | undefined): void {
   tenant = user;
 }
 
-export function tenantUser(): TenantUser | undefined {
-  return tenant;
-}
-
 /** spawn()/node-pty options that start a process as the tenant ({} outside a sandbox). */
 export function tenantSpawnOptions(): { uid?: number; gid?: number } {
   return tenant === undefined ? {} : { uid: tenant.uid, gid: tenant.gid };

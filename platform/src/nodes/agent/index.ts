@@ -83,7 +83,6 @@ export { prepareAllocation, removeAllocationDir, removeAllocationFolders } from 
 export {
   DEFAULT_SANDBOX_LIMITS,
   cgroupName,
-  cgroupPids,
   cgroupVersion,
   createCgroup,
   removeCgroup,

@@ -154,17 +154,6 @@ export async function removeCgroup(kind: 'v1' | 'v2' | undefined, name: string):
   return killed;
 }
 
-/** Reads a group's current usage (for the escape suite and diagnostics). */
-export async function cgroupPids(kind: 'v1' | 'v2', name: string): Promise<number[]> {
-  const dir = groupDirs(kind, name)[0];
-  if (dir === undefined) return [];
-  const text = await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((p) => p !== '')
-    .map(Number);
-}
-
 const warned = new Set<string>();
 export function warnOnce(logger: AgentLogger, message: string): void {
   if (warned.has(message)) return;
