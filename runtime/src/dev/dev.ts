@@ -26,7 +26,8 @@ import { gpuCountFromEnv } from '../metering/usage.js';
 import { createPrinter, usageEvent } from './output.js';
 import type { Printer } from './output.js';
 import { DEV_DIGEST, startRun } from './run.js';
-import { removeAppTree, stageAppTree, useDevTenant } from './tree.js';
+import { removeTree } from '../fetch/cache.js';
+import { stageAppTree, useDevTenant } from './tree.js';
 import type { DevRun, RunContext, RunResult } from './run.js';
 import { folderFingerprint, ignoreRule, watchFolder } from './watch.js';
 import type { FolderWatcher, IgnoreRule } from './watch.js';
@@ -381,9 +382,9 @@ export async function runDev(options: DevOptions, io: DevIo): Promise<number> {
     watcher?.close();
     for (const c of cleanups) c();
     await wal?.close().catch(() => undefined);
-    // The staged tree is read-only: removeAppTree opens it up first.
-    if (treeRoot !== undefined) await removeAppTree(treeRoot);
-    if (tempDir !== undefined) await removeAppTree(tempDir);
+    // The staged tree is read-only: removeTree opens it up first.
+    if (treeRoot !== undefined) await removeTree(treeRoot);
+    if (tempDir !== undefined) await removeTree(tempDir);
     if (socketDir !== undefined) await rm(socketDir, { recursive: true, force: true });
     logger.flush();
   }

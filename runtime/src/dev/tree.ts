@@ -51,11 +51,6 @@ export async function stageAppTree(
   return count;
 }
 
-/** Removes a staged tree (it is read-only). */
-export function removeAppTree(target: string): Promise<void> {
-  return removeTree(target);
-}
-
 /**
  * As root, tenant code runs as nobody (mode bits would bind no one else); returns whether it does.
  * The data folder must then let nobody through: it is opened to 0711, and when a folder above it
