@@ -25,6 +25,7 @@ export default tseslint.config(
             'vitest.config.ts',
             'manifest-schema/scripts/*.ts',
             'platform/contract/scripts/*.ts',
+            'sdk/python/scripts/*.ts',
           ],
         },
         tsconfigRootDir: import.meta.dirname,
@@ -51,7 +52,7 @@ export default tseslint.config(
     // Inside the server, domain code never reaches up into the HTTP layer (http/, api/, express):
     // the HTTP layer calls the domain, not the other way round (docs/architecture.md).
     files: [
-      'platform/src/{compute,scheduler,identity,events,db,nodes,audit}/**/*.ts',
+      'platform/src/{compute,scheduler,identity,events,db,nodes,audit,usage,billing}/**/*.ts',
       'platform/src/{context,date-time,ids,logger,errors}.ts',
     ],
     ignores: ['**/*.test.ts'],
@@ -70,6 +71,78 @@ export default tseslint.config(
             {
               group: ['**/http/*', '**/api/*', '../http', '../api'],
               message: 'Domain code must not import the HTTP layer (http/, api/); move what it needs down.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The node agent sits below the server: it speaks to it only through the contract and the
+    // SDK (docs/architecture.md), so it imports neither the server nor the CLIs.
+    files: ['platform/node-agent/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gpuaas/*/src/*', '@gpuaas/*/dist/*'],
+              message: 'Import a package through its public entry point.',
+            },
+            {
+              group: [
+                '@gpuaas/platform',
+                '@gpuaas/platform/*',
+                '@gpuaas/cli',
+                '@gpuaas/cli/*',
+                '**/platform/src/**',
+              ],
+              message:
+                'The node agent reaches the server only through @gpuaas/platform-contract and @gpuaas/sdk.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CLIs (sdk/cli) sit above the library: they import it through its entry points
+    // (`@gpuaas/sdk`, `@gpuaas/sdk/common`, …), never by a relative path into sdk/src; and the
+    // library never imports its programs.
+    files: ['sdk/cli/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gpuaas/*/src/*', '@gpuaas/*/dist/*'],
+              message: 'Import a package through its public entry point.',
+            },
+            {
+              group: ['**/sdk/src/**', '../../src/**', '../../../src/**', '../../../../src/**'],
+              message: 'The CLI uses the sdk through its entry points (@gpuaas/sdk, @gpuaas/sdk/common, …).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['sdk/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gpuaas/*/src/*', '@gpuaas/*/dist/*'],
+              message: 'Import a package through its public entry point.',
+            },
+            {
+              group: ['@gpuaas/cli', '@gpuaas/cli/*', '**/cli/src/**'],
+              message: 'The library never imports its programs (@gpuaas/cli sits above it).',
             },
           ],
         },

@@ -6,7 +6,10 @@ export default defineConfig({
   resolve: { conditions: ['gpuaas-source'] },
   ssr: { resolve: { conditions: ['gpuaas-source'] } },
   test: {
-    include: ['{manifest-schema,sdk,sdk/cli,runtime,platform,platform/contract,platform/node-agent,test-support}/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      '{manifest-schema,sdk,sdk/cli,runtime,platform,platform/contract,platform/node-agent,test-support}/src/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

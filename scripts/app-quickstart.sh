@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 . scripts/use-node24.sh
 dir="${1:-.gpuaas/quickstart-app}"
 if [ ! -f "$dir/gpuaas-app.yaml" ]; then
-  node sdk/bin/gpuaas-app.js init "$dir" --template python-inference --name hello-gpu --publisher demo --yes
+  node sdk/cli/bin/gpuaas-app.js init "$dir" --template python-inference --name hello-gpu --publisher demo --yes
 fi
-node sdk/bin/gpuaas-app.js validate "$dir"
+node sdk/cli/bin/gpuaas-app.js validate "$dir"

@@ -14,7 +14,7 @@ import { keyTrustPolicy, requireTools, startRegistry } from '@gpuaas/test-suppor
 import type { TestRegistry } from '@gpuaas/test-support';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main as gpuaas } from '../sdk/src/cli/gpuaas/main.js';
+import { main as gpuaas } from '@gpuaas/cli/gpuaas';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
 import type { TestPlatform } from '../platform/src/testing/harness.js';
 import { until } from './support/processes.js';

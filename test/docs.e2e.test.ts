@@ -8,12 +8,13 @@
  * the e2e tests that drive the CLI.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { requirePython } from '@gpuaas/test-support';
 import { repoRoot, runCommand, startProcess } from './support/processes.js';
 import type { StartedProcess } from './support/processes.js';
 
@@ -50,7 +51,12 @@ const docs = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
 ];
-const blocks = docs.flatMap((file) => runnableBlocks(file, readFileSync(join(repoRoot, file), 'utf8')));
+// The Python quick start runs with the interpreter the Python SDK's tests use (support/python.ts),
+// put first on PATH as `python3`; without httpx and websockets it is skipped (a failure under CI).
+const python = requirePython('docs e2e (the Python SDK quick start)', ['httpx', 'websockets']);
+const blocks = docs
+  .flatMap((file) => runnableBlocks(file, readFileSync(join(repoRoot, file), 'utf8')))
+  .filter((block) => python !== undefined || !block.script.includes('./sdk/python'));
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -68,11 +74,18 @@ if (ownData) console.warn('docs e2e: skipped, ./.gpuaas holds your own data (mov
 describe.skipIf(ownData)('runnable shell blocks of the docs', () => {
   let platform: StartedProcess;
   let home: string;
+  let shims: string;
 
   beforeAll(async () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     expect(await portFree(8080), 'port 8080 (README.md’s platform) is in use').toBe(true);
     home = await mkdtemp(join(tmpdir(), 'gpuaas-docs-home-'));
+    shims = join(home, '.shims');
+    await mkdir(shims);
+    if (python !== undefined)
+      await writeFile(join(shims, 'python3'), `#!/bin/sh\nexec ${JSON.stringify(python)} "$@"\n`, {
+        mode: 0o755,
+      });
     platform = await startProcess('bash', ['scripts/start.sh'], {
       env: { ...process.env, HOME: home },
       ready: /listening on (http:\/\/\S+)/,
@@ -97,7 +110,7 @@ describe.skipIf(ownData)('runnable shell blocks of the docs', () => {
       const r = await runCommand('bash', ['-eo', 'pipefail', '-c', block.script], {
         cwd: repoRoot,
         env: {
-          PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+          PATH: `${shims}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
           HOME: home,
           CI: 'true',
           LANG: 'C.UTF-8',
@@ -107,6 +120,7 @@ describe.skipIf(ownData)('runnable shell blocks of the docs', () => {
         r.code,
         `${block.file}:${block.line}\n${block.script}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
       ).toBe(0);
+      for (const pattern of block.expect) expect(r.stdout, `${block.file}:${block.line}`).toMatch(pattern);
     },
     120_000,
   );

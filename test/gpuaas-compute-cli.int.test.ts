@@ -17,10 +17,10 @@ import type { RuntimeServer } from '@gpuaas/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
 import type { TestPlatform } from '../platform/src/testing/harness.js';
-import { main } from '../sdk/src/cli/gpuaas/main.js';
+import { main } from '@gpuaas/cli/gpuaas';
 import { startFakeNode } from '../platform/src/testing/fake-node.js';
 import type { FakeNode } from '../platform/src/testing/fake-node.js';
-import type { CliIo } from '../sdk/src/cli/output.js';
+import type { CliIo } from '@gpuaas/cli/gpuaas';
 
 interface Run {
   code: number;

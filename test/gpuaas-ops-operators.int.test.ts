@@ -10,8 +10,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
 import type { TestPlatform } from '../platform/src/testing/harness.js';
-import { main } from '../sdk/src/cli/gpuaas/main.js';
-import type { CliIo } from '../sdk/src/cli/output.js';
+import { main } from '@gpuaas/cli/gpuaas';
+import type { CliIo } from '@gpuaas/cli/gpuaas';
 
 interface Run {
   code: number;

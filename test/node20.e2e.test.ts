@@ -25,9 +25,10 @@ function oldNode(): string | undefined {
 
 const node20 = oldNode();
 const BINS = [
-  ['gpuaas', 'sdk/bin/gpuaas.js'],
-  ['gpuaas-app', 'sdk/bin/gpuaas-app.js'],
+  ['gpuaas', 'sdk/cli/bin/gpuaas.js'],
+  ['gpuaas-app', 'sdk/cli/bin/gpuaas-app.js'],
   ['gpuaas-platform', 'platform/bin/gpuaas-platform.js'],
+  ['gpuaas-node-agent', 'platform/node-agent/bin/gpuaas-node-agent.js'],
   ['gpuaas-runtime', 'runtime/bin/gpuaas-runtime.js'],
 ] as const;
 
@@ -79,7 +80,7 @@ describe.skipIf(node20 === undefined)('with Node 20 first on PATH and a fresh HO
   });
 
   it('passes its exit status through the re-run', () => {
-    const r = exec('sdk/bin/gpuaas.js', ['no-such-command'], { GPUAAS_NODE: process.execPath });
+    const r = exec('sdk/cli/bin/gpuaas.js', ['no-such-command'], { GPUAAS_NODE: process.execPath });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/unknown command/);
   });

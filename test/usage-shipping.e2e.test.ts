@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { staticTokenProvider } from '@gpuaas/sdk';
 import { testDialects } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoTime, newId } from '../platform/src/ids.js';
@@ -124,7 +125,7 @@ describe.each(dialects)('the usage shipper against the platform on %s', (dialect
       wal,
       baseUrl: t.url,
       allocationId,
-      credentials: () => token,
+      tokenProvider: staticTokenProvider(token),
       fetch: recording,
       lingerMs: 0,
       initialBackoffMs: 20,

@@ -2,7 +2,7 @@
  * Options of the compute side: the GPU catalog, node heartbeats, allocation deadlines, quotas and
  * the local node agent the platform starts on embedded defaults.
  */
-import type { SandboxLimitsConfig } from './nodes/agent/sandbox-limits.js';
+import type { SandboxLimitsConfig } from '@gpuaas/node-agent';
 
 /** One GPU SKU on offer. GPUs reported by node agents belong to the SKU whose `model` they name. */
 export interface GpuSkuSpec {

@@ -6,7 +6,7 @@ export { PLATFORM_ERRORS, PlatformError, isPlatformError } from './errors.js';
 export type { FieldError, PlatformErrorCode, PlatformErrorOptions } from './errors.js';
 export { createDatabase, dialectOf } from './db/database.js';
 export type { DatabaseOptions, PlatformDatabase, SqlDialect } from './db/database.js';
-export { MIGRATIONS, migrateToLatest } from './db/migrations.js';
+export { MIGRATIONS, migrateToLatest } from './db/migrations/index.js';
 export type { ProjectRole, Tables } from './db/schema.js';
 export { SigningKeyStore, loadSecretKey } from './auth/keys.js';
 export { ExternalIssuers } from './auth/external.js';

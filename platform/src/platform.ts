@@ -11,17 +11,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { allocationHandlers } from './api/allocations.js';
-import { appHandlers } from './api/apps.js';
-import { operatorHandlers } from './api/operators.js';
-import { auditHandlers } from './api/audit.js';
-import { identityHandlers } from './api/identity.js';
-import { memberHandlers } from './api/members.js';
-import { nodeHandlers } from './api/nodes.js';
-import { serviceAccountHandlers } from './api/service-accounts.js';
-import type { Handler, Handlers, Services } from './api/services.js';
-import { systemHandlers } from './api/system.js';
-import { usageHandlers } from './api/usage.js';
+import { bindHandlers, handlerGroups } from './api/handlers.js';
+import type { Handlers, Services } from './api/services.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
 import { ExternalIssuers } from './auth/external.js';
 import { authenticate, authorize } from './auth/middleware.js';
@@ -30,6 +21,8 @@ import { UserDirectory } from './auth/standing.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
 import { syncCatalog } from './compute/catalog.js';
+import { NodeService } from './compute/node-service.js';
+import { QuotaService } from './compute/quotas.js';
 import { ComputeService } from './compute/service.js';
 import { startLocalNodes } from './compute/local-node.js';
 import type { LocalNodes } from './compute/local-node.js';
@@ -40,6 +33,8 @@ import type { PlatformDatabase } from './db/database.js';
 import type { Tables } from './db/schema.js';
 import { PlatformError } from './errors.js';
 import { EventBus } from './events/bus.js';
+import { MemberService } from './identity/members.js';
+import { ServiceAccountService } from './identity/service-accounts.js';
 import { auditTrail } from './http/audit.js';
 import { answerClientErrors } from './http/client-error.js';
 import { DOCS_CSP, renderApiReference, renderErrorCatalog } from './http/docs-page.js';
@@ -64,6 +59,7 @@ import { createMetrics } from './metrics.js';
 import type { PlatformMetrics } from './metrics.js';
 import { sweepExpiredPayloads } from './oidc/adapter.js';
 import { InProcessScheduler } from './scheduler/index.js';
+import { UsageService } from './usage/service.js';
 import { attachUpgrades } from './terminal/upgrade.js';
 import { LOGIN_ATTEMPTS_PER_EMAIL, mountOidc } from './oidc/routes.js';
 import type { OidcMount } from './oidc/routes.js';
@@ -169,6 +165,17 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       metrics,
       logger,
       compute,
+      members: new MemberService({ db, bus: compute.bus }),
+      serviceAccounts: new ServiceAccountService({ db, bus: compute.bus }),
+      nodes: new NodeService({
+        db,
+        compute,
+        logger,
+        heartbeatIntervalMs: config.compute.heartbeatIntervalMs,
+        provisioningTimeoutSeconds: config.compute.provisioningTimeoutSeconds,
+      }),
+      quotas: new QuotaService({ db, compute, defaultQuota: config.compute.defaultQuota }),
+      usage: new UsageService({ db, logger }),
       accepting: () => state === 'RUNNING',
     };
     const oidc = mountOidc({
@@ -177,7 +184,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       secret,
       issuer: () => issuer,
       audience: config.audience,
-      apiScopes: [...new Set([...SCOPES, ...api.operations.flatMap((o) => o.scopes)])].sort(),
+      // The contract's vocabulary; every operation's scopes are in it (http/openapi.test.ts).
+      apiScopes: [...SCOPES].sort(),
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       proxy: config.trustProxy !== false,
       logger,
@@ -185,22 +193,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         ? { perIp: config.rateLimit.anonymous, perEmail: LOGIN_ATTEMPTS_PER_EMAIL }
         : undefined,
     });
-    const app = buildApp(
-      services,
-      [
-        systemHandlers(services),
-        identityHandlers(services),
-        operatorHandlers(services),
-        memberHandlers(services),
-        auditHandlers(services),
-        serviceAccountHandlers(services),
-        nodeHandlers(services),
-        allocationHandlers(services),
-        usageHandlers(services),
-        appHandlers(services),
-      ],
-      oidc.handler,
-    );
+    const app = buildApp(services, handlerGroups(services), oidc.handler);
     sweeper = setInterval(() => {
       sweepExpired(db).catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired rows failed'));
       sweepExpiredPayloads(db).catch((error: unknown) =>
@@ -318,11 +311,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
 
 function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler): Express {
   const { api, config, db, logger, metrics, tokens } = services;
-  const handlers: Record<string, Handler | undefined> = {};
-  for (const group of groups) Object.assign(handlers, group);
-  for (const op of api.operations) {
-    if (handlers[op.operationId] === undefined) throw new Error(`no handler for operation ${op.operationId}`);
-  }
+  const handlers = bindHandlers(
+    api.operations.map((o) => o.operationId),
+    groups,
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -356,7 +348,7 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   app.use(validateRequest());
   app.use(idempotency(db, config, logger));
   app.use((req, res) => {
-    const handler = handlers[operationOf(res).def.operationId];
+    const handler = handlers.get(operationOf(res).def.operationId);
     return handler?.(req, res);
   });
   app.use(errorHandler(logger));

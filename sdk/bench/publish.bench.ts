@@ -15,7 +15,7 @@
  * Prints ONE JSON array of { name, unit, value, baseline?, ratio?, target? } on stdout (progress on
  * stderr). `ratio` is value / baseline; `target` is an upper bound on `ratio` when the row has
  * one, else on `value`. Exits 1 when a target is missed. Needs docker-registry, skopeo and a
- * build (`npx tsc --build`): it runs the built `sdk/bin/gpuaas-app.js` as a child process, as a
+ * build (`npx tsc --build`): it runs the built `sdk/cli/bin/gpuaas-app.js` as a child process, as a
  * user would, or the entry point named by BENCH_PUBLISH_CLI. Timed steps report the median of
  * BENCH_PUBLISH_RUNS runs (default 5: push and promotion sit close to their targets, and a median of
  * five is steadier than one of three on a shared machine); every push goes to a fresh registry with its own storage.

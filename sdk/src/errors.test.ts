@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SDK_ERROR_CODES, exitCodeFor, type SdkErrorCode } from './errors.js';
+import { SDK_ERROR_CODES, type SdkErrorCode } from './errors.js';
+import { SDK_ERROR_EXIT_CODES } from './exit-codes.js';
 
 function documentedSdkCodes(): Map<string, string> {
   const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
@@ -20,6 +21,6 @@ describe('sdk error catalog', () => {
     const documented = documentedSdkCodes();
     const defined = Object.keys(SDK_ERROR_CODES) as SdkErrorCode[];
     expect([...documented.keys()].sort()).toEqual([...defined].sort());
-    for (const code of defined) expect(documented.get(code), code).toBe(String(exitCodeFor(code)));
+    for (const code of defined) expect(documented.get(code), code).toBe(String(SDK_ERROR_EXIT_CODES[code]));
   });
 });

@@ -87,28 +87,6 @@ export const SDK_ERROR_CODES = {
 
 export type SdkErrorCode = keyof typeof SDK_ERROR_CODES;
 
-/** Exit status a CLI returns for each code: 1 when a check fails, 2 for usage or I/O errors. */
-export function exitCodeFor(code: SdkErrorCode): 1 | 2 | 70 {
-  switch (code) {
-    case 'MANIFEST_INVALID':
-    case 'DIGEST_MISMATCH':
-    case 'TAG_CONFLICT':
-    case 'SIGNATURE_NOT_FOUND':
-    case 'SIGNATURE_INVALID':
-    case 'SUBJECT_MISMATCH':
-    case 'ATTESTATION_MISSING':
-    case 'POLICY_NO_MATCH':
-    case 'PREDICATE_TYPE_MISMATCH':
-    case 'PACK_LAYER_CONFLICT':
-    case 'SYMLINK_ESCAPE':
-      return 1;
-    case 'INTERNAL':
-      return 70;
-    default:
-      return 2;
-  }
-}
-
 export interface SdkErrorOptions {
   cause?: unknown;
   /** Structured details safe to print (never credentials). */

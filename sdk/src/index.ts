@@ -1,6 +1,4 @@
-export { SdkError, SDK_ERROR_CODES, isSdkError, exitCodeFor } from './errors.js';
-export type { SdkErrorCode, SdkErrorOptions } from './errors.js';
-export { SDK_VERSION } from './version.js';
+export * from './common.js';
 export * from './sign/index.js';
 export * from './pack/index.js';
 export { OciLayout, OCI_LAYOUT_VERSION } from './oci/layout.js';
@@ -22,6 +20,4 @@ export type { FakeRuntime, FakeRuntimeOptions, FakeMeterEvent, FakeStatus } from
 export * from './manifest/index.js';
 export * from './publish/index.js';
 export * from './client/index.js';
-/** For other CLIs built on commander (gpuaas-platform): unknown options reported before missing ones. */
-export { unknownBeforeMissing } from './cli/run.js';
 export * from './terminal/index.js';

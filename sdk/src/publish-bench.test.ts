@@ -11,7 +11,8 @@ import { requireTools } from '@gpuaas/test-support';
 import type { BenchRow } from '@gpuaas/test-support';
 
 const bench = fileURLToPath(new URL('../bench/publish.bench.ts', import.meta.url));
-const bin = fileURLToPath(new URL('../dist/cli/gpuaas-app/main.js', import.meta.url));
+// The CLI the bench runs (sdk/cli/bin/gpuaas-app.js) loads this build of the CLI package.
+const bin = fileURLToPath(new URL('../cli/dist/gpuaas-app/main.js', import.meta.url));
 
 type Row = BenchRow;
 

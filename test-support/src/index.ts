@@ -1,4 +1,5 @@
 export { hasTool, isCi, requireTools } from './tools.js';
+export { choosePython, pythonSdkSource, requirePython } from './python.js';
 export {
   adminPostgresUrl,
   createTestDatabase,
@@ -18,3 +19,4 @@ export type {
 } from './registry.js';
 export type { BenchRow } from './bench.js';
 export { keyTrustPolicy } from './trust-policy.js';
+export { flipByte, makeApp, tamper } from './app-fixtures.js';

@@ -11,8 +11,8 @@ import type { TestStore } from '@gpuaas/test-support';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const platformBin = join(repoRoot, 'platform/bin/gpuaas-platform.js');
-export const gpuaasBin = join(repoRoot, 'sdk/bin/gpuaas.js');
-export const gpuaasAppBin = join(repoRoot, 'sdk/bin/gpuaas-app.js');
+export const gpuaasBin = join(repoRoot, 'sdk/cli/bin/gpuaas.js');
+export const gpuaasAppBin = join(repoRoot, 'sdk/cli/bin/gpuaas-app.js');
 /** Plays the user's browser for `gpuaas auth login` (as BROWSER, or run with a verification URL). */
 export const browserScript = join(repoRoot, 'test/support/login-browser.mjs');
 

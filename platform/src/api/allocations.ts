@@ -4,14 +4,11 @@
  * a member may create, release and open terminals; operators may do anything.
  */
 import type { Request, Response } from 'express';
-import type { Kysely } from 'kysely';
 import { requirePrincipal } from '../auth/middleware.js';
-import type { Principal } from '../auth/principal.js';
-import type { AllocationRequest } from '../compute/service.js';
 import { actorOf } from '../compute/service.js';
-import { allocationQuery, allocationView, loadTransitions, requireAllocation } from '../compute/views.js';
+import { allocationAccess } from '../compute/access.js';
+import { allocationQuery, allocationView, loadTransitions } from '../compute/views.js';
 import type { AllocationRow } from '../compute/views.js';
-import type { ProjectRole, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { currentStanding } from '../auth/standing.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
@@ -23,25 +20,6 @@ import { operationOf } from '../http/pipeline.js';
 import { projectAccess, requireServiceAccountRole } from '../identity/access.js';
 import { pageRequest } from './identity.js';
 import type { Handlers, Services } from './services.js';
-
-/** Loads an allocation the caller may act on with at least `minimum` role (404 when invisible). */
-export async function allocationAccess(
-  db: Kysely<Tables>,
-  principal: Principal,
-  id: string,
-  minimum: ProjectRole,
-): Promise<AllocationRow> {
-  const row = await requireAllocation(db, id);
-  try {
-    await projectAccess(db, principal, row.project_id, minimum);
-  } catch (error) {
-    if (error instanceof PlatformError && error.code === 'NOT_FOUND') {
-      throw new PlatformError('NOT_FOUND', `allocation ${id} not found`);
-    }
-    throw error;
-  }
-  return row;
-}
 
 function wsBase(req: Request, publicUrl: string | undefined): string {
   const base = publicUrl ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
@@ -84,7 +62,7 @@ export function allocationHandlers(s: Services): Handlers {
 
     createAllocation: async (req, res) => {
       const principal = requirePrincipal(res);
-      const body = req.body as AllocationRequest;
+      const body = req.body;
       const row = await compute.create(principal, body);
       setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { gpus: body.gpus } });
       res.status(201).setHeader('Location', `/v1/allocations/${row.id}`);
@@ -114,7 +92,7 @@ export function allocationHandlers(s: Services): Handlers {
           `allocation ${row.id} is ${row.state}, not running`,
         );
       }
-      const command = (req.body as { command?: string[] } | undefined)?.command;
+      const command = req.body?.command;
       if (command !== undefined)
         setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { command } });
       const { token, expiresAt } = await compute.mintTerminalToken(principal, row.id, command);

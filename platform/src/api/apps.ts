@@ -8,6 +8,7 @@
  * allocation ends (compute/transitions.ts).
  */
 import type { Response } from 'express';
+import type { components } from '@gpuaas/platform-contract';
 import { requirePrincipal } from '../auth/middleware.js';
 import { hashClientSecret, newClientSecret } from '../auth/passwords.js';
 import { callRuntime, openRuntime } from '../compute/runtime-client.js';
@@ -19,10 +20,13 @@ import { operationOf } from '../http/pipeline.js';
 import { isoTime, newId } from '../ids.js';
 import { serviceAccountClientId } from '../oidc/clients.js';
 import { projectAccess, requireGrantable } from '../identity/access.js';
-import { allocationAccess } from './allocations.js';
+import { allocationAccess } from '../compute/access.js';
 import type { Handlers, Services } from './services.js';
 
 const USAGE_SCOPE = 'usage:write';
+
+/** The runtime's status document, relayed unchanged (response validation checks it in tests). */
+type AppStatus = components['schemas']['AppStatus'];
 
 function runtimeOf(row: AllocationRow): RuntimeTarget {
   if (row.state !== 'running' || row.endpoint === null || row.runtime_secret === null) {
@@ -43,7 +47,7 @@ export function appHandlers(s: Services): Handlers {
     launchApp: async (req, res) => {
       const row = await allocationOf(res, 'member');
       setAuditTarget(res, { id: row.id, projectId: row.project_id });
-      const body = req.body as { artifact: string; parameters?: Record<string, unknown>; scopes?: string[] };
+      const body = req.body;
       const launcher = requirePrincipal(res);
       const { role } = await projectAccess(db, launcher, row.project_id, 'member');
       const requested = body.scopes ?? [];
@@ -82,7 +86,7 @@ export function appHandlers(s: Services): Handlers {
       });
       // The runtime discovers the OpenID Provider at the issuer its tokens carry, whatever host name the caller used.
       const issuer = s.tokens.issuer;
-      const { body: status } = await callRuntime<Record<string, unknown>>(target, {
+      const { body: status } = await callRuntime<AppStatus>(target, {
         method: 'POST',
         path: '/v1/app/launch',
         launch: true,
@@ -108,7 +112,7 @@ export function appHandlers(s: Services): Handlers {
 
     getApp: async (_req, res) => {
       const row = await allocationOf(res, 'viewer');
-      const { body } = await callRuntime<Record<string, unknown>>(runtimeOf(row), {
+      const { body } = await callRuntime<AppStatus>(runtimeOf(row), {
         method: 'GET',
         path: '/v1/app',
       });
@@ -118,7 +122,7 @@ export function appHandlers(s: Services): Handlers {
     stopApp: async (_req, res) => {
       const row = await allocationOf(res, 'member');
       setAuditTarget(res, { id: row.id, projectId: row.project_id });
-      const { body } = await callRuntime<Record<string, unknown>>(runtimeOf(row), {
+      const { body } = await callRuntime<AppStatus>(runtimeOf(row), {
         method: 'POST',
         path: '/v1/app/stop',
         timeoutMs: 10 * 60_000,

@@ -10,14 +10,9 @@ import {
   requireServiceAccountRole,
   requireUserPrincipal,
 } from '../identity/access.js';
-import {
-  createOrganization,
-  createProject,
-  defaultOrganization,
-  findUser,
-  isUniqueViolation,
-} from '../identity/store.js';
+import { createOrganization, createProject, defaultOrganization, findUser } from '../identity/store.js';
 import type { OrganizationRow, ProjectRow } from '../identity/store.js';
+import { isUniqueViolation } from '../db/constraint.js';
 import { setAuditTarget } from '../http/audit.js';
 import { checkIfMatch, etagOf } from '../http/etag.js';
 import { pageOf } from '../http/pagination.js';
@@ -111,7 +106,7 @@ export function identityHandlers(s: Services): Handlers {
 
     createOrganization: async (req, res) => {
       const principal = requireUserPrincipal(requirePrincipal(res), 'create organizations');
-      const { name } = req.body as { name: string };
+      const { name } = req.body;
       const org = await createOrganization(db, name, principal.id);
       setAuditTarget(res, { id: org.id, details: { name } });
       res.status(201).setHeader('ETag', etagOf(org.version));
@@ -158,7 +153,7 @@ export function identityHandlers(s: Services): Handlers {
 
     createProject: async (req, res) => {
       const principal = requireUserPrincipal(requirePrincipal(res), 'create projects');
-      const body = req.body as { name: string; description?: string | null; organization_id?: string };
+      const body = req.body;
       const org =
         body.organization_id === undefined
           ? await defaultOrganization(db, await currentUser(db, res))
@@ -191,7 +186,7 @@ export function identityHandlers(s: Services): Handlers {
       const id = operationOf(res).params.project_id ?? '';
       const { project, role } = await projectAccess(db, principal, id, 'owner');
       checkIfMatch(req.headers['if-match'], project.version);
-      const changes = req.body as { name?: string; description?: string | null };
+      const changes = req.body;
       let updated: ProjectRow | undefined;
       try {
         updated = await db

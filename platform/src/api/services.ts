@@ -8,14 +8,19 @@ import type { Kysely } from 'kysely';
 import type { SigningKeyStore } from '../auth/keys.js';
 import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { NodeService } from '../compute/node-service.js';
+import type { QuotaService } from '../compute/quotas.js';
 import type { ComputeService } from '../compute/service.js';
 import type { PlatformConfig } from '../config.js';
 import type { PlatformDatabase } from '../db/database.js';
 import type { Tables } from '../db/schema.js';
 import type { ApiDocument } from '../http/openapi.js';
+import type { MemberService } from '../identity/members.js';
+import type { ServiceAccountService } from '../identity/service-accounts.js';
 import type { CursorCodec } from '../http/pagination.js';
 import type { Logger } from '../logger.js';
 import type { PlatformMetrics } from '../metrics.js';
+import type { UsageService } from '../usage/service.js';
 
 export interface Services {
   db: Kysely<Tables>;
@@ -30,10 +35,64 @@ export interface Services {
   metrics: PlatformMetrics;
   logger: Logger;
   compute: ComputeService;
+  members: MemberService;
+  serviceAccounts: ServiceAccountService;
+  nodes: NodeService;
+  quotas: QuotaService;
+  usage: UsageService;
   /** False while starting or shutting down. */
   accepting(): boolean;
 }
 
-export type Handler = (req: Request, res: Response) => Promise<void> | void;
-/** Keyed by the contract's operationIds: a handler for an operation the document lacks does not compile. */
-export type Handlers = Readonly<Partial<Record<keyof operations, Handler>>>;
+/** An operation of the contract, by its `operationId`. */
+export type OperationId = keyof operations;
+
+type SuccessStatus = 200 | 201 | 202 | 204;
+type ResponsesOf<Op extends OperationId> = operations[Op]['responses'];
+// A response without content (204) or an operation without a 2xx (101) has no body: `undefined`.
+type BodyOf<R> = R extends { content: infer C }
+  ? [C] extends [undefined]
+    ? undefined
+    : C[keyof C]
+  : undefined;
+type OrNoBody<B> = [B] extends [never] ? undefined : B;
+
+/**
+ * What an operation's success responses (2xx) carry, from the generated contract: the JSON body,
+ * or the text of a text response (metrics, logs, the event stream); `undefined` for 204 and 101.
+ */
+export type SuccessBody<Op extends OperationId> = OrNoBody<
+  { [S in keyof ResponsesOf<Op> & SuccessStatus]: BodyOf<ResponsesOf<Op>[S]> }[keyof ResponsesOf<Op> &
+    SuccessStatus]
+>;
+
+type BodyOfRequest<R> = [NonNullable<R>] extends [never]
+  ? undefined
+  : NonNullable<R> extends { content: infer C }
+    ? // An optional body (e.g. createTerminalToken's) may be absent: Express leaves `req.body` undefined.
+      C[keyof C] | (undefined extends R ? undefined : never)
+    : undefined;
+
+/**
+ * An operation's JSON request body, from the generated contract (`undefined` when it takes none).
+ * The pipeline validates every body against the document before a handler runs (validateRequest).
+ */
+export type RequestBody<Op extends OperationId> = BodyOfRequest<operations[Op]['requestBody']>;
+
+/**
+ * The handler of one operation. Its request and response are Express's, typed by the operation's
+ * request body and success body, so reading a field the body lacks or `res.json(…)` with the
+ * wrong shape does not compile; failures are thrown as PlatformError and become problem+json in
+ * the one error middleware (http/problem.ts).
+ */
+export type Handler<Op extends OperationId> = (
+  // Path parameters are read from the matched operation (http/pipeline.ts operationOf), not req.params.
+  req: Request<Record<string, string>, SuccessBody<Op>, RequestBody<Op>>,
+  res: Response<SuccessBody<Op>>,
+) => Promise<void> | void;
+
+/** A handler of whichever operation matched (what the dispatcher calls). */
+export type AnyHandler = (req: Request, res: Response) => Promise<void> | void;
+
+/** A group of handlers keyed by the contract's operationIds, each typed by its own operation. */
+export type Handlers = { readonly [Op in OperationId]?: Handler<Op> };

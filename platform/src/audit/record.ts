@@ -9,6 +9,18 @@ import { isoTime, newId } from '../ids.js';
 
 export type AuditEventRow = AuditEventsTable;
 
+/** What a request acted on, as its audit record names it (http/audit.ts writes the record). */
+export interface AuditTarget {
+  id: string;
+  /** Project the event belongs to (project owners can read the project's events). */
+  projectId?: string | null;
+  /** Safe-to-store facts about the change (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+/** Lets domain code name the target of the request it serves without knowing HTTP. */
+export type AuditTargetSink = (target: AuditTarget) => void;
+
 /** Writes one audit record. */
 export async function recordAuditEvent(
   db: Kysely<Tables>,

@@ -16,6 +16,9 @@ import { isoTime, newId } from '../ids.js';
 
 export const SIGNING_ALG = 'ES256';
 
+/** A published verification key: always has a key type and our key id. */
+export type PublicJwk = JWK & { kty: string; kid: string };
+
 /**
  * The key-encryption secret: the configured one, else `<dataDir>/secret.key` (created 0600 on
  * first use). Instances sharing a PostgreSQL database must share this secret.
@@ -92,7 +95,7 @@ export class SigningKeyStore {
   readonly #secret: Buffer;
   #signing: SigningKey | undefined;
   readonly #publicKeys = new Map<string, CryptoKey>();
-  #jwks: JWK[] = [];
+  #jwks: PublicJwk[] = [];
   #lastReload = 0;
   #reloading: Promise<void> | undefined;
 
@@ -124,7 +127,7 @@ export class SigningKeyStore {
   }
 
   /** The public JWKS. */
-  jwks(): { keys: JWK[] } {
+  jwks(): { keys: PublicJwk[] } {
     return { keys: this.#jwks };
   }
 
@@ -165,9 +168,10 @@ export class SigningKeyStore {
       .orderBy('created_at')
       .orderBy('kid')
       .execute();
-    const jwks: JWK[] = [];
+    const jwks: PublicJwk[] = [];
     for (const row of rows) {
-      const jwk = JSON.parse(row.public_jwk) as JWK;
+      // Written by #create below: exportJWK's key type plus our kid, alg and use.
+      const jwk = JSON.parse(row.public_jwk) as PublicJwk;
       jwks.push(jwk);
       if (!this.#publicKeys.has(row.kid)) {
         this.#publicKeys.set(row.kid, (await importJWK(jwk, SIGNING_ALG)) as CryptoKey);

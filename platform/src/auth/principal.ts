@@ -4,6 +4,8 @@
  * never from the token); service accounts act only inside their project, within their scopes and
  * never above the current role of whoever created them.
  */
+import { SCOPES } from '@gpuaas/platform-contract';
+import type { Scope } from '@gpuaas/platform-contract';
 import type { ProjectRole } from '../db/schema.js';
 
 export interface UserPrincipal {
@@ -32,27 +34,9 @@ export interface ServiceAccountPrincipal {
 
 export type Principal = UserPrincipal | ServiceAccountPrincipal;
 
-/** Every scope an operation may require. */
-export const SCOPES = [
-  'projects:read',
-  'projects:write',
-  'members:read',
-  'members:write',
-  'audit:read',
-  'catalog:read',
-  'allocations:read',
-  'allocations:write',
-  'terminal:open',
-  'events:read',
-  'nodes:read',
-  'nodes:write',
-  'nodes:agent',
-  'usage:write',
-  'users:read',
-  'operators:read',
-  'operators:write',
-] as const;
-export type Scope = (typeof SCOPES)[number];
+// Every scope an operation may require: the contract's (openapi.yaml, securitySchemes.bearer).
+export { SCOPES };
+export type { Scope };
 
 const VIEWER_SCOPES = [
   'projects:read',

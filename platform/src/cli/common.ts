@@ -16,8 +16,6 @@ export interface CliContext {
   io: PlatformCliIo;
 }
 
-export const EXIT = { OK: 0, USAGE_OR_CONFIG: 2, INTERNAL: 70 } as const;
-
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('must be 0-65535');

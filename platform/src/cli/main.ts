@@ -2,15 +2,15 @@
  * `gpuaas-platform`: `serve` runs the platform; `token` mints a short-lived access token straight
  * from the data folder or database (bootstrap for automation and tests: whoever holds those holds
  * the platform anyway). One top-level catch turns errors into `error[CODE]: message` and an exit
- * status: 0 ok, 2 usage or configuration, 70 internal.
+ * status from the one table of the CLIs (`EXIT_CODES`, docs/cli.md): 0 ok, 2 usage or configuration,
+ * 70 internal.
  */
 import { Command, CommanderError } from 'commander';
-import { unknownBeforeMissing } from '@gpuaas/sdk';
+import { EXIT_CODES, exitCodeFor, unknownBeforeMissing } from '@gpuaas/sdk';
 import { isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
-import { EXIT, printJson } from './common.js';
+import { printJson } from './common.js';
 import type { CliContext, PlatformCliIo } from './common.js';
-import { registerNodeAgent } from './node-agent.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 import { registerUsers } from './users.js';
@@ -41,7 +41,6 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
   registerServe(program, ctx);
   registerToken(program, ctx);
   registerUsers(program, ctx);
-  registerNodeAgent(program, ctx);
   const subcommands = (command: Command): Command[] =>
     command.commands.flatMap((c) => [c, ...subcommands(c)]);
   for (const sub of subcommands(program)) {
@@ -53,17 +52,14 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
   const json = argv.includes('--json');
   try {
     await program.parseAsync([...argv]);
-    return EXIT.OK;
+    return EXIT_CODES.OK;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
-        ? EXIT.OK
-        : EXIT.USAGE_OR_CONFIG;
-    }
+    if (error instanceof CommanderError) return exitCodeFor(error); // commander has printed it
     const code: PlatformErrorCode = isPlatformError(error) ? error.code : 'INTERNAL';
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error[${code}]: ${message}\n`);
     if (json) printJson(io, { error: { code, message } });
-    return code === 'INTERNAL' ? EXIT.INTERNAL : EXIT.USAGE_OR_CONFIG;
+    // The server's own errors here are configuration it refused (a port in use, a bad flag value).
+    return code === 'INTERNAL' ? EXIT_CODES.INTERNAL : EXIT_CODES.USAGE;
   }
 }

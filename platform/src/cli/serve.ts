@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { inlineTrustPolicyFile } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
-import { parseSandboxLimits } from '../nodes/agent/sandbox-limits.js';
-import type { SandboxLimitsConfig } from '../nodes/agent/sandbox-limits.js';
+import { parseSandboxLimits, parseSimulationSpec } from '@gpuaas/node-agent';
+import type { SandboxLimitsConfig, SimulationSpec } from '@gpuaas/node-agent';
 import { createPlatform } from '../platform.js';
 import { startTracing } from '../tracing.js';
 import type { CliContext } from './common.js';
@@ -51,19 +51,12 @@ export function sandboxLimitsOption(text: string | undefined): Partial<SandboxLi
 }
 
 /** `2x8` or `2x8:NVIDIA H100 80GB HBM3` → two simulated nodes of eight GPUs (of that model). */
-export function parseSimulation(text: string) {
-  const match = /^([0-9]+)x([0-9]+)(?::(.+))?$/.exec(text.trim());
-  if (match === null || Number(match[1]) < 1 || Number(match[2]) < 1 || Number(match[2]) > 64) {
-    throw new PlatformError(
-      'CONFIG_INVALID',
-      `--simulate "${text}" must look like 2x8 or 2x8:NVIDIA H100 80GB HBM3`,
-    );
+export function parseSimulation(text: string): SimulationSpec {
+  try {
+    return parseSimulationSpec(text);
+  } catch (error) {
+    throw new PlatformError('CONFIG_INVALID', `--simulate ${(error as Error).message}`);
   }
-  return {
-    nodes: Number(match[1]),
-    gpusPerNode: Number(match[2]),
-    ...(match[3] === undefined ? {} : { model: match[3] }),
-  };
 }
 
 export function registerServe(program: Command, { io }: CliContext): void {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
 import {
   MAX_TTL_SECONDS,
   RecordInvalid,
-  formatSeconds,
   isoAfter,
-  parseDuration,
+  parseDurationField,
   storedArray,
   storedSeconds,
   storedTime,
@@ -14,7 +14,7 @@ import {
 
 const refusal = (text: string, max = MAX_TTL_SECONDS) => {
   try {
-    parseDuration(text, 'ttl', max);
+    parseDurationField(text, 'ttl', max);
   } catch (error) {
     if (error instanceof PlatformError) return { code: error.code, errors: error.errors };
     throw error;
@@ -22,7 +22,7 @@ const refusal = (text: string, max = MAX_TTL_SECONDS) => {
   throw new Error(`"${text}" was accepted`);
 };
 
-describe('parseDuration', () => {
+describe('parseDurationField', () => {
   it.each([
     ['90', 90],
     ['90s', 90],
@@ -32,7 +32,7 @@ describe('parseDuration', () => {
     ['30d', MAX_TTL_SECONDS],
     ['1d2h3m4s', 93_784],
   ])('%s → %i seconds', (text, seconds) => {
-    expect(parseDuration(text, 'ttl', MAX_TTL_SECONDS)).toBe(seconds);
+    expect(parseDurationField(text, 'ttl', MAX_TTL_SECONDS)).toBe(seconds);
   });
 
   it.each([
@@ -62,7 +62,7 @@ describe('parseDuration', () => {
       fc.property(text, (t) => {
         let seconds: number;
         try {
-          seconds = parseDuration(t, 'ttl', MAX_TTL_SECONDS);
+          seconds = parseDurationField(t, 'ttl', MAX_TTL_SECONDS);
         } catch (error) {
           return error instanceof PlatformError && error.code === 'VALIDATION_FAILED';
         }
@@ -72,9 +72,9 @@ describe('parseDuration', () => {
   });
 
   it('formats seconds back into the grammar', () => {
-    expect(formatSeconds(MAX_TTL_SECONDS)).toBe('30d');
-    expect(formatSeconds(5400)).toBe('1h30m');
-    expect(parseDuration(formatSeconds(93_784), 'ttl', MAX_TTL_SECONDS)).toBe(93_784);
+    expect(formatDuration(MAX_TTL_SECONDS)).toBe('30d');
+    expect(formatDuration(5400)).toBe('1h30m');
+    expect(parseDurationField(formatDuration(93_784), 'ttl', MAX_TTL_SECONDS)).toBe(93_784);
   });
 });
 

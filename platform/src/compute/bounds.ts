@@ -1,54 +1,39 @@
 /**
- * The bounds the API promises on durations (openapi.yaml documents each maximum), a duration
- * parser that cannot overflow, and the checks that keep one malformed database row from breaking
+ * The bounds the API promises on durations (openapi.yaml documents each maximum), the duration
+ * fields' parser (over the sdk's, which cannot overflow), and the checks that keep one malformed database row from breaking
  * a loop that serves every tenant (heartbeats, the reconciler, the scheduler): such a row becomes a
  * `RecordInvalid` error for that allocation alone.
  */
+import { formatDuration, parseDuration } from '@gpuaas/sdk';
+import type { DurationProblem } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
 
 /** `ttl` of an allocation: at most 30 days (`30d`). */
 export const MAX_TTL_SECONDS = 30 * 86_400;
 /** `idle_timeout` of an allocation: at most 7 days (`7d`). */
 export const MAX_IDLE_TIMEOUT_SECONDS = 7 * 86_400;
-/** Seconds in a unit of the duration grammar. */
-const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-/** The grammar of openapi.yaml `Duration` (at most 7 digits per number). */
-const GRAMMAR = /^(?:[0-9]{1,7}|(?:[0-9]{1,7}[smhd]){1,4})$/;
 /** The latest instant a JavaScript Date can hold (ECMA-262 §21.4.1.1). */
 const MAX_DATE_MS = 8.64e15;
 
-/**
- * `90`, `90s`, `30m`, `2h`, `1d`, `1h30m` → seconds, from 1 up to `maxSeconds`. Throws
- * VALIDATION_FAILED naming `field` otherwise; never returns Infinity, NaN or more than the maximum.
- */
-export function parseDuration(text: string, field: string, maxSeconds: number): number {
-  const refuse = (detail: string) =>
-    new PlatformError('VALIDATION_FAILED', `${field} "${text.slice(0, 40)}": ${detail}`, {
-      errors: [{ in: 'body', pointer: `/${field}`, detail }],
-    });
-  if (!GRAMMAR.test(text)) throw refuse('expected a duration such as 90s, 30m, 2h or 1h30m');
-  let total = 0;
-  if (/^[0-9]+$/.test(text)) total = Number(text);
-  else
-    for (const [, n, unit] of text.matchAll(/([0-9]+)([smhd])/g))
-      total += Number(n) * (UNIT[unit ?? 's'] ?? 0);
-  if (total <= 0) throw refuse('must be longer than zero');
-  if (total > maxSeconds)
-    throw refuse(`must be at most ${formatSeconds(maxSeconds)} (${maxSeconds} seconds)`);
-  return total;
-}
+/** What a refused duration field says, by the sdk parser's problem. */
+const DURATION_REFUSAL: Record<DurationProblem, (maxSeconds: number) => string> = {
+  malformed: () => 'expected a duration such as 90s, 30m, 2h or 1h30m',
+  not_positive: () => 'must be longer than zero',
+  too_long: (maxSeconds) => `must be at most ${formatDuration(maxSeconds)} (${maxSeconds} seconds)`,
+};
 
-/** 2592000 → `30d`, 5400 → `1h30m`. */
-export function formatSeconds(seconds: number): string {
-  let rest = seconds;
-  let text = '';
-  for (const [unit, size] of Object.entries(UNIT).reverse()) {
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return text === '' ? '0s' : text;
+/**
+ * A request's duration field (`ttl`, `idle_timeout`) → seconds, from 1 up to `maxSeconds`, parsed
+ * by the sdk's parseDuration (the grammar the CLI checks flags with). Throws VALIDATION_FAILED
+ * naming `field` otherwise; never returns Infinity, NaN or more than the maximum.
+ */
+export function parseDurationField(text: string, field: string, maxSeconds: number): number {
+  const parsed = parseDuration(text, maxSeconds);
+  if (parsed.ok) return parsed.seconds;
+  const detail = DURATION_REFUSAL[parsed.problem](maxSeconds);
+  throw new PlatformError('VALIDATION_FAILED', `${field} "${text.slice(0, 40)}": ${detail}`, {
+    errors: [{ in: 'body', pointer: `/${field}`, detail }],
+  });
 }
 
 /** A stored allocation field that no code path could have written: the allocation is failed for it. */

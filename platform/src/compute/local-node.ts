@@ -12,10 +12,9 @@ import type { LocalNodeConfig } from '../config-compute.js';
 import type { Tables } from '../db/schema.js';
 import { ensureUser } from '../identity/store.js';
 import type { Logger } from '../logger.js';
-import { NodeAgent } from '../nodes/agent/agent.js';
-import { detectNvidiaInventory, simulatedInventory } from '../nodes/agent/inventory.js';
-import type { NodeInventory } from '../nodes/agent/inventory.js';
-import { httpAgentTransport } from '../nodes/agent/protocol.js';
+import { detectNvidiaInventory, httpAgentTransport, NodeAgent, simulatedInventory } from '@gpuaas/node-agent';
+import type { NodeInventory } from '@gpuaas/node-agent';
+import type { TokenProvider } from '@gpuaas/sdk';
 import { runtimeEgressAllowList } from './runtime-egress.js';
 import type { ComputeService } from './service.js';
 
@@ -47,14 +46,18 @@ export async function startLocalNodes(deps: LocalNodeDeps): Promise<LocalNodes> 
   const nodes = await localInventories(config, logger);
   const user = await ensureUser(deps.db, LOCAL_AGENT_EMAIL, { operator: true });
   let cached: { token: string; expiresAt: number } | undefined;
-  const token = async () => {
-    if (cached === undefined || cached.expiresAt - Date.now() < 60_000) {
-      const issued = await deps.issueToken({ sub: user.id, operator: true, scopes: ['nodes:agent'] });
-      cached = { token: issued.token, expiresAt: issued.expiresAt * 1000 };
-    }
-    return cached.token;
+  // Minted in-process; a new one when the cached one nears its end or the platform calls it expired.
+  const tokenProvider: TokenProvider = {
+    source: 'token',
+    async getToken({ forceRefresh = false } = {}) {
+      if (forceRefresh || cached === undefined || cached.expiresAt - Date.now() < 60_000) {
+        const issued = await deps.issueToken({ sub: user.id, operator: true, scopes: ['nodes:agent'] });
+        cached = { token: issued.token, expiresAt: issued.expiresAt * 1000 };
+      }
+      return cached.token;
+    },
   };
-  const transport = httpAgentTransport({ baseUrl: deps.baseUrl, token });
+  const transport = httpAgentTransport({ baseUrl: deps.baseUrl, tokenProvider });
   // Asked on every connection a runtime opens: the trust policy is parsed again only when it changed.
   let egressFor: { policy: string | undefined; list: string[] } | undefined;
   const egress = (): string[] => {

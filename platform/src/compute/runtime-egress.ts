@@ -5,7 +5,7 @@
  * whose registry part is a glob (`**`) names no host: such registries must be listed explicitly.
  */
 import { parseTrustPolicy } from '@gpuaas/sdk';
-import { egressTarget } from '../nodes/agent/egress.js';
+import { egressTarget, egressTargets } from '@gpuaas/node-agent';
 
 const GLOB = /[*?[\]{}]/;
 
@@ -35,15 +35,5 @@ export function runtimeEgressAllowList(input: {
   trustPolicy: string | undefined;
   extra: readonly string[];
 }): string[] {
-  const out = new Set<string>();
-  for (const url of input.platformUrls) {
-    const target = egressTarget(url);
-    if (target !== undefined) out.add(target);
-  }
-  for (const r of trustPolicyRegistries(input.trustPolicy)) out.add(r);
-  for (const e of input.extra) {
-    const target = egressTarget(e);
-    if (target !== undefined) out.add(target);
-  }
-  return [...out];
+  return egressTargets([...input.platformUrls, ...trustPolicyRegistries(input.trustPolicy), ...input.extra]);
 }

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
-import { isUniqueViolation } from '../identity/store.js';
+import { isUniqueViolation } from '../db/constraint.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { ClusterNode, QueuedRequest, SchedulerBackend } from '../scheduler/index.js';
@@ -232,7 +232,11 @@ function queuedRequest(q: {
   };
 }
 
-export interface ClusterGpu {
+/**
+ * What a placement records about a GPU it claims (device index, UUID, model, SKU): the database
+ * row's side, apart from the scheduler's own view of a GPU (`ClusterGpu` in scheduler/types.ts).
+ */
+export interface GpuRecord {
   idx: number;
   uuid: string | null;
   model: string;
@@ -265,7 +269,7 @@ export async function loadCluster(db: Kysely<Tables>) {
     .orderBy('gpus.idx')
     .execute();
   const byNode = new Map<string, ClusterNode>();
-  const gpus = new Map<string, ClusterGpu>();
+  const gpus = new Map<string, GpuRecord>();
   for (const r of rows) {
     let node = byNode.get(r.node_id);
     if (node === undefined) {

@@ -21,7 +21,7 @@ import {
   MAX_IDLE_TIMEOUT_SECONDS,
   MAX_TTL_SECONDS,
   RecordInvalid,
-  parseDuration,
+  parseDurationField,
   storedSeconds,
   storedTime,
 } from './bounds.js';
@@ -106,11 +106,11 @@ export class ComputeService {
       minMemoryMib: (body.gpus.min_memory_gib ?? 0) * 1024,
       topology: body.gpus.topology ?? 'node',
     });
-    const ttl = body.ttl === undefined ? null : parseDuration(body.ttl, 'ttl', MAX_TTL_SECONDS);
+    const ttl = body.ttl === undefined ? null : parseDurationField(body.ttl, 'ttl', MAX_TTL_SECONDS);
     const idle =
       body.idle_timeout === undefined
         ? null
-        : parseDuration(body.idle_timeout, 'idle_timeout', MAX_IDLE_TIMEOUT_SECONDS);
+        : parseDurationField(body.idle_timeout, 'idle_timeout', MAX_IDLE_TIMEOUT_SECONDS);
     const id = newId();
     const now = isoTime();
     const actor = actorOf(principal);

@@ -3,7 +3,7 @@
  * load them with what they show from other tables.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { AllocationsTable, NodesTable, Tables } from '../db/schema.js';
+import type { AllocationState, AllocationsTable, NodesTable, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { checkDateTime } from '../date-time.js';
 import { arrayOrEmpty } from './bounds.js';
@@ -41,7 +41,13 @@ export async function requireAllocation(db: Db, id: string): Promise<AllocationR
 
 export function allocationView(
   row: AllocationRow,
-  transitions?: { from_state: string | null; to_state: string; reason: string; at: string; actor: string }[],
+  transitions?: {
+    from_state: AllocationState | null;
+    to_state: AllocationState;
+    reason: string;
+    at: string;
+    actor: string;
+  }[],
 ) {
   // A malformed row (failed by the loops that meet it) still lists: one record never breaks a page.
   const gpus = arrayOrEmpty<AllocationGpuView | null>(row.gpus)

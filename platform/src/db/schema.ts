@@ -3,6 +3,8 @@
  * text (UUIDv7), times are ISO 8601 UTC text with millisecond precision (they sort as text),
  * booleans are integers 0/1, structured values are JSON text. Money (later) is bigint micro-units.
  */
+import type { BillingTables } from '../billing/schema.js';
+
 export interface OrganizationsTable {
   id: string;
   name: string;
@@ -282,8 +284,8 @@ export interface UsageEventsTable {
   reported_by: string;
 }
 
-/** Every table, keyed by name. */
-export interface Tables {
+/** Every table, keyed by name (the billing ledger's are declared beside its code). */
+export interface Tables extends BillingTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   projects: ProjectsTable;

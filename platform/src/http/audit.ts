@@ -8,19 +8,14 @@ import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import { recordAuditEvent } from '../audit/record.js';
+import type { AuditTarget } from '../audit/record.js';
 import type { Logger } from '../logger.js';
 import { beforeEnd } from './before-end.js';
 import type { RequestContext } from '../context.js';
 import { operationOf } from './pipeline.js';
 import type { ProblemDocument } from './problem.js';
 
-export interface AuditTarget {
-  id: string;
-  /** Project the event belongs to (project owners can read the project's events). */
-  projectId?: string | null;
-  /** Safe-to-store facts about the change (never secrets). */
-  details?: Record<string, unknown>;
-}
+export type { AuditTarget };
 
 /** Handlers call this once they know the target (e.g. the id of what they just created). */
 export function setAuditTarget(res: Response, target: AuditTarget): void {

@@ -4,6 +4,7 @@
  * transaction; unique-constraint races surface as ALREADY_EXISTS rather than 500s.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { isUniqueViolation } from '../db/constraint.js';
 import type { OrganizationsTable, ProjectRole, ProjectsTable, Tables, UsersTable } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { isoTime, newId } from '../ids.js';
@@ -12,12 +13,6 @@ export type UserRow = Selectable<UsersTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
 type Db = Kysely<Tables> | Transaction<Tables>;
-
-/** True for a unique/primary-key violation on SQLite or PostgreSQL. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /** Lower-cased, trimmed email: the identity key of a user. */
 export function normalizeEmail(email: string): string {

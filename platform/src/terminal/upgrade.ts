@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { allocationAccess } from '../api/allocations.js';
+import { allocationAccess } from '../compute/access.js';
 import { resolvePrincipal } from '../auth/middleware.js';
 import type { Principal } from '../auth/principal.js';
 import { hasScope } from '../auth/principal.js';

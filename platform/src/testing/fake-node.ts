@@ -2,8 +2,11 @@
  * A node agent without sandboxes, for tests: it registers an inventory over the REST API, then
  * heartbeats on demand or on an interval, reporting every assignment it is given as `running`
  * (with the endpoint a test chooses) and every teardown as `released`. The real agent is
- * nodes/agent; this one exercises the platform's side of the protocol quickly.
+ * `@gpuaas/node-agent` (platform/node-agent/); this one exercises the platform's side of the
+ * protocol quickly.
  */
+import type { components } from '@gpuaas/platform-contract';
+
 export interface FakeNodeOptions {
   /** The platform's base URL. */
   url: string;
@@ -23,10 +26,10 @@ export interface FakeNodeOptions {
   runtimeSecret?: string;
 }
 
-interface Assignment {
-  allocation_id: string;
-  desired_state: 'running' | 'released';
-}
+// The protocol's shapes are the contract's, as in the real agent (platform/node-agent/src/protocol.ts).
+type Assignment = components['schemas']['Assignment'];
+type HeartbeatReply = components['schemas']['HeartbeatReply'];
+type RegisteredNode = components['schemas']['Node'];
 
 export interface FakeNode {
   id: string;
@@ -67,7 +70,7 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
         nvlink_domain: `${options.name}-nvl${Math.floor(index / domain)}`,
       })),
     },
-  })) as { id: string };
+  })) as RegisteredNode;
   const running = new Set<string>();
   const torn = new Set<string>();
   const failed = new Map<string, string>();
@@ -98,9 +101,7 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
       ...[...torn].map((id) => ({ id, state: 'released' })),
     ].filter(() => behaviour !== 'silent');
     torn.clear();
-    const reply = (await post(`/v1/nodes/${node.id}/heartbeat`, { allocations: reports })) as {
-      assignments: Assignment[];
-    };
+    const reply = (await post(`/v1/nodes/${node.id}/heartbeat`, { allocations: reports })) as HeartbeatReply;
     for (const a of reply.assignments) {
       if (a.desired_state === 'running') {
         if (!running.has(a.allocation_id) && fake.failNext !== undefined) {

@@ -149,7 +149,7 @@ export class AppSession {
       allocationId: platform?.allocation_id ?? 'standalone',
       enabled: platform !== undefined,
       ...(platform === undefined ? {} : { baseUrl: platform.url }),
-      ...(runtimeTokens === undefined ? {} : { credentials: () => runtimeTokens.getToken() }),
+      ...(runtimeTokens === undefined ? {} : { tokenProvider: runtimeTokens }),
       logger: log,
     });
     shipper.start();

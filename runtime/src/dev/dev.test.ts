@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@gpuaas/test-support';
+import { freePort, requireTools } from '@gpuaas/test-support';
 import { tempRoot, writeApp } from '../app/testing.js';
 import { runDev } from './dev.js';
 import type { DevOptions } from './dev.js';
 import { formatEvent } from './output.js';
 
+const hasPython = requireTools('dev with the Python helper', 'python3');
 let root: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => ({ root, cleanup } = await tempRoot()));
@@ -163,6 +164,32 @@ files:
     expect(logs).not.toContain('TREE-WRITABLE');
     expect(logs).not.toContain('EXCLUDED-PRESENT');
   });
+
+  it.skipIf(!hasPython)(
+    'gives a Python app that imports gpuaas_runtime without carrying it the sdk’s copy, as packing does',
+    async () => {
+      const { dir } = await writeApp(
+        root,
+        `run:
+  entrypoint: [python3, job.py]
+meters:
+  - { name: items, unit: item, aggregation: sum }
+`,
+        {
+          'job.py':
+            'import gpuaas_runtime as runtime\nprint("metered", runtime.meter("items", 2)["accepted"])\n',
+        },
+      );
+      const { code, out } = await dev(dir);
+      expect(code, out.lines().join('\n') + out.err()).toBe(0);
+      const events = out.events();
+      expect(events.filter((e) => e.type === 'log').map((e) => e.line)).toContain('metered True');
+      expect(events.find((e) => e.type === 'usage' && e.source === 'app')).toMatchObject({
+        meter: 'items',
+        quantity: 2,
+      });
+    },
+  );
 
   it('fails, as in an allocation, an install hook that writes into the app folder', async () => {
     const { dir } = await writeApp(

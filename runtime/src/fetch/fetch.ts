@@ -24,7 +24,7 @@ import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import {
   PUBLISH_PREDICATE_TYPE,
   SdkError,
-  clientFor,
+  registryClientFor,
   parseArtifactReference,
   pinReference,
   pinnedReference,
@@ -162,7 +162,7 @@ async function fetchInSpan(options: FetchArtifactOptions, span: Span): Promise<F
     ...options.registry,
     ...(options.registryAuth === undefined ? {} : { credentials: staticCredentials(options.registryAuth) }),
   };
-  const client = clientFor(source.registry, { connection });
+  const client = registryClientFor(source.registry, { connection });
   const cache = cacheLayout(resolve(options.cacheDir));
 
   const pinned = await pinReference(client, source).catch((error: unknown) => {

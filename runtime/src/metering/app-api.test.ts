@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAppClient } from '@gpuaas/sdk/app';
-import { isSdkError } from '@gpuaas/sdk';
+import { isSdkError, pythonHelperPath } from '@gpuaas/sdk';
 import { requireTools } from '@gpuaas/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scopedEventId, startAppApi } from './app-api.js';
@@ -264,12 +263,12 @@ describe('app API', () => {
   }
 
   const python = requireTools('app API with the Python helper', 'python3');
-  it.skipIf(!python)('works with the Python helper of the templates (gpuaas_runtime.py)', async () => {
+  it.skipIf(!python)('works with the Python helper of the sdk (gpuaas_runtime.py)', async () => {
     await serve({
       socketPath: join(dir, 'py.sock'),
       credentials: () => Promise.resolve({ token: 'py-token', expires_at: '2030-01-01T00:00:00Z' }),
     });
-    const helper = fileURLToPath(new URL('../../../templates/python-inference', import.meta.url));
+    const helper = dirname(pythonHelperPath());
     const script = [
       'import json, gpuaas_runtime as r',
       'out = [r.meter("tokens", 3, id="py-1"), r.ready(), r.status("warm", 0.25), r.credentials()]',

@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { staticTokenProvider } from '@gpuaas/sdk';
+import type { TokenProvider } from '@gpuaas/sdk';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { batchBody, createUsageShipper, idempotencyKey, toCloudEvent } from './shipper.js';
@@ -33,7 +35,7 @@ function ship(options: Partial<UsageShipperOptions> = {}): UsageShipper {
     wal,
     baseUrl: platform.url,
     allocationId: ALLOCATION,
-    credentials: () => 'runtime-token',
+    tokenProvider: staticTokenProvider('runtime-token'),
     lingerMs: 0,
     initialBackoffMs: 10,
     maxBackoffMs: 40,
@@ -96,6 +98,43 @@ describe('usage shipper', () => {
     expect(idempotencyKey(batchBody(later, ALLOCATION))).not.toBe(
       idempotencyKey(batchBody(records, ALLOCATION)),
     );
+  });
+
+  it('retries a 503 and a 429 inside one send, with the same Idempotency-Key and correlation id', async () => {
+    platform.next.push({ status: 503, code: 'NOT_READY' }, { status: 429, code: 'RATE_LIMITED' });
+    await wal.appendMany(events('r', 3));
+    const shipper = ship();
+    expect((await shipper.flush()).drained).toBe(true);
+    expect(platform.requests).toHaveLength(3);
+    const [first] = platform.requests;
+    for (const request of platform.requests) {
+      expect(request.body).toBe(first!.body);
+      expect(request.headers['idempotency-key']).toBe(idempotencyKey(first!.body));
+      expect(request.headers['x-correlation-id']).toBe(first!.headers['x-correlation-id']);
+    }
+    // The sender rode it out: the loop saw one successful batch, no failure.
+    expect(shipper.state).toMatchObject({ accepted: 3, batches: 1, failures: 0 });
+  });
+
+  it('asks for a fresh token once when the platform says the token expired', async () => {
+    platform.next.push({ status: 401, code: 'TOKEN_EXPIRED' });
+    const asked: boolean[] = [];
+    const tokenProvider: TokenProvider = {
+      source: 'token',
+      getToken: ({ forceRefresh = false } = {}) => {
+        asked.push(forceRefresh);
+        return Promise.resolve(forceRefresh ? 'fresh-token' : 'stale-token');
+      },
+    };
+    await wal.appendMany(events('t', 2));
+    const shipper = ship({ tokenProvider });
+    expect((await shipper.flush()).drained).toBe(true);
+    expect(asked).toEqual([false, true]);
+    expect(platform.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer stale-token',
+      'Bearer fresh-token',
+    ]);
+    expect(shipper.state).toMatchObject({ accepted: 2, rejectedBatches: 0 });
   });
 
   it('while the platform answers 503 the log grows; when it is back the log drains, each event once', async () => {

@@ -17,17 +17,24 @@
  * so one bad event never stops the allocation's billing.
  *
  *
- * Failures: network errors, 429, 409 IDEMPOTENCY_IN_FLIGHT and 5xx back off exponentially (with jitter, capped at 30 s) and
- * retry the same batch. Another 4xx means the platform refuses the batch as it is (bad token,
- * validation): the shipper logs it at error level, enters the `stuck` state and retries at the cap
- * interval, because dropping billable events is never the right answer and the cause (an expired
- * credential, a platform fix) may go away.
+ * Requests go through the SDK's request sender, like every other call to the platform: it sets
+ * the bearer token (refreshed once when the platform says TOKEN_EXPIRED), a correlation id, keeps
+ * the batch's Idempotency-Key across its retries, and retries network errors, 429 (after
+ * Retry-After), 409 IDEMPOTENCY_IN_FLIGHT and 5xx a few times with backoff and jitter. A batch that
+ * still fails after those counts as one failure here, and the shipper backs off exponentially
+ * (with jitter, capped at 30 s) and sends it again, for as long as the outage lasts. Another 4xx
+ * means the platform refuses the batch as it is (bad token, validation): the shipper logs it at
+ * error level, enters the `stuck` state and retries at the cap interval, because dropping billable
+ * events is never the right answer and the cause (an expired credential, a platform fix) may go
+ * away.
  *
  * Disabled (dev mode, `enabled: false`): nothing is sent; pending records are confirmed locally
  * so the log of a laptop run does not grow forever. The dev runner prints each usage event when
  * it is recorded (the app API's `onUsage`), so nothing is hidden.
  */
 import { createHash } from 'node:crypto';
+import { createRequestSender, isApiError } from '@gpuaas/sdk';
+import type { ApiError, ClientRetryOptions, PlatformComponents, TokenProvider } from '@gpuaas/sdk';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { RuntimeError } from '../errors.js';
@@ -36,16 +43,10 @@ import type { UsageRecord, UsageWal } from './wal.js';
 /** The platform caps a batch at 1000 events; the runtime sends at most this many. */
 export const MAX_USAGE_BATCH = 500;
 
-export interface UsageCloudEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: 'dev.gpuaas.usage.v1';
-  subject: string;
-  time: string;
-  datacontenttype: 'application/json';
-  data: { meter: string; quantity: number; unit?: string; allocation_id: string; origin: 'app' | 'runtime' };
-}
+// The request and answer are the contract's (openapi.yaml `reportUsage`): never a copy kept here.
+export type UsageCloudEvent = PlatformComponents['schemas']['UsageEvent'];
+type UsageEventBatch = PlatformComponents['schemas']['UsageEventBatch'];
+type UsageIngestResult = PlatformComponents['schemas']['UsageIngestResult'];
 
 export interface UsageShipperOptions {
   wal: UsageWal;
@@ -53,8 +54,8 @@ export interface UsageShipperOptions {
   baseUrl?: string;
   /** Allocation the usage belongs to (CloudEvents `subject`) unless a record names its own. */
   allocationId: string;
-  /** Bearer token of the runtime's platform credential, asked for before every request. */
-  credentials?: () => Promise<string | undefined> | string | undefined;
+  /** The runtime's platform credential: asked for before every attempt, refreshed on TOKEN_EXPIRED. */
+  tokenProvider?: TokenProvider;
   /** false: dev mode, nothing is sent and pending records are confirmed locally (default true). */
   enabled?: boolean;
   /** Events per request, 1 to 500 (default 500). */
@@ -65,10 +66,12 @@ export interface UsageShipperOptions {
   initialBackoffMs?: number;
   /** Retry delay cap, also the retry interval while stuck (default 30 000 ms). */
   maxBackoffMs?: number;
-  /** Time one request may take (default 15 000 ms). */
+  /** Retries of one batch inside the request sender before it counts as a failure (default 3). */
+  retriesPerBatch?: number;
+  /** Time one attempt may take (default 15 000 ms). */
   requestTimeoutMs?: number;
   logger?: Logger;
-  fetch?: typeof fetch;
+  fetch?: (request: Request, init?: { signal?: AbortSignal | undefined }) => Promise<Response>;
   /** Source of jitter in [0, 1) (default Math.random). */
   random?: () => number;
 }
@@ -135,7 +138,8 @@ export function toCloudEvent(record: UsageRecord, allocationId: string): UsageCl
 
 /** The request body of a batch; the same records always give the same bytes. */
 export function batchBody(batch: readonly UsageRecord[], allocationId: string): string {
-  return JSON.stringify({ events: batch.map((r) => toCloudEvent(r, allocationId)) });
+  const body: UsageEventBatch = { events: batch.map((r) => toCloudEvent(r, allocationId)) };
+  return JSON.stringify(body);
 }
 
 /** Idempotency-Key of a batch: a hash of its exact body, so only a byte-identical request replays. */
@@ -144,25 +148,28 @@ export function idempotencyKey(body: string): string {
 }
 
 /** Indexes of the batch's events a 409 USAGE_EVENT_CONFLICT points at (`/events/N`). */
-function conflictingIndexes(text: string, size: number): number[] {
-  let problem: { code?: unknown; errors?: unknown } = {};
-  try {
-    problem = JSON.parse(text) as typeof problem;
-  } catch {
-    return [];
-  }
-  if (problem.code !== 'USAGE_EVENT_CONFLICT' || !Array.isArray(problem.errors)) return [];
+function conflictingIndexes(error: ApiError, size: number): number[] {
+  if (error.code !== 'USAGE_EVENT_CONFLICT') return [];
   const indexes = new Set<number>();
-  for (const error of problem.errors as { pointer?: unknown }[]) {
-    const match = /^\/events\/(\d+)$/.exec(typeof error.pointer === 'string' ? error.pointer : '');
+  for (const field of error.errors) {
+    const match = /^\/events\/(\d+)$/.exec(field.pointer);
     const index = Number(match?.[1] ?? Number.NaN);
     if (Number.isInteger(index) && index < size) indexes.add(index);
   }
   return [...indexes];
 }
 
-type Outcome =
-  { ok: true } | { ok: false; retryAfterMs?: number; rejected?: { status: number; detail: string } };
+/** The ids of the batch the platform's answer lists as stored or already stored; none if unreadable. */
+function confirmedIds(answer: unknown, sent: ReadonlySet<string>): UsageIngestResult {
+  const listed = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string' && sent.has(id)) : [];
+  const result = (typeof answer === 'object' && answer !== null ? answer : {}) as Partial<
+    Record<keyof UsageIngestResult, unknown>
+  >;
+  return { accepted: listed(result.accepted), duplicates: listed(result.duplicates) };
+}
+
+type Outcome = { ok: true } | { ok: false; rejected?: { status: number; detail: string } };
 
 type WakeReason = 'append' | 'urgent';
 
@@ -175,7 +182,9 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const logger = options.logger ?? pino({ level: 'silent' });
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl =
+    options.fetch ??
+    ((request: Request, init?: { signal?: AbortSignal | undefined }) => fetch(request, init));
   const random = options.random ?? Math.random;
   if (enabled && !options.baseUrl) {
     throw new RuntimeError(
@@ -184,6 +193,24 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     );
   }
   const endpoint = `${(options.baseUrl ?? '').replace(/\/+$/, '')}/v1/usage-events`;
+  const retry: ClientRetryOptions = {
+    maxRetries: options.retriesPerBatch ?? 3,
+    baseDelayMs: initialBackoffMs,
+    maxDelayMs: maxBackoffMs,
+  };
+  const sender = createRequestSender({
+    tokenProvider: options.tokenProvider,
+    // Each attempt has its own deadline, so a hung platform costs one timeout, then a retry.
+    fetch: (request, init) => {
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      return fetchImpl(request, {
+        signal: init?.signal === undefined ? timeout : AbortSignal.any([init.signal, timeout]),
+      });
+    },
+    retry,
+    random,
+    sleep: (ms) => sleepUnlessHalted(ms),
+  });
 
   const state: ShipperState = {
     status: enabled ? 'idle' : 'disabled',
@@ -201,7 +228,8 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
   let stopped = false;
   let urgent = 0;
   let loop: Promise<void> | undefined;
-  let inFlight: AbortController | undefined;
+  // Aborted by stop(): ends a request in flight and the sender's backoff waits.
+  const halt = new AbortController();
   let sleeper: { wakeOn: WakeReason; done: () => void } | undefined;
   const idleWaiters = new Set<() => void>();
 
@@ -222,13 +250,26 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     });
   }
 
+  /** The sender's backoff waits; stop() cuts them short. */
+  function sleepUnlessHalted(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (halt.signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        halt.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      halt.signal.addEventListener('abort', done);
+    });
+  }
+
   const unsubscribe = wal.onAppend(() => wake('append'));
 
-  function backoffMs(failures: number, retryAfterMs: number | undefined): number {
+  function backoffMs(failures: number): number {
     const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.max(0, failures - 1));
     // Equal jitter: never less than half the step, so a fleet of runtimes spreads without hammering.
-    const delay = ceiling / 2 + (random() * ceiling) / 2;
-    return Math.min(maxBackoffMs, Math.max(delay, retryAfterMs ?? 0));
+    return ceiling / 2 + (random() * ceiling) / 2;
   }
 
   /** Takes the events the platform refused as conflicting out of the log, loudly. */
@@ -243,81 +284,65 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     state.conflicts += await wal.confirm(records.map((r) => r.id));
   }
 
+  /** One batch through the sender; what it answers, or why it failed after the sender's retries. */
   async function send(batch: UsageRecord[]): Promise<Outcome> {
     const ids = batch.map((r) => r.id);
     const body = batchBody(batch, allocationId);
-    let response: Response;
-    let text: string;
-    inFlight = new AbortController();
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    let answer: unknown;
     try {
-      const token = await options.credentials?.();
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'idempotency-key': idempotencyKey(body),
-      };
-      if (token) headers.authorization = `Bearer ${token}`;
-      response = await fetchImpl(endpoint, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.any([inFlight.signal, timeout]),
-      });
-      text = await response.text();
+      const response = await sender(
+        new Request(endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            // The sender keeps a key it is given: this one follows the body's bytes (see above).
+            'idempotency-key': idempotencyKey(body),
+          },
+          body,
+        }),
+        { signal: halt.signal },
+      );
+      answer = await response.json().catch(() => undefined);
     } catch (error) {
+      return failed(error, batch);
+    }
+    const { accepted, duplicates } = confirmedIds(answer, new Set(ids));
+    const confirmed = await wal.confirm([...accepted, ...duplicates]);
+    if (accepted.length + duplicates.length === 0) {
+      state.lastError = `POST ${endpoint}: the answer confirmed none of ${ids.length} events`;
+      return { ok: false };
+    }
+    state.accepted += accepted.length;
+    state.duplicates += duplicates.length;
+    state.batches++;
+    if (accepted.length + duplicates.length < ids.length) {
+      logger.warn(
+        { sent: ids.length, confirmed },
+        'usage shipper: the platform confirmed part of a batch; the rest is sent again',
+      );
+    }
+    return { ok: true };
+  }
+
+  /** What a batch that failed after the sender's retries means for the loop. */
+  async function failed(error: unknown, batch: UsageRecord[]): Promise<Outcome> {
+    if (!isApiError(error)) {
+      // Unreachable, timed out, no token yet: back off and send it again.
       state.lastError = `POST ${endpoint}: ${error instanceof Error ? error.message : String(error)}`;
       return { ok: false };
-    } finally {
-      inFlight = undefined;
     }
-    if (response.status === 200 || response.status === 202) {
-      let answer: { accepted?: unknown; duplicates?: unknown } = {};
-      try {
-        answer = JSON.parse(text) as typeof answer;
-      } catch {
-        // handled below: nothing confirmed
-      }
-      const sent = new Set(ids);
-      const listed = (value: unknown): string[] =>
-        Array.isArray(value)
-          ? value.filter((id): id is string => typeof id === 'string' && sent.has(id))
-          : [];
-      const accepted = listed(answer.accepted);
-      const duplicates = listed(answer.duplicates);
-      const confirmed = await wal.confirm([...accepted, ...duplicates]);
-      if (accepted.length + duplicates.length === 0) {
-        state.lastError = `POST ${endpoint}: HTTP ${response.status} confirmed none of ${ids.length} events`;
-        return { ok: false };
-      }
-      state.accepted += accepted.length;
-      state.duplicates += duplicates.length;
-      state.batches++;
-      if (accepted.length + duplicates.length < ids.length) {
-        logger.warn(
-          { sent: ids.length, confirmed },
-          'usage shipper: the platform confirmed part of a batch; the rest is sent again',
-        );
-      }
-      return { ok: true };
-    }
-    const detail = text.slice(0, 500);
-    state.lastError = `POST ${endpoint}: HTTP ${response.status} ${detail}`;
-    const conflicting = response.status === 409 ? conflictingIndexes(text, batch.length) : [];
+    const detail = `${error.code}: ${error.message}`.slice(0, 500);
+    state.lastError = `POST ${endpoint}: HTTP ${error.status} ${detail}`;
+    const conflicting = conflictingIndexes(error, batch.length);
     if (conflicting.length > 0) {
       // Nothing of the batch was stored; what is left goes again at once, under its own key.
       await setAside(batch, conflicting, detail);
       return { ok: true };
     }
-    // The same body still being processed (an answer lost mid-request, then a quick retry) is a wait.
-    const inProgress = response.status === 409 && detail.includes('IDEMPOTENCY_IN_FLIGHT');
-    if (response.status === 429 || response.status >= 500 || inProgress) {
-      const retryAfter = Number(response.headers.get('retry-after'));
-      return Number.isFinite(retryAfter) && retryAfter > 0
-        ? { ok: false, retryAfterMs: retryAfter * 1000 }
-        : { ok: false };
-    }
-    return { ok: false, rejected: { status: response.status, detail } };
+    // The sender has already waited these out a few times; the loop goes on backing off.
+    const retryable = error.status === 429 || error.status >= 500 || error.code === 'IDEMPOTENCY_IN_FLIGHT';
+    return retryable ? { ok: false } : { ok: false, rejected: { status: error.status, detail } };
   }
 
   async function run(): Promise<void> {
@@ -380,7 +405,7 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
           'usage shipper: the platform REFUSED a usage batch; the events stay in the log and are retried',
         );
       } else {
-        delay = backoffMs(state.consecutiveFailures, outcome.retryAfterMs);
+        delay = backoffMs(state.consecutiveFailures);
         if (state.status !== 'stuck') state.status = 'backoff';
         logger.warn(
           { err: state.lastError, retry_in_ms: Math.round(delay), pending: state.pending },
@@ -428,7 +453,7 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
       await flush(stopOptions.flushTimeoutMs === undefined ? {} : { timeoutMs: stopOptions.flushTimeoutMs });
       stopped = true;
       unsubscribe();
-      inFlight?.abort(new Error('the shipper is stopping'));
+      halt.abort(new Error('the shipper is stopping'));
       wake('urgent');
       await loop;
       state.status = 'stopped';

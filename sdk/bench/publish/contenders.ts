@@ -9,7 +9,7 @@ import { runMeasured, type ChildRun } from './measure.ts';
 
 /** The CLI under test: the built bin, or another entry point named by BENCH_PUBLISH_CLI. */
 export const CLI =
-  process.env.BENCH_PUBLISH_CLI ?? fileURLToPath(new URL('../../bin/gpuaas-app.js', import.meta.url));
+  process.env.BENCH_PUBLISH_CLI ?? fileURLToPath(new URL('../../cli/bin/gpuaas-app.js', import.meta.url));
 
 /** Our CLI's parsed `--json` output with the run's measurements. */
 export interface CliRun extends ChildRun {

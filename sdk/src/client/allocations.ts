@@ -4,8 +4,11 @@
  */
 import type { components } from '@gpuaas/platform-contract';
 import { SdkError } from '../errors.js';
+import { ApiError } from './api-error.js';
+import { collectAll } from './client.js';
 import type { PlatformClient } from './client.js';
 import { follow } from './follow.js';
+import { isUuid } from './projects.js';
 
 type Allocation = components['schemas']['Allocation'];
 
@@ -17,6 +20,46 @@ export const FINAL_STATES: readonly Allocation['state'][] = ['released', 'failed
 
 export function isFinal(a: Pick<Allocation, 'state'>): boolean {
   return FINAL_STATES.includes(a.state);
+}
+
+/** States of an allocation that still holds (or waits for) GPUs: where a name is looked up. */
+const ACTIVE_STATES = 'queued,scheduled,provisioning,running,releasing';
+
+/**
+ * An allocation id, or the name of one active allocation the caller can see. A name several
+ * active allocations carry is NAME_AMBIGUOUS with the candidates listed, never a guess; none is a
+ * NOT_FOUND ApiError, as the platform would answer for an unknown id.
+ */
+export async function resolveAllocationId(client: PlatformClient, ref: string): Promise<string> {
+  if (isUuid(ref)) return ref;
+  const matches = (
+    await collectAll((cursor) =>
+      client.api.GET('/v1/allocations', {
+        params: {
+          query:
+            cursor === undefined
+              ? { state: ACTIVE_STATES, limit: 100 }
+              : { state: ACTIVE_STATES, limit: 100, cursor },
+        },
+      }),
+    )
+  ).filter((a) => a.name === ref);
+  const [only] = matches;
+  if (only !== undefined && matches.length === 1) return only.id;
+  if (matches.length === 0) {
+    throw new ApiError({
+      code: 'NOT_FOUND',
+      status: 404,
+      title: 'Not found',
+      detail: `no active allocation named "${ref}" is visible to you`,
+      request: 'GET /v1/allocations',
+    });
+  }
+  throw new SdkError(
+    'NAME_AMBIGUOUS',
+    `${matches.length} active allocations are named "${ref}" (${matches.map((a) => a.id).join(', ')}); give the id`,
+    { details: { candidates: matches.map((a) => ({ id: a.id, project_id: a.project_id })) } },
+  );
 }
 
 export async function readAllocation(client: PlatformClient, id: string): Promise<Allocation> {

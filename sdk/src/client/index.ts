@@ -38,5 +38,15 @@ export type {
 export { follow, followEvents } from './follow.js';
 export type { EventStreamOptions, FollowOptions, PlatformEvent } from './follow.js';
 export { isUuid, resolveProject, resolveProjectId } from './projects.js';
-export { ALLOCATION_EVENTS, FINAL_STATES, followAllocation, isFinal, readAllocation } from './allocations.js';
+export {
+  ALLOCATION_EVENTS,
+  FINAL_STATES,
+  followAllocation,
+  isFinal,
+  readAllocation,
+  resolveAllocationId,
+} from './allocations.js';
+export { resolveNodeId } from './nodes.js';
+export { readAppStatus, waitForApp } from './apps.js';
+export type { AppStatus, WaitForAppOptions } from './apps.js';
 export type { FollowAllocationOptions } from './allocations.js';

@@ -1,4 +1,11 @@
-export { validateManifestText, validateManifestPath, loadManifest, MAX_MANIFEST_BYTES } from './validate.js';
+export {
+  validateManifestText,
+  validateManifestPath,
+  loadManifest,
+  readManifestSource,
+  MAX_MANIFEST_BYTES,
+} from './validate.js';
+export type { ManifestSource } from './validate.js';
 export { loadGpuCatalog } from './catalog.js';
 export { formatHuman, formatJson, formatSarif, formatGithub } from './format.js';
 export type { JsonDiagnostic } from './format.js';

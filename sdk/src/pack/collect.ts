@@ -9,12 +9,13 @@ import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { Files } from '@gpuaas/manifest-schema';
 import { SdkError } from '../errors.js';
 import { GlobSet } from './glob.js';
+import { pythonHelperForPack } from './python-helper.js';
 import type { TarEntry } from './tar.js';
 
 /** Folders never packed, at any depth. */
 export const ALWAYS_EXCLUDED = ['**/.git', '**/node_modules/.cache'] as const;
 
-/** A packable file or symlink found in the app folder. */
+/** A packable file or symlink found in the app folder (or the sdk's Python helper, added for it). */
 export type CollectedFile =
   | { type: 'file'; path: string; absolutePath: string; size: number; executable: boolean }
   | { type: 'symlink'; path: string; absolutePath: string; target: string };
@@ -80,6 +81,9 @@ async function checkSymlink(realRoot: string, path: string, absolute: string): P
  *
  * A file is packed when it matches `files.include` (default everything) or a named layer's
  * include, and matches no `files.exclude` glob; `.git` and `node_modules/.cache` are never packed.
+ * When a packed `.py` file imports `gpuaas_runtime` and none is packed, the main layer also gets
+ * the sdk's `gpuaas_runtime.py` at its root (see python-helper.ts); its `absolutePath` is then in
+ * the sdk, not under `root`.
  * A file matched by two named layers fails with PACK_LAYER_CONFLICT; a symlink leading outside the
  * folder fails with SYMLINK_ESCAPE. Sockets, FIFOs and devices are skipped with a warning.
  */
@@ -163,6 +167,10 @@ export async function collectFiles(
       { details: { conflicts } },
     );
   }
+  // An app that imports the Python helper without shipping it gets the sdk's copy (python-helper.ts).
+  const helper = await pythonHelperForPack([main, ...layers].flatMap((layer) => layer.files));
+  if (helper.add !== undefined) main.files.push(helper.add);
+  warnings.push(...helper.warnings);
   return { layers: [main, ...layers], warnings };
 }
 

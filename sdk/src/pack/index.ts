@@ -10,5 +10,13 @@ export type { CompressibilitySample } from './gzip.js';
 export { collectFiles, ALWAYS_EXCLUDED, MAIN_LAYER } from './collect.js';
 export type { CollectedFile, CollectedLayer, CollectResult, CollectOptions } from './collect.js';
 export { canonicalJson } from './canonical-json.js';
+export {
+  PYTHON_HELPER_FILE,
+  pythonHelperPath,
+  readPythonHelper,
+  importsPythonHelper,
+  isPythonHelperModule,
+  needsPythonHelper,
+} from './python-helper.js';
 export { resolveProvenance, parseSourceDateEpoch } from './provenance.js';
 export type { Provenance } from './provenance.js';

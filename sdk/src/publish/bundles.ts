@@ -9,7 +9,6 @@ import { ANNOTATIONS, MEDIA_TYPES, type Descriptor } from '../oci/types.js';
 import type { PublicKey } from '../sign/keys.js';
 import { serializeBundle, type SigstoreBundleJson } from '../sign/sign.js';
 import type { InTotoStatement } from '../sign/statement.js';
-import { verifyBundle } from '../sign/verify.js';
 
 /** Annotations cosign writes on bundle referrers; the predicate type lets readers filter without fetching. */
 export const BUNDLE_ANNOTATIONS = {
@@ -105,6 +104,8 @@ export async function findBundlesByKey(
   publicKey: PublicKey,
   predicateType: string,
 ): Promise<KeyVerifiedBundle[]> {
+  // Loaded on use: sigstore-js's verifier is not needed to push, pull or attach a bundle.
+  const { verifyBundle } = await import('../sign/verify.js');
   const found: KeyVerifiedBundle[] = [];
   for (const entry of await fetchBundles(client, repository, digest)) {
     const annotated = entry.descriptor.annotations?.[BUNDLE_ANNOTATIONS.predicateType];

@@ -4,7 +4,7 @@ import { RegistryClient } from '../oci/client.js';
 import {
   REGISTRY_RETRIES_ENV,
   REGISTRY_RETRY_DELAY_ENV,
-  clientFor,
+  registryClientFor,
   parseArtifactReference,
   pinnedReference,
   repositoryName,
@@ -88,11 +88,11 @@ describe('parseArtifactReference', () => {
   });
 });
 
-describe('clientFor', () => {
+describe('registryClientFor', () => {
   it('reuses a client only for the registry it serves', () => {
     const client = new RegistryClient({ registry: 'a.example:5000' });
-    expect(clientFor('a.example:5000', { client })).toBe(client);
-    const other = clientFor('b.example:5000', { client });
+    expect(registryClientFor('a.example:5000', { client })).toBe(client);
+    const other = registryClientFor('b.example:5000', { client });
     expect(other).not.toBe(client);
     expect(other.registry).toBe('b.example:5000');
   });

@@ -34,10 +34,10 @@ export interface ClientOptions {
 }
 
 /**
- * The client for `registry`: the given one when it serves that registry, else a new one built from
- * `connection`.
+ * The OCI registry client for `registry`: the given one when it serves that registry, else a new
+ * one built from `connection`. (The platform's REST client is createPlatformClient.)
  */
-export function clientFor(registry: string, options: ClientOptions = {}): RegistryClient {
+export function registryClientFor(registry: string, options: ClientOptions = {}): RegistryClient {
   if (options.client !== undefined && options.client.registry === registry) return options.client;
   const connection = options.connection ?? {};
   return new RegistryClient({

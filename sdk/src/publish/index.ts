@@ -5,7 +5,7 @@
 export {
   REGISTRY_RETRIES_ENV,
   REGISTRY_RETRY_DELAY_ENV,
-  clientFor,
+  registryClientFor,
   connectionFromEnv,
   parseArtifactReference,
   pinReference,

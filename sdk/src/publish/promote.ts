@@ -18,7 +18,7 @@ import {
 } from '../sign/statement.js';
 import { attachBundle, findBundlesByKey } from './bundles.js';
 import {
-  clientFor,
+  registryClientFor,
   parseArtifactReference,
   pinReference,
   pinnedReference,
@@ -116,8 +116,8 @@ export async function promoteArtifact(
       `promote needs a destination HOST/REPO:TAG without a digest, got "${destRef}"`,
     );
   }
-  const sourceClient = clientFor(source.registry, options);
-  const destinationClient = clientFor(target.registry, {
+  const sourceClient = registryClientFor(source.registry, options);
+  const destinationClient = registryClientFor(target.registry, {
     ...options,
     ...(options.destinationClient === undefined ? {} : { client: options.destinationClient }),
   });

@@ -7,17 +7,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SdkError } from '../errors.js';
-import { loadManifest } from '../manifest/validate.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import type { PushOutcome } from '../oci/blob-push.js';
 import type { Descriptor } from '../oci/types.js';
-import { packApp, tagForVersion, type PackProgress } from '../pack/pack.js';
+import type { PackProgress } from '../pack/pack.js';
 import type { SigningKey } from '../sign/keys.js';
 import type { BundleSigner } from '../sign/sign.js';
 import type { RegistryClient } from '../oci/client.js';
 import { PUBLISH_PREDICATE_TYPE } from '../sign/statement.js';
 import { findBundlesByKey } from './bundles.js';
-import { clientFor, type ClientOptions } from './client.js';
+import { registryClientFor, type ClientOptions } from './client.js';
 import { pushLayout, type TransferProgress } from './push.js';
 import { signArtifact } from './sign.js';
 
@@ -101,6 +100,12 @@ export async function publishApp(dir: string, options: PublishAppOptions): Promi
   if (signingKey === undefined && options.dryRun !== true) {
     throw new SdkError('USAGE', 'publish needs a signing key (--key or GPUAAS_SIGNING_KEY)');
   }
+  // Loaded here, not with this module: the validator and the packer are half of what
+  // `@gpuaas/sdk/publish` would load, and push, sign, verify and promote need neither.
+  const [{ loadManifest }, { packApp, tagForVersion }] = await Promise.all([
+    import('../manifest/validate.js'),
+    import('../pack/pack.js'),
+  ]);
   // Validation first, so a bad manifest costs neither packing nor a temporary folder.
   const { manifest } = await loadManifest(root);
   const tag = target.tag ?? tagForVersion(manifest.version);
@@ -132,7 +137,7 @@ export async function publishApp(dir: string, options: PublishAppOptions): Promi
       };
     }
     // One client for push and sign, so an auth token is fetched once.
-    const client = clientFor(target.registry, options);
+    const client = registryClientFor(target.registry, options);
     const pushed = await pushLayout(packed.layout, reference, {
       ...options,
       client,

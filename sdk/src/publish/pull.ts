@@ -11,7 +11,7 @@ import { OciLayout } from '../oci/layout.js';
 import type { FetchedManifest } from '../oci/manifests.js';
 import type { Descriptor, ImageManifest } from '../oci/types.js';
 import {
-  clientFor,
+  registryClientFor,
   parseArtifactReference,
   pinReference,
   pinnedReference,
@@ -97,7 +97,7 @@ export async function pullArtifact(
   options: PullArtifactOptions = {},
 ): Promise<PullArtifactResult> {
   const source = parseArtifactReference(ref);
-  const client = clientFor(source.registry, options);
+  const client = registryClientFor(source.registry, options);
   const root = await pinReference(client, source);
   // Manifests first: a tampered manifest fails before anything is written.
   const tree = await fetchTree(client, source.repository, root);

@@ -8,7 +8,7 @@ import { fileBlobSource } from '../oci/blob-source.js';
 import type { BlobProgress, PushOutcome } from '../oci/blob-push.js';
 import { OciLayout } from '../oci/layout.js';
 import { ANNOTATIONS, type Descriptor, type ImageIndex, type ImageManifest } from '../oci/types.js';
-import { clientFor, parseArtifactReference, pinnedReference, type ClientOptions } from './client.js';
+import { registryClientFor, parseArtifactReference, pinnedReference, type ClientOptions } from './client.js';
 import { DEFAULT_CONCURRENCY } from './concurrency.js';
 
 /** Progress of a transfer over all its blobs. */
@@ -137,7 +137,7 @@ export async function pushLayout(
     });
   }
   const tree = await readTree(layout, root);
-  const client = clientFor(target.registry, options);
+  const client = registryClientFor(target.registry, options);
 
   const sources = await Promise.all(
     tree.blobs.map((b) => fileBlobSource(layout.blobPath(b.digest), b.digest)),

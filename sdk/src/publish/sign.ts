@@ -10,7 +10,7 @@ import { createKeySigner, signStatement, type BundleSigner } from '../sign/sign.
 import { PUBLISH_PREDICATE_TYPE, createPublishStatement } from '../sign/statement.js';
 import { attachBundle } from './bundles.js';
 import {
-  clientFor,
+  registryClientFor,
   parseArtifactReference,
   pinReference,
   pinnedReference,
@@ -90,7 +90,7 @@ export async function signArtifact(
   options: SignArtifactOptions = {},
 ): Promise<SignArtifactResult> {
   const target = parseArtifactReference(ref);
-  const client = clientFor(target.registry, options);
+  const client = registryClientFor(target.registry, options);
   const subject = await pinReference(client, target);
   const needsLookup =
     options.app === undefined || options.version === undefined || options.publisher === undefined;

@@ -7,13 +7,14 @@
  */
 import type { SdkErrorCode } from '../errors.js';
 import type { PublicKey } from '../sign/keys.js';
-import { evaluateTrustPolicy, type TrustDecision } from '../sign/evaluate.js';
+import type { TrustDecision } from '../sign/evaluate.js';
 import { PUBLISH_PREDICATE_TYPE } from '../sign/statement.js';
 import type { TrustPolicy } from '../sign/trust-policy.js';
-import { prepareBundle, verifyPreparedBundle, type VerifyBundleResult } from '../sign/verify.js';
+import type * as SignVerify from '../sign/verify.js';
+import type { VerifyBundleResult } from '../sign/verify.js';
 import { fetchBundles, type StoredBundle } from './bundles.js';
 import {
-  clientFor,
+  registryClientFor,
   parseArtifactReference,
   pinReference,
   pinnedReference,
@@ -60,7 +61,11 @@ const KEY_SPECIFICITY: readonly SdkErrorCode[] = [
   'SIGNATURE_INVALID',
 ];
 
+/** The bundle verifier: sigstore-js's, loaded on the first verification (see verifyArtifact). */
+type BundleVerifier = Pick<typeof SignVerify, 'prepareBundle' | 'verifyPreparedBundle'>;
+
 function judgeWithKeys(
+  { prepareBundle, verifyPreparedBundle }: BundleVerifier,
   stored: readonly StoredBundle[],
   keys: readonly PublicKey[],
   digest: string,
@@ -100,7 +105,7 @@ export async function verifyArtifact(
   options: ClientOptions = {},
 ): Promise<VerifyArtifactResult> {
   const target = parseArtifactReference(ref);
-  const client = clientFor(target.registry, options);
+  const client = registryClientFor(target.registry, options);
   const subject = await pinReference(client, target);
   const stored = await fetchBundles(client, target.repository, subject.digest);
   const base = {
@@ -110,6 +115,12 @@ export async function verifyArtifact(
     bundles: stored.length,
   };
   const notFound = `no signature found for ${ref}`;
+  // Loaded on use: sigstore-js's verifier is the heaviest import of `@gpuaas/sdk/publish`, and
+  // push, pull and promote never verify.
+  const [verifier, { evaluateTrustPolicy }] = await Promise.all([
+    import('../sign/verify.js'),
+    import('../sign/evaluate.js'),
+  ]);
 
   if ('policy' in trust) {
     const decision = evaluateTrustPolicy(trust.policy, {
@@ -138,6 +149,12 @@ export async function verifyArtifact(
   }
   return {
     ...base,
-    ...judgeWithKeys(stored, trust.publicKeys, subject.digest, trust.predicateType ?? PUBLISH_PREDICATE_TYPE),
+    ...judgeWithKeys(
+      verifier,
+      stored,
+      trust.publicKeys,
+      subject.digest,
+      trust.predicateType ?? PUBLISH_PREDICATE_TYPE,
+    ),
   };
 }

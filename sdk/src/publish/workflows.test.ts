@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireTools, startRegistry, type TestRegistry } from '@gpuaas/test-support';
+import {
+  flipByte,
+  freePort,
+  makeApp,
+  requireTools,
+  startRegistry,
+  tamper,
+  type TestRegistry,
+} from '@gpuaas/test-support';
 import { RegistryClient } from '../oci/client.js';
 import { OciLayout } from '../oci/layout.js';
 import { MEDIA_TYPES, type ImageManifest } from '../oci/types.js';
@@ -14,7 +22,7 @@ import { createKeySigner, signStatement } from '../sign/sign.js';
 import { PUBLISH_PREDICATE_TYPE, createPublishStatement } from '../sign/statement.js';
 import { loadTrustPolicy } from '../sign/trust-policy.js';
 import { attachBundle } from './bundles.js';
-import { flipByte, makeApp, makeKeys, tamper, type TestKeys } from './fixtures.test.util.js';
+import { makeKeys, type TestKeys } from './fixtures.test.util.js';
 import { pullArtifact } from './pull.js';
 import { pushLayout } from './push.js';
 import { signArtifact } from './sign.js';

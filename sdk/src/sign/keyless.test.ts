@@ -1,6 +1,6 @@
 /**
  * Keyless signing end to end against @sigstore/mock's Fulcio (with its CT log) and Rekor, served
- * over real HTTP (mock-sigstore.test.util.ts), with a trusted root built from the mock's keys.
+ * over real HTTP (@gpuaas/test-support/sigstore), with a trusted root built from the mock's keys.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ import {
   startMockSigstore,
   unsignedJwt,
   type MockSigstore,
-} from './mock-sigstore.test.util.js';
+} from '@gpuaas/test-support/sigstore';
 
 const ISSUER = MOCK_ISSUER;
 const SUBJECT = MOCK_SUBJECT;

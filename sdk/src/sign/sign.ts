@@ -5,10 +5,7 @@
  * signature, so a verifier can check who signed and when without holding a key.
  */
 import { sign as cryptoSign } from 'node:crypto';
-import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
-// The bundle builder alone: the package's entry point also loads its Fulcio/Rekor/TUF clients
-// (~250 ms at start-up), which only keyless signing needs; those are imported on first use.
-import { DSSEBundleBuilder } from '@sigstore/sign/dist/bundler/dsse.js';
+import type { SerializedBundle } from '@sigstore/bundle';
 import type { Signer, Witness } from '@sigstore/sign';
 import { SdkError } from '../errors.js';
 import type { SigningKey } from './keys.js';
@@ -95,6 +92,14 @@ export async function signStatement(
   statement: InTotoStatement,
   signer: BundleSigner,
 ): Promise<SigstoreBundleJson> {
+  // Loaded on the first signature, so that importing the sdk's signing or publishing entry points
+  // (to push, pull or verify) costs no sigstore-js signing code. The bundle builder alone, by its
+  // file: the package's entry point also loads its Fulcio/Rekor/TUF clients (~250 ms), which only
+  // keyless signing needs (createKeylessSigner imports them on first use).
+  const [{ DSSEBundleBuilder }, { bundleToJSON }] = await Promise.all([
+    import('@sigstore/sign/dist/bundler/dsse.js'),
+    import('@sigstore/bundle'),
+  ]);
   const builder = new DSSEBundleBuilder({ signer: signer.signer, witnesses: [...signer.witnesses] });
   try {
     const bundle = await builder.create({

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
 import { startFakeRuntime } from '../app/fake-runtime.js';
+import { PYTHON_HELPER_FILE, pythonHelperPath } from '../pack/python-helper.js';
 import { listTemplates, scaffoldTemplate, type ScaffoldResult } from './index.js';
 import { checkManifest, freePort, request, startProcess, waitForHealthy } from './app-harness.test.util.js';
 
@@ -66,7 +67,7 @@ describe.each(templateNames)('template %s', (template) => {
 
   it('keeps its scripts executable', () => {
     for (const file of scaffolded.get(template)?.files ?? []) {
-      if (!/\.py$/.test(file) || file.endsWith('gpuaas_runtime.py')) continue;
+      if (!/\.py$/.test(file) || file === PYTHON_HELPER_FILE) continue;
       if (read(template, file).startsWith('#!')) {
         expect(statSync(join(appDir(template), file)).mode & 0o111, file).not.toBe(0);
       }
@@ -75,15 +76,28 @@ describe.each(templateNames)('template %s', (template) => {
 });
 
 describe('the Python runtime helper', () => {
-  it('is the same file in every template and example that carries it', () => {
-    const copies = [
-      ...['templates', 'examples'].flatMap((top) =>
-        readdirSync(join(repoRoot, top)).map((dir) => join(repoRoot, top, dir, 'gpuaas_runtime.py')),
-      ),
-    ].filter((path) => existsSync(path));
-    expect(copies.length).toBeGreaterThanOrEqual(5);
-    const first = readFileSync(copies[0] ?? '', 'utf8');
-    for (const copy of copies) expect(readFileSync(copy, 'utf8'), copy).toBe(first);
+  it('has one source, in the sdk: no template or example carries a copy', () => {
+    const copies = ['templates', 'examples']
+      .flatMap((top) =>
+        readdirSync(join(repoRoot, top)).map((dir) => join(repoRoot, top, dir, PYTHON_HELPER_FILE)),
+      )
+      .filter((path) => existsSync(path));
+    expect(copies).toEqual([]);
+    expect(readFileSync(pythonHelperPath(), 'utf8')).toContain('def meter(');
+  });
+
+  it.each(['batch-job', 'console-extension', 'python-inference'])(
+    'is copied into an app made from %s, identical to the source',
+    (template) => {
+      expect(scaffolded.get(template)?.files).toContain(PYTHON_HELPER_FILE);
+      expect(
+        readFileSync(join(appDir(template), PYTHON_HELPER_FILE)).equals(readFileSync(pythonHelperPath())),
+      ).toBe(true);
+    },
+  );
+
+  it('is not copied into the TypeScript app', () => {
+    expect(existsSync(join(appDir('typescript-service'), PYTHON_HELPER_FILE))).toBe(false);
   });
 });
 
@@ -273,7 +287,7 @@ describe.skipIf(!hasPython)('python templates run against a fake runtime', () =>
 });
 
 describe('typescript-service', () => {
-  it('vendors @gpuaas/sdk and @gpuaas/manifest-schema as tarballs the package.json points at', () => {
+  it('vendors the sdk, its contracts and the CLI as tarballs the package.json points at', () => {
     const dir = appDir('typescript-service');
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
       string,
@@ -285,7 +299,9 @@ describe('typescript-service', () => {
       '@gpuaas/manifest-schema': 'file:vendor/gpuaas-manifest-schema-0.1.0.tgz',
       '@gpuaas/platform-contract': 'file:vendor/gpuaas-platform-contract-0.1.0.tgz',
     });
-    for (const spec of Object.values(pkg.dependencies ?? {}))
+    // The CLI builds and publishes the app; a production install leaves it out.
+    expect(pkg.devDependencies).toMatchObject({ '@gpuaas/cli': 'file:vendor/gpuaas-cli-0.1.0.tgz' });
+    for (const spec of [...Object.values(pkg.dependencies ?? {}), pkg.devDependencies?.['@gpuaas/cli'] ?? ''])
       expect(existsSync(join(dir, spec.slice('file:'.length)))).toBe(true);
   });
 
@@ -299,6 +315,11 @@ describe('typescript-service', () => {
     expect(readFileSync(join(dir, 'node_modules/@gpuaas/sdk/package.json'), 'utf8')).toContain(
       '"@gpuaas/sdk"',
     );
+    // `npx gpuaas-app validate` in the app's CI runs the vendored CLI.
+    const cli = await promisify(execFile)(join(dir, 'node_modules/.bin/gpuaas-app'), ['--version'], {
+      cwd: dir,
+    });
+    expect(cli.stdout.trim()).toBe('0.1.0');
     const build = await promisify(execFile)('npm', ['run', 'build'], { cwd: dir }).catch(
       (e: unknown) => e as { stdout: string; code: number },
     );

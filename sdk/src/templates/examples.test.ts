@@ -3,14 +3,25 @@
  * runtime the way the real runtime will run it (hooks, probes, meters, progress, stop).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireTools } from '@gpuaas/test-support';
 import { startFakeRuntime } from '../app/fake-runtime.js';
+import { loadManifest } from '../manifest/index.js';
+import { collectFiles } from '../pack/collect.js';
 import { checkManifest, freePort, request, startProcess, waitForHealthy } from './app-harness.test.util.js';
 
 const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -20,10 +31,21 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const run = promisify(execFile);
 const hasPython = requireTools('python examples', 'python3');
 
-/** Runs an example from a scratch copy, so runs never write into the repository. */
-function copyOf(example: string): string {
+/**
+ * Stages an example the way its artifact holds it (the packer's selection, which adds the sdk's
+ * gpuaas_runtime.py the examples import but do not carry) in a scratch folder runs may write to.
+ */
+async function copyOf(example: string): Promise<string> {
+  const source = join(examplesDir, example);
   const dir = mkdtempSync(join(work, `${example}-`));
-  cpSync(join(examplesDir, example), dir, { recursive: true });
+  const { manifest } = await loadManifest(source);
+  const { layers } = await collectFiles(source, manifest.files ?? {});
+  for (const file of layers.flatMap((layer) => layer.files)) {
+    if (file.type !== 'file') continue;
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    copyFileSync(file.absolutePath, join(dir, file.path));
+    if (file.executable) chmodSync(join(dir, file.path), 0o755);
+  }
   return dir;
 }
 
@@ -56,7 +78,7 @@ describe('examples', () => {
     const weights = readdirSync(join(examplesDir, 'image-batch/weights'));
     expect(weights.length).toBeGreaterThan(0);
     if (!hasPython) return;
-    const dir = copyOf('image-batch');
+    const dir = await copyOf('image-batch');
     await run('python3', ['make_weights.py'], { cwd: dir });
     for (const file of weights) {
       const committed = readFileSync(join(examplesDir, 'image-batch/weights', file));
@@ -71,7 +93,7 @@ describe('examples', () => {
 
 describe.skipIf(!hasPython)('examples run against a fake runtime', () => {
   it('echo-llm: configure, serve with auth, meter, drain with the stop hook, stop on SIGTERM', async () => {
-    const dir = copyOf('echo-llm');
+    const dir = await copyOf('echo-llm');
     const params = {
       GPUAAS_PARAM_MODEL: 'echo-large',
       GPUAAS_PARAM_API_KEY: 'sekrit-key-1',
@@ -132,14 +154,14 @@ describe.skipIf(!hasPython)('examples run against a fake runtime', () => {
 
   it('echo-llm stop hook succeeds when the server is already gone', async () => {
     const stop = await run('python3', ['stop.py'], {
-      cwd: copyOf('echo-llm'),
+      cwd: await copyOf('echo-llm'),
       env: { ...process.env, PORT: String(await freePort()) },
     });
     expect(stop.stderr).toContain('nothing to drain');
   });
 
   it('image-batch: install check, progress to 1, one image and its pixels metered per image', async () => {
-    const dir = copyOf('image-batch');
+    const dir = await copyOf('image-batch');
     expect((await run('python3', ['job.py', '--check-weights'], { cwd: dir })).stdout).toContain(
       'weights ok',
     );

@@ -16,6 +16,7 @@ import {
   renderTemplateText,
   type TemplateValues,
 } from './render.js';
+import { needsPythonHelper, PYTHON_HELPER_FILE, readPythonHelper } from '../pack/python-helper.js';
 import { vendorPackages } from './vendor.js';
 
 export { isDnsLabel, defaultDisplayName, renderTemplateText, checkTemplateValues } from './render.js';
@@ -151,9 +152,11 @@ export interface ScaffoldResult {
 
 /**
  * Copies a template into `dir`, substituting `{{name}}`, `{{publisher}}` and `{{displayName}}`,
- * renaming `_gitignore` to `.gitignore` and keeping file modes (executable scripts stay so).
- * Throws `NAME_INVALID`, `TEMPLATE_NOT_FOUND`, `ALREADY_EXISTS` (non-empty `dir` without `force`)
- * or `IO_ERROR`. Nothing is written when a check fails.
+ * renaming `_gitignore` to `.gitignore` and keeping file modes (executable scripts stay so). A
+ * template whose Python imports `gpuaas_runtime` gets the sdk's `gpuaas_runtime.py` at its root.
+ * Throws `NAME_INVALID`, `TEMPLATE_NOT_FOUND`, `ALREADY_EXISTS` (non-empty `dir` without `force`),
+ * `NOT_FOUND` (an sdk install without its Python helper) or `IO_ERROR`. Nothing is written when a
+ * check fails.
  *
  * @example
  * ```ts
@@ -185,6 +188,12 @@ export async function scaffoldTemplate(options: ScaffoldOptions): Promise<Scaffo
     const raw = await readFile(source.path);
     const data = raw.includes(0) ? raw : renderTemplateText(raw.toString('utf8'), values, outRel);
     planned.push({ path: outRel, data, mode: source.mode });
+  }
+  // A Python template imports the helper but does not carry it: the app gets the sdk's one copy,
+  // byte for byte, so it is self-contained and runs with plain python3 (rule: python-helper.ts).
+  const textOf = new Map(planned.map((file) => [file.path, file.data.toString()]));
+  if (await needsPythonHelper([...textOf.keys()], (path) => Promise.resolve(textOf.get(path) ?? ''))) {
+    planned.push({ path: PYTHON_HELPER_FILE, data: await readPythonHelper(), mode: 0o644 });
   }
 
   for (const file of planned) {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSdkError } from '../errors.js';
+import { pythonHelperPath } from '../pack/python-helper.js';
 import { findTemplatesDir, listTemplates, scaffoldTemplate, templatesDirCandidates } from './index.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gpuaas-templates-'));
@@ -167,6 +168,35 @@ describe('scaffoldTemplate', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', details: { available: ['demo'] } });
+  });
+
+  describe('the Python helper gpuaas_runtime.py', () => {
+    const python = makeTemplates({
+      'imports/template.json': '{"name":"imports","description":"d"}',
+      'imports/src/job.py': 'import json, gpuaas_runtime as runtime\n',
+      'ships/template.json': '{"name":"ships","description":"d"}',
+      'ships/job.py': 'from gpuaas_runtime import meter\n',
+      'ships/gpuaas_runtime.py': '# its own copy\n',
+      'plain/template.json': '{"name":"plain","description":"d"}',
+      'plain/job.py': '# gpuaas_runtime is not imported here\nimport json\n',
+    });
+    const scaffold = (template: string) =>
+      scaffoldTemplate({ templatesDir: python, template, dir: freshDir(), name: 'a', publisher: 'b' });
+
+    it('is copied, byte for byte, to the root of an app whose Python imports it', async () => {
+      const { dir, files } = await scaffold('imports');
+      expect(files).toEqual(['gpuaas_runtime.py', 'src/job.py']);
+      expect(readFileSync(join(dir, 'gpuaas_runtime.py')).equals(readFileSync(pythonHelperPath()))).toBe(
+        true,
+      );
+      expect(statSync(join(dir, 'gpuaas_runtime.py')).mode & 0o777).toBe(0o644);
+    });
+
+    it("leaves a template's own copy alone and adds nothing to an app that does not import it", async () => {
+      const ships = await scaffold('ships');
+      expect(readFileSync(join(ships.dir, 'gpuaas_runtime.py'), 'utf8')).toBe('# its own copy\n');
+      expect((await scaffold('plain')).files).toEqual(['job.py']);
+    });
   });
 
   it('refuses a template with an unknown placeholder and writes nothing', async () => {

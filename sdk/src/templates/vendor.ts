@@ -5,7 +5,7 @@
  * in its package.json, so the app installs on a machine that has only the npm registry.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +14,25 @@ import { SdkError } from '../errors.js';
 
 const run = promisify(execFile);
 
-/** The folder of an installed package, found the way Node resolves it from the sdk. */
+/** The `name` in `dir`/package.json, or undefined when there is none. */
+function packageNameIn(dir: string): string | undefined {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
+  return typeof name === 'string' ? name : '';
+}
+
+/**
+ * The folder of an installed package: the package this file belongs to when that is the one asked
+ * for (the sdk vendoring itself, from this repository or from node_modules), else the one Node
+ * resolves from here (the nearest node_modules upwards that holds it).
+ */
 export function installedPackageDir(name: string, from: string = fileURLToPath(import.meta.url)): string {
-  if (name === '@gpuaas/sdk') {
-    for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
-      const manifest = join(dir, 'package.json');
-      if (existsSync(manifest) && existsSync(join(dir, 'bin', 'gpuaas-app.js'))) return dir;
-    }
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    const own = packageNameIn(dir);
+    if (own === undefined) continue;
+    if (own === name) return dir;
+    break; // the nearest package.json is another package: look in node_modules
   }
   for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', ...name.split('/'));
@@ -28,7 +40,7 @@ export function installedPackageDir(name: string, from: string = fileURLToPath(i
   }
   throw new SdkError('VENDOR_FAILED', `cannot find the installed package ${name} to vendor it`, {
     details: {
-      hint: 'run gpuaas-app init from an installed @gpuaas/sdk (npm install it, or use this repository)',
+      hint: 'run gpuaas-app init from an installed @gpuaas/cli (npm install it, or use this repository)',
     },
   });
 }
@@ -71,11 +83,20 @@ export async function vendorPackages(appDir: string, names: readonly string[]): 
   const manifestPath = join(appDir, 'package.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
     dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
   };
   // Every vendored package is a direct dependency, so the sdk's own dependency on
-  // @gpuaas/manifest-schema is met by the tarball too, not looked up in the registry.
-  manifest.dependencies = { ...manifest.dependencies };
-  for (const [name, tarball] of tarballs) manifest.dependencies[name] = `file:${tarball}`;
+  // @gpuaas/manifest-schema is met by the tarball too, not looked up in the registry. One the
+  // template lists as a dev dependency (the CLI: build and publish, not run) stays one, so a
+  // production install leaves it out.
+  const dependencies = { ...manifest.dependencies };
+  const devDependencies = { ...manifest.devDependencies };
+  for (const [name, tarball] of tarballs) {
+    if (name in devDependencies) devDependencies[name] = `file:${tarball}`;
+    else dependencies[name] = `file:${tarball}`;
+  }
+  manifest.dependencies = dependencies;
+  if (manifest.devDependencies !== undefined) manifest.devDependencies = devDependencies;
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return [...tarballs.values()];
 }

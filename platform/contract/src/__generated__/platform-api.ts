@@ -565,6 +565,9 @@ export interface paths {
          *     allocation that should run on the node (`desired_state: running`) or be torn down
          *     (`released`). A node that misses heartbeats for `nodeUnreachableSeconds` becomes
          *     `unreachable` and its allocations are marked. Only refused heartbeats are audited.
+         *     A heartbeat is safe to retry as it is (it reports what the node observes and is answered
+         *     with what the platform wants now), so it takes no idempotency key: a stored answer would
+         *     be stale by the next beat, and one stored per beat would be a row a second per node.
          */
         post: operations["nodeHeartbeat"];
         delete?: never;
@@ -1125,7 +1128,9 @@ export interface components {
             result: "success" | "failure";
             status: number;
             correlation_id: string;
-            details?: Record<string, never>;
+            details?: {
+                [key: string]: unknown;
+            };
         };
         AuditEventList: {
             items: components["schemas"]["AuditEvent"][];
@@ -1600,7 +1605,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             "4XX": components["responses"]["ClientError"];
@@ -2376,13 +2383,7 @@ export interface operations {
     nodeHeartbeat: {
         parameters: {
             query?: never;
-            header?: {
-                /**
-                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
-                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path: {
                 node_id: components["parameters"]["NodeId"];
             };

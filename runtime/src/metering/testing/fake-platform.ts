@@ -24,6 +24,8 @@ export interface FakePlatform {
   duplicates: number;
   /** 'ok' stores; 'down' answers 503; 'reject' answers 400 problem+json. */
   mode: 'ok' | 'down' | 'reject';
+  /** Answered before the mode applies, one per request: a status and the problem's code. */
+  next: { status: number; code: string }[];
   /** Lists only these of a batch's ids as stored (to test partial answers); default all. */
   confirmOnly?: (ids: string[]) => string[];
   /** Stops listening: connections are refused until restart(). */
@@ -45,14 +47,25 @@ export async function startFakePlatform(): Promise<FakePlatform> {
       const body = Buffer.concat(chunks).toString('utf8');
       const { events } = JSON.parse(body) as { events: UsageCloudEvent[] };
       platform.requests.push({ ids: events.map((e) => e.id), body, headers: req.headers });
+      const scripted = platform.next.shift();
+      if (scripted !== undefined) {
+        res
+          .writeHead(scripted.status, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ code: scripted.code, title: scripted.code, status: scripted.status }));
+        return;
+      }
       if (platform.mode === 'down') {
-        res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"code":"NOT_READY"}');
+        res
+          .writeHead(503, { 'content-type': 'application/problem+json' })
+          .end('{"code":"NOT_READY","title":"Not ready","status":503}');
         return;
       }
       if (platform.mode === 'reject') {
         res
           .writeHead(400, { 'content-type': 'application/problem+json' })
-          .end('{"code":"VALIDATION_FAILED","detail":"nope"}');
+          .end(
+            '{"code":"VALIDATION_FAILED","title":"Request validation failed","status":400,"detail":"nope"}',
+          );
         return;
       }
       const listed = new Set(platform.confirmOnly?.(events.map((e) => e.id)) ?? events.map((e) => e.id));
@@ -84,6 +97,7 @@ export async function startFakePlatform(): Promise<FakePlatform> {
     requests: [],
     duplicates: 0,
     mode: 'ok',
+    next: [],
     stop,
     async restart() {
       server.listen(port, '127.0.0.1');

@@ -5,6 +5,7 @@
  *
  *   node --import ./load-source.ts shipper.test.child.ts DIR BASE_URL PREFIX COUNT
  */
+import { staticTokenProvider } from '@gpuaas/sdk';
 import { createUsageShipper } from '../shipper.js';
 import { openUsageWal } from '../wal.js';
 const [dir, baseUrl, prefix, count] = process.argv.slice(2);
@@ -14,7 +15,7 @@ const shipper = createUsageShipper({
   wal,
   baseUrl,
   allocationId: '0190a8f0-0000-7000-8000-000000000001',
-  credentials: () => 'child-token',
+  tokenProvider: staticTokenProvider('child-token'),
   batchSize: 50,
   lingerMs: 0,
   initialBackoffMs: 10,

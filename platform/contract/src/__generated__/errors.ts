@@ -1,0 +1,217 @@
+/* eslint-disable */
+// Generated from platform/contract/errors.yaml by `npm run codegen` (platform/contract/scripts/codegen.ts). Do not edit.
+
+export interface ErrorCatalogEntry {
+  /** The HTTP status of a problem with this code. */
+  readonly status: number;
+  /** The problem's `title`. */
+  readonly title: string;
+  /** What it means and what to do (docs/errors.md). */
+  readonly meaning: string;
+}
+
+/** The catalog: code → HTTP status, short title and documented meaning (errors.yaml). */
+export const PLATFORM_ERRORS = {
+  "VALIDATION_FAILED": {
+    "status": 400,
+    "title": "Request validation failed",
+    "meaning": "The request does not match the OpenAPI document; `errors[]` names each field by JSON pointer."
+  },
+  "MALFORMED_JSON": {
+    "status": 400,
+    "title": "Malformed JSON",
+    "meaning": "The request body is not valid JSON."
+  },
+  "CURSOR_INVALID": {
+    "status": 400,
+    "title": "Invalid cursor",
+    "meaning": "The `cursor` query parameter was not issued by this endpoint or has been altered."
+  },
+  "TOKEN_MISSING": {
+    "status": 401,
+    "title": "Authentication required",
+    "meaning": "The endpoint needs a bearer token and the request carries none."
+  },
+  "TOKEN_INVALID": {
+    "status": 401,
+    "title": "Invalid token",
+    "meaning": "The bearer token is malformed, forged, signed by an unknown key or meant for another audience."
+  },
+  "TOKEN_EXPIRED": {
+    "status": 401,
+    "title": "Token expired",
+    "meaning": "The bearer token has expired; obtain a new one."
+  },
+  "FORBIDDEN": {
+    "status": 403,
+    "title": "Forbidden",
+    "meaning": "The caller's role does not allow this action on the resource."
+  },
+  "INSUFFICIENT_SCOPE": {
+    "status": 403,
+    "title": "Insufficient scope",
+    "meaning": "The token lacks the OAuth scope this endpoint requires."
+  },
+  "SCOPE_NOT_GRANTABLE": {
+    "status": 403,
+    "title": "Scope not grantable",
+    "meaning": "A service account or app launch asked for a scope above the caller's own rights in the project; `errors[]` names each one."
+  },
+  "NOT_FOUND": {
+    "status": 404,
+    "title": "Not found",
+    "meaning": "The resource does not exist or the caller may not see it."
+  },
+  "ROUTE_NOT_FOUND": {
+    "status": 404,
+    "title": "No such endpoint",
+    "meaning": "No endpoint has this path; /v1/openapi.json lists them."
+  },
+  "METHOD_NOT_ALLOWED": {
+    "status": 405,
+    "title": "Method not allowed",
+    "meaning": "The path exists but not with this HTTP method; the `Allow` header lists the methods it has."
+  },
+  "ALREADY_EXISTS": {
+    "status": 409,
+    "title": "Already exists",
+    "meaning": "A resource with the same unique name or key exists already."
+  },
+  "LAST_OWNER": {
+    "status": 409,
+    "title": "Last owner",
+    "meaning": "The change would leave the project without an owner."
+  },
+  "LAST_OPERATOR": {
+    "status": 409,
+    "title": "Last operator",
+    "meaning": "The change would leave the platform without an operator."
+  },
+  "IDEMPOTENCY_IN_FLIGHT": {
+    "status": 409,
+    "title": "Request in flight",
+    "meaning": "A request with the same Idempotency-Key is still being processed; retry after `Retry-After`."
+  },
+  "PRECONDITION_FAILED": {
+    "status": 412,
+    "title": "Precondition failed",
+    "meaning": "The If-Match ETag is stale: the resource changed since it was read. Read it again and retry."
+  },
+  "PAYLOAD_TOO_LARGE": {
+    "status": 413,
+    "title": "Payload too large",
+    "meaning": "The request body exceeds the configured size limit."
+  },
+  "UNSUPPORTED_MEDIA_TYPE": {
+    "status": 415,
+    "title": "Unsupported media type",
+    "meaning": "The request body is not `application/json`."
+  },
+  "MALFORMED_REQUEST": {
+    "status": 400,
+    "title": "Malformed request",
+    "meaning": "The request is not valid HTTP/1.1 (a header holds a control character or is malformed, or the request line cannot be parsed); it was refused before any endpoint saw it."
+  },
+  "REQUEST_TIMEOUT": {
+    "status": 408,
+    "title": "Request timeout",
+    "meaning": "The request's headers or body did not arrive within the server's time limit; the connection is closed."
+  },
+  "HEADERS_TOO_LARGE": {
+    "status": 431,
+    "title": "Request headers too large",
+    "meaning": "The request's headers exceed 16 KiB in total; send fewer or shorter headers (a cookie or token may be too large)."
+  },
+  "IDEMPOTENCY_KEY_REUSED": {
+    "status": 422,
+    "title": "Idempotency key reused",
+    "meaning": "The Idempotency-Key was already used with a different request body, method or path."
+  },
+  "PRECONDITION_REQUIRED": {
+    "status": 428,
+    "title": "Precondition required",
+    "meaning": "Updates need an If-Match header with the ETag from the last read."
+  },
+  "RATE_LIMITED": {
+    "status": 429,
+    "title": "Too many requests",
+    "meaning": "The caller exceeded its rate limit; retry after `Retry-After` seconds."
+  },
+  "MODEL_UNKNOWN": {
+    "status": 422,
+    "title": "Model unknown",
+    "meaning": "The request names a GPU model or SKU that is not in the catalog; `detail` lists the catalog ids."
+  },
+  "ALLOCATION_UNSATISFIABLE": {
+    "status": 422,
+    "title": "Allocation unsatisfiable",
+    "meaning": "No registered node could ever hold the request (more GPUs than the largest node or NVLink domain of an acceptable model, or a model no node has), so it is refused instead of queued; `detail` names the largest request possible and the models on offer."
+  },
+  "ALLOCATION_NOT_RUNNING": {
+    "status": 409,
+    "title": "Allocation not running",
+    "meaning": "The operation needs a running allocation (e.g. a terminal token); `detail` gives its state."
+  },
+  "TERMINAL_TOKEN_INVALID": {
+    "status": 401,
+    "title": "Terminal token invalid",
+    "meaning": "The terminal token is unknown, already used, expired, or bound to another allocation or user."
+  },
+  "UPGRADE_REQUIRED": {
+    "status": 426,
+    "title": "Upgrade required",
+    "meaning": "The endpoint speaks WebSocket only; connect with an Upgrade request."
+  },
+  "RUNTIME_UNREACHABLE": {
+    "status": 502,
+    "title": "Runtime unreachable",
+    "meaning": "The allocation's runtime (or its node) could not be reached; the allocation may be unhealthy."
+  },
+  "APP_TRUST_NOT_CONFIGURED": {
+    "status": 409,
+    "title": "App trust not configured",
+    "meaning": "The platform has no app trust policy (`--app-trust-policy`), so it launches no app."
+  },
+  "APP_LAUNCH_FAILED": {
+    "status": 422,
+    "title": "App launch failed",
+    "meaning": "The allocation's runtime refused the launch; `runtime_code` carries the runtime's own code unchanged (e.g. ARTIFACT_PULL_FAILED, ARTIFACT_UNTRUSTED, PARAMETERS_INVALID; the runtime table below) and `detail` its reason."
+  },
+  "USAGE_REPORTER_FORBIDDEN": {
+    "status": 403,
+    "title": "Not the allocation runtime",
+    "meaning": "Usage is reported only by an allocation's runtime, with its launch's service account: people, operators, other service accounts (whatever their scopes) and the runtime of another allocation are refused."
+  },
+  "USAGE_EVENT_CONFLICT": {
+    "status": 409,
+    "title": "Usage event conflict",
+    "meaning": "An event id the allocation already reported came again with another meter, quantity, unit or origin; nothing of the batch is stored, the stored event is never overwritten, and `errors[]` names each conflicting event."
+  },
+  "INTERNAL": {
+    "status": 500,
+    "title": "Internal error",
+    "meaning": "An unexpected failure; the `correlation_id` finds it in the logs."
+  },
+  "RESPONSE_INVALID": {
+    "status": 500,
+    "title": "Response invalid",
+    "meaning": "The server produced a response that does not match its OpenAPI document (checked in tests and development)."
+  },
+  "PORT_IN_USE": {
+    "status": 500,
+    "title": "Port in use",
+    "meaning": "`gpuaas-platform serve` could not listen: another process holds the address and port. Choose another with `--port` (`GPUAAS_PORT` for `npm start`); exit 2. The server never started, so no HTTP answer carries this code."
+  },
+  "CONFIG_INVALID": {
+    "status": 500,
+    "title": "Configuration invalid",
+    "meaning": "The server was started with an invalid option, database URL or secret key."
+  },
+  "NOT_READY": {
+    "status": 503,
+    "title": "Not ready",
+    "meaning": "The server cannot reach its database or is shutting down."
+  }
+} as const satisfies Readonly<Record<string, ErrorCatalogEntry>>;
+
+export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;

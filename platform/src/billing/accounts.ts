@@ -1,0 +1,174 @@
+/**
+ * Ledger accounts: one currency each, identified by deterministic ids so that every caller names
+ * the same account for the same owner without a lookup.
+ */
+import { inTransaction, int64Text, nowIso } from './db.js';
+import type { BillingDb } from './db.js';
+import { BillingError } from './errors.js';
+import { toMicros } from './money.js';
+import type { AccountKind } from './schema.js';
+
+export interface AccountSpec {
+  id: string;
+  kind: AccountKind;
+  ownerId: string | null;
+  currency: string;
+  /** Debits beyond the available balance are refused unless the caller allows an overdraft. */
+  noOverdraft: boolean;
+  expiresAt: string | null;
+}
+
+function spec(id: string, kind: AccountKind, ownerId: string | null, currency: string): AccountSpec {
+  checkCurrency(currency);
+  // Customer money must not go below zero by accident; the platform's own accounts may.
+  const noOverdraft = kind === 'project_prepaid' || kind === 'project_promo';
+  return { id, kind, ownerId, currency, noOverdraft, expiresAt: null };
+}
+
+/** The accounts billing uses, by owner. */
+export const ACCOUNTS = {
+  projectPrepaid: (projectId: string, currency: string) =>
+    spec(`project:${projectId}:prepaid:${currency}`, 'project_prepaid', projectId, currency),
+  /** One account per promotional grant, so each keeps its own expiry. */
+  projectPromo: (projectId: string, grantId: string, currency: string, expiresAt: string): AccountSpec => ({
+    ...spec(`project:${projectId}:promo:${grantId}:${currency}`, 'project_promo', projectId, currency),
+    expiresAt,
+  }),
+  publisherPayable: (publisherId: string, currency: string) =>
+    spec(`publisher:${publisherId}:payable:${currency}`, 'publisher_payable', publisherId, currency),
+  platformRevenue: (currency: string) =>
+    spec(`platform:revenue:${currency}`, 'platform_revenue', null, currency),
+  platformFees: (currency: string) => spec(`platform:fees:${currency}`, 'platform_fees', null, currency),
+  /** Where top-ups come from: money that entered the platform from outside. */
+  platformFunding: (currency: string) =>
+    spec(`platform:funding:${currency}`, 'platform_funding', null, currency),
+  /** Where promotional credit comes from, and where unspent credit returns when it expires. */
+  platformPromotions: (currency: string) =>
+    spec(`platform:promotions:${currency}`, 'platform_promotions', null, currency),
+};
+
+export function checkCurrency(currency: string): void {
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new BillingError('CURRENCY_INVALID', `"${currency}" is not a currency code`, {
+      hint: 'use an ISO 4217 code such as USD or EUR',
+    });
+  }
+}
+
+/** Opens the accounts that do not exist yet (idempotent); refuses an id already open differently. */
+export async function openAccounts(
+  db: BillingDb,
+  specs: readonly AccountSpec[],
+  at = nowIso(),
+): Promise<void> {
+  if (specs.length === 0) return;
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('billing_accounts')
+      .values(
+        specs.map((s) => ({
+          id: s.id,
+          kind: s.kind,
+          owner_id: s.ownerId,
+          currency: s.currency,
+          no_overdraft: s.noOverdraft ? 1 : 0,
+          expires_at: s.expiresAt,
+          created_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await trx
+      .insertInto('billing_balances')
+      .values(
+        specs.map((s) => ({
+          account_id: s.id,
+          debits_posted: 0n,
+          credits_posted: 0n,
+          debits_pending: 0n,
+          credits_pending: 0n,
+        })),
+      )
+      .onConflict((oc) => oc.column('account_id').doNothing())
+      .execute();
+    const rows = await trx
+      .selectFrom('billing_accounts')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        specs.map((s) => s.id),
+      )
+      .execute();
+    for (const s of specs) {
+      const row = rows.find((r) => r.id === s.id);
+      const same =
+        row !== undefined &&
+        row.kind === s.kind &&
+        row.owner_id === s.ownerId &&
+        row.currency === s.currency &&
+        row.no_overdraft === (s.noOverdraft ? 1 : 0) &&
+        row.expires_at === s.expiresAt;
+      if (!same) {
+        throw new BillingError(
+          row !== undefined && row.currency !== s.currency ? 'CURRENCY_MISMATCH' : 'ACCOUNT_CONFLICT',
+          `account ${s.id} is already open with other settings`,
+          { details: { account_id: s.id } },
+        );
+      }
+    }
+  });
+}
+
+/** An account's cached balance. Amounts in micros; "balance" is credits − debits posted. */
+export interface AccountBalance {
+  accountId: string;
+  kind: AccountKind;
+  currency: string;
+  debitsPosted: bigint;
+  creditsPosted: bigint;
+  debitsPending: bigint;
+  creditsPending: bigint;
+  balance: bigint;
+  /** Debits reserved by pending transfers (holds). */
+  holds: bigint;
+  /** What a new debit may use: balance − holds. */
+  available: bigint;
+}
+
+export async function getBalance(db: BillingDb, accountId: string): Promise<AccountBalance> {
+  const row = await db
+    .selectFrom('billing_balances')
+    .innerJoin('billing_accounts', 'billing_accounts.id', 'billing_balances.account_id')
+    .select([
+      'billing_accounts.kind',
+      'billing_accounts.currency',
+      int64Text('billing_balances.debits_posted').as('debits_posted'),
+      int64Text('billing_balances.credits_posted').as('credits_posted'),
+      int64Text('billing_balances.debits_pending').as('debits_pending'),
+      int64Text('billing_balances.credits_pending').as('credits_pending'),
+    ])
+    .where('billing_balances.account_id', '=', accountId)
+    .executeTakeFirst();
+  if (row === undefined) {
+    throw new BillingError('ACCOUNT_NOT_FOUND', `no account ${accountId}`, {
+      details: { account_id: accountId },
+    });
+  }
+  const debitsPosted = toMicros(row.debits_posted);
+  const creditsPosted = toMicros(row.credits_posted);
+  const debitsPending = toMicros(row.debits_pending);
+  const balance = creditsPosted - debitsPosted;
+  return {
+    accountId,
+    kind: row.kind,
+    currency: row.currency,
+    debitsPosted,
+    creditsPosted,
+    debitsPending,
+    creditsPending: toMicros(row.credits_pending),
+    balance,
+    holds: debitsPending,
+    available: balance - debitsPending,
+  };
+}

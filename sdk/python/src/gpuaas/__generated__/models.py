@@ -1,0 +1,1419 @@
+# Generated from platform/contract/openapi.yaml by `npm run codegen` (sdk/python/scripts/codegen.ts). Do not edit.
+"""Types of the platform API: answers as classes, request bodies as TypedDicts."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from .. import _model
+
+__all__ = [
+    "Allocation",
+    "AllocationCreate",
+    "AllocationCreateGpus",
+    "AllocationGpu",
+    "AllocationList",
+    "AllocationRequest",
+    "AllocationState",
+    "AllocationUsage",
+    "AllocationUsageMeter",
+    "AppLaunch",
+    "AppStatus",
+    "Assignment",
+    "AssignmentGpu",
+    "AuditEvent",
+    "AuditEventList",
+    "DrainRequest",
+    "DrainResult",
+    "Duration",
+    "GpuSku",
+    "GpuSkuList",
+    "Health",
+    "Heartbeat",
+    "HeartbeatReply",
+    "Id",
+    "InventoryGpu",
+    "Jwks",
+    "JwksKey",
+    "Member",
+    "MemberCreate",
+    "MemberList",
+    "MemberUpdate",
+    "Micros",
+    "Name",
+    "NextCursor",
+    "Node",
+    "NodeGpu",
+    "NodeList",
+    "NodeRegistration",
+    "NodeRegistrationInventory",
+    "ObservedAllocation",
+    "Organization",
+    "OrganizationCreate",
+    "OrganizationList",
+    "PROBLEM_CODES",
+    "PendingReason",
+    "Problem",
+    "ProblemCode",
+    "ProblemError",
+    "Project",
+    "ProjectCreate",
+    "ProjectList",
+    "ProjectUpdate",
+    "Quota",
+    "QuotaUpdate",
+    "Role",
+    "Scope",
+    "ServiceAccount",
+    "ServiceAccountCreate",
+    "ServiceAccountList",
+    "ServiceAccountWithSecret",
+    "TerminalToken",
+    "TerminalTokenCreate",
+    "Timestamp",
+    "Transition",
+    "UsageEvent",
+    "UsageEventBatch",
+    "UsageEventData",
+    "UsageIngestResult",
+    "User",
+    "UserList",
+]
+
+#: A UUIDv7.
+Id = str
+#: An RFC 3339 date-time from 1970-01-01 to 9999-12-31; the platform writes ISO 8601 UTC with milliseconds. A leap second (`…T23:59:60Z`), a date that does not exist and a year before 1970 are refused with 400 `VALIDATION_FAILED` naming the field.
+Timestamp = str
+#: Lower-case letters, digits and dashes; starts with a letter or digit.
+Name = str
+Role = Literal["owner", "member", "viewer"]
+#: Pass as `cursor` to get the next page; null on the last page.
+NextCursor = str | None
+#: An OAuth scope the API declares on an operation (docs/auth.md lists them).
+Scope = str
+#: Money in integer micro-units of the currency (1 USD = 1000000), as a decimal string.
+Micros = str
+AllocationState = Literal["queued", "scheduled", "provisioning", "running", "releasing", "released", "failed", "preempted"]
+PendingReason = Literal["quota_exceeded", "no_capacity", "model_unavailable", "request_too_large", "waiting_for_priority"]
+#: A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` and combinations such as `1h30m` (at most four parts of at most 7 digits each), longer than zero. Each field that takes one states its maximum; a longer duration is refused with 400 `VALIDATION_FAILED` naming the field.
+Duration = str
+
+#: Every problem code the document lists (docs/errors.md); a newer server may send others.
+ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY"]
+PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY")
+
+
+class Health(_model.Model):
+    """The `Health` object of the platform API."""
+
+    __slots__ = ("status",)
+    _FIELDS = (("status", "status"),)
+
+    status: Literal["ok"]
+
+    def __init__(self, *, status: Literal["ok"]) -> None:
+        super().__init__()
+        self.status = status
+
+    @classmethod
+    def from_json(cls, data: Any) -> Health:
+        return cls(
+            status=data["status"],
+        )._keep_json(data)
+
+
+class JwksKey(_model.Model):
+    """The `JwksKey` object of the platform API."""
+
+    __slots__ = ("kty", "kid", "alg", "use")
+    _FIELDS = (("kty", "kty"), ("kid", "kid"), ("alg", "alg"), ("use", "use"))
+
+    kty: str
+    kid: str
+    alg: str | None
+    use: str | None
+
+    def __init__(self, *, kty: str, kid: str, alg: str | None = None, use: str | None = None) -> None:
+        super().__init__()
+        self.kty = kty
+        self.kid = kid
+        self.alg = alg
+        self.use = use
+
+    @classmethod
+    def from_json(cls, data: Any) -> JwksKey:
+        return cls(
+            kty=data["kty"],
+            kid=data["kid"],
+            alg=data.get("alg"),
+            use=data.get("use"),
+        )._keep_json(data)
+
+
+class Jwks(_model.Model):
+    """The `Jwks` object of the platform API."""
+
+    __slots__ = ("keys",)
+    _FIELDS = (("keys", "keys"),)
+
+    keys: list[JwksKey]
+
+    def __init__(self, *, keys: list[JwksKey]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    @classmethod
+    def from_json(cls, data: Any) -> Jwks:
+        return cls(
+            keys=_model.parse_list(data["keys"], JwksKey.from_json),
+        )._keep_json(data)
+
+
+class User(_model.Model):
+    """The `User` object of the platform API."""
+
+    __slots__ = ("id", "email", "display_name", "operator", "created_at")
+    _FIELDS = (("id", "id"), ("email", "email"), ("display_name", "display_name"), ("operator", "operator"), ("created_at", "created_at"))
+
+    id: Id
+    email: str
+    display_name: str | None
+    operator: bool
+    created_at: Timestamp
+
+    def __init__(self, *, id: Id, email: str, display_name: str | None, operator: bool, created_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.email = email
+        self.display_name = display_name
+        self.operator = operator
+        self.created_at = created_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> User:
+        return cls(
+            id=data["id"],
+            email=data["email"],
+            display_name=data["display_name"],
+            operator=data["operator"],
+            created_at=data["created_at"],
+        )._keep_json(data)
+
+
+class UserList(_model.Model):
+    """The `UserList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[User]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[User], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> UserList:
+        return cls(
+            items=_model.parse_list(data["items"], User.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class Organization(_model.Model):
+    """The `Organization` object of the platform API."""
+
+    __slots__ = ("id", "name", "created_at", "updated_at")
+    _FIELDS = (("id", "id"), ("name", "name"), ("created_at", "created_at"), ("updated_at", "updated_at"))
+
+    id: Id
+    name: Name
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    def __init__(self, *, id: Id, name: Name, created_at: Timestamp, updated_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.name = name
+        self.created_at = created_at
+        self.updated_at = updated_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> Organization:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+        )._keep_json(data)
+
+
+class OrganizationList(_model.Model):
+    """The `OrganizationList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[Organization]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[Organization], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> OrganizationList:
+        return cls(
+            items=_model.parse_list(data["items"], Organization.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class Project(_model.Model):
+    """The `Project` object of the platform API."""
+
+    __slots__ = ("id", "organization_id", "name", "description", "role", "created_at", "updated_at")
+    _FIELDS = (("id", "id"), ("organization_id", "organization_id"), ("name", "name"), ("description", "description"), ("role", "role"), ("created_at", "created_at"), ("updated_at", "updated_at"))
+
+    id: Id
+    organization_id: Id
+    name: Name
+    description: str | None
+    #: The caller's role in the project; null for operators and service accounts.
+    role: Role | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    def __init__(self, *, id: Id, organization_id: Id, name: Name, description: str | None, role: Role | None, created_at: Timestamp, updated_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.organization_id = organization_id
+        self.name = name
+        self.description = description
+        self.role = role
+        self.created_at = created_at
+        self.updated_at = updated_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> Project:
+        return cls(
+            id=data["id"],
+            organization_id=data["organization_id"],
+            name=data["name"],
+            description=data["description"],
+            role=data["role"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+        )._keep_json(data)
+
+
+class ProjectList(_model.Model):
+    """The `ProjectList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[Project]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[Project], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> ProjectList:
+        return cls(
+            items=_model.parse_list(data["items"], Project.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class Member(_model.Model):
+    """The `Member` object of the platform API."""
+
+    __slots__ = ("project_id", "user_id", "email", "role", "created_at", "updated_at")
+    _FIELDS = (("project_id", "project_id"), ("user_id", "user_id"), ("email", "email"), ("role", "role"), ("created_at", "created_at"), ("updated_at", "updated_at"))
+
+    project_id: Id
+    user_id: Id
+    email: str
+    role: Role
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    def __init__(self, *, project_id: Id, user_id: Id, email: str, role: Role, created_at: Timestamp, updated_at: Timestamp) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.user_id = user_id
+        self.email = email
+        self.role = role
+        self.created_at = created_at
+        self.updated_at = updated_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> Member:
+        return cls(
+            project_id=data["project_id"],
+            user_id=data["user_id"],
+            email=data["email"],
+            role=data["role"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+        )._keep_json(data)
+
+
+class MemberList(_model.Model):
+    """The `MemberList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[Member]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[Member], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> MemberList:
+        return cls(
+            items=_model.parse_list(data["items"], Member.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class ServiceAccount(_model.Model):
+    """The `ServiceAccount` object of the platform API."""
+
+    __slots__ = ("id", "project_id", "name", "client_id", "scopes", "created_by", "created_at", "secret_rotated_at", "revoked_at")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("name", "name"), ("client_id", "client_id"), ("scopes", "scopes"), ("created_by", "created_by"), ("created_at", "created_at"), ("secret_rotated_at", "secret_rotated_at"), ("revoked_at", "revoked_at"))
+
+    id: Id
+    project_id: Id
+    name: Name
+    #: OAuth client id: `sa-` and the id.
+    client_id: str
+    scopes: list[Scope]
+    created_by: str | None
+    created_at: Timestamp
+    secret_rotated_at: Timestamp | None
+    revoked_at: Timestamp | None
+
+    def __init__(self, *, id: Id, project_id: Id, name: Name, client_id: str, scopes: list[Scope], created_by: str | None, created_at: Timestamp, secret_rotated_at: Timestamp | None, revoked_at: Timestamp | None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.name = name
+        self.client_id = client_id
+        self.scopes = scopes
+        self.created_by = created_by
+        self.created_at = created_at
+        self.secret_rotated_at = secret_rotated_at
+        self.revoked_at = revoked_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> ServiceAccount:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            name=data["name"],
+            client_id=data["client_id"],
+            scopes=data["scopes"],
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            secret_rotated_at=data["secret_rotated_at"],
+            revoked_at=data["revoked_at"],
+        )._keep_json(data)
+
+
+class ServiceAccountWithSecret(_model.Model):
+    """The `ServiceAccountWithSecret` object of the platform API."""
+
+    __slots__ = ("id", "project_id", "name", "client_id", "client_secret", "scopes", "created_by", "created_at", "secret_rotated_at", "revoked_at")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("name", "name"), ("client_id", "client_id"), ("client_secret", "client_secret"), ("scopes", "scopes"), ("created_by", "created_by"), ("created_at", "created_at"), ("secret_rotated_at", "secret_rotated_at"), ("revoked_at", "revoked_at"))
+
+    id: Id
+    project_id: Id
+    name: Name
+    client_id: str
+    #: Shown once; store it safely.
+    client_secret: str
+    scopes: list[Scope]
+    created_by: str | None
+    created_at: Timestamp
+    secret_rotated_at: Timestamp | None
+    revoked_at: Timestamp | None
+
+    def __init__(self, *, id: Id, project_id: Id, name: Name, client_id: str, client_secret: str, scopes: list[Scope], created_by: str | None, created_at: Timestamp, secret_rotated_at: Timestamp | None, revoked_at: Timestamp | None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.name = name
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.scopes = scopes
+        self.created_by = created_by
+        self.created_at = created_at
+        self.secret_rotated_at = secret_rotated_at
+        self.revoked_at = revoked_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> ServiceAccountWithSecret:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            name=data["name"],
+            client_id=data["client_id"],
+            client_secret=data["client_secret"],
+            scopes=data["scopes"],
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            secret_rotated_at=data["secret_rotated_at"],
+            revoked_at=data["revoked_at"],
+        )._keep_json(data)
+
+
+class ServiceAccountList(_model.Model):
+    """The `ServiceAccountList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[ServiceAccount]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[ServiceAccount], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> ServiceAccountList:
+        return cls(
+            items=_model.parse_list(data["items"], ServiceAccount.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class AuditEvent(_model.Model):
+    """The `AuditEvent` object of the platform API."""
+
+    __slots__ = ("id", "occurred_at", "actor_type", "actor_id", "action", "target_type", "target_id", "project_id", "result", "status", "correlation_id", "details")
+    _FIELDS = (("id", "id"), ("occurred_at", "occurred_at"), ("actor_type", "actor_type"), ("actor_id", "actor_id"), ("action", "action"), ("target_type", "target_type"), ("target_id", "target_id"), ("project_id", "project_id"), ("result", "result"), ("status", "status"), ("correlation_id", "correlation_id"), ("details", "details"))
+
+    id: Id
+    occurred_at: Timestamp
+    actor_type: Literal["user", "service_account", "anonymous", "system"]
+    actor_id: str | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+    project_id: str | None
+    result: Literal["success", "failure"]
+    status: int
+    correlation_id: str
+    details: dict[str, Any] | None
+
+    def __init__(self, *, id: Id, occurred_at: Timestamp, actor_type: Literal["user", "service_account", "anonymous", "system"], actor_id: str | None, action: str, target_type: str | None, target_id: str | None, project_id: str | None, result: Literal["success", "failure"], status: int, correlation_id: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.id = id
+        self.occurred_at = occurred_at
+        self.actor_type = actor_type
+        self.actor_id = actor_id
+        self.action = action
+        self.target_type = target_type
+        self.target_id = target_id
+        self.project_id = project_id
+        self.result = result
+        self.status = status
+        self.correlation_id = correlation_id
+        self.details = details
+
+    @classmethod
+    def from_json(cls, data: Any) -> AuditEvent:
+        return cls(
+            id=data["id"],
+            occurred_at=data["occurred_at"],
+            actor_type=data["actor_type"],
+            actor_id=data["actor_id"],
+            action=data["action"],
+            target_type=data["target_type"],
+            target_id=data["target_id"],
+            project_id=data["project_id"],
+            result=data["result"],
+            status=data["status"],
+            correlation_id=data["correlation_id"],
+            details=data.get("details"),
+        )._keep_json(data)
+
+
+class AuditEventList(_model.Model):
+    """The `AuditEventList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[AuditEvent]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[AuditEvent], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> AuditEventList:
+        return cls(
+            items=_model.parse_list(data["items"], AuditEvent.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class GpuSku(_model.Model):
+    """The `GpuSku` object of the platform API."""
+
+    __slots__ = ("id", "model", "memory_gib", "interconnect", "price_per_gpu_hour_micros", "currency", "regions", "total", "available", "max_per_allocation")
+    _FIELDS = (("id", "id"), ("model", "model"), ("memory_gib", "memory_gib"), ("interconnect", "interconnect"), ("price_per_gpu_hour_micros", "price_per_gpu_hour_micros"), ("currency", "currency"), ("regions", "regions"), ("total", "total"), ("available", "available"), ("max_per_allocation", "max_per_allocation"))
+
+    #: Stable SKU id, e.g. `h100-80gb`.
+    id: str
+    #: The model name as nvidia-smi reports it.
+    model: str
+    memory_gib: int
+    #: e.g. `nvlink`, `pcie`.
+    interconnect: str
+    price_per_gpu_hour_micros: Micros
+    currency: str
+    regions: list[str]
+    #: GPUs of this model on reachable nodes.
+    total: int
+    #: GPUs allocatable now.
+    available: int
+    #: Most GPUs one allocation gets now (one node).
+    max_per_allocation: int
+
+    def __init__(self, *, id: str, model: str, memory_gib: int, interconnect: str, price_per_gpu_hour_micros: Micros, currency: str, regions: list[str], total: int, available: int, max_per_allocation: int) -> None:
+        super().__init__()
+        self.id = id
+        self.model = model
+        self.memory_gib = memory_gib
+        self.interconnect = interconnect
+        self.price_per_gpu_hour_micros = price_per_gpu_hour_micros
+        self.currency = currency
+        self.regions = regions
+        self.total = total
+        self.available = available
+        self.max_per_allocation = max_per_allocation
+
+    @classmethod
+    def from_json(cls, data: Any) -> GpuSku:
+        return cls(
+            id=data["id"],
+            model=data["model"],
+            memory_gib=data["memory_gib"],
+            interconnect=data["interconnect"],
+            price_per_gpu_hour_micros=data["price_per_gpu_hour_micros"],
+            currency=data["currency"],
+            regions=data["regions"],
+            total=data["total"],
+            available=data["available"],
+            max_per_allocation=data["max_per_allocation"],
+        )._keep_json(data)
+
+
+class GpuSkuList(_model.Model):
+    """The `GpuSkuList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[GpuSku]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[GpuSku], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> GpuSkuList:
+        return cls(
+            items=_model.parse_list(data["items"], GpuSku.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class NodeGpu(_model.Model):
+    """The `NodeGpu` object of the platform API."""
+
+    __slots__ = ("index", "uuid", "model", "memory_mib", "nvlink_domain", "sku_id", "allocation_id")
+    _FIELDS = (("index", "index"), ("uuid", "uuid"), ("model", "model"), ("memory_mib", "memory_mib"), ("nvlink_domain", "nvlink_domain"), ("sku_id", "sku_id"), ("allocation_id", "allocation_id"))
+
+    index: int
+    uuid: str | None
+    model: str
+    memory_mib: int
+    nvlink_domain: str
+    sku_id: str | None
+    allocation_id: str | None
+
+    def __init__(self, *, index: int, uuid: str | None, model: str, memory_mib: int, nvlink_domain: str, sku_id: str | None, allocation_id: str | None) -> None:
+        super().__init__()
+        self.index = index
+        self.uuid = uuid
+        self.model = model
+        self.memory_mib = memory_mib
+        self.nvlink_domain = nvlink_domain
+        self.sku_id = sku_id
+        self.allocation_id = allocation_id
+
+    @classmethod
+    def from_json(cls, data: Any) -> NodeGpu:
+        return cls(
+            index=data["index"],
+            uuid=data["uuid"],
+            model=data["model"],
+            memory_mib=data["memory_mib"],
+            nvlink_domain=data["nvlink_domain"],
+            sku_id=data["sku_id"],
+            allocation_id=data["allocation_id"],
+        )._keep_json(data)
+
+
+class Node(_model.Model):
+    """The `Node` object of the platform API."""
+
+    __slots__ = ("id", "name", "region", "status", "schedulable", "labels", "agent_version", "gpus", "allocations", "last_heartbeat_at", "registered_at", "updated_at")
+    _FIELDS = (("id", "id"), ("name", "name"), ("region", "region"), ("status", "status"), ("schedulable", "schedulable"), ("labels", "labels"), ("agent_version", "agent_version"), ("gpus", "gpus"), ("allocations", "allocations"), ("last_heartbeat_at", "last_heartbeat_at"), ("registered_at", "registered_at"), ("updated_at", "updated_at"))
+
+    id: Id
+    name: str
+    region: str
+    #: From heartbeats.
+    status: Literal["ready", "unreachable"]
+    #: False while cordoned.
+    schedulable: bool
+    labels: dict[str, str]
+    agent_version: str
+    gpus: list[NodeGpu]
+    #: Allocations holding GPUs here.
+    allocations: list[Id]
+    last_heartbeat_at: Timestamp | None
+    registered_at: Timestamp
+    updated_at: Timestamp
+
+    def __init__(self, *, id: Id, name: str, region: str, status: Literal["ready", "unreachable"], schedulable: bool, labels: dict[str, str], agent_version: str, gpus: list[NodeGpu], allocations: list[Id], last_heartbeat_at: Timestamp | None, registered_at: Timestamp, updated_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.name = name
+        self.region = region
+        self.status = status
+        self.schedulable = schedulable
+        self.labels = labels
+        self.agent_version = agent_version
+        self.gpus = gpus
+        self.allocations = allocations
+        self.last_heartbeat_at = last_heartbeat_at
+        self.registered_at = registered_at
+        self.updated_at = updated_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> Node:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            region=data["region"],
+            status=data["status"],
+            schedulable=data["schedulable"],
+            labels=data["labels"],
+            agent_version=data["agent_version"],
+            gpus=_model.parse_list(data["gpus"], NodeGpu.from_json),
+            allocations=data["allocations"],
+            last_heartbeat_at=data["last_heartbeat_at"],
+            registered_at=data["registered_at"],
+            updated_at=data["updated_at"],
+        )._keep_json(data)
+
+
+class NodeList(_model.Model):
+    """The `NodeList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[Node]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[Node], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> NodeList:
+        return cls(
+            items=_model.parse_list(data["items"], Node.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class AssignmentGpu(_model.Model):
+    """The `AssignmentGpu` object of the platform API."""
+
+    __slots__ = ("index", "uuid", "model")
+    _FIELDS = (("index", "index"), ("uuid", "uuid"), ("model", "model"))
+
+    index: int
+    uuid: str | None
+    model: str
+
+    def __init__(self, *, index: int, uuid: str | None, model: str) -> None:
+        super().__init__()
+        self.index = index
+        self.uuid = uuid
+        self.model = model
+
+    @classmethod
+    def from_json(cls, data: Any) -> AssignmentGpu:
+        return cls(
+            index=data["index"],
+            uuid=data["uuid"],
+            model=data["model"],
+        )._keep_json(data)
+
+
+class Assignment(_model.Model):
+    """The `Assignment` object of the platform API."""
+
+    __slots__ = ("allocation_id", "project_id", "desired_state", "gpus", "env")
+    _FIELDS = (("allocation_id", "allocation_id"), ("project_id", "project_id"), ("desired_state", "desired_state"), ("gpus", "gpus"), ("env", "env"))
+
+    allocation_id: Id
+    project_id: Id
+    desired_state: Literal["running", "released"]
+    gpus: list[AssignmentGpu]
+    #: Extra environment variables for the allocation's sandbox (names are shell identifiers; the sandbox's reserved variables such as PATH, HOME and GPUAAS_* cannot be overridden).
+    env: dict[str, str] | None
+
+    def __init__(self, *, allocation_id: Id, project_id: Id, desired_state: Literal["running", "released"], gpus: list[AssignmentGpu], env: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.allocation_id = allocation_id
+        self.project_id = project_id
+        self.desired_state = desired_state
+        self.gpus = gpus
+        self.env = env
+
+    @classmethod
+    def from_json(cls, data: Any) -> Assignment:
+        return cls(
+            allocation_id=data["allocation_id"],
+            project_id=data["project_id"],
+            desired_state=data["desired_state"],
+            gpus=_model.parse_list(data["gpus"], AssignmentGpu.from_json),
+            env=data.get("env"),
+        )._keep_json(data)
+
+
+class HeartbeatReply(_model.Model):
+    """The `HeartbeatReply` object of the platform API."""
+
+    __slots__ = ("heartbeat_interval_ms", "assignments")
+    _FIELDS = (("heartbeat_interval_ms", "heartbeat_interval_ms"), ("assignments", "assignments"))
+
+    heartbeat_interval_ms: int
+    assignments: list[Assignment]
+
+    def __init__(self, *, heartbeat_interval_ms: int, assignments: list[Assignment]) -> None:
+        super().__init__()
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.assignments = assignments
+
+    @classmethod
+    def from_json(cls, data: Any) -> HeartbeatReply:
+        return cls(
+            heartbeat_interval_ms=data["heartbeat_interval_ms"],
+            assignments=_model.parse_list(data["assignments"], Assignment.from_json),
+        )._keep_json(data)
+
+
+class DrainResult(_model.Model):
+    """The `DrainResult` object of the platform API."""
+
+    __slots__ = ("node", "released", "remaining")
+    _FIELDS = (("node", "node"), ("released", "released"), ("remaining", "remaining"))
+
+    node: Node
+    released: list[Id]
+    remaining: list[Id]
+
+    def __init__(self, *, node: Node, released: list[Id], remaining: list[Id]) -> None:
+        super().__init__()
+        self.node = node
+        self.released = released
+        self.remaining = remaining
+
+    @classmethod
+    def from_json(cls, data: Any) -> DrainResult:
+        return cls(
+            node=Node.from_json(data["node"]),
+            released=data["released"],
+            remaining=data["remaining"],
+        )._keep_json(data)
+
+
+class AllocationGpu(_model.Model):
+    """The `AllocationGpu` object of the platform API."""
+
+    __slots__ = ("index", "uuid", "model", "sku_id")
+    _FIELDS = (("index", "index"), ("uuid", "uuid"), ("model", "model"), ("sku_id", "sku_id"))
+
+    index: int
+    uuid: str | None
+    model: str
+    sku_id: str | None
+
+    def __init__(self, *, index: int, uuid: str | None, model: str, sku_id: str | None) -> None:
+        super().__init__()
+        self.index = index
+        self.uuid = uuid
+        self.model = model
+        self.sku_id = sku_id
+
+    @classmethod
+    def from_json(cls, data: Any) -> AllocationGpu:
+        return cls(
+            index=data["index"],
+            uuid=data["uuid"],
+            model=data["model"],
+            sku_id=data["sku_id"],
+        )._keep_json(data)
+
+
+class Transition(_model.Model):
+    """The `Transition` object of the platform API."""
+
+    __slots__ = ("from_", "to", "reason", "at", "actor")
+    _FIELDS = (("from_", "from"), ("to", "to"), ("reason", "reason"), ("at", "at"), ("actor", "actor"))
+
+    from_: AllocationState | None
+    to: AllocationState
+    reason: str
+    at: Timestamp
+    #: `user:<id>`, `sa:<id>`, `node:<id>` or `system`.
+    actor: str
+
+    def __init__(self, *, from_: AllocationState | None, to: AllocationState, reason: str, at: Timestamp, actor: str) -> None:
+        super().__init__()
+        self.from_ = from_
+        self.to = to
+        self.reason = reason
+        self.at = at
+        self.actor = actor
+
+    @classmethod
+    def from_json(cls, data: Any) -> Transition:
+        return cls(
+            from_=data["from"],
+            to=data["to"],
+            reason=data["reason"],
+            at=data["at"],
+            actor=data["actor"],
+        )._keep_json(data)
+
+
+class AllocationRequest(_model.Model):
+    """The `AllocationRequest` object of the platform API."""
+
+    __slots__ = ("count", "models", "min_memory_gib", "topology")
+    _FIELDS = (("count", "count"), ("models", "models"), ("min_memory_gib", "min_memory_gib"), ("topology", "topology"))
+
+    count: int
+    models: list[str]
+    min_memory_gib: int | None
+    topology: Literal["node", "nvlink"]
+
+    def __init__(self, *, count: int, models: list[str], min_memory_gib: int | None, topology: Literal["node", "nvlink"]) -> None:
+        super().__init__()
+        self.count = count
+        self.models = models
+        self.min_memory_gib = min_memory_gib
+        self.topology = topology
+
+    @classmethod
+    def from_json(cls, data: Any) -> AllocationRequest:
+        return cls(
+            count=data["count"],
+            models=data["models"],
+            min_memory_gib=data["min_memory_gib"],
+            topology=data["topology"],
+        )._keep_json(data)
+
+
+class Allocation(_model.Model):
+    """The `Allocation` object of the platform API."""
+
+    __slots__ = ("id", "project_id", "name", "state", "state_reason", "pending_reason", "pending_message", "request", "priority", "node_id", "node_status", "gpus", "created_by", "created_at", "updated_at", "expires_at", "idle_timeout_seconds", "last_activity_at", "released_at", "transitions")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("name", "name"), ("state", "state"), ("state_reason", "state_reason"), ("pending_reason", "pending_reason"), ("pending_message", "pending_message"), ("request", "request"), ("priority", "priority"), ("node_id", "node_id"), ("node_status", "node_status"), ("gpus", "gpus"), ("created_by", "created_by"), ("created_at", "created_at"), ("updated_at", "updated_at"), ("expires_at", "expires_at"), ("idle_timeout_seconds", "idle_timeout_seconds"), ("last_activity_at", "last_activity_at"), ("released_at", "released_at"), ("transitions", "transitions"))
+
+    id: Id
+    project_id: Id
+    name: str | None
+    state: AllocationState
+    #: Why the allocation is in its state (machine-readable).
+    state_reason: str
+    pending_reason: PendingReason | None
+    pending_message: str | None
+    request: AllocationRequest
+    priority: int
+    node_id: str | None
+    #: Set while on a node; `unreachable` when its node stopped heartbeating.
+    node_status: Literal["ready", "unreachable"] | None
+    gpus: list[AllocationGpu]
+    created_by: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    expires_at: Timestamp | None
+    idle_timeout_seconds: int | None
+    last_activity_at: Timestamp | None
+    released_at: Timestamp | None
+    transitions: list[Transition] | None
+
+    def __init__(self, *, id: Id, project_id: Id, name: str | None, state: AllocationState, state_reason: str, pending_reason: PendingReason | None, pending_message: str | None, request: AllocationRequest, priority: int, node_id: str | None, node_status: Literal["ready", "unreachable"] | None, gpus: list[AllocationGpu], created_by: str | None, created_at: Timestamp, updated_at: Timestamp, expires_at: Timestamp | None, idle_timeout_seconds: int | None, last_activity_at: Timestamp | None, released_at: Timestamp | None, transitions: list[Transition] | None = None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.name = name
+        self.state = state
+        self.state_reason = state_reason
+        self.pending_reason = pending_reason
+        self.pending_message = pending_message
+        self.request = request
+        self.priority = priority
+        self.node_id = node_id
+        self.node_status = node_status
+        self.gpus = gpus
+        self.created_by = created_by
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.expires_at = expires_at
+        self.idle_timeout_seconds = idle_timeout_seconds
+        self.last_activity_at = last_activity_at
+        self.released_at = released_at
+        self.transitions = transitions
+
+    @classmethod
+    def from_json(cls, data: Any) -> Allocation:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            name=data["name"],
+            state=data["state"],
+            state_reason=data["state_reason"],
+            pending_reason=data["pending_reason"],
+            pending_message=data["pending_message"],
+            request=AllocationRequest.from_json(data["request"]),
+            priority=data["priority"],
+            node_id=data["node_id"],
+            node_status=data["node_status"],
+            gpus=_model.parse_list(data["gpus"], AllocationGpu.from_json),
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+            expires_at=data["expires_at"],
+            idle_timeout_seconds=data["idle_timeout_seconds"],
+            last_activity_at=data["last_activity_at"],
+            released_at=data["released_at"],
+            transitions=_model.parse_optional(data.get("transitions"), lambda v: _model.parse_list(v, Transition.from_json)),
+        )._keep_json(data)
+
+
+class AllocationList(_model.Model):
+    """The `AllocationList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[Allocation]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[Allocation], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> AllocationList:
+        return cls(
+            items=_model.parse_list(data["items"], Allocation.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class TerminalToken(_model.Model):
+    """The `TerminalToken` object of the platform API."""
+
+    __slots__ = ("token", "expires_at", "url")
+    _FIELDS = (("token", "token"), ("expires_at", "expires_at"), ("url", "url"))
+
+    token: str
+    expires_at: Timestamp
+    #: The WebSocket URL (token included).
+    url: str
+
+    def __init__(self, *, token: str, expires_at: Timestamp, url: str) -> None:
+        super().__init__()
+        self.token = token
+        self.expires_at = expires_at
+        self.url = url
+
+    @classmethod
+    def from_json(cls, data: Any) -> TerminalToken:
+        return cls(
+            token=data["token"],
+            expires_at=data["expires_at"],
+            url=data["url"],
+        )._keep_json(data)
+
+
+class Quota(_model.Model):
+    """The `Quota` object of the platform API."""
+
+    __slots__ = ("project_id", "nominal_gpus", "max_gpus", "used_gpus", "default")
+    _FIELDS = (("project_id", "project_id"), ("nominal_gpus", "nominal_gpus"), ("max_gpus", "max_gpus"), ("used_gpus", "used_gpus"), ("default", "default"))
+
+    project_id: Id
+    #: Guaranteed share.
+    nominal_gpus: int
+    #: Ceiling including borrowed idle capacity.
+    max_gpus: int
+    used_gpus: int
+    #: True when no quota was set (the platform default applies).
+    default: bool
+
+    def __init__(self, *, project_id: Id, nominal_gpus: int, max_gpus: int, used_gpus: int, default: bool) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.nominal_gpus = nominal_gpus
+        self.max_gpus = max_gpus
+        self.used_gpus = used_gpus
+        self.default = default
+
+    @classmethod
+    def from_json(cls, data: Any) -> Quota:
+        return cls(
+            project_id=data["project_id"],
+            nominal_gpus=data["nominal_gpus"],
+            max_gpus=data["max_gpus"],
+            used_gpus=data["used_gpus"],
+            default=data["default"],
+        )._keep_json(data)
+
+
+class UsageIngestResult(_model.Model):
+    """The `UsageIngestResult` object of the platform API."""
+
+    __slots__ = ("accepted", "duplicates")
+    _FIELDS = (("accepted", "accepted"), ("duplicates", "duplicates"))
+
+    accepted: list[str]
+    duplicates: list[str]
+
+    def __init__(self, *, accepted: list[str], duplicates: list[str]) -> None:
+        super().__init__()
+        self.accepted = accepted
+        self.duplicates = duplicates
+
+    @classmethod
+    def from_json(cls, data: Any) -> UsageIngestResult:
+        return cls(
+            accepted=data["accepted"],
+            duplicates=data["duplicates"],
+        )._keep_json(data)
+
+
+class AllocationUsageMeter(_model.Model):
+    """The `AllocationUsageMeter` object of the platform API."""
+
+    __slots__ = ("meter", "origin", "quantity", "events")
+    _FIELDS = (("meter", "meter"), ("origin", "origin"), ("quantity", "quantity"), ("events", "events"))
+
+    meter: str
+    origin: Literal["app", "runtime"]
+    #: Exact decimal sum.
+    quantity: str
+    events: int
+
+    def __init__(self, *, meter: str, origin: Literal["app", "runtime"], quantity: str, events: int) -> None:
+        super().__init__()
+        self.meter = meter
+        self.origin = origin
+        self.quantity = quantity
+        self.events = events
+
+    @classmethod
+    def from_json(cls, data: Any) -> AllocationUsageMeter:
+        return cls(
+            meter=data["meter"],
+            origin=data["origin"],
+            quantity=data["quantity"],
+            events=data["events"],
+        )._keep_json(data)
+
+
+class AllocationUsage(_model.Model):
+    """The `AllocationUsage` object of the platform API."""
+
+    __slots__ = ("allocation_id", "meters")
+    _FIELDS = (("allocation_id", "allocation_id"), ("meters", "meters"))
+
+    allocation_id: Id
+    meters: list[AllocationUsageMeter]
+
+    def __init__(self, *, allocation_id: Id, meters: list[AllocationUsageMeter]) -> None:
+        super().__init__()
+        self.allocation_id = allocation_id
+        self.meters = meters
+
+    @classmethod
+    def from_json(cls, data: Any) -> AllocationUsage:
+        return cls(
+            allocation_id=data["allocation_id"],
+            meters=_model.parse_list(data["meters"], AllocationUsageMeter.from_json),
+        )._keep_json(data)
+
+
+class AppStatus(_model.Model):
+    """The runtime's status document (docs/runtime.md); `state` is the lifecycle state."""
+
+    __slots__ = ("state", "reason", "code")
+    _FIELDS = (("state", "state"), ("reason", "reason"), ("code", "code"))
+
+    state: str
+    reason: str | None
+    #: When `state` is `failed`: the runtime's code of the failure, unchanged (docs/errors.md, "runtime"), e.g. HOOK_FAILED, APP_FAILED, ARTIFACT_PULL_FAILED.
+    code: str | None
+
+    def __init__(self, *, state: str, reason: str | None = None, code: str | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.reason = reason
+        self.code = code
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppStatus:
+        return cls(
+            state=data["state"],
+            reason=data.get("reason"),
+            code=data.get("code"),
+        )._keep_json(data)
+
+
+ProblemError = TypedDict("ProblemError", {"in": "Literal[\"body\", \"query\", \"path\", \"header\"]", "pointer": "str", "detail": "str"})
+
+
+class _ProblemRequired(TypedDict):
+    #: URI reference of the error documentation.
+    type: str
+    title: str
+    status: int
+    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY"]
+    correlation_id: str
+
+
+class Problem(_ProblemRequired, total=False):
+    """The `Problem` object of the platform API, as a dict."""
+    detail: str
+    instance: str
+    #: With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the runtime's own code, unchanged (docs/errors.md, "runtime"), e.g. ARTIFACT_PULL_FAILED.
+    runtime_code: str
+    errors: list[ProblemError]
+
+
+class OrganizationCreate(TypedDict):
+    """The `OrganizationCreate` object of the platform API, as a dict."""
+    name: Name
+
+
+class _ProjectCreateRequired(TypedDict):
+    name: Name
+
+
+class ProjectCreate(_ProjectCreateRequired, total=False):
+    """The `ProjectCreate` object of the platform API, as a dict."""
+    description: str | None
+    organization_id: Id
+
+
+class ProjectUpdate(TypedDict, total=False):
+    """The `ProjectUpdate` object of the platform API, as a dict."""
+    name: Name
+    description: str | None
+
+
+class MemberCreate(TypedDict):
+    """The `MemberCreate` object of the platform API, as a dict."""
+    email: str
+    role: Role
+
+
+class MemberUpdate(TypedDict):
+    """The `MemberUpdate` object of the platform API, as a dict."""
+    role: Role
+
+
+class ServiceAccountCreate(TypedDict):
+    """The `ServiceAccountCreate` object of the platform API, as a dict."""
+    name: Name
+    scopes: list[Scope]
+
+
+class _InventoryGpuRequired(TypedDict):
+    index: int
+    model: str
+    #: At most 4 TiB.
+    memory_mib: int
+
+
+class InventoryGpu(_InventoryGpuRequired, total=False):
+    """The `InventoryGpu` object of the platform API, as a dict."""
+    uuid: str | None
+    nvlink_domain: str | None
+
+
+class NodeRegistrationInventory(TypedDict):
+    """The `NodeRegistrationInventory` object of the platform API, as a dict."""
+    gpus: list[InventoryGpu]
+
+
+class _NodeRegistrationRequired(TypedDict):
+    name: Name
+    agent_version: str
+    inventory: NodeRegistrationInventory
+
+
+class NodeRegistration(_NodeRegistrationRequired, total=False):
+    """The `NodeRegistration` object of the platform API, as a dict."""
+    region: str
+    #: Where the agent can be reached, if anywhere (informational).
+    endpoint: str
+    labels: dict[str, str]
+
+
+class _ObservedAllocationRequired(TypedDict):
+    id: Id
+    state: Literal["provisioning", "running", "released", "failed"]
+
+
+class ObservedAllocation(_ObservedAllocationRequired, total=False):
+    """The `ObservedAllocation` object of the platform API, as a dict."""
+    reason: str
+    #: `unix:/path` or `ws(s)://…` of the runtime.
+    endpoint: str
+    runtime_secret: str
+    last_activity_at: Timestamp
+
+
+class Heartbeat(TypedDict):
+    """The `Heartbeat` object of the platform API, as a dict."""
+    allocations: list[ObservedAllocation]
+
+
+class DrainRequest(TypedDict):
+    """The `DrainRequest` object of the platform API, as a dict."""
+    mode: Literal["release", "wait"]
+
+
+class _AllocationCreateGpusRequired(TypedDict):
+    #: GPUs, all or nothing: 1 to 64.
+    count: int
+
+
+class AllocationCreateGpus(_AllocationCreateGpusRequired, total=False):
+    """The `AllocationCreateGpus` object of the platform API, as a dict."""
+    #: Acceptable SKU ids or model names, most preferred first; empty or absent means any.
+    models: list[str]
+    #: Per GPU, 1 to 4096 GiB.
+    min_memory_gib: int
+    #: `node`: all GPUs on one node (the default); `nvlink`: all in one NVLink domain.
+    topology: Literal["node", "nvlink"]
+
+
+class _AllocationCreateRequired(TypedDict):
+    project_id: Id
+    gpus: AllocationCreateGpus
+
+
+class AllocationCreate(_AllocationCreateRequired, total=False):
+    """The `AllocationCreate` object of the platform API, as a dict."""
+    name: Name
+    #: Released by the server this long after the allocation first runs (a re-created sandbox does not extend it). At most 30 days (`30d`, 2592000 seconds).
+    ttl: Duration
+    #: Released after this long without terminal activity. At most 7 days (`7d`, 604800 seconds).
+    idle_timeout: Duration
+    #: Higher goes first (default 100); 0 to 1000.
+    priority: int
+
+
+class TerminalTokenCreate(TypedDict, total=False):
+    """The `TerminalTokenCreate` object of the platform API, as a dict."""
+    #: Run this argv instead of a login shell.
+    command: list[str]
+
+
+class QuotaUpdate(TypedDict):
+    """The `QuotaUpdate` object of the platform API, as a dict."""
+    nominal_gpus: int
+    max_gpus: int
+
+
+class _UsageEventDataRequired(TypedDict):
+    meter: str
+    #: Billed as an exact decimal: at most 9 digits after the decimal point and 15 significant digits (what a JSON number carries exactly), from 0 to 1e15. Float artefacts such as `0.30000000000000004` and subnormal numbers such as `5e-324` are refused with 400 naming `/events/N/data/quantity`.
+    quantity: float
+    allocation_id: Id
+    origin: Literal["app", "runtime"]
+
+
+class UsageEventData(_UsageEventDataRequired, total=False):
+    """The `UsageEventData` object of the platform API, as a dict."""
+    unit: str
+
+
+class _UsageEventRequired(TypedDict):
+    specversion: Literal["1.0"]
+    id: str
+    source: str
+    type: Literal["dev.gpuaas.usage.v1"]
+    subject: Id
+    #: When the usage happened: an RFC 3339 date-time from 1970-01-01 to 9999-12-31. A leap second (`…T23:59:60Z`) and dates that do not exist are refused with 400 naming `/events/N/time`.
+    time: str
+    data: UsageEventData
+
+
+class UsageEvent(_UsageEventRequired, total=False):
+    """The `UsageEvent` object of the platform API, as a dict."""
+    datacontenttype: Literal["application/json"]
+
+
+class UsageEventBatch(TypedDict):
+    """The `UsageEventBatch` object of the platform API, as a dict."""
+    events: list[UsageEvent]
+
+
+class _AppLaunchRequired(TypedDict):
+    #: OCI reference, by tag or digest (a tag is pinned once).
+    artifact: str
+
+
+class AppLaunch(_AppLaunchRequired, total=False):
+    """The `AppLaunch` object of the platform API, as a dict."""
+    #: Launch parameters, checked against the app's manifest; text for a number or boolean is typed by it.
+    parameters: dict[str, Any]
+    #: Platform scopes the tenant grants the app (default none; `usage:write` is always added).
+    scopes: list[Scope]

@@ -1,0 +1,708 @@
+# Generated from platform/contract/openapi.yaml by `npm run codegen` (sdk/python/scripts/codegen.ts). Do not edit.
+"""One request builder per operation of the platform API; the client sends what they build."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from .. import _model
+from .._request import ApiRequest
+from . import models
+
+
+def get_health() -> ApiRequest[models.Health]:
+    """Liveness probe
+
+    `GET /healthz` (getHealth)."""
+    return ApiRequest(
+        "getHealth",
+        "GET",
+        "/healthz",
+        models.Health.from_json,
+    )
+
+
+def get_readiness() -> ApiRequest[models.Health]:
+    """Readiness probe
+
+    `GET /readyz` (getReadiness)."""
+    return ApiRequest(
+        "getReadiness",
+        "GET",
+        "/readyz",
+        models.Health.from_json,
+    )
+
+
+def get_metrics() -> ApiRequest[str]:
+    """Prometheus metrics
+
+    `GET /metrics` (getMetrics)."""
+    return ApiRequest(
+        "getMetrics",
+        "GET",
+        "/metrics",
+        _model.parse_text,
+        response_kind="text",
+    )
+
+
+def get_jwks() -> ApiRequest[models.Jwks]:
+    """Public keys that verify the platform's tokens
+
+    `GET /.well-known/jwks.json` (getJwks)."""
+    return ApiRequest(
+        "getJwks",
+        "GET",
+        "/.well-known/jwks.json",
+        models.Jwks.from_json,
+    )
+
+
+def get_open_api_document() -> ApiRequest[dict[str, Any]]:
+    """This document, as JSON
+
+    `GET /v1/openapi.json` (getOpenApiDocument)."""
+    return ApiRequest(
+        "getOpenApiDocument",
+        "GET",
+        "/v1/openapi.json",
+        _model.parse_object,
+    )
+
+
+def get_current_user() -> ApiRequest[models.User]:
+    """The authenticated user
+
+    `GET /v1/users/me` (getCurrentUser)."""
+    return ApiRequest(
+        "getCurrentUser",
+        "GET",
+        "/v1/users/me",
+        models.User.from_json,
+    )
+
+
+def list_operators(*, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.UserList]:
+    """The platform's operators (operators only)
+
+    `GET /v1/operators` (listOperators)."""
+    return ApiRequest(
+        "listOperators",
+        "GET",
+        "/v1/operators",
+        models.UserList.from_json,
+        query={"limit": limit, "cursor": cursor},
+    )
+
+
+def grant_operator(user: str) -> ApiRequest[models.User]:
+    """Make a user an operator (operators only)
+
+    `PUT /v1/operators/{user}` (grantOperator)."""
+    return ApiRequest(
+        "grantOperator",
+        "PUT",
+        f"/v1/operators/{_model.quote_path(user)}",
+        models.User.from_json,
+    )
+
+
+def revoke_operator(user: str) -> ApiRequest[None]:
+    """Remove a user's operator flag (operators only)
+
+    `DELETE /v1/operators/{user}` (revokeOperator)."""
+    return ApiRequest(
+        "revokeOperator",
+        "DELETE",
+        f"/v1/operators/{_model.quote_path(user)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
+def list_organizations(*, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.OrganizationList]:
+    """Organisations the caller can see
+
+    `GET /v1/organizations` (listOrganizations)."""
+    return ApiRequest(
+        "listOrganizations",
+        "GET",
+        "/v1/organizations",
+        models.OrganizationList.from_json,
+        query={"limit": limit, "cursor": cursor},
+    )
+
+
+def create_organization(body: models.OrganizationCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.Organization]:
+    """Create an organisation
+
+    `POST /v1/organizations` (createOrganization)."""
+    return ApiRequest(
+        "createOrganization",
+        "POST",
+        "/v1/organizations",
+        models.Organization.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_organization(organization_id: models.Id) -> ApiRequest[models.Organization]:
+    """One organisation
+
+    `GET /v1/organizations/{organization_id}` (getOrganization)."""
+    return ApiRequest(
+        "getOrganization",
+        "GET",
+        f"/v1/organizations/{_model.quote_path(organization_id)}",
+        models.Organization.from_json,
+    )
+
+
+def list_projects(*, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.ProjectList]:
+    """Projects the caller can see
+
+    `GET /v1/projects` (listProjects)."""
+    return ApiRequest(
+        "listProjects",
+        "GET",
+        "/v1/projects",
+        models.ProjectList.from_json,
+        query={"limit": limit, "cursor": cursor},
+    )
+
+
+def create_project(body: models.ProjectCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.Project]:
+    """Create a project
+
+    `POST /v1/projects` (createProject)."""
+    return ApiRequest(
+        "createProject",
+        "POST",
+        "/v1/projects",
+        models.Project.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_project(project_id: models.Id) -> ApiRequest[models.Project]:
+    """One project
+
+    `GET /v1/projects/{project_id}` (getProject)."""
+    return ApiRequest(
+        "getProject",
+        "GET",
+        f"/v1/projects/{_model.quote_path(project_id)}",
+        models.Project.from_json,
+    )
+
+
+def update_project(project_id: models.Id, body: models.ProjectUpdate, *, if_match: str | None = None) -> ApiRequest[models.Project]:
+    """Change a project's name or description
+
+    `PATCH /v1/projects/{project_id}` (updateProject)."""
+    return ApiRequest(
+        "updateProject",
+        "PATCH",
+        f"/v1/projects/{_model.quote_path(project_id)}",
+        models.Project.from_json,
+        headers={"If-Match": if_match},
+        body=body,
+    )
+
+
+def list_members(project_id: models.Id, *, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.MemberList]:
+    """Members of a project and their roles
+
+    `GET /v1/projects/{project_id}/members` (listMembers)."""
+    return ApiRequest(
+        "listMembers",
+        "GET",
+        f"/v1/projects/{_model.quote_path(project_id)}/members",
+        models.MemberList.from_json,
+        query={"limit": limit, "cursor": cursor},
+    )
+
+
+def add_member(project_id: models.Id, body: models.MemberCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.Member]:
+    """Give a user a role in the project
+
+    `POST /v1/projects/{project_id}/members` (addMember)."""
+    return ApiRequest(
+        "addMember",
+        "POST",
+        f"/v1/projects/{_model.quote_path(project_id)}/members",
+        models.Member.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def update_member(project_id: models.Id, user_id: models.Id, body: models.MemberUpdate, *, if_match: str | None = None) -> ApiRequest[models.Member]:
+    """Change a member's role
+
+    `PATCH /v1/projects/{project_id}/members/{user_id}` (updateMember)."""
+    return ApiRequest(
+        "updateMember",
+        "PATCH",
+        f"/v1/projects/{_model.quote_path(project_id)}/members/{_model.quote_path(user_id)}",
+        models.Member.from_json,
+        headers={"If-Match": if_match},
+        body=body,
+    )
+
+
+def remove_member(project_id: models.Id, user_id: models.Id) -> ApiRequest[None]:
+    """Remove a member from the project
+
+    `DELETE /v1/projects/{project_id}/members/{user_id}` (removeMember)."""
+    return ApiRequest(
+        "removeMember",
+        "DELETE",
+        f"/v1/projects/{_model.quote_path(project_id)}/members/{_model.quote_path(user_id)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
+def list_service_accounts(project_id: models.Id, *, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.ServiceAccountList]:
+    """Service accounts of a project (never their secrets)
+
+    `GET /v1/projects/{project_id}/service-accounts` (listServiceAccounts)."""
+    return ApiRequest(
+        "listServiceAccounts",
+        "GET",
+        f"/v1/projects/{_model.quote_path(project_id)}/service-accounts",
+        models.ServiceAccountList.from_json,
+        query={"limit": limit, "cursor": cursor},
+    )
+
+
+def create_service_account(project_id: models.Id, body: models.ServiceAccountCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.ServiceAccountWithSecret]:
+    """Create a service account (OAuth client for the client_credentials grant)
+
+    `POST /v1/projects/{project_id}/service-accounts` (createServiceAccount)."""
+    return ApiRequest(
+        "createServiceAccount",
+        "POST",
+        f"/v1/projects/{_model.quote_path(project_id)}/service-accounts",
+        models.ServiceAccountWithSecret.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_service_account(project_id: models.Id, service_account_id: models.Id) -> ApiRequest[models.ServiceAccount]:
+    """One service account (never its secret)
+
+    `GET /v1/projects/{project_id}/service-accounts/{service_account_id}` (getServiceAccount)."""
+    return ApiRequest(
+        "getServiceAccount",
+        "GET",
+        f"/v1/projects/{_model.quote_path(project_id)}/service-accounts/{_model.quote_path(service_account_id)}",
+        models.ServiceAccount.from_json,
+    )
+
+
+def revoke_service_account(project_id: models.Id, service_account_id: models.Id) -> ApiRequest[None]:
+    """Revoke a service account
+
+    `DELETE /v1/projects/{project_id}/service-accounts/{service_account_id}` (revokeServiceAccount)."""
+    return ApiRequest(
+        "revokeServiceAccount",
+        "DELETE",
+        f"/v1/projects/{_model.quote_path(project_id)}/service-accounts/{_model.quote_path(service_account_id)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
+def rotate_service_account_secret(project_id: models.Id, service_account_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.ServiceAccountWithSecret]:
+    """Replace a service account's secret
+
+    `POST /v1/projects/{project_id}/service-accounts/{service_account_id}/rotate` (rotateServiceAccountSecret)."""
+    return ApiRequest(
+        "rotateServiceAccountSecret",
+        "POST",
+        f"/v1/projects/{_model.quote_path(project_id)}/service-accounts/{_model.quote_path(service_account_id)}/rotate",
+        models.ServiceAccountWithSecret.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def list_audit_events(*, project_id: models.Id | None = None, actor: str | None = None, action: str | None = None, target: str | None = None, since: str | None = None, until: str | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.AuditEventList]:
+    """Audit events, newest first
+
+    `GET /v1/audit` (listAuditEvents)."""
+    return ApiRequest(
+        "listAuditEvents",
+        "GET",
+        "/v1/audit",
+        models.AuditEventList.from_json,
+        query={"project_id": project_id, "actor": actor, "action": action, "target": target, "since": since, "until": until, "limit": limit, "cursor": cursor},
+    )
+
+
+def export_audit_events(*, format: Literal["jsonl", "csv"], project_id: models.Id | None = None, actor: str | None = None, action: str | None = None, target: str | None = None, since: str | None = None, until: str | None = None) -> ApiRequest[str]:
+    """Every matching audit event as JSON Lines or CSV, streamed
+
+    `GET /v1/audit/export` (exportAuditEvents)."""
+    return ApiRequest(
+        "exportAuditEvents",
+        "GET",
+        "/v1/audit/export",
+        _model.parse_text,
+        query={"format": format, "project_id": project_id, "actor": actor, "action": action, "target": target, "since": since, "until": until},
+        response_kind="text",
+    )
+
+
+def list_gpu_skus(*, region: str | None = None) -> ApiRequest[models.GpuSkuList]:
+    """GPU models on offer, with live availability
+
+    `GET /v1/catalog/gpus` (listGpuSkus)."""
+    return ApiRequest(
+        "listGpuSkus",
+        "GET",
+        "/v1/catalog/gpus",
+        models.GpuSkuList.from_json,
+        query={"region": region},
+    )
+
+
+def get_gpu_sku(sku_id: str) -> ApiRequest[models.GpuSku]:
+    """One GPU SKU with live availability
+
+    `GET /v1/catalog/gpus/{sku_id}` (getGpuSku)."""
+    return ApiRequest(
+        "getGpuSku",
+        "GET",
+        f"/v1/catalog/gpus/{_model.quote_path(sku_id)}",
+        models.GpuSku.from_json,
+    )
+
+
+def list_nodes(*, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.NodeList]:
+    """GPU nodes (operators)
+
+    `GET /v1/nodes` (listNodes)."""
+    return ApiRequest(
+        "listNodes",
+        "GET",
+        "/v1/nodes",
+        models.NodeList.from_json,
+        query={"limit": limit, "cursor": cursor},
+    )
+
+
+def register_node(body: models.NodeRegistration, *, idempotency_key: str | None = None) -> ApiRequest[models.Node]:
+    """Register a node agent (or update its inventory)
+
+    `POST /v1/nodes` (registerNode)."""
+    return ApiRequest(
+        "registerNode",
+        "POST",
+        "/v1/nodes",
+        models.Node.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_node(node_id: models.Id) -> ApiRequest[models.Node]:
+    """One node with its GPUs and the allocations on it
+
+    `GET /v1/nodes/{node_id}` (getNode)."""
+    return ApiRequest(
+        "getNode",
+        "GET",
+        f"/v1/nodes/{_model.quote_path(node_id)}",
+        models.Node.from_json,
+    )
+
+
+def node_heartbeat(node_id: models.Id, body: models.Heartbeat) -> ApiRequest[models.HeartbeatReply]:
+    """Node agent heartbeat — report observed allocations, receive assignments
+
+    `POST /v1/nodes/{node_id}/heartbeat` (nodeHeartbeat)."""
+    return ApiRequest(
+        "nodeHeartbeat",
+        "POST",
+        f"/v1/nodes/{_model.quote_path(node_id)}/heartbeat",
+        models.HeartbeatReply.from_json,
+        body=body,
+    )
+
+
+def cordon_node(node_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.Node]:
+    """Stop placing new allocations on a node
+
+    `POST /v1/nodes/{node_id}/cordon` (cordonNode)."""
+    return ApiRequest(
+        "cordonNode",
+        "POST",
+        f"/v1/nodes/{_model.quote_path(node_id)}/cordon",
+        models.Node.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def uncordon_node(node_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.Node]:
+    """Place allocations on a node again
+
+    `POST /v1/nodes/{node_id}/uncordon` (uncordonNode)."""
+    return ApiRequest(
+        "uncordonNode",
+        "POST",
+        f"/v1/nodes/{_model.quote_path(node_id)}/uncordon",
+        models.Node.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def drain_node(node_id: models.Id, body: models.DrainRequest, *, idempotency_key: str | None = None) -> ApiRequest[models.DrainResult]:
+    """Cordon a node and release (or wait for) its allocations
+
+    `POST /v1/nodes/{node_id}/drain` (drainNode)."""
+    return ApiRequest(
+        "drainNode",
+        "POST",
+        f"/v1/nodes/{_model.quote_path(node_id)}/drain",
+        models.DrainResult.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def list_allocations(*, project_id: models.Id | None = None, state: str | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.AllocationList]:
+    """Allocations the caller can see, newest first
+
+    `GET /v1/allocations` (listAllocations)."""
+    return ApiRequest(
+        "listAllocations",
+        "GET",
+        "/v1/allocations",
+        models.AllocationList.from_json,
+        query={"project_id": project_id, "state": state, "limit": limit, "cursor": cursor},
+    )
+
+
+def create_allocation(body: models.AllocationCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.Allocation]:
+    """Request GPUs
+
+    `POST /v1/allocations` (createAllocation)."""
+    return ApiRequest(
+        "createAllocation",
+        "POST",
+        "/v1/allocations",
+        models.Allocation.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_allocation(allocation_id: models.Id) -> ApiRequest[models.Allocation]:
+    """One allocation with its state history
+
+    `GET /v1/allocations/{allocation_id}` (getAllocation)."""
+    return ApiRequest(
+        "getAllocation",
+        "GET",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}",
+        models.Allocation.from_json,
+    )
+
+
+def release_allocation(allocation_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.Allocation]:
+    """Release an allocation (idempotent)
+
+    `POST /v1/allocations/{allocation_id}/release` (releaseAllocation)."""
+    return ApiRequest(
+        "releaseAllocation",
+        "POST",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/release",
+        models.Allocation.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def create_terminal_token(allocation_id: models.Id, *, body: models.TerminalTokenCreate | None = None, idempotency_key: str | None = None) -> ApiRequest[models.TerminalToken]:
+    """Mint a single-use terminal token (valid 60 s)
+
+    `POST /v1/allocations/{allocation_id}/terminal-tokens` (createTerminalToken)."""
+    return ApiRequest(
+        "createTerminalToken",
+        "POST",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/terminal-tokens",
+        models.TerminalToken.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_app(allocation_id: models.Id) -> ApiRequest[models.AppStatus]:
+    """The app running in the allocation, as its runtime reports it
+
+    `GET /v1/allocations/{allocation_id}/app` (getApp)."""
+    return ApiRequest(
+        "getApp",
+        "GET",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/app",
+        models.AppStatus.from_json,
+    )
+
+
+def launch_app(allocation_id: models.Id, body: models.AppLaunch, *, idempotency_key: str | None = None) -> ApiRequest[models.AppStatus]:
+    """Launch a signed app artifact in a running allocation
+
+    `POST /v1/allocations/{allocation_id}/app` (launchApp)."""
+    return ApiRequest(
+        "launchApp",
+        "POST",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/app",
+        models.AppStatus.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def stop_app(allocation_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.AppStatus]:
+    """Stop the app (stop hook, signal, then the whole process group after the grace period)
+
+    `POST /v1/allocations/{allocation_id}/app/stop` (stopApp)."""
+    return ApiRequest(
+        "stopApp",
+        "POST",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/app/stop",
+        models.AppStatus.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def get_app_logs(allocation_id: models.Id, *, stream: Literal["stdout", "stderr"] | None = None, tail: int | None = None, follow: bool | None = None) -> ApiRequest[str]:
+    """The app's stdout or stderr (`follow=true` streams new lines)
+
+    `GET /v1/allocations/{allocation_id}/app/logs` (getAppLogs)."""
+    return ApiRequest(
+        "getAppLogs",
+        "GET",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/app/logs",
+        _model.parse_text,
+        query={"stream": stream, "tail": tail, "follow": follow},
+        response_kind="text",
+    )
+
+
+def get_project_quota(project_id: models.Id) -> ApiRequest[models.Quota]:
+    """A project's GPU quota and usage
+
+    `GET /v1/projects/{project_id}/quota` (getProjectQuota)."""
+    return ApiRequest(
+        "getProjectQuota",
+        "GET",
+        f"/v1/projects/{_model.quote_path(project_id)}/quota",
+        models.Quota.from_json,
+    )
+
+
+def set_project_quota(project_id: models.Id, body: models.QuotaUpdate) -> ApiRequest[models.Quota]:
+    """Set a project's GPU quota (operators)
+
+    `PUT /v1/projects/{project_id}/quota` (setProjectQuota)."""
+    return ApiRequest(
+        "setProjectQuota",
+        "PUT",
+        f"/v1/projects/{_model.quote_path(project_id)}/quota",
+        models.Quota.from_json,
+        body=body,
+    )
+
+
+def ingest_usage_events(body: models.UsageEventBatch, *, idempotency_key: str | None = None) -> ApiRequest[models.UsageIngestResult]:
+    """Report usage events (runtimes), deduplicated by event id within the allocation
+
+    `POST /v1/usage-events` (ingestUsageEvents)."""
+    return ApiRequest(
+        "ingestUsageEvents",
+        "POST",
+        "/v1/usage-events",
+        models.UsageIngestResult.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_allocation_usage(allocation_id: models.Id) -> ApiRequest[models.AllocationUsage]:
+    """Usage recorded for an allocation, summed per meter
+
+    `GET /v1/allocations/{allocation_id}/usage` (getAllocationUsage)."""
+    return ApiRequest(
+        "getAllocationUsage",
+        "GET",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/usage",
+        models.AllocationUsage.from_json,
+    )
+
+
+#: Every operation of the document: id -> (method, path template).
+OPERATIONS: dict[str, tuple[str, str]] = {
+    "getHealth": ("GET", "/healthz"),
+    "getReadiness": ("GET", "/readyz"),
+    "getMetrics": ("GET", "/metrics"),
+    "getJwks": ("GET", "/.well-known/jwks.json"),
+    "getOpenApiDocument": ("GET", "/v1/openapi.json"),
+    "getCurrentUser": ("GET", "/v1/users/me"),
+    "listOperators": ("GET", "/v1/operators"),
+    "grantOperator": ("PUT", "/v1/operators/{user}"),
+    "revokeOperator": ("DELETE", "/v1/operators/{user}"),
+    "listOrganizations": ("GET", "/v1/organizations"),
+    "createOrganization": ("POST", "/v1/organizations"),
+    "getOrganization": ("GET", "/v1/organizations/{organization_id}"),
+    "listProjects": ("GET", "/v1/projects"),
+    "createProject": ("POST", "/v1/projects"),
+    "getProject": ("GET", "/v1/projects/{project_id}"),
+    "updateProject": ("PATCH", "/v1/projects/{project_id}"),
+    "listMembers": ("GET", "/v1/projects/{project_id}/members"),
+    "addMember": ("POST", "/v1/projects/{project_id}/members"),
+    "updateMember": ("PATCH", "/v1/projects/{project_id}/members/{user_id}"),
+    "removeMember": ("DELETE", "/v1/projects/{project_id}/members/{user_id}"),
+    "listServiceAccounts": ("GET", "/v1/projects/{project_id}/service-accounts"),
+    "createServiceAccount": ("POST", "/v1/projects/{project_id}/service-accounts"),
+    "getServiceAccount": ("GET", "/v1/projects/{project_id}/service-accounts/{service_account_id}"),
+    "revokeServiceAccount": ("DELETE", "/v1/projects/{project_id}/service-accounts/{service_account_id}"),
+    "rotateServiceAccountSecret": ("POST", "/v1/projects/{project_id}/service-accounts/{service_account_id}/rotate"),
+    "listAuditEvents": ("GET", "/v1/audit"),
+    "exportAuditEvents": ("GET", "/v1/audit/export"),
+    "listGpuSkus": ("GET", "/v1/catalog/gpus"),
+    "getGpuSku": ("GET", "/v1/catalog/gpus/{sku_id}"),
+    "listNodes": ("GET", "/v1/nodes"),
+    "registerNode": ("POST", "/v1/nodes"),
+    "getNode": ("GET", "/v1/nodes/{node_id}"),
+    "nodeHeartbeat": ("POST", "/v1/nodes/{node_id}/heartbeat"),
+    "cordonNode": ("POST", "/v1/nodes/{node_id}/cordon"),
+    "uncordonNode": ("POST", "/v1/nodes/{node_id}/uncordon"),
+    "drainNode": ("POST", "/v1/nodes/{node_id}/drain"),
+    "listAllocations": ("GET", "/v1/allocations"),
+    "createAllocation": ("POST", "/v1/allocations"),
+    "getAllocation": ("GET", "/v1/allocations/{allocation_id}"),
+    "releaseAllocation": ("POST", "/v1/allocations/{allocation_id}/release"),
+    "createTerminalToken": ("POST", "/v1/allocations/{allocation_id}/terminal-tokens"),
+    "openTerminal": ("GET", "/v1/allocations/{allocation_id}/terminal"),
+    "getApp": ("GET", "/v1/allocations/{allocation_id}/app"),
+    "launchApp": ("POST", "/v1/allocations/{allocation_id}/app"),
+    "stopApp": ("POST", "/v1/allocations/{allocation_id}/app/stop"),
+    "getAppLogs": ("GET", "/v1/allocations/{allocation_id}/app/logs"),
+    "getProjectQuota": ("GET", "/v1/projects/{project_id}/quota"),
+    "setProjectQuota": ("PUT", "/v1/projects/{project_id}/quota"),
+    "ingestUsageEvents": ("POST", "/v1/usage-events"),
+    "getAllocationUsage": ("GET", "/v1/allocations/{allocation_id}/usage"),
+    "streamEvents": ("GET", "/v1/events"),
+}
+
+#: Operations answered by a WebSocket upgrade or an event stream: id -> kind.
+STREAMING_OPERATIONS: dict[str, str] = {
+    "openTerminal": "websocket",
+    "streamEvents": "text/event-stream",
+}

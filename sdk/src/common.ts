@@ -1,0 +1,15 @@
+/**
+ * `@gpuaas/sdk/common`: what every GPUaaS program shares, in a module that loads in a few
+ * milliseconds (no HTTP client, no signing, no schema compiler): the error base and its codes, the
+ * one table of exit statuses, the duration grammar, the sdk's version and the conventions of the
+ * command-line programs built on commander. The CLIs import it at start-up and load the rest of the
+ * library only when a command needs it.
+ */
+export { SdkError, SDK_ERROR_CODES, isSdkError } from './errors.js';
+export type { SdkErrorCode, SdkErrorOptions } from './errors.js';
+export { EXIT_CODES, SDK_ERROR_EXIT_CODES, exitCodeFor } from './exit-codes.js';
+export type { ExitCode, ExitCodeName } from './exit-codes.js';
+export { formatDuration, parseDuration } from './duration.js';
+export type { DurationParse, DurationProblem } from './duration.js';
+export { SDK_VERSION } from './version.js';
+export { requiredOptions, unknownBeforeMissing } from './commander.js';
