@@ -32,10 +32,60 @@ describe('compileOptions', () => {
     [{ publicUrl: 'ftp://x' }, 'publicUrl'],
     [{ databaseUrl: 'mysql://h/db' }, 'databaseUrl'],
     [{ secretKey: 'short' }, 'secretKey'],
+    [{ billing: { currency: 'usd' } }, 'billing.currency'],
+    [{ billing: { starterCredit: '-5' } }, 'billing.starterCredit'],
+    [{ billing: { starterCredit: '1e3' } }, 'billing.starterCredit'],
+    [{ billing: { graceSeconds: -1 } }, 'billing.graceSeconds'],
+    [{ billing: { intervalSeconds: 0 } }, 'billing.intervalSeconds'],
+    [
+      {
+        compute: {
+          catalog: [
+            {
+              id: 'x',
+              model: 'X',
+              memoryGib: 1,
+              interconnect: 'pcie',
+              pricePerGpuHourMicros: 1,
+              currency: 'EUR',
+              regions: [],
+            },
+          ],
+        },
+      },
+      'compute.catalog[0].currency',
+    ],
   ])('reports %j', (options, field) => {
     const { value, errors } = compileOptions(options, {});
     expect(value).toBeUndefined();
     expect(errors.join('\n')).toContain(field);
+  });
+
+  it('fills billing defaults and prices the catalog in the platform currency', () => {
+    const { value } = compileOptions(
+      { billing: { currency: 'EUR', starterCredit: '0', graceSeconds: 0 } },
+      {},
+    );
+    expect(value?.billing).toEqual({
+      currency: 'EUR',
+      starterCredit: 0n,
+      starterCreditDays: 30,
+      intervalSeconds: 60,
+      graceSeconds: 0,
+      raterIntervalMs: 5000,
+      refundApprovalAbove: null,
+    });
+    expect(new Set(value?.compute.catalog.map((sku) => sku.currency))).toEqual(new Set(['EUR']));
+    expect(compileOptions({}, {}).value?.billing).toMatchObject({
+      currency: 'USD',
+      starterCredit: 25_000_000n,
+    });
+    expect(compileOptions({ billing: { refundApprovalAbove: '100' } }, {}).value?.billing).toMatchObject({
+      refundApprovalAbove: 100_000_000n,
+    });
+    expect(compileOptions({ billing: { refundApprovalAbove: '-1' } }, {}).errors.join('\n')).toContain(
+      'billing.refundApprovalAbove',
+    );
   });
 
   it('warns about weak but valid settings', () => {

@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
 import type { TrustedIssuer } from './auth/external.js';
+import { compileBilling, priceCatalogIn } from './config-billing.js';
+import type { BillingConfig, BillingOptions } from './config-billing.js';
 import { compileCompute, compileLocalNode } from './config-compute.js';
 import type { ComputeConfig, ComputeOptions, LocalNodeConfig, LocalNodeOptions } from './config-compute.js';
 
@@ -71,6 +73,8 @@ export interface PlatformOptions {
    * `databaseUrl`), off otherwise; `false` turns it off.
    */
   localNode?: LocalNodeOptions | false;
+  /** Currency, starter credit, GPU-time intervals and enforcement (docs/billing.md). */
+  billing?: BillingOptions;
 }
 
 /** The complete configuration. */
@@ -92,6 +96,7 @@ export interface PlatformConfig {
   trustedIssuers: TrustedIssuer[];
   compute: ComputeConfig;
   localNode: LocalNodeConfig | undefined;
+  billing: BillingConfig;
 }
 
 export interface CompileResult {
@@ -165,6 +170,9 @@ export function compileOptions(
   }
 
   const rl = options.rateLimit ?? {};
+  const billing = compileBilling(options.billing ?? {}, positive, errors);
+  const compute = compileCompute(options.compute ?? {}, positive, errors);
+  compute.catalog = priceCatalogIn(compute.catalog, billing.currency, errors);
   const config: PlatformConfig = {
     dataDir: resolve(options.dataDir ?? '.gpuaas'),
     databaseUrl: options.databaseUrl,
@@ -203,8 +211,9 @@ export function compileOptions(
     trustProxy: options.trustProxy ?? false,
     sweepIntervalSeconds: positive('sweepIntervalSeconds', options.sweepIntervalSeconds, 60),
     trustedIssuers,
-    compute: compileCompute(options.compute ?? {}, positive, errors),
+    compute,
     localNode: compileLocalNode(options.localNode, options.databaseUrl === undefined),
+    billing,
   };
   if (config.idempotency.ttlSeconds < 86_400) {
     warnings.push('idempotency.ttlSeconds is below 24 h: clients retrying later may repeat side effects');

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_ERRORS, PlatformError } from './errors.js';
 import type { PlatformErrorCode } from './errors.js';
+import { BILLING_ERRORS, BillingError } from './billing/errors.js';
+import type { BillingErrorCode } from './billing/errors.js';
 import { loadApiDocument } from './http/openapi.js';
+import { toPlatformError } from './http/problem.js';
 
 function documentedPlatformCodes(): Map<string, { status: string; meaning: string }> {
   const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
@@ -44,5 +47,19 @@ describe('platform error catalog', () => {
       expect(PLATFORM_ERRORS[code].status, code).toBeLessThan(600);
       expect(new PlatformError(code, 'x').status).toBe(PLATFORM_ERRORS[code].status);
     }
+  });
+
+  it("holds every billing code with the billing library's status and meaning, and maps BillingError onto it", () => {
+    for (const code of Object.keys(BILLING_ERRORS) as BillingErrorCode[]) {
+      const entry = (PLATFORM_ERRORS as Record<string, { status: number; meaning: string } | undefined>)[
+        code
+      ];
+      expect(entry, code).toMatchObject({
+        status: BILLING_ERRORS[code].status,
+        meaning: BILLING_ERRORS[code].meaning,
+      });
+    }
+    const mapped = toPlatformError(new BillingError('INSUFFICIENT_FUNDS', 'no money', { hint: 'top up' }));
+    expect(mapped).toMatchObject({ code: 'INSUFFICIENT_FUNDS', status: 402, message: 'no money (top up)' });
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
@@ -20,18 +21,20 @@ import { SCOPES } from './auth/principal.js';
 import { UserDirectory } from './auth/standing.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
-import { syncCatalog } from './compute/catalog.js';
-import { NodeService } from './compute/node-service.js';
-import { QuotaService } from './compute/quotas.js';
-import { ComputeService } from './compute/service.js';
-import { startLocalNodes } from './compute/local-node.js';
-import type { LocalNodes } from './compute/local-node.js';
+import { GpuTimeRater } from './billing/rater-loop.js';
+import { syncCatalog } from './catalog/catalog.js';
+import { NodeService } from './nodes/node-service.js';
+import { QuotaService } from './allocations/quotas.js';
+import { AllocationService } from './allocations/service.js';
+import { startLocalNodes } from './nodes/local-node.js';
+import type { LocalNodes } from './nodes/local-node.js';
 import { compileOptions } from './config.js';
 import type { PlatformConfig, PlatformOptions } from './config.js';
 import { createDatabase } from './db/database.js';
 import type { PlatformDatabase } from './db/database.js';
 import type { Tables } from './db/schema.js';
 import { PlatformError } from './errors.js';
+import { BillingService } from './billing/service.js';
 import { EventBus } from './events/bus.js';
 import { MemberService } from './identity/members.js';
 import { ServiceAccountService } from './identity/service-accounts.js';
@@ -52,6 +55,8 @@ import {
 } from './http/pipeline.js';
 import { errorHandler } from './http/problem.js';
 import { rateLimit, sweepExpired } from './http/rate-limit.js';
+import { registryRoutes } from './http/registry-routes.js';
+import { Registry } from './registry/registry.js';
 import { isoTime } from './ids.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -84,7 +89,9 @@ export interface Platform {
   /** The built-in OpenID Provider (docs/auth.md). */
   readonly oidc: OidcMount;
   /** Allocations, scheduling, the reconciler and the event bus. */
-  readonly compute: ComputeService;
+  readonly compute: AllocationService;
+  /** Rates GPU time and enforces funds in the background (billing/rater-loop.ts). */
+  readonly gpuRater: GpuTimeRater;
   /** The node agents this process runs (embedded defaults), once `listen()` started them. */
   readonly localNodes: LocalNodes | undefined;
   readonly state: PlatformState;
@@ -123,7 +130,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   const { db } = database;
   let server: Server | undefined;
   let sweeper: NodeJS.Timeout | undefined;
-  let compute: ComputeService | undefined;
+  let compute: AllocationService | undefined;
+  let gpuRater: GpuTimeRater | undefined;
   let localNodes: LocalNodes | undefined;
   let detachUpgrades: (() => void) | undefined;
   try {
@@ -146,10 +154,11 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     const api = loadApiDocument();
     const metrics = createMetrics({ defaultMetrics: config.defaultMetrics });
     await syncCatalog(db, config.compute.catalog);
-    compute = new ComputeService({
+    compute = new AllocationService({
       db,
       bus: new EventBus(db, logger, () => issuer),
       config: config.compute,
+      billing: config.billing,
       logger,
       backend: new InProcessScheduler({ policy: 'best-fit' }),
     });
@@ -176,6 +185,12 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       }),
       quotas: new QuotaService({ db, compute, defaultQuota: config.compute.defaultQuota }),
       usage: new UsageService({ db, logger }),
+      billing: new BillingService({
+        db,
+        bus: compute.bus,
+        currency: config.billing.currency,
+        refundApprovalAbove: config.billing.refundApprovalAbove,
+      }),
       accepting: () => state === 'RUNNING',
     };
     const oidc = mountOidc({
@@ -203,6 +218,15 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     sweeper.unref();
     compute.start();
     const computeService = compute;
+    const rater = new GpuTimeRater({
+      db,
+      bus: compute.bus,
+      logger,
+      config: config.billing,
+      release: (id, reason) => computeService.release(id, 'system', reason),
+    });
+    gpuRater = rater;
+    rater.start();
     state = 'RUNNING';
 
     const platform: Platform = {
@@ -215,6 +239,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       api,
       oidc,
       compute: computeService,
+      gpuRater: rater,
       get localNodes() {
         return localNodes;
       },
@@ -277,6 +302,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         clearInterval(sweeper);
         await localNodes?.stop();
         detachUpgrades?.();
+        rater.stop();
         computeService.stop();
         if (server !== undefined) {
           const s = server;
@@ -303,6 +329,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     return platform;
   } catch (error) {
     clearInterval(sweeper);
+    gpuRater?.stop();
     compute?.stop();
     await database.close();
     throw error;
@@ -335,6 +362,9 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   app.get('/docs/errors', html(catalog));
   // The OpenID Provider and its sign-in pages speak OAuth, not the API's conventions.
   app.use(oidc);
+  // The embedded OCI registry speaks the distribution spec, not our REST contract (registry/README.md).
+  const registry = new Registry(join(config.dataDir, 'registry'));
+  app.use('/v2', registryRoutes({ registry, db, tokens, users: services.users, logger }));
 
   app.use(matchOperation(api));
   app.use(validateResponses(config.validateResponses, logger));

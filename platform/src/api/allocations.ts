@@ -5,10 +5,10 @@
  */
 import type { Request, Response } from 'express';
 import { requirePrincipal } from '../auth/middleware.js';
-import { actorOf } from '../compute/service.js';
-import { allocationAccess } from '../compute/access.js';
-import { allocationQuery, allocationView, loadTransitions } from '../compute/views.js';
-import type { AllocationRow } from '../compute/views.js';
+import { actorOf } from '../allocations/service.js';
+import { allocationAccess } from '../allocations/access.js';
+import { allocationQuery, allocationView, loadTransitions } from '../allocations/views.js';
+import type { AllocationRow } from '../allocations/views.js';
 import { PlatformError } from '../errors.js';
 import { currentStanding } from '../auth/standing.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';

@@ -5,22 +5,22 @@
  * `members:write`) plus `usage:write` (the runtime ships usage with it); the runtime then asks for
  * tokens limited further to what the app's manifest declares. The account acts with its creator's
  * role, so demoting or removing the launcher shrinks it too. The account is revoked when the
- * allocation ends (compute/transitions.ts).
+ * allocation ends (allocations/transitions.ts).
  */
 import type { Response } from 'express';
 import type { components } from '@gpuaas/platform-contract';
 import { requirePrincipal } from '../auth/middleware.js';
 import { hashClientSecret, newClientSecret } from '../auth/passwords.js';
-import { callRuntime, openRuntime } from '../compute/runtime-client.js';
-import type { RuntimeTarget } from '../compute/runtime-client.js';
-import type { AllocationRow } from '../compute/views.js';
+import { callRuntime, openRuntime } from '../allocations/runtime-client.js';
+import type { RuntimeTarget } from '../allocations/runtime-client.js';
+import type { AllocationRow } from '../allocations/views.js';
 import { PlatformError } from '../errors.js';
 import { setAuditTarget } from '../http/audit.js';
 import { operationOf } from '../http/pipeline.js';
 import { isoTime, newId } from '../ids.js';
 import { serviceAccountClientId } from '../oidc/clients.js';
 import { projectAccess, requireGrantable } from '../identity/access.js';
-import { allocationAccess } from '../compute/access.js';
+import { allocationAccess } from '../allocations/access.js';
 import type { Handlers, Services } from './services.js';
 
 const USAGE_SCOPE = 'usage:write';

@@ -463,6 +463,61 @@ const NEEDS: Record<string, Row> = {
     request: ({ allocationId }) => get(`/v1/allocations/${allocationId}/app/logs`),
   },
   streamEvents: { need: { kind: 'signedIn' }, ok: 200, request: () => get('/v1/events'), stream: true },
+  getBillingBalance: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/billing/balance?project_id=${projectId}`),
+  },
+  listBillingCharges: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/billing/charges?project_id=${projectId}`),
+  },
+  createBillingTopup: {
+    need: { kind: 'operator' },
+    ok: 201,
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/billing/topups',
+      json: { project_id: projectId, amount: '1.00', reason: 'matrix' },
+    }),
+  },
+  // No charge exists in the matrix: an operator gets past authorisation and finds none.
+  createBillingRefund: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'CORRECTION_TARGET_NOT_FOUND' },
+    request: () => ({
+      method: 'POST',
+      path: '/v1/billing/refunds',
+      json: { charge_id: 'gpu:none:0', reason: 'matrix' },
+    }),
+  },
+  createBillingRefundRequest: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'CORRECTION_TARGET_NOT_FOUND' },
+    request: () => ({
+      method: 'POST',
+      path: '/v1/billing/refund-requests',
+      json: { charge_id: 'gpu:none:0', reason: 'matrix' },
+    }),
+  },
+  approveBillingRefundRequest: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({
+      method: 'POST',
+      path: '/v1/billing/refund-requests/0190a5b1-0000-7000-8000-00000000dead/approve',
+    }),
+  },
+  createBillingPromotion: {
+    need: { kind: 'operator' },
+    ok: 201,
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/billing/promotions',
+      json: { project_id: projectId, amount: '1.00', expires_at: '2999-01-01T00:00:00Z', reason: 'matrix' },
+    }),
+  },
 };
 
 function get(path: string): Req {

@@ -5,6 +5,7 @@
 import { allocationHandlers } from './allocations.js';
 import { appHandlers } from './apps.js';
 import { auditHandlers } from './audit.js';
+import { billingHandlers } from './billing.js';
 import { identityHandlers } from './identity.js';
 import { memberHandlers } from './members.js';
 import { nodeHandlers } from './nodes.js';
@@ -27,6 +28,7 @@ export function handlerGroups(s: Services): Handlers[] {
     allocationHandlers(s),
     usageHandlers(s),
     appHandlers(s),
+    billingHandlers(s),
   ];
 }
 

@@ -158,12 +158,16 @@ export function identityHandlers(s: Services): Handlers {
         body.organization_id === undefined
           ? await defaultOrganization(db, await currentUser(db, res))
           : await organizationAccess(db, principal, body.organization_id, true);
-      const project = await createProject(db, {
-        organizationId: org.id,
-        name: body.name,
-        description: body.description ?? null,
-        ownerId: principal.id,
-      });
+      const project = await createProject(
+        db,
+        {
+          organizationId: org.id,
+          name: body.name,
+          description: body.description ?? null,
+          ownerId: principal.id,
+        },
+        s.config.billing,
+      );
       setAuditTarget(res, { id: project.id, projectId: project.id, details: { name: project.name } });
       res.status(201).setHeader('ETag', etagOf(project.version));
       res.setHeader('Location', `/v1/projects/${project.id}`);

@@ -1,10 +1,10 @@
 /**
  * Catalog (any signed-in caller), nodes and the node-agent protocol (operators), and project
- * quotas: HTTP over compute/catalog.ts, the node service and the quota service.
+ * quotas: HTTP over catalog/catalog.ts, the node service and the quota service.
  */
 import type { Response } from 'express';
 import { requirePrincipal } from '../auth/middleware.js';
-import { listSkus, requireSku } from '../compute/catalog.js';
+import { listSkus, requireSku } from '../catalog/catalog.js';
 import { setAuditTarget } from '../http/audit.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';

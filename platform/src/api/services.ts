@@ -6,11 +6,12 @@ import type { Request, Response } from 'express';
 import type { operations } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
 import type { SigningKeyStore } from '../auth/keys.js';
+import type { BillingService } from '../billing/service.js';
 import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { NodeService } from '../compute/node-service.js';
-import type { QuotaService } from '../compute/quotas.js';
-import type { ComputeService } from '../compute/service.js';
+import type { NodeService } from '../nodes/node-service.js';
+import type { QuotaService } from '../allocations/quotas.js';
+import type { AllocationService } from '../allocations/service.js';
 import type { PlatformConfig } from '../config.js';
 import type { PlatformDatabase } from '../db/database.js';
 import type { Tables } from '../db/schema.js';
@@ -34,12 +35,13 @@ export interface Services {
   cursors: CursorCodec;
   metrics: PlatformMetrics;
   logger: Logger;
-  compute: ComputeService;
+  compute: AllocationService;
   members: MemberService;
   serviceAccounts: ServiceAccountService;
   nodes: NodeService;
   quotas: QuotaService;
   usage: UsageService;
+  billing: BillingService;
   /** False while starting or shutting down. */
   accepting(): boolean;
 }

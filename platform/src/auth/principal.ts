@@ -44,8 +44,10 @@ const VIEWER_SCOPES = [
   'allocations:read',
   'catalog:read',
   'events:read',
+  'billing:read',
+  'registry:pull',
 ] as const satisfies readonly Scope[];
-const MEMBER_SCOPES = [...VIEWER_SCOPES, 'allocations:write', 'terminal:open'] as const;
+const MEMBER_SCOPES = [...VIEWER_SCOPES, 'allocations:write', 'terminal:open', 'registry:push'] as const;
 
 /**
  * What each project role may do, as scopes: the most a service account or a launch created by

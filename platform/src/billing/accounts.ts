@@ -63,53 +63,45 @@ export async function openAccounts(
 ): Promise<void> {
   if (specs.length === 0) return;
   await inTransaction(db, async (trx) => {
-    await trx
-      .insertInto('billing_accounts')
-      .values(
-        specs.map((s) => ({
-          id: s.id,
-          kind: s.kind,
-          owner_id: s.ownerId,
-          currency: s.currency,
-          no_overdraft: s.noOverdraft ? 1 : 0,
-          expires_at: s.expiresAt,
-          created_at: at,
-        })),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    await trx
-      .insertInto('billing_balances')
-      .values(
-        specs.map((s) => ({
-          account_id: s.id,
-          debits_posted: 0n,
-          credits_posted: 0n,
-          debits_pending: 0n,
-          credits_pending: 0n,
-        })),
-      )
-      .onConflict((oc) => oc.column('account_id').doNothing())
-      .execute();
-    const rows = await trx
-      .selectFrom('billing_accounts')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        specs.map((s) => s.id),
-      )
-      .execute();
+    // Every rating opens its accounts first; nearly always they exist: one read, no writes.
+    const existing = await readAccounts(trx, specs);
+    if (specs.every((s) => existing.some((r) => sameAccount(r, s)))) return;
+    const missing = specs.filter((s) => !existing.some((r) => r.id === s.id));
+    if (missing.length > 0) {
+      await trx
+        .insertInto('billing_accounts')
+        .values(
+          missing.map((s) => ({
+            id: s.id,
+            kind: s.kind,
+            owner_id: s.ownerId,
+            currency: s.currency,
+            no_overdraft: s.noOverdraft ? 1 : 0,
+            expires_at: s.expiresAt,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      await trx
+        .insertInto('billing_balances')
+        .values(
+          missing.map((s) => ({
+            account_id: s.id,
+            debits_posted: 0n,
+            credits_posted: 0n,
+            debits_pending: 0n,
+            credits_pending: 0n,
+          })),
+        )
+        .onConflict((oc) => oc.column('account_id').doNothing())
+        .execute();
+    }
+    // Read again: a concurrent opening may have won the insert, with other settings.
+    const rows = missing.length > 0 ? await readAccounts(trx, specs) : existing;
     for (const s of specs) {
       const row = rows.find((r) => r.id === s.id);
-      const same =
-        row !== undefined &&
-        row.kind === s.kind &&
-        row.owner_id === s.ownerId &&
-        row.currency === s.currency &&
-        row.no_overdraft === (s.noOverdraft ? 1 : 0) &&
-        row.expires_at === s.expiresAt;
-      if (!same) {
+      if (row === undefined || !sameAccount(row, s)) {
         throw new BillingError(
           row !== undefined && row.currency !== s.currency ? 'CURRENCY_MISMATCH' : 'ACCOUNT_CONFLICT',
           `account ${s.id} is already open with other settings`,
@@ -118,6 +110,75 @@ export async function openAccounts(
       }
     }
   });
+}
+
+/**
+ * openAccounts for a caller that has read the accounts' rows already (a rater reads them in the
+ * same query as its other state): opens nothing when every account is there as specified.
+ */
+export async function openAccountsRead(
+  db: BillingDb,
+  specs: readonly AccountSpec[],
+  rows: readonly AccountRow[],
+  at = nowIso(),
+): Promise<void> {
+  if (!specs.every((s) => rows.some((r) => sameAccount(r, s)))) await openAccounts(db, specs, at);
+}
+
+/** A project's spendable promotional grants among `rows`: earliest expiry first, as they are spent. */
+export function spendableGrantsAmong(
+  rows: readonly AccountRow[],
+  project: { projectId: string; currency: string },
+  at: string,
+): string[] {
+  return rows
+    .filter(
+      (r) =>
+        r.kind === 'project_promo' &&
+        r.owner_id === project.projectId &&
+        r.currency === project.currency &&
+        r.expires_at !== null &&
+        r.expires_at > at,
+    )
+    .sort((a, b) => compare(a.expires_at ?? '', b.expires_at ?? '') || compare(a.id, b.id))
+    .map((r) => r.id);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** An account as stored. */
+export interface AccountRow {
+  id: string;
+  kind: AccountKind;
+  owner_id: string | null;
+  currency: string;
+  no_overdraft: number;
+  expires_at: string | null;
+}
+
+function readAccounts(db: BillingDb, specs: readonly AccountSpec[]): Promise<AccountRow[]> {
+  return db
+    .selectFrom('billing_accounts')
+    .select(['id', 'kind', 'owner_id', 'currency', 'no_overdraft', 'expires_at'])
+    .where(
+      'id',
+      'in',
+      specs.map((s) => s.id),
+    )
+    .execute();
+}
+
+function sameAccount(row: AccountRow, s: AccountSpec): boolean {
+  return (
+    row.id === s.id &&
+    row.kind === s.kind &&
+    row.owner_id === s.ownerId &&
+    row.currency === s.currency &&
+    row.no_overdraft === (s.noOverdraft ? 1 : 0) &&
+    row.expires_at === s.expiresAt
+  );
 }
 
 /** An account's cached balance. Amounts in micros; "balance" is credits − debits posted. */

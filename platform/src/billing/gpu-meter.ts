@@ -87,6 +87,25 @@ export async function startGpuMeter(db: BillingDb, meter: GpuMeter, at = nowIso(
   });
 }
 
+/**
+ * Places interval `index`'s hold after the settlement before it could not (funds were added
+ * since): the hold that settlement would have placed, under the same id, so a later settlement
+ * finds it. Idempotent; INSUFFICIENT_FUNDS (and nothing written) when it is still not covered.
+ */
+export async function resumeGpuMeter(
+  db: BillingDb,
+  meter: GpuMeter,
+  index: number,
+  at = nowIso(),
+): Promise<Transfer | null> {
+  return inTransaction(db, async (trx) => {
+    const project = ACCOUNTS.projectPrepaid(meter.projectId, meter.currency);
+    await openAccounts(trx, [project, ACCOUNTS.platformRevenue(meter.currency)], at);
+    await lockAccount(trx, project.id);
+    return placeIntervalHold(trx, meter, index, at, []);
+  });
+}
+
 /** Rates interval `input.index`, settles its hold and places the next one. Idempotent. */
 export async function settleGpuInterval(
   db: BillingDb,

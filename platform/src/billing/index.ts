@@ -10,7 +10,13 @@ export { asBillingDb, inTransaction } from './db.js';
 export type { BillingDb, BillingTransaction } from './db.js';
 export { BILLING_ERRORS, BillingError, isBillingError } from './errors.js';
 export type { BillingErrorCode, BillingErrorOptions } from './errors.js';
-export { intervalHoldAmount, lastRatedInterval, settleGpuInterval, startGpuMeter } from './gpu-meter.js';
+export {
+  intervalHoldAmount,
+  lastRatedInterval,
+  resumeGpuMeter,
+  settleGpuInterval,
+  startGpuMeter,
+} from './gpu-meter.js';
 export type { GpuMeter, SettledInterval, SettleInput } from './gpu-meter.js';
 export { holdTransferId, placeHold } from './holds.js';
 export type { HoldInput } from './holds.js';

@@ -125,6 +125,102 @@ export function voidPendingTransfer(db: BillingDb, input: VoidPendingInput): Pro
   });
 }
 
+/** A transfer for postInBulk: posted at once, never a correction, overdraft allowed. */
+export type BulkTransferInput = Omit<TransferInput, 'correctsId' | 'allowOverdraft' | 'at'>;
+
+/** Rows per INSERT: 14 parameters each stays far below either database's parameter limit. */
+const BULK_ROWS = 250;
+
+/**
+ * Posts many `single` transfers in one go, for a rater charging usage already consumed (overdraft
+ * allowed, so there is no funds check to make): multi-row inserts, then each account's cached
+ * balance moved once: the owners' accounts first (a project, a publisher) in one statement, then
+ * each of the platform's, which every rating shares: their row locks, taken last, are held only
+ * until the commit (on PostgreSQL every concurrent rating queues on them). The order is the same
+ * in every rating, so two ratings never wait on each other in a cycle. The caller opened the
+ * accounts in `currency` (openAccounts checks it) and holds what makes the ids new (its dedupe
+ * record, under its lock): an id used before is TRANSFER_ID_CONFLICT, and the caller's
+ * transaction must roll back.
+ */
+export async function postInBulk(
+  trx: BillingTransaction,
+  currency: string,
+  inputs: readonly BulkTransferInput[],
+  at = nowIso(),
+): Promise<Transfer[]> {
+  const rows: TransferRow[] = inputs.map((input) => {
+    checkShape('single', input);
+    return {
+      id: input.id,
+      kind: 'single',
+      debit_account_id: input.debitAccountId,
+      credit_account_id: input.creditAccountId,
+      amount: input.amount.toString(),
+      currency,
+      pending_id: null,
+      corrects_id: null,
+      category: input.category,
+      allocation_id: input.allocationId ?? null,
+      period_start: input.periodStart ?? null,
+      period_end: input.periodEnd ?? null,
+      reason: input.reason ?? null,
+      created_at: at,
+    };
+  });
+  for (let i = 0; i < rows.length; i += BULK_ROWS) {
+    const chunk = rows.slice(i, i + BULK_ROWS);
+    const inserted = await trx
+      .insertInto('billing_transfers')
+      .values(chunk.map((row, j) => ({ ...row, amount: inputs[i + j]?.amount ?? 0n })))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows !== BigInt(chunk.length)) {
+      throw new BillingError('TRANSFER_ID_CONFLICT', 'a transfer id of this batch was used before', {
+        hint: 'transfer ids are unique forever: use a new id for a new transfer',
+        details: { first_transfer_id: chunk[0]?.id ?? '' },
+      });
+    }
+  }
+  const moves = new Map<string, { debits: bigint; credits: bigint }>();
+  const move = (account: string) => {
+    let entry = moves.get(account);
+    if (entry === undefined) moves.set(account, (entry = { debits: 0n, credits: 0n }));
+    return entry;
+  };
+  for (const input of inputs) {
+    move(input.debitAccountId).debits += input.amount;
+    move(input.creditAccountId).credits += input.amount;
+  }
+  // The owners' accounts (a project the caller holds, a publisher) move in one statement; each
+  // platform account, shared by every rating, in its own statement after them.
+  const accounts = [...moves.keys()].sort();
+  const platform = accounts.filter((id) => id.startsWith('platform:'));
+  const owners = accounts.filter((id) => !id.startsWith('platform:'));
+  for (const group of [owners, ...platform.map((id) => [id])]) {
+    if (group.length === 0) continue;
+    const delta = (field: 'debits' | 'credits') =>
+      sql`case account_id ${sql.join(
+        group.map((id) => sql`when ${id} then cast(${moves.get(id)?.[field] ?? 0n} as bigint)`),
+        sql` `,
+      )} else cast(0 as bigint) end`;
+    const result = await trx
+      .updateTable('billing_balances')
+      .set({
+        debits_posted: sql`debits_posted + ${delta('debits')}`,
+        credits_posted: sql`credits_posted + ${delta('credits')}`,
+      })
+      .where('account_id', 'in', group)
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== BigInt(group.length)) {
+      throw new BillingError('ACCOUNT_NOT_FOUND', `an account of ${group.join(', ')} is not open`, {
+        hint: 'open the account first (openAccounts)',
+        details: { account_id: group[0] ?? '' },
+      });
+    }
+  }
+  return rows.map(toTransfer);
+}
+
 async function loadPending(trx: BillingTransaction, pendingId: string): Promise<Transfer> {
   const pending = await getTransfer(trx, pendingId);
   if (pending?.kind !== 'pending') {
@@ -243,7 +339,21 @@ interface LockedAccount {
  * see every committed change to what the lock guards (used to serialise rating per project).
  */
 export async function lockAccount(trx: BillingTransaction, accountId: string): Promise<void> {
-  await lockAccounts(trx, [accountId]);
+  await takeLock(trx, accountId);
+}
+
+async function takeLock(trx: BillingTransaction, id: string): Promise<void> {
+  const result = await trx
+    .updateTable('billing_balances')
+    .set({ account_id: id })
+    .where('account_id', '=', id)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) {
+    throw new BillingError('ACCOUNT_NOT_FOUND', `no account ${id}`, {
+      hint: 'open the account first (openAccounts)',
+      details: { account_id: id },
+    });
+  }
 }
 
 /**
@@ -252,19 +362,7 @@ export async function lockAccount(trx: BillingTransaction, accountId: string): P
  */
 async function lockAccounts(trx: BillingTransaction, ids: string[]): Promise<Map<string, LockedAccount>> {
   const sorted = [...new Set(ids)].sort();
-  for (const id of sorted) {
-    const result = await trx
-      .updateTable('billing_balances')
-      .set({ account_id: id })
-      .where('account_id', '=', id)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) {
-      throw new BillingError('ACCOUNT_NOT_FOUND', `no account ${id}`, {
-        hint: 'open the account first (openAccounts)',
-        details: { account_id: id },
-      });
-    }
-  }
+  for (const id of sorted) await takeLock(trx, id);
   const rows = await trx
     .selectFrom('billing_balances')
     .innerJoin('billing_accounts', 'billing_accounts.id', 'billing_balances.account_id')

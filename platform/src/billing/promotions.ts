@@ -20,6 +20,8 @@ export interface ApplyPromotionsInput {
   idPrefix: string;
   allocationId?: string | null;
   at: string;
+  /** The project's unexpired grants, earliest expiry first, when the caller has read them already. */
+  grants?: readonly string[];
 }
 
 /** Moves up to `amount` of unexpired promotional credit into the prepaid account. */
@@ -28,16 +30,7 @@ export async function applyPromotions(
   input: ApplyPromotionsInput,
 ): Promise<Transfer[]> {
   if (input.amount <= 0n) return [];
-  const grants = await trx
-    .selectFrom('billing_accounts')
-    .select('id')
-    .where('kind', '=', 'project_promo')
-    .where('owner_id', '=', input.projectId)
-    .where('currency', '=', input.currency)
-    .where('expires_at', '>', input.at)
-    .orderBy('expires_at')
-    .orderBy('id')
-    .execute();
+  const grants = input.grants?.map((id) => ({ id })) ?? (await spendableGrants(trx, input));
   const prepaid = ACCOUNTS.projectPrepaid(input.projectId, input.currency).id;
   const applied: Transfer[] = [];
   let remaining = input.amount;
@@ -50,6 +43,19 @@ export async function applyPromotions(
     }
   }
   return applied;
+}
+
+function spendableGrants(trx: BillingTransaction, input: ApplyPromotionsInput): Promise<{ id: string }[]> {
+  return trx
+    .selectFrom('billing_accounts')
+    .select('id')
+    .where('kind', '=', 'project_promo')
+    .where('owner_id', '=', input.projectId)
+    .where('currency', '=', input.currency)
+    .where('expires_at', '>', input.at)
+    .orderBy('expires_at')
+    .orderBy('id')
+    .execute();
 }
 
 async function moveFromGrant(

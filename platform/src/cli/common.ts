@@ -14,6 +14,8 @@ export interface PlatformCliIo {
 
 export interface CliContext {
   io: PlatformCliIo;
+  /** A command that ran to the end but found something wrong (a failed check) sets its status here. */
+  setExitCode: (code: number) => void;
 }
 
 export function parsePort(value: string): number {

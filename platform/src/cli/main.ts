@@ -9,8 +9,10 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, exitCodeFor, unknownBeforeMissing } from '@gpuaas/sdk';
 import { isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
+import { registerBilling } from './billing.js';
 import { printJson } from './common.js';
 import type { CliContext, PlatformCliIo } from './common.js';
+import { registerRegistry } from './registry.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 import { registerUsers } from './users.js';
@@ -37,10 +39,13 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
       writeErr: (s) => void io.stderr.write(s),
     })
     .exitOverride();
-  const ctx: CliContext = { io };
+  let exitCode: number = EXIT_CODES.OK;
+  const ctx: CliContext = { io, setExitCode: (code) => void (exitCode = code) };
   registerServe(program, ctx);
   registerToken(program, ctx);
   registerUsers(program, ctx);
+  registerBilling(program, ctx);
+  registerRegistry(program, ctx);
   const subcommands = (command: Command): Command[] =>
     command.commands.flatMap((c) => [c, ...subcommands(c)]);
   for (const sub of subcommands(program)) {
@@ -49,10 +54,12 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
     // `token --usr x` says "unknown option '--usr' (Did you mean --user?)", not "--user required".
     unknownBeforeMissing(sub);
   }
-  const json = argv.includes('--json');
+  const json = argv.some(
+    (arg, i) => arg === '--json' || arg === '--output=json' || (arg === '--output' && argv[i + 1] === 'json'),
+  );
   try {
     await program.parseAsync([...argv]);
-    return EXIT_CODES.OK;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return exitCodeFor(error); // commander has printed it
     const code: PlatformErrorCode = isPlatformError(error) ? error.code : 'INTERNAL';

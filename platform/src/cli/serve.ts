@@ -1,4 +1,5 @@
 /** `gpuaas-platform serve`: runs the platform until SIGTERM/SIGINT, then drains and stops. */
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { inlineTrustPolicyFile } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
@@ -26,7 +27,20 @@ interface ServeOptions {
   appTrustPolicy?: string;
   sandboxLimits?: string;
   runtimeEgress: string[];
+  billingGrace: number;
+  billingInterval: number;
+  billingCurrency: string;
+  starterCredit: string;
+  refundApprovalAbove?: string;
   json?: boolean;
+}
+
+/** A whole number of seconds, zero included (`--billing-grace 0` releases at once). */
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('must be a whole number of seconds');
+  return n;
 }
 
 /** Reads the app trust policy runtimes will apply, with its key files inlined (runtimes cannot read them). */
@@ -100,6 +114,28 @@ export function registerServe(program: Command, { io }: CliContext): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      '--billing-grace <seconds>',
+      'seconds between a project running out of funds and the release of its running allocations',
+      parseSeconds,
+      30,
+    )
+    .option(
+      '--billing-interval <seconds>',
+      'length of a rated interval of GPU time; each hold covers one',
+      parsePositiveInt,
+      60,
+    )
+    .option('--billing-currency <code>', 'the one currency of every balance and price (ISO 4217)', 'USD')
+    .option(
+      '--starter-credit <amount>',
+      'promotional credit each new project gets, expiring after 30 days (0 disables it)',
+      '25.00',
+    )
+    .option(
+      '--refund-approval-above <amount>',
+      "refunds above this amount need a second operator's approval (default: none do)",
+    )
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
@@ -132,6 +168,15 @@ export function registerServe(program: Command, { io }: CliContext): void {
           claim: options.claimEmail,
         })),
         compute: appTrustPolicy === undefined ? {} : { appTrustPolicy },
+        billing: {
+          currency: options.billingCurrency,
+          starterCredit: options.starterCredit,
+          intervalSeconds: options.billingInterval,
+          graceSeconds: options.billingGrace,
+          ...(options.refundApprovalAbove === undefined
+            ? {}
+            : { refundApprovalAbove: options.refundApprovalAbove }),
+        },
         // On PostgreSQL (production) nodes are remote agents unless asked for explicitly.
         localNode:
           (options.localNode ?? (options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL) === undefined)

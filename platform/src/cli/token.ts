@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
+import type { StarterCreditPolicy } from '../billing/starter-credit.js';
 import type { ProjectRole, Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { isoTime } from '../ids.js';
@@ -40,6 +41,7 @@ const ROLES: readonly ProjectRole[] = ['owner', 'member', 'viewer'];
  */
 async function bootstrapProject(
   db: Kysely<Tables>,
+  billing: StarterCreditPolicy,
   user: UserRow,
   ref: string,
   role: ProjectRole,
@@ -55,12 +57,16 @@ async function bootstrapProject(
   if (only === undefined) {
     if (ID.test(ref)) throw new PlatformError('NOT_FOUND', `no project has the id ${ref}`);
     const org = await defaultOrganization(db, user);
-    const created = await createProject(db, {
-      organizationId: org.id,
-      name: ref,
-      description: null,
-      ownerId: user.id,
-    });
+    const created = await createProject(
+      db,
+      {
+        organizationId: org.id,
+        name: ref,
+        description: null,
+        ownerId: user.id,
+      },
+      billing,
+    );
     return { id: created.id, joined: false, created: true };
   }
   if (matches.length > 1) {
@@ -135,7 +141,13 @@ export function registerToken(program: Command, { io }: CliContext): void {
         const project =
           options.project === undefined
             ? undefined
-            : await bootstrapProject(platform.db, user, options.project, options.role);
+            : await bootstrapProject(
+                platform.db,
+                platform.config.billing,
+                user,
+                options.project,
+                options.role,
+              );
         if (project?.joined === true)
           io.stderr.write(
             `${options.user} joined the existing project ${options.project} as ${options.role}\n`,

@@ -3,6 +3,8 @@
  * text (UUIDv7), times are ISO 8601 UTC text with millisecond precision (they sort as text),
  * booleans are integers 0/1, structured values are JSON text. Money (later) is bigint micro-units.
  */
+import type { BillingEngineTables } from '../billing/engine-schema.js';
+import type { BillingRefundTables } from '../billing/refund-requests.js';
 import type { BillingTables } from '../billing/schema.js';
 
 export interface OrganizationsTable {
@@ -285,7 +287,7 @@ export interface UsageEventsTable {
 }
 
 /** Every table, keyed by name (the billing ledger's are declared beside its code). */
-export interface Tables extends BillingTables {
+export interface Tables extends BillingTables, BillingEngineTables, BillingRefundTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   projects: ProjectsTable;

@@ -5,6 +5,8 @@
  * except the body parser's, which are the client's fault and map to their own codes.
  */
 import type { ErrorRequestHandler, Response } from 'express';
+import { isBillingError } from '../billing/errors.js';
+import type { BillingError } from '../billing/errors.js';
 import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -59,9 +61,19 @@ function fromBodyParser(error: unknown): PlatformError | undefined {
   }
 }
 
+/**
+ * The billing library's codes are in the catalog with the same status (errors.test.ts keeps them
+ * in step); its hint, which says what to do, joins the message.
+ */
+function fromBillingError(error: BillingError): PlatformError {
+  const detail = error.hint === undefined ? error.message : `${error.message} (${error.hint})`;
+  return new PlatformError(error.code, detail, { cause: error });
+}
+
 /** Normalises anything thrown into a PlatformError. */
 export function toPlatformError(error: unknown): PlatformError {
   if (isPlatformError(error)) return error;
+  if (isBillingError(error)) return fromBillingError(error);
   if (error instanceof URIError) {
     return new PlatformError('VALIDATION_FAILED', 'the request path is not valid percent-encoding', {
       cause: error,

@@ -4,6 +4,9 @@
  * transaction; unique-constraint races surface as ALREADY_EXISTS rather than 500s.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { asBillingDb } from '../billing/db.js';
+import { grantStarterCredit } from '../billing/starter-credit.js';
+import type { StarterCreditPolicy } from '../billing/starter-credit.js';
 import { isUniqueViolation } from '../db/constraint.js';
 import type { OrganizationsTable, ProjectRole, ProjectsTable, Tables, UsersTable } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
@@ -102,8 +105,15 @@ export interface NewProject {
   ownerId: string;
 }
 
-/** Creates a project and makes `ownerId` its owner, atomically. */
-export async function createProject(db: Kysely<Tables>, input: NewProject): Promise<ProjectRow> {
+/**
+ * Creates a project, makes `ownerId` its owner and grants it the starter credit (`policy`),
+ * atomically.
+ */
+export async function createProject(
+  db: Kysely<Tables>,
+  input: NewProject,
+  policy: StarterCreditPolicy,
+): Promise<ProjectRow> {
   const now = isoTime();
   const project: ProjectRow = {
     id: newId(),
@@ -128,6 +138,7 @@ export async function createProject(db: Kysely<Tables>, input: NewProject): Prom
           version: 1,
         })
         .execute();
+      await grantStarterCredit(asBillingDb(trx), project.id, policy, new Date(now));
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

@@ -9,15 +9,15 @@ import type { Duplex } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { allocationAccess } from '../compute/access.js';
+import { allocationAccess } from '../allocations/access.js';
 import { resolvePrincipal } from '../auth/middleware.js';
 import type { Principal } from '../auth/principal.js';
 import { hasScope } from '../auth/principal.js';
 import { currentStanding } from '../auth/standing.js';
 import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
-import { hashToken } from '../compute/service.js';
-import type { ComputeService } from '../compute/service.js';
+import { hashToken } from '../allocations/service.js';
+import type { AllocationService } from '../allocations/service.js';
 import type { Tables } from '../db/schema.js';
 import { PLATFORM_ERRORS, PlatformError, isPlatformError } from '../errors.js';
 import { subscribeEvents } from '../events/subscription.js';
@@ -39,7 +39,7 @@ const ACTIVITY_EVERY_MS = 30_000;
 
 export interface UpgradeDeps {
   db: Kysely<Tables>;
-  compute: ComputeService;
+  compute: AllocationService;
   tokens: TokenService;
   users: UserDirectory;
   logger: Logger;

@@ -1,13 +1,13 @@
 /**
  * What a usage event may say, beyond what the OpenAPI schema checks: a JSON number is a binary
- * float, and billing stores exact decimals (compute/decimal.ts), so a quantity must be one whose
+ * float, and billing stores exact decimals (usage/decimal.ts), so a quantity must be one whose
  * shortest decimal form is short — `5e-324` would be stored as a 324-digit fraction and
  * `0.1 + 0.2` as `0.30000000000000004`. Times go through the API's date-time check
  * (date-time.ts: no leap second, nothing before 1970), which the schema applies already; the
  * handler needs their instant. Both are refused at the edge with the field named, never turned
  * into a 500 or a surprising number on an invoice.
  */
-import { decimalText } from '../compute/decimal.js';
+import { decimalText } from './decimal.js';
 import { checkDateTime } from '../date-time.js';
 
 /** Bounds of a usage quantity; openapi.yaml (`UsageEvent.data.quantity`) documents the same. */

@@ -50,3 +50,24 @@ export { resolveNodeId } from './nodes.js';
 export { readAppStatus, waitForApp } from './apps.js';
 export type { AppStatus, WaitForAppOptions } from './apps.js';
 export type { FollowAllocationOptions } from './allocations.js';
+export {
+  approveRefund,
+  formatMicros,
+  grantCredit,
+  listCharges,
+  lowFundsWarning,
+  readBalance,
+  refundCharge,
+  requestRefund,
+  topUp,
+} from './billing.js';
+export type {
+  BillingBalance,
+  BillingCharge,
+  BillingPromotion,
+  BillingRefundRequest,
+  BillingTransfer,
+  CreditInput,
+  RefundInput,
+  TopUpInput,
+} from './billing.js';

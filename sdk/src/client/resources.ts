@@ -2,9 +2,9 @@
  * The platform as a library user reads it, over the generated client (stripe-node style):
  * `createClient({ baseUrl, token })` → `client.catalog.list()`, `client.allocations.create(…)`,
  * `.wait(id, { until })`, `for await (… of client.allocations.list())`, `.release(id)`,
- * `client.terminal.exec(id, argv)`, `client.events.stream(…)`. Every call goes through the one
- * request sender (retries, idempotency keys, correlation ids); refusals throw `ApiError` with
- * `code`, `status` and `correlationId`.
+ * `client.terminal.exec(id, argv)`, `client.events.stream(…)`, `client.billing.balance(project)`.
+ * Every call goes through the one request sender (retries, idempotency keys, correlation ids);
+ * refusals throw `ApiError` with `code`, `status` and `correlationId`.
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -17,6 +17,25 @@ import { followAllocation, readAllocation } from './allocations.js';
 import { followEvents } from './follow.js';
 import type { PlatformEvent } from './follow.js';
 import { resolveProject } from './projects.js';
+import {
+  approveRefund,
+  grantCredit,
+  listCharges,
+  readBalance,
+  refundCharge,
+  requestRefund,
+  topUp,
+} from './billing.js';
+import type {
+  BillingBalance,
+  BillingCharge,
+  BillingPromotion,
+  BillingRefundRequest,
+  BillingTransfer,
+  CreditInput,
+  RefundInput,
+  TopUpInput,
+} from './billing.js';
 
 export type Allocation = components['schemas']['Allocation'];
 export type GpuModel = components['schemas']['GpuSku'];
@@ -70,6 +89,25 @@ export interface GpuaasClient {
     open(id: string, options?: { cols?: number; rows?: number; term?: string }): Promise<TerminalSession>;
     /** Runs `argv` in the allocation's sandbox; resolves with its exit status and output. */
     exec(id: string, argv: string[]): Promise<{ exitCode: number; output: string }>;
+  };
+  readonly billing: {
+    /** The project's (id or name) balance: `balance_micros`, `available_micros`, `holds_micros`, … */
+    balance(project: string): Promise<BillingBalance>;
+    /** Charges of a project (id or name) or of one allocation, oldest first, page after page. */
+    charges(filter: {
+      project?: string;
+      allocation?: string;
+    }): AsyncGenerator<BillingCharge, void, undefined>;
+    /** Operators: credits a project's prepaid balance, e.g. `{ project: 'demo', amount: '12.50', reason }`. */
+    topup(input: Omit<TopUpInput, 'projectId'> & { project: string }): Promise<BillingTransfer>;
+    /** Operators: refunds a charge, wholly (no `amount`) or in part. */
+    refund(input: RefundInput): Promise<BillingTransfer>;
+    /** Operators: files a refund a second operator must approve (above the platform's threshold). */
+    requestRefund(input: RefundInput): Promise<BillingRefundRequest>;
+    /** Operators other than the requester: makes the requested refund. */
+    approveRefund(requestId: string): Promise<BillingTransfer>;
+    /** Operators: promotional credit that expires. */
+    credit(input: Omit<CreditInput, 'projectId'> & { project: string }): Promise<BillingPromotion>;
   };
   readonly events: {
     /** Platform events the caller may see, until `signal` aborts (reconnecting as needed). */
@@ -188,6 +226,28 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
         });
         const exitCode = await execCommand({ url, token, stdout, handleSignals: false });
         return { exitCode, output: Buffer.concat(chunks).toString('utf8').replaceAll('\r\n', '\n') };
+      },
+    },
+    billing: {
+      async balance(project) {
+        return readBalance(platform, (await resolveProject(platform, project)).id);
+      },
+      async *charges(filter) {
+        const projectId =
+          filter.project === undefined ? undefined : (await resolveProject(platform, filter.project)).id;
+        yield* listCharges(platform, {
+          ...(projectId === undefined ? {} : { projectId }),
+          ...(filter.allocation === undefined ? {} : { allocationId: filter.allocation }),
+        });
+      },
+      async topup({ project, ...rest }) {
+        return topUp(platform, { ...rest, projectId: (await resolveProject(platform, project)).id });
+      },
+      refund: (input) => refundCharge(platform, input),
+      requestRefund: (input) => requestRefund(platform, input),
+      approveRefund: (requestId) => approveRefund(platform, requestId),
+      async credit({ project, ...rest }) {
+        return grantCredit(platform, { ...rest, projectId: (await resolveProject(platform, project)).id });
       },
     },
     events: {

@@ -187,6 +187,11 @@ export const PLATFORM_ERRORS = {
     "title": "Usage event conflict",
     "meaning": "An event id the allocation already reported came again with another meter, quantity, unit or origin; nothing of the batch is stored, the stored event is never overwritten, and `errors[]` names each conflicting event."
   },
+  "REFUND_APPROVAL_REQUIRED": {
+    "status": 403,
+    "title": "Refund needs approval",
+    "meaning": "A refund above the configured amount (`billing.refundApprovalAbove`) needs a second operator: file it with `POST /v1/billing/refund-requests` (`gpuaas billing refund … --request`) and have another operator approve it."
+  },
   "INTERNAL": {
     "status": 500,
     "title": "Internal error",
@@ -211,6 +216,91 @@ export const PLATFORM_ERRORS = {
     "status": 503,
     "title": "Not ready",
     "meaning": "The server cannot reach its database or is shutting down."
+  },
+  "AMOUNT_INVALID": {
+    "status": 400,
+    "title": "Invalid amount",
+    "meaning": "A decimal amount or quantity is malformed, negative, too precise (over 6 decimals for money, 9 for quantities) or too large."
+  },
+  "CURRENCY_INVALID": {
+    "status": 400,
+    "title": "Invalid currency",
+    "meaning": "A currency is not a three-letter ISO 4217 code."
+  },
+  "CURRENCY_MISMATCH": {
+    "status": 409,
+    "title": "Currency mismatch",
+    "meaning": "A transfer joins accounts of different currencies, or an account is reopened in another currency."
+  },
+  "ACCOUNT_NOT_FOUND": {
+    "status": 404,
+    "title": "Ledger account not found",
+    "meaning": "A transfer names a ledger account that was never opened."
+  },
+  "ACCOUNT_CONFLICT": {
+    "status": 409,
+    "title": "Ledger account conflict",
+    "meaning": "A ledger account id is already open with another kind, owner or expiry."
+  },
+  "INSUFFICIENT_FUNDS": {
+    "status": 402,
+    "title": "Insufficient funds",
+    "meaning": "The debit or hold would take the project's available balance (balance − holds) below zero."
+  },
+  "TRANSFER_ID_CONFLICT": {
+    "status": 409,
+    "title": "Transfer id reused",
+    "meaning": "The transfer id was used before for a different transfer; transfer ids are unique forever."
+  },
+  "TRANSFER_INVALID": {
+    "status": 400,
+    "title": "Invalid transfer",
+    "meaning": "A transfer is malformed: same debit and credit account, no category, or a missing reason."
+  },
+  "PENDING_NOT_FOUND": {
+    "status": 404,
+    "title": "Hold not found",
+    "meaning": "A post or void names a pending transfer (hold) that does not exist."
+  },
+  "PENDING_ALREADY_RESOLVED": {
+    "status": 409,
+    "title": "Hold already resolved",
+    "meaning": "The hold was already posted or voided."
+  },
+  "POST_EXCEEDS_PENDING": {
+    "status": 422,
+    "title": "Charge exceeds its hold",
+    "meaning": "A post asks for more than its hold reserved."
+  },
+  "CORRECTION_TARGET_NOT_FOUND": {
+    "status": 404,
+    "title": "Charge not found",
+    "meaning": "A refund or correction names a charge that does not exist."
+  },
+  "CORRECTION_EXCEEDS_ORIGINAL": {
+    "status": 422,
+    "title": "Refund exceeds the charge",
+    "meaning": "Refunds of a charge would exceed it, or a correction does not move money back the way the charge came."
+  },
+  "RATING_CONFLICT": {
+    "status": 409,
+    "title": "Rating conflict",
+    "meaning": "A usage event id or GPU interval was rated before from different input (meter, quantity or end)."
+  },
+  "RATING_OUT_OF_ORDER": {
+    "status": 409,
+    "title": "Rating out of order",
+    "meaning": "A GPU interval is rated before its predecessor, or after the allocation's final interval."
+  },
+  "METER_UNKNOWN": {
+    "status": 422,
+    "title": "Unknown meter",
+    "meaning": "A usage event names a meter the launch declared no price for."
+  },
+  "RATING_INPUT_INVALID": {
+    "status": 400,
+    "title": "Invalid rating input",
+    "meaning": "Rating input is out of range: negative price or duration, zero interval, fee over 100 %, an unfinished interval."
   }
 } as const satisfies Readonly<Record<string, ErrorCatalogEntry>>;
 

@@ -936,6 +936,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's balance, holds and what it may still spend
+         * @description Viewers of the project and operators. `balance_micros` is the prepaid balance plus
+         *     unexpired promotional credit (`prepaid_micros` + `promotional_micros`); `holds_micros`
+         *     is reserved for the next interval of the project's running allocations; and
+         *     `available_micros` = balance − holds is what new spending may use. Amounts are integer
+         *     micro-units of `currency` (1 USD = 1000000). docs/billing.md explains each.
+         */
+        get: operations["getBillingBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Charges to a project (or one allocation), oldest first
+         * @description Viewers of the project and operators. Each charge is one ledger transfer from the
+         *     project's balance (GPU time per interval, app usage, app fees) with what was refunded of
+         *     it so far. Give `project_id`, `allocation_id` or both; with only `allocation_id` the
+         *     project is the allocation's. 400 `VALIDATION_FAILED` when neither is given.
+         */
+        get: operations["listBillingCharges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit a project's prepaid balance (operators)
+         * @description Operators only (403 `FORBIDDEN` otherwise). `amount` is a decimal in the platform's
+         *     currency (e.g. `12.50`, at most six decimals; else 400 `AMOUNT_INVALID`) and `reason` is
+         *     required. The transfer's id derives from the caller and the Idempotency-Key, so a retry —
+         *     even after the key's 24 hours — returns the same transfer (200) instead of a second
+         *     top-up. Emits `billing.balance_changed`.
+         */
+        post: operations["createBillingTopup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a charge, wholly or in part (operators)
+         * @description Operators only. A correction transfer that moves money back the way the charge came
+         *     (`corrects_id` names the charge). Without `amount`, what is left of the charge; the
+         *     refunds of a charge never add up to more than it (422 `CORRECTION_EXCEEDS_ORIGINAL`).
+         *     404 `CORRECTION_TARGET_NOT_FOUND` when `charge_id` names no charge. `reason` is required.
+         *     Above the configured amount (`billing.refundApprovalAbove`) a second operator must approve:
+         *     403 `REFUND_APPROVAL_REQUIRED`, use `POST /v1/billing/refund-requests` instead.
+         *     Idempotent like top-ups. Emits `billing.balance_changed`.
+         */
+        post: operations["createBillingRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/refund-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a refund a second operator must approve (operators)
+         * @description Operators only. Files a refund of `charge_id` (by default what is left of it, fixed now)
+         *     for another operator to approve; nothing moves yet. Needed above the configured amount
+         *     (`billing.refundApprovalAbove`: `POST /v1/billing/refunds` answers 403
+         *     `REFUND_APPROVAL_REQUIRED` there), allowed at any amount. 422 `CORRECTION_EXCEEDS_ORIGINAL`
+         *     when more than what is left is asked for. A retry with the same Idempotency-Key returns
+         *     the first request (200).
+         */
+        post: operations["createBillingRefundRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/refund-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve another operator's refund request, making the refund (operators)
+         * @description Operators only, and not the one who asked (403 `FORBIDDEN`). Makes the refund the request
+         *     describes (the answer is its transfer, as `POST /v1/billing/refunds` gives) and records
+         *     who approved it; approving it again returns the same transfer (200). 404 `NOT_FOUND` for
+         *     no such request; 422 `CORRECTION_EXCEEDS_ORIGINAL` when other refunds have since left less
+         *     of the charge. Emits `billing.balance_changed`.
+         */
+        post: operations["approveBillingRefundRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant a project promotional credit that expires (operators)
+         * @description Operators only. The credit pays for charges before the prepaid balance, earliest expiry
+         *     first; what is left at `expires_at` (which must be in the future) returns to the platform.
+         *     `reason` is required. Idempotent like top-ups. Emits `billing.balance_changed`.
+         */
+        post: operations["createBillingPromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -998,7 +1168,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID";
             correlation_id: string;
             /**
              * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
@@ -1138,6 +1308,135 @@ export interface components {
         };
         /** @description Money in integer micro-units of the currency (1 USD = 1000000), as a decimal string. */
         Micros: string;
+        /**
+         * @description Money in integer micro-units of the currency (1 USD = 1000000), as a JSON integer (always
+         *     within ±2^53, so every JSON reader keeps it exact).
+         */
+        MicroUnits: number;
+        /** @description ISO 4217 code of the platform's one currency. */
+        Currency: string;
+        /**
+         * @description A decimal amount of the currency as a person types it, e.g. `12.50` (no sign, no exponent,
+         *     at most six decimals, at most 1000000000 per operation; else 400 `AMOUNT_INVALID`).
+         */
+        MoneyAmount: string;
+        /** @description Why, for the audit trail and the ledger (required, not blank). */
+        BillingReason: string;
+        BillingBalance: {
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            /** @description Prepaid balance plus unexpired promotional credit. */
+            balance_micros: components["schemas"]["MicroUnits"];
+            /** @description balance − holds, what new spending may use. */
+            available_micros: components["schemas"]["MicroUnits"];
+            /** @description Reserved for the next interval of running allocations. */
+            holds_micros: components["schemas"]["MicroUnits"];
+            /** @description Top-ups − charges + refunds (may be below zero for usage already consumed). */
+            prepaid_micros: components["schemas"]["MicroUnits"];
+            /** @description Unexpired promotional credit left. */
+            promotional_micros: components["schemas"]["MicroUnits"];
+            /**
+             * @description What one interval of the project's running allocations costs at their prices: the next
+             *     hold needs this much available, else the project's funds are exhausted.
+             */
+            running_interval_micros: components["schemas"]["MicroUnits"];
+            /**
+             * @description Set while the next interval of a running allocation could not be held
+             *     (`billing.funds_exhausted`); the running allocations are released from `release_after`
+             *     unless funds arrive first.
+             */
+            funds_exhausted: components["schemas"]["BillingFundsExhausted"] | null;
+        };
+        BillingFundsExhausted: {
+            /** @description When the first interval that could not be held began. */
+            since: components["schemas"]["Timestamp"];
+            /** @description From then on the running allocations are released (since + the grace period). */
+            release_after: components["schemas"]["Timestamp"];
+        };
+        /** @description One immutable ledger transfer (docs/billing.md). */
+        BillingTransfer: {
+            /** @description Unique forever, e.g. `topup:…`, `gpu:<allocation>:<interval>`. */
+            id: string;
+            /** @enum {string} */
+            kind: "single" | "pending" | "post" | "void";
+            /** @description What the money is for, e.g. `topup`, `refund`, `promo_grant`, `gpu_time`. */
+            category: string;
+            currency: components["schemas"]["Currency"];
+            amount_micros: components["schemas"]["MicroUnits"];
+            debit_account_id: string;
+            credit_account_id: string;
+            /** @description For a refund: the charge it corrects. */
+            corrects_id: string | null;
+            allocation_id: string | null;
+            period_start: components["schemas"]["Timestamp"] | null;
+            period_end: components["schemas"]["Timestamp"] | null;
+            reason: string | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        BillingTopupCreate: {
+            project_id: components["schemas"]["Id"];
+            amount: components["schemas"]["MoneyAmount"];
+            reason: components["schemas"]["BillingReason"];
+        };
+        BillingRefundCreate: {
+            /** @description The charge (`BillingCharge.id`). */
+            charge_id: string;
+            /** @description Default, what is left of the charge after earlier refunds. */
+            amount?: components["schemas"]["MoneyAmount"];
+            reason: components["schemas"]["BillingReason"];
+        };
+        BillingRefundRequest: {
+            id: components["schemas"]["Id"];
+            charge_id: string;
+            project_id: components["schemas"]["Id"];
+            amount_micros: components["schemas"]["MicroUnits"];
+            reason: string;
+            /** @description `user:<id>` of the operator who asked. */
+            requested_by: string;
+            requested_at: components["schemas"]["Timestamp"];
+            /** @description `user:<id>` of the approver; null while pending. */
+            approved_by: string | null;
+            approved_at: components["schemas"]["Timestamp"] | null;
+            /** @description The refund transfer, once approved. */
+            transfer_id: string | null;
+        };
+        BillingPromotionCreate: {
+            project_id: components["schemas"]["Id"];
+            amount: components["schemas"]["MoneyAmount"];
+            expires_at: components["schemas"]["Timestamp"];
+            reason: components["schemas"]["BillingReason"];
+        };
+        BillingPromotion: {
+            /** @description The grant: names its ledger account. */
+            id: string;
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            amount_micros: components["schemas"]["MicroUnits"];
+            expires_at: components["schemas"]["Timestamp"];
+            reason: string;
+            transfer: components["schemas"]["BillingTransfer"];
+        };
+        BillingCharge: {
+            /** @description The charge transfer; what `POST /v1/billing/refunds` takes. */
+            id: string;
+            /** @description `gpu_time`, `app_usage` (the publisher's share), `app_fee` (the platform's fee), … */
+            kind: string;
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            allocation_id: string | null;
+            amount_micros: components["schemas"]["MicroUnits"];
+            /** @description The sum of this charge's refunds so far. */
+            refunded_micros: components["schemas"]["MicroUnits"];
+            period_start: components["schemas"]["Timestamp"] | null;
+            period_end: components["schemas"]["Timestamp"] | null;
+            /** @description The charge's transfer, then its refunds', oldest first. */
+            transfer_ids: string[];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        BillingChargeList: {
+            items: components["schemas"]["BillingCharge"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
         GpuSku: {
             /** @description Stable SKU id, e.g. `h100-80gb`. */
             id: string;
@@ -2895,6 +3194,262 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AllocationUsage"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBillingBalance: {
+        parameters: {
+            query: {
+                project_id: components["schemas"]["Id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingBalance"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listBillingCharges: {
+        parameters: {
+            query?: {
+                project_id?: components["schemas"]["Id"];
+                allocation_id?: components["schemas"]["Id"];
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of charges. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingChargeList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createBillingTopup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingTopupCreate"];
+            };
+        };
+        responses: {
+            /** @description The transfer this key had made before (nothing changed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            /** @description The top-up's transfer. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createBillingRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingRefundCreate"];
+            };
+        };
+        responses: {
+            /** @description The transfer this key had made before (nothing changed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            /** @description The refund's transfer. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createBillingRefundRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingRefundCreate"];
+            };
+        };
+        responses: {
+            /** @description The request this key had filed before. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRefundRequest"];
+                };
+            };
+            /** @description The request, waiting for approval. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRefundRequest"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    approveBillingRefundRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                request_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The refund this request had made before (nothing changed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            /** @description The refund's transfer. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createBillingPromotion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingPromotionCreate"];
+            };
+        };
+        responses: {
+            /** @description The credit this key had granted before (nothing changed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPromotion"];
+                };
+            };
+            /** @description The credit. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPromotion"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

@@ -19,7 +19,11 @@ export const SCOPES = [
   "usage:write",
   "users:read",
   "operators:read",
-  "operators:write"
+  "operators:write",
+  "billing:read",
+  "billing:admin",
+  "registry:pull",
+  "registry:push"
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -42,5 +46,9 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = {
   "usage:write": "Report an allocation's usage (its runtime only).",
   "users:read": "Read the signed-in user.",
   "operators:read": "List the platform's operators (operators).",
-  "operators:write": "Grant and revoke the operator flag (operators)."
+  "operators:write": "Grant and revoke the operator flag (operators).",
+  "billing:read": "Read a project's balance and charges.",
+  "billing:admin": "Top up balances, refund charges, grant promotional credit (operators).",
+  "registry:pull": "Pull from the project's namespace of the embedded OCI registry (/v2/).",
+  "registry:push": "Push to and delete from the project's namespace of the embedded OCI registry."
 };

@@ -17,6 +17,8 @@ import { computeMigration } from './0003_compute.js';
 import { usageMigration } from './0004_usage.js';
 import { usageScopeMigration } from './0005_usage_scoped_ids.js';
 import { billingLedgerMigration } from './0006_billing_ledger.js';
+import { billingGpuMetersMigration } from './0007_billing_gpu_meters.js';
+import { billingRefundRequestsMigration } from './0008_billing_refund_requests.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -32,6 +34,8 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0004_usage', migration: usageMigration },
   { name: '0005_usage_scoped_ids', migration: usageScopeMigration },
   { name: '0006_billing_ledger', migration: billingLedgerMigration },
+  { name: '0007_billing_gpu_meters', migration: billingGpuMetersMigration },
+  { name: '0008_billing_refund_requests', migration: billingRefundRequestsMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.

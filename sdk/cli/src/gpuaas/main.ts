@@ -7,6 +7,7 @@ import { registerAllocations } from './commands/allocations.js';
 import { registerApp } from './commands/app.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAuthWith } from './commands/auth.js';
+import { registerBilling } from './commands/billing.js';
 import type { AuthDeps } from './commands/auth.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerIam } from './commands/iam.js';
@@ -34,13 +35,14 @@ export function gpuaasCli(deps: GpuaasDeps = {}): CliDefinition {
     registerAllocations,
     registerTerminal,
     registerApp,
+    registerBilling,
     registerNodes,
     registerOps,
   ];
   return {
     name: 'gpuaas',
     description:
-      'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, operate nodes',
+      'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, see balances and charges, operate nodes',
     version: SDK_VERSION,
     commands,
   };

@@ -1,6 +1,6 @@
 """``Client`` and ``AsyncClient``: the platform API as a Python user reads it.
 
-Both have the same surface (``client.catalog``, ``client.allocations``, ``client.projects``, …;
+Both have the same surface (``client.catalog``, ``client.allocations``, ``client.billing``, …;
 the async one's methods are coroutines and its lists async iterators). Each client owns its
 connection pool and its settings: there is no global state, and two clients never share a token.
 """
@@ -17,6 +17,7 @@ from ._terminal_api import AsyncTerminal, Terminal
 from ._token import AsyncTokenSource, StaticToken, TokenSource
 from .allocations import Allocations, AsyncAllocations
 from .apps_instances import AppsInstances, AsyncAppsInstances
+from .billing import AsyncBilling, Billing
 from .catalog import AsyncCatalog, Catalog
 from .iam import AsyncIam, Iam
 from .nodes import AsyncNodes, Nodes
@@ -114,6 +115,7 @@ class Client:
         self.ops = Ops(self, self.projects, self.nodes)
         self.terminal = Terminal(self)
         self.events = Events(self._sender, self.projects)
+        self.billing = Billing(self, self.projects)
 
     def send(self, request: ApiRequest[T]) -> T:
         """Sends a request built by ``gpuaas.__generated__.operations`` and returns its typed answer."""
@@ -203,6 +205,7 @@ class AsyncClient:
         self.ops = AsyncOps(self, self.projects, self.nodes)
         self.terminal = AsyncTerminal(self)
         self.events = AsyncEvents(self._sender, self.projects)
+        self.billing = AsyncBilling(self, self.projects)
 
     async def send(self, request: ApiRequest[T]) -> T:
         return await self._sender.send(request)

@@ -111,6 +111,17 @@ class RateLimitError(GpuaasError):
     retry_after: float | None = None
 
 
+class BillingError(GpuaasError):
+    """Billing refused: an amount or currency that is not valid (AMOUNT_INVALID, …), a refund above
+    what is left of its charge (CORRECTION_EXCEEDS_ORIGINAL) or of no charge, a reused transfer id,
+    and the ledger's other codes (docs/errors.md)."""
+
+
+class InsufficientFundsError(BillingError):
+    """INSUFFICIENT_FUNDS (402): the project's available balance cannot pay for it;
+    ``client.billing.balance(project=...)`` shows what is left."""
+
+
 class AllocationError(GpuaasError):
     """An allocation cannot be had or used: MODEL_UNKNOWN, ALLOCATION_UNSATISFIABLE,
     ALLOCATION_NOT_RUNNING; ``AllocationEndedError`` when a wait saw it end."""
@@ -222,6 +233,30 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
         ["MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING"], AllocationError
     ),
     "ALLOCATION_ENDED": AllocationEndedError,
+    # The billing library's codes (platform/src/billing/errors.ts), in the contract's catalog.
+    **dict.fromkeys(
+        [
+            "AMOUNT_INVALID",
+            "CURRENCY_INVALID",
+            "CURRENCY_MISMATCH",
+            "ACCOUNT_NOT_FOUND",
+            "ACCOUNT_CONFLICT",
+            "TRANSFER_ID_CONFLICT",
+            "TRANSFER_INVALID",
+            "PENDING_NOT_FOUND",
+            "PENDING_ALREADY_RESOLVED",
+            "POST_EXCEEDS_PENDING",
+            "CORRECTION_TARGET_NOT_FOUND",
+            "CORRECTION_EXCEEDS_ORIGINAL",
+            "RATING_CONFLICT",
+            "RATING_OUT_OF_ORDER",
+            "METER_UNKNOWN",
+            "RATING_INPUT_INVALID",
+            "REFUND_APPROVAL_REQUIRED",
+        ],
+        BillingError,
+    ),
+    "INSUFFICIENT_FUNDS": InsufficientFundsError,
     "WAIT_TIMEOUT": WaitTimeoutError,
     **dict.fromkeys(
         ["APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "RUNTIME_UNREACHABLE"], AppError

@@ -23,6 +23,18 @@ __all__ = [
     "AssignmentGpu",
     "AuditEvent",
     "AuditEventList",
+    "BillingBalance",
+    "BillingCharge",
+    "BillingChargeList",
+    "BillingFundsExhausted",
+    "BillingPromotion",
+    "BillingPromotionCreate",
+    "BillingReason",
+    "BillingRefundCreate",
+    "BillingRefundRequest",
+    "BillingTopupCreate",
+    "BillingTransfer",
+    "Currency",
     "DrainRequest",
     "DrainResult",
     "Duration",
@@ -39,7 +51,9 @@ __all__ = [
     "MemberCreate",
     "MemberList",
     "MemberUpdate",
+    "MicroUnits",
     "Micros",
+    "MoneyAmount",
     "Name",
     "NextCursor",
     "Node",
@@ -93,14 +107,22 @@ NextCursor = str | None
 Scope = str
 #: Money in integer micro-units of the currency (1 USD = 1000000), as a decimal string.
 Micros = str
+#: Money in integer micro-units of the currency (1 USD = 1000000), as a JSON integer (always within ±2^53, so every JSON reader keeps it exact).
+MicroUnits = int
+#: ISO 4217 code of the platform's one currency.
+Currency = str
+#: A decimal amount of the currency as a person types it, e.g. `12.50` (no sign, no exponent, at most six decimals, at most 1000000000 per operation; else 400 `AMOUNT_INVALID`).
+MoneyAmount = str
+#: Why, for the audit trail and the ledger (required, not blank).
+BillingReason = str
 AllocationState = Literal["queued", "scheduled", "provisioning", "running", "releasing", "released", "failed", "preempted"]
 PendingReason = Literal["quota_exceeded", "no_capacity", "model_unavailable", "request_too_large", "waiting_for_priority"]
 #: A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` and combinations such as `1h30m` (at most four parts of at most 7 digits each), longer than zero. Each field that takes one states its maximum; a longer duration is refused with 400 `VALIDATION_FAILED` naming the field.
 Duration = str
 
 #: Every problem code the document lists (docs/errors.md); a newer server may send others.
-ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY"]
-PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY")
+ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID"]
+PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID")
 
 
 class Health(_model.Model):
@@ -571,6 +593,300 @@ class AuditEventList(_model.Model):
     def from_json(cls, data: Any) -> AuditEventList:
         return cls(
             items=_model.parse_list(data["items"], AuditEvent.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class BillingBalance(_model.Model):
+    """The `BillingBalance` object of the platform API."""
+
+    __slots__ = ("project_id", "currency", "balance_micros", "available_micros", "holds_micros", "prepaid_micros", "promotional_micros", "running_interval_micros", "funds_exhausted")
+    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("balance_micros", "balance_micros"), ("available_micros", "available_micros"), ("holds_micros", "holds_micros"), ("prepaid_micros", "prepaid_micros"), ("promotional_micros", "promotional_micros"), ("running_interval_micros", "running_interval_micros"), ("funds_exhausted", "funds_exhausted"))
+
+    project_id: Id
+    currency: Currency
+    #: Prepaid balance plus unexpired promotional credit.
+    balance_micros: MicroUnits
+    #: balance − holds, what new spending may use.
+    available_micros: MicroUnits
+    #: Reserved for the next interval of running allocations.
+    holds_micros: MicroUnits
+    #: Top-ups − charges + refunds (may be below zero for usage already consumed).
+    prepaid_micros: MicroUnits
+    #: Unexpired promotional credit left.
+    promotional_micros: MicroUnits
+    #: What one interval of the project's running allocations costs at their prices: the next hold needs this much available, else the project's funds are exhausted.
+    running_interval_micros: MicroUnits
+    #: Set while the next interval of a running allocation could not be held (`billing.funds_exhausted`); the running allocations are released from `release_after` unless funds arrive first.
+    funds_exhausted: BillingFundsExhausted | None
+
+    def __init__(self, *, project_id: Id, currency: Currency, balance_micros: MicroUnits, available_micros: MicroUnits, holds_micros: MicroUnits, prepaid_micros: MicroUnits, promotional_micros: MicroUnits, running_interval_micros: MicroUnits, funds_exhausted: BillingFundsExhausted | None) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.currency = currency
+        self.balance_micros = balance_micros
+        self.available_micros = available_micros
+        self.holds_micros = holds_micros
+        self.prepaid_micros = prepaid_micros
+        self.promotional_micros = promotional_micros
+        self.running_interval_micros = running_interval_micros
+        self.funds_exhausted = funds_exhausted
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingBalance:
+        return cls(
+            project_id=data["project_id"],
+            currency=data["currency"],
+            balance_micros=data["balance_micros"],
+            available_micros=data["available_micros"],
+            holds_micros=data["holds_micros"],
+            prepaid_micros=data["prepaid_micros"],
+            promotional_micros=data["promotional_micros"],
+            running_interval_micros=data["running_interval_micros"],
+            funds_exhausted=_model.parse_optional(data["funds_exhausted"], BillingFundsExhausted.from_json),
+        )._keep_json(data)
+
+
+class BillingFundsExhausted(_model.Model):
+    """The `BillingFundsExhausted` object of the platform API."""
+
+    __slots__ = ("since", "release_after")
+    _FIELDS = (("since", "since"), ("release_after", "release_after"))
+
+    #: When the first interval that could not be held began.
+    since: Timestamp
+    #: From then on the running allocations are released (since + the grace period).
+    release_after: Timestamp
+
+    def __init__(self, *, since: Timestamp, release_after: Timestamp) -> None:
+        super().__init__()
+        self.since = since
+        self.release_after = release_after
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingFundsExhausted:
+        return cls(
+            since=data["since"],
+            release_after=data["release_after"],
+        )._keep_json(data)
+
+
+class BillingTransfer(_model.Model):
+    """One immutable ledger transfer (docs/billing.md)."""
+
+    __slots__ = ("id", "kind", "category", "currency", "amount_micros", "debit_account_id", "credit_account_id", "corrects_id", "allocation_id", "period_start", "period_end", "reason", "created_at")
+    _FIELDS = (("id", "id"), ("kind", "kind"), ("category", "category"), ("currency", "currency"), ("amount_micros", "amount_micros"), ("debit_account_id", "debit_account_id"), ("credit_account_id", "credit_account_id"), ("corrects_id", "corrects_id"), ("allocation_id", "allocation_id"), ("period_start", "period_start"), ("period_end", "period_end"), ("reason", "reason"), ("created_at", "created_at"))
+
+    #: Unique forever, e.g. `topup:…`, `gpu:<allocation>:<interval>`.
+    id: str
+    kind: Literal["single", "pending", "post", "void"]
+    #: What the money is for, e.g. `topup`, `refund`, `promo_grant`, `gpu_time`.
+    category: str
+    currency: Currency
+    amount_micros: MicroUnits
+    debit_account_id: str
+    credit_account_id: str
+    #: For a refund: the charge it corrects.
+    corrects_id: str | None
+    allocation_id: str | None
+    period_start: Timestamp | None
+    period_end: Timestamp | None
+    reason: str | None
+    created_at: Timestamp
+
+    def __init__(self, *, id: str, kind: Literal["single", "pending", "post", "void"], category: str, currency: Currency, amount_micros: MicroUnits, debit_account_id: str, credit_account_id: str, corrects_id: str | None, allocation_id: str | None, period_start: Timestamp | None, period_end: Timestamp | None, reason: str | None, created_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.kind = kind
+        self.category = category
+        self.currency = currency
+        self.amount_micros = amount_micros
+        self.debit_account_id = debit_account_id
+        self.credit_account_id = credit_account_id
+        self.corrects_id = corrects_id
+        self.allocation_id = allocation_id
+        self.period_start = period_start
+        self.period_end = period_end
+        self.reason = reason
+        self.created_at = created_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingTransfer:
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            category=data["category"],
+            currency=data["currency"],
+            amount_micros=data["amount_micros"],
+            debit_account_id=data["debit_account_id"],
+            credit_account_id=data["credit_account_id"],
+            corrects_id=data["corrects_id"],
+            allocation_id=data["allocation_id"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            reason=data["reason"],
+            created_at=data["created_at"],
+        )._keep_json(data)
+
+
+class BillingRefundRequest(_model.Model):
+    """The `BillingRefundRequest` object of the platform API."""
+
+    __slots__ = ("id", "charge_id", "project_id", "amount_micros", "reason", "requested_by", "requested_at", "approved_by", "approved_at", "transfer_id")
+    _FIELDS = (("id", "id"), ("charge_id", "charge_id"), ("project_id", "project_id"), ("amount_micros", "amount_micros"), ("reason", "reason"), ("requested_by", "requested_by"), ("requested_at", "requested_at"), ("approved_by", "approved_by"), ("approved_at", "approved_at"), ("transfer_id", "transfer_id"))
+
+    id: Id
+    charge_id: str
+    project_id: Id
+    amount_micros: MicroUnits
+    reason: str
+    #: `user:<id>` of the operator who asked.
+    requested_by: str
+    requested_at: Timestamp
+    #: `user:<id>` of the approver; null while pending.
+    approved_by: str | None
+    approved_at: Timestamp | None
+    #: The refund transfer, once approved.
+    transfer_id: str | None
+
+    def __init__(self, *, id: Id, charge_id: str, project_id: Id, amount_micros: MicroUnits, reason: str, requested_by: str, requested_at: Timestamp, approved_by: str | None, approved_at: Timestamp | None, transfer_id: str | None) -> None:
+        super().__init__()
+        self.id = id
+        self.charge_id = charge_id
+        self.project_id = project_id
+        self.amount_micros = amount_micros
+        self.reason = reason
+        self.requested_by = requested_by
+        self.requested_at = requested_at
+        self.approved_by = approved_by
+        self.approved_at = approved_at
+        self.transfer_id = transfer_id
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingRefundRequest:
+        return cls(
+            id=data["id"],
+            charge_id=data["charge_id"],
+            project_id=data["project_id"],
+            amount_micros=data["amount_micros"],
+            reason=data["reason"],
+            requested_by=data["requested_by"],
+            requested_at=data["requested_at"],
+            approved_by=data["approved_by"],
+            approved_at=data["approved_at"],
+            transfer_id=data["transfer_id"],
+        )._keep_json(data)
+
+
+class BillingPromotion(_model.Model):
+    """The `BillingPromotion` object of the platform API."""
+
+    __slots__ = ("id", "project_id", "currency", "amount_micros", "expires_at", "reason", "transfer")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("currency", "currency"), ("amount_micros", "amount_micros"), ("expires_at", "expires_at"), ("reason", "reason"), ("transfer", "transfer"))
+
+    #: The grant: names its ledger account.
+    id: str
+    project_id: Id
+    currency: Currency
+    amount_micros: MicroUnits
+    expires_at: Timestamp
+    reason: str
+    transfer: BillingTransfer
+
+    def __init__(self, *, id: str, project_id: Id, currency: Currency, amount_micros: MicroUnits, expires_at: Timestamp, reason: str, transfer: BillingTransfer) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.currency = currency
+        self.amount_micros = amount_micros
+        self.expires_at = expires_at
+        self.reason = reason
+        self.transfer = transfer
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingPromotion:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            currency=data["currency"],
+            amount_micros=data["amount_micros"],
+            expires_at=data["expires_at"],
+            reason=data["reason"],
+            transfer=BillingTransfer.from_json(data["transfer"]),
+        )._keep_json(data)
+
+
+class BillingCharge(_model.Model):
+    """The `BillingCharge` object of the platform API."""
+
+    __slots__ = ("id", "kind", "project_id", "currency", "allocation_id", "amount_micros", "refunded_micros", "period_start", "period_end", "transfer_ids", "created_at")
+    _FIELDS = (("id", "id"), ("kind", "kind"), ("project_id", "project_id"), ("currency", "currency"), ("allocation_id", "allocation_id"), ("amount_micros", "amount_micros"), ("refunded_micros", "refunded_micros"), ("period_start", "period_start"), ("period_end", "period_end"), ("transfer_ids", "transfer_ids"), ("created_at", "created_at"))
+
+    #: The charge transfer; what `POST /v1/billing/refunds` takes.
+    id: str
+    #: `gpu_time`, `app_usage` (the publisher's share), `app_fee` (the platform's fee), …
+    kind: str
+    project_id: Id
+    currency: Currency
+    allocation_id: str | None
+    amount_micros: MicroUnits
+    #: The sum of this charge's refunds so far.
+    refunded_micros: MicroUnits
+    period_start: Timestamp | None
+    period_end: Timestamp | None
+    #: The charge's transfer, then its refunds', oldest first.
+    transfer_ids: list[str]
+    created_at: Timestamp
+
+    def __init__(self, *, id: str, kind: str, project_id: Id, currency: Currency, allocation_id: str | None, amount_micros: MicroUnits, refunded_micros: MicroUnits, period_start: Timestamp | None, period_end: Timestamp | None, transfer_ids: list[str], created_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.kind = kind
+        self.project_id = project_id
+        self.currency = currency
+        self.allocation_id = allocation_id
+        self.amount_micros = amount_micros
+        self.refunded_micros = refunded_micros
+        self.period_start = period_start
+        self.period_end = period_end
+        self.transfer_ids = transfer_ids
+        self.created_at = created_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingCharge:
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            project_id=data["project_id"],
+            currency=data["currency"],
+            allocation_id=data["allocation_id"],
+            amount_micros=data["amount_micros"],
+            refunded_micros=data["refunded_micros"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            transfer_ids=data["transfer_ids"],
+            created_at=data["created_at"],
+        )._keep_json(data)
+
+
+class BillingChargeList(_model.Model):
+    """The `BillingChargeList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[BillingCharge]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[BillingCharge], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingChargeList:
+        return cls(
+            items=_model.parse_list(data["items"], BillingCharge.from_json),
             next_cursor=data["next_cursor"],
         )._keep_json(data)
 
@@ -1222,7 +1538,7 @@ class _ProblemRequired(TypedDict):
     type: str
     title: str
     status: int
-    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY"]
+    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID"]
     correlation_id: str
 
 
@@ -1271,6 +1587,33 @@ class ServiceAccountCreate(TypedDict):
     """The `ServiceAccountCreate` object of the platform API, as a dict."""
     name: Name
     scopes: list[Scope]
+
+
+class BillingTopupCreate(TypedDict):
+    """The `BillingTopupCreate` object of the platform API, as a dict."""
+    project_id: Id
+    amount: MoneyAmount
+    reason: BillingReason
+
+
+class _BillingRefundCreateRequired(TypedDict):
+    #: The charge (`BillingCharge.id`).
+    charge_id: str
+    reason: BillingReason
+
+
+class BillingRefundCreate(_BillingRefundCreateRequired, total=False):
+    """The `BillingRefundCreate` object of the platform API, as a dict."""
+    #: Default, what is left of the charge after earlier refunds.
+    amount: MoneyAmount
+
+
+class BillingPromotionCreate(TypedDict):
+    """The `BillingPromotionCreate` object of the platform API, as a dict."""
+    project_id: Id
+    amount: MoneyAmount
+    expires_at: Timestamp
+    reason: BillingReason
 
 
 class _InventoryGpuRequired(TypedDict):

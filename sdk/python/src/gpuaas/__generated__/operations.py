@@ -646,6 +646,101 @@ def get_allocation_usage(allocation_id: models.Id) -> ApiRequest[models.Allocati
     )
 
 
+def get_billing_balance(*, project_id: models.Id) -> ApiRequest[models.BillingBalance]:
+    """A project's balance, holds and what it may still spend
+
+    `GET /v1/billing/balance` (getBillingBalance)."""
+    return ApiRequest(
+        "getBillingBalance",
+        "GET",
+        "/v1/billing/balance",
+        models.BillingBalance.from_json,
+        query={"project_id": project_id},
+    )
+
+
+def list_billing_charges(*, project_id: models.Id | None = None, allocation_id: models.Id | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.BillingChargeList]:
+    """Charges to a project (or one allocation), oldest first
+
+    `GET /v1/billing/charges` (listBillingCharges)."""
+    return ApiRequest(
+        "listBillingCharges",
+        "GET",
+        "/v1/billing/charges",
+        models.BillingChargeList.from_json,
+        query={"project_id": project_id, "allocation_id": allocation_id, "limit": limit, "cursor": cursor},
+    )
+
+
+def create_billing_topup(body: models.BillingTopupCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingTransfer]:
+    """Credit a project's prepaid balance (operators)
+
+    `POST /v1/billing/topups` (createBillingTopup)."""
+    return ApiRequest(
+        "createBillingTopup",
+        "POST",
+        "/v1/billing/topups",
+        models.BillingTransfer.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def create_billing_refund(body: models.BillingRefundCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingTransfer]:
+    """Refund a charge, wholly or in part (operators)
+
+    `POST /v1/billing/refunds` (createBillingRefund)."""
+    return ApiRequest(
+        "createBillingRefund",
+        "POST",
+        "/v1/billing/refunds",
+        models.BillingTransfer.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def create_billing_refund_request(body: models.BillingRefundCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingRefundRequest]:
+    """Ask for a refund a second operator must approve (operators)
+
+    `POST /v1/billing/refund-requests` (createBillingRefundRequest)."""
+    return ApiRequest(
+        "createBillingRefundRequest",
+        "POST",
+        "/v1/billing/refund-requests",
+        models.BillingRefundRequest.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def approve_billing_refund_request(request_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingTransfer]:
+    """Approve another operator's refund request, making the refund (operators)
+
+    `POST /v1/billing/refund-requests/{request_id}/approve` (approveBillingRefundRequest)."""
+    return ApiRequest(
+        "approveBillingRefundRequest",
+        "POST",
+        f"/v1/billing/refund-requests/{_model.quote_path(request_id)}/approve",
+        models.BillingTransfer.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def create_billing_promotion(body: models.BillingPromotionCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingPromotion]:
+    """Grant a project promotional credit that expires (operators)
+
+    `POST /v1/billing/promotions` (createBillingPromotion)."""
+    return ApiRequest(
+        "createBillingPromotion",
+        "POST",
+        "/v1/billing/promotions",
+        models.BillingPromotion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
 #: Every operation of the document: id -> (method, path template).
 OPERATIONS: dict[str, tuple[str, str]] = {
     "getHealth": ("GET", "/healthz"),
@@ -698,6 +793,13 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "setProjectQuota": ("PUT", "/v1/projects/{project_id}/quota"),
     "ingestUsageEvents": ("POST", "/v1/usage-events"),
     "getAllocationUsage": ("GET", "/v1/allocations/{allocation_id}/usage"),
+    "getBillingBalance": ("GET", "/v1/billing/balance"),
+    "listBillingCharges": ("GET", "/v1/billing/charges"),
+    "createBillingTopup": ("POST", "/v1/billing/topups"),
+    "createBillingRefund": ("POST", "/v1/billing/refunds"),
+    "createBillingRefundRequest": ("POST", "/v1/billing/refund-requests"),
+    "approveBillingRefundRequest": ("POST", "/v1/billing/refund-requests/{request_id}/approve"),
+    "createBillingPromotion": ("POST", "/v1/billing/promotions"),
     "streamEvents": ("GET", "/v1/events"),
 }
 

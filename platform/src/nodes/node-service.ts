@@ -15,15 +15,15 @@ import type { Logger } from '../logger.js';
 import { heartbeat } from './heartbeat.js';
 import { registerNode } from './nodes.js';
 import type { Assignment, ObservedAllocation, Registration } from './nodes.js';
-import type { ComputeService } from './service.js';
-import { nodeView, requireNode } from './views.js';
-import type { NodeRow } from './views.js';
+import type { AllocationService } from '../allocations/service.js';
+import { nodeView, requireNode } from '../allocations/views.js';
+import type { NodeRow } from '../allocations/views.js';
 
 type Node = components['schemas']['Node'];
 
 export interface NodeServiceDeps {
   db: Kysely<Tables>;
-  compute: ComputeService;
+  compute: AllocationService;
   logger: Logger;
   /** How often agents should beat (told to them in every reply). */
   heartbeatIntervalMs: number;

@@ -9,6 +9,8 @@ import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { principalKey } from '../auth/principal.js';
+import { holdPrice, openGpuMeter } from '../billing/gpu-meters.js';
+import type { BillingConfig } from '../config-billing.js';
 import type { ComputeConfig } from '../config-compute.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
@@ -25,7 +27,7 @@ import {
   storedSeconds,
   storedTime,
 } from './bounds.js';
-import { nodeStatusEvent } from './nodes.js';
+import { nodeStatusEvent } from '../nodes/nodes.js';
 import { assertSatisfiable } from './satisfiable.js';
 import { Scheduling } from './scheduling.js';
 import { recordCreation, transition } from './transitions.js';
@@ -39,11 +41,12 @@ export function actorOf(principal: Principal): string {
   return principalKey(principal);
 }
 
-export class ComputeService {
+export class AllocationService {
   readonly scheduling: Scheduling;
   readonly #db: Kysely<Tables>;
   readonly #bus: EventBus;
   readonly #config: ComputeConfig;
+  readonly #billing: BillingConfig;
   readonly #logger: Logger;
   readonly #nudgers = new Map<string, () => void>();
   #timer: NodeJS.Timeout | undefined;
@@ -53,12 +56,14 @@ export class ComputeService {
     db: Kysely<Tables>;
     bus: EventBus;
     config: ComputeConfig;
+    billing: BillingConfig;
     logger: Logger;
     backend: SchedulerBackend;
   }) {
     this.#db = deps.db;
     this.#bus = deps.bus;
     this.#config = deps.config;
+    this.#billing = deps.billing;
     this.#logger = deps.logger;
     this.scheduling = new Scheduling({
       db: deps.db,
@@ -114,6 +119,7 @@ export class ComputeService {
     const id = newId();
     const now = isoTime();
     const actor = actorOf(principal);
+    const price = await holdPrice(this.#db, models);
     const event = await this.#db.transaction().execute(async (trx) => {
       await trx
         .insertInto('allocations')
@@ -147,6 +153,17 @@ export class ComputeService {
           version: 1,
         })
         .execute();
+      // The first interval is held now (402 INSUFFICIENT_FUNDS rolls the allocation back), but
+      // charged only from `running`: queued and provisioning time is free.
+      await openGpuMeter(trx, {
+        allocationId: id,
+        projectId: body.project_id,
+        currency: this.#billing.currency,
+        gpuCount: body.gpus.count,
+        intervalSeconds: this.#billing.intervalSeconds,
+        holdPriceMicros: price,
+        at: now,
+      });
       return recordCreation(trx, this.#bus, { id, project_id: body.project_id }, actor);
     });
     this.#bus.deliver(event);

@@ -16,7 +16,7 @@ import { detectNvidiaInventory, httpAgentTransport, NodeAgent, simulatedInventor
 import type { NodeInventory } from '@gpuaas/node-agent';
 import type { TokenProvider } from '@gpuaas/sdk';
 import { runtimeEgressAllowList } from './runtime-egress.js';
-import type { ComputeService } from './service.js';
+import type { AllocationService } from '../allocations/service.js';
 
 /** The identity local agents act as: an operator whose tokens are limited to `nodes:agent`. */
 export const LOCAL_AGENT_EMAIL = 'node-agent@gpuaas.local';
@@ -31,7 +31,7 @@ export interface LocalNodeDeps {
   dataDir: string;
   baseUrl: string;
   db: Kysely<Tables>;
-  compute: ComputeService;
+  compute: AllocationService;
   issueToken: (input: IssueTokenInput) => Promise<IssuedToken>;
   logger: Logger;
   heartbeatIntervalMs: number;

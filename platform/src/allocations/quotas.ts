@@ -11,18 +11,18 @@ import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { isOperator, projectAccess } from '../identity/access.js';
 import { isoTime } from '../ids.js';
-import type { ComputeService } from './service.js';
+import type { AllocationService } from './service.js';
 
 type Quota = components['schemas']['Quota'];
 
 export class QuotaService {
   readonly #db: Kysely<Tables>;
-  readonly #compute: ComputeService;
+  readonly #compute: AllocationService;
   readonly #defaultQuota: ComputeConfig['defaultQuota'];
 
   constructor(deps: {
     db: Kysely<Tables>;
-    compute: ComputeService;
+    compute: AllocationService;
     defaultQuota: ComputeConfig['defaultQuota'];
   }) {
     this.#db = deps.db;

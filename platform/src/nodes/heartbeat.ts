@@ -9,12 +9,12 @@ import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
-import { RecordInvalid, isoAfter, storedArray } from './bounds.js';
+import { RecordInvalid, isoAfter, storedArray } from '../allocations/bounds.js';
 import { nodeStatusEvent } from './nodes.js';
 import type { Assignment, ObservedAllocation } from './nodes.js';
-import { HOLDING, transition } from './transitions.js';
-import type { AllocationGpuView } from './views.js';
-import { requireNode } from './views.js';
+import { HOLDING, transition } from '../allocations/transitions.js';
+import type { AllocationGpuView } from '../allocations/views.js';
+import { requireNode } from '../allocations/views.js';
 
 /**
  * The reason recorded when the agent reports a running allocation as starting again (or running

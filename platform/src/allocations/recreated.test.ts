@@ -9,7 +9,7 @@ import { testDialects } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../testing/harness.js';
 import type { TestPlatform } from '../testing/harness.js';
-import { SANDBOX_RECREATED } from './heartbeat.js';
+import { SANDBOX_RECREATED } from '../nodes/heartbeat.js';
 
 const dialects = await testDialects('platform re-created sandboxes');
 

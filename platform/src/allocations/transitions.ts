@@ -8,6 +8,7 @@ import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { AllocationState, AllocationsTable, Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { recordAuditEvent } from '../audit/record.js';
+import { recordMeterStart } from '../billing/gpu-meters.js';
 import { isoTime, newId } from '../ids.js';
 
 export const ALLOCATION_STATES: readonly AllocationState[] = [
@@ -103,6 +104,8 @@ export async function transition(
     if (result.numUpdatedRows === 1n) break;
     if (attempt >= MAX_ATTEMPTS) return undefined;
   }
+  // Billing's clock runs while the allocation is `running`; its price is the one in force now.
+  if (input.to === 'running') await recordMeterStart(trx, input.id, now);
   if (final) {
     await trx.deleteFrom('allocation_gpus').where('allocation_id', '=', input.id).execute();
     // A launch's service account lives exactly as long as its allocation.

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { isoTime, newId } from '../ids.js';
-import { requireNode } from './views.js';
+import { requireNode } from '../allocations/views.js';
 
 // The protocol's shapes are the contract's (openapi.yaml), as the node agent's are.
 type Schemas = components['schemas'];

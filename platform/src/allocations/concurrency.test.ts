@@ -28,6 +28,8 @@ describe.each(dialects)('concurrent allocations on %s', (dialect) => {
     const options = {
       rateLimit: { enabled: false },
       compute: { reconcileIntervalMs: 100 },
+      // 240 allocations queued at once each hold their first minute: more than the default credit.
+      billing: { starterCredit: '1000.00' },
       publicUrl: 'http://127.0.0.1:9',
     } as const;
     const first = await startTestPlatform(dialect, options);

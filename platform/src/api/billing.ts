@@ -1,0 +1,219 @@
+/**
+ * Billing over HTTP: a project's balance and charges (viewers and operators), top-ups, refunds
+ * and promotional credit (operators). The rules live in billing/service.ts; this file reads the
+ * request, names the audit target and writes money as integer micro-units.
+ */
+import type { Request, Response } from 'express';
+import type { components } from '@gpuaas/platform-contract';
+import { requirePrincipal } from '../auth/middleware.js';
+import type { Charge } from '../billing/charges.js';
+import type { RefundRequest } from '../billing/refund-requests.js';
+import { jsonMicros } from '../billing/service.js';
+import type { Transfer, TransferOutcome } from '../billing/ledger.js';
+import { setAuditTarget } from '../http/audit.js';
+import { operationOf } from '../http/pipeline.js';
+import type { Handlers, Services } from './services.js';
+
+type BillingTransfer = components['schemas']['BillingTransfer'];
+type BillingCharge = components['schemas']['BillingCharge'];
+
+export function transferView(transfer: Transfer): BillingTransfer {
+  return {
+    id: transfer.id,
+    kind: transfer.kind,
+    category: transfer.category,
+    currency: transfer.currency,
+    amount_micros: jsonMicros(transfer.amount),
+    debit_account_id: transfer.debitAccountId,
+    credit_account_id: transfer.creditAccountId,
+    corrects_id: transfer.correctsId,
+    allocation_id: transfer.allocationId,
+    period_start: transfer.periodStart,
+    period_end: transfer.periodEnd,
+    reason: transfer.reason,
+    created_at: transfer.createdAt,
+  };
+}
+
+function chargeView(projectId: string, charge: Charge): BillingCharge {
+  const { transfer } = charge;
+  return {
+    id: transfer.id,
+    kind: transfer.category,
+    project_id: projectId,
+    currency: transfer.currency,
+    allocation_id: transfer.allocationId,
+    amount_micros: jsonMicros(transfer.amount),
+    refunded_micros: jsonMicros(charge.refunded),
+    period_start: transfer.periodStart,
+    period_end: transfer.periodEnd,
+    transfer_ids: charge.transferIds,
+    created_at: transfer.createdAt,
+  };
+}
+
+function refundRequestView(request: RefundRequest): components['schemas']['BillingRefundRequest'] {
+  return {
+    id: request.id,
+    charge_id: request.chargeId,
+    project_id: request.projectId,
+    amount_micros: jsonMicros(request.amount),
+    reason: request.reason,
+    requested_by: request.requestedBy,
+    requested_at: request.requestedAt,
+    approved_by: request.approvedBy,
+    approved_at: request.approvedAt,
+    transfer_id: request.transferId,
+  };
+}
+
+const idempotencyKey = (req: Request): string | undefined => {
+  const key = req.headers['idempotency-key'];
+  return typeof key === 'string' ? key : undefined;
+};
+
+/** 201 for a transfer made now, 200 for one this key had made before (nothing moved). */
+const statusOf = (outcome: TransferOutcome) => (outcome.created ? 201 : 200);
+
+export function billingHandlers(s: Services): Handlers {
+  const { billing } = s;
+  const queryOf = (res: Response) => operationOf(res).query as Record<string, string | undefined>;
+
+  return {
+    getBillingBalance: async (_req, res) => {
+      const balance = await billing.balance(requirePrincipal(res), queryOf(res).project_id ?? '');
+      res.json({
+        project_id: balance.projectId,
+        currency: balance.currency,
+        balance_micros: jsonMicros(balance.balance),
+        available_micros: jsonMicros(balance.available),
+        holds_micros: jsonMicros(balance.holds),
+        prepaid_micros: jsonMicros(balance.prepaid),
+        promotional_micros: jsonMicros(balance.promotional),
+        running_interval_micros: jsonMicros(balance.runningInterval),
+        funds_exhausted:
+          balance.fundsExhausted === null
+            ? null
+            : { since: balance.fundsExhausted.since, release_after: balance.fundsExhausted.releaseAfter },
+      });
+    },
+
+    listBillingCharges: async (_req, res) => {
+      const query = queryOf(res);
+      const limit = operationOf(res).query.limit as number;
+      const cursor = query.cursor;
+      const page = await billing.charges(requirePrincipal(res), {
+        projectId: query.project_id,
+        allocationId: query.allocation_id,
+        limit,
+        after: cursor === undefined ? undefined : s.cursors.decode('listBillingCharges', cursor),
+      });
+      const last = page.items.at(-1);
+      res.json({
+        items: page.items.map((charge) => chargeView(page.projectId, charge)),
+        next_cursor:
+          page.more && last !== undefined
+            ? s.cursors.encode('listBillingCharges', [last.transfer.createdAt, last.transfer.id])
+            : null,
+      });
+    },
+
+    createBillingTopup: async (req, res) => {
+      const { project_id, amount, reason } = req.body;
+      setAuditTarget(res, { id: project_id, projectId: project_id, details: { amount, reason } });
+      const outcome = await billing.topUp(requirePrincipal(res), {
+        projectId: project_id,
+        amount,
+        reason,
+        idempotencyKey: idempotencyKey(req),
+      });
+      setAuditTarget(res, {
+        id: project_id,
+        projectId: project_id,
+        details: { amount, reason, transfer_id: outcome.transfer.id, created: outcome.created },
+      });
+      res.status(statusOf(outcome)).json(transferView(outcome.transfer));
+    },
+
+    createBillingRefund: async (req, res) => {
+      const { charge_id, amount, reason } = req.body;
+      setAuditTarget(res, { id: charge_id, details: { amount: amount ?? 'rest', reason } });
+      const outcome = await billing.refund(requirePrincipal(res), {
+        chargeId: charge_id,
+        amount,
+        reason,
+        idempotencyKey: idempotencyKey(req),
+      });
+      setAuditTarget(res, {
+        id: charge_id,
+        projectId: outcome.projectId,
+        details: {
+          amount_micros: outcome.transfer.amount.toString(),
+          reason,
+          transfer_id: outcome.transfer.id,
+          created: outcome.created,
+        },
+      });
+      res.status(statusOf(outcome)).json(transferView(outcome.transfer));
+    },
+
+    createBillingRefundRequest: async (req, res) => {
+      const { charge_id, amount, reason } = req.body;
+      setAuditTarget(res, { id: charge_id, details: { amount: amount ?? 'rest', reason } });
+      const { request, created } = await billing.requestRefund(requirePrincipal(res), {
+        chargeId: charge_id,
+        amount,
+        reason,
+        idempotencyKey: idempotencyKey(req),
+      });
+      setAuditTarget(res, {
+        id: charge_id,
+        projectId: request.projectId,
+        details: { amount_micros: request.amount.toString(), reason, request_id: request.id, created },
+      });
+      res.status(created ? 201 : 200).json(refundRequestView(request));
+    },
+
+    approveBillingRefundRequest: async (req, res) => {
+      const requestId = operationOf(res).params.request_id ?? '';
+      const outcome = await billing.approveRefund(requirePrincipal(res), requestId);
+      setAuditTarget(res, {
+        id: requestId,
+        projectId: outcome.projectId,
+        details: {
+          amount_micros: outcome.transfer.amount.toString(),
+          transfer_id: outcome.transfer.id,
+          created: outcome.created,
+        },
+      });
+      res.status(statusOf(outcome)).json(transferView(outcome.transfer));
+    },
+
+    createBillingPromotion: async (req, res) => {
+      const { project_id, amount, expires_at, reason } = req.body;
+      setAuditTarget(res, { id: project_id, projectId: project_id, details: { amount, expires_at, reason } });
+      const granted = await billing.grantPromotion(requirePrincipal(res), {
+        projectId: project_id,
+        amount,
+        expiresAt: expires_at,
+        reason,
+        idempotencyKey: idempotencyKey(req),
+      });
+      const { transfer } = granted.outcome;
+      setAuditTarget(res, {
+        id: project_id,
+        projectId: project_id,
+        details: { amount, expires_at, reason, grant_id: granted.grantId, transfer_id: transfer.id },
+      });
+      res.status(statusOf(granted.outcome)).json({
+        id: granted.grantId,
+        project_id: granted.projectId,
+        currency: transfer.currency,
+        amount_micros: jsonMicros(transfer.amount),
+        expires_at: granted.expiresAt,
+        reason: granted.reason,
+        transfer: transferView(transfer),
+      });
+    },
+  };
+}

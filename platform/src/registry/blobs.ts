@@ -1,0 +1,288 @@
+/**
+ * Blobs and uploads. Content is addressed by its sha256 and verified before it becomes visible:
+ * bytes stream into `uploads/<id>/data` (hashed on the way, never held in memory), and finishing
+ * an upload fsyncs the file and renames it to `blobs/sha256/<hex>` only when the digest matches.
+ * A crash leaves at worst an upload folder (swept by `collectGarbage`), never a wrong blob.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { RegistryError } from './errors.js';
+import { isMissing, readOptional } from './files.js';
+import type { RegistryLayout } from './layout.js';
+import { digestHex, requireUploadId } from './names.js';
+
+export interface BlobInfo {
+  digest: string;
+  size: number;
+}
+
+/** A chunk's place in the upload, from `Content-Range: <start>-<end>` (inclusive). */
+export interface ChunkRange {
+  start: number;
+  end: number;
+}
+
+interface UploadInfo {
+  name: string;
+  startedAt: string;
+}
+
+/** The running hash of an upload, kept while its bytes arrive in order (else recomputed at the end). */
+interface RunningHash {
+  hash: Hash;
+  offset: number;
+}
+
+export class BlobStore {
+  readonly #layout: RegistryLayout;
+  readonly #hashes = new Map<string, RunningHash>();
+  /** Uploads receiving a chunk right now: a second concurrent chunk is refused, not interleaved. */
+  readonly #busy = new Set<string>();
+
+  constructor(layout: RegistryLayout) {
+    this.#layout = layout;
+  }
+
+  /** The blob's size when it exists and belongs to repository `name`; undefined otherwise. */
+  async stat(name: string, digest: string): Promise<BlobInfo | undefined> {
+    const hex = digestHex(digest);
+    try {
+      await stat(this.#layout.blobLink(name, hex));
+      const info = await stat(this.#layout.blob(hex));
+      return { digest, size: info.size };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Like `stat`, but BLOB_UNKNOWN when absent. */
+  async require(name: string, digest: string): Promise<BlobInfo> {
+    const info = await this.stat(name, digest);
+    if (info === undefined)
+      throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} is not in ${name}`, { detail: { digest } });
+    return info;
+  }
+
+  /** Streams the blob (or the inclusive byte range of it). */
+  open(digest: string, range?: ChunkRange): ReadStream {
+    const path = this.#layout.blob(digestHex(digest));
+    return range === undefined
+      ? createReadStream(path)
+      : createReadStream(path, { start: range.start, end: range.end });
+  }
+
+  /** Reads a small blob whole (manifests only; they are size-limited before they are stored). */
+  async read(digest: string): Promise<Buffer> {
+    return readFile(this.#layout.blob(digestHex(digest)));
+  }
+
+  /** Makes an existing blob part of `name` (cross-repository mount, manifests written as blobs). */
+  async link(name: string, digest: string): Promise<void> {
+    const path = this.#layout.blobLink(name, digestHex(digest));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '');
+  }
+
+  /** Mounts `digest` from `from` into `name`; false when `from` does not have it (the caller then starts an upload). */
+  async mount(name: string, from: string, digest: string): Promise<boolean> {
+    if ((await this.stat(from, digest)) === undefined) return false;
+    await this.link(name, digest);
+    return true;
+  }
+
+  /** Removes the blob from `name`; its bytes stay until garbage collection finds nothing using them. */
+  async unlink(name: string, digest: string): Promise<void> {
+    await this.require(name, digest);
+    await rm(this.#layout.blobLink(name, digestHex(digest)), { force: true });
+  }
+
+  /** Stores small content (a manifest) under its digest, crash-safely. */
+  async putBytes(name: string, bytes: Buffer): Promise<BlobInfo> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const path = this.#layout.blob(digestHex(digest));
+    if (!(await exists(path))) {
+      await mkdir(dirname(path), { recursive: true });
+      const temp = this.#layout.temp(path, randomUUID());
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    }
+    await this.link(name, digest);
+    return { digest, size: bytes.length };
+  }
+
+  async startUpload(name: string): Promise<string> {
+    const id = randomUUID();
+    const dir = this.#layout.upload(id);
+    await mkdir(dir, { recursive: true });
+    const info: UploadInfo = { name, startedAt: new Date().toISOString() };
+    await writeFile(`${dir}/info`, JSON.stringify(info));
+    await writeFile(`${dir}/data`, '');
+    this.#hashes.set(id, { hash: createHash('sha256'), offset: 0 });
+    return id;
+  }
+
+  /** Bytes received so far (the spec's `Range: 0-<offset-1>`). BLOB_UPLOAD_UNKNOWN for another repository's upload. */
+  async uploadOffset(name: string, id: string): Promise<number> {
+    await this.#requireUpload(name, id);
+    return (await stat(this.#dataPath(id))).size;
+  }
+
+  /**
+   * Appends a chunk. With `range`, its start must be the current offset (else RANGE_INVALID with
+   * the offset, so the client resumes from there) and the bytes received must fill it exactly. A
+   * chunk that fails half-way is cut off again, so the upload stays at its last whole chunk.
+   */
+  async append(name: string, id: string, body: Readable, range?: ChunkRange): Promise<number> {
+    await this.#requireUpload(name, id);
+    if (this.#busy.has(id))
+      throw new RegistryError('BLOB_UPLOAD_INVALID', `upload ${id} is receiving another chunk`);
+    this.#busy.add(id);
+    try {
+      const path = this.#dataPath(id);
+      const offset = (await stat(path)).size;
+      if (range !== undefined && (range.start !== offset || range.end < range.start)) {
+        throw new RegistryError(
+          'RANGE_INVALID',
+          `chunk ${range.start}-${range.end} does not continue the upload at ${offset}`,
+          {
+            headers: { Range: rangeHeader(offset), 'Docker-Upload-UUID': id },
+          },
+        );
+      }
+      const running = this.#hashes.get(id);
+      const hash = running?.offset === offset ? running.hash : undefined;
+      if (hash === undefined) this.#hashes.delete(id);
+      let received = 0;
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          hash?.update(chunk);
+          callback(null, chunk);
+        },
+      });
+      try {
+        await pipeline(body, hashing, createWriteStream(path, { flags: 'a' }));
+        if (range !== undefined && received !== range.end - range.start + 1) {
+          throw new RegistryError(
+            'RANGE_INVALID',
+            `chunk ${range.start}-${range.end} carried ${received} bytes`,
+            {
+              headers: { Range: rangeHeader(offset), 'Docker-Upload-UUID': id },
+            },
+          );
+        }
+      } catch (error) {
+        this.#hashes.delete(id);
+        await truncate(path, offset);
+        throw error;
+      }
+      if (hash !== undefined) this.#hashes.set(id, { hash, offset: offset + received });
+      return offset + received;
+    } finally {
+      this.#busy.delete(id);
+    }
+  }
+
+  /**
+   * Finishes an upload (after an optional last chunk): verifies the digest, then fsyncs and renames
+   * the data into the blob store and links it into the repository. DIGEST_INVALID on a mismatch,
+   * and the upload is discarded.
+   */
+  async finishUpload(
+    name: string,
+    id: string,
+    digest: string,
+    body?: Readable,
+    range?: ChunkRange,
+  ): Promise<BlobInfo> {
+    const hex = digestHex(digest);
+    if (body !== undefined) await this.append(name, id, body, range);
+    else await this.#requireUpload(name, id);
+    const path = this.#dataPath(id);
+    const size = (await stat(path)).size;
+    const running = this.#hashes.get(id);
+    const actual = running?.offset === size ? running.hash.digest('hex') : await hashFile(path);
+    this.#hashes.delete(id);
+    if (actual !== hex) {
+      await this.cancelUpload(name, id);
+      throw new RegistryError('DIGEST_INVALID', `the upload's content is sha256:${actual}, not ${digest}`, {
+        detail: { expected: digest, actual: `sha256:${actual}` },
+      });
+    }
+    const target = this.#layout.blob(hex);
+    if (await exists(target)) {
+      await rm(this.#layout.upload(id), { recursive: true, force: true });
+    } else {
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await mkdir(dirname(target), { recursive: true });
+      await rename(path, target);
+      await rm(this.#layout.upload(id), { recursive: true, force: true });
+    }
+    await this.link(name, digest);
+    return { digest, size };
+  }
+
+  async cancelUpload(name: string, id: string): Promise<void> {
+    await this.#requireUpload(name, id);
+    this.#hashes.delete(id);
+    await rm(this.#layout.upload(id), { recursive: true, force: true });
+  }
+
+  /** Streams a whole blob in one request (`POST …/uploads/?digest=`). */
+  async putMonolithic(name: string, digest: string, body: Readable): Promise<BlobInfo> {
+    digestHex(digest);
+    const id = await this.startUpload(name);
+    return this.finishUpload(name, id, digest, body);
+  }
+
+  #dataPath(id: string): string {
+    return `${this.#layout.upload(id)}/data`;
+  }
+
+  async #requireUpload(name: string, id: string): Promise<void> {
+    requireUploadId(id);
+    const text = await readOptional(`${this.#layout.upload(id)}/info`);
+    const info = text === undefined ? undefined : (JSON.parse(text) as UploadInfo);
+    if (info?.name !== name) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', `no upload ${id} in ${name}`);
+  }
+}
+
+/** The spec's `Range` header for an upload at `offset` bytes (`0-<offset-1>`; `0-0` when empty, as Distribution sends). */
+export function rangeHeader(offset: number): string {
+  return `0-${Math.max(offset - 1, 0)}`;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}

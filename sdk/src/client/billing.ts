@@ -1,0 +1,163 @@
+/**
+ * Billing for library users and the CLI alike: a project's balance and charges, and the
+ * operators' top-ups, refunds and promotional credit. Money the API returns is in integer
+ * micro-units (`*_micros`); amounts you send are decimal text (`'12.50'`), never floats.
+ */
+import { randomUUID } from 'node:crypto';
+import type { components } from '@gpuaas/platform-contract';
+import { listAll } from './client.js';
+import type { PlatformClient } from './client.js';
+
+export type BillingBalance = components['schemas']['BillingBalance'];
+export type BillingCharge = components['schemas']['BillingCharge'];
+export type BillingTransfer = components['schemas']['BillingTransfer'];
+export type BillingPromotion = components['schemas']['BillingPromotion'];
+export type BillingRefundRequest = components['schemas']['BillingRefundRequest'];
+
+/** Every operator action takes a reason and may reuse an idempotency key across retries. */
+interface BillingMutation {
+  /** Why: stored on the transfer and in the audit trail. */
+  reason: string;
+  /** Reuse across retries of the same action (default: one fresh key per call). */
+  idempotencyKey?: string;
+}
+
+export interface TopUpInput extends BillingMutation {
+  projectId: string;
+  /** Decimal text in the platform's currency, e.g. `'12.50'`. */
+  amount: string;
+}
+
+export interface RefundInput extends BillingMutation {
+  chargeId: string;
+  /** Decimal text; default, what is left of the charge. */
+  amount?: string;
+}
+
+export interface CreditInput extends BillingMutation {
+  projectId: string;
+  amount: string;
+  /** When the credit stops being spendable (RFC 3339, or a Date). */
+  expiresAt: string | Date;
+}
+
+export async function readBalance(client: PlatformClient, projectId: string): Promise<BillingBalance> {
+  const { data } = await client.api.GET('/v1/billing/balance', {
+    params: { query: { project_id: projectId } },
+  });
+  return data!;
+}
+
+/** Charges of a project, or of one allocation, oldest first, page after page. */
+export function listCharges(
+  client: PlatformClient,
+  filter: { projectId?: string; allocationId?: string },
+): AsyncGenerator<BillingCharge, void, undefined> {
+  return listAll((cursor) =>
+    client.api.GET('/v1/billing/charges', {
+      params: {
+        query: {
+          limit: 100,
+          ...(filter.projectId === undefined ? {} : { project_id: filter.projectId }),
+          ...(filter.allocationId === undefined ? {} : { allocation_id: filter.allocationId }),
+          ...(cursor === undefined ? {} : { cursor }),
+        },
+      },
+    }),
+  );
+}
+
+const keyHeader = (input: BillingMutation) => ({
+  header: { 'Idempotency-Key': input.idempotencyKey ?? randomUUID() },
+});
+
+/** Operators: credits the project's prepaid balance; resolves with the transfer. */
+export async function topUp(client: PlatformClient, input: TopUpInput): Promise<BillingTransfer> {
+  const { data } = await client.api.POST('/v1/billing/topups', {
+    params: keyHeader(input),
+    body: { project_id: input.projectId, amount: input.amount, reason: input.reason },
+  });
+  return data!;
+}
+
+/** Operators: refunds a charge (never more than what is left of it); resolves with the transfer. */
+export async function refundCharge(client: PlatformClient, input: RefundInput): Promise<BillingTransfer> {
+  const { data } = await client.api.POST('/v1/billing/refunds', {
+    params: keyHeader(input),
+    body: {
+      charge_id: input.chargeId,
+      reason: input.reason,
+      ...(input.amount === undefined ? {} : { amount: input.amount }),
+    },
+  });
+  return data!;
+}
+
+/**
+ * Operators: files a refund for a second operator to approve (needed above the platform's
+ * `refundApprovalAbove`, where `refundCharge` is refused with REFUND_APPROVAL_REQUIRED).
+ */
+export async function requestRefund(
+  client: PlatformClient,
+  input: RefundInput,
+): Promise<BillingRefundRequest> {
+  const { data } = await client.api.POST('/v1/billing/refund-requests', {
+    params: keyHeader(input),
+    body: {
+      charge_id: input.chargeId,
+      reason: input.reason,
+      ...(input.amount === undefined ? {} : { amount: input.amount }),
+    },
+  });
+  return data!;
+}
+
+/** Operators other than the requester: makes the requested refund; resolves with its transfer. */
+export async function approveRefund(client: PlatformClient, requestId: string): Promise<BillingTransfer> {
+  const { data } = await client.api.POST('/v1/billing/refund-requests/{request_id}/approve', {
+    params: { path: { request_id: requestId } },
+  });
+  return data!;
+}
+
+/** Operators: promotional credit that pays before the prepaid balance until it expires. */
+export async function grantCredit(client: PlatformClient, input: CreditInput): Promise<BillingPromotion> {
+  const expiresAt = input.expiresAt instanceof Date ? input.expiresAt.toISOString() : input.expiresAt;
+  const { data } = await client.api.POST('/v1/billing/promotions', {
+    params: keyHeader(input),
+    body: { project_id: input.projectId, amount: input.amount, expires_at: expiresAt, reason: input.reason },
+  });
+  return data!;
+}
+
+/**
+ * Why a balance needs attention, or undefined. Each running allocation's next interval is held
+ * before it starts, so available funds below one interval of the running allocations (their
+ * `running_interval_micros`, or the holds already placed) cannot pay for the interval after: the
+ * platform then tells the project (`funds_exhausted`) and releases them after its grace period.
+ * With nothing running, no available funds means new allocations are refused.
+ */
+export function lowFundsWarning(balance: BillingBalance): string | undefined {
+  const { available_micros: available, holds_micros: holds, funds_exhausted: exhausted } = balance;
+  if (exhausted !== null) {
+    return `funds ran out at ${exhausted.since}: running allocations are released from ${exhausted.release_after} unless funds arrive first`;
+  }
+  const nextInterval = Math.max(balance.running_interval_micros, holds);
+  if (nextInterval > 0 && available < nextInterval) {
+    return 'available funds do not cover the next interval of your running allocations: they will be released when funds run out';
+  }
+  if (available <= 0) return 'no funds available: new allocations will be refused';
+  return undefined;
+}
+
+/** Micro-units as decimal text (at least two decimals, more only when not zero): `12_500_000` → `'12.50'`. */
+export function formatMicros(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  const units = Math.trunc(abs / 1_000_000);
+  const fraction = String(abs % 1_000_000)
+    .padStart(6, '0')
+    .replace(/0+$/, '')
+    .padEnd(2, '0');
+  return `${sign}${units}.${fraction}`;
+}
