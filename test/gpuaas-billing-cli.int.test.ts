@@ -1,6 +1,7 @@
 /**
  * `gpuaas billing` as a child process (the built bin) against a real platform: balance with its
- * low-funds warning, operator top-ups, refunds and credit, charges, and the refusals a tenant gets.
+ * low-funds warning, operator top-ups, refunds and credit, charges, statements (JSON, CSV, closing),
+ * and the refusals a tenant gets.
  * Charges are made with the billing library on the platform's database (the rater that makes them
  * from running allocations is tested with the platform).
  */
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asBillingDb } from '../platform/src/billing/db.js';
+import { topUp } from '../platform/src/billing/operations.js';
 import { settleGpuInterval, startGpuMeter } from '../platform/src/billing/gpu-meter.js';
 import { newId } from '../platform/src/ids.js';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
@@ -181,6 +183,94 @@ describe('gpuaas billing against a real platform', () => {
       await gpuaas(['billing', 'approve', request.id, '--output', 'json'], second),
     );
     expect(refund).toMatchObject({ corrects_id: chargeId, amount_micros: 2_000_000 });
+  });
+
+  it("prints a month's statement as JSON and CSV, and closes it (operators only) for good", async () => {
+    const created = await t.request('/v1/projects', {
+      method: 'POST',
+      token: ownerToken,
+      json: { name: 'bill-stmt' },
+    });
+    const stmtProject = ((await created.json()) as { id: string }).id;
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))
+      .toISOString()
+      .slice(0, 7);
+    await topUp(asBillingDb(t.platform.db), {
+      id: `cli-stmt-${stmtProject}`,
+      projectId: stmtProject,
+      currency: 'USD',
+      amount: 7_500_000n,
+      reason: 'invoice 9',
+      at: `${lastMonth}-02T09:00:00.000Z`,
+    });
+    const args = ['billing', 'statement', '--project', 'bill-stmt', '--period', lastMonth];
+    const open = json<{ status: string; closing_balance_micros: number; lines: { transfer_id: string }[] }>(
+      await gpuaas([...args, '--output', 'json']),
+    );
+    expect(open).toMatchObject({
+      status: 'open',
+      closing_balance_micros: 7_500_000,
+      lines: [{ transfer_id: `cli-stmt-${stmtProject}` }],
+    });
+    const csv = await gpuaas([...args, '--format', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^project_id,period,row,kind,category,transfer_id,/);
+    expect(csv.stdout).toContain(`,closing_balance,,,,,,,,,7500000,7.50,`);
+    const table = await gpuaas(args);
+    expect(table.stdout).toMatch(/closing_balance\s+7\.50/);
+
+    const refused = await gpuaas(['billing', 'close', lastMonth, '--project', 'bill-stmt']);
+    expect(refused.stderr).toContain('error[FORBIDDEN]');
+    const badPeriod = await gpuaas(['billing', 'statement', '--project', 'bill-stmt', '--period', '2026-1']);
+    expect(badPeriod.code).not.toBe(0);
+    expect(badPeriod.stderr).toContain('--period must be a month');
+    const closed = await gpuaas(
+      ['billing', 'close', lastMonth, '--project', 'bill-stmt', '--output', 'json'],
+      operatorToken,
+    );
+    expect(json<{ status: string; seq: number }>(closed)).toMatchObject({ status: 'closed', seq: 1 });
+    const again = json<{ status: string }>(await gpuaas([...args, '--output', 'json']));
+    expect(again).toEqual(JSON.parse(closed.stdout));
+  });
+
+  it('shows the budget, and lets the owner set one with alert thresholds', async () => {
+    const none = json<{ limit_micros: number | null }>(
+      await gpuaas(['billing', 'budget', '--project', 'bill-demo', '--output', 'json']),
+    );
+    expect(none.limit_micros).toBeNull();
+    const set = json<{ limit_micros: number; alert_thresholds: number[] }>(
+      await gpuaas([
+        'billing',
+        'budget',
+        'set',
+        '--project',
+        'bill-demo',
+        '--limit',
+        '500',
+        '--alerts',
+        '80,50,100',
+        '--output',
+        'json',
+      ]),
+    );
+    expect(set).toMatchObject({ limit_micros: 500_000_000, alert_thresholds: [50, 80, 100] });
+    const table = await gpuaas(['billing', 'budget', '--project', 'bill-demo']);
+    expect(table.stdout).toMatch(/limit\s+500\.00 USD\/month/);
+    expect(table.stdout).toMatch(/alerts\s+50%, 80%, 100%/);
+    const bad = await gpuaas([
+      'billing',
+      'budget',
+      'set',
+      '--project',
+      'bill-demo',
+      '--limit',
+      '5',
+      '--alerts',
+      '50,x',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--alerts takes whole percentages');
   });
 
   it('warns on stderr when available funds cannot pay the next interval of running allocations', async () => {

@@ -222,4 +222,59 @@ describe.skipIf(!available)('the embedded OCI registry with real clients', () =>
     expect(raw.code, raw.stderr).toBe(0);
     expect(raw.stdout).toBe(manifestBytes.toString());
   });
+
+  // The SDK's registry operations, the same calls against both registries: the embedded one
+  // answers the Referrers API itself, Distribution through the SDK's tag fallback.
+  describe.each(['embedded', 'distribution'] as const)('the SDK client against the %s registry', (target) => {
+    const sdk = (): RegistryClient =>
+      target === 'embedded' ? client : new RegistryClient({ registry: distribution.host });
+    const repo = target === 'embedded' ? 'acme/both' : 'release/both';
+
+    it('pushes, mounts, tags, pages, lists referrers and deletes alike', async () => {
+      const c = sdk();
+      const blob = randomBytes(200_000);
+      await c.pushBlob(repo, bufferBlobSource(blob), { chunkSize: 64 * 1024 });
+      await c.pushBlob(repo, bufferBlobSource(config, computeDigest(config)));
+      expect(await c.hasBlob(repo, computeDigest(blob))).toBe(true);
+      expect(await c.mountBlob(`${repo}-mounted`, computeDigest(blob), repo)).toBe(true);
+      expect(await c.hasBlob(`${repo}-mounted`, computeDigest(blob))).toBe(true);
+      const manifest: ImageManifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.imageManifest,
+        artifactType: 'application/vnd.gpuaas.app.v1',
+        config: {
+          mediaType: MEDIA_TYPES.gpuaasAppConfig,
+          digest: computeDigest(config),
+          size: config.length,
+        },
+        layers: [{ mediaType: MEDIA_TYPES.layerTar, digest: computeDigest(blob), size: blob.length }],
+      };
+      const bytes = Buffer.from(JSON.stringify(manifest));
+      const pushed = await c.putManifest(repo, 'v1', bytes, MEDIA_TYPES.imageManifest);
+      for (const tag of ['v2', 'v3']) await c.putManifest(repo, tag, bytes, MEDIA_TYPES.imageManifest);
+      const tags: string[] = [];
+      for await (const tag of c.listTags(repo, { pageSize: 1 })) tags.push(tag);
+      expect(tags.filter((t) => t.startsWith('v'))).toEqual(['v1', 'v2', 'v3']);
+
+      const subject = { mediaType: MEDIA_TYPES.imageManifest, digest: pushed.digest, size: bytes.length };
+      const signature = await c.pushReferrer(repo, subject, {
+        artifactType: SIGNATURE_TYPE,
+        layers: [{ mediaType: SIGNATURE_TYPE, bytes: Buffer.from('{"sig":1}') }],
+      });
+      await c.pushReferrer(repo, subject, {
+        artifactType: 'application/spdx+json',
+        layers: [{ mediaType: 'application/spdx+json', bytes: Buffer.from('{}') }],
+      });
+      const signatures = await c.listReferrers(repo, pushed.digest, { artifactType: SIGNATURE_TYPE });
+      expect(signatures.map((d) => d.digest)).toEqual([signature.digest]);
+      expect(await c.listReferrers(repo, pushed.digest)).toHaveLength(2);
+      const fetched = await c.fetchReferrer(repo, signature);
+      expect(Buffer.from(fetched.layers[0]?.bytes ?? []).toString()).toBe('{"sig":1}');
+
+      await c.deleteManifest(repo, pushed.digest);
+      expect(await c.headManifest(repo, 'v1')).toBeUndefined();
+      await c.deleteBlob(`${repo}-mounted`, computeDigest(blob));
+      expect(await c.hasBlob(`${repo}-mounted`, computeDigest(blob))).toBe(false);
+    });
+  });
 });

@@ -518,6 +518,34 @@ const NEEDS: Record<string, Row> = {
       json: { project_id: projectId, amount: '1.00', expires_at: '2999-01-01T00:00:00Z', reason: 'matrix' },
     }),
   },
+  getBillingStatement: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/billing/statements/${projectId}/2026-11`),
+  },
+  // A month that is not over: an operator gets past authorisation and is told so (nothing closes).
+  closeBillingStatement: {
+    need: { kind: 'operator' },
+    ok: { status: 409, code: 'STATEMENT_PERIOD_OPEN' },
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: `/v1/billing/statements/${projectId}/2999-01/close`,
+    }),
+  },
+  getBillingBudget: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/billing/budgets/${projectId}`),
+  },
+  setBillingBudget: {
+    need: { kind: 'project', role: 'owner' },
+    ok: 200,
+    request: ({ projectId }) => ({
+      method: 'PUT',
+      path: `/v1/billing/budgets/${projectId}`,
+      json: { limit: '100', alert_thresholds: [50, 80, 100] },
+    }),
+  },
 };
 
 function get(path: string): Req {

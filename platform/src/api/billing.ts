@@ -6,8 +6,11 @@
 import type { Request, Response } from 'express';
 import type { components } from '@gpuaas/platform-contract';
 import { requirePrincipal } from '../auth/middleware.js';
+import type { BudgetStatus } from '../billing/budgets.js';
 import type { Charge } from '../billing/charges.js';
 import type { RefundRequest } from '../billing/refund-requests.js';
+import { statementCsv } from '../billing/statement-csv.js';
+import type { Statement } from '../billing/statements.js';
 import { jsonMicros } from '../billing/service.js';
 import type { Transfer, TransferOutcome } from '../billing/ledger.js';
 import { setAuditTarget } from '../http/audit.js';
@@ -72,6 +75,44 @@ const idempotencyKey = (req: Request): string | undefined => {
   return typeof key === 'string' ? key : undefined;
 };
 
+function budgetView(
+  projectId: string,
+  currency: string,
+  status: BudgetStatus,
+): components['schemas']['BillingBudget'] {
+  return {
+    project_id: projectId,
+    currency,
+    limit_micros: status.budget === undefined ? null : jsonMicros(status.budget.limit),
+    alert_thresholds: status.budget?.thresholds ?? [],
+    period: status.period,
+    spent_micros: jsonMicros(status.spent),
+    alerts_fired: status.fired.map((f) => ({ threshold: f.threshold, fired_at: f.firedAt })),
+  };
+}
+
+/**
+ * Sends a statement as its canonical JSON bytes (a closed one's are the stored bytes, so they go
+ * out unchanged rather than through res.json), or as CSV.
+ */
+function sendStatement(res: Response, status: number, statement: Statement, csv: boolean): void {
+  // Compile-time proof that the document is the contract's BillingStatement.
+  const doc: components['schemas']['BillingStatement'] = statement.doc;
+  res.status(status);
+  res.setHeader('X-Statement-Sha256', statement.sha256);
+  if (csv) {
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="statement-${doc.project_id}-${doc.period}.csv"`,
+    );
+    res.send(statementCsv(doc));
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.send(statement.body);
+}
+
 /** 201 for a transfer made now, 200 for one this key had made before (nothing moved). */
 const statusOf = (outcome: TransferOutcome) => (outcome.created ? 201 : 200);
 
@@ -116,6 +157,45 @@ export function billingHandlers(s: Services): Handlers {
             ? s.cursors.encode('listBillingCharges', [last.transfer.createdAt, last.transfer.id])
             : null,
       });
+    },
+
+    getBillingStatement: async (req, res) => {
+      const { project_id: projectId = '', period = '' } = operationOf(res).params;
+      const format = queryOf(res).format;
+      const csv =
+        format === 'csv' ||
+        (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      const statement = await billing.statement(requirePrincipal(res), projectId, period);
+      sendStatement(res, 200, statement, csv);
+    },
+
+    closeBillingStatement: async (_req, res) => {
+      const { project_id: projectId = '', period = '' } = operationOf(res).params;
+      setAuditTarget(res, { id: projectId, projectId, details: { period } });
+      const { statement, created } = await billing.closeStatement(requirePrincipal(res), projectId, period);
+      setAuditTarget(res, {
+        id: projectId,
+        projectId,
+        details: { period, sha256: statement.sha256, seq: String(statement.doc.seq), created },
+      });
+      sendStatement(res, created ? 201 : 200, statement, false);
+    },
+
+    getBillingBudget: async (_req, res) => {
+      const projectId = operationOf(res).params.project_id ?? '';
+      const status = await billing.budget(requirePrincipal(res), projectId);
+      res.json(budgetView(projectId, billing.currency, status));
+    },
+
+    setBillingBudget: async (req, res) => {
+      const projectId = operationOf(res).params.project_id ?? '';
+      const { limit, alert_thresholds } = req.body;
+      setAuditTarget(res, { id: projectId, projectId, details: { limit, alert_thresholds } });
+      const status = await billing.setBudget(requirePrincipal(res), projectId, {
+        limit,
+        alertThresholds: alert_thresholds,
+      });
+      res.json(budgetView(projectId, billing.currency, status));
     },
 
     createBillingTopup: async (req, res) => {

@@ -66,6 +66,24 @@ export const BILLING_ERRORS = {
     meaning:
       'Rating input is out of range: negative price or duration, zero interval, fee over 100 %, an unfinished interval.',
   },
+  STATEMENT_PERIOD_INVALID: {
+    status: 400,
+    meaning: 'A statement period is not a calendar month written YYYY-MM.',
+  },
+  STATEMENT_PERIOD_OPEN: {
+    status: 409,
+    meaning: 'A statement cannot be closed before its period is over.',
+  },
+  STATEMENT_OUT_OF_ORDER: {
+    status: 409,
+    meaning:
+      'Statements close in order: the period before this one (or an earlier one with lines) is still open, or a later one is closed.',
+  },
+  BUDGET_INVALID: {
+    status: 400,
+    meaning:
+      'A budget limit is not more than zero, or its alert thresholds are not up to 10 whole percentages from 1 to 1000.',
+  },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type BillingErrorCode = keyof typeof BILLING_ERRORS;

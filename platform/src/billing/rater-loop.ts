@@ -16,6 +16,7 @@ import type { AllocationState, Tables } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import type { BillingConfig } from '../config-billing.js';
+import { checkBudgets } from './budgets.js';
 import { asBillingDb, nowIso } from './db.js';
 import { enforceProjectFunds, endEpisode } from './enforcement.js';
 import type { EnforcementOutcome, UnheldInterval } from './enforcement.js';
@@ -52,6 +53,8 @@ export interface RaterPass {
   exhausted: string[];
   /** Allocations released for want of funds. */
   released: string[];
+  /** Budget alerts fired (billing.budget_alert). */
+  budgetAlerts: number;
 }
 
 interface Rated {
@@ -102,7 +105,7 @@ export class GpuTimeRater {
   /** One pass over every open meter. Safe to run at any time, on any number of instances. */
   async runOnce(now = Date.now()): Promise<RaterPass> {
     const { db, logger } = this.#deps;
-    const pass: RaterPass = { settled: 0, closed: [], exhausted: [], released: [] };
+    const pass: RaterPass = { settled: 0, closed: [], exhausted: [], released: [], budgetAlerts: 0 };
     const meters = await db
       .selectFrom('billing_gpu_meters')
       .selectAll()
@@ -137,6 +140,12 @@ export class GpuTimeRater {
     const stale = await db.selectFrom('billing_funds_exhausted').select('project_id').execute();
     for (const { project_id } of stale) {
       if (!unheldByProject.has(project_id)) await endEpisode(db, project_id);
+    }
+    // After this pass's charges: budgets whose month's spend reached a threshold are told once.
+    try {
+      pass.budgetAlerts = (await checkBudgets(db, this.#deps.bus, now)).length;
+    } catch (error) {
+      logger.error({ err: error }, 'checking budgets failed');
     }
     return pass;
   }

@@ -32,6 +32,10 @@ import {
 } from './refund-requests.js';
 import type { RefundRequest as FiledRefund } from './refund-requests.js';
 import { getTransfer } from './transfers.js';
+import { asStatementDb, closeStatement, getStatement } from './statements.js';
+import type { Statement } from './statements.js';
+import { budgetStatus, setBudget } from './budgets.js';
+import type { BudgetStatus } from './budgets.js';
 
 export const BALANCE_CHANGED = 'billing.balance_changed';
 
@@ -326,6 +330,52 @@ export class BillingService {
       reason: request.reason,
       outcome,
     };
+  }
+
+  /** A month's statement of the project's balance: viewers of the project and operators. */
+  async statement(principal: Principal, projectId: string, period: string): Promise<Statement> {
+    await projectAccess(this.#db, principal, projectId, 'viewer');
+    return getStatement(asStatementDb(this.#db), { projectId, currency: this.currency, period });
+  }
+
+  /** Operators only: stores the month's statement for good, chained to the previous one. */
+  async closeStatement(
+    principal: Principal,
+    projectId: string,
+    period: string,
+  ): Promise<{ statement: Statement; created: boolean }> {
+    requireOperator(principal, 'close a statement');
+    await projectAccess(this.#db, principal, projectId, 'viewer');
+    return closeStatement(asStatementDb(this.#db), {
+      projectId,
+      currency: this.currency,
+      period,
+      closedBy: principalKey(principal),
+    });
+  }
+
+  /** The project's budget, this month's spend and alerts: viewers of the project and operators. */
+  async budget(principal: Principal, projectId: string): Promise<BudgetStatus> {
+    await projectAccess(this.#db, principal, projectId, 'viewer');
+    return budgetStatus(this.#db, projectId, this.currency);
+  }
+
+  /** Owners of the project and operators: replaces its monthly budget. */
+  async setBudget(
+    principal: Principal,
+    projectId: string,
+    input: { limit: string; alertThresholds: number[] },
+  ): Promise<BudgetStatus> {
+    await projectAccess(this.#db, principal, projectId, 'owner');
+    await setBudget(this.#db, {
+      projectId,
+      currency: this.currency,
+      limit: operationAmount(input.limit),
+      thresholds: input.alertThresholds,
+      updatedBy: principalKey(principal),
+      updatedAt: isoTime(),
+    });
+    return budgetStatus(this.#db, projectId, this.currency);
   }
 
   async #balanceOf(

@@ -27,6 +27,7 @@ interface TokenOptions {
   databaseUrl?: string;
   publicUrl?: string;
   ttl?: number;
+  starterCredit?: string;
   scope?: string;
   json?: boolean;
 }
@@ -114,6 +115,10 @@ export function registerToken(program: Command, { io }: CliContext): void {
     )
     .option('--public-url <url>', 'issuer to put in the token (default: what the running server recorded)')
     .option('--ttl <seconds>', 'token lifetime in seconds (default 900)', parsePositiveInt)
+    .option(
+      '--starter-credit <amount>',
+      'promotional credit a project created here gets (as serve --starter-credit; default 25.00, 0 disables it)',
+    )
     .option('--scope <scopes>', 'limit the token to these space-separated scopes (a node agent: nodes:agent)')
     .option('--json', 'print the token and ids as JSON')
     .action(async (options: TokenOptions) => {
@@ -135,6 +140,7 @@ export function registerToken(program: Command, { io }: CliContext): void {
         publicUrl: options.publicUrl,
         log: { level: 'silent' },
         defaultMetrics: false,
+        ...(options.starterCredit === undefined ? {} : { billing: { starterCredit: options.starterCredit } }),
       });
       try {
         const user = await ensureUser(platform.db, options.user, { operator: options.operator === true });

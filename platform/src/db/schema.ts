@@ -6,6 +6,7 @@
 import type { BillingEngineTables } from '../billing/engine-schema.js';
 import type { BillingRefundTables } from '../billing/refund-requests.js';
 import type { BillingTables } from '../billing/schema.js';
+import type { BillingBudgetTables, BillingStatementTables } from '../billing/statement-schema.js';
 
 export interface OrganizationsTable {
   id: string;
@@ -287,7 +288,13 @@ export interface UsageEventsTable {
 }
 
 /** Every table, keyed by name (the billing ledger's are declared beside its code). */
-export interface Tables extends BillingTables, BillingEngineTables, BillingRefundTables {
+export interface Tables
+  extends
+    BillingTables,
+    BillingEngineTables,
+    BillingRefundTables,
+    BillingStatementTables,
+    BillingBudgetTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   projects: ProjectsTable;

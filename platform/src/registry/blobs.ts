@@ -29,6 +29,9 @@ export interface ChunkRange {
   end: number;
 }
 
+/** Reads in 1 MiB pieces: the 64 KiB default makes GiB pulls several times slower than Distribution. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 interface UploadInfo {
   name: string;
   startedAt: string;
@@ -75,8 +78,8 @@ export class BlobStore {
   open(digest: string, range?: ChunkRange): ReadStream {
     const path = this.#layout.blob(digestHex(digest));
     return range === undefined
-      ? createReadStream(path)
-      : createReadStream(path, { start: range.start, end: range.end });
+      ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
+      : createReadStream(path, { start: range.start, end: range.end, highWaterMark: READ_CHUNK_BYTES });
   }
 
   /** Reads a small blob whole (manifests only; they are size-limited before they are stored). */
@@ -273,7 +276,8 @@ export function rangeHeader(offset: number): string {
 
 async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 

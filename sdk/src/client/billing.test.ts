@@ -2,7 +2,7 @@ import { startHttpServer } from '@gpuaas/test-support';
 import type { TestHttpServer } from '@gpuaas/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BillingBalance } from './billing.js';
-import { formatMicros, lowFundsWarning } from './billing.js';
+import { currentPeriod, formatMicros, lowFundsWarning } from './billing.js';
 import { createClient } from './resources.js';
 
 const PROJECT = '0190a5b1-0000-7000-8000-000000000001';
@@ -50,6 +50,15 @@ async function fakePlatform(): Promise<{ baseUrl: string; seen: Seen[] }> {
     };
     if (url.pathname === '/v1/billing/balance') {
       json(200, { currency: 'USD', balance_micros: 5, available_micros: 3, holds_micros: 2 });
+    } else if (url.pathname.startsWith('/v1/billing/budgets/')) {
+      json(200, { limit_micros: 10_000_000, alert_thresholds: [50, 80, 100] });
+    } else if (url.pathname.startsWith('/v1/billing/statements/')) {
+      if (url.searchParams.get('format') === 'csv') {
+        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+        res.end('project_id,period\r\n');
+      } else {
+        json(req.method === 'POST' ? 201 : 200, { period: url.pathname.split('/')[5], lines: [] });
+      }
     } else if (url.pathname === '/v1/billing/charges') {
       const second = url.searchParams.get('cursor') === 'page2';
       json(200, { items: [charge(second ? 'gpu:a1:1' : 'gpu:a1:0')], next_cursor: second ? null : 'page2' });
@@ -114,6 +123,40 @@ describe('client.billing', () => {
     ]);
     expect(seen[0]?.key).toBe('key-00001');
     expect(seen[1]?.key).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('client.billing statements', () => {
+  it('reads a month as JSON or CSV, this month by default, and closes one with an idempotency key', async () => {
+    const { baseUrl, seen } = await fakePlatform();
+    const client = createClient({ baseUrl, token: 't' });
+    expect(await client.billing.statement(PROJECT, '2026-11')).toEqual({ period: '2026-11', lines: [] });
+    expect(await client.billing.statementCsv(PROJECT, '2026-11')).toBe('project_id,period\r\n');
+    expect(await client.billing.statement(PROJECT)).toMatchObject({ period: currentPeriod() });
+    await client.billing.closeStatement(PROJECT, '2026-11');
+    expect(seen.map(({ method, url }) => [method, url])).toEqual([
+      ['GET', `/v1/billing/statements/${PROJECT}/2026-11`],
+      ['GET', `/v1/billing/statements/${PROJECT}/2026-11?format=csv`],
+      ['GET', `/v1/billing/statements/${PROJECT}/${currentPeriod()}`],
+      ['POST', `/v1/billing/statements/${PROJECT}/2026-11/close`],
+    ]);
+    expect(seen[3]?.key).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reads a budget and sets one with PUT', async () => {
+    const { baseUrl, seen } = await fakePlatform();
+    const client = createClient({ baseUrl, token: 't' });
+    expect(await client.billing.budget(PROJECT)).toMatchObject({ limit_micros: 10_000_000 });
+    await client.billing.setBudget({ project: PROJECT, limit: '10.00', alertThresholds: [50, 80, 100] });
+    expect(seen.map(({ method, url, body }) => [method, url, body])).toEqual([
+      ['GET', `/v1/billing/budgets/${PROJECT}`, undefined],
+      ['PUT', `/v1/billing/budgets/${PROJECT}`, { limit: '10.00', alert_thresholds: [50, 80, 100] }],
+    ]);
+  });
+
+  it('names the month in UTC', () => {
+    expect(currentPeriod(new Date('2026-12-31T23:59:59Z'))).toBe('2026-12');
+    expect(currentPeriod(new Date('2027-01-01T00:00:00Z'))).toBe('2027-01');
   });
 });
 

@@ -13,6 +13,8 @@ export type BillingCharge = components['schemas']['BillingCharge'];
 export type BillingTransfer = components['schemas']['BillingTransfer'];
 export type BillingPromotion = components['schemas']['BillingPromotion'];
 export type BillingRefundRequest = components['schemas']['BillingRefundRequest'];
+export type BillingStatement = components['schemas']['BillingStatement'];
+export type BillingBudget = components['schemas']['BillingBudget'];
 
 /** Every operator action takes a reason and may reuse an idempotency key across retries. */
 interface BillingMutation {
@@ -126,6 +128,85 @@ export async function grantCredit(client: PlatformClient, input: CreditInput): P
   const { data } = await client.api.POST('/v1/billing/promotions', {
     params: keyHeader(input),
     body: { project_id: input.projectId, amount: input.amount, expires_at: expiresAt, reason: input.reason },
+  });
+  return data!;
+}
+
+/** The current calendar month in UTC, `YYYY-MM`: the default statement period. */
+export function currentPeriod(now = new Date()): string {
+  return now.toISOString().slice(0, 7);
+}
+
+/**
+ * A project's statement for a month (`YYYY-MM`, UTC): lines with their ledger transfer ids,
+ * opening and closing balances, totals. A closed statement is the same document every time.
+ */
+export async function readStatement(
+  client: PlatformClient,
+  projectId: string,
+  period: string,
+): Promise<BillingStatement> {
+  const { data } = await client.api.GET('/v1/billing/statements/{project_id}/{period}', {
+    params: { path: { project_id: projectId, period } },
+  });
+  // The operation also offers CSV (a string); without `format` the platform answers JSON.
+  if (typeof data === 'string') throw new TypeError('the platform answered a statement as text, not JSON');
+  return data!;
+}
+
+/** The same statement as CSV text (a header row, the opening balance, the lines, the totals). */
+export async function readStatementCsv(
+  client: PlatformClient,
+  projectId: string,
+  period: string,
+): Promise<string> {
+  const { data } = await client.api.GET('/v1/billing/statements/{project_id}/{period}', {
+    params: { path: { project_id: projectId, period }, query: { format: 'csv' } },
+    parseAs: 'text',
+  });
+  return data!;
+}
+
+/** Operators: closes a month's statement for good (chained to the previous closed one by hash). */
+export async function closeStatement(
+  client: PlatformClient,
+  projectId: string,
+  period: string,
+  options: { idempotencyKey?: string } = {},
+): Promise<BillingStatement> {
+  const { data } = await client.api.POST('/v1/billing/statements/{project_id}/{period}/close', {
+    params: {
+      path: { project_id: projectId, period },
+      header: { 'Idempotency-Key': options.idempotencyKey ?? randomUUID() },
+    },
+  });
+  return data!;
+}
+
+/** The project's monthly budget, this month's spend and the alerts fired (limit null: none set). */
+export async function readBudget(client: PlatformClient, projectId: string): Promise<BillingBudget> {
+  const { data } = await client.api.GET('/v1/billing/budgets/{project_id}', {
+    params: { path: { project_id: projectId } },
+  });
+  return data!;
+}
+
+export interface BudgetInput {
+  /** Decimal text per month, e.g. `'500.00'`. */
+  limit: string;
+  /** Whole percentages of the limit at which `billing.budget_alert` fires, e.g. `[50, 80, 100]`. */
+  alertThresholds: number[];
+}
+
+/** Owners and operators: replaces the project's monthly budget. */
+export async function setBudget(
+  client: PlatformClient,
+  projectId: string,
+  input: BudgetInput,
+): Promise<BillingBudget> {
+  const { data } = await client.api.PUT('/v1/billing/budgets/{project_id}', {
+    params: { path: { project_id: projectId } },
+    body: { limit: input.limit, alert_thresholds: input.alertThresholds },
   });
   return data!;
 }

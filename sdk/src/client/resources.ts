@@ -19,18 +19,27 @@ import type { PlatformEvent } from './follow.js';
 import { resolveProject } from './projects.js';
 import {
   approveRefund,
+  closeStatement,
+  currentPeriod,
   grantCredit,
   listCharges,
   readBalance,
+  readBudget,
+  readStatement,
+  readStatementCsv,
   refundCharge,
   requestRefund,
+  setBudget,
   topUp,
 } from './billing.js';
 import type {
   BillingBalance,
+  BillingBudget,
+  BudgetInput,
   BillingCharge,
   BillingPromotion,
   BillingRefundRequest,
+  BillingStatement,
   BillingTransfer,
   CreditInput,
   RefundInput,
@@ -108,6 +117,16 @@ export interface GpuaasClient {
     approveRefund(requestId: string): Promise<BillingTransfer>;
     /** Operators: promotional credit that expires. */
     credit(input: Omit<CreditInput, 'projectId'> & { project: string }): Promise<BillingPromotion>;
+    /** The project's statement for `period` (`YYYY-MM`, default this month, UTC). */
+    statement(project: string, period?: string): Promise<BillingStatement>;
+    /** The same statement as CSV text. */
+    statementCsv(project: string, period?: string): Promise<string>;
+    /** Operators: closes a month's statement for good. */
+    closeStatement(project: string, period: string): Promise<BillingStatement>;
+    /** The project's monthly budget, this month's spend and the alerts fired. */
+    budget(project: string): Promise<BillingBudget>;
+    /** Owners and operators: `{ project, limit: '500', alertThresholds: [50, 80, 100] }`. */
+    setBudget(input: BudgetInput & { project: string }): Promise<BillingBudget>;
   };
   readonly events: {
     /** Platform events the caller may see, until `signal` aborts (reconnecting as needed). */
@@ -248,6 +267,21 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
       approveRefund: (requestId) => approveRefund(platform, requestId),
       async credit({ project, ...rest }) {
         return grantCredit(platform, { ...rest, projectId: (await resolveProject(platform, project)).id });
+      },
+      async statement(project, period = currentPeriod()) {
+        return readStatement(platform, (await resolveProject(platform, project)).id, period);
+      },
+      async statementCsv(project, period = currentPeriod()) {
+        return readStatementCsv(platform, (await resolveProject(platform, project)).id, period);
+      },
+      async closeStatement(project, period) {
+        return closeStatement(platform, (await resolveProject(platform, project)).id, period);
+      },
+      async budget(project) {
+        return readBudget(platform, (await resolveProject(platform, project)).id);
+      },
+      async setBudget({ project, ...input }) {
+        return setBudget(platform, (await resolveProject(platform, project)).id, input);
       },
     },
     events: {

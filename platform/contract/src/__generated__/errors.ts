@@ -301,6 +301,26 @@ export const PLATFORM_ERRORS = {
     "status": 400,
     "title": "Invalid rating input",
     "meaning": "Rating input is out of range: negative price or duration, zero interval, fee over 100 %, an unfinished interval."
+  },
+  "STATEMENT_PERIOD_INVALID": {
+    "status": 400,
+    "title": "Invalid statement period",
+    "meaning": "A statement period is not a calendar month written YYYY-MM."
+  },
+  "STATEMENT_PERIOD_OPEN": {
+    "status": 409,
+    "title": "Statement period not over",
+    "meaning": "A statement cannot be closed before its period is over."
+  },
+  "STATEMENT_OUT_OF_ORDER": {
+    "status": 409,
+    "title": "Statements close in order",
+    "meaning": "Statements close in order: the period before this one (or an earlier one with lines) is still open, or a later one is closed."
+  },
+  "BUDGET_INVALID": {
+    "status": 400,
+    "title": "Invalid budget",
+    "meaning": "A budget limit is not more than zero, or its alert thresholds are not up to 10 whole percentages from 1 to 1000."
   }
 } as const satisfies Readonly<Record<string, ErrorCatalogEntry>>;
 

@@ -1106,6 +1106,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/statements/{project_id}/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["schemas"]["Id"];
+                /** @description A calendar month in UTC, `YYYY-MM`. */
+                period: components["parameters"]["StatementPeriod"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A project's statement for a month (JSON or CSV)
+         * @description Viewers of the project and operators. Every posted transfer that moved the project's
+         *     prepaid balance in the month (UTC) is one line (`charge`, `refund`, `topup`, `credit`
+         *     for promotional credit applied), signed (+ credits the balance), with the ledger transfer
+         *     ids it comes from; opening and closing balances and totals in exact micros, plus `display`
+         *     values rounded once to cents, half to even. A closed statement is served from storage
+         *     byte-for-byte; `X-Statement-Sha256` is the SHA-256 of the JSON body (of the stored body
+         *     for CSV too). Anything posted for a closed month later is a dated adjustment
+         *     (`adjusts_period`) on the next open statement. CSV with `format=csv` or
+         *     `Accept: text/csv`. 400 `STATEMENT_PERIOD_INVALID` for a period that is not `YYYY-MM`.
+         */
+        get: operations["getBillingStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/statements/{project_id}/{period}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["schemas"]["Id"];
+                /** @description A calendar month in UTC, `YYYY-MM`. */
+                period: components["parameters"]["StatementPeriod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a month's statement, making it immutable (operators)
+         * @description Operators only. Stores the statement as it is now, with the SHA-256 of its canonical JSON
+         *     and the hash of the project's previous closed statement (`previous_sha256`, a chain);
+         *     from then on it is served from storage and never changes. Closing a closed statement
+         *     returns it (200). 409 `STATEMENT_PERIOD_OPEN` before the month is over; 409
+         *     `STATEMENT_OUT_OF_ORDER` unless the month after the last closed one (the first close: no
+         *     earlier month with lines left open).
+         */
+        post: operations["closeBillingStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/budgets/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A project's monthly budget, this month's spend and the alerts fired
+         * @description Viewers of the project and operators. `spent_micros` is what the project was charged this
+         *     month (UTC) less what was refunded, by when each was posted. Without a budget,
+         *     `limit_micros` is null and `alert_thresholds` empty.
+         */
+        get: operations["getBillingBudget"];
+        /**
+         * Set a project's monthly budget and alert thresholds (owners, operators)
+         * @description Owners of the project and operators (403 `FORBIDDEN` for other members). Idempotent: the
+         *     budget is replaced. `limit` is a decimal in the platform's currency (more than zero);
+         *     `alert_thresholds` are whole percentages of it (1 to 1000, at most 10; 400
+         *     `BUDGET_INVALID`). Each threshold fires `billing.budget_alert` on the event stream and an
+         *     audit record once per month, every month, when the month's spend reaches it.
+         */
+        put: operations["setBillingBudget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1168,7 +1261,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID";
             correlation_id: string;
             /**
              * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
@@ -1436,6 +1529,81 @@ export interface components {
         BillingChargeList: {
             items: components["schemas"]["BillingCharge"][];
             next_cursor: components["schemas"]["NextCursor"];
+        };
+        BillingStatementLine: {
+            /** @description The ledger transfer this line is. */
+            transfer_id: string;
+            /** @description This transfer, then the hold it settled or the charge it corrects. */
+            transfer_ids: string[];
+            /** @enum {string} */
+            kind: "charge" | "refund" | "topup" | "credit";
+            /** @description The ledger category (`gpu_time`, `app_usage`, `app_fee`, `topup`, `refund`, `promo_applied`, …). */
+            category: string;
+            /** @description Signed: + credits the balance, − debits it. */
+            amount_micros: components["schemas"]["MicroUnits"];
+            allocation_id: string | null;
+            period_start: components["schemas"]["Timestamp"] | null;
+            period_end: components["schemas"]["Timestamp"] | null;
+            posted_at: components["schemas"]["Timestamp"];
+            /** @description For a dated adjustment, the closed month the line belongs to by its usage. */
+            adjusts_period: string | null;
+            reason: string | null;
+        };
+        BillingStatement: {
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            period: string;
+            period_start: components["schemas"]["Timestamp"];
+            period_end: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description Place in the project's chain of closed statements (1, 2, …); null while open. */
+            seq: number | null;
+            closed_at: components["schemas"]["Timestamp"] | null;
+            /** @description SHA-256 of the project's closed statement before this one; null for the first. */
+            previous_sha256: string | null;
+            opening_balance_micros: components["schemas"]["MicroUnits"];
+            closing_balance_micros: components["schemas"]["MicroUnits"];
+            totals: {
+                charges_micros: components["schemas"]["MicroUnits"];
+                refunds_micros: components["schemas"]["MicroUnits"];
+                topups_micros: components["schemas"]["MicroUnits"];
+                credits_micros: components["schemas"]["MicroUnits"];
+                net_micros: components["schemas"]["MicroUnits"];
+            };
+            /** @description Balances and totals in cents, each rounded once from its exact micros, half to even. */
+            display: {
+                opening_balance: string;
+                closing_balance: string;
+                charges: string;
+                refunds: string;
+                topups: string;
+                credits: string;
+                net: string;
+            };
+            /** @description The rounding rule, in words. */
+            rounding: string;
+            lines: components["schemas"]["BillingStatementLine"][];
+        };
+        BillingBudgetSet: {
+            /** @description Decimal amount per month, e.g. `500.00`. */
+            limit: string;
+            /** @description Percentages of the limit, e.g. `[50, 80, 100]`. */
+            alert_thresholds: number[];
+        };
+        BillingBudget: {
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            /** @description The monthly limit; null when no budget is set. */
+            limit_micros: components["schemas"]["MicroUnits"] | null;
+            alert_thresholds: number[];
+            /** @description This month, `YYYY-MM` (UTC). */
+            period: string;
+            spent_micros: components["schemas"]["MicroUnits"];
+            alerts_fired: {
+                threshold: number;
+                fired_at: components["schemas"]["Timestamp"];
+            }[];
         };
         GpuSku: {
             /** @description Stable SKU id, e.g. `h100-80gb`. */
@@ -1765,6 +1933,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A calendar month in UTC, `YYYY-MM`. */
+        StatementPeriod: string;
         /** @description Page size, 1 to 100 (default 20). */
         Limit: number;
         /** @description The `next_cursor` of the previous page; opaque. */
@@ -1799,6 +1969,8 @@ export interface components {
     headers: {
         /** @description Strong validator of the resource's current version; send it back in `If-Match`. */
         ETag: string;
+        /** @description SHA-256 (hex) of the statement's canonical JSON; a closed statement's is stored with it. */
+        StatementSha256: string;
     };
     pathItems: never;
 }
@@ -3450,6 +3622,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingPromotion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBillingStatement: {
+        parameters: {
+            query?: {
+                /** @description `csv` for CSV (as `Accept: text/csv` gives); JSON otherwise. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                project_id: components["schemas"]["Id"];
+                /** @description A calendar month in UTC, `YYYY-MM`. */
+                period: components["parameters"]["StatementPeriod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement. */
+            200: {
+                headers: {
+                    "X-Statement-Sha256": components["headers"]["StatementSha256"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingStatement"];
+                    "text/csv": string;
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    closeBillingStatement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                project_id: components["schemas"]["Id"];
+                /** @description A calendar month in UTC, `YYYY-MM`. */
+                period: components["parameters"]["StatementPeriod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement was closed before; it is returned unchanged. */
+            200: {
+                headers: {
+                    "X-Statement-Sha256": components["headers"]["StatementSha256"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingStatement"];
+                };
+            };
+            /** @description The closed statement. */
+            201: {
+                headers: {
+                    "X-Statement-Sha256": components["headers"]["StatementSha256"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingStatement"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBillingBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingBudget"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setBillingBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingBudgetSet"];
+            };
+        };
+        responses: {
+            /** @description The budget as set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingBudget"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

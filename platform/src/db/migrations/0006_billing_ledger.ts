@@ -4,9 +4,10 @@
  * No foreign keys to platform tables: accounts name their owners by id, and publishers have no
  * table yet. Transfers are immutable in the database itself: triggers refuse UPDATE and DELETE.
  */
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { AnyDb } from './any-db.js';
+import { forbidChanges, isPostgres } from './append-only.js';
 
 /** The name to record in the platform's ordered migration list. */
 export const BILLING_MIGRATION_NAME = '0006_billing_ledger';
@@ -137,23 +138,3 @@ export const billingLedgerMigration: Migration = {
     }
   },
 };
-
-function isPostgres(db: AnyDb): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
-
-/** Makes a table append-only: the database refuses UPDATE and DELETE, whoever sends them. */
-async function forbidChanges(db: AnyDb, table: string): Promise<void> {
-  const message = sql.lit(`${table} rows are immutable: write a correcting row instead`);
-  if (isPostgres(db)) {
-    await sql`create or replace function billing_refuse_change() returns trigger language plpgsql as $$
-      begin raise exception '%', tg_argv[0]; end $$`.execute(db);
-    await sql`create trigger ${sql.id(`${table}_append_only`)} before update or delete on ${sql.table(table)}
-      for each row execute function billing_refuse_change(${message})`.execute(db);
-    return;
-  }
-  for (const event of ['update', 'delete'] as const) {
-    await sql`create trigger ${sql.id(`${table}_no_${event}`)} before ${sql.raw(event)} on ${sql.table(table)}
-      begin select raise(abort, ${message}); end`.execute(db);
-  }
-}

@@ -19,6 +19,8 @@ import { usageScopeMigration } from './0005_usage_scoped_ids.js';
 import { billingLedgerMigration } from './0006_billing_ledger.js';
 import { billingGpuMetersMigration } from './0007_billing_gpu_meters.js';
 import { billingRefundRequestsMigration } from './0008_billing_refund_requests.js';
+import { billingStatementsMigration } from './0009_billing_statements.js';
+import { billingBudgetsMigration } from './0010_billing_budgets.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -36,6 +38,8 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0006_billing_ledger', migration: billingLedgerMigration },
   { name: '0007_billing_gpu_meters', migration: billingGpuMetersMigration },
   { name: '0008_billing_refund_requests', migration: billingRefundRequestsMigration },
+  { name: '0009_billing_statements', migration: billingStatementsMigration },
+  { name: '0010_billing_budgets', migration: billingBudgetsMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.

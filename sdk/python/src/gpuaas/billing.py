@@ -1,4 +1,5 @@
-"""Billing: a project's balance and charges, and the operators' top-ups, refunds and credit.
+"""Billing: a project's balance, charges and statements, and the operators' top-ups, refunds, credit
+and statement closing.
 
 Money the platform returns is in integer micro-units (``balance_micros``, ``amount_micros``; 1 USD
 = 1000000). Amounts you send are decimal text (``"12.50"``), never floats, so no digit is lost on
@@ -13,10 +14,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import AsyncIterator, Iterator
 
-from . import _pagination
+from . import _model, _pagination
 from .__generated__ import models as m
 from .__generated__ import operations as ops
 from ._base import AsyncApi, SyncApi
+from ._request import ApiRequest
 from .projects import AsyncProjects, Projects
 
 _PAGE = 100
@@ -39,6 +41,27 @@ def _refund_body(charge_id: str, amount: str | Decimal | None, reason: str) -> m
     if amount is not None:
         body["amount"] = _amount(amount)
     return body
+
+
+def current_period(now: datetime | None = None) -> str:
+    """The calendar month in UTC, ``YYYY-MM``: the default statement period."""
+    when = now if now is not None else datetime.now(timezone.utc)
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m")
+
+
+def _statement_csv(project_id: str, period: str) -> ApiRequest[str]:
+    """The statement operation asked for CSV: the same request, read as text rather than JSON."""
+    request = ops.get_billing_statement(project_id, period, format="csv")
+    return ApiRequest(
+        request.operation_id,
+        request.method,
+        request.path,
+        _model.parse_text,
+        query=request.query,
+        response_kind="text",
+    )
 
 
 def low_funds_warning(balance: m.BillingBalance) -> str | None:
@@ -78,6 +101,37 @@ class Billing:
         project_id = None if project is None else self._projects.resolve_id(project)
         first = ops.list_billing_charges(project_id=project_id, allocation_id=allocation, limit=_PAGE)
         return _pagination.iterate(self._api.send, first)
+
+    def statement(self, *, project: str, period: str | None = None) -> m.BillingStatement:
+        """The project's statement for ``period`` (``YYYY-MM``, UTC; default this month): every line
+        with its ledger transfer ids, opening and closing balances and totals in micros."""
+        project_id = self._projects.resolve_id(project)
+        return self._api.send(ops.get_billing_statement(project_id, period or current_period()))
+
+    def statement_csv(self, *, project: str, period: str | None = None) -> str:
+        """The same statement as CSV text."""
+        project_id = self._projects.resolve_id(project)
+        return self._api.send(_statement_csv(project_id, period or current_period()))
+
+    def close_statement(
+        self, *, project: str, period: str, idempotency_key: str | None = None
+    ) -> m.BillingStatement:
+        """Operators: closes a month that is over; the statement never changes afterwards."""
+        project_id = self._projects.resolve_id(project)
+        return self._api.send(ops.close_billing_statement(project_id, period, idempotency_key=idempotency_key))
+
+    def budget(self, *, project: str) -> m.BillingBudget:
+        """The project's monthly budget (``limit_micros`` None when unset), this month's spend and
+        the alerts fired."""
+        return self._api.send(ops.get_billing_budget(self._projects.resolve_id(project)))
+
+    def set_budget(
+        self, *, project: str, limit: str | Decimal, alert_thresholds: list[int] | None = None
+    ) -> m.BillingBudget:
+        """Owners and operators: the monthly limit and the percentages of it at which
+        ``billing.budget_alert`` fires (default 50, 80, 100)."""
+        body: m.BillingBudgetSet = {"limit": _amount(limit), "alert_thresholds": alert_thresholds or [50, 80, 100]}
+        return self._api.send(ops.set_billing_budget(self._projects.resolve_id(project), body))
 
     def topup(
         self, *, project: str, amount: str | Decimal, reason: str, idempotency_key: str | None = None
@@ -157,6 +211,31 @@ class AsyncBilling:
         first = ops.list_billing_charges(project_id=project_id, allocation_id=allocation, limit=_PAGE)
         async for charge in _pagination.aiterate(self._api.send, first):
             yield charge
+
+    async def statement(self, *, project: str, period: str | None = None) -> m.BillingStatement:
+        project_id = await self._projects.resolve_id(project)
+        return await self._api.send(ops.get_billing_statement(project_id, period or current_period()))
+
+    async def statement_csv(self, *, project: str, period: str | None = None) -> str:
+        project_id = await self._projects.resolve_id(project)
+        return await self._api.send(_statement_csv(project_id, period or current_period()))
+
+    async def close_statement(
+        self, *, project: str, period: str, idempotency_key: str | None = None
+    ) -> m.BillingStatement:
+        project_id = await self._projects.resolve_id(project)
+        return await self._api.send(
+            ops.close_billing_statement(project_id, period, idempotency_key=idempotency_key)
+        )
+
+    async def budget(self, *, project: str) -> m.BillingBudget:
+        return await self._api.send(ops.get_billing_budget(await self._projects.resolve_id(project)))
+
+    async def set_budget(
+        self, *, project: str, limit: str | Decimal, alert_thresholds: list[int] | None = None
+    ) -> m.BillingBudget:
+        body: m.BillingBudgetSet = {"limit": _amount(limit), "alert_thresholds": alert_thresholds or [50, 80, 100]}
+        return await self._api.send(ops.set_billing_budget(await self._projects.resolve_id(project), body))
 
     async def topup(
         self, *, project: str, amount: str | Decimal, reason: str, idempotency_key: str | None = None

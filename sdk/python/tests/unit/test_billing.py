@@ -6,11 +6,12 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Dict
 
+import httpx
 import pytest
 
 from conftest import PROJECT_ID, Platform, project, problem
 from gpuaas import AsyncClient, BillingError, Client, InsufficientFundsError
-from gpuaas.billing import low_funds_warning
+from gpuaas.billing import current_period, low_funds_warning
 from gpuaas.__generated__ import models as m
 
 
@@ -195,3 +196,92 @@ def test_low_funds_warning_names_the_release_once_funds_ran_out() -> None:
     document["funds_exhausted"] = {"since": "2026-12-07T10:00:00.000Z", "release_after": "2026-12-07T10:00:30.000Z"}
     warning = low_funds_warning(m.BillingBalance.from_json(document))
     assert warning is not None and "2026-12-07T10:00:30.000Z" in warning
+
+
+def statement(period: str = "2026-11", status: str = "open") -> Dict[str, Any]:
+    return {
+        "project_id": PROJECT_ID,
+        "currency": "USD",
+        "period": period,
+        "period_start": f"{period}-01T00:00:00.000Z",
+        "period_end": "2026-12-01T00:00:00.000Z",
+        "status": status,
+        "seq": 1 if status == "closed" else None,
+        "closed_at": "2026-12-07T10:00:00.000Z" if status == "closed" else None,
+        "previous_sha256": None,
+        "opening_balance_micros": 0,
+        "closing_balance_micros": 12_500_000,
+        "totals": {
+            "charges_micros": 0,
+            "refunds_micros": 0,
+            "topups_micros": 12_500_000,
+            "credits_micros": 0,
+            "net_micros": 12_500_000,
+        },
+        "display": {
+            "opening_balance": "0.00",
+            "closing_balance": "12.50",
+            "charges": "0.00",
+            "refunds": "0.00",
+            "topups": "12.50",
+            "credits": "0.00",
+            "net": "12.50",
+        },
+        "rounding": "half to even",
+        "lines": [
+            {
+                "transfer_id": "topup:abc",
+                "transfer_ids": ["topup:abc"],
+                "kind": "topup",
+                "category": "topup",
+                "amount_micros": 12_500_000,
+                "allocation_id": None,
+                "period_start": None,
+                "period_end": None,
+                "posted_at": "2026-11-03T10:00:00.000Z",
+                "adjusts_period": None,
+                "reason": "invoice 42",
+            }
+        ],
+    }
+
+
+def test_statements_read_json_and_csv_and_close_with_an_idempotency_key(client: Client, platform: Platform) -> None:
+    platform.json(statement())
+    platform.answer(httpx.Response(200, text="project_id,period\r\n", headers={"content-type": "text/csv"}))
+    platform.json(statement(status="closed"), 201)
+    got = client.billing.statement(project=PROJECT_ID, period="2026-11")
+    assert isinstance(got, m.BillingStatement)
+    assert got.closing_balance_micros == 12_500_000 and got.lines[0].transfer_ids == ["topup:abc"]
+    assert client.billing.statement_csv(project=PROJECT_ID, period="2026-11") == "project_id,period\r\n"
+    closed = client.billing.close_statement(project=PROJECT_ID, period="2026-11", idempotency_key="key-0002")
+    assert (closed.status, closed.seq) == ("closed", 1)
+    read, csv, close = platform.requests
+    assert read.url.path == f"/v1/billing/statements/{PROJECT_ID}/2026-11"
+    assert csv.url.params["format"] == "csv"
+    assert (close.method, close.url.path) == ("POST", f"/v1/billing/statements/{PROJECT_ID}/2026-11/close")
+    assert close.headers["idempotency-key"] == "key-0002"
+
+
+def test_the_default_period_is_this_month_in_utc() -> None:
+    assert current_period(datetime(2026, 12, 31, 23, 59, tzinfo=timezone.utc)) == "2026-12"
+    assert len(current_period()) == 7
+
+
+def test_budget_reads_and_sets_with_put(client: Client, platform: Platform) -> None:
+    body: Dict[str, Any] = {
+        "project_id": PROJECT_ID,
+        "currency": "USD",
+        "limit_micros": 500_000_000,
+        "alert_thresholds": [50, 80, 100],
+        "period": "2026-12",
+        "spent_micros": 0,
+        "alerts_fired": [],
+    }
+    platform.json({**body, "limit_micros": None, "alert_thresholds": []}).json(body)
+    assert client.billing.budget(project=PROJECT_ID).limit_micros is None
+    got = client.billing.set_budget(project=PROJECT_ID, limit=Decimal("500"))
+    assert got.alert_thresholds == [50, 80, 100]
+    assert platform.requests[1].method == "PUT"
+    assert platform.requests[1].url.path == f"/v1/billing/budgets/{PROJECT_ID}"
+    assert platform.body(1) == {"limit": "500", "alert_thresholds": [50, 80, 100]}

@@ -1,23 +1,36 @@
 /**
- * `gpuaas billing balance|charges` (project viewers) and `topup|refund|credit` (operators). Money
+ * `gpuaas billing balance|charges|statement|budget` (project viewers), `budget set` (owners and
+ * operators) and `topup|refund|credit|close` (operators). Money
  * prints as decimal text in tables and as the API's integer micro-units with `--output json`;
  * amounts typed on the command line are decimal text (`12.50`), checked by the platform.
  */
 import {
   approveRefund,
+  closeStatement,
   collectAll,
+  currentPeriod,
   formatMicros,
   grantCredit,
   lowFundsWarning,
   readBalance,
+  readBudget,
+  readStatement,
+  readStatementCsv,
   refundCharge,
   requestRefund,
   resolveAllocationId,
+  setBudget,
   topUp,
 } from '@gpuaas/sdk/client';
-import type { BillingBalance, BillingCharge, BillingTransfer } from '@gpuaas/sdk/client';
+import type {
+  BillingBalance,
+  BillingBudget,
+  BillingCharge,
+  BillingStatement,
+  BillingTransfer,
+} from '@gpuaas/sdk/client';
 import { SdkError, parseDuration } from '@gpuaas/sdk/common';
-import { printDiagnostic } from '../../output.js';
+import { printDiagnostic, printLine } from '../../output.js';
 import type { CliIo } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 import {
@@ -81,6 +94,90 @@ function printTransfer(io: CliIo, options: GlobalOptions, transfer: BillingTrans
   printResource(io, options, { ...rest, amount: formatMicros(amount_micros) });
 }
 
+const STATEMENT_COLUMNS = ['posted_at', 'kind', 'category', 'amount', 'allocation', 'adjusts', 'transfer'];
+
+/** A statement as `field value` lines, then its lines as a table (exact amounts, never rounded). */
+function printStatement(io: CliIo, options: GlobalOptions, statement: BillingStatement): void {
+  if (wantsJson(options)) {
+    printResource(io, options, statement);
+    return;
+  }
+  const { display } = statement;
+  printResource(io, options, {
+    project_id: statement.project_id,
+    period: statement.period,
+    status:
+      statement.status === 'closed'
+        ? `closed ${statement.closed_at ?? ''} (#${statement.seq ?? '-'})`
+        : 'open',
+    currency: statement.currency,
+    opening_balance: display.opening_balance,
+    charges: display.charges,
+    refunds: display.refunds,
+    topups: display.topups,
+    credits: display.credits,
+    closing_balance: display.closing_balance,
+    previous_sha256: statement.previous_sha256 ?? '-',
+  });
+  printLine(io);
+  printList(
+    io,
+    options,
+    undefined,
+    STATEMENT_COLUMNS,
+    statement.lines.map((l) => [
+      l.posted_at,
+      l.kind,
+      l.category,
+      formatMicros(l.amount_micros),
+      l.allocation_id ?? '-',
+      l.adjusts_period ?? '-',
+      l.transfer_id,
+    ]),
+  );
+  printDiagnostic(io, `rounding: ${statement.rounding}`);
+}
+
+function printBudget(io: CliIo, options: GlobalOptions, budget: BillingBudget): void {
+  if (wantsJson(options)) {
+    printResource(io, options, budget);
+    return;
+  }
+  const limit = budget.limit_micros;
+  printResource(io, options, {
+    project_id: budget.project_id,
+    limit:
+      limit === null
+        ? 'none (gpuaas billing budget set --limit AMOUNT)'
+        : `${formatMicros(limit)} ${budget.currency}/month`,
+    alerts: budget.alert_thresholds.map((t) => `${t}%`).join(', ') || '-',
+    period: budget.period,
+    spent: formatMicros(budget.spent_micros),
+    used: limit === null || limit === 0 ? '-' : `${Math.floor((budget.spent_micros * 100) / limit)}%`,
+    fired: budget.alerts_fired.map((a) => `${a.threshold}% at ${a.fired_at}`).join(', ') || '-',
+  });
+}
+
+/** `--alerts 50,80,100`: whole percentages of the limit. */
+function parseAlerts(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d{1,4}$/.test(p))) {
+    throw new SdkError(
+      'USAGE',
+      `--alerts takes whole percentages separated by commas, e.g. 50,80,100 (got "${text}")`,
+    );
+  }
+  return parts.map(Number);
+}
+
+/** `--period`: a calendar month in UTC. */ /** `--period`: a calendar month in UTC. */
+function parsePeriodOption(text: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(text)) {
+    throw new SdkError('USAGE', `--period must be a month written YYYY-MM, e.g. 2026-12 (got "${text}")`);
+  }
+  return text;
+}
+
 /** `--expires`: an RFC 3339 time, a date (midnight UTC), or a duration from now (`30d`). */
 export function parseExpiry(text: string, now = Date.now()): string {
   const duration = parseDuration(text, 10 * 366 * 86_400);
@@ -99,7 +196,9 @@ export const registerBilling: RegisterCommand = (program, ctx) => {
   const { io } = ctx;
   const billing = program
     .command('billing')
-    .description("A project's balance and charges; top-ups, refunds and credit (operators)");
+    .description(
+      "A project's balance, charges and statements; top-ups, refunds, credit, closing (operators)",
+    );
 
   withGlobalOptions(
     billing
@@ -144,6 +243,87 @@ export const registerBilling: RegisterCommand = (program, ctx) => {
         }),
       );
       printList(io, options, { items }, CHARGE_COLUMNS, items.map(chargeRow));
+    }),
+  );
+
+  withGlobalOptions(
+    billing
+      .command('statement')
+      .description(
+        "The project's statement for a month: every line with its ledger transfers, balances, totals",
+      )
+      .option('--project <project>', PROJECT_HELP)
+      .option('--period <month>', 'YYYY-MM, UTC (default: this month)', parsePeriodOption)
+      .option('--format <format>', 'csv for the CSV statement on stdout'),
+  ).action(
+    action(ctx, async (options: GlobalOptions & { project?: string; period?: string; format?: string }) => {
+      if (options.format !== undefined && options.format !== 'csv') {
+        throw new SdkError('USAGE', `--format takes csv (got "${options.format}"); JSON is --output json`);
+      }
+      const client = await platformClientFor(io, options);
+      const project = await projectFor(io, client, options.project);
+      const period = options.period ?? currentPeriod();
+      if (options.format === 'csv') {
+        io.stdout.write(await readStatementCsv(client, project.id, period));
+        return;
+      }
+      printStatement(io, options, await readStatement(client, project.id, period));
+    }),
+  );
+
+  withGlobalOptions(
+    billing
+      .command('close')
+      .description("Close a month's statement for good, chained by hash to the previous one (operators)")
+      .argument('<period>', 'YYYY-MM, UTC; the month must be over', parsePeriodOption)
+      .option('--project <project>', PROJECT_HELP),
+  ).action(
+    action(ctx, async (period: string, options: GlobalOptions & { project?: string }) => {
+      const client = await platformClientFor(io, options);
+      const project = await projectFor(io, client, options.project);
+      printStatement(io, options, await closeStatement(client, project.id, period));
+    }),
+  );
+
+  // `budget` alone shows it (a default subcommand, so `set` gets its own --project and --output).
+  const budget = billing
+    .command('budget')
+    .description(
+      "The project's monthly budget, this month's spend and the alerts fired; `budget set` sets it",
+    );
+  withGlobalOptions(
+    budget
+      .command('show', { isDefault: true })
+      .description("The project's monthly budget, this month's spend and the alerts fired")
+      .option('--project <project>', PROJECT_HELP),
+  ).action(
+    action(ctx, async (options: GlobalOptions & { project?: string }) => {
+      const client = await platformClientFor(io, options);
+      const project = await projectFor(io, client, options.project);
+      printBudget(io, options, await readBudget(client, project.id));
+    }),
+  );
+  withGlobalOptions(
+    budget
+      .command('set')
+      .description('Set the monthly limit and alert thresholds (project owners, operators)')
+      .option('--project <project>', PROJECT_HELP)
+      .requiredOption('--limit <amount>', 'decimal amount per month, e.g. 500.00')
+      .option(
+        '--alerts <percentages>',
+        'alert thresholds in percent of the limit',
+        parseAlerts,
+        [50, 80, 100],
+      ),
+  ).action(
+    action(ctx, async (options: GlobalOptions & { project?: string; limit: string; alerts: number[] }) => {
+      const client = await platformClientFor(io, options);
+      const project = await projectFor(io, client, options.project);
+      printBudget(
+        io,
+        options,
+        await setBudget(client, project.id, { limit: options.limit, alertThresholds: options.alerts }),
+      );
     }),
   );
 

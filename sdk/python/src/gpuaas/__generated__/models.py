@@ -24,6 +24,9 @@ __all__ = [
     "AuditEvent",
     "AuditEventList",
     "BillingBalance",
+    "BillingBudget",
+    "BillingBudgetAlertsFired",
+    "BillingBudgetSet",
     "BillingCharge",
     "BillingChargeList",
     "BillingFundsExhausted",
@@ -32,6 +35,10 @@ __all__ = [
     "BillingReason",
     "BillingRefundCreate",
     "BillingRefundRequest",
+    "BillingStatement",
+    "BillingStatementDisplay",
+    "BillingStatementLine",
+    "BillingStatementTotals",
     "BillingTopupCreate",
     "BillingTransfer",
     "Currency",
@@ -121,8 +128,8 @@ PendingReason = Literal["quota_exceeded", "no_capacity", "model_unavailable", "r
 Duration = str
 
 #: Every problem code the document lists (docs/errors.md); a newer server may send others.
-ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID"]
-PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID")
+ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID"]
+PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID")
 
 
 class Health(_model.Model):
@@ -891,6 +898,254 @@ class BillingChargeList(_model.Model):
         )._keep_json(data)
 
 
+class BillingStatementLine(_model.Model):
+    """The `BillingStatementLine` object of the platform API."""
+
+    __slots__ = ("transfer_id", "transfer_ids", "kind", "category", "amount_micros", "allocation_id", "period_start", "period_end", "posted_at", "adjusts_period", "reason")
+    _FIELDS = (("transfer_id", "transfer_id"), ("transfer_ids", "transfer_ids"), ("kind", "kind"), ("category", "category"), ("amount_micros", "amount_micros"), ("allocation_id", "allocation_id"), ("period_start", "period_start"), ("period_end", "period_end"), ("posted_at", "posted_at"), ("adjusts_period", "adjusts_period"), ("reason", "reason"))
+
+    #: The ledger transfer this line is.
+    transfer_id: str
+    #: This transfer, then the hold it settled or the charge it corrects.
+    transfer_ids: list[str]
+    kind: Literal["charge", "refund", "topup", "credit"]
+    #: The ledger category (`gpu_time`, `app_usage`, `app_fee`, `topup`, `refund`, `promo_applied`, …).
+    category: str
+    #: Signed: + credits the balance, − debits it.
+    amount_micros: MicroUnits
+    allocation_id: str | None
+    period_start: Timestamp | None
+    period_end: Timestamp | None
+    posted_at: Timestamp
+    #: For a dated adjustment, the closed month the line belongs to by its usage.
+    adjusts_period: str | None
+    reason: str | None
+
+    def __init__(self, *, transfer_id: str, transfer_ids: list[str], kind: Literal["charge", "refund", "topup", "credit"], category: str, amount_micros: MicroUnits, allocation_id: str | None, period_start: Timestamp | None, period_end: Timestamp | None, posted_at: Timestamp, adjusts_period: str | None, reason: str | None) -> None:
+        super().__init__()
+        self.transfer_id = transfer_id
+        self.transfer_ids = transfer_ids
+        self.kind = kind
+        self.category = category
+        self.amount_micros = amount_micros
+        self.allocation_id = allocation_id
+        self.period_start = period_start
+        self.period_end = period_end
+        self.posted_at = posted_at
+        self.adjusts_period = adjusts_period
+        self.reason = reason
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingStatementLine:
+        return cls(
+            transfer_id=data["transfer_id"],
+            transfer_ids=data["transfer_ids"],
+            kind=data["kind"],
+            category=data["category"],
+            amount_micros=data["amount_micros"],
+            allocation_id=data["allocation_id"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            posted_at=data["posted_at"],
+            adjusts_period=data["adjusts_period"],
+            reason=data["reason"],
+        )._keep_json(data)
+
+
+class BillingStatementTotals(_model.Model):
+    """The `BillingStatementTotals` object of the platform API."""
+
+    __slots__ = ("charges_micros", "refunds_micros", "topups_micros", "credits_micros", "net_micros")
+    _FIELDS = (("charges_micros", "charges_micros"), ("refunds_micros", "refunds_micros"), ("topups_micros", "topups_micros"), ("credits_micros", "credits_micros"), ("net_micros", "net_micros"))
+
+    charges_micros: MicroUnits
+    refunds_micros: MicroUnits
+    topups_micros: MicroUnits
+    credits_micros: MicroUnits
+    net_micros: MicroUnits
+
+    def __init__(self, *, charges_micros: MicroUnits, refunds_micros: MicroUnits, topups_micros: MicroUnits, credits_micros: MicroUnits, net_micros: MicroUnits) -> None:
+        super().__init__()
+        self.charges_micros = charges_micros
+        self.refunds_micros = refunds_micros
+        self.topups_micros = topups_micros
+        self.credits_micros = credits_micros
+        self.net_micros = net_micros
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingStatementTotals:
+        return cls(
+            charges_micros=data["charges_micros"],
+            refunds_micros=data["refunds_micros"],
+            topups_micros=data["topups_micros"],
+            credits_micros=data["credits_micros"],
+            net_micros=data["net_micros"],
+        )._keep_json(data)
+
+
+class BillingStatementDisplay(_model.Model):
+    """Balances and totals in cents, each rounded once from its exact micros, half to even."""
+
+    __slots__ = ("opening_balance", "closing_balance", "charges", "refunds", "topups", "credits", "net")
+    _FIELDS = (("opening_balance", "opening_balance"), ("closing_balance", "closing_balance"), ("charges", "charges"), ("refunds", "refunds"), ("topups", "topups"), ("credits", "credits"), ("net", "net"))
+
+    opening_balance: str
+    closing_balance: str
+    charges: str
+    refunds: str
+    topups: str
+    credits: str
+    net: str
+
+    def __init__(self, *, opening_balance: str, closing_balance: str, charges: str, refunds: str, topups: str, credits: str, net: str) -> None:
+        super().__init__()
+        self.opening_balance = opening_balance
+        self.closing_balance = closing_balance
+        self.charges = charges
+        self.refunds = refunds
+        self.topups = topups
+        self.credits = credits
+        self.net = net
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingStatementDisplay:
+        return cls(
+            opening_balance=data["opening_balance"],
+            closing_balance=data["closing_balance"],
+            charges=data["charges"],
+            refunds=data["refunds"],
+            topups=data["topups"],
+            credits=data["credits"],
+            net=data["net"],
+        )._keep_json(data)
+
+
+class BillingStatement(_model.Model):
+    """The `BillingStatement` object of the platform API."""
+
+    __slots__ = ("project_id", "currency", "period", "period_start", "period_end", "status", "seq", "closed_at", "previous_sha256", "opening_balance_micros", "closing_balance_micros", "totals", "display", "rounding", "lines")
+    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("period", "period"), ("period_start", "period_start"), ("period_end", "period_end"), ("status", "status"), ("seq", "seq"), ("closed_at", "closed_at"), ("previous_sha256", "previous_sha256"), ("opening_balance_micros", "opening_balance_micros"), ("closing_balance_micros", "closing_balance_micros"), ("totals", "totals"), ("display", "display"), ("rounding", "rounding"), ("lines", "lines"))
+
+    project_id: Id
+    currency: Currency
+    period: str
+    period_start: Timestamp
+    period_end: Timestamp
+    status: Literal["open", "closed"]
+    #: Place in the project's chain of closed statements (1, 2, …); null while open.
+    seq: int | None
+    closed_at: Timestamp | None
+    #: SHA-256 of the project's closed statement before this one; null for the first.
+    previous_sha256: str | None
+    opening_balance_micros: MicroUnits
+    closing_balance_micros: MicroUnits
+    totals: BillingStatementTotals
+    #: Balances and totals in cents, each rounded once from its exact micros, half to even.
+    display: BillingStatementDisplay
+    #: The rounding rule, in words.
+    rounding: str
+    lines: list[BillingStatementLine]
+
+    def __init__(self, *, project_id: Id, currency: Currency, period: str, period_start: Timestamp, period_end: Timestamp, status: Literal["open", "closed"], seq: int | None, closed_at: Timestamp | None, previous_sha256: str | None, opening_balance_micros: MicroUnits, closing_balance_micros: MicroUnits, totals: BillingStatementTotals, display: BillingStatementDisplay, rounding: str, lines: list[BillingStatementLine]) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.currency = currency
+        self.period = period
+        self.period_start = period_start
+        self.period_end = period_end
+        self.status = status
+        self.seq = seq
+        self.closed_at = closed_at
+        self.previous_sha256 = previous_sha256
+        self.opening_balance_micros = opening_balance_micros
+        self.closing_balance_micros = closing_balance_micros
+        self.totals = totals
+        self.display = display
+        self.rounding = rounding
+        self.lines = lines
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingStatement:
+        return cls(
+            project_id=data["project_id"],
+            currency=data["currency"],
+            period=data["period"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            status=data["status"],
+            seq=data["seq"],
+            closed_at=data["closed_at"],
+            previous_sha256=data["previous_sha256"],
+            opening_balance_micros=data["opening_balance_micros"],
+            closing_balance_micros=data["closing_balance_micros"],
+            totals=BillingStatementTotals.from_json(data["totals"]),
+            display=BillingStatementDisplay.from_json(data["display"]),
+            rounding=data["rounding"],
+            lines=_model.parse_list(data["lines"], BillingStatementLine.from_json),
+        )._keep_json(data)
+
+
+class BillingBudgetAlertsFired(_model.Model):
+    """The `BillingBudgetAlertsFired` object of the platform API."""
+
+    __slots__ = ("threshold", "fired_at")
+    _FIELDS = (("threshold", "threshold"), ("fired_at", "fired_at"))
+
+    threshold: int
+    fired_at: Timestamp
+
+    def __init__(self, *, threshold: int, fired_at: Timestamp) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.fired_at = fired_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingBudgetAlertsFired:
+        return cls(
+            threshold=data["threshold"],
+            fired_at=data["fired_at"],
+        )._keep_json(data)
+
+
+class BillingBudget(_model.Model):
+    """The `BillingBudget` object of the platform API."""
+
+    __slots__ = ("project_id", "currency", "limit_micros", "alert_thresholds", "period", "spent_micros", "alerts_fired")
+    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("limit_micros", "limit_micros"), ("alert_thresholds", "alert_thresholds"), ("period", "period"), ("spent_micros", "spent_micros"), ("alerts_fired", "alerts_fired"))
+
+    project_id: Id
+    currency: Currency
+    #: The monthly limit; null when no budget is set.
+    limit_micros: MicroUnits | None
+    alert_thresholds: list[int]
+    #: This month, `YYYY-MM` (UTC).
+    period: str
+    spent_micros: MicroUnits
+    alerts_fired: list[BillingBudgetAlertsFired]
+
+    def __init__(self, *, project_id: Id, currency: Currency, limit_micros: MicroUnits | None, alert_thresholds: list[int], period: str, spent_micros: MicroUnits, alerts_fired: list[BillingBudgetAlertsFired]) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.currency = currency
+        self.limit_micros = limit_micros
+        self.alert_thresholds = alert_thresholds
+        self.period = period
+        self.spent_micros = spent_micros
+        self.alerts_fired = alerts_fired
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingBudget:
+        return cls(
+            project_id=data["project_id"],
+            currency=data["currency"],
+            limit_micros=data["limit_micros"],
+            alert_thresholds=data["alert_thresholds"],
+            period=data["period"],
+            spent_micros=data["spent_micros"],
+            alerts_fired=_model.parse_list(data["alerts_fired"], BillingBudgetAlertsFired.from_json),
+        )._keep_json(data)
+
+
 class GpuSku(_model.Model):
     """The `GpuSku` object of the platform API."""
 
@@ -1538,7 +1793,7 @@ class _ProblemRequired(TypedDict):
     type: str
     title: str
     status: int
-    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID"]
+    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID"]
     correlation_id: str
 
 
@@ -1614,6 +1869,14 @@ class BillingPromotionCreate(TypedDict):
     amount: MoneyAmount
     expires_at: Timestamp
     reason: BillingReason
+
+
+class BillingBudgetSet(TypedDict):
+    """The `BillingBudgetSet` object of the platform API, as a dict."""
+    #: Decimal amount per month, e.g. `500.00`.
+    limit: str
+    #: Percentages of the limit, e.g. `[50, 80, 100]`.
+    alert_thresholds: list[int]
 
 
 class _InventoryGpuRequired(TypedDict):

@@ -741,6 +741,57 @@ def create_billing_promotion(body: models.BillingPromotionCreate, *, idempotency
     )
 
 
+def get_billing_statement(project_id: models.Id, period: str, *, format: Literal["json", "csv"] | None = None) -> ApiRequest[models.BillingStatement]:
+    """A project's statement for a month (JSON or CSV)
+
+    `GET /v1/billing/statements/{project_id}/{period}` (getBillingStatement)."""
+    return ApiRequest(
+        "getBillingStatement",
+        "GET",
+        f"/v1/billing/statements/{_model.quote_path(project_id)}/{_model.quote_path(period)}",
+        models.BillingStatement.from_json,
+        query={"format": format},
+    )
+
+
+def close_billing_statement(project_id: models.Id, period: str, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingStatement]:
+    """Close a month's statement, making it immutable (operators)
+
+    `POST /v1/billing/statements/{project_id}/{period}/close` (closeBillingStatement)."""
+    return ApiRequest(
+        "closeBillingStatement",
+        "POST",
+        f"/v1/billing/statements/{_model.quote_path(project_id)}/{_model.quote_path(period)}/close",
+        models.BillingStatement.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def get_billing_budget(project_id: models.Id) -> ApiRequest[models.BillingBudget]:
+    """A project's monthly budget, this month's spend and the alerts fired
+
+    `GET /v1/billing/budgets/{project_id}` (getBillingBudget)."""
+    return ApiRequest(
+        "getBillingBudget",
+        "GET",
+        f"/v1/billing/budgets/{_model.quote_path(project_id)}",
+        models.BillingBudget.from_json,
+    )
+
+
+def set_billing_budget(project_id: models.Id, body: models.BillingBudgetSet) -> ApiRequest[models.BillingBudget]:
+    """Set a project's monthly budget and alert thresholds (owners, operators)
+
+    `PUT /v1/billing/budgets/{project_id}` (setBillingBudget)."""
+    return ApiRequest(
+        "setBillingBudget",
+        "PUT",
+        f"/v1/billing/budgets/{_model.quote_path(project_id)}",
+        models.BillingBudget.from_json,
+        body=body,
+    )
+
+
 #: Every operation of the document: id -> (method, path template).
 OPERATIONS: dict[str, tuple[str, str]] = {
     "getHealth": ("GET", "/healthz"),
@@ -800,6 +851,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "createBillingRefundRequest": ("POST", "/v1/billing/refund-requests"),
     "approveBillingRefundRequest": ("POST", "/v1/billing/refund-requests/{request_id}/approve"),
     "createBillingPromotion": ("POST", "/v1/billing/promotions"),
+    "getBillingStatement": ("GET", "/v1/billing/statements/{project_id}/{period}"),
+    "closeBillingStatement": ("POST", "/v1/billing/statements/{project_id}/{period}/close"),
+    "getBillingBudget": ("GET", "/v1/billing/budgets/{project_id}"),
+    "setBillingBudget": ("PUT", "/v1/billing/budgets/{project_id}"),
     "streamEvents": ("GET", "/v1/events"),
 }
 
