@@ -248,4 +248,42 @@ describe.each(dialects)('the usage shipper against the platform on %s', (dialect
     const kept = await stored();
     expect([kept['c-first'], kept['c-next']]).toEqual(['3', '4']);
   });
+
+  it("sets aside an event older than the platform's late window (422) and ships the rest of the batch", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gpuaas-ship-e2e-'));
+    work.push(dir);
+    const answers: Answer[] = [];
+    const logs: { code?: string; record?: { id: string; quantity: number } }[] = [];
+    const after = await runtime(
+      dir,
+      answers,
+      async ({ wal, shipper, report }) => {
+        // A runtime that was cut off for longer than the window (35 days by default).
+        await wal.appendMany([
+          {
+            id: scopedEventId(allocationId, 'l-stale'),
+            meter: 'requests',
+            unit: 'request',
+            quantity: 5,
+            source: 'app' as const,
+            allocation_id: allocationId,
+            project_id: projectId,
+            time: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+          },
+        ]);
+        await report(['l-fresh', 6]);
+        expect((await shipper.flush()).drained).toBe(true);
+      },
+      { logs },
+    );
+    expect(answers.map((a) => [a.status, a.code])).toEqual([
+      [422, 'USAGE_EVENT_TOO_LATE'],
+      [200, undefined],
+    ]);
+    expect(after).toMatchObject({ tooLate: 1, conflicts: 0, accepted: 1, pending: 0 });
+    expect(after.stuck).toBeUndefined();
+    expect(logs.find((l) => l.code === 'USAGE_EVENT_TOO_LATE')?.record).toMatchObject({ quantity: 5 });
+    const kept = await stored();
+    expect([kept['l-stale'], kept['l-fresh']]).toEqual([undefined, '6']);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Options of billing: the platform's one currency, the starter credit of new projects, the
- * length of a GPU-time interval, the rater's period and the grace period between "funds
+ * length of a GPU-time interval, the rater's period, the late window of usage and the grace period between "funds
  * exhausted" and the release of a project's running allocations (docs/billing.md).
  */
 import { isBillingError } from './billing/errors.js';
@@ -21,6 +21,11 @@ export interface BillingOptions {
   /** Period of the rater loop (default 5000 ms). */
   raterIntervalMs?: number;
   /**
+   * Days after a month's end during which usage events still rate into it; then its statements
+   * close automatically and older events are refused (default 35).
+   */
+  lateWindowDays?: number;
+  /**
    * Refunds above this amount (decimal text) need a second operator's approval (docs/billing.md);
    * default: none do.
    */
@@ -35,6 +40,7 @@ export interface BillingConfig {
   intervalSeconds: number;
   graceSeconds: number;
   raterIntervalMs: number;
+  lateWindowDays: number;
   /** Micros; null: no refund needs a second operator. */
   refundApprovalAbove: bigint | null;
 }
@@ -81,6 +87,8 @@ export function compileBilling(options: BillingOptions, positive: Check, errors:
     intervalSeconds: positive('billing.intervalSeconds', options.intervalSeconds, 60, 3600),
     graceSeconds,
     raterIntervalMs: positive('billing.raterIntervalMs', options.raterIntervalMs, 5000, 600_000),
+    // At most a year: statements must close eventually.
+    lateWindowDays: positive('billing.lateWindowDays', options.lateWindowDays, 35, 366),
     refundApprovalAbove,
   };
 }

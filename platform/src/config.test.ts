@@ -36,6 +36,7 @@ describe('compileOptions', () => {
     [{ billing: { starterCredit: '-5' } }, 'billing.starterCredit'],
     [{ billing: { starterCredit: '1e3' } }, 'billing.starterCredit'],
     [{ billing: { graceSeconds: -1 } }, 'billing.graceSeconds'],
+    [{ billing: { lateWindowDays: 0 } }, 'billing.lateWindowDays'],
     [{ billing: { intervalSeconds: 0 } }, 'billing.intervalSeconds'],
     [
       {
@@ -73,6 +74,7 @@ describe('compileOptions', () => {
       intervalSeconds: 60,
       graceSeconds: 0,
       raterIntervalMs: 5000,
+      lateWindowDays: 35,
       refundApprovalAbove: null,
     });
     expect(new Set(value?.compute.catalog.map((sku) => sku.currency))).toEqual(new Set(['EUR']));

@@ -9,6 +9,8 @@ export interface PlatformMetrics {
   registry: Registry;
   requests: Counter<'method' | 'route' | 'status'>;
   duration: Histogram<'method' | 'route'>;
+  /** Usage events refused before storage, by reason (`too_late`: older than the late window). */
+  usageEventsRefused: Counter<'reason'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): PlatformMetrics {
@@ -27,5 +29,11 @@ export function createMetrics(options: { defaultMetrics: boolean }): PlatformMet
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, requests, duration };
+  const usageEventsRefused = new Counter({
+    name: 'gpuaas_usage_events_refused_total',
+    help: 'Usage events refused before storage, by reason (too_late: older than the billing late window).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, requests, duration, usageEventsRefused };
 }

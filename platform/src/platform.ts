@@ -184,7 +184,12 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         provisioningTimeoutSeconds: config.compute.provisioningTimeoutSeconds,
       }),
       quotas: new QuotaService({ db, compute, defaultQuota: config.compute.defaultQuota }),
-      usage: new UsageService({ db, logger }),
+      usage: new UsageService({
+        db,
+        logger,
+        lateWindowDays: config.billing.lateWindowDays,
+        refused: metrics.usageEventsRefused,
+      }),
       billing: new BillingService({
         db,
         bus: compute.bus,

@@ -164,6 +164,11 @@ export const RUNTIME_ERRORS = {
     meaning:
       'The platform holds other usage under an event id of the allocation (409): the stored event counts, this one is logged at error level with its content, counted in `usage_shipping.conflicts` and set aside, and the rest of its batch is sent again.',
   },
+  USAGE_EVENT_TOO_LATE: {
+    status: undefined,
+    meaning:
+      'The platform refused an event older than its late window (422): it can never be billed, so it is logged at error level with its content, counted in `usage_shipping.tooLate` and set aside, and the rest of its batch is sent again.',
+  },
   INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -283,7 +283,7 @@ async function platformRater(db: Kysely<Tables>): Promise<void> {
     db,
     bus: new EventBus(db, logger, () => 'chaos'),
     logger,
-    config: { graceSeconds: 3600, raterIntervalMs: 3_600_000 },
+    config: { graceSeconds: 3600, raterIntervalMs: 3_600_000, lateWindowDays: 35 },
     release: () => Promise.resolve(undefined),
   });
   await rater.runOnce(T0 + clock * 1000);

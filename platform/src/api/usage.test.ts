@@ -248,10 +248,14 @@ describe.each(dialects)('usage events on %s', (dialect) => {
       ]);
     }
     expect(await storedIds(allocationId)).not.toContain('v-ok');
+    // Yesterday (inside the late window) at 23:59:59.999 UTC, written with a +01:00 offset.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const lastInstant = `${yesterday}T23:59:59.999`;
+    const nextDay = new Date(Date.parse(`${lastInstant}Z`) + 3_600_000).toISOString().slice(0, 23);
     const fine = await send([
       event('v-7', 0.000000001),
       event('v-8', 1e15),
-      event('v-9', 1, { time: '2024-02-29T23:59:59.999+01:00' }),
+      event('v-9', 1, { time: `${nextDay}+01:00` }),
     ]);
     expect(await fine.json()).toEqual({ accepted: ['v-7', 'v-8', 'v-9'], duplicates: [] });
     const times = await t.platform.db
@@ -264,8 +268,36 @@ describe.each(dialects)('usage events on %s', (dialect) => {
     expect(times.map((r) => [r.quantity, r.occurred_at.slice(0, 23)])).toEqual([
       ['0.000000001', expect.any(String)],
       ['1000000000000000', expect.any(String)],
-      ['1', '2024-02-29T22:59:59.999'],
+      ['1', lastInstant],
     ]);
+  });
+
+  it('refuses a batch holding an event older than the late window: 422, counted, nothing stored', async () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const refusedSoFar = async () =>
+      (await t.platform.metrics.usageEventsRefused.get()).values.find((v) => v.labels.reason === 'too_late')
+        ?.value ?? 0;
+    const before = await storedIds(allocationId);
+    const counted = await refusedSoFar();
+    const res = await send([
+      event('late-fresh', 1),
+      event('late-old', 1, { time: daysAgo(36) }),
+      event('late-older', 1, { time: daysAgo(400) }),
+    ]);
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as Problem;
+    expect(problem.code).toBe('USAGE_EVENT_TOO_LATE');
+    expect(problem.errors?.map((e) => e.pointer)).toEqual(['/events/1', '/events/2']);
+    expect(problem.errors?.[0]?.detail).toContain('late-old');
+    expect(await storedIds(allocationId)).toEqual(before);
+    expect(await refusedSoFar()).toBe(counted + 2);
+    const metrics = await (await t.request('/metrics')).text();
+    expect(metrics).toMatch(/^gpuaas_usage_events_refused_total\{reason="too_late"\} \d+$/m);
+
+    // Late, but inside the window: stored, to rate into the month it belongs to.
+    const inside = await send([event('late-inside', 1, { time: daysAgo(34) })]);
+    expect(inside.status).toBe(200);
+    expect(await inside.json()).toEqual({ accepted: ['late-inside'], duplicates: [] });
   });
 
   it('revokes the launch service account when the allocation ends', async () => {

@@ -20,6 +20,8 @@ import { asBillingDb } from './db.js';
 import { FUNDS_EXHAUSTED_EVENT, FUNDS_EXHAUSTED_REASON } from './enforcement.js';
 import { projectBalance, topUp } from './operations.js';
 import { GpuTimeRater } from './rater-loop.js';
+import { parsePeriod, periodOf } from './statement-period.js';
+import { asStatementDb, getStatement, verifyStatementChain } from './statements.js';
 
 const dialects = await testDialects('billing GPU-time rater');
 
@@ -327,5 +329,37 @@ describe.each(dialects)('the GPU-time rater on %s', (dialect) => {
     expect(balance.balance).toBeLessThan(0n);
     expect((await rater().runOnce()).exhausted).not.toContain(projectId);
     expect((await checkLedger(billing())).ok).toBe(true);
+  });
+
+  // Last: its clock is weeks ahead, which closes the statements of every project here.
+  it('closes a month’s statements as system once the month plus the late window is over', async () => {
+    const projectId = await newProject('statements');
+    await fund(projectId, 1_000_000n);
+    await rater().runOnce();
+    const open = await db()
+      .selectFrom('billing_gpu_meters')
+      .select('allocation_id')
+      .where('closed_at', 'is', null)
+      .execute();
+    // Nothing left to rate, so the clock below moves nothing but statements.
+    expect(open).toEqual([]);
+    const period = periodOf(new Date().toISOString());
+    const due = Date.parse(parsePeriod(period).end) + t.platform.config.billing.lateWindowDays * 86_400_000;
+    const key = { projectId, currency: 'USD', period };
+
+    expect((await rater().runOnce(due - 1)).statementsClosed).not.toContainEqual(key);
+    expect((await rater().runOnce(due)).statementsClosed).toContainEqual(key);
+    expect((await rater().runOnce(due)).statementsClosed).toEqual([]);
+    const statement = await getStatement(asStatementDb(db()), key);
+    expect(statement.doc).toMatchObject({ status: 'closed', seq: 1, closed_at: new Date(due).toISOString() });
+    const row = await db()
+      .selectFrom('billing_statements')
+      .select('closed_by')
+      .where('project_id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    expect(row.closed_by).toBe('system');
+    await expect(verifyStatementChain(asStatementDb(db()), { projectId, currency: 'USD' })).resolves.toEqual(
+      [],
+    );
   });
 });

@@ -27,6 +27,9 @@ import type { GpuMeterRow } from './gpu-meters.js';
 import { holdTransferId } from './holds.js';
 import { getTransfer, voidPendingTransfer } from './ledger.js';
 import { finalIntervalIndex } from './rating.js';
+import { closeDueStatements } from './statement-autoclose.js';
+import { asStatementDb } from './statements.js';
+import type { StatementKey } from './statements.js';
 import { CLOSED_STATES, runningSeconds, wallTimeAtRunningSecond } from './running-time.js';
 import type { StateChange } from './running-time.js';
 
@@ -38,7 +41,7 @@ export interface RaterDeps {
   db: Kysely<Tables>;
   bus: EventBus;
   logger: Logger;
-  config: Pick<BillingConfig, 'graceSeconds' | 'raterIntervalMs'>;
+  config: Pick<BillingConfig, 'graceSeconds' | 'raterIntervalMs' | 'lateWindowDays'>;
   /** Releases an allocation (AllocationService.release); idempotent. */
   release: (allocationId: string, reason: string) => Promise<unknown>;
 }
@@ -55,6 +58,8 @@ export interface RaterPass {
   released: string[];
   /** Budget alerts fired (billing.budget_alert). */
   budgetAlerts: number;
+  /** Statements closed automatically: their month is over plus the late window. */
+  statementsClosed: StatementKey[];
 }
 
 interface Rated {
@@ -105,7 +110,14 @@ export class GpuTimeRater {
   /** One pass over every open meter. Safe to run at any time, on any number of instances. */
   async runOnce(now = Date.now()): Promise<RaterPass> {
     const { db, logger } = this.#deps;
-    const pass: RaterPass = { settled: 0, closed: [], exhausted: [], released: [], budgetAlerts: 0 };
+    const pass: RaterPass = {
+      settled: 0,
+      closed: [],
+      exhausted: [],
+      released: [],
+      budgetAlerts: 0,
+      statementsClosed: [],
+    };
     const meters = await db
       .selectFrom('billing_gpu_meters')
       .selectAll()
@@ -146,6 +158,19 @@ export class GpuTimeRater {
       pass.budgetAlerts = (await checkBudgets(db, this.#deps.bus, now)).length;
     } catch (error) {
       logger.error({ err: error }, 'checking budgets failed');
+    }
+    // Last: this pass's charges are posted before a month that is due closes on them.
+    try {
+      const outcome = await closeDueStatements(asStatementDb(db), now, this.#deps.config.lateWindowDays);
+      pass.statementsClosed = outcome.closed;
+      for (const failure of outcome.failures) {
+        logger.error(
+          { err: failure.error, project_id: failure.projectId, currency: failure.currency },
+          'closing a statement automatically failed',
+        );
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'closing due statements failed');
     }
     return pass;
   }

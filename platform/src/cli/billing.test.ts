@@ -2,7 +2,8 @@
  * `gpuaas-platform billing check`, run as an operator runs it: the built bin as a child process,
  * against a real platform database (every migration applied) holding a top-up, rated app usage and
  * GPU intervals. A whole ledger exits 0; a cached balance changed behind the ledger's back (raw
- * SQL, as a bad manual fix or a bug would) exits 1 and names the account and the field.
+ * SQL, as a bad manual fix or a bug would) exits 1 and names the account and the field; so does a
+ * closed statement altered by someone who dropped the append-only trigger (the chain breaks).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   topUp,
 } from '../billing/index.js';
 import type { GpuMeter, LaunchPricing } from '../billing/index.js';
+import { asStatementDb, closeStatement } from '../billing/statements.js';
 import { createDatabase } from '../db/database.js';
 
 const dialects = await testDialects('gpuaas-platform billing check');
@@ -159,6 +161,82 @@ describe.each(dialects)('gpuaas-platform billing check on %s', (dialect) => {
     const table = await check(store);
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(new RegExp(`^${prepaid}\\s+credits_posted\\s+51\\.00\\s+50\\.00$`, 'm'));
-    expect(table.stdout).toMatch(/^FAILED: 1 balance difference\(s\), 0 imbalance\(s\), 0 problem\(s\)$/m);
+    expect(table.stdout).toMatch(
+      /^FAILED: 1 balance difference\(s\), 0 imbalance\(s\), 0 problem\(s\), 0 broken statement chain link\(s\)$/m,
+    );
+  });
+});
+
+describe.each(dialects)('gpuaas-platform billing check of statement chains on %s', (dialect) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    const database = await createDatabase({ dataDir: store.dataDir, url: store.databaseUrl });
+    try {
+      const db = asBillingDb(database.db);
+      for (const [id, at] of [
+        ['topup-oct', '2026-10-05T00:00:00.000Z'],
+        ['topup-nov', '2026-11-05T00:00:00.000Z'],
+      ] as const) {
+        await topUp(db, { id, projectId: 'p1', currency: 'USD', amount: 1_000_000n, reason: 'test', at });
+      }
+      for (const period of ['2026-10', '2026-11']) {
+        await closeStatement(asStatementDb(database.db), {
+          projectId: 'p1',
+          currency: 'USD',
+          period,
+          closedBy: 'user:op',
+          now: '2026-12-07T00:00:00.000Z',
+        });
+      }
+    } finally {
+      await database.close();
+    }
+  });
+  afterAll(() => store.drop());
+
+  it('exits 0 while the chain is intact, 1 naming the project and month once a statement was altered', async () => {
+    const intact = await check(store, '--output', 'json');
+    expect(intact.code).toBe(0);
+    expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, broken_chains: [] });
+
+    // The database refuses the edit; a forger who drops the guard first is caught by the chain.
+    const database = await createDatabase({ dataDir: store.dataDir, url: store.databaseUrl, migrate: false });
+    try {
+      const forge = sql`update billing_statements set body = replace(body, '1000000', '9000000') where period = '2026-10'`;
+      await expect(forge.execute(database.db)).rejects.toThrow(/immutable/);
+      if (dialect === 'postgres') {
+        await sql`drop trigger billing_statements_append_only on billing_statements`.execute(database.db);
+      } else {
+        await sql`drop trigger billing_statements_no_update`.execute(database.db);
+      }
+      await forge.execute(database.db);
+    } finally {
+      await database.close();
+    }
+
+    const json = await check(store, '--output', 'json');
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      differences: unknown[];
+      broken_chains: unknown[];
+    };
+    expect(report).toMatchObject({ ok: false, differences: [] });
+    expect(report.broken_chains).toEqual([
+      {
+        project_id: 'p1',
+        currency: 'USD',
+        period: '2026-10',
+        problem: 'its body does not hash to its stored sha256',
+      },
+    ]);
+
+    const table = await check(store);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(
+      /^broken statement chain: project p1 USD 2026-10: its body does not hash to its stored sha256$/m,
+    );
+    expect(table.stdout).toMatch(/, 1 broken statement chain link\(s\)$/m);
   });
 });

@@ -1,24 +1,38 @@
 /**
  * `gpuaas-platform billing check`: the operator's proof that the ledger is whole. It recomputes
  * every account's balance from the transfers alone (the library's checkLedger), compares each
- * with the cached balance, and checks that every currency sums to zero. Exit 0 only when nothing
- * differs; 1 (EXIT_CODES.REFUSED, "a check failed") with every difference named otherwise. It
+ * with the cached balance, checks that every currency sums to zero, and recomputes every
+ * project's chain of closed statements (verifyStatementChain). Exit 0 only when nothing differs; 1 (EXIT_CODES.REFUSED, "a check failed") with every difference named otherwise. It
  * reads the database directly (like `token`), so whoever runs it holds the data folder anyway, and
  * it never migrates or writes: a check must not change what it checks.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from '@gpuaas/sdk';
 import { asBillingDb, checkLedger, formatMoney } from '../billing/index.js';
 import type { LedgerCheckReport } from '../billing/index.js';
+import { asStatementDb, verifyStatementChain } from '../billing/statements.js';
+import type { ChainProblem, StatementDb } from '../billing/statements.js';
 import { createDatabase, dialectOf } from '../db/database.js';
+import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import type { CliContext, PlatformCliIo } from './common.js';
 import { printJson } from './common.js';
 
 type OutputFormat = 'table' | 'json';
+
+/** A broken link of one project's closed-statement chain. */
+interface BrokenChain extends ChainProblem {
+  projectId: string;
+  currency: string;
+}
+
+interface CheckReport extends LedgerCheckReport {
+  brokenChains: BrokenChain[];
+}
 
 interface CheckOptions {
   dataDir: string;
@@ -37,8 +51,9 @@ export function registerBilling(program: Command, { io, setExitCode }: CliContex
   billing
     .command('check')
     .description(
-      'Recompute every balance from the ledger transfers and compare it with the cached balance; ' +
-        'exits 1 and names each difference when anything differs or a currency does not sum to zero',
+      'Recompute every balance from the ledger transfers and compare it with the cached balance, ' +
+        'and every closed statement chain; exits 1 and names each difference when anything differs, ' +
+        'a currency does not sum to zero or a statement chain is broken',
     )
     .option('--data-dir <dir>', 'data folder of the platform', './.gpuaas')
     .option(
@@ -51,9 +66,9 @@ export function registerBilling(program: Command, { io, setExitCode }: CliContex
       const url = options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL;
       requireExistingDatabase(options.dataDir, url);
       const database = await createDatabase({ dataDir: options.dataDir, url, migrate: false, poolSize: 2 });
-      let report: LedgerCheckReport;
+      let report: CheckReport;
       try {
-        report = await checkLedger(asBillingDb(database.db)).catch((error: unknown) => {
+        report = await checkAll(database.db).catch((error: unknown) => {
           throw new PlatformError(
             'CONFIG_INVALID',
             `cannot read the billing ledger (${error instanceof Error ? error.message : String(error)}); ` +
@@ -68,6 +83,30 @@ export function registerBilling(program: Command, { io, setExitCode }: CliContex
       else printTable(io, report);
       if (!report.ok) setExitCode(EXIT_CODES.REFUSED);
     });
+}
+
+async function checkAll(db: Kysely<Tables>): Promise<CheckReport> {
+  const ledger = await checkLedger(asBillingDb(db));
+  const brokenChains = await checkStatementChains(asStatementDb(db));
+  return { ...ledger, ok: ledger.ok && brokenChains.length === 0, brokenChains };
+}
+
+/** Every project's closed statements, chain by chain (project and currency). */
+async function checkStatementChains(db: StatementDb): Promise<BrokenChain[]> {
+  const chains = await db
+    .selectFrom('billing_statements')
+    .select(['project_id', 'currency'])
+    .distinct()
+    .orderBy('project_id')
+    .orderBy('currency')
+    .execute();
+  const broken: BrokenChain[] = [];
+  for (const { project_id: projectId, currency } of chains) {
+    for (const problem of await verifyStatementChain(db, { projectId, currency })) {
+      broken.push({ projectId, currency, ...problem });
+    }
+  }
+  return broken;
 }
 
 /** A SQLite check of a folder without a database would create an empty one and call it whole. */
@@ -93,7 +132,7 @@ function micros(value: bigint | null): number | string | null {
     : value.toString();
 }
 
-function reportJson(report: LedgerCheckReport) {
+function reportJson(report: CheckReport) {
   return {
     ok: report.ok,
     accounts: report.accounts,
@@ -110,10 +149,16 @@ function reportJson(report: LedgerCheckReport) {
       pending_micros: micros(i.pending),
     })),
     problems: report.problems,
+    broken_chains: report.brokenChains.map((b) => ({
+      project_id: b.projectId,
+      currency: b.currency,
+      period: b.period,
+      problem: b.problem,
+    })),
   };
 }
 
-function printTable(io: PlatformCliIo, report: LedgerCheckReport): void {
+function printTable(io: PlatformCliIo, report: CheckReport): void {
   const out = (line: string) => void io.stdout.write(`${line}\n`);
   out(`ledger: ${report.accounts} accounts, ${report.transfers} transfers`);
   if (report.differences.length > 0) {
@@ -137,12 +182,19 @@ function printTable(io: PlatformCliIo, report: LedgerCheckReport): void {
     );
   }
   for (const problem of report.problems) out(`problem: ${problem}`);
+  for (const b of report.brokenChains) {
+    out(`broken statement chain: project ${b.projectId} ${b.currency} ${b.period}: ${b.problem}`);
+  }
   if (report.ok) {
-    out('ok: every cached balance equals its transfers and every currency sums to zero');
+    out(
+      'ok: every cached balance equals its transfers, every currency sums to zero ' +
+        'and every closed statement chain is intact',
+    );
   } else {
     out(
       `FAILED: ${report.differences.length} balance difference(s), ${report.imbalances.length} ` +
-        `imbalance(s), ${report.problems.length} problem(s)`,
+        `imbalance(s), ${report.problems.length} problem(s), ${report.brokenChains.length} ` +
+        'broken statement chain link(s)',
     );
   }
 }

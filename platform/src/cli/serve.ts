@@ -29,6 +29,7 @@ interface ServeOptions {
   runtimeEgress: string[];
   billingGrace: number;
   billingInterval: number;
+  billingLateWindow: number;
   billingCurrency: string;
   starterCredit: string;
   refundApprovalAbove?: string;
@@ -126,6 +127,12 @@ export function registerServe(program: Command, { io }: CliContext): void {
       parsePositiveInt,
       60,
     )
+    .option(
+      '--billing-late-window <days>',
+      'days after a month ends during which late usage still rates into it; then its statements close and older events are refused',
+      parsePositiveInt,
+      35,
+    )
     .option('--billing-currency <code>', 'the one currency of every balance and price (ISO 4217)', 'USD')
     .option(
       '--starter-credit <amount>',
@@ -173,6 +180,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
           starterCredit: options.starterCredit,
           intervalSeconds: options.billingInterval,
           graceSeconds: options.billingGrace,
+          lateWindowDays: options.billingLateWindow,
           ...(options.refundApprovalAbove === undefined
             ? {}
             : { refundApprovalAbove: options.refundApprovalAbove }),

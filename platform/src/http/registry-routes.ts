@@ -209,10 +209,14 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
       res.end();
       return;
     }
-    const stream = registry.blobs.open(digest, range);
-    stream.on('error', (error) => res.destroy(error));
-    res.on('close', () => stream.destroy());
-    stream.pipe(res);
+    try {
+      await registry.blobs.send(digest, res, range);
+      res.end();
+    } catch (error) {
+      // The headers are out: cutting the connection is the only answer left (the client sees it short).
+      options.logger.debug({ err: error, digest }, 'blob download ended early');
+      res.destroy();
+    }
   }
 
   async function startUpload(req: Request, res: Response, principal: Principal, name: string): Promise<void> {

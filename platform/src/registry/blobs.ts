@@ -7,10 +7,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import type { ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RegistryError } from './errors.js';
@@ -29,8 +28,8 @@ export interface ChunkRange {
   end: number;
 }
 
-/** Reads in 1 MiB pieces: the 64 KiB default makes GiB pulls several times slower than Distribution. */
-const READ_CHUNK_BYTES = 1024 * 1024;
+/** Reads in 4 MiB pieces: fewer reads and writes per GiB; Distribution sends with sendfile(2). */
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 interface UploadInfo {
   name: string;
@@ -74,12 +73,34 @@ export class BlobStore {
     return info;
   }
 
-  /** Streams the blob (or the inclusive byte range of it). */
-  open(digest: string, range?: ChunkRange): ReadStream {
-    const path = this.#layout.blob(digestHex(digest));
-    return range === undefined
-      ? createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
-      : createReadStream(path, { start: range.start, end: range.end, highWaterMark: READ_CHUNK_BYTES });
+  /**
+   * Writes the blob (or the inclusive byte range of it) to `out`, which it does not end. Reads
+   * alternate between two reused buffers, each refilled only once its last write has completed:
+   * a fresh buffer per chunk (what a ReadStream does) makes the platform's large heap run a full
+   * GC every few chunks, which made GiB pulls 2–3× slower than Distribution (docs/benchmarks.md).
+   */
+  async send(digest: string, out: Writable, range?: ChunkRange): Promise<void> {
+    const handle = await open(this.#layout.blob(digestHex(digest)), 'r');
+    try {
+      const end = range?.end ?? (await handle.stat()).size - 1;
+      let position = range?.start ?? 0;
+      const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK_BYTES), Buffer.allocUnsafeSlow(READ_CHUNK_BYTES)];
+      let writing: Promise<void> = Promise.resolve();
+      for (let turn = 0; position <= end; turn ^= 1) {
+        const buffer = buffers[turn]!;
+        const wanted = Math.min(READ_CHUNK_BYTES, end - position + 1);
+        const { bytesRead } = await handle.read(buffer, 0, wanted, position);
+        if (bytesRead === 0) throw new Error(`blob ${digest} ended at ${position}, before ${end + 1}`);
+        position += bytesRead;
+        await writing;
+        writing = writeChunk(out, buffer.subarray(0, bytesRead));
+        // Awaited on the next turn; until then a rejection (receiver gone) must not count as unhandled.
+        writing.catch(() => undefined);
+      }
+      await writing;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Reads a small blob whole (manifests only; they are size-limited before they are stored). */
@@ -178,6 +199,7 @@ export class BlobStore {
         },
       });
       try {
+        // Default (16 KiB) buffers: 4 MiB ones measured slower and raised peak RSS (docs/benchmarks.md).
         await pipeline(body, hashing, createWriteStream(path, { flags: 'a' }));
         if (range !== undefined && received !== range.end - range.start + 1) {
           throw new RegistryError(
@@ -272,6 +294,20 @@ export class BlobStore {
 /** The spec's `Range` header for an upload at `offset` bytes (`0-<offset-1>`; `0-0` when empty, as Distribution sends). */
 export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
+}
+
+/** Resolves once `out` has handed `chunk` on (so its buffer may be reused); rejects if `out` closes first. */
+function writeChunk(out: Writable, chunk: Buffer): Promise<void> {
+  if (out.destroyed || out.writableEnded) return Promise.reject(new Error('the receiver closed'));
+  return new Promise((resolve, reject) => {
+    const closed = () => reject(new Error('the receiver closed'));
+    out.once('close', closed);
+    out.write(chunk, (error) => {
+      out.off('close', closed);
+      if (error) reject(error);
+      else resolve();
+    });
+  });
 }
 
 async function hashFile(path: string): Promise<string> {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
 import { MEDIA_TYPES } from './manifests.js';
@@ -291,5 +291,42 @@ describe('garbage collection', () => {
     const report = await registry.collectGarbage();
     expect(report.deletedUploads).toBe(2);
     expect(await readdir(registry.layout.uploadsDir)).toEqual([recent]);
+  });
+});
+
+describe('sending blobs', () => {
+  /** Copies each chunk only when it completes its write: a buffer refilled too early shows up as wrong bytes. */
+  function lateCopyingReceiver(): { out: Writable; received: () => Buffer } {
+    const parts: Buffer[] = [];
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        setTimeout(() => {
+          parts.push(Buffer.from(chunk));
+          callback();
+        }, 2);
+      },
+    });
+    return { out, received: () => Buffer.concat(parts) };
+  }
+
+  it('sends a blob of several read buffers, and byte ranges across their edges, byte for byte', async () => {
+    const bytes = randomBytes(9 * 1024 * 1024 + 123);
+    const digest = await pushBlob('team/app', bytes);
+    const whole = lateCopyingReceiver();
+    await registry.blobs.send(digest, whole.out);
+    expect(whole.received().equals(bytes)).toBe(true);
+    const range = { start: 4 * 1024 * 1024 - 7, end: 8 * 1024 * 1024 + 9 };
+    const part = lateCopyingReceiver();
+    await registry.blobs.send(digest, part.out, range);
+    expect(part.received().equals(bytes.subarray(range.start, range.end + 1))).toBe(true);
+  });
+
+  it('stops when the receiver closes half-way', async () => {
+    const digest = await pushBlob('team/app', randomBytes(9 * 1024 * 1024));
+    const { out } = lateCopyingReceiver();
+    const sending = registry.blobs.send(digest, out);
+    setTimeout(() => out.destroy(), 1);
+    await expect(sending).rejects.toThrow('the receiver closed');
   });
 });

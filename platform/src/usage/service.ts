@@ -15,6 +15,7 @@
  */
 import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
+import type { Counter } from 'prom-client';
 import type { AuditTargetSink } from '../audit/record.js';
 import { principalKey } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
@@ -94,13 +95,60 @@ function checkEvents(
   return { errors, foreign: [...foreign], rows };
 }
 
+const DAY_MS = 86_400_000;
+
+export interface UsageServiceDeps {
+  db: Kysely<Tables>;
+  logger: Logger;
+  /** Events that happened longer ago are refused (billing.lateWindowDays). */
+  lateWindowDays: number;
+  /** Counts refused events by reason (metrics.ts). */
+  refused: Pick<Counter<'reason'>, 'inc'>;
+}
+
 export class UsageService {
   readonly #db: Kysely<Tables>;
   readonly #logger: Logger;
+  readonly #lateWindowMs: number;
+  readonly #refused: UsageServiceDeps['refused'];
 
-  constructor(deps: { db: Kysely<Tables>; logger: Logger }) {
+  constructor(deps: UsageServiceDeps) {
     this.#db = deps.db;
     this.#logger = deps.logger;
+    this.#lateWindowMs = deps.lateWindowDays * DAY_MS;
+    this.#refused = deps.refused;
+  }
+
+  /**
+   * Refuses a batch holding events older than the late window: their month's statement closes
+   * once the window is over (billing/statement-autoclose.ts), so usage that late could no longer
+   * land on the month it belongs to. Whole batch, as for a conflict, with `errors[]` pointing at
+   * each late event so a runtime can set those aside.
+   */
+  #refuseLate(events: readonly UsageEvent[], occurredAt: readonly string[], allocationId: string): void {
+    const oldest = new Date(Date.now() - this.#lateWindowMs).toISOString();
+    const late: FieldError[] = [];
+    for (const [i, event] of events.entries()) {
+      const at = occurredAt[i] ?? '';
+      if (at < oldest) {
+        late.push({
+          in: 'body',
+          pointer: `/events/${i}`,
+          detail: `event ${event.id} happened at ${at}, before the late window began (${oldest})`,
+        });
+      }
+    }
+    if (late.length === 0) return;
+    this.#refused.inc({ reason: 'too_late' }, late.length);
+    this.#logger.warn(
+      { allocation_id: allocationId, late: late.length, oldest_accepted: oldest },
+      'usage: events older than the late window refused; nothing of the batch was stored',
+    );
+    throw new PlatformError(
+      'USAGE_EVENT_TOO_LATE',
+      `${late.length} event(s) of allocation ${allocationId} happened before ${oldest}, longer ago than the late window; nothing of this batch was stored`,
+      { errors: late },
+    );
   }
 
   /**
@@ -130,6 +178,11 @@ export class UsageService {
         `this runtime reports for allocation ${allocationId} only, not for ${checked.foreign.join(', ')}`,
       );
     }
+    this.#refuseLate(
+      events,
+      checked.rows.map((r) => r.occurredAt),
+      allocationId,
+    );
     const now = isoTime();
     const reporter = principalKey(principal);
     const accepted: string[] = [];

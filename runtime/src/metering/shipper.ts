@@ -14,8 +14,9 @@
  * A 409 USAGE_EVENT_CONFLICT names events whose ids the platform holds with other usage: it keeps
  * the first and stores none of the batch. Those records are set aside (logged at error level with
  * their content, counted in `conflicts`, removed from the log) and the rest is sent again at once,
- * so one bad event never stops the allocation's billing.
- *
+ * so one bad event never stops the allocation's billing. A 422 USAGE_EVENT_TOO_LATE names events
+ * older than the platform's late window (its statements for that time may be closed): they can
+ * never be accepted, so they are set aside the same way (counted in `tooLate`).
  *
  * Requests go through the SDK's request sender, like every other call to the platform: it sets
  * the bearer token (refreshed once when the platform says TOKEN_EXPIRED), a correlation id, keeps
@@ -95,6 +96,8 @@ export interface ShipperState {
   rejectedBatches: number;
   /** Events set aside because the platform holds other usage under their ids (409 USAGE_EVENT_CONFLICT). */
   conflicts: number;
+  /** Events set aside because they are older than the platform's late window (422 USAGE_EVENT_TOO_LATE). */
+  tooLate: number;
   lastError?: string;
   /** Present while the platform refuses batches with a 4xx other than 429. */
   stuck?: { status: number; detail: string; since: string };
@@ -147,9 +150,19 @@ export function idempotencyKey(body: string): string {
   return `usage-${createHash('sha256').update(body).digest('hex')}`;
 }
 
-/** Indexes of the batch's events a 409 USAGE_EVENT_CONFLICT points at (`/events/N`). */
-function conflictingIndexes(error: ApiError, size: number): number[] {
-  if (error.code !== 'USAGE_EVENT_CONFLICT') return [];
+/** Refusals that name events the platform will never take, whatever is sent again. */
+const EVENT_REFUSALS = {
+  USAGE_EVENT_CONFLICT:
+    'usage shipper: the platform holds OTHER usage under this event id; this event is set aside, the stored one counts',
+  USAGE_EVENT_TOO_LATE:
+    "usage shipper: this event is older than the platform's late window; it is set aside and not billed",
+} as const;
+type EventRefusal = keyof typeof EVENT_REFUSALS;
+const isEventRefusal = (code: string): code is EventRefusal => Object.hasOwn(EVENT_REFUSALS, code);
+
+/** Indexes of the batch's events a refusal of single events points at (`/events/N`). */
+function refusedIndexes(error: ApiError, size: number): number[] {
+  if (!isEventRefusal(error.code)) return [];
   const indexes = new Set<number>();
   for (const field of error.errors) {
     const match = /^\/events\/(\d+)$/.exec(field.pointer);
@@ -223,6 +236,7 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     consecutiveFailures: 0,
     rejectedBatches: 0,
     conflicts: 0,
+    tooLate: 0,
   };
   let started = false;
   let stopped = false;
@@ -272,16 +286,18 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     return ceiling / 2 + (random() * ceiling) / 2;
   }
 
-  /** Takes the events the platform refused as conflicting out of the log, loudly. */
-  async function setAside(batch: UsageRecord[], indexes: number[], detail: string): Promise<void> {
+  /** Takes the events the platform refused one by one out of the log, loudly. */
+  async function setAside(
+    batch: UsageRecord[],
+    indexes: number[],
+    code: EventRefusal,
+    detail: string,
+  ): Promise<void> {
     const records = indexes.map((i) => batch[i]).filter((r): r is UsageRecord => r !== undefined);
-    for (const record of records) {
-      logger.error(
-        { code: 'USAGE_EVENT_CONFLICT', record, detail },
-        'usage shipper: the platform holds OTHER usage under this event id; this event is set aside, the stored one counts',
-      );
-    }
-    state.conflicts += await wal.confirm(records.map((r) => r.id));
+    for (const record of records) logger.error({ code, record, detail }, EVENT_REFUSALS[code]);
+    const removed = await wal.confirm(records.map((r) => r.id));
+    if (code === 'USAGE_EVENT_TOO_LATE') state.tooLate += removed;
+    else state.conflicts += removed;
   }
 
   /** One batch through the sender; what it answers, or why it failed after the sender's retries. */
@@ -334,10 +350,10 @@ export function createUsageShipper(options: UsageShipperOptions): UsageShipper {
     }
     const detail = `${error.code}: ${error.message}`.slice(0, 500);
     state.lastError = `POST ${endpoint}: HTTP ${error.status} ${detail}`;
-    const conflicting = conflictingIndexes(error, batch.length);
-    if (conflicting.length > 0) {
+    const refused = refusedIndexes(error, batch.length);
+    if (refused.length > 0 && isEventRefusal(error.code)) {
       // Nothing of the batch was stored; what is left goes again at once, under its own key.
-      await setAside(batch, conflicting, detail);
+      await setAside(batch, refused, error.code, detail);
       return { ok: true };
     }
     // The sender has already waited these out a few times; the loop goes on backing off.

@@ -187,6 +187,11 @@ export const PLATFORM_ERRORS = {
     "title": "Usage event conflict",
     "meaning": "An event id the allocation already reported came again with another meter, quantity, unit or origin; nothing of the batch is stored, the stored event is never overwritten, and `errors[]` names each conflicting event."
   },
+  "USAGE_EVENT_TOO_LATE": {
+    "status": 422,
+    "title": "Usage event too late",
+    "meaning": "An event happened longer ago than the billing late window (`billing.lateWindowDays`, 35 days by default), so its month may be closed for good; nothing of the batch is stored, the refusal is counted (`gpuaas_usage_events_refused_total{reason=\"too_late\"}`), and `errors[]` names each late event."
+  },
   "REFUND_APPROVAL_REQUIRED": {
     "status": 403,
     "title": "Refund needs approval",
