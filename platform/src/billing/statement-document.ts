@@ -4,69 +4,18 @@
  * property of its content alone and the stored text can be served byte-for-byte.
  */
 import { createHash } from 'node:crypto';
+import type { components as PlatformComponents } from '@gpuaas/platform-contract';
 
+type Schemas = PlatformComponents['schemas'];
+
+/** A statement as the contract defines it (openapi.yaml `BillingStatement`). */
+export type StatementDoc = Schemas['BillingStatement'];
+/** One line: a ledger transfer and its traces (`BillingStatementLine`). */
+export type StatementLineDoc = Schemas['BillingStatementLine'];
 /** What a line did to the project's balance. */
-export type StatementLineKind = 'charge' | 'refund' | 'topup' | 'credit';
-
-export interface StatementLineDoc {
-  /** The ledger transfer this line is. */
-  transfer_id: string;
-  /** This transfer, then the hold it settled or the charge it corrects: the line's traces. */
-  transfer_ids: string[];
-  kind: StatementLineKind;
-  /** The ledger category (`gpu_time`, `app_usage`, `app_fee`, `topup`, `refund`, `promo_applied`, …). */
-  category: string;
-  /** Signed micros: + credits the balance, − debits it. */
-  amount_micros: number;
-  allocation_id: string | null;
-  period_start: string | null;
-  period_end: string | null;
-  /** When the transfer was posted. */
-  posted_at: string;
-  /** For a dated adjustment: the closed period the line belongs to by its usage. */
-  adjusts_period: string | null;
-  reason: string | null;
-}
-
-export interface StatementTotalsDoc {
-  /** Every debit of the balance, as a positive amount. */
-  charges_micros: number;
-  refunds_micros: number;
-  topups_micros: number;
-  /** Promotional credit applied to the balance. */
-  credits_micros: number;
-  /** The sum of every line: closing − opening. */
-  net_micros: number;
-}
-
-export interface StatementDoc {
-  project_id: string;
-  currency: string;
-  period: string;
-  period_start: string;
-  period_end: string;
-  status: 'open' | 'closed';
-  /** 1, 2, … in the project's chain of closed statements; null while open. */
-  seq: number | null;
-  closed_at: string | null;
-  /** The SHA-256 (hex) of the project's closed statement before this one; null for the first. */
-  previous_sha256: string | null;
-  opening_balance_micros: number;
-  closing_balance_micros: number;
-  totals: StatementTotalsDoc;
-  /** The balances and totals in cents, each rounded once from its exact micros (ROUNDING_RULE). */
-  display: {
-    opening_balance: string;
-    closing_balance: string;
-    charges: string;
-    refunds: string;
-    topups: string;
-    credits: string;
-    net: string;
-  };
-  rounding: string;
-  lines: StatementLineDoc[];
-}
+export type StatementLineKind = StatementLineDoc['kind'];
+/** Exact totals in micros (charges as positive amounts; net = closing − opening). */
+export type StatementTotalsDoc = StatementDoc['totals'];
 
 export const ROUNDING_RULE =
   'amounts are exact integer micros; display values round each total and balance once to cents, half to even; lines are never rounded';
