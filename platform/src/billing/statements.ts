@@ -284,8 +284,10 @@ export async function closeStatement(
   try {
     return await close;
   } catch (error) {
-    // A concurrent close of the same month won the primary key: answer with what it stored.
-    const stored = error instanceof BillingError ? undefined : await storedStatement(db, input);
+    // A concurrent close of the same month won: this one hit the primary key, or (read committed)
+    // saw the winner's statement as the last closed one and judged its own month out of order.
+    // Either way the month is closed: answer with what the winner stored.
+    const stored = await storedStatement(db, input);
     if (stored === undefined) throw error;
     return { statement: stored, created: false };
   }
