@@ -114,7 +114,8 @@ class RateLimitError(GpuaasError):
 class BillingError(GpuaasError):
     """Billing refused: an amount or currency that is not valid (AMOUNT_INVALID, …), a refund above
     what is left of its charge (CORRECTION_EXCEEDS_ORIGINAL) or of no charge, a reused transfer id,
-    and the ledger's other codes (docs/errors.md)."""
+    usage older than the late window (USAGE_EVENT_TOO_LATE), and the ledger's other codes
+    (docs/errors.md)."""
 
 
 class InsufficientFundsError(BillingError):
@@ -257,6 +258,7 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
             "STATEMENT_PERIOD_OPEN",
             "STATEMENT_OUT_OF_ORDER",
             "BUDGET_INVALID",
+            "USAGE_EVENT_TOO_LATE",
         ],
         BillingError,
     ),
