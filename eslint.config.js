@@ -52,7 +52,7 @@ export default tseslint.config(
     // Inside the server, domain code never reaches up into the HTTP layer (http/, api/, express):
     // the HTTP layer calls the domain, not the other way round (docs/architecture.md).
     files: [
-      'platform/src/{allocations,catalog,nodes,scheduler,identity,events,db,audit,usage,billing,registry}/**/*.ts',
+      'platform/src/{allocations,catalog,nodes,scheduler,identity,events,db,audit,usage,billing,registry,apps,storage}/**/*.ts',
       'platform/src/{context,date-time,ids,logger,errors}.ts',
     ],
     ignores: ['**/*.test.ts'],

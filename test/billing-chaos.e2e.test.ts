@@ -27,7 +27,7 @@ import { ACCOUNTS, asBillingDb, checkLedger, getBalance } from '../platform/src/
 import type { BillingDb } from '../platform/src/billing/index.js';
 import { cumulativeGpuCharge, parseQuantity } from '../platform/src/billing/rating.js';
 import { createDatabase } from '../platform/src/db/database.js';
-import type { ChaosPlan } from './support/billing-chaos-worker.js';
+import type { ChaosAllocation, ChaosPlan } from './support/billing-chaos-worker.js';
 import { repoRoot } from './support/processes.js';
 
 const dialects = await testDialects('billing chaos');
@@ -42,6 +42,26 @@ const METERS = {
   tokens: { micros: 300_000n, perUnits: 1_000n },
   images: { micros: 50_000n, perUnits: 1n },
 };
+
+/** `[priceMicrosPerGpuHour, gpuCount, intervalSeconds, runningSeconds]` of one allocation. */
+type AllocationSpec = [string, number, number, number];
+
+/** The epoch's allocations `e<epoch>-<prefix><n>`, the n-th in project n (mod 2), as `specs` says. */
+function allocationsOf(
+  epoch: number,
+  prefix: string,
+  projects: string[],
+  specs: AllocationSpec[],
+): ChaosAllocation[] {
+  return specs.map(([priceMicrosPerGpuHour, gpuCount, intervalSeconds, runningSeconds], i) => ({
+    allocationId: `e${epoch}-${prefix}${i + 1}`,
+    projectId: projects[i % projects.length] ?? '',
+    priceMicrosPerGpuHour,
+    gpuCount,
+    intervalSeconds,
+    runningSeconds,
+  }));
+}
 
 /** Deterministic input for one epoch: 3 launches × ~90 events (some sent twice), 2 allocations. */
 function planOf(epoch: number): ChaosPlan {
@@ -84,43 +104,15 @@ function planOf(epoch: number): ChaosPlan {
     ],
     promotions: [{ id: `e${epoch}-promo`, projectId: projects[1] ?? '', micros: '3000000' }],
     launches,
-    allocations: [
-      {
-        allocationId: `e${epoch}-a1`,
-        projectId: projects[0] ?? '',
-        priceMicrosPerGpuHour: '2500000',
-        gpuCount: 2,
-        intervalSeconds: 60,
-        runningSeconds: 605,
-      },
-      {
-        allocationId: `e${epoch}-a2`,
-        projectId: projects[1] ?? '',
-        priceMicrosPerGpuHour: '1250000',
-        gpuCount: 1,
-        intervalSeconds: 30,
-        runningSeconds: 367,
-      },
-    ],
+    allocations: allocationsOf(epoch, 'a', projects, [
+      ['2500000', 2, 60, 605],
+      ['1250000', 1, 30, 367],
+    ]),
     // Rated by the platform's rater as the clock advances run by run (CLOCK_STEP each).
-    platformAllocations: [
-      {
-        allocationId: `e${epoch}-pa1`,
-        projectId: projects[0] ?? '',
-        priceMicrosPerGpuHour: '2490000',
-        gpuCount: 4,
-        intervalSeconds: 60,
-        runningSeconds: 425,
-      },
-      {
-        allocationId: `e${epoch}-pa2`,
-        projectId: projects[1] ?? '',
-        priceMicrosPerGpuHour: '990000',
-        gpuCount: 1,
-        intervalSeconds: 30,
-        runningSeconds: 251,
-      },
-    ],
+    platformAllocations: allocationsOf(epoch, 'pa', projects, [
+      ['2490000', 4, 60, 425],
+      ['990000', 1, 30, 251],
+    ]),
   };
 }
 
@@ -329,5 +321,5 @@ describe.each(dialects)('billing chaos on %s', (dialect) => {
     const afterChaos = await verify(chaos, plans);
     const uninterrupted = await verify(reference, plans);
     expect(afterChaos).toEqual(uninterrupted);
-  }, 90_000);
+  }, 240_000);
 });

@@ -9,7 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS, openAccounts } from '../platform/src/billing/accounts.js';
 import { asBillingDb } from '../platform/src/billing/db.js';
+import { createTransfer } from '../platform/src/billing/ledger.js';
 import { topUp } from '../platform/src/billing/operations.js';
 import { settleGpuInterval, startGpuMeter } from '../platform/src/billing/gpu-meter.js';
 import { newId } from '../platform/src/ids.js';
@@ -232,6 +234,75 @@ describe('gpuaas billing against a real platform', () => {
     expect(json<{ status: string; seq: number }>(closed)).toMatchObject({ status: 'closed', seq: 1 });
     const again = json<{ status: string }>(await gpuaas([...args, '--output', 'json']));
     expect(again).toEqual(JSON.parse(closed.stdout));
+  });
+
+  it('prints and closes a publisher statement with --publisher', async () => {
+    const created = await t.request('/v1/projects', {
+      method: 'POST',
+      token: ownerToken,
+      json: { name: 'bill-pub' },
+    });
+    const publisherProject = ((await created.json()) as { id: string }).id;
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))
+      .toISOString()
+      .slice(0, 7);
+    // A publisher's share of app usage, as the usage rater posts it (on opened accounts).
+    const ledger = asBillingDb(t.platform.db);
+    await openAccounts(ledger, [
+      ACCOUNTS.projectPrepaid(projectId, 'USD'),
+      ACCOUNTS.publisherPayable(publisherProject, 'USD'),
+    ]);
+    await createTransfer(ledger, {
+      id: `cli-pub-${publisherProject}`,
+      debitAccountId: ACCOUNTS.projectPrepaid(projectId, 'USD').id,
+      creditAccountId: ACCOUNTS.publisherPayable(publisherProject, 'USD').id,
+      amount: 1_250_000n,
+      category: 'app_usage',
+      periodStart: `${lastMonth}-03T10:00:00.000Z`,
+      periodEnd: `${lastMonth}-03T10:05:00.000Z`,
+      allowOverdraft: true,
+      at: `${lastMonth}-03T10:05:00.000Z`,
+    });
+    const args = ['billing', 'statement', '--publisher', '--project', 'bill-pub', '--period', lastMonth];
+    const doc = json<{
+      account: string;
+      status: string;
+      totals: { earnings_micros: number };
+      lines: unknown[];
+    }>(await gpuaas([...args, '--output', 'json']));
+    expect(doc).toMatchObject({
+      account: 'publisher',
+      status: 'open',
+      totals: { earnings_micros: 1_250_000 },
+      lines: [{ kind: 'earning', transfer_id: `cli-pub-${publisherProject}` }],
+    });
+    const csv = await gpuaas([...args, '--format', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toContain(',total_earnings,,,,,,,,,1250000,1.25,');
+    const closed = await gpuaas(
+      ['billing', 'close', lastMonth, '--publisher', '--project', 'bill-pub', '--output', 'json'],
+      operatorToken,
+    );
+    expect(json<{ account: string; status: string; seq: number }>(closed)).toMatchObject({
+      account: 'publisher',
+      status: 'closed',
+      seq: 1,
+    });
+    // The owner's project statement is another book: its chain is untouched.
+    const project = json<{ status: string }>(
+      await gpuaas([
+        'billing',
+        'statement',
+        '--project',
+        'bill-pub',
+        '--period',
+        lastMonth,
+        '--output',
+        'json',
+      ]),
+    );
+    expect(project.status).toBe('open');
   });
 
   it('shows the budget, and lets the owner set one with alert thresholds', async () => {

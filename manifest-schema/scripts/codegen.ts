@@ -1,11 +1,11 @@
-// Regenerates src/__generated__/manifest.ts from the JSON Schema, the single source of truth.
+// Regenerates src/__generated__/manifest.ts and console-messages.ts from the JSON Schemas, the
+// single source of truth.
 // CI runs this and fails when the committed file differs.
 import { readFile, writeFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
 
 type Node = { [key: string]: unknown };
 
-const schemaUrl = new URL('../schema/gpuaas-app.schema.json', import.meta.url);
 const outUrl = new URL('../src/__generated__/manifest.ts', import.meta.url);
 
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
@@ -37,17 +37,27 @@ function shapeForTypes(node: unknown): unknown {
   return out;
 }
 
-const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as Node;
-const shaped = shapeForTypes(schema) as Node;
-shaped.title = 'GpuaasAppManifest';
-for (const [name, def] of Object.entries(shaped.$defs as Record<string, Node>)) def.title = pascal(name);
+/** Generates `out` from the schema file `name` in ../schema, its root type called `title`. */
+async function generate(name: string, title: string, out: URL): Promise<void> {
+  const schema = JSON.parse(await readFile(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as Node;
+  const shaped = shapeForTypes(schema) as Node;
+  shaped.title = title;
+  for (const [defName, def] of Object.entries(shaped.$defs as Record<string, Node>))
+    def.title = pascal(defName);
+  const banner = `/* eslint-disable */\n// Generated from manifest-schema/schema/${name} by \`npm run codegen\`. Do not edit.\n`;
+  const ts = await compile(shaped, title, {
+    bannerComment: banner,
+    additionalProperties: false,
+    unreachableDefinitions: true,
+    style: { singleQuote: true, printWidth: 110, trailingComma: 'all' },
+  });
+  await writeFile(out, ts);
+}
 
-const banner =
-  '/* eslint-disable */\n// Generated from manifest-schema/schema/gpuaas-app.schema.json by `npm run codegen`. Do not edit.\n';
-const ts = await compile(shaped, 'GpuaasAppManifest', {
-  bannerComment: banner,
-  additionalProperties: false,
-  unreachableDefinitions: true,
-  style: { singleQuote: true, printWidth: 110, trailingComma: 'all' },
-});
-await writeFile(outUrl, ts);
+await generate('gpuaas-app.schema.json', 'GpuaasAppManifest', outUrl);
+// The postMessage protocol between the console and an app's UI extension (docs/ui-extensions.md).
+await generate(
+  'console-messages.schema.json',
+  'ConsoleMessage',
+  new URL('../src/__generated__/console-messages.ts', import.meta.url),
+);

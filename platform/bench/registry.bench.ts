@@ -8,7 +8,7 @@
  *
  * Each of BENCH_RUNS (default 3) runs pushes a fresh variant of the data (its last 8 bytes differ,
  * so no side can skip a blob it already has) to both registries, alternating which goes first;
- * pulls follow all pushes. Figures are best of the runs. Peak RSS is the serve process's VmHWM
+ * pulls follow all pushes; every push starts after an untimed `sync`. Figures are best of the runs. Peak RSS is the serve process's VmHWM
  * read after the pushes, before any pull. Targets: push ≤ 1.2×, pull ≤ 1.0× Distribution's time,
  * peak RSS ≤ 300 MiB. BENCH_REGISTRY_MIB (default 1024) shrinks the blob for a smoke run.
  * Prints a JSON array of rows; exits 1 when a target is missed.
@@ -144,7 +144,18 @@ async function putBlob(target: Target, digest: string, body: string[]): Promise<
 const emptyConfig = Buffer.from('{}');
 const emptyConfigDigest = `sha256:${createHash('sha256').update(emptyConfig).digest('hex')}`;
 
+/** Writes every dirty page back (untimed), so no push pays for the data the previous one left in the page cache. */
+async function sync(): Promise<void> {
+  const child = spawn('sync', [], { stdio: 'ignore' });
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`sync exited with ${String(code)}`);
+}
+
 async function push(target: Target, digest: string): Promise<number> {
+  // Distribution never fsyncs and the platform does (before a blob becomes visible): on ext4 an
+  // fsync also waits for other files' dirty data, so without this the side that pushes second
+  // pays for the first side's writes.
+  await sync();
   const start = performance.now();
   await putBlob(target, digest, ['-T', blobFile]);
   // Distribution checks that the config blob exists, so it is pushed too (2 bytes).

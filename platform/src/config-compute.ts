@@ -104,6 +104,16 @@ export interface ComputeOptions {
    * as self-contained YAML/JSON text (keys inline as PEM). Without one, the platform launches no app.
    */
   appTrustPolicy?: string;
+  /**
+   * The file `appTrustPolicy` came from (`serve --app-trust-policy FILE`): re-read when it changes,
+   * so operators change keys and rules without a restart (apps/policy-file.ts).
+   */
+  appTrustPolicyFile?: string;
+  /**
+   * Sigstore's trusted root (trusted_root.json, parsed): with it, publishers' keyless identities
+   * verify at registration and in the trust policies the platform issues for launches.
+   */
+  sigstoreTrustedRoot?: unknown;
 }
 
 export interface ComputeConfig {
@@ -115,6 +125,8 @@ export interface ComputeConfig {
   defaultQuota: { nominalGpus: number; maxGpus: number } | null;
   terminalTokenTtlSeconds: number;
   appTrustPolicy: string | undefined;
+  appTrustPolicyFile: string | undefined;
+  sigstoreTrustedRoot: unknown;
 }
 
 export interface LocalNodeConfig {
@@ -174,6 +186,8 @@ export function compileCompute(options: ComputeOptions, positive: Check, errors:
       60,
     ),
     appTrustPolicy: options.appTrustPolicy,
+    appTrustPolicyFile: options.appTrustPolicyFile,
+    sigstoreTrustedRoot: options.sigstoreTrustedRoot,
   };
 }
 

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
 import type { TrustedIssuer } from './auth/external.js';
 import { compileBilling, priceCatalogIn } from './config-billing.js';
+import { parseMoney } from './billing/money.js';
 import type { BillingConfig, BillingOptions } from './config-billing.js';
 import { compileCompute, compileLocalNode } from './config-compute.js';
 import type { ComputeConfig, ComputeOptions, LocalNodeConfig, LocalNodeOptions } from './config-compute.js';
@@ -75,11 +76,34 @@ export interface PlatformOptions {
   localNode?: LocalNodeOptions | false;
   /** Currency, starter credit, GPU-time intervals and enforcement (docs/billing.md). */
   billing?: BillingOptions;
+  /** Volumes (docs/storage.md). */
+  storage?: StorageOptions;
+}
+
+export interface StorageOptions {
+  /**
+   * `image`: a loop-mounted ext4 image per volume (needs root); `folder`: plain folders without a
+   * size limit; `auto` (the default, but `folder` under tests): `image` where it works.
+   */
+  mode?: 'auto' | 'image' | 'folder';
+  /** Default per-project quota (operators may set one per project). */
+  quota?: { maxGib?: number; maxVolumes?: number; maxSnapshots?: number };
+  /** Price of one GiB of volume or snapshot for a month of 730 hours, decimal text (default `0.10`). */
+  pricePerGibMonth?: string;
+  /** How often the storage rater charges what accrued (default 60 s). */
+  raterIntervalSeconds?: number;
 }
 
 /** The complete configuration. */
 export interface PlatformConfig {
   dataDir: string;
+  storage: {
+    mode: 'auto' | 'image' | 'folder';
+    quota: { maxGib: number; maxVolumes: number; maxSnapshots: number };
+    /** Micros per GiB-month. */
+    pricePerGibMonth: bigint;
+    raterIntervalSeconds: number;
+  };
   databaseUrl: string | undefined;
   publicUrl: string | undefined;
   audience: string;
@@ -103,6 +127,16 @@ export interface CompileResult {
   value: PlatformConfig | undefined;
   errors: string[];
   warnings: string[];
+}
+
+/** `storage.pricePerGibMonth` as micros (decimal text, at most six decimals). */
+function storagePrice(text: string | undefined, errors: string[]): bigint {
+  try {
+    return parseMoney(text ?? '0.10');
+  } catch {
+    errors.push(`storage.pricePerGibMonth must be a decimal amount such as 0.10 (got "${String(text)}")`);
+    return 0n;
+  }
 }
 
 function underTest(env: NodeJS.ProcessEnv): boolean {
@@ -175,6 +209,26 @@ export function compileOptions(
   compute.catalog = priceCatalogIn(compute.catalog, billing.currency, errors);
   const config: PlatformConfig = {
     dataDir: resolve(options.dataDir ?? '.gpuaas'),
+    storage: {
+      mode: options.storage?.mode ?? (underTest(env) ? 'folder' : 'auto'),
+      quota: {
+        maxGib: positive('storage.quota.maxGib', options.storage?.quota?.maxGib, 1024, 1_000_000_000),
+        maxVolumes: positive('storage.quota.maxVolumes', options.storage?.quota?.maxVolumes, 20, 1_000_000),
+        maxSnapshots: positive(
+          'storage.quota.maxSnapshots',
+          options.storage?.quota?.maxSnapshots,
+          50,
+          1_000_000,
+        ),
+      },
+      pricePerGibMonth: storagePrice(options.storage?.pricePerGibMonth, errors),
+      raterIntervalSeconds: positive(
+        'storage.raterIntervalSeconds',
+        options.storage?.raterIntervalSeconds,
+        60,
+        86_400,
+      ),
+    },
     databaseUrl: options.databaseUrl,
     publicUrl,
     audience: options.audience ?? 'gpuaas-api',

@@ -28,3 +28,10 @@ export { main } from './cli/main.js';
 export type { PlatformCliIo } from './cli/main.js';
 export { proxyTerminal, terminalUpstreamUrl } from './terminal/proxy.js';
 export type { ProxyTerminalOptions, TerminalProxyResult, TerminalUpstream } from './terminal/proxy.js';
+export {
+  endpointRequestHeaders,
+  endpointResponseHeaders,
+  relayEndpointRequest,
+  relayEndpointUpgrade,
+} from './apps/endpoint-proxy.js';
+export type { EndpointRequest } from './apps/endpoint-proxy.js';

@@ -14,6 +14,9 @@ import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { bindHandlers, handlerGroups } from './api/handlers.js';
 import type { Handlers, Services } from './api/services.js';
+import { LocalStorageBackend, probeImageMode } from './storage/local-backend.js';
+import { StorageService } from './storage/service.js';
+import { rateStorage } from './storage/rater.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
 import { ExternalIssuers } from './auth/external.js';
 import { authenticate, authorize } from './auth/middleware.js';
@@ -56,7 +59,15 @@ import {
 import { errorHandler } from './http/problem.js';
 import { rateLimit, sweepExpired } from './http/rate-limit.js';
 import { registryRoutes } from './http/registry-routes.js';
+import { appEndpointRoutes } from './http/app-endpoint-routes.js';
+import { appOriginRoutes } from './http/app-origin.js';
+import type { AppOriginDeps } from './http/app-origin.js';
 import { Registry } from './registry/registry.js';
+import { InternalRegistryCaller } from './registry/access.js';
+import { loadApprovalKey } from './apps/approval-key.js';
+import { EmbeddedRegistry, releaseEntitled } from './apps/release.js';
+import { ReviewService } from './apps/review.js';
+import { TrustPolicyFile } from './apps/policy-file.js';
 import { isoTime } from './ids.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -92,6 +103,10 @@ export interface Platform {
   readonly compute: AllocationService;
   /** Rates GPU time and enforces funds in the background (billing/rater-loop.ts). */
   readonly gpuRater: GpuTimeRater;
+  /** The app registry's platform side: embedded registry client, approval key, review. */
+  readonly apps: Services['apps'];
+  /** Volumes and snapshots (storage/service.ts). */
+  readonly storage: StorageService;
   /** The node agents this process runs (embedded defaults), once `listen()` started them. */
   readonly localNodes: LocalNodes | undefined;
   readonly state: PlatformState;
@@ -130,6 +145,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   const { db } = database;
   let server: Server | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let storageRater: NodeJS.Timeout | undefined;
   let compute: AllocationService | undefined;
   let gpuRater: GpuTimeRater | undefined;
   let localNodes: LocalNodes | undefined;
@@ -144,6 +160,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       .where('key', '=', ISSUER_SETTING)
       .executeTakeFirst();
     let issuer = config.publicUrl ?? recorded?.value ?? DEFAULT_ISSUER;
+    // Where this process listens: the platform reaches its own registry there (apps/release.ts).
+    let listenUrl: string | undefined;
     const tokens = new TokenService({
       keys,
       issuer: () => issuer,
@@ -154,6 +172,19 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     const api = loadApiDocument();
     const metrics = createMetrics({ defaultMetrics: config.defaultMetrics });
     await syncCatalog(db, config.compute.catalog);
+    const storageRoot = join(config.dataDir, 'storage');
+    const storageMode =
+      config.storage.mode === 'auto' ? await probeImageMode(storageRoot) : config.storage.mode;
+    if (storageMode === 'folder' && config.storage.mode === 'auto') {
+      logger.warn(
+        'cannot loop-mount volume images (not root, or no loop devices): volumes are plain folders without a size limit',
+      );
+    }
+    const storage = new StorageService(db, new LocalStorageBackend(storageRoot, storageMode), {
+      quota: config.storage.quota,
+    });
+    // Before the API serves: nothing is left creating, deleting or half-grown after a crash.
+    await storage.reconcile();
     compute = new AllocationService({
       db,
       bus: new EventBus(db, logger, () => issuer),
@@ -161,7 +192,21 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       billing: config.billing,
       logger,
       backend: new InProcessScheduler({ policy: 'best-fit' }),
+      volumeSource: (id) => storage.backend.hostPath(id),
     });
+    const internalRegistry = new InternalRegistryCaller();
+    const embeddedRegistry = new EmbeddedRegistry({
+      publicUrl: () => issuer,
+      localUrl: () => listenUrl,
+      internal: internalRegistry,
+    });
+    // Created on first start, so GET /v1/apps/trust answers before any approval.
+    const approvalKey = await loadApprovalKey(config.dataDir);
+    const policyFile =
+      config.compute.appTrustPolicyFile === undefined
+        ? undefined
+        : new TrustPolicyFile(config.compute.appTrustPolicyFile, logger, config.compute.appTrustPolicy);
+    if (policyFile !== undefined) await policyFile.current();
     const services: Services = {
       db,
       database,
@@ -196,6 +241,21 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         currency: config.billing.currency,
         refundApprovalAbove: config.billing.refundApprovalAbove,
       }),
+      storage,
+      apps: {
+        internal: internalRegistry,
+        embedded: embeddedRegistry,
+        approvalKey,
+        operatorTrustPolicy: () =>
+          policyFile === undefined ? Promise.resolve(config.compute.appTrustPolicy) : policyFile.current(),
+        review: new ReviewService({
+          db,
+          bus: compute.bus,
+          logger,
+          embedded: embeddedRegistry,
+          approvalKey: () => Promise.resolve(approvalKey),
+        }),
+      },
       accepting: () => state === 'RUNNING',
     };
     const oidc = mountOidc({
@@ -232,6 +292,14 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     gpuRater = rater;
     rater.start();
+    // Volumes and snapshots are charged per GiB-second as they accrue (storage/rater.ts).
+    storageRater = setInterval(() => {
+      rateStorage(db, {
+        currency: config.billing.currency,
+        pricePerGibMonth: config.storage.pricePerGibMonth,
+      }).catch((error: unknown) => logger.warn({ err: error }, 'rating storage failed'));
+    }, config.storage.raterIntervalSeconds * 1000);
+    storageRater.unref();
     state = 'RUNNING';
 
     const platform: Platform = {
@@ -245,6 +313,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       oidc,
       compute: computeService,
       gpuRater: rater,
+      apps: services.apps,
+      storage,
       get localNodes() {
         return localNodes;
       },
@@ -267,6 +337,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         const address = s.address() as AddressInfo;
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         const url = `http://${host}:${address.port}`;
+        listenUrl = url;
         if (config.publicUrl === undefined) {
           issuer = url;
           // Lets `gpuaas-platform token` (another process) mint tokens this server accepts.
@@ -283,6 +354,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
           users: services.users,
           logger,
           accepting: () => state === 'RUNNING',
+          appOrigin: appOriginDeps(services),
         });
         if (config.localNode !== undefined) {
           localNodes = await startLocalNodes({
@@ -295,7 +367,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
             logger,
             heartbeatIntervalMs: config.compute.heartbeatIntervalMs,
             issuer: tokens.issuer,
-            trustPolicy: () => config.compute.appTrustPolicy,
+            trustPolicy: () => policyFile?.latest ?? config.compute.appTrustPolicy,
           });
         }
         logger.info({ url, issuer }, 'listening');
@@ -305,6 +377,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         if (state === 'STOPPED' || state === 'DRAINING') return;
         state = 'DRAINING';
         clearInterval(sweeper);
+        clearInterval(storageRater);
         await localNodes?.stop();
         detachUpgrades?.();
         rater.stop();
@@ -334,11 +407,17 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     return platform;
   } catch (error) {
     clearInterval(sweeper);
+    clearInterval(storageRater);
     gpuRater?.stop();
     compute?.stop();
     await database.close();
     throw error;
   }
+}
+
+function appOriginDeps(services: Services): AppOriginDeps {
+  const { db, keys, users, logger, tokens } = services;
+  return { db, keys, users, logger, issuer: () => tokens.issuer };
 }
 
 function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler): Express {
@@ -355,6 +434,9 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestContext(logger, metrics));
+  // Instance origins (`<allocation>.apps.<host>`) are the app's, never the platform's API: routed by
+  // Host before anything else (http/app-origin.ts).
+  app.use(appOriginRoutes(appOriginDeps(services)));
   const reference = renderApiReference(api.document);
   const catalog = renderErrorCatalog();
   const html =
@@ -369,8 +451,23 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   app.use(oidc);
   // The embedded OCI registry speaks the distribution spec, not our REST contract (registry/README.md).
   const registry = new Registry(join(config.dataDir, 'registry'));
-  app.use('/v2', registryRoutes({ registry, db, tokens, users: services.users, logger }));
+  app.use(
+    '/v2',
+    registryRoutes({
+      registry,
+      db,
+      tokens,
+      users: services.users,
+      logger,
+      bus: services.compute.bus,
+      rateLimit: config.rateLimit,
+      internal: services.apps.internal,
+      entitled: (principal, repository) => releaseEntitled(db, principal, repository),
+    }),
+  );
 
+  // An app's endpoints: any method, sub-path and body, relayed (http/app-endpoint-routes.ts).
+  app.use(appEndpointRoutes({ db, tokens, users: services.users, logger }));
   app.use(matchOperation(api));
   app.use(validateResponses(config.validateResponses, logger));
   // Audit before authentication, so refused attempts (401/403) are recorded too.

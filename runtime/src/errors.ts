@@ -169,6 +169,21 @@ export const RUNTIME_ERRORS = {
     meaning:
       'The platform refused an event older than its late window (422): it can never be billed, so it is logged at error level with its content, counted in `usage_shipping.tooLate` and set aside, and the rest of its batch is sent again.',
   },
+  APP_ENDPOINT_NOT_FOUND: {
+    status: 404,
+    meaning:
+      "The running app's manifest declares no http endpoint of this name under `endpoints` (tcp endpoints are not relayed).",
+  },
+  APP_NOT_READY: {
+    status: 409,
+    meaning:
+      'No app runs here, or it is not ready (nor degraded): its endpoints are relayed only once readiness passed.',
+  },
+  APP_ENDPOINT_UNREACHABLE: {
+    status: 502,
+    meaning:
+      "The app does not accept connections on the endpoint's port (127.0.0.1:<port> inside the allocation), or broke the connection before answering.",
+  },
   INTERNAL: { status: 500, meaning: 'An unexpected failure inside the runtime; its log has details.' },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -15,4 +15,6 @@ export { AppSession, appScopes } from './control/session.js';
 export type { AppSessionOptions, PlatformLink } from './control/session.js';
 export { createAppController } from './control/routes.js';
 export type { AppController, AppControllerOptions } from './control/routes.js';
+export { RUNTIME_CODE_HEADER, endpointRoutes } from './control/endpoints.js';
+export type { EndpointRelayOptions } from './control/endpoints.js';
 export { RUNTIME_NODE_FLAGS } from './node-flags.js';

@@ -17,8 +17,12 @@ export interface RouteContext {
 }
 
 export interface RuntimeRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Exact path; a `{name}` segment matches any one segment. */
+  /** `*`: any method (a relay). */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | '*';
+  /**
+   * Exact path; a `{name}` segment matches any one segment, and a last segment `{*name}` the rest
+   * of the path (zero or more segments, raw: not decoded), without its leading slash.
+   */
   path: string;
   /** 'secret' (the default): the caller must send `authorization: Bearer <runtime secret>`. */
   auth?: 'secret' | 'none';
@@ -58,8 +62,10 @@ function refuseUpgrade(socket: Duplex, error: RuntimeError, headers: Record<stri
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');
-  if (want.length !== got.length) return undefined;
+  const rest = want.at(-1)?.startsWith('{*') === true ? want.pop()!.slice(2, -1) : undefined;
+  if (rest === undefined ? want.length !== got.length : got.length < want.length) return undefined;
   const params: Record<string, string> = {};
+  if (rest !== undefined) params[rest] = got.slice(want.length).join('/');
   for (const [i, segment] of want.entries()) {
     const actual = got[i]!;
     if (segment.startsWith('{') && segment.endsWith('}') && actual !== '') {
@@ -98,7 +104,7 @@ export function createRouter(
       .map((route) => ({ route, params: matchPath(route.path, url.pathname) }))
       .filter((m): m is { route: RuntimeRoute; params: Record<string, string> } => m.params !== undefined);
     if (matches.length === 0) return fail('ROUTE_NOT_FOUND', `no endpoint at ${url.pathname}`);
-    const match = matches.find((m) => m.route.method === req.method);
+    const match = matches.find((m) => m.route.method === req.method || m.route.method === '*');
     if (match === undefined) {
       return fail('METHOD_NOT_ALLOWED', `${req.method ?? '?'} is not allowed here`, {
         allow: [...new Set(matches.map((m) => m.route.method))].join(', '),

@@ -410,6 +410,11 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       otherGpuBusIds: this.options.inventory.gpus
         .filter((g) => !gpus.some((mine) => mine.index === g.index))
         .flatMap((g) => (g.pci_bus_id === undefined ? [] : [g.pci_bus_id])),
+      volumes: (a.volumes ?? []).map((v) => ({
+        source: v.source,
+        mountPath: v.mount_path,
+        readOnly: v.read_only,
+      })),
     };
     await prepareAllocation(spec, { mode: this.sandboxMode, logger: this.logger, secret: entry.secret });
     const signal = entry.cancel?.signal;

@@ -10,7 +10,9 @@ import {
   allocationLayout,
   allocationsDir,
   hostId,
+  MAX_VOLUMES,
   sandboxAccounts,
+  viewVolume,
   socketRoot,
   TENANT_ID,
 } from './sandbox.js';
@@ -64,6 +66,12 @@ export async function prepareAllocation(
   await mkdir(layout.runtimeData, { recursive: true, mode: 0o711 });
   await own(layout.runtimeData, runtimeUid, 0o711);
   if (viaView) await bindMount(layout.runtimeData, layout.viewRuntimeData, { readOnly: false });
+  // Volumes reach bwrap through the view too (the data folder is closed to the sandbox's uid).
+  if (viaView) {
+    for (const [i, volume] of (spec.volumes ?? []).slice(0, MAX_VOLUMES).entries()) {
+      await bindMount(volume.source, viewVolume(layout, i), { readOnly: volume.readOnly });
+    }
+  }
   await mkdir(layout.etc, { recursive: true, mode: 0o755 });
   const accounts = sandboxAccounts();
   await writeFile(join(layout.etc, 'passwd'), accounts.passwd, { mode: 0o644 });
@@ -85,7 +93,8 @@ export async function prepareAllocation(
 
 /** Deletes an allocation's folders: its view (unmounted first), then its data. */
 export async function removeAllocationFolders(layout: AllocationLayout): Promise<void> {
-  await removeView(layout.view, [layout.viewHome, layout.viewRuntimeData]);
+  const volumes = Array.from({ length: MAX_VOLUMES }, (_, i) => viewVolume(layout, i));
+  await removeView(layout.view, [layout.viewHome, layout.viewRuntimeData, ...volumes]);
   await removeAllocationDir(layout.dir);
 }
 

@@ -187,6 +187,28 @@ describe('bubblewrapPlan', () => {
     }
   });
 
+  it('binds exactly the assigned volumes at their mount paths, read-only where asked, through the view', () => {
+    expect(args.filter((a) => a.startsWith('/mnt'))).toEqual([]);
+    const plan = bubblewrapPlan(
+      {
+        ...spec,
+        volumes: [
+          { source: '/srv/gpuaas/storage/mounts/v1', mountPath: '/mnt/models', readOnly: true },
+          { source: '/srv/gpuaas/storage/mounts/v2', mountPath: '/mnt/data', readOnly: false },
+        ],
+      },
+      host,
+    ).args;
+    const bound = (flag: string) => plan.flatMap((a, i) => (a === flag ? [[plan[i + 1], plan[i + 2]]] : []));
+    const viaView = spec.identity.kind === 'userns';
+    expect(bound('--ro-bind').filter(([, to]) => to?.startsWith('/mnt/'))).toEqual([
+      [viaView ? join(layout.view, 'vol0') : '/srv/gpuaas/storage/mounts/v1', '/mnt/models'],
+    ]);
+    expect(bound('--bind').filter(([, to]) => to?.startsWith('/mnt/'))).toEqual([
+      [viaView ? join(layout.view, 'vol1') : '/srv/gpuaas/storage/mounts/v2', '/mnt/data'],
+    ]);
+  });
+
   it('binds an install that lives under the host’s /tmp onto the sandbox’s /tmp, not under it', () => {
     const checkout = '/tmp/ci/clone';
     const plan = bubblewrapPlan(

@@ -246,7 +246,26 @@ export interface SandboxSpec {
    * runtime does).
    */
   otherGpuBusIds?: string[];
+  /**
+   * Volumes to bind at `mountPath` (under /mnt/): exactly the assignment's, nothing else. `source`
+   * is the node folder holding the volume's file system (bwrap mode only).
+   */
+  volumes?: SandboxVolume[];
 }
+
+export interface SandboxVolume {
+  source: string;
+  mountPath: string;
+  readOnly: boolean;
+}
+
+/** Where a root agent binds volume `index` inside the allocation's view (for bwrap to reach it). */
+export function viewVolume(layout: { view: string }, index: number): string {
+  return join(layout.view, `vol${index}`);
+}
+
+/** At most this many volumes per allocation (the contract's limit). */
+export const MAX_VOLUMES = 4;
 
 /** The folder node is installed in (…/bin/node → …); sandboxes bind it. */
 export function nodeInstallDir(execPath: string = process.execPath): string {
@@ -433,6 +452,10 @@ export function bubblewrapPlan(spec: SandboxSpec, host: HostView = realHost): Bu
   args.push('--bind', viaView ? layout.viewHome : layout.home, SANDBOX_HOME);
   args.push('--bind', layout.run, SANDBOX_RUN);
   args.push('--bind', viaView ? layout.viewRuntimeData : layout.runtimeData, SANDBOX_RUNTIME_DATA);
+  for (const [i, volume] of (spec.volumes ?? []).slice(0, MAX_VOLUMES).entries()) {
+    const source = viaView ? viewVolume(layout, i) : volume.source;
+    args.push(volume.readOnly ? '--ro-bind' : '--bind', source, volume.mountPath);
+  }
   // Nothing above the mounts is writable: the root is an empty tmpfs made read-only.
   args.push('--remount-ro', '/');
   args.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL');

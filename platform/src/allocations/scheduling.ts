@@ -5,6 +5,7 @@
  * the second insert fails, that placement is rolled back and retried next cycle: no GPU is ever
  * given twice. Cycles within one process are serialised and coalesced.
  */
+import { volumeSites } from '../storage/attachments.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
@@ -113,9 +114,20 @@ export class Scheduling {
     const placedNodes = new Set<string>();
     const events: PlatformEvent[] = [];
     let placed = 0;
+    // An allocation with volumes runs only on nodes of their site (a node's region): a placement
+    // elsewhere is not taken; it stays queued for a node there.
+    const sites = await volumeSites(db, [...queued.keys()]);
+    const regions =
+      sites.size === 0
+        ? new Map<string, string>()
+        : new Map(
+            (await db.selectFrom('nodes').select(['id', 'region']).execute()).map((n) => [n.id, n.region]),
+          );
     for (const placement of result.placements) {
       const request = queued.get(placement.requestId);
       if (request === undefined) continue;
+      const site = sites.get(placement.requestId);
+      if (site !== undefined && regions.get(placement.nodeId) !== site) continue;
       try {
         const gpus: AllocationGpuView[] = placement.gpuIds.map((gpuId) => {
           const gpu = nodes.gpus.get(gpuId);

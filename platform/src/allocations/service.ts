@@ -4,6 +4,7 @@
  * unreachable nodes. Every instance runs the reconciler; each step is a conditional update, so
  * instances racing on one database do each change once.
  */
+import { attachVolumes } from '../storage/attachments.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
@@ -49,6 +50,7 @@ export class AllocationService {
   readonly #billing: BillingConfig;
   readonly #logger: Logger;
   readonly #nudgers = new Map<string, () => void>();
+  readonly #volumeSource: ((volumeId: string) => string) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #reconciling = false;
 
@@ -59,7 +61,10 @@ export class AllocationService {
     billing: BillingConfig;
     logger: Logger;
     backend: SchedulerBackend;
+    /** Where a volume is on its node (the storage backend's mount), for allocations that attach volumes. */
+    volumeSource?: (volumeId: string) => string;
   }) {
+    this.#volumeSource = deps.volumeSource;
     this.#db = deps.db;
     this.#bus = deps.bus;
     this.#config = deps.config;
@@ -164,6 +169,19 @@ export class AllocationService {
         holdPriceMicros: price,
         at: now,
       });
+      const volumes = body.volumes ?? [];
+      if (volumes.length > 0) {
+        const hostPath = this.#volumeSource;
+        if (hostPath === undefined) {
+          throw new PlatformError('VOLUME_NOT_AVAILABLE', 'this platform has no storage backend');
+        }
+        await attachVolumes(trx, {
+          projectId: body.project_id,
+          allocationId: id,
+          requests: volumes,
+          hostPath,
+        });
+      }
       return recordCreation(trx, this.#bus, { id, project_id: body.project_id }, actor);
     });
     this.#bus.deliver(event);

@@ -4,6 +4,7 @@
  * instances racing for one allocation cannot both win), a row in `allocation_transitions`, an
  * audit record and an event, all in the caller's transaction. Terminal states free the GPUs.
  */
+import { detachVolumes } from '../storage/attachments.js';
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { AllocationState, AllocationsTable, Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
@@ -108,6 +109,8 @@ export async function transition(
   if (input.to === 'running') await recordMeterStart(trx, input.id, now);
   if (final) {
     await trx.deleteFrom('allocation_gpus').where('allocation_id', '=', input.id).execute();
+    // Its volumes are free for other allocations (read-write ones were exclusive).
+    await detachVolumes(trx, input.id);
     // A launch's service account lives exactly as long as its allocation.
     await trx
       .updateTable('service_accounts')

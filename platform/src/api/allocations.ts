@@ -3,7 +3,9 @@
  * no role in the allocation's project gets 404 (its existence is not revealed), a viewer may read,
  * a member may create, release and open terminals; operators may do anything.
  */
+import { allocationVolumes } from '../storage/attachments.js';
 import type { Request, Response } from 'express';
+import type { components } from '@gpuaas/platform-contract';
 import { requirePrincipal } from '../auth/middleware.js';
 import { actorOf } from '../allocations/service.js';
 import { allocationAccess } from '../allocations/access.js';
@@ -26,9 +28,27 @@ function wsBase(req: Request, publicUrl: string | undefined): string {
   return base.replace(/^http/, 'ws');
 }
 
+type AllocationVolume = components['schemas']['AllocationVolume'];
+
 export function allocationHandlers(s: Services): Handlers {
   const { db, compute } = s;
   const idOf = (res: Response) => operationOf(res).params.allocation_id ?? '';
+  // The volumes each attached (docs/storage.md): one query for a whole page.
+  const withVolumes = async <V extends { id: string }>(
+    views: V[],
+  ): Promise<(V & { volumes?: AllocationVolume[] })[]> => {
+    const attached = await allocationVolumes(
+      db,
+      views.map((v) => v.id),
+    );
+    return views.map((view) => {
+      const volumes = attached.get(view.id);
+      return volumes === undefined
+        ? view
+        : { ...view, volumes: volumes.map(({ source: _source, ...v }) => v) };
+    });
+  };
+  const withVolumesOf = async <V extends { id: string }>(view: V) => (await withVolumes([view]))[0] ?? view;
 
   return {
     listAllocations: async (_req, res) => {
@@ -57,7 +77,10 @@ export function allocationHandlers(s: Services): Handlers {
       const page = pageOf(await query.execute(), limit, (last) =>
         s.cursors.encode('listAllocations', [last.id]),
       );
-      res.json({ items: page.items.map((r) => allocationView(r)), next_cursor: page.next_cursor });
+      res.json({
+        items: await withVolumes(page.items.map((r) => allocationView(r))),
+        next_cursor: page.next_cursor,
+      });
     },
 
     createAllocation: async (req, res) => {
@@ -66,12 +89,12 @@ export function allocationHandlers(s: Services): Handlers {
       const row = await compute.create(principal, body);
       setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { gpus: body.gpus } });
       res.status(201).setHeader('Location', `/v1/allocations/${row.id}`);
-      res.json(allocationView(row, await loadTransitions(db, row.id)));
+      res.json(await withVolumesOf(allocationView(row, await loadTransitions(db, row.id))));
     },
 
     getAllocation: async (_req, res) => {
       const row = await allocationAccess(db, requirePrincipal(res), idOf(res), 'viewer');
-      res.json(allocationView(row, await loadTransitions(db, row.id)));
+      res.json(await withVolumesOf(allocationView(row, await loadTransitions(db, row.id))));
     },
 
     releaseAllocation: async (_req, res) => {
@@ -79,7 +102,7 @@ export function allocationHandlers(s: Services): Handlers {
       const row = await allocationAccess(db, principal, idOf(res), 'member');
       setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { from: row.state } });
       const released = await compute.release(row.id, actorOf(principal));
-      res.json(allocationView(released, await loadTransitions(db, row.id)));
+      res.json(await withVolumesOf(allocationView(released, await loadTransitions(db, row.id))));
     },
 
     createTerminalToken: async (req, res) => {

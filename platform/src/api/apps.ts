@@ -6,37 +6,26 @@
  * tokens limited further to what the app's manifest declares. The account acts with its creator's
  * role, so demoting or removing the launcher shrinks it too. The account is revoked when the
  * allocation ends (allocations/transitions.ts).
+ *
+ * Trust: a reference into the embedded registry or matching a registered app version is the
+ * platform's own business (apps/launch-trust.ts): it must be an approved version whose approval
+ * covers the allocation's project, checked in the database at every launch (so a revocation
+ * applies at once on every instance), and the runtime launches the RELEASE reference pinned by
+ * digest under a trust policy issued for this launch, pulling with a short-lived `registry:pull`
+ * token of the launch account. Any other reference runs under the operator's `--app-trust-policy`.
+ * Every launch is recorded in `app_launches` with the prices it runs at. The launch itself is
+ * apps/launcher.ts, shared with the catalog's `POST /v1/apps/instances`.
  */
 import type { Response } from 'express';
-import type { components } from '@gpuaas/platform-contract';
 import { requirePrincipal } from '../auth/middleware.js';
-import { hashClientSecret, newClientSecret } from '../auth/passwords.js';
 import { callRuntime, openRuntime } from '../allocations/runtime-client.js';
-import type { RuntimeTarget } from '../allocations/runtime-client.js';
-import type { AllocationRow } from '../allocations/views.js';
+import { allocationAccess } from '../allocations/access.js';
+import { endLaunches, launchInAllocation, runtimeOf } from '../apps/launcher.js';
+import type { AppStatus } from '../apps/launcher.js';
 import { PlatformError } from '../errors.js';
 import { setAuditTarget } from '../http/audit.js';
 import { operationOf } from '../http/pipeline.js';
-import { isoTime, newId } from '../ids.js';
-import { serviceAccountClientId } from '../oidc/clients.js';
-import { projectAccess, requireGrantable } from '../identity/access.js';
-import { allocationAccess } from '../allocations/access.js';
 import type { Handlers, Services } from './services.js';
-
-const USAGE_SCOPE = 'usage:write';
-
-/** The runtime's status document, relayed unchanged (response validation checks it in tests). */
-type AppStatus = components['schemas']['AppStatus'];
-
-function runtimeOf(row: AllocationRow): RuntimeTarget {
-  if (row.state !== 'running' || row.endpoint === null || row.runtime_secret === null) {
-    throw new PlatformError('ALLOCATION_NOT_RUNNING', `allocation ${row.id} is ${row.state}, not running`);
-  }
-  if (row.node_status === 'unreachable') {
-    throw new PlatformError('RUNTIME_UNREACHABLE', `the node of allocation ${row.id} is unreachable`);
-  }
-  return { endpoint: row.endpoint, secret: row.runtime_secret };
-}
 
 export function appHandlers(s: Services): Handlers {
   const { db } = s;
@@ -48,66 +37,27 @@ export function appHandlers(s: Services): Handlers {
       const row = await allocationOf(res, 'member');
       setAuditTarget(res, { id: row.id, projectId: row.project_id });
       const body = req.body;
-      const launcher = requirePrincipal(res);
-      const { role } = await projectAccess(db, launcher, row.project_id, 'member');
-      const requested = body.scopes ?? [];
-      // `usage:write` is the runtime's own: added whoever launches, so asking for it is no escalation.
-      requireGrantable(launcher, role, requested, '/scopes', [USAGE_SCOPE]);
-      const target = runtimeOf(row);
-      const policy = s.config.compute.appTrustPolicy;
-      if (policy === undefined) {
-        throw new PlatformError(
-          'APP_TRUST_NOT_CONFIGURED',
-          'the platform has no app trust policy (--app-trust-policy), so it runs no app',
-        );
-      }
-      const scopes = [...new Set([...requested, USAGE_SCOPE])].sort();
-      const secret = newClientSecret();
-      const accountId = newId();
-      await db
-        .insertInto('service_accounts')
-        .values({
-          id: accountId,
-          project_id: row.project_id,
-          name: `launch-${row.id.slice(-12)}-${accountId.slice(-6)}`,
-          scopes: scopes.join(' '),
-          secret_hash: hashClientSecret(secret),
-          created_by: launcher.id,
-          created_at: isoTime(),
-          revoked_at: null,
-          secret_rotated_at: null,
-          allocation_id: row.id,
-        })
-        .execute();
+      const { status, managed, serviceAccountId, scopes } = await launchInAllocation(s, {
+        allocation: row,
+        launcher: requirePrincipal(res),
+        artifact: body.artifact,
+        parameters: body.parameters ?? {},
+        scopes: body.scopes ?? [],
+        scopesPointer: '/scopes',
+      });
       setAuditTarget(res, {
         id: row.id,
         projectId: row.project_id,
-        details: { artifact: body.artifact, scopes, service_account: accountId },
-      });
-      // The runtime discovers the OpenID Provider at the issuer its tokens carry, whatever host name the caller used.
-      const issuer = s.tokens.issuer;
-      const { body: status } = await callRuntime<AppStatus>(target, {
-        method: 'POST',
-        path: '/v1/app/launch',
-        launch: true,
-        body: {
-          reference: body.artifact,
-          parameters: body.parameters ?? {},
-          trust_policy: policy,
-          platform: {
-            url: issuer,
-            allocation_id: row.id,
-            project_id: row.project_id,
-            credentials: {
-              issuer,
-              client_id: serviceAccountClientId(accountId),
-              client_secret: secret,
-              scopes,
-            },
-          },
+        details: {
+          artifact: body.artifact,
+          scopes,
+          service_account: serviceAccountId,
+          ...(managed === undefined
+            ? {}
+            : { version_id: managed.version.id, digest: managed.digest, release: managed.reference }),
         },
       });
-      res.status(202).json(status);
+      res.status(202).json(managed?.warnings.length ? { ...status, warnings: managed.warnings } : status);
     },
 
     getApp: async (_req, res) => {
@@ -127,6 +77,7 @@ export function appHandlers(s: Services): Handlers {
         path: '/v1/app/stop',
         timeoutMs: 10 * 60_000,
       });
+      await endLaunches(db, { allocationId: row.id });
       res.json(body);
     },
 

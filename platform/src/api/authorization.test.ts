@@ -164,6 +164,27 @@ async function freshOperator({ t }: Ctx, caller: Caller): Promise<string> {
   return (await ensureUser(t.platform.db, `${unique(caller)}@example.com`, { operator: true })).id;
 }
 
+const MISSING_VERSION = '0190a5b1-0000-7000-8000-00000000beef';
+
+/** A fresh volume per call (deleting or resizing one must not change the next caller's outcome). */
+async function freshVolume({ t, projectId, operatorToken }: Ctx, caller: Caller): Promise<string> {
+  const res = await t.request('/v1/storage/volumes', {
+    method: 'POST',
+    token: operatorToken,
+    json: { project_id: projectId, name: unique(caller), size_gib: 1 },
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function freshSnapshot(ctx: Ctx, caller: Caller): Promise<string> {
+  const res = await ctx.t.request('/v1/storage/snapshots', {
+    method: 'POST',
+    token: ctx.operatorToken,
+    json: { volume_id: await freshVolume(ctx, caller), name: unique(caller) },
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
 /** Every operation of openapi.yaml must have an entry: the coverage test fails otherwise. */
 const NEEDS: Record<string, Row> = {
   getHealth: { need: { kind: 'public', status: 200 }, ok: 200, request: () => get('/healthz') },
@@ -452,6 +473,23 @@ const NEEDS: Record<string, Row> = {
     ok: { status: 502, code: 'RUNTIME_UNREACHABLE' },
     request: ({ allocationId }) => get(`/v1/allocations/${allocationId}/app`),
   },
+  // The relay (http/app-endpoint-routes.ts) checks what the pipeline would; the matrix allocation's
+  // runtime is unreachable, so an authorised call gets as far as relaying and fails there.
+  callAppEndpoint: {
+    need: { kind: 'project', role: 'member' },
+    ok: { status: 502, code: 'RUNTIME_UNREACHABLE' },
+    request: ({ allocationId }) => get(`/v1/allocations/${allocationId}/app/endpoints/api/v1/x?y=1`),
+  },
+  // A UI session is a person's: service accounts are refused.
+  createAppUiSession: {
+    need: { kind: 'project', role: 'member', people: true },
+    ok: { status: 502, code: 'RUNTIME_UNREACHABLE' },
+    request: ({ allocationId }) => ({
+      method: 'POST',
+      path: `/v1/allocations/${allocationId}/app/ui-sessions`,
+      json: {},
+    }),
+  },
   stopApp: {
     need: { kind: 'project', role: 'member' },
     ok: { status: 502, code: 'RUNTIME_UNREACHABLE' },
@@ -463,6 +501,83 @@ const NEEDS: Record<string, Row> = {
     request: ({ allocationId }) => get(`/v1/allocations/${allocationId}/app/logs`),
   },
   streamEvents: { need: { kind: 'signedIn' }, ok: 200, request: () => get('/v1/events'), stream: true },
+  listStorageVolumes: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/storage/volumes?project_id=${projectId}`),
+  },
+  createStorageVolume: {
+    need: { kind: 'project', role: 'member' },
+    ok: 201,
+    request: ({ projectId }, caller) => ({
+      method: 'POST',
+      path: '/v1/storage/volumes',
+      json: { project_id: projectId, name: unique(caller), size_gib: 1 },
+    }),
+  },
+  getStorageVolume: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: async (ctx, caller) => get(`/v1/storage/volumes/${await freshVolume(ctx, caller)}`),
+  },
+  resizeStorageVolume: {
+    need: { kind: 'project', role: 'member' },
+    ok: 200,
+    request: async (ctx, caller) => ({
+      method: 'PATCH',
+      path: `/v1/storage/volumes/${await freshVolume(ctx, caller)}`,
+      json: { size_gib: 2 },
+    }),
+  },
+  deleteStorageVolume: {
+    need: { kind: 'project', role: 'member' },
+    ok: 204,
+    request: async (ctx, caller) => ({
+      method: 'DELETE',
+      path: `/v1/storage/volumes/${await freshVolume(ctx, caller)}`,
+    }),
+  },
+  getStorageVolumePlacement: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: async (ctx, caller) => get(`/v1/storage/volumes/${await freshVolume(ctx, caller)}/placement`),
+  },
+  listStorageSnapshots: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/storage/snapshots?project_id=${projectId}`),
+  },
+  createStorageSnapshot: {
+    need: { kind: 'project', role: 'member' },
+    ok: 201,
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: '/v1/storage/snapshots',
+      json: { volume_id: await freshVolume(ctx, caller), name: unique(caller) },
+    }),
+  },
+  getStorageSnapshot: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: async (ctx, caller) => get(`/v1/storage/snapshots/${await freshSnapshot(ctx, caller)}`),
+  },
+  deleteStorageSnapshot: {
+    need: { kind: 'project', role: 'member' },
+    ok: 204,
+    request: async (ctx, caller) => ({
+      method: 'DELETE',
+      path: `/v1/storage/snapshots/${await freshSnapshot(ctx, caller)}`,
+    }),
+  },
+  restoreStorageSnapshot: {
+    need: { kind: 'project', role: 'member' },
+    ok: 201,
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/storage/snapshots/${await freshSnapshot(ctx, caller)}/restore`,
+      json: { name: unique(caller) },
+    }),
+  },
   getBillingBalance: {
     need: { kind: 'project', role: 'viewer' },
     ok: 200,
@@ -532,6 +647,16 @@ const NEEDS: Record<string, Row> = {
       path: `/v1/billing/statements/${projectId}/2999-01/close`,
     }),
   },
+  listBillingBudgets: {
+    need: { kind: 'operator' },
+    ok: 200,
+    request: () => get('/v1/billing/budgets'),
+  },
+  getBillingEarnings: {
+    need: { kind: 'project', role: 'member' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/billing/earnings?project_id=${projectId}`),
+  },
   getBillingBudget: {
     need: { kind: 'project', role: 'viewer' },
     ok: 200,
@@ -545,6 +670,144 @@ const NEEDS: Record<string, Row> = {
       path: `/v1/billing/budgets/${projectId}`,
       json: { limit: '100', alert_thresholds: [50, 80, 100] },
     }),
+  },
+  // Not a key: callers who get past authorisation are told so (nothing is stored).
+  addPublisherKey: {
+    need: { kind: 'project', role: 'member' },
+    ok: { status: 422, code: 'PUBLISHER_KEY_INVALID' },
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/apps/keys',
+      json: { project_id: projectId, public_key: 'not a key' },
+    }),
+  },
+  listPublisherKeys: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/apps/keys?project_id=${projectId}`),
+  },
+  retirePublisherKey: {
+    need: { kind: 'project', role: 'member' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: `/v1/apps/keys/${'0'.repeat(64)}/retire?project_id=${projectId}`,
+    }),
+  },
+  // A reference that does not parse: refused after authorisation, before any registry is asked.
+  registerAppVersion: {
+    need: { kind: 'project', role: 'member' },
+    ok: { status: 422, code: 'APP_REFERENCE_INVALID' },
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/apps/versions',
+      json: { project_id: projectId, reference: 'Not A Reference' },
+    }),
+  },
+  listAppVersions: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/apps/versions?project_id=${projectId}`),
+  },
+  // No version exists in the matrix: whoever may read versions is told it is not found.
+  getAppVersion: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => get(`/v1/apps/versions/${MISSING_VERSION}`),
+  },
+  approveAppVersion: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({
+      method: 'POST',
+      path: `/v1/apps/versions/${MISSING_VERSION}/approve`,
+      json: { scope: 'platform' },
+    }),
+  },
+  rejectAppVersion: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({
+      method: 'POST',
+      path: `/v1/apps/versions/${MISSING_VERSION}/reject`,
+      json: { reason: 'matrix' },
+    }),
+  },
+  publishAppVersion: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({ method: 'POST', path: `/v1/apps/versions/${MISSING_VERSION}/publish` }),
+  },
+  deprecateAppVersion: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({ method: 'POST', path: `/v1/apps/versions/${MISSING_VERSION}/deprecate` }),
+  },
+  revokeAppVersion: {
+    need: { kind: 'operator' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({
+      method: 'POST',
+      path: `/v1/apps/versions/${MISSING_VERSION}/revoke`,
+      json: { reason: 'matrix' },
+    }),
+  },
+  getAppTrust: { need: { kind: 'signedIn' }, ok: 200, request: () => get('/v1/apps/trust') },
+  listApps: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/apps?project_id=${projectId}`),
+  },
+  // The matrix publishes no app: whoever may read the project's catalog is told it is not there.
+  getCatalogApp: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: ({ projectId }) => get(`/v1/apps/matrix%2Fnone?project_id=${projectId}`),
+  },
+  // No app is published in the matrix: whoever may grant is told the app is not found.
+  grantAppEntitlement: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/apps/entitlements',
+      json: { app: 'matrix/none', project_id: projectId },
+    }),
+  },
+  listAppEntitlements: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/apps/entitlements?project_id=${projectId}`),
+  },
+  revokeAppEntitlement: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({ method: 'DELETE', path: `/v1/apps/entitlements/${MISSING_VERSION}` }),
+  },
+  // The matrix catalog is empty: a viewer learns the app is not there (launching needs a member after that).
+  launchAppInstance: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: ({ projectId }) => ({
+      method: 'POST',
+      path: '/v1/apps/instances',
+      json: { project_id: projectId, app: 'matrix/none', allocation_id: MISSING_VERSION },
+    }),
+  },
+  listAppInstances: {
+    need: { kind: 'project', role: 'viewer' },
+    ok: 200,
+    request: ({ projectId }) => get(`/v1/apps/instances?project_id=${projectId}`),
+  },
+  getAppInstance: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => get(`/v1/apps/instances/${MISSING_VERSION}`),
+  },
+  stopAppInstance: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({ method: 'POST', path: `/v1/apps/instances/${MISSING_VERSION}/stop` }),
   },
 };
 
@@ -612,6 +875,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       localNode: false,
       // Any text: launches get as far as the (unreachable) runtime.
       compute: { appTrustPolicy: 'matrix-policy' },
+      // Every caller makes volumes of its own.
+      storage: { quota: { maxVolumes: 10_000, maxSnapshots: 10_000, maxGib: 1_000_000 } },
     });
     const login = async (email: string, operator = false) => (await t.login(email, { operator })).token;
     const call = async <T>(path: string, token: string, init: { method?: string; json?: unknown } = {}) => {

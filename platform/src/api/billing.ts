@@ -1,16 +1,19 @@
 /**
  * Billing over HTTP: a project's balance and charges (viewers and operators), top-ups, refunds
- * and promotional credit (operators). The rules live in billing/service.ts; this file reads the
+ * and promotional credit (operators), publishers' earnings (members, operators) and every
+ * project's budget (operators). The rules live in billing/service.ts; this file reads the
  * request, names the audit target and writes money as integer micro-units.
  */
 import type { Request, Response } from 'express';
 import type { components } from '@gpuaas/platform-contract';
 import { requirePrincipal } from '../auth/middleware.js';
-import type { BudgetStatus } from '../billing/budgets.js';
+import { spentPercent } from '../billing/budgets.js';
+import type { BudgetOverview, BudgetStatus } from '../billing/budgets.js';
+import type { PublisherEarnings } from '../billing/earnings.js';
 import type { Charge } from '../billing/charges.js';
 import type { RefundRequest } from '../billing/refund-requests.js';
 import { statementCsv } from '../billing/statement-csv.js';
-import type { Statement } from '../billing/statements.js';
+import type { Statement, StatementAccount } from '../billing/statements.js';
 import { jsonMicros } from '../billing/service.js';
 import type { Transfer, TransferOutcome } from '../billing/ledger.js';
 import { setAuditTarget } from '../http/audit.js';
@@ -91,6 +94,65 @@ function budgetView(
   };
 }
 
+function budgetOverviewView(overview: BudgetOverview): components['schemas']['BillingBudgetOverview'] {
+  const { budget } = overview;
+  return {
+    project_id: budget.projectId,
+    currency: budget.currency,
+    limit_micros: jsonMicros(budget.limit),
+    alert_thresholds: budget.thresholds,
+    period: overview.period,
+    spent_micros: jsonMicros(overview.spent),
+    spent_percent: spentPercent(overview.spent, budget.limit),
+    alerts_fired: overview.fired.map((f) => ({ threshold: f.threshold, fired_at: f.firedAt })),
+  };
+}
+
+function earningsView(earnings: PublisherEarnings): components['schemas']['BillingEarnings'] {
+  const { totals } = earnings;
+  return {
+    project_id: earnings.projectId,
+    currency: earnings.currency,
+    period: earnings.period,
+    payable_micros: jsonMicros(earnings.payable),
+    opening_balance_micros: jsonMicros(earnings.opening),
+    closing_balance_micros: jsonMicros(earnings.closing),
+    totals: {
+      earned_micros: jsonMicros(totals.earned),
+      refunds_micros: jsonMicros(totals.refunded),
+      fees_withheld_micros: jsonMicros(totals.feesWithheld),
+      charged_micros: jsonMicros(totals.charged),
+      net_micros: jsonMicros(totals.net),
+    },
+    by_app: earnings.byApp.map((line) => ({
+      version_id: line.versionId,
+      app: line.app,
+      version: line.version,
+      meter: line.meter,
+      events: line.events,
+      charged_micros: jsonMicros(line.charged),
+      fee_micros: jsonMicros(line.fee),
+      earned_micros: jsonMicros(line.earned),
+    })),
+    lines: earnings.lines.map(({ transfer, amount }) => ({
+      transfer_id: transfer.id,
+      category: transfer.category,
+      amount_micros: jsonMicros(amount),
+      allocation_id: transfer.allocationId,
+      period_start: transfer.periodStart,
+      period_end: transfer.periodEnd,
+      posted_at: transfer.createdAt,
+      corrects_id: transfer.correctsId,
+    })),
+  };
+}
+
+/** Whose statement a request names (`?account=`, validated by the contract): the project's by default. */
+function accountOf(res: Response): StatementAccount {
+  const { account } = operationOf(res).query as { account?: string };
+  return account === 'publisher' ? 'publisher' : 'project';
+}
+
 /**
  * Sends a statement as its canonical JSON bytes (a closed one's are the stored bytes, so they go
  * out unchanged rather than through res.json), or as CSV.
@@ -104,7 +166,7 @@ function sendStatement(res: Response, status: number, statement: Statement, csv:
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="statement-${doc.project_id}-${doc.period}.csv"`,
+      `attachment; filename="${doc.account === 'publisher' ? 'publisher-' : ''}statement-${doc.project_id}-${doc.period}.csv"`,
     );
     res.send(statementCsv(doc));
     return;
@@ -165,18 +227,24 @@ export function billingHandlers(s: Services): Handlers {
       const csv =
         format === 'csv' ||
         (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-      const statement = await billing.statement(requirePrincipal(res), projectId, period);
+      const statement = await billing.statement(requirePrincipal(res), projectId, period, accountOf(res));
       sendStatement(res, 200, statement, csv);
     },
 
     closeBillingStatement: async (_req, res) => {
       const { project_id: projectId = '', period = '' } = operationOf(res).params;
-      setAuditTarget(res, { id: projectId, projectId, details: { period } });
-      const { statement, created } = await billing.closeStatement(requirePrincipal(res), projectId, period);
+      const account = accountOf(res);
+      setAuditTarget(res, { id: projectId, projectId, details: { period, account } });
+      const { statement, created } = await billing.closeStatement(
+        requirePrincipal(res),
+        projectId,
+        period,
+        account,
+      );
       setAuditTarget(res, {
         id: projectId,
         projectId,
-        details: { period, sha256: statement.sha256, seq: String(statement.doc.seq), created },
+        details: { period, account, sha256: statement.sha256, seq: String(statement.doc.seq), created },
       });
       sendStatement(res, created ? 201 : 200, statement, false);
     },
@@ -185,6 +253,17 @@ export function billingHandlers(s: Services): Handlers {
       const projectId = operationOf(res).params.project_id ?? '';
       const status = await billing.budget(requirePrincipal(res), projectId);
       res.json(budgetView(projectId, billing.currency, status));
+    },
+
+    listBillingBudgets: async (_req, res) => {
+      const budgets = await billing.budgets(requirePrincipal(res));
+      res.json({ items: budgets.map(budgetOverviewView) });
+    },
+
+    getBillingEarnings: async (_req, res) => {
+      const query = queryOf(res);
+      const earnings = await billing.earnings(requirePrincipal(res), query.project_id ?? '', query.period);
+      res.json(earningsView(earnings));
     },
 
     setBillingBudget: async (req, res) => {

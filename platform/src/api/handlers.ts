@@ -3,7 +3,14 @@
  * The server refuses to start otherwise (bind.test.ts checks it without starting one).
  */
 import { allocationHandlers } from './allocations.js';
+import { appCatalogHandlers } from './app-catalog.js';
+import { appEntitlementHandlers } from './app-entitlements.js';
+import { appInstanceHandlers } from './app-instances.js';
+import { appRegistryHandlers } from './app-registry.js';
+import { appReviewHandlers } from './app-review.js';
+import { appEndpointHandlers } from './app-endpoints.js';
 import { appHandlers } from './apps.js';
+import { appUiHandlers } from './app-ui.js';
 import { auditHandlers } from './audit.js';
 import { billingHandlers } from './billing.js';
 import { identityHandlers } from './identity.js';
@@ -11,6 +18,7 @@ import { memberHandlers } from './members.js';
 import { nodeHandlers } from './nodes.js';
 import { operatorHandlers } from './operators.js';
 import { serviceAccountHandlers } from './service-accounts.js';
+import { storageHandlers } from './storage.js';
 import type { AnyHandler, Handlers, Services } from './services.js';
 import { systemHandlers } from './system.js';
 import { usageHandlers } from './usage.js';
@@ -28,7 +36,15 @@ export function handlerGroups(s: Services): Handlers[] {
     allocationHandlers(s),
     usageHandlers(s),
     appHandlers(s),
+    appEndpointHandlers(s),
+    appUiHandlers(s),
+    appRegistryHandlers(s),
+    appCatalogHandlers(s),
+    appEntitlementHandlers(s),
+    appInstanceHandlers(s),
+    appReviewHandlers(s),
     billingHandlers(s),
+    storageHandlers(s),
   ];
 }
 

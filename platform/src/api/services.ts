@@ -22,6 +22,11 @@ import type { CursorCodec } from '../http/pagination.js';
 import type { Logger } from '../logger.js';
 import type { PlatformMetrics } from '../metrics.js';
 import type { UsageService } from '../usage/service.js';
+import type { StorageService } from '../storage/service.js';
+import type { ApprovalKey } from '../apps/approval-key.js';
+import type { EmbeddedRegistry } from '../apps/release.js';
+import type { ReviewService } from '../apps/review.js';
+import type { InternalRegistryCaller } from '../registry/access.js';
 
 export interface Services {
   db: Kysely<Tables>;
@@ -42,6 +47,20 @@ export interface Services {
   quotas: QuotaService;
   usage: UsageService;
   billing: BillingService;
+  /** Persistent project volumes and snapshots (storage/service.ts). */
+  storage: StorageService;
+  /** The app registry's platform side: its own registry, approval key and review. */
+  apps: {
+    /** The platform's own registry caller (an in-process credential). */
+    internal: InternalRegistryCaller;
+    /** The embedded registry as an OCI client acting as the platform. */
+    embedded: EmbeddedRegistry;
+    /** Signs approvals; its public half is GET /v1/apps/trust. */
+    approvalKey: ApprovalKey;
+    /** The operator's policy for references the platform does not manage (re-read when its file changes). */
+    operatorTrustPolicy: () => Promise<string | undefined>;
+    review: ReviewService;
+  };
   /** False while starting or shutting down. */
   accepting(): boolean;
 }

@@ -7,14 +7,38 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK } from 'jose';
-import type { CryptoKey, JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
+import type { CryptoKey, JWK, JWTPayload } from 'jose';
 import type { Kysely } from 'kysely';
 import { PlatformError } from '../errors.js';
 import type { Tables } from '../db/schema.js';
 import { isoTime, newId } from '../ids.js';
 
 export const SIGNING_ALG = 'ES256';
+
+/**
+ * The claims of a JWT access token (`at+jwt`, with `exp` and `sub`) that one of the platform's own
+ * keys signed for `expected.issuer` and `expected.audience`. A token naming no key or an unknown
+ * one: TOKEN_INVALID (`what` names it in the message); jose's own failures (expired, another
+ * audience, a bad signature) are thrown as they are, for the caller to word.
+ */
+export async function verifyAccessJwt<T extends JWTPayload>(
+  keys: Pick<SigningKeyStore, 'publicKey'>,
+  token: string,
+  expected: { issuer: string; audience: string },
+  what = 'the token',
+): Promise<T> {
+  const { payload } = await jwtVerify<T>(
+    token,
+    async (header) => {
+      const key = header.kid === undefined ? undefined : await keys.publicKey(header.kid);
+      if (key === undefined) throw new PlatformError('TOKEN_INVALID', `${what} was signed by an unknown key`);
+      return key;
+    },
+    { ...expected, algorithms: [SIGNING_ALG], typ: 'at+jwt', requiredClaims: ['exp', 'sub'] },
+  );
+  return payload;
+}
 
 /** A published verification key: always has a key type and our key id. */
 export type PublicJwk = JWK & { kty: string; kid: string };

@@ -46,8 +46,17 @@ const VIEWER_SCOPES = [
   'events:read',
   'billing:read',
   'registry:pull',
+  'apps:read',
+  'storage:read',
 ] as const satisfies readonly Scope[];
-const MEMBER_SCOPES = [...VIEWER_SCOPES, 'allocations:write', 'terminal:open', 'registry:push'] as const;
+const MEMBER_SCOPES = [
+  ...VIEWER_SCOPES,
+  'allocations:write',
+  'terminal:open',
+  'registry:push',
+  'apps:write',
+  'storage:write',
+] as const;
 
 /**
  * What each project role may do, as scopes: the most a service account or a launch created by

@@ -4,12 +4,12 @@
  * Verification results are cached per token until expiry so the hot path costs one map lookup.
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, errors as joseErrors } from 'jose';
 import type { JWTPayload } from 'jose';
 import { PlatformError } from '../errors.js';
 import { serviceAccountIdOf } from '../oidc/clients.js';
 import type { ExternalIssuers } from './external.js';
-import { SIGNING_ALG } from './keys.js';
+import { SIGNING_ALG, verifyAccessJwt } from './keys.js';
 import type { SigningKeyStore } from './keys.js';
 import type { Principal } from './principal.js';
 
@@ -121,23 +121,10 @@ export class TokenService {
     }
     let payload: Claims;
     try {
-      const result = await jwtVerify<Claims>(
-        token,
-        async (header) => {
-          const key = header.kid === undefined ? undefined : await this.#options.keys.publicKey(header.kid);
-          if (key === undefined)
-            throw new PlatformError('TOKEN_INVALID', 'the token was signed by an unknown key');
-          return key;
-        },
-        {
-          issuer: this.#options.issuer(),
-          audience: this.#options.audience,
-          algorithms: [SIGNING_ALG],
-          typ: 'at+jwt',
-          requiredClaims: ['exp', 'sub'],
-        },
-      );
-      payload = result.payload;
+      payload = await verifyAccessJwt<Claims>(this.#options.keys, token, {
+        issuer: this.#options.issuer(),
+        audience: this.#options.audience,
+      });
     } catch (error) {
       if (error instanceof PlatformError) throw error;
       if (error instanceof joseErrors.JWTExpired) {

@@ -246,3 +246,53 @@ async function fireOnce(
     });
   });
 }
+
+export interface BudgetOverview {
+  budget: Budget;
+  period: string;
+  spent: bigint;
+  fired: { threshold: number; firedAt: string }[];
+}
+
+/**
+ * Every project with a budget, with this month's spend and the alerts fired this month (the
+ * operators' view), ordered by project id.
+ */
+export async function listBudgets(db: Kysely<Tables>, now = Date.now()): Promise<BudgetOverview[]> {
+  const period = periodOf(new Date(now).toISOString());
+  const projects = await db
+    .selectFrom('billing_budgets')
+    .select('project_id')
+    .orderBy('project_id')
+    .execute();
+  const fired = await db
+    .selectFrom('billing_budget_alerts')
+    .select(['project_id', 'threshold', 'fired_at'])
+    .where('period', '=', period)
+    .orderBy('project_id')
+    .orderBy('threshold')
+    .execute();
+  const overview: BudgetOverview[] = [];
+  for (const { project_id: projectId } of projects) {
+    const budget = await getBudget(db, projectId);
+    if (budget === undefined) continue;
+    overview.push({
+      budget,
+      period,
+      spent: await periodSpend(db, projectId, budget.currency, period),
+      fired: fired
+        .filter((f) => f.project_id === projectId)
+        .map((f) => ({ threshold: f.threshold, firedAt: f.fired_at })),
+    });
+  }
+  return overview;
+}
+
+/** Spend as a percentage of the limit, rounded down to hundredths, as decimal text ('42.50'). */
+export function spentPercent(spent: bigint, limit: bigint): string {
+  if (limit <= 0n) return '0.00';
+  const hundredths = (spent * 10_000n) / limit;
+  const sign = hundredths < 0n ? '-' : '';
+  const abs = hundredths < 0n ? -hundredths : hundredths;
+  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}

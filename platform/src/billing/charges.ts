@@ -11,7 +11,7 @@ import { selectTransfers, toTransfer } from './transfers.js';
 import type { Transfer } from './transfers.js';
 
 /** Categories of transfers that charge a project: what `listCharges` lists and refunds reverse. */
-export const CHARGE_CATEGORIES = ['gpu_time', 'app_usage', 'app_fee'] as const;
+export const CHARGE_CATEGORIES = ['gpu_time', 'app_usage', 'app_fee', 'storage'] as const;
 
 export interface Charge {
   transfer: Transfer;

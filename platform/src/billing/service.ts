@@ -33,9 +33,12 @@ import {
 import type { RefundRequest as FiledRefund } from './refund-requests.js';
 import { getTransfer } from './transfers.js';
 import { asStatementDb, closeStatement, getStatement } from './statements.js';
-import type { Statement } from './statements.js';
-import { budgetStatus, setBudget } from './budgets.js';
-import type { BudgetStatus } from './budgets.js';
+import type { Statement, StatementAccount } from './statements.js';
+import { budgetStatus, listBudgets, setBudget } from './budgets.js';
+import type { BudgetOverview, BudgetStatus } from './budgets.js';
+import { publisherEarnings } from './earnings.js';
+import type { EarningsDb, PublisherEarnings } from './earnings.js';
+import { periodOf } from './statement-period.js';
 
 export const BALANCE_CHANGED = 'billing.balance_changed';
 
@@ -332,10 +335,19 @@ export class BillingService {
     };
   }
 
-  /** A month's statement of the project's balance: viewers of the project and operators. */
-  async statement(principal: Principal, projectId: string, period: string): Promise<Statement> {
-    await projectAccess(this.#db, principal, projectId, 'viewer');
-    return getStatement(asStatementDb(this.#db), { projectId, currency: this.currency, period });
+  /**
+   * A month's statement: of the project's balance for viewers of the project and operators; of a
+   * publisher project's earnings (`account: 'publisher'`) for its members and operators, as the
+   * earnings report.
+   */
+  async statement(
+    principal: Principal,
+    projectId: string,
+    period: string,
+    account: StatementAccount = 'project',
+  ): Promise<Statement> {
+    await projectAccess(this.#db, principal, projectId, account === 'publisher' ? 'member' : 'viewer');
+    return getStatement(asStatementDb(this.#db), { projectId, currency: this.currency, period, account });
   }
 
   /** Operators only: stores the month's statement for good, chained to the previous one. */
@@ -343,6 +355,7 @@ export class BillingService {
     principal: Principal,
     projectId: string,
     period: string,
+    account: StatementAccount = 'project',
   ): Promise<{ statement: Statement; created: boolean }> {
     requireOperator(principal, 'close a statement');
     await projectAccess(this.#db, principal, projectId, 'viewer');
@@ -350,6 +363,7 @@ export class BillingService {
       projectId,
       currency: this.currency,
       period,
+      account,
       closedBy: principalKey(principal),
     });
   }
@@ -358,6 +372,25 @@ export class BillingService {
   async budget(principal: Principal, projectId: string): Promise<BudgetStatus> {
     await projectAccess(this.#db, principal, projectId, 'viewer');
     return budgetStatus(this.#db, projectId, this.currency);
+  }
+
+  /** Operators only: every project's budget with this month's spend. */
+  async budgets(principal: Principal): Promise<BudgetOverview[]> {
+    requireOperator(principal, 'list every budget');
+    return listBudgets(this.#db);
+  }
+
+  /**
+   * A publisher project's earnings and statement for a month (default this month): members of
+   * the project and operators.
+   */
+  async earnings(principal: Principal, projectId: string, period?: string): Promise<PublisherEarnings> {
+    await projectAccess(this.#db, principal, projectId, 'member');
+    return publisherEarnings(this.#db as unknown as EarningsDb, {
+      projectId,
+      currency: this.currency,
+      period: period ?? periodOf(isoTime()),
+    });
   }
 
   /** Owners of the project and operators: replaces its monthly budget. */

@@ -1,6 +1,7 @@
 /**
  * A statement as CSV (RFC 4180, CRLF): one row per line, framed by the opening balance and the
- * totals, so a spreadsheet sums the same figures the JSON states. Derived from the statement's
+ * totals, so a spreadsheet sums the same figures the JSON states (a publisher statement has
+ * `total_earnings` and its refunds negative, no top-ups). Derived from the statement's
  * document alone, so a closed statement's CSV is as fixed as its stored JSON.
  */
 import type { StatementDoc } from './statement-document.js';
@@ -76,8 +77,18 @@ export function statementCsv(doc: StatementDoc): string {
     -doc.totals.charges_micros,
     doc.display.charges === '0.00' ? '0.00' : `-${doc.display.charges}`,
   );
-  summary('total_refunds', doc.totals.refunds_micros, doc.display.refunds);
-  summary('total_topups', doc.totals.topups_micros, doc.display.topups);
+  if (doc.account === 'publisher') {
+    // A publisher's refunds take its share back: signed as the lines are.
+    summary('total_earnings', doc.totals.earnings_micros ?? 0, doc.display.earnings ?? '0.00');
+    summary(
+      'total_refunds',
+      -doc.totals.refunds_micros,
+      doc.display.refunds === '0.00' ? '0.00' : `-${doc.display.refunds}`,
+    );
+  } else {
+    summary('total_refunds', doc.totals.refunds_micros, doc.display.refunds);
+    summary('total_topups', doc.totals.topups_micros, doc.display.topups);
+  }
   summary('total_credits', doc.totals.credits_micros, doc.display.credits);
   summary('closing_balance', doc.closing_balance_micros, doc.display.closing_balance);
   return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';

@@ -1,4 +1,4 @@
-/** Tables of closed statements (migration 0009, statements.ts) and budgets (0010, budgets.ts). */
+/** Tables of closed statements (migrations 0009 and 0014, statements.ts) and budgets (0010, budgets.ts). */
 import type { Int64Column } from './schema.js';
 
 export interface BillingStatementsTable {
@@ -30,6 +30,9 @@ export interface BillingStatementLinesTable {
 export interface BillingStatementTables {
   billing_statements: BillingStatementsTable;
   billing_statement_lines: BillingStatementLinesTable;
+  /** A publisher project's closed statements of its earnings account (migration 0014): same shape. */
+  billing_publisher_statements: BillingStatementsTable;
+  billing_publisher_statement_lines: BillingStatementLinesTable;
 }
 
 /** A project's monthly budget (migration 0010). */

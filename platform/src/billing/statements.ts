@@ -8,6 +8,11 @@
  * (rated late, a refund of an old charge) is a dated adjustment on the month it was posted in, or
  * the first open month if that is later. Statements close in order, so every transfer lands on
  * exactly one statement and each opening balance is the previous closing balance.
+ *
+ * The same machinery keeps a publisher project's statements of its earnings account (`account:
+ * 'publisher'`): the lines are the transfers on that account (app usage credited, `earning`;
+ * refunds taken back, `refund`), closed into tables of their own (an app-usage transfer is on the
+ * tenant's statement and on the publisher's), chained separately.
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -25,11 +30,42 @@ import type { Transfer } from './transfers.js';
 
 export type StatementDb = Kysely<BillingTables & BillingStatementTables>;
 
+/** Whose statement: a project's prepaid balance, or a publisher project's earnings account. */
+export type StatementAccount = 'project' | 'publisher';
+
 export interface StatementKey {
   projectId: string;
   currency: string;
   /** `YYYY-MM`. */
   period: string;
+  /** Default `project`. */
+  account?: StatementAccount;
+}
+
+/**
+ * Where each account's statements live. Both pairs of tables have the same columns, so the
+ * queries name them through the project tables' types.
+ */
+const BOOKS = {
+  project: {
+    statements: 'billing_statements',
+    lines: 'billing_statement_lines',
+    accountId: (k: Omit<StatementKey, 'period'>) => ACCOUNTS.projectPrepaid(k.projectId, k.currency).id,
+  },
+  publisher: {
+    statements: 'billing_publisher_statements',
+    lines: 'billing_publisher_statement_lines',
+    accountId: (k: Omit<StatementKey, 'period'>) => ACCOUNTS.publisherPayable(k.projectId, k.currency).id,
+  },
+} as const;
+
+function bookOf(key: Omit<StatementKey, 'period'>) {
+  const book = BOOKS[key.account ?? 'project'];
+  return {
+    statements: book.statements as 'billing_statements',
+    lines: book.lines as 'billing_statement_lines',
+    accountId: book.accountId(key),
+  };
 }
 
 /** A statement as served: the document, and for a closed one the exact stored bytes. */
@@ -51,7 +87,7 @@ interface Closed {
 
 async function lastClosed(db: StatementDb, key: Omit<StatementKey, 'period'>): Promise<Closed | undefined> {
   return db
-    .selectFrom('billing_statements')
+    .selectFrom(bookOf(key).statements)
     .select(['period', 'seq', 'body', 'sha256', 'previous_sha256'])
     .where('project_id', '=', key.projectId)
     .where('currency', '=', key.currency)
@@ -62,7 +98,7 @@ async function lastClosed(db: StatementDb, key: Omit<StatementKey, 'period'>): P
 
 async function storedStatement(db: StatementDb, key: StatementKey): Promise<Statement | undefined> {
   const row = await db
-    .selectFrom('billing_statements')
+    .selectFrom(bookOf(key).statements)
     .select(['body', 'sha256'])
     .where('project_id', '=', key.projectId)
     .where('currency', '=', key.currency)
@@ -72,14 +108,18 @@ async function storedStatement(db: StatementDb, key: StatementKey): Promise<Stat
   return { doc: JSON.parse(row.body) as StatementDoc, body: row.body, sha256: row.sha256 };
 }
 
-/** Posted transfers that moved the project's balance and are on no closed statement yet. */
-async function unstatemented(db: StatementDb, accountId: string): Promise<Transfer[]> {
+/** Posted transfers that moved the account and are on none of its closed statements yet. */
+async function unstatemented(
+  db: StatementDb,
+  accountId: string,
+  lines: 'billing_statement_lines',
+): Promise<Transfer[]> {
   const rows = await selectTransfers(asBillingDb(db))
     .where((eb) => eb.or([eb('debit_account_id', '=', accountId), eb('credit_account_id', '=', accountId)]))
     .where('kind', 'in', ['single', 'post'])
     .where(sql<boolean>`amount > 0`)
     .where(
-      sql<boolean>`not exists (select 1 from billing_statement_lines l where l.transfer_id = billing_transfers.id)`,
+      sql<boolean>`not exists (select 1 from ${sql.table(lines)} l where l.transfer_id = billing_transfers.id)`,
     )
     .orderBy('created_at')
     .orderBy('id')
@@ -99,15 +139,24 @@ function homePeriod(
   return { period: posted > firstOpen ? posted : firstOpen, adjusts: usage };
 }
 
-function lineOf(transfer: Transfer, accountId: string, adjusts: string | null): StatementLineDoc {
+function lineKind(transfer: Transfer, credit: boolean, account: StatementAccount): StatementLineKind {
+  if (account === 'publisher') {
+    // The earnings account: credited by app usage, debited when a refund takes a share back.
+    if (credit) return transfer.category === 'app_usage' ? 'earning' : 'credit';
+    return transfer.category === 'refund' ? 'refund' : 'charge';
+  }
+  if (!credit) return 'charge';
+  return transfer.category === 'topup' ? 'topup' : transfer.category === 'refund' ? 'refund' : 'credit';
+}
+
+function lineOf(
+  transfer: Transfer,
+  accountId: string,
+  adjusts: string | null,
+  account: StatementAccount,
+): StatementLineDoc {
   const credit = transfer.creditAccountId === accountId;
-  const kind: StatementLineKind = !credit
-    ? 'charge'
-    : transfer.category === 'topup'
-      ? 'topup'
-      : transfer.category === 'refund'
-        ? 'refund'
-        : 'credit';
+  const kind = lineKind(transfer, credit, account);
   const traces = [transfer.id, transfer.pendingId, transfer.correctsId].filter(
     (id): id is string => id !== null,
   );
@@ -129,10 +178,12 @@ function lineOf(transfer: Transfer, accountId: string, adjusts: string | null): 
 /** Computes the statement of an open period from the ledger (nothing is written). */
 async function computeStatement(db: StatementDb, key: StatementKey): Promise<StatementDoc> {
   const bounds = parsePeriod(key.period);
-  const accountId = ACCOUNTS.projectPrepaid(key.projectId, key.currency).id;
+  const account = key.account ?? 'project';
+  const book = bookOf(key);
+  const accountId = book.accountId;
   const closed = await lastClosed(db, key);
   const before = await db
-    .selectFrom('billing_statement_lines')
+    .selectFrom(book.lines)
     .select(sql<string>`cast(coalesce(sum(amount), 0) as text)`.as('total'))
     .where('project_id', '=', key.projectId)
     .where('currency', '=', key.currency)
@@ -140,23 +191,27 @@ async function computeStatement(db: StatementDb, key: StatementKey): Promise<Sta
     .executeTakeFirstOrThrow();
   let opening = toMicros(before.total);
   const lines: StatementLineDoc[] = [];
-  for (const transfer of await unstatemented(db, accountId)) {
+  for (const transfer of await unstatemented(db, accountId, book.lines)) {
     const home = homePeriod(transfer, closed?.period);
     const signed = transfer.creditAccountId === accountId ? transfer.amount : -transfer.amount;
     if (home.period < key.period) opening += signed;
     if (home.period !== key.period) continue;
-    lines.push(lineOf(transfer, accountId, home.adjusts));
+    lines.push(lineOf(transfer, accountId, home.adjusts, account));
   }
   const sumOf = (kind: StatementLineKind) =>
     lines.filter((l) => l.kind === kind).reduce((sum, l) => sum + BigInt(l.amount_micros), 0n);
   const charges = -sumOf('charge');
-  const refunds = sumOf('refund');
+  // A project's refunds credit it; a publisher's take its share back (shown as a positive total).
+  const refunds = account === 'publisher' ? -sumOf('refund') : sumOf('refund');
   const topups = sumOf('topup');
   const credits = sumOf('credit');
-  const net = refunds + topups + credits - charges;
+  const earnings = sumOf('earning');
+  const net = lines.reduce((sum, l) => sum + BigInt(l.amount_micros), 0n);
   const closing = opening + net;
+  const publisher = account === 'publisher';
   return {
     project_id: key.projectId,
+    ...(publisher ? { account: 'publisher' as const } : {}),
     currency: key.currency,
     period: key.period,
     period_start: bounds.start,
@@ -172,6 +227,7 @@ async function computeStatement(db: StatementDb, key: StatementKey): Promise<Sta
       refunds_micros: jsonInt(refunds),
       topups_micros: jsonInt(topups),
       credits_micros: jsonInt(credits),
+      ...(publisher ? { earnings_micros: jsonInt(earnings) } : {}),
       net_micros: jsonInt(net),
     },
     display: {
@@ -181,6 +237,7 @@ async function computeStatement(db: StatementDb, key: StatementKey): Promise<Sta
       refunds: centsHalfEven(refunds),
       topups: centsHalfEven(topups),
       credits: centsHalfEven(credits),
+      ...(publisher ? { earnings: centsHalfEven(earnings) } : {}),
       net: centsHalfEven(net),
     },
     rounding: ROUNDING_RULE,
@@ -232,9 +289,9 @@ export async function closeStatement(
       );
     }
     if (previous === undefined) {
-      // The first statement of a project: nothing may be left on an earlier month.
-      const accountId = ACCOUNTS.projectPrepaid(input.projectId, input.currency).id;
-      const earlier = (await unstatemented(trx, accountId)).find(
+      // The first statement of an account: nothing may be left on an earlier month.
+      const book = bookOf(input);
+      const earlier = (await unstatemented(trx, book.accountId, book.lines)).find(
         (t) => homePeriod(t, undefined).period < input.period,
       );
       if (earlier !== undefined) {
@@ -254,7 +311,7 @@ export async function closeStatement(
     const sha256 = sha256Hex(body);
     // The primary key and the unique (project, seq) make a concurrent second close fail here.
     await trx
-      .insertInto('billing_statements')
+      .insertInto(bookOf(input).statements)
       .values({
         project_id: input.projectId,
         currency: input.currency,
@@ -269,7 +326,7 @@ export async function closeStatement(
       .execute();
     for (const line of closedDoc.lines) {
       await trx
-        .insertInto('billing_statement_lines')
+        .insertInto(bookOf(input).lines)
         .values({
           transfer_id: line.transfer_id,
           project_id: input.projectId,
@@ -307,7 +364,7 @@ export async function verifyStatementChain(
   key: Omit<StatementKey, 'period'>,
 ): Promise<ChainProblem[]> {
   const rows = await db
-    .selectFrom('billing_statements')
+    .selectFrom(bookOf(key).statements)
     .select(['period', 'seq', 'body', 'sha256', 'previous_sha256'])
     .where('project_id', '=', key.projectId)
     .where('currency', '=', key.currency)

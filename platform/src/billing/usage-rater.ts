@@ -183,7 +183,7 @@ export async function rateUsageEvents(
             currency: launch.currency,
             amount: total,
             idPrefix: `usage:${launch.launchId}:${first.eventId}`,
-            allocationId: launch.launchId,
+            allocationId: launch.allocationId ?? launch.launchId,
             at,
             grants,
           });
@@ -216,7 +216,7 @@ export async function rateUsageEvents(
     const charges: BulkTransferInput[] = [];
     for (const group of months.values()) {
       const details = {
-        allocationId: launch.launchId,
+        allocationId: launch.allocationId ?? launch.launchId,
         periodStart: group.from.when,
         periodEnd: group.to.when,
       };

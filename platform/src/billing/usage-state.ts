@@ -17,8 +17,13 @@ import { selectTransfers, toTransfer } from './transfers.js';
 
 /** The prices in force for one launch, fixed when it was launched. */
 export interface LaunchPricing {
-  /** The launch's id (the allocation the app runs in). */
+  /** The launch's id: keys the deduplication and the carried remainders. */
   launchId: string;
+  /**
+   * The allocation the app runs in, named on the charges (`allocation_id`); the launch's id when
+   * absent (callers that key launches by allocation).
+   */
+  allocationId?: string;
   projectId: string;
   publisherId: string;
   currency: string;

@@ -28,6 +28,8 @@ type OutputFormat = 'table' | 'json';
 interface BrokenChain extends ChainProblem {
   projectId: string;
   currency: string;
+  /** Set for a publisher statement chain. */
+  account?: 'publisher';
 }
 
 interface CheckReport extends LedgerCheckReport {
@@ -91,19 +93,25 @@ async function checkAll(db: Kysely<Tables>): Promise<CheckReport> {
   return { ...ledger, ok: ledger.ok && brokenChains.length === 0, brokenChains };
 }
 
-/** Every project's closed statements, chain by chain (project and currency). */
+/** Every closed statement chain (project and currency), of project and of publisher statements. */
 async function checkStatementChains(db: StatementDb): Promise<BrokenChain[]> {
-  const chains = await db
-    .selectFrom('billing_statements')
-    .select(['project_id', 'currency'])
-    .distinct()
-    .orderBy('project_id')
-    .orderBy('currency')
-    .execute();
   const broken: BrokenChain[] = [];
-  for (const { project_id: projectId, currency } of chains) {
-    for (const problem of await verifyStatementChain(db, { projectId, currency })) {
-      broken.push({ projectId, currency, ...problem });
+  const books = [
+    ['project', 'billing_statements'],
+    ['publisher', 'billing_publisher_statements'],
+  ] as const;
+  for (const [account, table] of books) {
+    const chains = await db
+      .selectFrom(table)
+      .select(['project_id', 'currency'])
+      .distinct()
+      .orderBy('project_id')
+      .orderBy('currency')
+      .execute();
+    for (const { project_id: projectId, currency } of chains) {
+      for (const problem of await verifyStatementChain(db, { projectId, currency, account })) {
+        broken.push({ projectId, currency, ...(account === 'publisher' ? { account } : {}), ...problem });
+      }
     }
   }
   return broken;

@@ -74,6 +74,16 @@ describe('gpuaas-platform usage errors', () => {
       2,
       /error\[CONFIG_INVALID\]: --app-trust-policy: trust policy \/nonexistent\/policy.yaml does not exist/,
     ],
+    [
+      ['serve', '--sigstore-trusted-root', '/nonexistent/trusted_root.json', '--data-dir', '/tmp/x'],
+      2,
+      /error\[CONFIG_INVALID\]: --sigstore-trusted-root: .*no such file/i,
+    ],
+    [
+      ['serve', '--sigstore-trusted-root', fileURLToPath(import.meta.url), '--data-dir', '/tmp/x'],
+      2,
+      /error\[CONFIG_INVALID\]: --sigstore-trusted-root: .* is not a Sigstore trusted root/,
+    ],
     [['nonsense'], 2, /unknown command/],
   ])('%j exits %i', async (args, code, message) => {
     const { io, done } = run(args);

@@ -1,4 +1,5 @@
 /** `gpuaas-platform serve`: runs the platform until SIGTERM/SIGINT, then drains and stops. */
+import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { inlineTrustPolicyFile } from '@gpuaas/sdk';
@@ -25,6 +26,7 @@ interface ServeOptions {
   simulate: string;
   sandbox: 'auto' | 'bubblewrap' | 'none';
   appTrustPolicy?: string;
+  sigstoreTrustedRoot?: string;
   sandboxLimits?: string;
   runtimeEgress: string[];
   billingGrace: number;
@@ -33,6 +35,8 @@ interface ServeOptions {
   billingCurrency: string;
   starterCredit: string;
   refundApprovalAbove?: string;
+  storageMode?: 'auto' | 'image' | 'folder';
+  storagePrice?: string;
   json?: boolean;
 }
 
@@ -52,6 +56,30 @@ async function readAppTrustPolicy(file: string): Promise<string> {
     throw new PlatformError('CONFIG_INVALID', `--app-trust-policy: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+/** Sigstore's trusted_root.json for keyless publisher identities. */
+async function readTrustedRoot(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PlatformError('CONFIG_INVALID', `--sigstore-trusted-root: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    const root: unknown = JSON.parse(text);
+    if (typeof root !== 'object' || root === null || Array.isArray(root))
+      throw new Error('not a JSON object');
+    return root;
+  } catch (error) {
+    throw new PlatformError(
+      'CONFIG_INVALID',
+      `--sigstore-trusted-root: ${file} is not a Sigstore trusted root: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -106,6 +134,10 @@ export function registerServe(program: Command, { io }: CliContext): void {
       'trust policy runtimes apply to launched apps (docs/trust-policy.md); without one, no launches',
     )
     .option(
+      '--sigstore-trusted-root <file>',
+      "Sigstore's trusted_root.json: publishers' keyless identities (OIDC issuer + subject) verify against it",
+    )
+    .option(
       '--sandbox-limits <spec>',
       'what each local sandbox may use: pids=N,memory=SIZE,cpus=N,tmp=SIZE,home=SIZE (per GPU but pids; docs/security.md)',
     )
@@ -143,6 +175,14 @@ export function registerServe(program: Command, { io }: CliContext): void {
       '--refund-approval-above <amount>',
       "refunds above this amount need a second operator's approval (default: none do)",
     )
+    .option(
+      '--storage-price <amount>',
+      'price of one GiB of volume or snapshot per month of 730 hours (default 0.10)',
+    )
+    .option(
+      '--storage-mode <mode>',
+      'volumes: image (an ext4 image per volume, root), folder (no size limit) or auto (docs/storage.md)',
+    )
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
@@ -160,10 +200,20 @@ export function registerServe(program: Command, { io }: CliContext): void {
           `--sandbox must be auto, bubblewrap or none (got "${options.sandbox}")`,
         );
       }
+      if (options.storageMode !== undefined && !['auto', 'image', 'folder'].includes(options.storageMode)) {
+        throw new PlatformError(
+          'CONFIG_INVALID',
+          `--storage-mode must be auto, image or folder (got "${String(options.storageMode)}")`,
+        );
+      }
       const simulated = parseSimulation(options.simulate);
       const limits = sandboxLimitsOption(options.sandboxLimits);
       const appTrustPolicy =
         options.appTrustPolicy === undefined ? undefined : await readAppTrustPolicy(options.appTrustPolicy);
+      const sigstoreTrustedRoot =
+        options.sigstoreTrustedRoot === undefined
+          ? undefined
+          : await readTrustedRoot(options.sigstoreTrustedRoot);
       const tracing = await startTracing(io.env);
       const platform = await createPlatform({
         dataDir: options.dataDir,
@@ -174,7 +224,16 @@ export function registerServe(program: Command, { io }: CliContext): void {
           audience: options.trustAudience ?? '',
           claim: options.claimEmail,
         })),
-        compute: appTrustPolicy === undefined ? {} : { appTrustPolicy },
+        compute: {
+          ...(appTrustPolicy === undefined
+            ? {}
+            : { appTrustPolicy, appTrustPolicyFile: options.appTrustPolicy }),
+          ...(sigstoreTrustedRoot === undefined ? {} : { sigstoreTrustedRoot }),
+        },
+        storage: {
+          ...(options.storageMode === undefined ? {} : { mode: options.storageMode }),
+          ...(options.storagePrice === undefined ? {} : { pricePerGibMonth: options.storagePrice }),
+        },
         billing: {
           currency: options.billingCurrency,
           starterCredit: options.starterCredit,

@@ -7,6 +7,7 @@ import type { BillingEngineTables } from '../billing/engine-schema.js';
 import type { BillingRefundTables } from '../billing/refund-requests.js';
 import type { BillingTables } from '../billing/schema.js';
 import type { BillingBudgetTables, BillingStatementTables } from '../billing/statement-schema.js';
+import type { StorageTables } from '../storage/schema.js';
 
 export interface OrganizationsTable {
   id: string;
@@ -294,7 +295,8 @@ export interface Tables
     BillingEngineTables,
     BillingRefundTables,
     BillingStatementTables,
-    BillingBudgetTables {
+    BillingBudgetTables,
+    StorageTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   projects: ProjectsTable;
@@ -316,4 +318,97 @@ export interface Tables
   project_quotas: ProjectQuotasTable;
   platform_events: PlatformEventsTable;
   usage_events: UsageEventsTable;
+  publisher_keys: PublisherKeysTable;
+  app_versions: AppVersionsTable;
+  app_launches: AppLaunchesTable;
+  app_entitlements: AppEntitlementsTable;
+}
+
+/** A project's app signing key or keyless identity (migration 0011); retired, never deleted. */
+export interface PublisherKeysTable {
+  id: string;
+  project_id: string;
+  /** Hex SHA-256 of the SPKI DER (of issuer + subject for a keyless identity). */
+  key_id: string;
+  kind: 'key' | 'keyless';
+  name: string;
+  /** SPKI PEM (kind key). */
+  public_key: string | null;
+  issuer: string | null;
+  subject: string | null;
+  created_by: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export type AppVersionState =
+  'submitted' | 'verified' | 'rejected' | 'approved' | 'published' | 'deprecated' | 'revoked';
+
+/** One registered app artifact digest and its review (migration 0011). */
+export interface AppVersionsTable {
+  id: string;
+  /** The publisher project. */
+  project_id: string;
+  /** host:port */
+  registry: string;
+  /** `ns/app` */
+  repository: string;
+  tag: string | null;
+  digest: string;
+  /** The manifest's name and version ('' when the manifest could not be read). */
+  app: string;
+  version: string;
+  state: AppVersionState;
+  /** JSON of the parsed gpuaas.yaml (`null` when it could not be read). */
+  manifest: string;
+  signer_key_id: string | null;
+  /** JSON array of {code, message, pointer?} for a rejected registration. */
+  errors: string | null;
+  submitted_by: string;
+  submitted_at: string;
+  updated_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  reason: string | null;
+  approval_scope: 'platform' | 'organization' | 'project' | null;
+  approval_scope_id: string | null;
+  release_reference: string | null;
+  approval_digest: string | null;
+  revoked_at: string | null;
+  /** Set at publish (migration 0013); null: `paid` when the manifest has prices, else `free`. */
+  access: AppAccess | null;
+}
+
+/** Who may launch a published app: anyone it is approved for (`free`, `paid`), or granted projects. */
+export type AppAccess = 'free' | 'paid' | 'grant';
+
+/** A project's grant to launch a `grant` app (migration 0013). */
+export interface AppEntitlementsTable {
+  id: string;
+  /** `publisher/app`. */
+  app: string;
+  publisher_project_id: string;
+  project_id: string;
+  /** Exclusive end (ISO time); null: no end. */
+  until: string | null;
+  granted_by: string;
+  granted_at: string;
+  revoked_by: string | null;
+  revoked_at: string | null;
+}
+
+/** One app launch in an allocation (migration 0011): the version and prices it ran with. */
+export interface AppLaunchesTable {
+  id: string;
+  allocation_id: string;
+  project_id: string;
+  version_id: string | null;
+  reference: string;
+  digest: string;
+  service_account_id: string | null;
+  launched_by: string;
+  launched_at: string;
+  ended_at: string | null;
+  /** JSON: {currency, hourly_price_micros, meters, publisher_project_id, fee_bps}. */
+  pricing: string | null;
 }

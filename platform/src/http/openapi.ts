@@ -159,15 +159,7 @@ export class ApiDocument {
     const body = op.requestBody === undefined ? undefined : this.#deref(op.requestBody as Json);
     const bodySchema = (body?.content as Json | undefined)?.['application/json'] as Json | undefined;
 
-    const responses = new Map<string, ValidateFunction | undefined>();
-    for (const [status, raw] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
-      const response = this.#deref(raw);
-      const content = (response.content ?? {}) as Record<string, Json>;
-      const schema = (content['application/json'] ?? content['application/problem+json'])?.schema;
-      responses.set(status, schema === undefined ? undefined : this.#ajvBody.compile(toDefsRefs(schema)));
-    }
-
-    return {
+    const def = {
       operationId,
       method: method.toUpperCase(),
       path: template,
@@ -176,21 +168,35 @@ export class ApiDocument {
       idempotent: op['x-idempotent'] === true,
       audit,
       rateLimited: op['x-rate-limit'] !== false,
-      // Public infrastructure (probes, metrics, keys, this document: `security: []`) ignores query
-      // parameters it does not define, as load balancers and scrapers add their own; every other
-      // operation refuses them, so a misspelt filter is never silently dropped.
-      query: this.#parameters(parameters, 'query', requirement === undefined),
-      path_: this.#parameters(parameters, 'path', false),
-      header: this.#parameters(parameters, 'header', true),
-      body:
-        bodySchema === undefined
-          ? undefined
-          : {
-              required: body?.required === true,
-              validate: this.#ajvBody.compile(toDefsRefs(bodySchema.schema)),
-            },
-      responses,
-    };
+    } as OperationDef;
+    // Validators compile on first use: a process needs few of them (responses only where they
+    // are checked, in tests), and compiling every one at start took seconds and ~70 MiB of the
+    // idle server's memory (docs/benchmarks.md, registry).
+    // Public infrastructure (probes, metrics, keys, this document: `security: []`) ignores query
+    // parameters it does not define, as load balancers and scrapers add their own; every other
+    // operation refuses them, so a misspelt filter is never silently dropped.
+    defineLazy(def, 'query', () => this.#parameters(parameters, 'query', requirement === undefined));
+    defineLazy(def, 'path_', () => this.#parameters(parameters, 'path', false));
+    defineLazy(def, 'header', () => this.#parameters(parameters, 'header', true));
+    defineLazy(def, 'body', () =>
+      bodySchema === undefined
+        ? undefined
+        : {
+            required: body?.required === true,
+            validate: this.#ajvBody.compile(toDefsRefs(bodySchema.schema)),
+          },
+    );
+    defineLazy(def, 'responses', () => {
+      const responses = new Map<string, ValidateFunction | undefined>();
+      for (const [status, raw] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+        const response = this.#deref(raw);
+        const content = (response.content ?? {}) as Record<string, Json>;
+        const schema = (content['application/json'] ?? content['application/problem+json'])?.schema;
+        responses.set(status, schema === undefined ? undefined : this.#ajvBody.compile(toDefsRefs(schema)));
+      }
+      return responses;
+    });
+    return def;
   }
 
   #parameters(parameters: Json[], location: string, allowOthers: boolean): ParameterValidator {
@@ -208,6 +214,15 @@ export class ApiDocument {
     const schema = { type: 'object', properties, required, additionalProperties: allowOthers };
     return { validate: this.#ajvParams.compile(schema), names };
   }
+}
+
+/** Defines `key` on `target` as computed by `compute` on first read, then kept. */
+function defineLazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  let value: { v: T[K] } | undefined;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    get: () => (value ??= { v: compute() }).v,
+  });
 }
 
 function newAjv(options: ConstructorParameters<typeof Ajv2020>[0]): Ajv2020 {

@@ -312,6 +312,13 @@ describe.each(dialects)('embedded registry on %s', (dialect) => {
       expect(res.status).toBe(404);
       expect(await codeOf(res)).toBe('NAME_UNKNOWN');
     }
+    // An upload in progress is the pusher's business: its status needs push rights, like the upload.
+    const upload = await v2('/acme/matrix/blobs/uploads/', member, { method: 'POST' });
+    const status = await fetch(`${t.url}${upload.headers.get('location') ?? ''}`, {
+      headers: { authorization: basic(viewer) },
+    });
+    expect(status.status).toBe(403);
+    expect(await codeOf(status)).toBe('DENIED');
     const absent = await v2('/acme/absent/tags/list', stranger);
     expect(await codeOf(absent)).toBe('NAME_UNKNOWN');
     // Pushing into a namespace no project of the caller's is named after: nothing is created.
@@ -353,6 +360,106 @@ describe.each(dialects)('embedded registry on %s', (dialect) => {
     expect((await v2('/token?scope=repository:acme/app:pull', undefined)).status).toBe(401);
   });
 
+  it('audits manifest pushes, deletes, refusals and the namespace claim, and publishes manifest events to the project only', async () => {
+    const created = await t.request('/v1/projects', { method: 'POST', token: owner, json: { name: 'beta' } });
+    expect(created.status).toBe(201);
+    const betaId = ((await created.json()) as { id: string }).id;
+    const ownerId = (await t.login('reg-owner@example.com')).user.id;
+    const correlation = 'registry-audit-0001';
+    const config = await putBlob('beta/app', Buffer.from('{}'), owner);
+    const layer = await putBlob('beta/app', randomBytes(100), owner);
+    const bytes = manifestFor(config, [layer]);
+    const digest = digestOf(bytes);
+    const pushed = await v2('/beta/app/manifests/v1', owner, {
+      method: 'PUT',
+      body: bytes,
+      headers: { 'content-type': OCI_MANIFEST, 'x-correlation-id': correlation },
+    });
+    expect(pushed.status).toBe(201);
+    expect((await v2('/beta/app/manifests/v1', owner, { method: 'DELETE' })).status).toBe(202);
+    expect((await putManifest('beta/app', digest, bytes, owner)).status).toBe(201);
+    expect((await v2(`/beta/app/manifests/${digest}`, owner, { method: 'DELETE' })).status).toBe(202);
+    expect((await v2(`/beta/app/blobs/${layer}`, owner, { method: 'DELETE' })).status).toBe(202);
+    // Refused: another tenant, and a viewer-less stranger, never learn the namespace exists.
+    const refused = await putManifest('beta/app', 'v2', bytes, stranger);
+    expect(await codeOf(refused)).toBe('NAME_UNKNOWN');
+
+    const rows = await t.platform.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', 'like', 'registry.%')
+      .where('project_id', '=', betaId)
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute();
+    const summary = rows.map((r) => [r.action, r.target_id, r.result, r.status, r.actor_id]);
+    expect(summary).toEqual([
+      ['registry.namespace.claim', 'beta', 'success', 201, ownerId],
+      ['registry.manifest.push', `beta/app@${digest}`, 'success', 201, ownerId],
+      ['registry.manifest.delete', `beta/app@${digest}`, 'success', 202, ownerId],
+      ['registry.manifest.push', `beta/app@${digest}`, 'success', 201, ownerId],
+      ['registry.manifest.delete', `beta/app@${digest}`, 'success', 202, ownerId],
+      ['registry.blob.delete', `beta/app@${layer}`, 'success', 202, ownerId],
+      ['registry.manifest.push', 'beta/app@v2', 'failure', 404, expect.any(String)],
+    ]);
+    expect(rows[1]).toMatchObject({ correlation_id: correlation, target_type: 'registry_manifest' });
+    expect(JSON.parse(rows[1]?.details ?? '{}')).toMatchObject({ tags: ['v1'], media_type: OCI_MANIFEST });
+    expect(JSON.parse(rows[6]?.details ?? '{}')).toMatchObject({ code: 'NAME_UNKNOWN' });
+    // One claim per namespace, however many pushes followed.
+    const claims = await t.platform.db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('action', '=', 'registry.namespace.claim')
+      .execute();
+    const claimed = claims.map((c) => c.target_id);
+    expect(claimed).toContain('beta');
+    expect(new Set(claimed).size).toBe(claimed.length);
+
+    // The event stream (replayed from the start): the project's owner sees the four manifest
+    // events; the stranger sees its own push, and nothing of beta before it.
+    type Seen = { type: string; project_id: string; data: Record<string, unknown> };
+    const seen = async (token: string, enough: (events: Seen[]) => boolean): Promise<Seen[]> => {
+      const res = await fetch(`${t.url}/v1/events?types=registry.manifest_pushed,registry.manifest_deleted`, {
+        headers: { authorization: `Bearer ${token}`, 'last-event-id': '0' },
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      const parse = () => [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1] ?? '{}') as Seen);
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && !enough(parse())) {
+        const next = await reader.read();
+        if (next.done) break;
+        text += next.value;
+      }
+      await reader.cancel();
+      return parse();
+    };
+    const ofBeta = (events: Seen[]) => events.filter((e) => e.project_id === betaId);
+    const ownerEvents = ofBeta(await seen(owner, (events) => ofBeta(events).length >= 4));
+    expect(ownerEvents.map((e) => e.type)).toEqual([
+      'registry.manifest_pushed',
+      'registry.manifest_deleted',
+      'registry.manifest_pushed',
+      'registry.manifest_deleted',
+    ]);
+    expect(ownerEvents[0]).toMatchObject({
+      correlation_id: correlation,
+      subject: `repository/beta/app@${digest}`,
+      data: { repository: 'beta/app', digest, tags: ['v1'], actor: `user:${ownerId}` },
+    });
+    expect(ownerEvents[1]?.data).toMatchObject({ digest, tags: ['v1'] });
+    const own = manifestFor(await putBlob('tenant-b/app', Buffer.from('{}'), stranger), [
+      await putBlob('tenant-b/app', randomBytes(10), stranger),
+    ]);
+    expect((await putManifest('tenant-b/app', 'mine', own, stranger)).status).toBe(201);
+    const strangerEvents = await seen(stranger, (events) =>
+      events.some((e) => e.data.repository === 'tenant-b/app'),
+    );
+    expect(strangerEvents.map((e) => e.data.repository)).toContain('tenant-b/app');
+    expect(ofBeta(strangerEvents)).toEqual([]);
+  });
+
   it('answers the spec error body for malformed names and unsupported endpoints', async () => {
     const res = await v2('/ACME/app/tags/list', member);
     expect(res.status).toBe(400);
@@ -360,5 +467,65 @@ describe.each(dialects)('embedded registry on %s', (dialect) => {
     const catalog = await v2('/_catalog', member);
     expect(catalog.status).toBe(404);
     expect(await codeOf(catalog)).toBe('UNSUPPORTED');
+  });
+});
+
+describe('embedded registry rate limits', () => {
+  let t: TestPlatform;
+  let member: string;
+
+  beforeAll(async () => {
+    // Hour-long windows: the test never straddles a window boundary in practice.
+    t = await startTestPlatform(dialects[0] ?? 'sqlite', {
+      rateLimit: {
+        authenticated: { limit: 5, windowSeconds: 3600 },
+        anonymous: { limit: 2, windowSeconds: 3600 },
+      },
+    });
+    member = (await t.login('rl-member@example.com')).token;
+    const project = await t.request('/v1/projects', { method: 'POST', token: member, json: { name: 'rl' } });
+    expect(project.status).toBe(201);
+  });
+  afterAll(() => t?.close());
+
+  const v2 = (path: string, token: string | undefined, init: RequestInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    if (token !== undefined) headers.set('authorization', basic(token));
+    return fetch(`${t.url}/v2${path}`, { ...init, headers });
+  };
+
+  it('counts requests, not bytes, per principal in a budget apart from the API, and answers 429 TOOMANYREQUESTS with Retry-After', async () => {
+    const bytes = randomBytes(8 * 1024 * 1024);
+    const start = await v2('/rl/app/blobs/uploads/', member, { method: 'POST' });
+    expect(start.status).toBe(202);
+    expect(start.headers.get('ratelimit-policy')).toBe('"credential";q=5;w=3600');
+    expect(start.headers.get('ratelimit')).toMatch(/^"credential";r=4;t=\d+$/);
+    const location = `${t.url}${start.headers.get('location') ?? ''}`;
+    const auth = { authorization: basic(member) };
+    // An 8 MiB chunk is one request, like any other.
+    const patch = await fetch(location, { method: 'PATCH', body: bytes, headers: auth });
+    expect(patch.status).toBe(202);
+    expect(patch.headers.get('ratelimit')).toMatch(/^"credential";r=3;/);
+    const done = await fetch(`${location}?digest=${digestOf(bytes)}`, { method: 'PUT', headers: auth });
+    expect(done.status).toBe(201);
+    expect((await v2(`/rl/app/blobs/${digestOf(bytes)}`, member, { method: 'HEAD' })).status).toBe(200);
+    expect((await v2('/', member)).status).toBe(200);
+    const limited = await v2('/rl/app/blobs/uploads/', member, { method: 'POST', body: bytes });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit')).toMatch(/^"credential";r=0;/);
+    const body = (await limited.json()) as ErrorBody;
+    expect(body.errors[0]?.code).toBe('TOOMANYREQUESTS');
+    // The REST API's budget of the same credential is untouched.
+    expect((await t.request('/v1/projects', { token: member })).status).toBe(200);
+  });
+
+  it('counts requests without a valid credential against the client address', async () => {
+    expect((await v2('/', undefined)).status).toBe(401);
+    expect((await v2('/', 'not-a-token')).status).toBe(401);
+    const limited = await v2('/', undefined);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('ratelimit-policy')).toBe('"ip";q=2;w=3600');
+    expect(((await limited.json()) as ErrorBody).errors[0]?.code).toBe('TOOMANYREQUESTS');
   });
 });

@@ -8,27 +8,41 @@
  * credentials the answer is 401 with a Basic challenge; `GET /v2/token` exchanges credentials for
  * a short-lived registry token (Docker's token flow) for clients that ask for one. Decisions per
  * repository are `RegistryAccess`'s (registry/access.ts).
+ *
+ * Every request is counted against its principal's budget (the client IP's when it carries no
+ * valid credential) with the REST API's policies but in a bucket of its own (`registry:…`), so a
+ * CI push does not eat the API budget of the same credential: over it, 429 TOOMANYREQUESTS with
+ * Retry-After, answered before any body byte is read. Requests are counted, not bytes: a 1 GiB
+ * PATCH is one request, and a request let in is never slowed. Manifest pushes and deletes, blob
+ * deletes and namespace claims are audited, and manifest pushes and deletes published as events
+ * (registry/activity.ts).
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
-import { hasScope } from '../auth/principal.js';
+import { hasScope, principalKey } from '../auth/principal.js';
 import { resolvePrincipal } from '../auth/middleware.js';
 import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { RequestContext } from '../context.js';
+import type { PlatformConfig } from '../config.js';
+import { currentContext } from '../context.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { REGISTRY_SCOPES, RegistryAccess } from '../registry/access.js';
-import type { RegistryAction } from '../registry/access.js';
+import type { InternalRegistryCaller, RegistryAction } from '../registry/access.js';
+import { RegistryActivity } from '../registry/activity.js';
+import type { RegistryAuditAction, RegistryTarget } from '../registry/activity.js';
 import { rangeHeader } from '../registry/blobs.js';
 import type { ChunkRange } from '../registry/blobs.js';
 import { RegistryError } from '../registry/errors.js';
 import { MANIFEST_LIMIT_BYTES, MEDIA_TYPES } from '../registry/manifests.js';
-import { isRepositoryName } from '../registry/names.js';
+import { isRepositoryName, isTag, namespaceOf } from '../registry/names.js';
 import type { Registry } from '../registry/registry.js';
+import { countRequest } from './rate-limit.js';
 
 export interface RegistryRoutesOptions {
   registry: Registry;
@@ -36,8 +50,14 @@ export interface RegistryRoutesOptions {
   tokens: TokenService;
   users: UserDirectory;
   logger: Logger;
+  /** Where manifest pushes and deletes are published (registry/activity.ts). */
+  bus: EventBus;
+  /** The REST API's policies, applied per principal in a bucket of the registry's own. */
+  rateLimit: PlatformConfig['rateLimit'];
   /** The seam for entitlement pulls (app catalog, later): see RegistryAccess. */
   entitled?: (principal: Principal, repository: string) => Promise<boolean>;
+  /** The platform's own caller: its in-process credential is accepted as the Basic password. */
+  internal?: InternalRegistryCaller;
   /** Lifetime of tokens from `GET /v2/token` (default 5 minutes). */
   registryTokenTtlSeconds?: number;
 }
@@ -54,89 +74,154 @@ type Route =
   | { kind: 'tags'; name: string }
   | { kind: 'referrers'; name: string; digest: string };
 
-const PATTERNS: [RegExp, (m: string[]) => Route][] = [
-  [/^\/?$/, () => ({ kind: 'base' })],
-  [/^\/token$/, () => ({ kind: 'token' })],
-  [/^\/(.+?)\/blobs\/uploads\/?$/, ([, name]) => ({ kind: 'uploads', name: name ?? '' })],
-  [
-    /^\/(.+?)\/blobs\/uploads\/([^/]+)$/,
-    ([, name, id]) => ({ kind: 'upload', name: name ?? '', id: id ?? '' }),
-  ],
-  [
-    /^\/(.+?)\/blobs\/([^/]+)$/,
-    ([, name, digest]) => ({ kind: 'blob', name: name ?? '', digest: digest ?? '' }),
-  ],
-  [
-    /^\/(.+?)\/manifests\/([^/]+)$/,
-    ([, name, reference]) => ({ kind: 'manifest', name: name ?? '', reference: reference ?? '' }),
-  ],
-  [/^\/(.+?)\/tags\/list$/, ([, name]) => ({ kind: 'tags', name: name ?? '' })],
-  [
-    /^\/(.+?)\/referrers\/([^/]+)$/,
-    ([, name, digest]) => ({ kind: 'referrers', name: name ?? '', digest: digest ?? '' }),
-  ],
+/** Repository endpoints: the name, then what follows it (`arg`: an upload id, a digest, a reference). */
+const PATTERNS: [RegExp, (name: string, arg: string) => Route][] = [
+  [/^\/(.+?)\/blobs\/uploads\/?$/, (name) => ({ kind: 'uploads', name })],
+  [/^\/(.+?)\/blobs\/uploads\/([^/]+)$/, (name, id) => ({ kind: 'upload', name, id })],
+  [/^\/(.+?)\/blobs\/([^/]+)$/, (name, digest) => ({ kind: 'blob', name, digest })],
+  [/^\/(.+?)\/manifests\/([^/]+)$/, (name, reference) => ({ kind: 'manifest', name, reference })],
+  [/^\/(.+?)\/tags\/list$/, (name) => ({ kind: 'tags', name })],
+  [/^\/(.+?)\/referrers\/([^/]+)$/, (name, digest) => ({ kind: 'referrers', name, digest })],
 ];
 
 function route(path: string): Route | undefined {
+  if (path === '' || path === '/') return { kind: 'base' };
+  if (path === '/token') return { kind: 'token' };
   for (const [pattern, build] of PATTERNS) {
     const match = pattern.exec(path);
-    if (match !== null) return build([...match]);
+    if (match !== null) return build(match[1] ?? '', match[2] ?? '');
   }
   return undefined;
 }
 
+/**
+ * What a request on a repository needs: uploads are pushes whatever the method (an upload's
+ * status is the pusher's business, as in Distribution), reads are pulls, the rest pushes.
+ */
+function actionOf(target: Exclude<Route, { kind: 'base' | 'token' }>, method: string): RegistryAction {
+  if (target.kind === 'uploads' || target.kind === 'upload') return 'push';
+  return method === 'GET' || method === 'HEAD' ? 'pull' : 'push';
+}
+
+/** The audit action of a request, when it is one the audit trail records. */
+function auditActionOf(route: Route, method: string): RegistryAuditAction | undefined {
+  if (route.kind === 'manifest' && method === 'PUT') return 'registry.manifest.push';
+  if (route.kind === 'manifest' && method === 'DELETE') return 'registry.manifest.delete';
+  if (route.kind === 'blob' && method === 'DELETE') return 'registry.blob.delete';
+  return undefined;
+}
+
+/** The audit target of a manifest or blob request before (or without) its outcome. */
+function requestedTarget(route: Route): RegistryTarget | undefined {
+  if (route.kind === 'blob')
+    return { type: 'registry_blob', repository: route.name, reference: route.digest, digest: route.digest };
+  if (route.kind !== 'manifest') return undefined;
+  const tag = isTag(route.reference);
+  return {
+    type: 'registry_manifest',
+    repository: route.name,
+    reference: route.reference,
+    digest: tag ? undefined : route.reference,
+    ...(tag ? { tags: [route.reference] } : {}),
+  };
+}
+
 /** The router to mount at `/v2`. */
 export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
-  const { registry } = options;
-  const access = new RegistryAccess({ db: options.db, registry, entitled: options.entitled });
+  const { registry, logger } = options;
+  const access = new RegistryAccess({
+    db: options.db,
+    registry,
+    entitled: options.entitled,
+    internal: options.internal,
+  });
+  const activity = new RegistryActivity({ db: options.db, bus: options.bus });
+  registry.onNamespaceClaimed(async ({ namespace, projectId }) => {
+    // Claimed inside the pushing request (RegistryAccess), whose context names the principal.
+    const change = { ...requestFacts(), projectId, status: 201 };
+    await activity
+      .record({
+        ...change,
+        action: 'registry.namespace.claim',
+        target: { type: 'registry_namespace', namespace },
+      })
+      .catch((error: unknown) => logger.error({ err: error, namespace }, 'could not write the audit record'));
+  });
   const router = Router();
   router.use((req, res) => {
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    handle(req, res).catch((error: unknown) => answerError(res, error, options.logger));
+    handle(req, res).catch((error: unknown) => answerError(res, error, logger));
   });
 
   async function handle(req: Request, res: Response): Promise<void> {
     const target = route(decodedPath(req.path));
     if (target === undefined)
       throw new RegistryError('UNSUPPORTED', `no registry endpoint at /v2${req.path}`, { status: 404 });
-    const principal = await authenticate(req, res);
+    const principal = await admit(req, res);
     if (target.kind === 'base') {
       res.status(200).json({});
       return;
     }
     if (target.kind === 'token') {
+      if (req.method !== 'GET') throw methodNotAllowed(req);
       await issueToken(req, res, principal);
       return;
     }
     if (!isRepositoryName(target.name))
       throw new RegistryError('NAME_INVALID', `invalid repository name "${target.name}"`);
-    const action: RegistryAction = req.method === 'GET' || req.method === 'HEAD' ? 'pull' : 'push';
-    await access.require(principal, target.name, action);
-    switch (target.kind) {
-      case 'blob':
-        return blob(req, res, target.name, target.digest);
-      case 'uploads':
-        return startUpload(req, res, principal, target.name);
-      case 'upload':
-        return upload(req, res, target.name, target.id);
-      case 'manifest':
-        return manifest(req, res, target.name, target.reference);
-      case 'tags':
-        return tags(req, res, target.name);
-      case 'referrers':
-        return referrers(req, res, target.name, target.digest);
+    const audited = auditActionOf(target, req.method);
+    try {
+      await access.require(principal, target.name, actionOf(target, req.method));
+      switch (target.kind) {
+        case 'blob':
+          return await blob(req, res, target.name, target.digest);
+        case 'uploads':
+          return await startUpload(req, res, principal, target.name);
+        case 'upload':
+          return await upload(req, res, target.name, target.id);
+        case 'manifest':
+          return await manifest(req, res, target.name, target.reference);
+        case 'tags':
+          return await tags(req, res, target.name);
+        case 'referrers':
+          return await referrers(req, res, target.name, target.digest);
+      }
+    } catch (error) {
+      const requested = requestedTarget(target);
+      // Refused pushes and deletes are audited too (before the client hears of the refusal).
+      if (audited !== undefined && requested !== undefined && !res.headersSent) {
+        const known = error instanceof RegistryError;
+        await recordChange(audited, target.name, requested, known ? error.status : 500, {
+          code: known ? error.code : 'UNKNOWN',
+        }).catch((failure: unknown) => logger.error({ err: failure }, 'could not write the audit record'));
+      }
+      throw error;
     }
   }
 
-  async function authenticate(req: Request, res: Response): Promise<Principal> {
+  /** Authenticates and counts the request (against the client IP when it has no valid credential). */
+  async function admit(req: Request, res: Response): Promise<Principal> {
+    let principal: Principal | undefined;
+    let refusal: unknown;
+    try {
+      principal = await authenticate(req);
+    } catch (error) {
+      refusal = error;
+    }
+    await limit(req, res, principal);
+    if (principal === undefined) throw refusal;
+    return principal;
+  }
+
+  async function authenticate(req: Request): Promise<Principal> {
     const token = credentialOf(req.headers.authorization);
     if (token === undefined)
       throw unauthorized(
         'authentication required: a platform access token as the Basic password or Bearer token',
       );
     try {
-      const principal = await resolvePrincipal(options, token);
-      const context = res.locals.context as RequestContext | undefined;
+      const principal = options.internal?.principalFor(token) ?? (await resolvePrincipal(options, token));
+      const context = currentContext();
       if (context !== undefined) context.principal = principal;
       return principal;
     } catch (error) {
@@ -144,6 +229,51 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
         throw unauthorized(`the token was refused: ${error.message}`, error);
       throw error;
     }
+  }
+
+  /** The REST API's fixed windows (http/rate-limit.ts), in `registry:`-prefixed buckets. */
+  async function limit(req: Request, res: Response, principal: Principal | undefined): Promise<void> {
+    const { rateLimit } = options;
+    // The platform's own requests (promotions) are not a tenant's to budget.
+    if (!rateLimit.enabled || (principal !== undefined && options.internal?.is(principal) === true)) return;
+    const policy = principal === undefined ? rateLimit.anonymous : rateLimit.authenticated;
+    const name = principal === undefined ? 'ip' : 'credential';
+    const key = principal === undefined ? `ip:${req.ip ?? 'unknown'}` : principalKey(principal);
+    const { count, resetSeconds } = await countRequest(options.db, `registry:${key}`, policy);
+    res.setHeader('RateLimit-Policy', `"${name}";q=${policy.limit};w=${policy.windowSeconds}`);
+    res.setHeader('RateLimit', `"${name}";r=${Math.max(0, policy.limit - count)};t=${resetSeconds}`);
+    if (count > policy.limit) {
+      throw new RegistryError(
+        'TOOMANYREQUESTS',
+        `rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded; retry in ${resetSeconds} s`,
+        {
+          headers: { 'Retry-After': String(resetSeconds) },
+          detail: { limit: policy.limit, window_seconds: policy.windowSeconds, retry_after: resetSeconds },
+        },
+      );
+    }
+  }
+
+  /** Who asked, from the request's context (set by the pipeline and `authenticate`). */
+  function requestFacts() {
+    const context = currentContext();
+    return {
+      principal: context?.principal,
+      correlationId: context?.correlationId ?? newId(),
+      ip: context?.ip,
+    };
+  }
+
+  /** Audits a change to `repository` (and publishes it when it is a manifest push or delete). */
+  async function recordChange(
+    action: RegistryAuditAction,
+    repository: string,
+    target: RegistryTarget,
+    status: number,
+    extra: { code?: string } = {},
+  ): Promise<void> {
+    const projectId = (await registry.namespaceOwner(namespaceOf(repository))) ?? null;
+    await activity.record({ ...requestFacts(), ...extra, action, projectId, target, status });
   }
 
   /** Docker's token flow: `GET /v2/token?service=…&scope=repository:NAME:pull,push`. */
@@ -161,22 +291,15 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
     // The token carries registry scopes only; each request is still checked per repository.
     const scopes = [...requested].map((a) => REGISTRY_SCOPES[a]).filter((s) => hasScope(principal, s));
     const ttl = options.registryTokenTtlSeconds ?? 300;
-    const issued =
-      principal.type === 'service_account'
-        ? await options.tokens.issueAccessToken({
-            sub: principal.id,
-            principalType: 'service_account',
-            projectId: principal.projectId,
-            scopes,
-            ttlSeconds: ttl,
-            clientId: 'gpuaas-registry',
-          })
-        : await options.tokens.issueAccessToken({
-            sub: principal.id,
-            scopes,
-            ttlSeconds: ttl,
-            clientId: 'gpuaas-registry',
-          });
+    const issued = await options.tokens.issueAccessToken({
+      sub: principal.id,
+      ...(principal.type === 'service_account'
+        ? { principalType: 'service_account' as const, projectId: principal.projectId }
+        : {}),
+      scopes,
+      ttlSeconds: ttl,
+      clientId: 'gpuaas-registry',
+    });
     res.status(200).json({
       token: issued.token,
       access_token: issued.token,
@@ -188,6 +311,8 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
   async function blob(req: Request, res: Response, name: string, digest: string): Promise<void> {
     if (req.method === 'DELETE') {
       await registry.blobs.unlink(name, digest);
+      const target = { type: 'registry_blob', repository: name, reference: digest, digest } as const;
+      await recordChange('registry.blob.delete', name, target, 202);
       res.status(202).end();
       return;
     }
@@ -299,6 +424,20 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
           bytes,
           req.headers['content-type'] ?? '',
         );
+        await recordChange(
+          'registry.manifest.push',
+          name,
+          {
+            type: 'registry_manifest',
+            repository: name,
+            reference,
+            digest: result.digest,
+            tags: isTag(reference) ? [reference] : [],
+            mediaType: result.mediaType,
+            ...(result.subject === undefined ? {} : { subject: result.subject }),
+          },
+          201,
+        );
         res.status(201);
         res.setHeader('Location', `/v2/${name}/manifests/${result.digest}`);
         res.setHeader('Docker-Content-Digest', result.digest);
@@ -306,10 +445,23 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
         res.end();
         return;
       }
-      case 'DELETE':
-        await registry.manifests.delete(name, reference);
+      case 'DELETE': {
+        const deleted = await registry.manifests.delete(name, reference);
+        await recordChange(
+          'registry.manifest.delete',
+          name,
+          {
+            type: 'registry_manifest',
+            repository: name,
+            reference,
+            digest: deleted.digest,
+            tags: deleted.tags,
+          },
+          202,
+        );
         res.status(202).end();
         return;
+      }
       default:
         throw methodNotAllowed(req);
     }

@@ -4,6 +4,7 @@
  * allocation is handled on its own: a malformed record fails that allocation (with its reason),
  * any other error skips it until the next heartbeat, and the node still gets its answer.
  */
+import { allocationVolumes } from '../storage/attachments.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
@@ -236,6 +237,10 @@ export async function assignmentsFor(
     .execute();
   const list: Assignment[] = [];
   let changed = false;
+  const volumes = await allocationVolumes(
+    db,
+    rows.map((r) => r.id),
+  );
   for (const r of rows) {
     let gpus: AllocationGpuView[];
     let state = r.state;
@@ -258,6 +263,17 @@ export async function assignmentsFor(
       project_id: r.project_id,
       desired_state: ['scheduled', 'provisioning', 'running'].includes(state) ? 'running' : 'released',
       gpus: gpus.map((g) => ({ index: g.index, uuid: g.uuid, model: g.model })),
+      // Exactly the attached volumes: the sandbox binds these and nothing else.
+      ...(volumes.has(r.id)
+        ? {
+            volumes: (volumes.get(r.id) ?? []).map((v) => ({
+              volume_id: v.volume_id,
+              source: v.source,
+              mount_path: v.mount_path,
+              read_only: v.read_only,
+            })),
+          }
+        : {}),
     });
   }
   return { list, changed };

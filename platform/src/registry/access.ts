@@ -10,14 +10,20 @@
  * - anyone else sees nothing: NAME_UNKNOWN, exactly as for a namespace that does not exist, so
  *   existence never leaks across tenants. A caller who may pull but not push gets DENIED.
  *
- * Entitled tenants (the app catalog, later) come in through `RegistryAccessOptions.entitled`.
+ * Entitled tenants (the app catalog) come in through `RegistryAccessOptions.entitled`.
+ *
+ * The namespace `release` is the platform's (names.ts RELEASE_NAMESPACE): approved apps are
+ * promoted there. No project claims it, whatever its name, and no tenant pushes there; only the
+ * platform's own caller does (`InternalRegistryCaller`, a credential that exists only in this
+ * process). It is pulled by operators, by that caller, and by principals `entitled` to it.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { hasScope, roleAtLeast } from '../auth/principal.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, Tables } from '../db/schema.js';
 import { RegistryError } from './errors.js';
-import { namespaceOf } from './names.js';
+import { isReservedNamespace, namespaceOf } from './names.js';
 import type { Registry } from './registry.js';
 
 export type RegistryAction = 'pull' | 'push';
@@ -29,6 +35,39 @@ export const REGISTRY_SCOPES: Readonly<Record<RegistryAction, string>> = {
 
 const MINIMUM_ROLE: Readonly<Record<RegistryAction, ProjectRole>> = { pull: 'viewer', push: 'member' };
 
+/**
+ * The platform itself as a registry caller: it pushes approved apps into the release namespace
+ * and pulls what it promotes. Its credential is a random secret made at start that no token,
+ * file or answer ever carries, so it works only for requests this process sends to itself; the
+ * principal is recognised by identity (the one object `principal`), never by its id, so no token
+ * can stand for it.
+ */
+export class InternalRegistryCaller {
+  readonly principal: Principal = Object.freeze({
+    type: 'user' as const,
+    id: 'platform',
+    operator: false,
+    scopes: Object.freeze([REGISTRY_SCOPES.pull, REGISTRY_SCOPES.push]),
+  });
+  readonly #secret = randomBytes(32).toString('base64url');
+
+  /** The secret, for the HTTP Basic password of requests this process sends to its own /v2/. */
+  get password(): string {
+    return this.#secret;
+  }
+
+  /** The platform's principal when `credential` is its secret, else undefined. */
+  principalFor(credential: string): Principal | undefined {
+    const given = Buffer.from(credential);
+    const secret = Buffer.from(this.#secret);
+    return given.length === secret.length && timingSafeEqual(given, secret) ? this.principal : undefined;
+  }
+
+  is(principal: Principal): boolean {
+    return principal === this.principal;
+  }
+}
+
 export interface RegistryAccessOptions {
   db: Kysely<Tables>;
   registry: Registry;
@@ -37,6 +76,8 @@ export interface RegistryAccessOptions {
    * entitled to the app (the app catalog answers; until it exists nobody is).
    */
   entitled?: (principal: Principal, repository: string) => Promise<boolean>;
+  /** The platform's own caller (pushes to the release namespace, pulls everything). */
+  internal?: InternalRegistryCaller;
 }
 
 export class RegistryAccess {
@@ -52,7 +93,9 @@ export class RegistryAccess {
     repository: string,
     wanted: readonly RegistryAction[],
   ): Promise<Set<RegistryAction>> {
+    if (this.#options.internal?.is(principal) === true) return new Set(wanted);
     const namespace = namespaceOf(repository);
+    if (isReservedNamespace(namespace)) return this.#reserved(principal, repository, wanted);
     let owner = await this.#options.registry.namespaceOwner(namespace);
     if (owner === undefined && wanted.includes('push')) {
       const candidate = await this.#claimable(principal, namespace);
@@ -72,6 +115,19 @@ export class RegistryAccess {
     ) {
       granted.add('pull');
     }
+    return granted;
+  }
+
+  /** The release namespace: nobody but the platform pushes; operators and entitled principals pull. */
+  async #reserved(
+    principal: Principal,
+    repository: string,
+    wanted: readonly RegistryAction[],
+  ): Promise<Set<RegistryAction>> {
+    const granted = new Set<RegistryAction>();
+    if (!wanted.includes('pull') || !hasScope(principal, REGISTRY_SCOPES.pull)) return granted;
+    if (principal.type === 'user' && principal.operator) granted.add('pull');
+    else if ((await this.#options.entitled?.(principal, repository)) === true) granted.add('pull');
     return granted;
   }
 

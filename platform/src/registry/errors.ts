@@ -18,6 +18,7 @@ export type RegistryErrorCode =
   | 'UNAUTHORIZED'
   | 'DENIED'
   | 'UNSUPPORTED'
+  | 'TOOMANYREQUESTS'
   | 'RANGE_INVALID';
 
 /** HTTP status of each code (RANGE_INVALID is our name for the spec's bare 416 on chunk order). */
@@ -35,6 +36,7 @@ export const REGISTRY_ERROR_STATUS: Readonly<Record<RegistryErrorCode, number>> 
   UNAUTHORIZED: 401,
   DENIED: 403,
   UNSUPPORTED: 415,
+  TOOMANYREQUESTS: 429,
   RANGE_INVALID: 416,
 };
 

@@ -42,8 +42,15 @@ export interface StoredManifest {
 
 export interface PutManifestResult {
   digest: string;
+  mediaType: string;
   /** The `subject` digest, answered as `OCI-Subject`. */
   subject: string | undefined;
+}
+
+export interface DeletedManifest {
+  digest: string;
+  /** The tags removed: the one deleted, or every tag that pointed at a deleted digest. */
+  tags: string[];
 }
 
 /** What a manifest references: blobs (config, layers) and manifests (an index's children). */
@@ -122,7 +129,7 @@ export class ManifestStore {
       );
     }
     if (isTag(reference)) await writeFileAtomic(this.#layout.tag(name, reference), digest);
-    return { digest, subject: refs.subject?.digest };
+    return { digest, mediaType, subject: refs.subject?.digest };
   }
 
   /** The manifest a tag or digest names; MANIFEST_UNKNOWN when absent. */
@@ -149,20 +156,24 @@ export class ManifestStore {
   /**
    * Deletes by digest (the manifest, every tag pointing at it and its referrer entry) or by tag
    * (the tag only). MANIFEST_UNKNOWN when absent. The bytes go at the next garbage collection.
+   * Returns the digest the reference named (and the tags that went with it).
    */
-  async delete(name: string, reference: string): Promise<void> {
+  async delete(name: string, reference: string): Promise<DeletedManifest> {
     if (isTag(reference)) {
-      if ((await readOptional(this.#layout.tag(name, reference))) === undefined) {
+      const digest = (await readOptional(this.#layout.tag(name, reference)))?.trim();
+      if (digest === undefined) {
         throw new RegistryError('MANIFEST_UNKNOWN', `tag ${reference} is not in ${name}`);
       }
       await rm(this.#layout.tag(name, reference), { force: true });
-      return;
+      return { digest, tags: [reference] };
     }
     const manifest = await this.get(name, reference);
     const hex = digestHex(manifest.digest);
+    const tags: string[] = [];
     for (const tag of await this.tags(name)) {
       if ((await readOptional(this.#layout.tag(name, tag)))?.trim() === manifest.digest) {
         await rm(this.#layout.tag(name, tag), { force: true });
+        tags.push(tag);
       }
     }
     const subject = parseManifest(manifest.bytes, manifest.mediaType).subject;
@@ -170,6 +181,7 @@ export class ManifestStore {
       await rm(`${this.#layout.referrersDir(name, digestHex(subject.digest))}/${hex}`, { force: true });
     }
     await rm(this.#layout.revision(name, hex), { force: true });
+    return { digest: manifest.digest, tags };
   }
 
   /** Every tag, sorted (lexically, as the spec's paging expects). */

@@ -19,6 +19,16 @@ export function requireRepositoryName(name: string): string {
   return name;
 }
 
+/**
+ * The namespace approved apps are promoted into (`release/<publisher>/<app>`): the platform's,
+ * never a project's, even one named `release`.
+ */
+export const RELEASE_NAMESPACE = 'release';
+
+export function isReservedNamespace(namespace: string): boolean {
+  return namespace === RELEASE_NAMESPACE;
+}
+
 /** The first path segment: the namespace a project owns. */
 export function namespaceOf(name: string): string {
   const slash = name.indexOf('/');

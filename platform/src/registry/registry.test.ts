@@ -75,6 +75,26 @@ describe('blobs', () => {
     );
   });
 
+  it('streams a body past the background flush interval (64 MiB) intact, chunk by chunk', async () => {
+    // 1 MiB pieces of 72 MiB: the upload is flushed once while it arrives, then fsynced at the end.
+    const piece = randomBytes(1024 * 1024);
+    const pieces = Array.from({ length: 72 }, (_, i) => Buffer.concat([piece.subarray(1), Buffer.from([i])]));
+    const whole = Buffer.concat(pieces);
+    const digest = digestOf(whole);
+    const info = await registry.blobs.putMonolithic('team/big', digest, Readable.from(pieces));
+    expect(info).toEqual({ digest, size: whole.length });
+    const received: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(Buffer.from(chunk));
+        callback();
+      },
+    });
+    await registry.blobs.send(digest, sink);
+    expect(digestOf(Buffer.concat(received))).toBe(digest);
+    expect(await readdir(registry.layout.uploadsDir)).toEqual([]);
+  });
+
   it('appends chunks only in order, and a failed chunk leaves the upload at its last whole chunk', async () => {
     const bytes = randomBytes(3000);
     const id = await registry.blobs.startUpload('team/app');

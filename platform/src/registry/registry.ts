@@ -16,10 +16,17 @@ import type { GcOptions, GcReport } from './gc.js';
 import { RegistryLayout } from './layout.js';
 import { ManifestStore } from './manifests.js';
 
+/** A namespace bound to its project by a first push (Registry.claimNamespace). */
+export interface NamespaceClaim {
+  namespace: string;
+  projectId: string;
+}
+
 export class Registry {
   readonly layout: RegistryLayout;
   readonly blobs: BlobStore;
   readonly manifests: ManifestStore;
+  readonly #claimListeners = new Set<(claim: NamespaceClaim) => Promise<void>>();
 
   constructor(root: string) {
     this.layout = new RegistryLayout(root);
@@ -41,11 +48,21 @@ export class Registry {
     await mkdir(dirname(path), { recursive: true });
     try {
       await writeFile(path, projectId, { flag: 'wx' });
+      for (const listener of this.#claimListeners) await listener({ namespace, projectId });
       return projectId;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       return (await this.namespaceOwner(namespace)) ?? projectId;
     }
+  }
+
+  /**
+   * Calls `listener` after each claim this instance wins (the audit trail records them), before
+   * the claiming request goes on. Returns the unsubscribe function.
+   */
+  onNamespaceClaimed(listener: (claim: NamespaceClaim) => Promise<void>): () => void {
+    this.#claimListeners.add(listener);
+    return () => this.#claimListeners.delete(listener);
   }
 
   collectGarbage(options?: GcOptions): Promise<GcReport> {

@@ -28,6 +28,9 @@ import { isOperator, projectAccess } from '../identity/access.js';
 import { isoTime, newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { proxyTerminal } from './proxy.js';
+import { matchAppEndpoint, openAppEndpointUpgrade } from '../http/app-endpoint-routes.js';
+import { openAppOriginUpgrade } from '../http/app-origin.js';
+import type { AppOriginDeps } from '../http/app-origin.js';
 
 export const TERMINAL_PROTOCOL = 'gpuaas.terminal.v1';
 export const EVENTS_PROTOCOL = 'gpuaas.events.v1';
@@ -44,6 +47,8 @@ export interface UpgradeDeps {
   users: UserDirectory;
   logger: Logger;
   accepting: () => boolean;
+  /** Instance origins' upgrades (http/app-origin.ts); absent: none served. */
+  appOrigin?: AppOriginDeps;
 }
 
 export function attachUpgrades(server: Server, deps: UpgradeDeps): () => void {
@@ -75,13 +80,33 @@ export function attachUpgrades(server: Server, deps: UpgradeDeps): () => void {
       refuse(new PlatformError('NOT_READY', 'the server is shutting down'));
       return;
     }
+    // On an instance origin nothing of the platform's is served, its WebSockets included.
+    const instance =
+      deps.appOrigin === undefined
+        ? undefined
+        : openAppOriginUpgrade(deps.appOrigin, req, socket, head, correlationId);
+    if (instance !== undefined) {
+      instance.catch(refuse);
+      return;
+    }
     const terminal = TERMINAL_PATH.exec(url.pathname);
+    let endpoint: ReturnType<typeof matchAppEndpoint>;
+    try {
+      endpoint = matchAppEndpoint(req.url ?? '/');
+    } catch (error) {
+      refuse(error);
+      return;
+    }
     const work =
       terminal !== null
         ? openTerminal(deps, wss, req, socket, head, terminal[1] ?? '', url, correlationId)
-        : url.pathname === '/v1/events'
-          ? openEvents(deps, wss, req, socket, head, url)
-          : Promise.reject(new PlatformError('ROUTE_NOT_FOUND', `no WebSocket endpoint at ${url.pathname}`));
+        : endpoint !== undefined
+          ? openAppEndpointUpgrade(deps, req, socket, head, endpoint, correlationId)
+          : url.pathname === '/v1/events'
+            ? openEvents(deps, wss, req, socket, head, url)
+            : Promise.reject(
+                new PlatformError('ROUTE_NOT_FOUND', `no WebSocket endpoint at ${url.pathname}`),
+              );
     work.catch(refuse);
   };
   server.on('upgrade', onUpgrade);

@@ -12,6 +12,10 @@
  * USAGE_EVENT_CONFLICT, audited and logged, and the stored event is never overwritten. `time` and
  * `source` are not compared: the runtime stamps the time when the app reports, so an app that
  * reports the same event again after a runtime restart sends a later time for the same usage.
+ *
+ * New events are charged in the transaction that stores them, at the prices of the allocation's
+ * current app launch (usage/app-rating.ts): the app's metered usage and its ready time at its
+ * hourly price.
  */
 import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
@@ -26,6 +30,7 @@ import { PlatformError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
+import { rateAppUsage } from './app-rating.js';
 import { checkQuantity, checkTime } from './input.js';
 
 /** One event of `POST /v1/usage-events`, as the contract defines it. */
@@ -252,6 +257,26 @@ export class UsageService {
           }
         }
         if (conflicts.length > 0) throw new ConflictFound();
+        // Charged in the transaction that stores them: stored once, charged once.
+        const fresh = new Set(accepted);
+        await rateAppUsage(
+          trx,
+          { allocationId, projectId },
+          events.flatMap((event, i) =>
+            fresh.delete(event.id)
+              ? [
+                  {
+                    id: event.id,
+                    meter: event.data.meter,
+                    origin: event.data.origin,
+                    quantity: checked.rows[i]?.quantity ?? '',
+                    occurredAt: checked.rows[i]?.occurredAt ?? now,
+                  },
+                ]
+              : [],
+          ),
+          now,
+        );
       })
       .catch((error: unknown) => {
         if (!(error instanceof ConflictFound)) throw error;

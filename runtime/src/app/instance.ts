@@ -10,6 +10,7 @@ import { cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { RuntimeError, isRuntimeError } from '../errors.js';
 import type { AppEvent, HookEvent, ProbeEvent } from './events.js';
 import { installMarkerPath } from './hooks.js';
@@ -127,6 +128,11 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
 
   get version(): string {
     return this.current.version;
+  }
+
+  /** The manifest of the version running now (an upgrade changes it once the new version runs). */
+  get manifest(): GpuaasAppManifest {
+    return this.current.manifest;
   }
 
   private publish(event: AppEvent): void {

@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { durationMs } from '../app/manifest.js';
 import { runDev } from '../dev/dev.js';
 import { createAppController } from '../control/routes.js';
+import { endpointRoutes } from '../control/endpoints.js';
 import { isRuntimeError } from '../errors.js';
 import { useEgressTunnel } from '../sandbox/egress.js';
 import { setTenantUser } from '../sandbox/tenant.js';
@@ -120,7 +121,7 @@ async function serve(options: ServeOptions, io: RuntimeCliIo): Promise<void> {
     secret,
     env: io.env,
     logger,
-    routes: controller.routes,
+    routes: [...controller.routes, ...endpointRoutes({ instance: () => controller.instance(), logger })],
     ...(allocationId === undefined ? {} : { allocationId }),
   });
   io.stdout.write(`${JSON.stringify({ event: 'listening', socket: server.socketPath })}\n`);

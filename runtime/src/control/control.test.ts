@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
 import { keyTrustPolicy, requireTools, startRegistry } from '@gpuaas/test-support';
 import type { TestRegistry } from '@gpuaas/test-support';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntimeServer } from '../server.js';
 import type { RuntimeServer } from '../server.js';
-import { createAppController } from './routes.js';
 import type { AppController } from './routes.js';
+import { controlClient, startControlledRuntime, until } from './control.test.util.js';
 
 const SECRET = 'control-test-secret-0123456789';
 
@@ -41,32 +39,7 @@ echo "hello from ${version}"
 while true; do echo "tick ${version}"; sleep 0.2; done
 `;
 
-function call(
-  socketPath: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        socketPath,
-        method,
-        path,
-        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const call = controlClient(SECRET);
 
 describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the runtime control API', () => {
   let registry: TestRegistry;
@@ -76,13 +49,6 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
   let policy: string;
   const socket = () => server.socketPath;
 
-  const until = async (probe: () => Promise<boolean>, ms = 30_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const state = async () =>
     (await call(socket(), 'GET', '/v1/app')).json as { state: string; app?: { version: string } };
 
@@ -103,20 +69,7 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
       publicKeyPem: await readFile(keys.publicKeyPath, 'utf8'),
       scopes: [`${registry.host}/acme/**`],
     });
-    const logger = pino({ level: 'silent' });
-    await mkdir(join(dir, 'run'), { recursive: true });
-    controller = createAppController({
-      dataDir: join(dir, 'data'),
-      runDir: join(dir, 'run'),
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
-      logger,
-    });
-    server = await startRuntimeServer({
-      socketPath: join(dir, 'run', 'rt.sock'),
-      secret: SECRET,
-      logger,
-      routes: controller.routes,
-    });
+    ({ controller, server } = await startControlledRuntime(dir, SECRET));
   }, 60_000);
 
   afterAll(async () => {

@@ -3,7 +3,6 @@
  * the launch at once with its own code (never a wedged `fetching`), `stop` stops even while a
  * download hangs, and the next launch of a good artifact runs.
  */
-import { request } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,6 @@ import { gzipSync } from 'node:zlib';
 import { MEDIA_TYPES, publishApp, signArtifact } from '@gpuaas/sdk';
 import { keyTrustPolicy, requireTools, startRegistry } from '@gpuaas/test-support';
 import type { TestRegistry } from '@gpuaas/test-support';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   damagingFetch,
@@ -21,53 +19,21 @@ import {
   type TestKeys,
   type TransitDamage,
 } from '../fetch/fixtures.test.util.js';
-import { startRuntimeServer } from '../server.js';
 import type { RuntimeServer } from '../server.js';
-import { createAppController } from './routes.js';
 import type { AppController } from './routes.js';
+import {
+  READY_RUN,
+  controlClient,
+  readyAppManifest,
+  startControlledRuntime,
+  until,
+} from './control.test.util.js';
 
 const SECRET = 'fetch-failures-secret-0123456789';
 /** Far above what any failure here takes, far below the platform's 30 s relay timeout. */
 const PROMPTLY_MS = 5_000;
 
-const MANIFEST = `apiVersion: gpuaas.dev/v1alpha1
-name: good-app
-version: 1.0.0
-publisher: gpuaas-tests
-run:
-  entrypoint: [sh, run.sh]
-resources:
-  minimum:
-    gpus: { count: 0 }
-health:
-  stop: { gracePeriod: 2s }
-`;
-const RUN = `#!/bin/sh
-node -e "require('http').request({socketPath: process.env.GPUAAS_RUNTIME_URL.slice(5), method: 'POST', path: '/v1/ready'}).end()"
-while true; do sleep 0.2; done
-`;
-
-function call(socketPath: string, method: string, path: string, body?: unknown) {
-  return new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
-    const req = request(
-      {
-        socketPath,
-        method,
-        path,
-        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const call = controlClient(SECRET);
 
 describe.skipIf(!requireTools('launches of damaged artifacts', 'docker-registry'))(
   'a launch whose artifact breaks',
@@ -85,13 +51,6 @@ describe.skipIf(!requireTools('launches of damaged artifacts', 'docker-registry'
     const socket = () => server.socketPath;
     const status = async () =>
       (await call(socket(), 'GET', '/v1/app')).json as { state: string; code?: string };
-    const until = async (probe: () => Promise<boolean>) => {
-      const deadline = Date.now() + 30_000;
-      while (!(await probe())) {
-        if (Date.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
     const launch = (reference: string) =>
       call(socket(), 'POST', '/v1/app/launch', { reference, trust_policy: policy });
 
@@ -121,8 +80,8 @@ describe.skipIf(!requireTools('launches of damaged artifacts', 'docker-registry'
       keys = await makeKeys(join(dir, 'acme'));
       const appDir = join(dir, 'app');
       await mkdir(appDir, { recursive: true });
-      await writeFile(join(appDir, 'gpuaas-app.yaml'), MANIFEST);
-      await writeFile(join(appDir, 'run.sh'), RUN, { mode: 0o755 });
+      await writeFile(join(appDir, 'gpuaas-app.yaml'), readyAppManifest('good-app'));
+      await writeFile(join(appDir, 'run.sh'), READY_RUN, { mode: 0o755 });
       goodApp = (await publishApp(appDir, { to: `${registry.host}/acme/good:1.0.0`, signingKey: keys.key }))
         .reference;
       policy = keyTrustPolicy({
@@ -130,21 +89,9 @@ describe.skipIf(!requireTools('launches of damaged artifacts', 'docker-registry'
         publicKeyPem: await readFile(keys.pubPath, 'utf8'),
         scopes: [`${registry.host}/acme/**`],
       });
-      const logger = pino({ level: 'silent' });
-      await mkdir(join(dir, 'run'), { recursive: true });
-      controller = createAppController({
-        dataDir: join(dir, 'data'),
-        runDir: join(dir, 'run'),
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
-        logger,
-        registry: { fetch: (input, init) => transit.fetch(input, init) },
-      });
-      server = await startRuntimeServer({
-        socketPath: join(dir, 'run', 'rt.sock'),
-        secret: SECRET,
-        logger,
-        routes: controller.routes,
-      });
+      ({ controller, server } = await startControlledRuntime(dir, SECRET, {
+        fetch: (input, init) => transit.fetch(input, init),
+      }));
     }, 60_000);
 
     afterAll(async () => {

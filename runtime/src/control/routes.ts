@@ -11,6 +11,7 @@ import type { TrustPolicy } from '@gpuaas/sdk';
 import type { Logger } from 'pino';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import type { AppEvent } from '../app/events.js';
+import type { AppInstance } from '../app/instance.js';
 import { coerceParamValue } from '../app/params.js';
 import type { ParamValues } from '../app/params.js';
 import { isFinalState } from '../app/states.js';
@@ -41,6 +42,8 @@ interface LaunchBody {
   parameters?: Record<string, unknown>;
   trust_policy: string;
   platform?: PlatformLink;
+  /** Credentials for the artifact's registry only (the platform's short-lived pull token). */
+  registry_auth?: { username: string; password: string };
 }
 
 const MAX_BODY = 256 * 1024;
@@ -73,6 +76,16 @@ function parseLaunch(body: unknown): LaunchBody {
       'BODY_INVALID',
       'a launch needs `reference` (string) and `trust_policy` (policy text)',
     );
+  }
+  const auth = b.registry_auth as unknown;
+  if (
+    auth !== undefined &&
+    (auth === null ||
+      typeof auth !== 'object' ||
+      typeof (auth as { username?: unknown }).username !== 'string' ||
+      typeof (auth as { password?: unknown }).password !== 'string')
+  ) {
+    throw new RuntimeError('BODY_INVALID', '`registry_auth` needs `username` and `password` (strings)');
   }
   return b as LaunchBody;
 }
@@ -108,6 +121,8 @@ function typedParams(manifest: GpuaasAppManifest, values: Record<string, unknown
 
 export interface AppController {
   routes: RuntimeRoute[];
+  /** The launched app's instance (its state and manifest), if any: what the endpoint relay serves. */
+  instance(): AppInstance | undefined;
   /** Stops the app and everything around it (runtime shutdown, allocation release). */
   close(): Promise<void>;
 }
@@ -136,6 +151,11 @@ export function createAppController(options: AppControllerOptions): AppControlle
       cacheDir: join(options.dataDir, 'cache'),
       ...(options.maxUnpackedBytes === undefined ? {} : { maxUnpackedBytes: options.maxUnpackedBytes }),
       trustPolicy: trustPolicyOf(body.trust_policy),
+      ...(body.registry_auth === undefined
+        ? {}
+        : {
+            registryAuth: { username: body.registry_auth.username, password: body.registry_auth.password },
+          }),
       logger,
       ...(options.registry === undefined ? {} : { registry: options.registry }),
       ...(signal === undefined ? {} : { signal }),
@@ -317,6 +337,7 @@ export function createAppController(options: AppControllerOptions): AppControlle
         }
       },
     })),
+    instance: () => session?.instance,
     async close() {
       await abortFetch('the runtime is stopping');
       await session?.stop('runtime_stopping');

@@ -50,6 +50,10 @@ async function fakePlatform(): Promise<{ baseUrl: string; seen: Seen[] }> {
     };
     if (url.pathname === '/v1/billing/balance') {
       json(200, { currency: 'USD', balance_micros: 5, available_micros: 3, holds_micros: 2 });
+    } else if (url.pathname === '/v1/billing/budgets') {
+      json(200, { items: [{ project_id: PROJECT, limit_micros: 4_000_000, spent_percent: '50.00' }] });
+    } else if (url.pathname === '/v1/billing/earnings') {
+      json(200, { project_id: url.searchParams.get('project_id'), period: url.searchParams.get('period') });
     } else if (url.pathname.startsWith('/v1/billing/budgets/')) {
       json(200, { limit_micros: 10_000_000, alert_thresholds: [50, 80, 100] });
     } else if (url.pathname.startsWith('/v1/billing/statements/')) {
@@ -143,6 +147,19 @@ describe('client.billing statements', () => {
     expect(seen[3]?.key).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('reads and closes a publisher statement with account=publisher', async () => {
+    const { baseUrl, seen } = await fakePlatform();
+    const client = createClient({ baseUrl, token: 't' });
+    expect(await client.billing.publisherStatement(PROJECT, '2026-11')).toMatchObject({ period: '2026-11' });
+    expect(await client.billing.publisherStatementCsv(PROJECT, '2026-11')).toBe('project_id,period\r\n');
+    await client.billing.closePublisherStatement(PROJECT, '2026-11');
+    expect(seen.map(({ method, url }) => [method, url])).toEqual([
+      ['GET', `/v1/billing/statements/${PROJECT}/2026-11?account=publisher`],
+      ['GET', `/v1/billing/statements/${PROJECT}/2026-11?format=csv&account=publisher`],
+      ['POST', `/v1/billing/statements/${PROJECT}/2026-11/close?account=publisher`],
+    ]);
+  });
+
   it('reads a budget and sets one with PUT', async () => {
     const { baseUrl, seen } = await fakePlatform();
     const client = createClient({ baseUrl, token: 't' });
@@ -151,6 +168,21 @@ describe('client.billing statements', () => {
     expect(seen.map(({ method, url, body }) => [method, url, body])).toEqual([
       ['GET', `/v1/billing/budgets/${PROJECT}`, undefined],
       ['PUT', `/v1/billing/budgets/${PROJECT}`, { limit: '10.00', alert_thresholds: [50, 80, 100] }],
+    ]);
+  });
+
+  it("reads a publisher's earnings (this month by default) and every budget", async () => {
+    const { baseUrl, seen } = await fakePlatform();
+    const client = createClient({ baseUrl, token: 't' });
+    expect(await client.billing.earnings(PROJECT)).toMatchObject({ period: currentPeriod() });
+    expect(await client.billing.earnings(PROJECT, '2026-11')).toMatchObject({ period: '2026-11' });
+    expect(await client.billing.budgets()).toEqual([
+      { project_id: PROJECT, limit_micros: 4_000_000, spent_percent: '50.00' },
+    ]);
+    expect(seen.map(({ method, url }) => [method, url])).toEqual([
+      ['GET', `/v1/billing/earnings?project_id=${PROJECT}&period=${currentPeriod()}`],
+      ['GET', `/v1/billing/earnings?project_id=${PROJECT}&period=2026-11`],
+      ['GET', '/v1/billing/budgets'],
     ]);
   });
 

@@ -15,6 +15,8 @@ export type BillingPromotion = components['schemas']['BillingPromotion'];
 export type BillingRefundRequest = components['schemas']['BillingRefundRequest'];
 export type BillingStatement = components['schemas']['BillingStatement'];
 export type BillingBudget = components['schemas']['BillingBudget'];
+export type BillingBudgetOverview = components['schemas']['BillingBudgetOverview'];
+export type BillingEarnings = components['schemas']['BillingEarnings'];
 
 /** Every operator action takes a reason and may reuse an idempotency key across retries. */
 interface BillingMutation {
@@ -138,16 +140,32 @@ export function currentPeriod(now = new Date()): string {
 }
 
 /**
+ * Whose statement: `project` (default), the project's prepaid balance; `publisher`, the project's
+ * earnings as an app publisher (members of the publisher project), chained on its own.
+ */
+export interface StatementOptions {
+  account?: 'project' | 'publisher';
+}
+
+function accountQuery(options: StatementOptions): { account?: 'publisher' } {
+  return options.account === 'publisher' ? { account: 'publisher' } : {};
+}
+
+/**
  * A project's statement for a month (`YYYY-MM`, UTC): lines with their ledger transfer ids,
  * opening and closing balances, totals. A closed statement is the same document every time.
+ *
+ * @example
+ * const earnings = await readStatement(client, publisherProjectId, '2026-11', { account: 'publisher' });
  */
 export async function readStatement(
   client: PlatformClient,
   projectId: string,
   period: string,
+  options: StatementOptions = {},
 ): Promise<BillingStatement> {
   const { data } = await client.api.GET('/v1/billing/statements/{project_id}/{period}', {
-    params: { path: { project_id: projectId, period } },
+    params: { path: { project_id: projectId, period }, query: accountQuery(options) },
   });
   // The operation also offers CSV (a string); without `format` the platform answers JSON.
   if (typeof data === 'string') throw new TypeError('the platform answered a statement as text, not JSON');
@@ -159,9 +177,10 @@ export async function readStatementCsv(
   client: PlatformClient,
   projectId: string,
   period: string,
+  options: StatementOptions = {},
 ): Promise<string> {
   const { data } = await client.api.GET('/v1/billing/statements/{project_id}/{period}', {
-    params: { path: { project_id: projectId, period }, query: { format: 'csv' } },
+    params: { path: { project_id: projectId, period }, query: { format: 'csv', ...accountQuery(options) } },
     parseAs: 'text',
   });
   return data!;
@@ -172,11 +191,12 @@ export async function closeStatement(
   client: PlatformClient,
   projectId: string,
   period: string,
-  options: { idempotencyKey?: string } = {},
+  options: { idempotencyKey?: string } & StatementOptions = {},
 ): Promise<BillingStatement> {
   const { data } = await client.api.POST('/v1/billing/statements/{project_id}/{period}/close', {
     params: {
       path: { project_id: projectId, period },
+      query: accountQuery(options),
       header: { 'Idempotency-Key': options.idempotencyKey ?? randomUUID() },
     },
   });
@@ -187,6 +207,28 @@ export async function closeStatement(
 export async function readBudget(client: PlatformClient, projectId: string): Promise<BillingBudget> {
   const { data } = await client.api.GET('/v1/billing/budgets/{project_id}', {
     params: { path: { project_id: projectId } },
+  });
+  return data!;
+}
+
+/** Operators: every project that has a budget, with this month's spend and alerts fired. */
+export async function listBudgets(client: PlatformClient): Promise<BillingBudgetOverview[]> {
+  const { data } = await client.api.GET('/v1/billing/budgets', {});
+  return data!.items;
+}
+
+/**
+ * A publisher project's earnings for a month (`YYYY-MM`, UTC; default this month): what its apps
+ * earned by app, version and meter, the platform fees withheld, the earnings account's ledger
+ * lines and what is payable now. Members of the project and operators.
+ */
+export async function readEarnings(
+  client: PlatformClient,
+  projectId: string,
+  period?: string,
+): Promise<BillingEarnings> {
+  const { data } = await client.api.GET('/v1/billing/earnings', {
+    params: { query: { project_id: projectId, ...(period === undefined ? {} : { period }) } },
   });
   return data!;
 }

@@ -48,7 +48,57 @@ export {
 } from './allocations.js';
 export { resolveNodeId } from './nodes.js';
 export { readAppStatus, waitForApp } from './apps.js';
+export {
+  grantAppEntitlement,
+  launchAppInstance,
+  listAppEntitlements,
+  listAppInstances,
+  listCatalogApps,
+  readAppInstance,
+  readCatalogApp,
+  revokeAppEntitlement,
+  stopAppInstance,
+} from './app-catalog.js';
+export type {
+  AppEntitlement,
+  AppInstance,
+  CatalogApp,
+  CatalogFilter,
+  CatalogVersion,
+  GrantInput,
+  LaunchInstanceInput,
+} from './app-catalog.js';
 export type { AppStatus, WaitForAppOptions } from './apps.js';
+export {
+  PENDING_APP_VERSION_STATE,
+  addPublisherKey,
+  approveAppVersion,
+  deprecateAppVersion,
+  listAppVersions,
+  listPublisherKeys,
+  parseVersionReference,
+  publishAppVersion,
+  readAppTrust,
+  readAppVersion,
+  registerAppVersion,
+  rejectAppVersion,
+  resolveAppVersionId,
+  retirePublisherKey,
+  revokeAppVersion,
+} from './app-registry.js';
+export type {
+  AppAccess,
+  AppRegistryResource,
+  AppTrust,
+  AppVersion,
+  AppVersionDetail,
+  AppVersionFilter,
+  AppVersionState,
+  Approval,
+  ApprovalScope,
+  PublisherKey,
+  PublisherKeyInput,
+} from './app-registry.js';
 export type { FollowAllocationOptions } from './allocations.js';
 export {
   approveRefund,
@@ -56,10 +106,12 @@ export {
   currentPeriod,
   formatMicros,
   grantCredit,
+  listBudgets,
   listCharges,
   lowFundsWarning,
   readBalance,
   readBudget,
+  readEarnings,
   readStatement,
   readStatementCsv,
   refundCharge,
@@ -67,9 +119,27 @@ export {
   setBudget,
   topUp,
 } from './billing.js';
+export type { StatementOptions } from './billing.js';
+export {
+  createSnapshot,
+  createVolume,
+  deleteSnapshot,
+  deleteVolume,
+  findSnapshot,
+  findVolume,
+  listSnapshots,
+  listVolumes,
+  parseVolumeMount,
+  resizeVolume,
+  restoreSnapshot,
+  volumePlacement,
+} from './storage.js';
+export type { StorageSnapshot, StorageVolume, StorageVolumePlacement, VolumeMount } from './storage.js';
 export type {
   BillingBalance,
   BillingBudget,
+  BillingBudgetOverview,
+  BillingEarnings,
   BudgetInput,
   BillingCharge,
   BillingPromotion,

@@ -2,7 +2,8 @@
  * The platform as a library user reads it, over the generated client (stripe-node style):
  * `createClient({ baseUrl, token })` → `client.catalog.list()`, `client.allocations.create(…)`,
  * `.wait(id, { until })`, `for await (… of client.allocations.list())`, `.release(id)`,
- * `client.terminal.exec(id, argv)`, `client.events.stream(…)`, `client.billing.balance(project)`.
+ * `client.terminal.exec(id, argv)`, `client.events.stream(…)`, `client.billing.balance(project)`,
+ * `client.apps.versions.register({ project, reference })`.
  * Every call goes through the one request sender (retries, idempotency keys, correlation ids);
  * refusals throw `ApiError` with `code`, `status` and `correlationId`.
  */
@@ -18,13 +19,31 @@ import { followEvents } from './follow.js';
 import type { PlatformEvent } from './follow.js';
 import { resolveProject } from './projects.js';
 import {
+  createSnapshot,
+  createVolume,
+  deleteSnapshot,
+  deleteVolume,
+  findSnapshot,
+  findVolume,
+  listSnapshots,
+  listVolumes,
+  resizeVolume,
+  restoreSnapshot,
+  volumePlacement,
+} from './storage.js';
+import type { StorageSnapshot, StorageVolume, StorageVolumePlacement } from './storage.js';
+import { appRegistryResource } from './app-registry.js';
+import type { AppRegistryResource } from './app-registry.js';
+import {
   approveRefund,
   closeStatement,
   currentPeriod,
   grantCredit,
+  listBudgets,
   listCharges,
   readBalance,
   readBudget,
+  readEarnings,
   readStatement,
   readStatementCsv,
   refundCharge,
@@ -35,6 +54,8 @@ import {
 import type {
   BillingBalance,
   BillingBudget,
+  BillingBudgetOverview,
+  BillingEarnings,
   BudgetInput,
   BillingCharge,
   BillingPromotion,
@@ -99,6 +120,32 @@ export interface GpuaasClient {
     /** Runs `argv` in the allocation's sandbox; resolves with its exit status and output. */
     exec(id: string, argv: string[]): Promise<{ exitCode: number; output: string }>;
   };
+  /** Persistent volumes and snapshots of a project (docs/storage.md); `project` is an id or name. */
+  readonly storage: {
+    volumes: {
+      create(input: {
+        project: string;
+        name: string;
+        sizeGib: number;
+        site?: string;
+      }): Promise<StorageVolume>;
+      list(project: string): Promise<StorageVolume[]>;
+      /** By id, or by name in `project`. */
+      get(project: string, ref: string): Promise<StorageVolume>;
+      /** Grows the volume (online); a smaller size is refused (VOLUME_SHRINK_REFUSED). */
+      resize(project: string, ref: string, sizeGib: number): Promise<StorageVolume>;
+      delete(project: string, ref: string): Promise<void>;
+      /** GPU models with free capacity at the volume's site. */
+      placement(project: string, ref: string): Promise<StorageVolumePlacement>;
+    };
+    snapshots: {
+      create(project: string, volume: string, name: string): Promise<StorageSnapshot>;
+      list(project: string, volume?: string): Promise<StorageSnapshot[]>;
+      /** A new volume `to` with the snapshot's contents. */
+      restore(project: string, snapshot: string, to: string): Promise<StorageVolume>;
+      delete(project: string, snapshot: string): Promise<void>;
+    };
+  };
   readonly billing: {
     /** The project's (id or name) balance: `balance_micros`, `available_micros`, `holds_micros`, … */
     balance(project: string): Promise<BillingBalance>;
@@ -123,11 +170,26 @@ export interface GpuaasClient {
     statementCsv(project: string, period?: string): Promise<string>;
     /** Operators: closes a month's statement for good. */
     closeStatement(project: string, period: string): Promise<BillingStatement>;
+    /** A publisher project's statement of its earnings for `period` (members and operators). */
+    publisherStatement(project: string, period?: string): Promise<BillingStatement>;
+    /** The same publisher statement as CSV text. */
+    publisherStatementCsv(project: string, period?: string): Promise<string>;
+    /** Operators: closes a month's publisher statement for good (its own chain). */
+    closePublisherStatement(project: string, period: string): Promise<BillingStatement>;
     /** The project's monthly budget, this month's spend and the alerts fired. */
     budget(project: string): Promise<BillingBudget>;
     /** Owners and operators: `{ project, limit: '500', alertThresholds: [50, 80, 100] }`. */
     setBudget(input: BudgetInput & { project: string }): Promise<BillingBudget>;
+    /** Operators: every project's budget with this month's spend. */
+    budgets(): Promise<BillingBudgetOverview[]>;
+    /** A publisher project's earnings for `period` (`YYYY-MM`, default this month, UTC). */
+    earnings(project: string, period?: string): Promise<BillingEarnings>;
   };
+  /**
+   * The app registry: publisher keys, registered versions (`verified` or `rejected`) and, for
+   * operators, their review (`client.apps.review.approve(id, { scope: 'platform' })`).
+   */
+  readonly apps: AppRegistryResource;
   readonly events: {
     /** Platform events the caller may see, until `signal` aborts (reconnecting as needed). */
     stream(options: {
@@ -247,6 +309,57 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
         return { exitCode, output: Buffer.concat(chunks).toString('utf8').replaceAll('\r\n', '\n') };
       },
     },
+    storage: {
+      volumes: {
+        async create({ project, name, sizeGib, site }) {
+          const projectId = (await resolveProject(platform, project)).id;
+          return createVolume(platform, {
+            projectId,
+            name,
+            sizeGib,
+            ...(site === undefined ? {} : { site }),
+          });
+        },
+        async list(project) {
+          return listVolumes(platform, (await resolveProject(platform, project)).id);
+        },
+        async get(project, ref) {
+          return findVolume(platform, (await resolveProject(platform, project)).id, ref);
+        },
+        async resize(project, ref, sizeGib) {
+          const volume = await findVolume(platform, (await resolveProject(platform, project)).id, ref);
+          return resizeVolume(platform, volume.id, sizeGib);
+        },
+        async delete(project, ref) {
+          const volume = await findVolume(platform, (await resolveProject(platform, project)).id, ref);
+          await deleteVolume(platform, volume.id);
+        },
+        async placement(project, ref) {
+          const volume = await findVolume(platform, (await resolveProject(platform, project)).id, ref);
+          return volumePlacement(platform, volume.id);
+        },
+      },
+      snapshots: {
+        async create(project, volume, name) {
+          const found = await findVolume(platform, (await resolveProject(platform, project)).id, volume);
+          return createSnapshot(platform, { volumeId: found.id, name });
+        },
+        async list(project, volume) {
+          const projectId = (await resolveProject(platform, project)).id;
+          const volumeId =
+            volume === undefined ? undefined : (await findVolume(platform, projectId, volume)).id;
+          return listSnapshots(platform, projectId, volumeId);
+        },
+        async restore(project, snapshot, to) {
+          const found = await findSnapshot(platform, (await resolveProject(platform, project)).id, snapshot);
+          return restoreSnapshot(platform, found.id, to);
+        },
+        async delete(project, snapshot) {
+          const found = await findSnapshot(platform, (await resolveProject(platform, project)).id, snapshot);
+          await deleteSnapshot(platform, found.id);
+        },
+      },
+    },
     billing: {
       async balance(project) {
         return readBalance(platform, (await resolveProject(platform, project)).id);
@@ -277,13 +390,30 @@ export function createClient(options: PlatformClientOptions): GpuaasClient {
       async closeStatement(project, period) {
         return closeStatement(platform, (await resolveProject(platform, project)).id, period);
       },
+      async publisherStatement(project, period = currentPeriod()) {
+        const id = (await resolveProject(platform, project)).id;
+        return readStatement(platform, id, period, { account: 'publisher' });
+      },
+      async publisherStatementCsv(project, period = currentPeriod()) {
+        const id = (await resolveProject(platform, project)).id;
+        return readStatementCsv(platform, id, period, { account: 'publisher' });
+      },
+      async closePublisherStatement(project, period) {
+        const id = (await resolveProject(platform, project)).id;
+        return closeStatement(platform, id, period, { account: 'publisher' });
+      },
       async budget(project) {
         return readBudget(platform, (await resolveProject(platform, project)).id);
       },
       async setBudget({ project, ...input }) {
         return setBudget(platform, (await resolveProject(platform, project)).id, input);
       },
+      budgets: () => listBudgets(platform),
+      async earnings(project, period = currentPeriod()) {
+        return readEarnings(platform, (await resolveProject(platform, project)).id, period);
+      },
     },
+    apps: appRegistryResource(platform),
     events: {
       async *stream({ types, project, signal }) {
         const projectId = project === undefined ? undefined : (await resolveProject(platform, project)).id;

@@ -170,12 +170,27 @@ export const PLATFORM_ERRORS = {
   "APP_TRUST_NOT_CONFIGURED": {
     "status": 409,
     "title": "App trust not configured",
-    "meaning": "The platform has no app trust policy (`--app-trust-policy`), so it launches no app."
+    "meaning": "The platform has no app trust policy (`--app-trust-policy`) for an app from outside its own registry (approved versions of its own need none), or no Sigstore trusted root for a version signed keyless."
   },
   "APP_LAUNCH_FAILED": {
     "status": 422,
     "title": "App launch failed",
     "meaning": "The allocation's runtime refused the launch; `runtime_code` carries the runtime's own code unchanged (e.g. ARTIFACT_PULL_FAILED, ARTIFACT_UNTRUSTED, PARAMETERS_INVALID; the runtime table below) and `detail` its reason."
+  },
+  "APP_NOT_READY": {
+    "status": 409,
+    "title": "App not ready",
+    "meaning": "The allocation runs no app, or its app is not ready (nor degraded), so its endpoints are not relayed yet; `runtime_code` is APP_NOT_READY."
+  },
+  "APP_ENDPOINT_UNREACHABLE": {
+    "status": 502,
+    "title": "App endpoint unreachable",
+    "meaning": "The app does not accept connections on its endpoint's port inside the allocation, or broke the connection before answering; `runtime_code` is APP_ENDPOINT_UNREACHABLE."
+  },
+  "APP_UI_CODE_INVALID": {
+    "status": 401,
+    "title": "App sign-in code invalid",
+    "meaning": "The one-time code of an app UI sign-in (`/.gpuaas/signin?code=…` on an instance origin) is unknown, already used, older than 60 seconds, or was issued for another app instance; ask the platform for a new one (`POST /v1/allocations/{id}/app/ui-sessions`, `gpuaas app open`)."
   },
   "USAGE_REPORTER_FORBIDDEN": {
     "status": 403,
@@ -196,6 +211,56 @@ export const PLATFORM_ERRORS = {
     "status": 403,
     "title": "Refund needs approval",
     "meaning": "A refund above the configured amount (`billing.refundApprovalAbove`) needs a second operator: file it with `POST /v1/billing/refund-requests` (`gpuaas billing refund … --request`) and have another operator approve it."
+  },
+  "PUBLISHER_KEY_INVALID": {
+    "status": 422,
+    "title": "Publisher key invalid",
+    "meaning": "A publisher key is not an ECDSA P-256 public key in SPKI PEM, or the request gives both a key and a keyless identity (`issuer` + `subject`), or neither."
+  },
+  "APP_REFERENCE_INVALID": {
+    "status": 422,
+    "title": "App reference invalid",
+    "meaning": "The app reference cannot be parsed as `host:port/repository:tag` or `…@sha256:…`, or names no artifact (no such tag or digest, or no gpuaas.yaml in it)."
+  },
+  "APP_SIGNER_UNKNOWN": {
+    "status": 422,
+    "title": "App signer unknown",
+    "meaning": "The artifact is signed, but by no key (or keyless identity) the publisher project has registered and not retired; a registration rejected for it lists this code in its `errors`."
+  },
+  "APP_VERSION_STATE_CONFLICT": {
+    "status": 409,
+    "title": "App version state conflict",
+    "meaning": "The review action does not apply to the version's state (e.g. approving a rejected version); `detail` names the state and the one asked for."
+  },
+  "APP_VERSION_NOT_APPROVED": {
+    "status": 409,
+    "title": "App version not approved",
+    "meaning": "The app reference resolves to a version that is not approved, published or deprecated, or whose approval does not cover the allocation's project; a tag that now points at an unapproved digest too."
+  },
+  "APP_VERSION_REVOKED": {
+    "status": 409,
+    "title": "App version revoked",
+    "meaning": "The app reference resolves to a revoked version: it can no longer be launched."
+  },
+  "APP_CONSENT_REQUIRED": {
+    "status": 422,
+    "title": "Consent to the app's permissions required",
+    "meaning": "A catalog launch must accept every permission the app's service account gets (`accepted_permissions`; `gpuaas apps launch` shows them and asks, or takes `--yes`); `errors` names the missing ones."
+  },
+  "PROFILE_NOT_MET": {
+    "status": 409,
+    "title": "Allocation does not meet the app's profile",
+    "meaning": "The allocation named for a launch does not meet the minimum workload profile of the app's manifest (too few GPUs, another model, too little memory, no common NVLink domain); `errors` lists each shortfall."
+  },
+  "APP_NOT_ENTITLED": {
+    "status": 403,
+    "title": "Not entitled to the app",
+    "meaning": "The app version is published with access `grant` and the project holds no active grant for it (none given, revoked, or past its `until`): ask the publisher or an operator (`gpuaas apps entitlements grant`)."
+  },
+  "REGISTRY_UNREACHABLE": {
+    "status": 502,
+    "title": "Registry unreachable",
+    "meaning": "An external OCI registry the request names did not answer (or answered with a server error) after retries."
   },
   "INTERNAL": {
     "status": 500,
@@ -326,6 +391,51 @@ export const PLATFORM_ERRORS = {
     "status": 400,
     "title": "Invalid budget",
     "meaning": "A budget limit is not more than zero, or its alert thresholds are not up to 10 whole percentages from 1 to 1000."
+  },
+  "VOLUME_NAME_TAKEN": {
+    "status": 409,
+    "title": "Volume name taken",
+    "meaning": "The project already has a volume with this name (volume names are unique in a project)."
+  },
+  "SNAPSHOT_NAME_TAKEN": {
+    "status": 409,
+    "title": "Snapshot name taken",
+    "meaning": "The project already has a snapshot with this name (snapshot names are unique in a project)."
+  },
+  "VOLUME_IN_USE": {
+    "status": 409,
+    "title": "Volume in use",
+    "meaning": "The volume is attached read-write to another allocation (or attached at all, for a deletion or a read-write attachment); release that allocation first."
+  },
+  "VOLUME_NOT_AVAILABLE": {
+    "status": 409,
+    "title": "Volume not available",
+    "meaning": "The volume is being created or deleted, so it cannot be attached, resized, snapshotted or deleted now."
+  },
+  "VOLUME_SHRINK_REFUSED": {
+    "status": 422,
+    "title": "Volumes only grow",
+    "meaning": "A resize asked for a smaller size; volumes only grow. Restore a snapshot into, or copy the data to, a new smaller volume instead."
+  },
+  "VOLUME_SITE_MISMATCH": {
+    "status": 422,
+    "title": "Volumes on different sites",
+    "meaning": "An allocation's volumes live on different sites, so no node could mount them all."
+  },
+  "VOLUME_MOUNT_INVALID": {
+    "status": 400,
+    "title": "Invalid volume mount",
+    "meaning": "Two volumes of an allocation share a name or a mount path, or one mount path lies inside another."
+  },
+  "STORAGE_QUOTA_EXCEEDED": {
+    "status": 422,
+    "title": "Storage quota exceeded",
+    "meaning": "The project's storage quota (total GiB of volumes and snapshots, number of volumes or of snapshots) would be exceeded; the detail names the limit and what is used."
+  },
+  "STORAGE_BACKEND_FAILED": {
+    "status": 503,
+    "title": "Storage backend failed",
+    "meaning": "The storage backend could not create, grow, copy or remove a volume's filesystem (disk full, a failing mount); retry later."
   }
 } as const satisfies Readonly<Record<string, ErrorCatalogEntry>>;
 

@@ -804,6 +804,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/allocations/{allocation_id}/app/endpoints/{endpoint}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+                /** @description The name of an http endpoint the running app's manifest declares (`endpoints[].name`). */
+                endpoint: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Reach an endpoint of the allocation's app (any method, any sub-path, WebSocket)
+         * @description Members of the project (viewers get 403: an endpoint may change the app's state). Every
+         *     method (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS) and every sub-path below
+         *     `…/endpoints/{endpoint}/` is relayed the same way, the query kept, to
+         *     `127.0.0.1:<port><path>/<sub-path>` inside the allocation, through its runtime; an
+         *     `Upgrade: websocket` request is relayed too (the bearer token in `Authorization` or as the
+         *     subprotocol `gpuaas.bearer.<token>`, which is not passed on). Bodies stream both ways; the
+         *     app's status, headers and body come back as the app sent them, less hop-by-hop headers and
+         *     `Set-Cookie`, with `Content-Security-Policy: sandbox …` added. The app never receives the
+         *     platform's credentials: no `Authorization`, no `Cookie`; it gets `X-Forwarded-For`,
+         *     `X-Forwarded-Host`, `X-Forwarded-Proto`, `X-Forwarded-Prefix`, `X-Gpuaas-User`
+         *     (`user:<id>` or `sa:<id>`) and `X-Correlation-Id`. 404 NOT_FOUND (`runtime_code`
+         *     APP_ENDPOINT_NOT_FOUND) for a name the manifest does not declare, 409 APP_NOT_READY while
+         *     the app is not ready, 502 APP_ENDPOINT_UNREACHABLE when it does not answer on its port.
+         *     See docs/allocations.md.
+         */
+        get: operations["callAppEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/allocations/{allocation_id}/app/stop": {
         parameters: {
             query?: never;
@@ -821,6 +858,35 @@ export interface paths {
          *     whole process group once the grace period has passed (docs/runtime.md).
          */
         post: operations["stopApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/app/ui-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time sign-in code for the app's console UI extension on its own origin
+         * @description Members of the project, with a user token (a UI session is a person's). The app's endpoint
+         *     declared as a console UI extension (`endpoints[].ui`; `endpoint` picks one, else the first)
+         *     is served at the instance origin `<allocation-id>.apps.<platform host>` (on loopback
+         *     `<allocation-id>.apps.localhost`), never on the platform's origin. Opening `url` there
+         *     exchanges the single-use `code` (valid 60 s) for a session cookie of that origin only,
+         *     holding a token bound to the instance (audience = the origin, `allocation_id` claim,
+         *     valid 5 minutes, scopes = the approved manifest's permissions ∩ the user's rights), which
+         *     the app receives as `X-Gpuaas-App-Token`. See docs/ui-extensions.md.
+         */
+        post: operations["createAppUiSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1131,6 +1197,10 @@ export interface paths {
          *     for CSV too). Anything posted for a closed month later is a dated adjustment
          *     (`adjusts_period`) on the next open statement. CSV with `format=csv` or
          *     `Accept: text/csv`. 400 `STATEMENT_PERIOD_INVALID` for a period that is not `YYYY-MM`.
+         *     With `account=publisher`, the publisher statement of the project's earnings account
+         *     (members of the publisher project and operators): one line per app-usage transfer
+         *     credited (`earning`) or refund taken back (`refund`, negative), with its own chain of
+         *     closed statements; its totals equal `GET /v1/billing/earnings` for the month.
          */
         get: operations["getBillingStatement"];
         put?: never;
@@ -1161,7 +1231,8 @@ export interface paths {
          *     from then on it is served from storage and never changes. Closing a closed statement
          *     returns it (200). 409 `STATEMENT_PERIOD_OPEN` before the month is over; 409
          *     `STATEMENT_OUT_OF_ORDER` unless the month after the last closed one (the first close: no
-         *     earlier month with lines left open).
+         *     earlier month with lines left open). `account=publisher` closes the project's publisher
+         *     statement, chained to its previous closed publisher statement.
          */
         post: operations["closeBillingStatement"];
         delete?: never;
@@ -1196,6 +1267,667 @@ export interface paths {
          */
         put: operations["setBillingBudget"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's publisher keys, retired ones included
+         * @description Viewers of the project and operators. Oldest first; retired keys carry `retired_at`.
+         */
+        get: operations["listPublisherKeys"];
+        put?: never;
+        /**
+         * Register a signing key (or keyless identity) for a project's published apps
+         * @description Members of the project and operators. Give `public_key` (an ECDSA P-256 public key, SPKI
+         *     PEM) or `issuer` and `subject` (a keyless OIDC identity), not both; else 422
+         *     `PUBLISHER_KEY_INVALID`. The key id is the hex SHA-256 of the key's SPKI DER (as the SDK
+         *     computes it), or of `issuer` and `subject` for an identity. Registering the same key again
+         *     returns it (200). Versions the project registers are verified against its keys that are
+         *     not retired.
+         */
+        post: operations["addPublisherKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/keys/{key_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id (hex SHA-256), as `PublisherKey.key_id`. */
+                key_id: components["parameters"]["PublisherKeyId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a publisher key (rotation)
+         * @description Members of the project and operators. A retired key no longer verifies new registrations;
+         *     versions already verified with it stay valid and launchable. Keys are never deleted.
+         *     Retiring a retired key returns it unchanged. 404 `NOT_FOUND` when the project has no such
+         *     key.
+         */
+        post: operations["retirePublisherKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered app versions, newest first
+         * @description With `project_id`: that publisher project's versions (viewers of the project and
+         *     operators). Without it: every project's versions (operators only; 403 `FORBIDDEN`
+         *     otherwise), e.g. `state=verified` for the review queue.
+         */
+        get: operations["listAppVersions"];
+        put?: never;
+        /**
+         * Register an app artifact version for review
+         * @description Members of the project and operators. The platform resolves `reference` (by tag or digest;
+         *     a tag is resolved once) to a digest, reads the artifact's gpuaas.yaml, validates it with
+         *     the SDK's validator and verifies the publish signature against the project's registered
+         *     keys that are not retired. The version is stored either way (201): `verified` with
+         *     `signer_key_id`, or `rejected` with `errors` (validator codes, or the verifier's:
+         *     SIGNATURE_NOT_FOUND, SIGNATURE_INVALID, APP_SIGNER_UNKNOWN). The same artifact (registry,
+         *     repository, digest) registered again returns the existing version (200). 403/404 when the
+         *     caller may not pull the reference; 422 `APP_REFERENCE_INVALID` for a reference that cannot
+         *     be parsed or names nothing; 502 `REGISTRY_UNREACHABLE` for an external registry that does
+         *     not answer.
+         */
+        post: operations["registerAppVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions/{version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One app version with its manifest and the diff against the previous approved one
+         * @description Viewers of the publisher project and operators (404 `NOT_FOUND` for anyone else).
+         *     `previous_approved` is the newest approved, published or deprecated version of the same
+         *     repository; `diff` compares this version's permissions, meters, prices and GPU profile
+         *     with it (null without one).
+         */
+        get: operations["getAppVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions/{version_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a verified version for a scope (operators)
+         * @description Operators only. Pinned to the version's digest: promotes the artifact by digest into the
+         *     release namespace (`release/<publisher>/<app>`, tag = the manifest's version, immutable)
+         *     with an approval attestation signed by the platform's approval key (`GET
+         *     /v1/apps/trust`). Only projects inside `scope` may launch it. Approving one version never
+         *     changes another's state. 409 `APP_VERSION_STATE_CONFLICT` unless the version is
+         *     `verified`. Emits `app_version.state_changed`.
+         */
+        post: operations["approveAppVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions/{version_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a submitted or verified version, with a reason (operators)
+         * @description Operators only. `reason` is required and shown to the publisher. 409
+         *     `APP_VERSION_STATE_CONFLICT` unless the version is `submitted` or `verified`. Emits
+         *     `app_version.state_changed`.
+         */
+        post: operations["rejectAppVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions/{version_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an approved version (operators)
+         * @description Operators only. Marks an approved version as published (listed for its scope); it stays
+         *     launchable. 409 `APP_VERSION_STATE_CONFLICT` unless the version is `approved`. Emits
+         *     `app_version.state_changed`. `access` says who may launch it from the catalog: `free` and
+         *     `paid` (its prices are charged through billing) any project the approval covers, `grant`
+         *     only projects granted the app (`POST /v1/apps/entitlements`); default `paid` when the
+         *     manifest has prices, else `free`.
+         */
+        post: operations["publishAppVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions/{version_id}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deprecate a published version (operators)
+         * @description Operators only. A deprecated version stays launchable, with the warning `deprecated` in
+         *     the launch's answer. 409 `APP_VERSION_STATE_CONFLICT` unless the version is `published`.
+         *     Emits `app_version.state_changed`.
+         */
+        post: operations["deprecateAppVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/versions/{version_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an approved, published or deprecated version (operators)
+         * @description Operators only. New launches of the digest are refused (409 `APP_VERSION_REVOKED`) on
+         *     every platform instance within a second; with `stop_running`, running instances of the
+         *     digest are stopped through their runtimes. `reason` is required. 409
+         *     `APP_VERSION_STATE_CONFLICT` unless the version is approved, published or deprecated.
+         *     Emits `app_version.state_changed`.
+         */
+        post: operations["revokeAppVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's approval public key, to verify approvals outside the platform
+         * @description Any signed-in caller. The ECDSA P-256 public key (SPKI PEM) that signs the platform's
+         *     approval attestations, its key id (hex SHA-256 of the SPKI DER) and the attestation's
+         *     in-toto predicate type.
+         */
+        get: operations["getAppTrust"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The app catalog a project sees, by name
+         * @description Viewers of `project_id` (operators: any project). The apps with a `published` or
+         *     `deprecated` version whose approval scope covers the project (the platform, the project's
+         *     organization, or the project), each named `publisher/app` (the publisher project's name
+         *     and the repository after its namespace) with those versions, newest first: GPU profile,
+         *     prices, permissions, parameters. `q` matches the name, display name or description
+         *     (case-insensitive); `category` one of the manifest's categories. Ordered by name.
+         */
+        get: operations["listApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grants not revoked, newest first
+         * @description With `project_id`: the grants that project holds (its viewers). With `app`: the grants
+         *     of that app (viewers of its publisher project). Without either: every grant (operators
+         *     only; 403 `FORBIDDEN` otherwise). Expired grants are listed with `active: false`.
+         */
+        get: operations["listAppEntitlements"];
+        put?: never;
+        /**
+         * Grant a project the right to launch an app
+         * @description Operators, or members (and owners) of the app's publisher project. `app` is the catalog
+         *     name `publisher/app`; `until` (optional) ends the grant. Granting again while a grant is
+         *     active updates its `until` (200). 404 `NOT_FOUND` for an unknown app or project.
+         */
+        post: operations["grantAppEntitlement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/entitlements/{entitlement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's id. */
+                entitlement_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a grant
+         * @description Operators, or members of the app's publisher project (404 `NOT_FOUND` for anyone else).
+         *     Launches from then on are refused `APP_NOT_ENTITLED`; running instances keep running.
+         */
+        delete: operations["revokeAppEntitlement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's catalog app instances, newest first
+         * @description Viewers of `project_id`. Every launch of a registered version in the project, running
+         *     (`ended_at` null) or ended; `state` is `launched` or `stopped` here (`GET …/{id}` asks
+         *     the runtime).
+         */
+        get: operations["listAppInstances"];
+        put?: never;
+        /**
+         * Launch a catalog app into an allocation of the project
+         * @description Members of `project_id`. Launches `app` (`publisher/app`) at `version` (default: its
+         *     newest published version) from the project's catalog into `allocation_id`, through the
+         *     same launch as `POST /v1/allocations/{allocation_id}/app` with the version's release
+         *     reference. Refusals, before the runtime hears of anything: `NOT_FOUND` (not in the
+         *     project's catalog), `APP_CONSENT_REQUIRED` (`accepted_permissions` lacks a permission
+         *     the app's service account gets), `VALIDATION_FAILED` (a parameter that fails its schema
+         *     or that the app does not declare; an allocation of another project), `PROFILE_NOT_MET`
+         *     (the allocation's GPUs do not meet the manifest's minimum profile, each shortfall in
+         *     `errors`), `APP_NOT_ENTITLED`, `APP_VERSION_REVOKED`, `ALLOCATION_NOT_RUNNING`. The
+         *     answer's `id` is the instance (its launch record); `endpoints` are the relay URLs.
+         */
+        post: operations["launchAppInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/instances/{instance_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One app instance, its state from the runtime
+         * @description Viewers of its project (404 `NOT_FOUND` for anyone else). A running instance's `state`
+         *     is the runtime's (`fetching`, `starting`, `ready`, …; `unknown` when the runtime cannot
+         *     be reached); an ended one is `stopped`.
+         */
+        get: operations["getAppInstance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/instances/{instance_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop an app instance
+         * @description Members of its project. Stops the app through its allocation's runtime (stop hook, then
+         *     signals) and ends the instance; an ended instance is returned as it is. The allocation
+         *     stays: release it separately.
+         */
+        post: operations["stopAppInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One app of a project's catalog
+         * @description Viewers of `project_id` (operators: any project). `app` is `publisher/app` with its slash
+         *     percent-encoded (`acme%2Fecho`). 404 `NOT_FOUND` when the project's catalog has no such
+         *     app (unpublished, or approved for a scope that does not cover the project).
+         */
+        get: operations["getCatalogApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every project's monthly budget with this month's spend (operators)
+         * @description Operators only (403 `FORBIDDEN` for anyone else). Every project that has a budget, ordered
+         *     by project id: its limit, thresholds, this month's (UTC) spend (`spent_micros`: charges
+         *     less refunds posted this month, as `GET /v1/billing/budgets/{project_id}` counts it), the
+         *     spend as a percentage of the limit (`spent_percent`, decimal text rounded down to
+         *     hundredths) and the alerts fired this month.
+         */
+        get: operations["listBillingBudgets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A publisher project's earnings and statement for a month
+         * @description Members of the publisher project and operators (404 for anyone else). `payable_micros` is
+         *     the publisher's earnings account now. For the month (UTC, default this month):
+         *     `by_app` sums the rated usage events of the publisher's app launches that happened in it,
+         *     per app, version and meter (`hourly` for the app's hourly price): what tenants were
+         *     charged, the platform's fee withheld and the publisher's share; `lines` are the ledger
+         *     transfers on the earnings account for the month (app usage +, refunds −) with the opening
+         *     and closing balances. Amounts are exact integer micro-units. Publisher statements are
+         *     computed on each read and never closed (docs/billing.md). 400
+         *     `STATEMENT_PERIOD_INVALID` for a period that is not `YYYY-MM`.
+         */
+        get: operations["getBillingEarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/storage/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's volumes, oldest first
+         * @description Viewers of the project and operators (404 for anyone else). Volumes being deleted are listed until they are gone.
+         */
+        get: operations["listStorageVolumes"];
+        put?: never;
+        /**
+         * Create a persistent volume
+         * @description Members of the project. The volume is `creating` until its backend made its filesystem,
+         *     then `available`; a name is unique in its project (409 `VOLUME_NAME_TAKEN`). The project's
+         *     storage quota (total GiB, number of volumes) is checked first (422
+         *     `STORAGE_QUOTA_EXCEEDED`). Billed per GiB-second from creation to deletion.
+         */
+        post: operations["createStorageVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/storage/volumes/{volume_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["VolumeId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One volume with its attachments
+         * @description Viewers of its project and operators; 404 for anyone else.
+         */
+        get: operations["getStorageVolume"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a volume and its data
+         * @description Members of its project. Refused with 409 `VOLUME_IN_USE` while an allocation has it
+         *     attached. Its snapshots are kept (delete them separately). Billing stops at deletion.
+         */
+        delete: operations["deleteStorageVolume"];
+        options?: never;
+        head?: never;
+        /**
+         * Grow a volume (online)
+         * @description Members of its project. Grows the filesystem, attached or not. A smaller size is refused
+         *     with 422 `VOLUME_SHRINK_REFUSED` (restore a snapshot into, or copy to, a smaller volume
+         *     instead); growth beyond the project's quota with 422 `STORAGE_QUOTA_EXCEEDED`.
+         */
+        patch: operations["resizeStorageVolume"];
+        trace?: never;
+    };
+    "/v1/storage/volumes/{volume_id}/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["VolumeId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * GPU models with free capacity where the volume lives
+         * @description Viewers of its project and operators. An allocation that attaches the volume is scheduled
+         *     only on nodes of the volume's site; this lists the GPU models free there now.
+         */
+        get: operations["getStorageVolumePlacement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/storage/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's snapshots, oldest first
+         * @description Viewers of the project and operators; `volume_id` keeps one volume's.
+         */
+        get: operations["listStorageSnapshots"];
+        put?: never;
+        /**
+         * Snapshot a volume
+         * @description Members of the volume's project. A point-in-time copy (copy-on-write where the filesystem
+         *     offers reflinks, a full copy otherwise): consistent while the volume is detached,
+         *     crash-consistent while attached. Counts against the project's snapshot quota and total
+         *     GiB (422 `STORAGE_QUOTA_EXCEEDED`); a name is unique in the project (409
+         *     `SNAPSHOT_NAME_TAKEN`).
+         */
+        post: operations["createStorageSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/storage/snapshots/{snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One snapshot
+         * @description Viewers of its project and operators; 404 for anyone else.
+         */
+        get: operations["getStorageSnapshot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a snapshot
+         * @description Members of its project. Volumes restored from it are not affected.
+         */
+        delete: operations["deleteStorageSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/storage/snapshots/{snapshot_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a snapshot into a new volume
+         * @description Members of its project. Creates a new volume named `name` with the snapshot's contents
+         *     and size, at the snapshot's site; quota and naming rules are those of a new volume.
+         */
+        post: operations["restoreStorageSnapshot"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1264,7 +1996,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "PROFILE_NOT_MET" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
             correlation_id: string;
             /**
              * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
@@ -1538,8 +2270,11 @@ export interface components {
             transfer_id: string;
             /** @description This transfer, then the hold it settled or the charge it corrects. */
             transfer_ids: string[];
-            /** @enum {string} */
-            kind: "charge" | "refund" | "topup" | "credit";
+            /**
+             * @description `earning` (app usage credited to a publisher) only on publisher statements.
+             * @enum {string}
+             */
+            kind: "charge" | "refund" | "topup" | "credit" | "earning";
             /** @description The ledger category (`gpu_time`, `app_usage`, `app_fee`, `topup`, `refund`, `promo_applied`, …). */
             category: string;
             /** @description Signed: + credits the balance, − debits it. */
@@ -1558,6 +2293,11 @@ export interface components {
             period: string;
             period_start: components["schemas"]["Timestamp"];
             period_end: components["schemas"]["Timestamp"];
+            /**
+             * @description `publisher` on a publisher statement (the earnings account); absent on a project statement.
+             * @enum {string}
+             */
+            account?: "publisher";
             /** @enum {string} */
             status: "open" | "closed";
             /** @description Place in the project's chain of closed statements (1, 2, …); null while open. */
@@ -1572,6 +2312,8 @@ export interface components {
                 refunds_micros: components["schemas"]["MicroUnits"];
                 topups_micros: components["schemas"]["MicroUnits"];
                 credits_micros: components["schemas"]["MicroUnits"];
+                /** @description Publisher statements: app usage credited in the month. */
+                earnings_micros?: components["schemas"]["MicroUnits"];
                 net_micros: components["schemas"]["MicroUnits"];
             };
             /** @description Balances and totals in cents, each rounded once from its exact micros, half to even. */
@@ -1582,6 +2324,7 @@ export interface components {
                 refunds: string;
                 topups: string;
                 credits: string;
+                earnings?: string;
                 net: string;
             };
             /** @description The rounding rule, in words. */
@@ -1607,6 +2350,71 @@ export interface components {
                 threshold: number;
                 fired_at: components["schemas"]["Timestamp"];
             }[];
+        };
+        BillingBudgetOverview: {
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            limit_micros: components["schemas"]["MicroUnits"];
+            alert_thresholds: number[];
+            /** @description This month, `YYYY-MM` (UTC). */
+            period: string;
+            spent_micros: components["schemas"]["MicroUnits"];
+            /** @description Spend as a percentage of the limit, rounded down to hundredths, e.g. `42.50`. */
+            spent_percent: string;
+            alerts_fired: {
+                threshold: number;
+                fired_at: components["schemas"]["Timestamp"];
+            }[];
+        };
+        BillingBudgetList: {
+            items: components["schemas"]["BillingBudgetOverview"][];
+        };
+        BillingEarningsLine: {
+            /** @description The app version launched; null for a launch of no registered version. */
+            version_id: components["schemas"]["Id"] | null;
+            /** @description The manifest's app name. */
+            app: string | null;
+            /** @description The manifest's version. */
+            version: string | null;
+            /** @description The metered dimension, or `hourly` for the hourly price. */
+            meter: string;
+            /** @description Usage events rated. */
+            events: number;
+            charged_micros: components["schemas"]["MicroUnits"];
+            fee_micros: components["schemas"]["MicroUnits"];
+            earned_micros: components["schemas"]["MicroUnits"];
+        };
+        BillingEarningsTransfer: {
+            transfer_id: string;
+            /** @description `app_usage` (the publisher share) or `refund`. */
+            category: string;
+            amount_micros: components["schemas"]["MicroUnits"];
+            allocation_id: string | null;
+            /** @description The usage it is for (earliest event). */
+            period_start: string | null;
+            /** @description The usage it is for (latest event). */
+            period_end: string | null;
+            posted_at: components["schemas"]["Timestamp"];
+            /** @description For a refund: the charge it reverses. */
+            corrects_id: string | null;
+        };
+        BillingEarnings: {
+            project_id: components["schemas"]["Id"];
+            currency: components["schemas"]["Currency"];
+            /** @description `YYYY-MM` (UTC). */
+            period: string;
+            payable_micros: components["schemas"]["MicroUnits"];
+            opening_balance_micros: components["schemas"]["MicroUnits"];
+            closing_balance_micros: components["schemas"]["MicroUnits"];
+            totals: {
+                earned_micros: components["schemas"]["MicroUnits"];
+                refunds_micros: components["schemas"]["MicroUnits"];
+                fees_withheld_micros: components["schemas"]["MicroUnits"];
+                charged_micros: components["schemas"]["MicroUnits"];
+                net_micros: components["schemas"]["MicroUnits"];
+            };
+            by_app: components["schemas"]["BillingEarningsLine"][];
+            lines: components["schemas"]["BillingEarningsTransfer"][];
         };
         GpuSku: {
             /** @description Stable SKU id, e.g. `h100-80gb`. */
@@ -1713,6 +2521,16 @@ export interface components {
             env?: {
                 [key: string]: string;
             };
+            /**
+             * @description Exactly the volumes to bind-mount into the sandbox: `source` is the folder on the node
+             *     where the volume's filesystem is mounted, `mount_path` where the sandbox sees it.
+             */
+            volumes?: {
+                volume_id: components["schemas"]["Id"];
+                source: string;
+                mount_path: string;
+                read_only: boolean;
+            }[];
         };
         HeartbeatReply: {
             heartbeat_interval_ms: number;
@@ -1763,6 +2581,13 @@ export interface components {
             idle_timeout?: components["schemas"]["Duration"];
             /** @description Higher goes first (default 100); 0 to 1000. */
             priority?: number;
+            /**
+             * @description Up to 4 of the project's volumes to mount in the sandbox (the `storage:write` scope is not
+             *     needed; being allowed to create the allocation is). Read-write attachments are exclusive
+             *     (409 `VOLUME_IN_USE`), read-only ones may be shared; the allocation is scheduled only on
+             *     nodes of the volumes' site. Detached at release.
+             */
+            volumes?: components["schemas"]["VolumeMount"][];
         };
         AllocationGpu: {
             index: number;
@@ -1810,10 +2635,103 @@ export interface components {
             last_activity_at: components["schemas"]["Timestamp"] | null;
             released_at: components["schemas"]["Timestamp"] | null;
             transitions?: components["schemas"]["Transition"][];
+            /** @description The volumes attached to it (kept after release, for history); absent when none. */
+            volumes?: components["schemas"]["AllocationVolume"][];
+        };
+        /** @description A volume attached to an allocation, and where its sandbox sees it. */
+        AllocationVolume: {
+            volume_id: components["schemas"]["Id"];
+            name: string;
+            mount_path: string;
+            read_only: boolean;
         };
         AllocationList: {
             items: components["schemas"]["Allocation"][];
             next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description `creating` until the backend made its filesystem, `available` while detached, `attached`
+         *     while at least one allocation mounts it, `deleting` until its data is gone.
+         * @enum {string}
+         */
+        StorageVolumeState: "creating" | "available" | "attached" | "deleting";
+        StorageVolumeAttachment: {
+            allocation_id: components["schemas"]["Id"];
+            mount_path: string;
+            read_only: boolean;
+        };
+        StorageVolume: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            size_gib: number;
+            /** @description The group of nodes that can reach it (`local` for local nodes). */
+            site: string;
+            /** @description The backend kind, e.g. `local`. */
+            storage_class: string;
+            state: components["schemas"]["StorageVolumeState"];
+            attachments: components["schemas"]["StorageVolumeAttachment"][];
+            /** @description The snapshot it was restored from. */
+            source_snapshot_id?: string | null;
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        StorageVolumeList: {
+            items: components["schemas"]["StorageVolume"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        StorageVolumeCreate: {
+            project_id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+            /** @description Size in GiB, 1 to 65536. */
+            size_gib: number;
+            /** @description Where it lives (default: the platform default site, `local`). */
+            site?: string;
+        };
+        StorageVolumeResize: {
+            /** @description The new size; not smaller than the current one. */
+            size_gib: number;
+        };
+        StorageVolumePlacement: {
+            volume_id: components["schemas"]["Id"];
+            site: string;
+            /** @description GPU models with free capacity on schedulable nodes of the site now. */
+            gpus: {
+                model: string;
+                free_gpus: number;
+                /** @description Nodes with at least one free GPU of the model. */
+                nodes: number;
+            }[];
+        };
+        StorageSnapshot: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            /** @description The volume it was taken of; null once that is deleted. */
+            volume_id: string | null;
+            name: components["schemas"]["Name"];
+            size_gib: number;
+            site: string;
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        StorageSnapshotList: {
+            items: components["schemas"]["StorageSnapshot"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        StorageSnapshotCreate: {
+            volume_id: components["schemas"]["Id"];
+            name: components["schemas"]["Name"];
+        };
+        StorageSnapshotRestore: {
+            name: components["schemas"]["Name"];
+        };
+        VolumeMount: {
+            name: components["schemas"]["Name"];
+            /** @description Where the sandbox sees it, under `/mnt/` (letters, digits, `.`, `_`, `-`, `/`; no `..`). */
+            mount_path: string;
+            /** @description Mount read-only (shared); read-write (the default) is exclusive. */
+            read_only?: boolean;
         };
         TerminalTokenCreate: {
             /** @description Run this argv instead of a login shell. */
@@ -1908,6 +2826,385 @@ export interface components {
              *     "runtime"), e.g. HOOK_FAILED, APP_FAILED, ARTIFACT_PULL_FAILED.
              */
             code?: string;
+            /**
+             * @description Set by the platform on a launch answer: `deprecated` when the launched app version is
+             *     deprecated (still launchable, but its publisher has moved on).
+             */
+            warnings?: string[];
+        };
+        /** @description Which UI extension to open; the first the manifest declares when omitted. */
+        AppUiSessionCreate: {
+            /** @description The name of an endpoint declared with `ui` in the running app's manifest. */
+            endpoint?: string;
+        };
+        /** @description A one-time sign-in code for an app instance's UI extension origin. */
+        AppUiSession: {
+            /** @description Single use, valid 60 seconds; part of `url`. */
+            code: string;
+            /**
+             * Format: uri
+             * @description `<origin>/.gpuaas/signin?code=…`: open it (in the console iframe or a browser tab).
+             */
+            url: string;
+            /**
+             * Format: uri
+             * @description The instance origin, `http(s)://<allocation-id>.apps.<platform host>[:port]`.
+             */
+            origin: string;
+            /** @description The UI extension endpoint the origin serves. */
+            endpoint: string;
+            expires_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description A signing key (`kind: key`) or keyless OIDC identity (`kind: keyless`) a project's app
+         *     versions are verified against. Retired keys no longer verify new registrations.
+         */
+        PublisherKey: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            /** @description Hex SHA-256 of the key's SPKI DER (of `issuer` and `subject` for an identity). */
+            key_id: string;
+            /** @enum {string} */
+            kind: "key" | "keyless";
+            name: string;
+            /** @description SPKI PEM; null for a keyless identity. */
+            public_key: string | null;
+            /** @description OIDC issuer URL of a keyless identity. */
+            issuer: string | null;
+            /** @description Certificate subject (e.g. an email or workflow URI) of a keyless identity. */
+            subject: string | null;
+            /** @description `user:<id>` or `service_account:<id>`. */
+            created_by: string;
+            created_at: components["schemas"]["Timestamp"];
+            retired_at: components["schemas"]["Timestamp"] | null;
+        };
+        /** @description `public_key`, or `issuer` with `subject`; not both. */
+        PublisherKeyCreate: {
+            project_id: components["schemas"]["Id"];
+            /** @description A label; defaults to the key id’s first 12 characters. */
+            name?: string;
+            /** @description ECDSA P-256 public key, SPKI PEM. */
+            public_key?: string;
+            /** Format: uri */
+            issuer?: string;
+            subject?: string;
+        };
+        PublisherKeyList: {
+            items: components["schemas"]["PublisherKey"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description `submitted → verified | rejected`, `verified → approved | rejected`, `approved → published →
+         *     deprecated`, approved/published/deprecated → `revoked`. Launchable: approved, published,
+         *     deprecated.
+         * @enum {string}
+         */
+        AppVersionState: "submitted" | "verified" | "rejected" | "approved" | "published" | "deprecated" | "revoked";
+        /** @description Why a registration was rejected, one entry per problem. */
+        AppVersionError: {
+            /** @description A validator code (docs/manifest.md) or the verifier's, e.g. SIGNATURE_INVALID, APP_SIGNER_UNKNOWN. */
+            code: string;
+            message: string;
+            /** @description JSON pointer into gpuaas.yaml, for validator errors. */
+            pointer?: string;
+        };
+        /**
+         * @description Who may launch an approved version.
+         * @enum {string}
+         */
+        AppVersionScope: "platform" | "organization" | "project";
+        AppVersionApproval: {
+            scope: components["schemas"]["AppVersionScope"];
+            /** @description The organisation or project; null for `platform`. */
+            scope_id: string | null;
+        };
+        /** @description One registered artifact (registry, repository, digest) of a publisher project. */
+        AppVersion: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            /** @description host:port of the registry. */
+            registry: string;
+            /** @description Repository path, e.g. `acme/llm-server`. */
+            repository: string;
+            /** @description `registry/repository@digest`. */
+            reference: string;
+            /** @description The tag registered, if any (resolved once). */
+            tag: string | null;
+            digest: string;
+            /** @description The manifest's name ('' when it could not be read). */
+            app: string;
+            /** @description The manifest's version ('' when it could not be read). */
+            version: string;
+            state: components["schemas"]["AppVersionState"];
+            /** @description The publisher key that verified the signature. */
+            signer_key_id: string | null;
+            /** @description Why it was rejected at registration; null otherwise. */
+            errors: components["schemas"]["AppVersionError"][] | null;
+            /** @description The scopes the manifest requests (`permissions.scopes`). */
+            permissions: string[];
+            /** @description `user:<id>` or `service_account:<id>`. */
+            submitted_by: string;
+            submitted_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            reviewed_by: string | null;
+            reviewed_at: components["schemas"]["Timestamp"] | null;
+            /** @description Why it was rejected, deprecated or revoked. */
+            reason: string | null;
+            approval: components["schemas"]["AppVersionApproval"] | null;
+            /** @description Where approval promoted it: `registry/release/<publisher>/<app>@digest`. */
+            release_reference: string | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+        };
+        AppVersionChange: {
+            /** @description e.g. `hourlyPrice`, `metered.tokens`, `minimum.gpus.count`. */
+            field: string;
+            /** @description The previous approved version’s value (null when absent). */
+            before: unknown;
+            /** @description This version’s value (null when absent). */
+            after: unknown;
+        };
+        AppVersionSetDiff: {
+            added: string[];
+            removed: string[];
+        };
+        AppVersionDiff: {
+            permissions: components["schemas"]["AppVersionSetDiff"];
+            meters: components["schemas"]["AppVersionSetDiff"];
+            prices: components["schemas"]["AppVersionChange"][];
+            gpu: components["schemas"]["AppVersionChange"][];
+        };
+        /** @description An AppVersion with its manifest and what changed since the previous approved version. */
+        AppVersionDetail: {
+            id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            /** @description host:port of the registry. */
+            registry: string;
+            /** @description Repository path, e.g. `acme/llm-server`. */
+            repository: string;
+            /** @description `registry/repository@digest`. */
+            reference: string;
+            /** @description The tag registered, if any (resolved once). */
+            tag: string | null;
+            digest: string;
+            /** @description The manifest's name ('' when it could not be read). */
+            app: string;
+            /** @description The manifest's version ('' when it could not be read). */
+            version: string;
+            state: components["schemas"]["AppVersionState"];
+            /** @description The publisher key that verified the signature. */
+            signer_key_id: string | null;
+            /** @description Why it was rejected at registration; null otherwise. */
+            errors: components["schemas"]["AppVersionError"][] | null;
+            /** @description The scopes the manifest requests (`permissions.scopes`). */
+            permissions: string[];
+            /** @description `user:<id>` or `service_account:<id>`. */
+            submitted_by: string;
+            submitted_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            reviewed_by: string | null;
+            reviewed_at: components["schemas"]["Timestamp"] | null;
+            /** @description Why it was rejected, deprecated or revoked. */
+            reason: string | null;
+            approval: components["schemas"]["AppVersionApproval"] | null;
+            /** @description Where approval promoted it: `registry/release/<publisher>/<app>@digest`. */
+            release_reference: string | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+            /** @description The parsed gpuaas.yaml; null when it could not be read. */
+            manifest: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The newest approved, published or deprecated version of the same repository. */
+            previous_approved: {
+                id: components["schemas"]["Id"];
+                version: string;
+                digest: string;
+            } | null;
+            /** @description This version against `previous_approved`; null without one. */
+            diff: components["schemas"]["AppVersionDiff"] | null;
+        };
+        AppVersionList: {
+            items: components["schemas"]["AppVersion"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description Who may launch a published version from the catalog: `free` and `paid` (prices charged
+         *     through billing) every project its approval covers; `grant` only granted projects.
+         * @enum {string}
+         */
+        AppAccess: "free" | "paid" | "grant";
+        AppInstanceCreate: {
+            project_id: components["schemas"]["Id"];
+            /** @description `publisher/app`. */
+            app: string;
+            /** @description A version (or version id) in the catalog; default: the newest published. */
+            version?: string;
+            allocation_id: components["schemas"]["Id"];
+            /** @description Launch parameters, checked against the manifest's schemas. */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /** @description The permissions the caller consents to give the app's service account; must include each one the version asks for. */
+            accepted_permissions?: string[];
+        };
+        /** @description A catalog app launched into an allocation. */
+        AppInstance: {
+            id: components["schemas"]["Id"];
+            /** @description The runtime's app state, or `launched` / `stopped` / `unknown`. */
+            state: string;
+            /** @description The manifest name. */
+            app: string | null;
+            version: string | null;
+            version_id: string | null;
+            project_id: components["schemas"]["Id"];
+            allocation_id: components["schemas"]["Id"];
+            /** @description What the runtime launched (the release reference). */
+            reference: string;
+            /** @description The app's endpoints through the platform's relay (members of the project, with their bearer token). */
+            endpoints: {
+                name: string;
+                /** Format: uri */
+                url: string;
+            }[];
+            /** @description `deprecated` for a deprecated version. */
+            warnings?: string[];
+            launched_by: string;
+            /** Format: date-time */
+            launched_at: string;
+            /** Format: date-time */
+            ended_at: string | null;
+        };
+        AppInstanceList: {
+            items: components["schemas"]["AppInstance"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        AppVersionPublish: {
+            access?: components["schemas"]["AppAccess"];
+        };
+        AppEntitlementGrant: {
+            /** @description `publisher/app`. */
+            app: string;
+            project_id: components["schemas"]["Id"];
+            /**
+             * Format: date-time
+             * @description The grant ends here (exclusive).
+             */
+            until?: string;
+        };
+        /** @description A project's grant to launch an app. */
+        AppEntitlement: {
+            id: components["schemas"]["Id"];
+            app: string;
+            publisher_project_id: components["schemas"]["Id"];
+            project_id: components["schemas"]["Id"];
+            /** Format: date-time */
+            until: string | null;
+            /** @description Not revoked and not past `until`. */
+            active: boolean;
+            granted_by: string;
+            /** Format: date-time */
+            granted_at: string;
+            revoked_by: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+        };
+        AppEntitlementList: {
+            items: components["schemas"]["AppEntitlement"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        CatalogAppList: {
+            items: components["schemas"]["CatalogApp"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /** @description An app in a project's catalog, with the versions the project may launch. */
+        CatalogApp: {
+            /** @description `publisher/app`: the publisher project and the repository after its namespace. */
+            name: string;
+            /** @description The publisher project. */
+            publisher: {
+                project_id: components["schemas"]["Id"];
+                name: string;
+            };
+            /** @description The registry (host:port) the versions were registered from. */
+            registry: string;
+            /** @description The source repository (`ns/app`). */
+            repository: string;
+            /** @description The manifest's displayName. */
+            display_name: string | null;
+            /** @description The manifest's description. */
+            description: string | null;
+            /** @description The manifest's catalog categories. */
+            categories: string[];
+            /** @description The newest published version (or newest deprecated one). */
+            latest_version: string;
+            /** @description Newest first. */
+            versions: components["schemas"]["CatalogVersion"][];
+        };
+        /** @description One launchable version of a catalog app. */
+        CatalogVersion: {
+            id: components["schemas"]["Id"];
+            version: string;
+            /** @enum {string} */
+            state: "published" | "deprecated";
+            digest: string;
+            /** @description What launches: `host/release/…:tag@sha256:…`. */
+            release_reference: string;
+            /**
+             * Format: date-time
+             * @description When it was last reviewed.
+             */
+            published_at: string;
+            /** @description The manifest's `resources` (minimum and recommended workload profiles). */
+            gpu: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The manifest's prices (decimal strings); null for an app without billing. */
+            prices: null | {
+                currency: string;
+                hourly_price: string | null;
+                metered: {
+                    meter: string;
+                    price_per_unit: string;
+                }[];
+            };
+            /** @description Scopes the app's service account asks for. */
+            permissions: string[];
+            /** @description The manifest's launch parameters (name → JSON Schema). */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** @description Names of the endpoints it declares. */
+            endpoints: string[];
+            access: components["schemas"]["AppAccess"];
+        };
+        AppVersionRegister: {
+            project_id: components["schemas"]["Id"];
+            /** @description OCI reference `host:port/ns/app:tag` or `…@sha256:…`. */
+            reference: string;
+        };
+        AppVersionApprove: {
+            scope: components["schemas"]["AppVersionScope"];
+            /** @description The organisation or project (required for those scopes). */
+            scope_id?: components["schemas"]["Id"];
+        };
+        AppVersionReason: {
+            reason: string;
+        };
+        AppVersionDeprecate: {
+            reason?: string;
+        };
+        AppVersionRevoke: {
+            reason: string;
+            /** @description Also stop the running instances of the digest (default false). */
+            stop_running?: boolean;
+        };
+        AppTrust: {
+            approval_key: {
+                key_id: string;
+                /** @description ECDSA P-256 public key, SPKI PEM. */
+                public_key: string;
+            };
+            /** @description The approval attestation's in-toto predicate type, `https://gpuaas.dev/attestations/approval/v1`. */
+            predicate_type: string;
         };
     };
     responses: {
@@ -1967,6 +3264,13 @@ export interface components {
         SkuId: string;
         NodeId: components["schemas"]["Id"];
         AllocationId: components["schemas"]["Id"];
+        VolumeId: components["schemas"]["Id"];
+        SnapshotId: components["schemas"]["Id"];
+        /** @description The instance's id (its launch record). */
+        AppInstanceId: components["schemas"]["Id"];
+        AppVersionId: components["schemas"]["Id"];
+        /** @description The key id (hex SHA-256), as `PublisherKey.key_id`. */
+        PublisherKeyId: string;
     };
     requestBodies: never;
     headers: {
@@ -3208,6 +4512,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    callAppEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+                /** @description The name of an http endpoint the running app's manifest declares (`endpoints[].name`). */
+                endpoint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched protocols (a WebSocket upgrade the app accepted). */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The app's answer (any status the app sends is relayed as it is). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
     stopApp: {
         parameters: {
             query?: never;
@@ -3232,6 +4569,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppStatus"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAppUiSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                allocation_id: components["parameters"]["AllocationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AppUiSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description The one-time code and the URL that signs the user in on the instance origin. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppUiSession"];
                 };
             };
             "4XX": components["responses"]["ClientError"];
@@ -3634,6 +5005,11 @@ export interface operations {
     getBillingStatement: {
         parameters: {
             query?: {
+                /**
+                 * @description Whose statement: `project` (default), the project's prepaid balance; `publisher`, the
+                 *     project's earnings payable as an app publisher (app usage credited, refunds taken back).
+                 */
+                account?: "project" | "publisher";
                 /** @description `csv` for CSV (as `Accept: text/csv` gives); JSON otherwise. */
                 format?: "json" | "csv";
             };
@@ -3664,7 +5040,13 @@ export interface operations {
     };
     closeBillingStatement: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Whose statement: `project` (default), the project's prepaid balance; `publisher`, the
+                 *     project's earnings payable as an app publisher (app usage credited, refunds taken back).
+                 */
+                account?: "project" | "publisher";
+            };
             header?: {
                 /**
                  * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
@@ -3751,6 +5133,1014 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingBudget"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPublisherKeys: {
+        parameters: {
+            query: {
+                project_id: components["schemas"]["Id"];
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherKeyList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addPublisherKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublisherKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description The key was registered before; it is returned unchanged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherKey"];
+                };
+            };
+            /** @description The key, registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherKey"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    retirePublisherKey: {
+        parameters: {
+            query: {
+                /** @description The project whose key it is. */
+                project_id: components["schemas"]["Id"];
+            };
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The key id (hex SHA-256), as `PublisherKey.key_id`. */
+                key_id: components["parameters"]["PublisherKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, retired. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherKey"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAppVersions: {
+        parameters: {
+            query?: {
+                project_id?: components["schemas"]["Id"];
+                state?: components["schemas"]["AppVersionState"];
+                /** @description Only this repository (`ns/app`, without the registry). */
+                repository?: string;
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersionList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    registerAppVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppVersionRegister"];
+            };
+        };
+        responses: {
+            /** @description This artifact was registered before; the existing version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            /** @description The version, `verified` or `rejected`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersionDetail"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    approveAppVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppVersionApprove"];
+            };
+        };
+        responses: {
+            /** @description The version, approved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rejectAppVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppVersionReason"];
+            };
+        };
+        responses: {
+            /** @description The version, rejected. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    publishAppVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AppVersionPublish"];
+            };
+        };
+        responses: {
+            /** @description The version, published. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deprecateAppVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AppVersionDeprecate"];
+            };
+        };
+        responses: {
+            /** @description The version, deprecated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeAppVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                version_id: components["parameters"]["AppVersionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppVersionRevoke"];
+            };
+        };
+        responses: {
+            /** @description The version, revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppVersion"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppTrust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppTrust"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listApps: {
+        parameters: {
+            query: {
+                /** @description The project whose catalog to list. */
+                project_id: components["schemas"]["Id"];
+                /** @description Case-insensitive text in the app's name, display name or description. */
+                q?: string;
+                /** @description Only apps listed under this manifest category. */
+                category?: string;
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of catalog apps. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogAppList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAppEntitlements: {
+        parameters: {
+            query?: {
+                /** @description The granted project. */
+                project_id?: components["schemas"]["Id"];
+                /** @description The app, `publisher/app`. */
+                app?: string;
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of grants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppEntitlementList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    grantAppEntitlement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppEntitlementGrant"];
+            };
+        };
+        responses: {
+            /** @description The active grant, its end updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppEntitlement"];
+                };
+            };
+            /** @description The grant. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppEntitlement"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeAppEntitlement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's id. */
+                entitlement_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grant, revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppEntitlement"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAppInstances: {
+        parameters: {
+            query: {
+                /** @description The project. */
+                project_id: components["schemas"]["Id"];
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of instances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstanceList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    launchAppInstance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppInstanceCreate"];
+            };
+        };
+        responses: {
+            /** @description The instance, launching. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstance"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstance"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    stopAppInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance, stopped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstance"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCatalogApp: {
+        parameters: {
+            query: {
+                /** @description The project whose catalog to look in. */
+                project_id: components["schemas"]["Id"];
+            };
+            header?: never;
+            path: {
+                /** @description The app's name, `publisher/app` (the slash percent-encoded). */
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app with its versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogApp"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listBillingBudgets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budgets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingBudgetList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBillingEarnings: {
+        parameters: {
+            query: {
+                /** @description The publisher project. */
+                project_id: components["schemas"]["Id"];
+                /** @description A calendar month in UTC, `YYYY-MM` (default this month). */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The earnings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingEarnings"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listStorageVolumes: {
+        parameters: {
+            query: {
+                project_id: components["schemas"]["Id"];
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of volumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageVolumeList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createStorageVolume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StorageVolumeCreate"];
+            };
+        };
+        responses: {
+            /** @description The volume, available. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageVolume"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStorageVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["VolumeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageVolume"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteStorageVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["VolumeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    resizeStorageVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["VolumeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StorageVolumeResize"];
+            };
+        };
+        responses: {
+            /** @description The volume at its new size. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageVolume"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStorageVolumePlacement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["VolumeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume's site and the free GPUs there, by model. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageVolumePlacement"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listStorageSnapshots: {
+        parameters: {
+            query: {
+                project_id: components["schemas"]["Id"];
+                volume_id?: components["schemas"]["Id"];
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageSnapshotList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createStorageSnapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StorageSnapshotCreate"];
+            };
+        };
+        responses: {
+            /** @description The snapshot. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageSnapshot"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStorageSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageSnapshot"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteStorageSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    restoreStorageSnapshot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StorageSnapshotRestore"];
+            };
+        };
+        responses: {
+            /** @description The new volume. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageVolume"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

@@ -23,7 +23,12 @@ export const SCOPES = [
   "billing:read",
   "billing:admin",
   "registry:pull",
-  "registry:push"
+  "registry:push",
+  "apps:read",
+  "apps:write",
+  "apps:review",
+  "storage:read",
+  "storage:write"
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -37,7 +42,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = {
   "audit:read": "Read and export a project's audit events.",
   "catalog:read": "Read the GPU catalog and its live availability.",
   "allocations:read": "Read allocations, their apps, logs, usage and quotas.",
-  "allocations:write": "Create and release allocations, launch and stop apps.",
+  "allocations:write": "Create and release allocations, launch and stop apps, reach their endpoints.",
   "terminal:open": "Mint terminal tokens for an allocation.",
   "events:read": "Follow the event stream.",
   "nodes:read": "Read nodes (operators).",
@@ -50,5 +55,10 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = {
   "billing:read": "Read a project's balance and charges.",
   "billing:admin": "Top up balances, refund charges, grant promotional credit (operators).",
   "registry:pull": "Pull from the project's namespace of the embedded OCI registry (/v2/).",
-  "registry:push": "Push to and delete from the project's namespace of the embedded OCI registry."
+  "registry:push": "Push to and delete from the project's namespace of the embedded OCI registry.",
+  "apps:read": "Read a project's publisher keys and app versions, and the platform's approval key.",
+  "apps:write": "Register publisher keys and app versions of a project, retire keys.",
+  "apps:review": "Approve, reject, publish, deprecate and revoke app versions (operators).",
+  "storage:read": "Read a project's volumes, snapshots and their placement.",
+  "storage:write": "Create, resize and delete volumes and snapshots, restore snapshots."
 };

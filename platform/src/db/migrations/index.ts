@@ -21,6 +21,10 @@ import { billingGpuMetersMigration } from './0007_billing_gpu_meters.js';
 import { billingRefundRequestsMigration } from './0008_billing_refund_requests.js';
 import { billingStatementsMigration } from './0009_billing_statements.js';
 import { billingBudgetsMigration } from './0010_billing_budgets.js';
+import { appRegistryMigration } from './0011_app_registry.js';
+import { storageMigration } from './0012_storage.js';
+import { appEntitlementsMigration } from './0013_app_entitlements.js';
+import { billingPublisherStatementsMigration } from './0014_billing_publisher_statements.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -40,6 +44,10 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0008_billing_refund_requests', migration: billingRefundRequestsMigration },
   { name: '0009_billing_statements', migration: billingStatementsMigration },
   { name: '0010_billing_budgets', migration: billingBudgetsMigration },
+  { name: '0011_app_registry', migration: appRegistryMigration },
+  { name: '0012_storage', migration: storageMigration },
+  { name: '0013_app_entitlements', migration: appEntitlementsMigration },
+  { name: '0014_billing_publisher_statements', migration: billingPublisherStatementsMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.

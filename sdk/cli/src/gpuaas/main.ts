@@ -5,6 +5,7 @@ import type { CliDefinition, RegisterCommand } from '../run.js';
 import { SDK_VERSION } from '@gpuaas/sdk/common';
 import { registerAllocations } from './commands/allocations.js';
 import { registerApp } from './commands/app.js';
+import { registerAppsRegistry } from './commands/apps-registry.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAuthWith } from './commands/auth.js';
 import { registerBilling } from './commands/billing.js';
@@ -15,6 +16,7 @@ import { registerNodes } from './commands/nodes.js';
 import { registerOps } from './commands/ops.js';
 import { registerProjects } from './commands/projects.js';
 import { registerServiceAccounts } from './commands/service-accounts.js';
+import { registerStorage } from './commands/storage.js';
 import { registerTerminal } from './commands/terminal.js';
 
 /** What a program reads and writes; tests pass their own. */
@@ -35,14 +37,16 @@ export function gpuaasCli(deps: GpuaasDeps = {}): CliDefinition {
     registerAllocations,
     registerTerminal,
     registerApp,
+    registerAppsRegistry,
     registerBilling,
+    registerStorage,
     registerNodes,
     registerOps,
   ];
   return {
     name: 'gpuaas',
     description:
-      'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, see balances and charges, operate nodes',
+      'Use the GPUaaS platform: log in, manage projects and members, allocate GPUs, open terminals, see balances and charges, register and review apps, operate nodes',
     version: SDK_VERSION,
     commands,
   };

@@ -31,6 +31,7 @@ from .errors import (
     RateLimitError,
     ResponseInvalidError,
     ServerError,
+    StorageError,
     TerminalError,
     WaitTimeoutError,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "ResponseInvalidError",
     "ServerError",
     "StaticToken",
+    "StorageError",
     "SyncTerminalSession",
     "TerminalError",
     "TerminalExit",

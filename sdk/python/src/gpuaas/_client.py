@@ -16,8 +16,10 @@ from ._request import ApiRequest
 from ._terminal_api import AsyncTerminal, Terminal
 from ._token import AsyncTokenSource, StaticToken, TokenSource
 from .allocations import Allocations, AsyncAllocations
+from .apps import Apps, AsyncApps
 from .apps_instances import AppsInstances, AsyncAppsInstances
 from .billing import AsyncBilling, Billing
+from .storage import AsyncStorage, Storage
 from .catalog import AsyncCatalog, Catalog
 from .iam import AsyncIam, Iam
 from .nodes import AsyncNodes, Nodes
@@ -109,6 +111,7 @@ class Client:
         self.catalog = Catalog(self)
         self.allocations = Allocations(self, self.projects)
         self.apps_instances = AppsInstances(self)
+        self.apps = Apps(self, self.projects)
         self.iam = Iam(self, self.projects)
         self.service_accounts = ServiceAccounts(self, self.projects)
         self.nodes = Nodes(self)
@@ -116,6 +119,7 @@ class Client:
         self.terminal = Terminal(self)
         self.events = Events(self._sender, self.projects)
         self.billing = Billing(self, self.projects)
+        self.storage = Storage(self, self.projects)
 
     def send(self, request: ApiRequest[T]) -> T:
         """Sends a request built by ``gpuaas.__generated__.operations`` and returns its typed answer."""
@@ -199,6 +203,7 @@ class AsyncClient:
         self.catalog = AsyncCatalog(self)
         self.allocations = AsyncAllocations(self, self.projects)
         self.apps_instances = AsyncAppsInstances(self)
+        self.apps = AsyncApps(self, self.projects)
         self.iam = AsyncIam(self, self.projects)
         self.service_accounts = AsyncServiceAccounts(self, self.projects)
         self.nodes = AsyncNodes(self)
@@ -206,6 +211,7 @@ class AsyncClient:
         self.terminal = AsyncTerminal(self)
         self.events = AsyncEvents(self._sender, self.projects)
         self.billing = AsyncBilling(self, self.projects)
+        self.storage = AsyncStorage(self, self.projects)
 
     async def send(self, request: ApiRequest[T]) -> T:
         return await self._sender.send(request)

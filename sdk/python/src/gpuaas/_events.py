@@ -10,7 +10,6 @@ final ``stream.closed`` message when the caller's access ended.
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import json
 import re
@@ -252,11 +251,14 @@ async def astream_events(
     since: Optional[str] = None,
     types: Optional[List[str]] = None,
     project_id: Optional[str] = None,
-    sleep: Callable[[float], Any] = asyncio.sleep,
+    sleep: Optional[Callable[[float], Any]] = None,
 ) -> AsyncGenerator[Event, None]:
     """The async twin of :func:`stream_events`."""
+    import asyncio  # loaded on first use: `import gpuaas` stays cheap
+
     import httpx
 
+    pause = asyncio.sleep if sleep is None else sleep
     last_event_id = since or ""
     backoff = _Backoff()
     while True:
@@ -281,7 +283,7 @@ async def astream_events(
                 raise
         except (OSError, httpx.TransportError, httpx.StreamError):
             pass
-        await sleep(backoff.next())
+        await pause(backoff.next())
 
 
 class Events:

@@ -3,7 +3,6 @@ completion from plain code without touching the thread's event loop or any globa
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Awaitable, Coroutine
 from typing import Any, List, TypeVar
@@ -17,9 +16,13 @@ class PrivateLoop:
     (a notebook), it runs ours on a helper thread instead, which asyncio forbids otherwise."""
 
     def __init__(self) -> None:
+        import asyncio  # loaded on first use: `import gpuaas` stays cheap
+
         self._loop = asyncio.new_event_loop()
 
     def run(self, work: Awaitable[T]) -> T:
+        import asyncio
+
         coroutine: Coroutine[Any, Any, T] = _await(work)
         try:
             asyncio.get_running_loop()

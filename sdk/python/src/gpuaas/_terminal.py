@@ -17,7 +17,6 @@ client runs these coroutines on a private event loop (:class:`PrivateLoop`), nev
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import signal as signals
@@ -147,6 +146,8 @@ async def open_terminal(
     open_timeout: float = 15.0,
 ) -> TerminalSession:
     """Opens a terminal and returns once the handshake is done (see :class:`TerminalSession`)."""
+    import asyncio  # loaded on first use: `import gpuaas` stays cheap
+
     import websockets
     from websockets.typing import Subprotocol
 
@@ -321,6 +322,8 @@ async def run_command(
 ) -> ExecResult:
     """Opens a terminal whose command the platform bound to ``token``, feeds it ``stdin`` (then
     end-of-file) and collects its output until it exits."""
+
+    import asyncio  # loaded on first use: `import gpuaas` stays cheap
 
     async def collect() -> ExecResult:
         async with await open_terminal(url, token, open_timeout=open_timeout) as session:

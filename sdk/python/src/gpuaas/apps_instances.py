@@ -1,5 +1,6 @@
 """The app an allocation hosts: launch a signed artifact into a running allocation, read its
-status and logs, stop it. (The platform has no app catalog API yet, so no ``apps_catalog``.)"""
+status and logs, stop it. Catalog apps, launched by name, are ``client.apps.instances``
+(gpuaas.app_catalog); their logs are this module's ``logs`` of the instance's allocation."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Billing: a project's balance, charges and statements, and the operators' top-ups, refunds, credit
-and statement closing.
+"""Billing: a project's balance, charges and statements, a publisher's earnings, and the operators'
+top-ups, refunds, credit, statement closing and budgets view.
 
 Money the platform returns is in integer micro-units (``balance_micros``, ``amount_micros``; 1 USD
 = 1000000). Amounts you send are decimal text (``"12.50"``), never floats, so no digit is lost on
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import AsyncIterator, Iterator
+from typing import AsyncIterator, Iterator, Literal
 
 from . import _model, _pagination
 from .__generated__ import models as m
@@ -51,9 +51,13 @@ def current_period(now: datetime | None = None) -> str:
     return when.strftime("%Y-%m")
 
 
-def _statement_csv(project_id: str, period: str) -> ApiRequest[str]:
+#: Whose statement: the project's prepaid account, or its earnings as an app publisher.
+Account = Literal["project", "publisher"]
+
+
+def _statement_csv(project_id: str, period: str, account: Account) -> ApiRequest[str]:
     """The statement operation asked for CSV: the same request, read as text rather than JSON."""
-    request = ops.get_billing_statement(project_id, period, format="csv")
+    request = ops.get_billing_statement(project_id, period, account=account, format="csv")
     return ApiRequest(
         request.operation_id,
         request.method,
@@ -102,23 +106,35 @@ class Billing:
         first = ops.list_billing_charges(project_id=project_id, allocation_id=allocation, limit=_PAGE)
         return _pagination.iterate(self._api.send, first)
 
-    def statement(self, *, project: str, period: str | None = None) -> m.BillingStatement:
+    def statement(
+        self, *, project: str, period: str | None = None, account: Account = "project"
+    ) -> m.BillingStatement:
         """The project's statement for ``period`` (``YYYY-MM``, UTC; default this month): every line
-        with its ledger transfer ids, opening and closing balances and totals in micros."""
+        with its ledger transfer ids, opening and closing balances and totals in micros.
+        ``account="publisher"``: the project's earnings as an app publisher instead."""
         project_id = self._projects.resolve_id(project)
-        return self._api.send(ops.get_billing_statement(project_id, period or current_period()))
+        return self._api.send(
+            ops.get_billing_statement(project_id, period or current_period(), account=account)
+        )
 
-    def statement_csv(self, *, project: str, period: str | None = None) -> str:
+    def statement_csv(
+        self, *, project: str, period: str | None = None, account: Account = "project"
+    ) -> str:
         """The same statement as CSV text."""
         project_id = self._projects.resolve_id(project)
-        return self._api.send(_statement_csv(project_id, period or current_period()))
+        return self._api.send(_statement_csv(project_id, period or current_period(), account))
 
     def close_statement(
-        self, *, project: str, period: str, idempotency_key: str | None = None
+        self,
+        *,
+        project: str,
+        period: str,
+        idempotency_key: str | None = None,
+        account: Account = "project",
     ) -> m.BillingStatement:
         """Operators: closes a month that is over; the statement never changes afterwards."""
         project_id = self._projects.resolve_id(project)
-        return self._api.send(ops.close_billing_statement(project_id, period, idempotency_key=idempotency_key))
+        return self._api.send(ops.close_billing_statement(project_id, period, account=account, idempotency_key=idempotency_key))
 
     def budget(self, *, project: str) -> m.BillingBudget:
         """The project's monthly budget (``limit_micros`` None when unset), this month's spend and
@@ -132,6 +148,18 @@ class Billing:
         ``billing.budget_alert`` fires (default 50, 80, 100)."""
         body: m.BillingBudgetSet = {"limit": _amount(limit), "alert_thresholds": alert_thresholds or [50, 80, 100]}
         return self._api.send(ops.set_billing_budget(self._projects.resolve_id(project), body))
+
+    def budgets(self) -> list[m.BillingBudgetOverview]:
+        """Operators: every project that has a budget, with this month's spend (``spent_micros``,
+        ``spent_percent``) and the alerts fired."""
+        return self._api.send(ops.list_billing_budgets()).items
+
+    def earnings(self, *, project: str, period: str | None = None) -> m.BillingEarnings:
+        """A publisher project's earnings for ``period`` (``YYYY-MM``, UTC; default this month): by
+        app, version and meter (``by_app``), fees withheld, the earnings account's ledger ``lines``
+        and ``payable_micros`` now. Members of the project and operators."""
+        project_id = self._projects.resolve_id(project)
+        return self._api.send(ops.get_billing_earnings(project_id=project_id, period=period or current_period()))
 
     def topup(
         self, *, project: str, amount: str | Decimal, reason: str, idempotency_key: str | None = None
@@ -212,20 +240,31 @@ class AsyncBilling:
         async for charge in _pagination.aiterate(self._api.send, first):
             yield charge
 
-    async def statement(self, *, project: str, period: str | None = None) -> m.BillingStatement:
-        project_id = await self._projects.resolve_id(project)
-        return await self._api.send(ops.get_billing_statement(project_id, period or current_period()))
-
-    async def statement_csv(self, *, project: str, period: str | None = None) -> str:
-        project_id = await self._projects.resolve_id(project)
-        return await self._api.send(_statement_csv(project_id, period or current_period()))
-
-    async def close_statement(
-        self, *, project: str, period: str, idempotency_key: str | None = None
+    async def statement(
+        self, *, project: str, period: str | None = None, account: Account = "project"
     ) -> m.BillingStatement:
         project_id = await self._projects.resolve_id(project)
         return await self._api.send(
-            ops.close_billing_statement(project_id, period, idempotency_key=idempotency_key)
+            ops.get_billing_statement(project_id, period or current_period(), account=account)
+        )
+
+    async def statement_csv(
+        self, *, project: str, period: str | None = None, account: Account = "project"
+    ) -> str:
+        project_id = await self._projects.resolve_id(project)
+        return await self._api.send(_statement_csv(project_id, period or current_period(), account))
+
+    async def close_statement(
+        self,
+        *,
+        project: str,
+        period: str,
+        idempotency_key: str | None = None,
+        account: Account = "project",
+    ) -> m.BillingStatement:
+        project_id = await self._projects.resolve_id(project)
+        return await self._api.send(
+            ops.close_billing_statement(project_id, period, account=account, idempotency_key=idempotency_key)
         )
 
     async def budget(self, *, project: str) -> m.BillingBudget:
@@ -236,6 +275,15 @@ class AsyncBilling:
     ) -> m.BillingBudget:
         body: m.BillingBudgetSet = {"limit": _amount(limit), "alert_thresholds": alert_thresholds or [50, 80, 100]}
         return await self._api.send(ops.set_billing_budget(await self._projects.resolve_id(project), body))
+
+    async def budgets(self) -> list[m.BillingBudgetOverview]:
+        return (await self._api.send(ops.list_billing_budgets())).items
+
+    async def earnings(self, *, project: str, period: str | None = None) -> m.BillingEarnings:
+        project_id = await self._projects.resolve_id(project)
+        return await self._api.send(
+            ops.get_billing_earnings(project_id=project_id, period=period or current_period())
+        )
 
     async def topup(
         self, *, project: str, amount: str | Decimal, reason: str, idempotency_key: str | None = None

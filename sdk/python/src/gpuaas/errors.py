@@ -147,7 +147,18 @@ class WaitTimeoutError(GpuaasError):
 
 class AppError(GpuaasError):
     """The app in an allocation: APP_TRUST_NOT_CONFIGURED, APP_LAUNCH_FAILED (see
-    ``runtime_code``), RUNTIME_UNREACHABLE."""
+    ``runtime_code``), RUNTIME_UNREACHABLE, APP_NOT_READY, APP_ENDPOINT_UNREACHABLE (its
+    endpoints), APP_UI_CODE_INVALID (a UI extension's sign-in code); and the app registry: PUBLISHER_KEY_INVALID,
+    APP_REFERENCE_INVALID, APP_SIGNER_UNKNOWN, APP_VERSION_STATE_CONFLICT,
+    APP_VERSION_NOT_APPROVED, APP_VERSION_REVOKED, APP_NOT_ENTITLED, APP_CONSENT_REQUIRED, PROFILE_NOT_MET,
+    REGISTRY_UNREACHABLE."""
+
+
+class StorageError(GpuaasError):
+    """A volume or snapshot request refused: VOLUME_NAME_TAKEN, SNAPSHOT_NAME_TAKEN, VOLUME_IN_USE,
+    VOLUME_NOT_AVAILABLE, VOLUME_SHRINK_REFUSED (volumes only grow: restore a snapshot into a
+    smaller volume instead), VOLUME_SITE_MISMATCH, VOLUME_MOUNT_INVALID, STORAGE_QUOTA_EXCEEDED,
+    STORAGE_BACKEND_FAILED (docs/storage.md)."""
 
 
 class ServerError(GpuaasError):
@@ -265,7 +276,39 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
     "INSUFFICIENT_FUNDS": InsufficientFundsError,
     "WAIT_TIMEOUT": WaitTimeoutError,
     **dict.fromkeys(
-        ["APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "RUNTIME_UNREACHABLE"], AppError
+        [
+            "APP_TRUST_NOT_CONFIGURED",
+            "APP_LAUNCH_FAILED",
+            "RUNTIME_UNREACHABLE",
+            "APP_NOT_READY",
+            "APP_ENDPOINT_UNREACHABLE",
+            "APP_UI_CODE_INVALID",
+            "PUBLISHER_KEY_INVALID",
+            "APP_REFERENCE_INVALID",
+            "APP_SIGNER_UNKNOWN",
+            "APP_VERSION_STATE_CONFLICT",
+            "APP_VERSION_NOT_APPROVED",
+            "APP_VERSION_REVOKED",
+            "APP_NOT_ENTITLED",
+            "APP_CONSENT_REQUIRED",
+            "PROFILE_NOT_MET",
+            "REGISTRY_UNREACHABLE",
+        ],
+        AppError,
+    ),
+    **dict.fromkeys(
+        [
+            "VOLUME_NAME_TAKEN",
+            "SNAPSHOT_NAME_TAKEN",
+            "VOLUME_IN_USE",
+            "VOLUME_NOT_AVAILABLE",
+            "VOLUME_SHRINK_REFUSED",
+            "VOLUME_SITE_MISMATCH",
+            "VOLUME_MOUNT_INVALID",
+            "STORAGE_QUOTA_EXCEEDED",
+            "STORAGE_BACKEND_FAILED",
+        ],
+        StorageError,
     ),
     **dict.fromkeys(
         ["INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY"], ServerError

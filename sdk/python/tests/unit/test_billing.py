@@ -263,6 +263,19 @@ def test_statements_read_json_and_csv_and_close_with_an_idempotency_key(client: 
     assert close.headers["idempotency-key"] == "key-0002"
 
 
+def test_a_publishers_statement_is_asked_for_by_account(client: Client, platform: Platform) -> None:
+    platform.json(statement())
+    platform.answer(httpx.Response(200, text="project_id,period\r\n", headers={"content-type": "text/csv"}))
+    platform.json(statement(status="closed"), 201)
+    client.billing.statement(project=PROJECT_ID, period="2026-11", account="publisher")
+    client.billing.statement_csv(project=PROJECT_ID, period="2026-11", account="publisher")
+    client.billing.close_statement(project=PROJECT_ID, period="2026-11", account="publisher")
+    read, csv, close = platform.requests
+    assert read.url.params["account"] == "publisher"
+    assert (csv.url.params["account"], csv.url.params["format"]) == ("publisher", "csv")
+    assert close.url.params["account"] == "publisher"
+
+
 def test_the_default_period_is_this_month_in_utc() -> None:
     assert current_period(datetime(2026, 12, 31, 23, 59, tzinfo=timezone.utc)) == "2026-12"
     assert len(current_period()) == 7
@@ -285,3 +298,81 @@ def test_budget_reads_and_sets_with_put(client: Client, platform: Platform) -> N
     assert platform.requests[1].method == "PUT"
     assert platform.requests[1].url.path == f"/v1/billing/budgets/{PROJECT_ID}"
     assert platform.body(1) == {"limit": "500", "alert_thresholds": [50, 80, 100]}
+
+
+def earnings_body() -> Dict[str, Any]:
+    return {
+        "project_id": PROJECT_ID,
+        "currency": "USD",
+        "period": "2026-12",
+        "payable_micros": 241_194,
+        "opening_balance_micros": 0,
+        "closing_balance_micros": 241_194,
+        "totals": {
+            "earned_micros": 241_194,
+            "refunds_micros": 0,
+            "fees_withheld_micros": 42_562,
+            "charged_micros": 283_756,
+            "net_micros": 241_194,
+        },
+        "by_app": [
+            {
+                "version_id": "v1",
+                "app": "chat",
+                "version": "1.2.0",
+                "meter": "hourly",
+                "events": 3,
+                "charged_micros": 33_750,
+                "fee_micros": 5_062,
+                "earned_micros": 28_688,
+            }
+        ],
+        "lines": [
+            {
+                "transfer_id": "usage:l1:e1:publisher",
+                "category": "app_usage",
+                "amount_micros": 241_194,
+                "allocation_id": "a1",
+                "period_start": "2026-12-07T10:00:00.000Z",
+                "period_end": "2026-12-07T10:01:00.000Z",
+                "posted_at": "2026-12-07T10:01:00.000Z",
+                "corrects_id": None,
+            }
+        ],
+    }
+
+
+def test_earnings_resolve_the_project_and_default_to_this_month(client: Client, platform: Platform) -> None:
+    platform.json({"items": [project("pub")], "next_cursor": None}).json(earnings_body())
+    got = client.billing.earnings(project="pub")
+    assert isinstance(got, m.BillingEarnings)
+    assert got.totals.fees_withheld_micros == 42_562 and got.by_app[0].meter == "hourly"
+    assert platform.requests[1].url.path == "/v1/billing/earnings"
+    assert platform.requests[1].url.params["project_id"] == PROJECT_ID
+    assert platform.requests[1].url.params["period"] == current_period()
+
+
+def test_budgets_list_every_project_for_operators(client: Client, platform: Platform) -> None:
+    overview = {
+        "project_id": PROJECT_ID,
+        "currency": "USD",
+        "limit_micros": 1_000_000,
+        "alert_thresholds": [50],
+        "period": "2026-12",
+        "spent_micros": 283_756,
+        "spent_percent": "28.37",
+        "alerts_fired": [],
+    }
+    platform.json({"items": [overview]})
+    got = client.billing.budgets()
+    assert [b.spent_percent for b in got] == ["28.37"]
+    assert platform.requests[0].url.path == "/v1/billing/budgets"
+
+
+async def test_async_earnings_and_budgets(aclient: AsyncClient, platform: Platform) -> None:
+    platform.json(earnings_body()).json({"items": []})
+    async with aclient as client:
+        got = await client.billing.earnings(project=PROJECT_ID, period="2026-12")
+        budgets = await client.billing.budgets()
+    assert got.payable_micros == 241_194 and budgets == []
+    assert platform.requests[0].url.params["period"] == "2026-12"

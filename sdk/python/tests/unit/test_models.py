@@ -43,4 +43,9 @@ def test_operations_build_the_documented_requests() -> None:
     update = operations.update_project("p", {"name": "x"}, if_match='"v1"')
     assert update.headers == {"If-Match": '"v1"'} and update.body == {"name": "x"}
     assert operations.OPERATIONS["createAllocation"] == ("POST", "/v1/allocations")
-    assert operations.STREAMING_OPERATIONS == {"openTerminal": "websocket", "streamEvents": "text/event-stream"}
+    # An app endpoint relays any body and upgrades to WebSocket: not a JSON call either.
+    assert operations.STREAMING_OPERATIONS == {
+        "openTerminal": "websocket",
+        "streamEvents": "text/event-stream",
+        "callAppEndpoint": "websocket",
+    }

@@ -3,7 +3,7 @@
  * the allocation (event stream + re-reads) with progress on stderr; stdout gets only the result.
  */
 import { randomUUID } from 'node:crypto';
-import { collectAll } from '@gpuaas/sdk/client';
+import { collectAll, parseVolumeMount } from '@gpuaas/sdk/client';
 import type { components } from '@gpuaas/platform-contract';
 import { printLine } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
@@ -38,6 +38,7 @@ interface CreateOptions extends GlobalOptions {
   idleTimeout?: string;
   priority?: number;
   name?: string;
+  volume?: string[];
   wait?: boolean;
   timeout?: number;
 }
@@ -83,6 +84,11 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
         parseInteger('--priority', 0, 1000),
       )
       .option('--name <name>', 'a name for the allocation')
+      .option(
+        '--volume <NAME:/mnt/PATH[:ro]>',
+        'attach a project volume at /mnt/PATH, read-only with :ro (repeat, up to 4; docs/storage.md)',
+        collect,
+      )
       .option('--wait', 'wait until it is running (exit 6 if it fails or ends first)')
       .option(
         '--timeout <duration>',
@@ -108,6 +114,7 @@ export const registerAllocations: RegisterCommand = (program, ctx) => {
           ttl: options.ttl,
           idle_timeout: options.idleTimeout,
           priority: options.priority,
+          volumes: options.volume?.map(parseVolumeMount),
         }),
       };
       // One key for this invocation: the sender reuses it on every retry, so a create whose

@@ -1,12 +1,14 @@
 /**
- * `gpuaas app launch|status|stop|logs ALLOCATION`: the app a running allocation hosts. Launch
+ * `gpuaas app launch|status|open|stop|logs ALLOCATION`: the app a running allocation hosts. Launch
  * asks the platform to have the allocation's runtime pull, verify and start a signed artifact
  * (docs/runtime.md); `--wait` follows it until `ready` (exit 0) or a final state (APP_ENDED, exit 8).
  */
 import { randomUUID } from 'node:crypto';
 import { readAppStatus, waitForApp } from '@gpuaas/sdk/client';
+import type { PlatformClient } from '@gpuaas/sdk/client';
 import { SdkError } from '@gpuaas/sdk/common';
-import { printLine } from '../../output.js';
+import { printJson, printLine } from '../../output.js';
+import type { CliIo } from '../../output.js';
 import type { RegisterCommand } from '../../run.js';
 import { printAppStatus } from '../app-view.js';
 import { action, platformClientFor, wantsJson, withGlobalOptions } from '../common.js';
@@ -97,6 +99,28 @@ export const registerApp: RegisterCommand = (program, ctx) => {
 
   withGlobalOptions(
     app
+      .command('open')
+      .description(
+        'Print a one-time URL (valid 60 s) that signs you in to the app’s console UI extension on its own origin',
+      )
+      .argument('<allocation>')
+      .option('--endpoint <name>', 'the UI extension endpoint (default: the first the manifest declares)'),
+  ).action(
+    action(ctx, async (ref: string, options: GlobalOptions & { endpoint?: string }) => {
+      const client = await platformClientFor(io, options);
+      const allocationId = await resolveAllocationId(client, ref);
+      const { data } = await client.api.POST('/v1/allocations/{allocation_id}/app/ui-sessions', {
+        params: { path: { allocation_id: allocationId }, header: { 'Idempotency-Key': randomUUID() } },
+        body: options.endpoint === undefined ? {} : { endpoint: options.endpoint },
+      });
+      if (wantsJson(options)) printJson(io, data);
+      // Only the URL on stdout, so `xdg-open "$(gpuaas app open A)"` works.
+      else printLine(io, data!.url);
+    }),
+  );
+
+  withGlobalOptions(
+    app
       .command('stop')
       .description('Stop the app: stop hook, signal, then the whole process group')
       .argument('<allocation>'),
@@ -121,30 +145,43 @@ export const registerApp: RegisterCommand = (program, ctx) => {
       .option('--follow', 'keep streaming new lines'),
     { output: false },
   ).action(
-    action(
-      ctx,
-      async (ref: string, options: GlobalOptions & { stderr?: boolean; tail?: number; follow?: boolean }) => {
-        const client = await platformClientFor(io, options);
-        const allocationId = await resolveAllocationId(client, ref);
-        const res = await client.request('GET', `/v1/allocations/${allocationId}/app/logs`, {
-          query: {
-            stream: options.stderr === true ? 'stderr' : 'stdout',
-            tail: options.tail ?? 200,
-            follow: options.follow === true,
-          },
-        });
-        if (res.body === null) return;
-        const decoder = new TextDecoder();
-        let partial = '';
-        for await (const chunk of res.body) {
-          const text = partial + decoder.decode(chunk as Uint8Array, { stream: true });
-          const lines = text.split('\n');
-          partial = lines.pop() ?? '';
-          // --json: one object per line, so a consumer never splits a line itself.
-          for (const line of lines) printLine(io, wantsJson(options) ? JSON.stringify({ line }) : line);
-        }
-        if (partial !== '') printLine(io, wantsJson(options) ? JSON.stringify({ line: partial }) : partial);
-      },
-    ),
+    action(ctx, async (ref: string, options: AppLogsOptions) => {
+      const client = await platformClientFor(io, options);
+      await printAppLogs(io, client, await resolveAllocationId(client, ref), options);
+    }),
   );
 };
+
+/** What `gpuaas app logs` and `gpuaas apps instances logs` take. */
+export interface AppLogsOptions extends GlobalOptions {
+  stderr?: boolean;
+  tail?: number;
+  follow?: boolean;
+}
+
+/** Prints the allocation's app logs line by line (`--follow`: until the stream ends). */
+export async function printAppLogs(
+  io: CliIo,
+  client: PlatformClient,
+  allocationId: string,
+  options: AppLogsOptions,
+): Promise<void> {
+  const res = await client.request('GET', `/v1/allocations/${allocationId}/app/logs`, {
+    query: {
+      stream: options.stderr === true ? 'stderr' : 'stdout',
+      tail: options.tail ?? 200,
+      follow: options.follow === true,
+    },
+  });
+  if (res.body === null) return;
+  const decoder = new TextDecoder();
+  let partial = '';
+  for await (const chunk of res.body) {
+    const text = partial + decoder.decode(chunk as Uint8Array, { stream: true });
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    // --json: one object per line, so a consumer never splits a line itself.
+    for (const line of lines) printLine(io, wantsJson(options) ? JSON.stringify({ line }) : line);
+  }
+  if (partial !== '') printLine(io, wantsJson(options) ? JSON.stringify({ line: partial }) : partial);
+}

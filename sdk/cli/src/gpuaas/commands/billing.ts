@@ -1,6 +1,7 @@
 /**
  * `gpuaas billing balance|charges|statement|budget` (project viewers), `budget set` (owners and
- * operators) and `topup|refund|credit|close` (operators). Money
+ * operators), `earnings` (members of a publisher project), `budget list` and
+ * `topup|refund|credit|close` (operators). Money
  * prints as decimal text in tables and as the API's integer micro-units with `--output json`;
  * amounts typed on the command line are decimal text (`12.50`), checked by the platform.
  */
@@ -11,9 +12,11 @@ import {
   currentPeriod,
   formatMicros,
   grantCredit,
+  listBudgets,
   lowFundsWarning,
   readBalance,
   readBudget,
+  readEarnings,
   readStatement,
   readStatementCsv,
   refundCharge,
@@ -25,7 +28,9 @@ import {
 import type {
   BillingBalance,
   BillingBudget,
+  BillingBudgetOverview,
   BillingCharge,
+  BillingEarnings,
   BillingStatement,
   BillingTransfer,
 } from '@gpuaas/sdk/client';
@@ -112,10 +117,14 @@ function printStatement(io: CliIo, options: GlobalOptions, statement: BillingSta
         : 'open',
     currency: statement.currency,
     opening_balance: display.opening_balance,
-    charges: display.charges,
-    refunds: display.refunds,
-    topups: display.topups,
-    credits: display.credits,
+    ...(statement.account === 'publisher'
+      ? { account: 'publisher', earnings: display.earnings ?? '0.00', refunds: display.refunds }
+      : {
+          charges: display.charges,
+          refunds: display.refunds,
+          topups: display.topups,
+          credits: display.credits,
+        }),
     closing_balance: display.closing_balance,
     previous_sha256: statement.previous_sha256 ?? '-',
   });
@@ -156,6 +165,58 @@ function printBudget(io: CliIo, options: GlobalOptions, budget: BillingBudget): 
     used: limit === null || limit === 0 ? '-' : `${Math.floor((budget.spent_micros * 100) / limit)}%`,
     fired: budget.alerts_fired.map((a) => `${a.threshold}% at ${a.fired_at}`).join(', ') || '-',
   });
+}
+
+const BUDGET_LIST_COLUMNS = ['project', 'limit', 'spent', 'used', 'alerts', 'fired'];
+
+function budgetListRow(b: BillingBudgetOverview): unknown[] {
+  return [
+    b.project_id,
+    `${formatMicros(b.limit_micros)} ${b.currency}`,
+    formatMicros(b.spent_micros),
+    `${b.spent_percent}%`,
+    b.alert_thresholds.map((t) => `${t}%`).join(',') || '-',
+    b.alerts_fired.map((a) => `${a.threshold}%`).join(',') || '-',
+  ];
+}
+
+const EARNINGS_COLUMNS = ['app', 'version', 'meter', 'events', 'charged', 'fee', 'earned'];
+
+/** Earnings as `field value` lines, then by app, version and meter (exact amounts). */
+function printEarnings(io: CliIo, options: GlobalOptions, earnings: BillingEarnings): void {
+  if (wantsJson(options)) {
+    printResource(io, options, earnings);
+    return;
+  }
+  const { totals } = earnings;
+  printResource(io, options, {
+    project_id: earnings.project_id,
+    period: earnings.period,
+    currency: earnings.currency,
+    earned: formatMicros(totals.earned_micros),
+    refunds: formatMicros(totals.refunds_micros),
+    fees_withheld: formatMicros(totals.fees_withheld_micros),
+    charged_to_tenants: formatMicros(totals.charged_micros),
+    opening_balance: formatMicros(earnings.opening_balance_micros),
+    closing_balance: formatMicros(earnings.closing_balance_micros),
+    payable_now: formatMicros(earnings.payable_micros),
+  });
+  printLine(io);
+  printList(
+    io,
+    options,
+    undefined,
+    EARNINGS_COLUMNS,
+    earnings.by_app.map((l) => [
+      l.app ?? '-',
+      l.version ?? '-',
+      l.meter,
+      l.events,
+      formatMicros(l.charged_micros),
+      formatMicros(l.fee_micros),
+      formatMicros(l.earned_micros),
+    ]),
+  );
 }
 
 /** `--alerts 50,80,100`: whole percentages of the limit. */
@@ -254,21 +315,28 @@ export const registerBilling: RegisterCommand = (program, ctx) => {
       )
       .option('--project <project>', PROJECT_HELP)
       .option('--period <month>', 'YYYY-MM, UTC (default: this month)', parsePeriodOption)
-      .option('--format <format>', 'csv for the CSV statement on stdout'),
+      .option('--format <format>', 'csv for the CSV statement on stdout')
+      .option('--publisher', "the project's publisher statement: its earnings from its apps"),
   ).action(
-    action(ctx, async (options: GlobalOptions & { project?: string; period?: string; format?: string }) => {
-      if (options.format !== undefined && options.format !== 'csv') {
-        throw new SdkError('USAGE', `--format takes csv (got "${options.format}"); JSON is --output json`);
-      }
-      const client = await platformClientFor(io, options);
-      const project = await projectFor(io, client, options.project);
-      const period = options.period ?? currentPeriod();
-      if (options.format === 'csv') {
-        io.stdout.write(await readStatementCsv(client, project.id, period));
-        return;
-      }
-      printStatement(io, options, await readStatement(client, project.id, period));
-    }),
+    action(
+      ctx,
+      async (
+        options: GlobalOptions & { project?: string; period?: string; format?: string; publisher?: boolean },
+      ) => {
+        if (options.format !== undefined && options.format !== 'csv') {
+          throw new SdkError('USAGE', `--format takes csv (got "${options.format}"); JSON is --output json`);
+        }
+        const client = await platformClientFor(io, options);
+        const project = await projectFor(io, client, options.project);
+        const period = options.period ?? currentPeriod();
+        const account = options.publisher === true ? 'publisher' : 'project';
+        if (options.format === 'csv') {
+          io.stdout.write(await readStatementCsv(client, project.id, period, { account }));
+          return;
+        }
+        printStatement(io, options, await readStatement(client, project.id, period, { account }));
+      },
+    ),
   );
 
   withGlobalOptions(
@@ -276,13 +344,18 @@ export const registerBilling: RegisterCommand = (program, ctx) => {
       .command('close')
       .description("Close a month's statement for good, chained by hash to the previous one (operators)")
       .argument('<period>', 'YYYY-MM, UTC; the month must be over', parsePeriodOption)
-      .option('--project <project>', PROJECT_HELP),
+      .option('--project <project>', PROJECT_HELP)
+      .option('--publisher', "close the project's publisher statement (its own chain)"),
   ).action(
-    action(ctx, async (period: string, options: GlobalOptions & { project?: string }) => {
-      const client = await platformClientFor(io, options);
-      const project = await projectFor(io, client, options.project);
-      printStatement(io, options, await closeStatement(client, project.id, period));
-    }),
+    action(
+      ctx,
+      async (period: string, options: GlobalOptions & { project?: string; publisher?: boolean }) => {
+        const client = await platformClientFor(io, options);
+        const project = await projectFor(io, client, options.project);
+        const account = options.publisher === true ? 'publisher' : 'project';
+        printStatement(io, options, await closeStatement(client, project.id, period, { account }));
+      },
+    ),
   );
 
   // `budget` alone shows it (a default subcommand, so `set` gets its own --project and --output).
@@ -301,6 +374,17 @@ export const registerBilling: RegisterCommand = (program, ctx) => {
       const client = await platformClientFor(io, options);
       const project = await projectFor(io, client, options.project);
       printBudget(io, options, await readBudget(client, project.id));
+    }),
+  );
+  withGlobalOptions(
+    budget
+      .command('list')
+      .description("Every project's budget with this month's spend and alerts fired (operators)"),
+  ).action(
+    action(ctx, async (options: GlobalOptions) => {
+      const client = await platformClientFor(io, options);
+      const items = await listBudgets(client);
+      printList(io, options, { items }, BUDGET_LIST_COLUMNS, items.map(budgetListRow));
     }),
   );
   withGlobalOptions(
@@ -324,6 +408,22 @@ export const registerBilling: RegisterCommand = (program, ctx) => {
         options,
         await setBudget(client, project.id, { limit: options.limit, alertThresholds: options.alerts }),
       );
+    }),
+  );
+
+  withGlobalOptions(
+    billing
+      .command('earnings')
+      .description(
+        "A publisher project's earnings for a month: by app, version and meter, fees withheld, payable",
+      )
+      .option('--project <project>', PROJECT_HELP)
+      .option('--period <month>', 'YYYY-MM, UTC (default: this month)', parsePeriodOption),
+  ).action(
+    action(ctx, async (options: GlobalOptions & { project?: string; period?: string }) => {
+      const client = await platformClientFor(io, options);
+      const project = await projectFor(io, client, options.project);
+      printEarnings(io, options, await readEarnings(client, project.id, options.period ?? currentPeriod()));
     }),
   );
 

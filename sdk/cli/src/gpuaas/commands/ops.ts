@@ -1,6 +1,6 @@
 /**
  * `gpuaas ops cordon|uncordon|drain NODE`, `gpuaas ops quota get|set PROJECT` and `gpuaas ops
- * operators list|add|remove` (commands/operators.ts): the operators' controls. `drain --wait` follows the node until no allocation is left on it, showing what remains.
+ * operators list|add|remove` (commands/operators.ts), `gpuaas ops apps …` (commands/ops-apps.ts): the operators' controls. `drain --wait` follows the node until no allocation is left on it, showing what remains.
  */
 import type { Command } from 'commander';
 import type { PlatformClient } from '@gpuaas/sdk/client';
@@ -23,6 +23,7 @@ import { readAllocation, resolveNodeId } from '../compute.js';
 import { formatDurationMs, durationFlag, parseInteger } from '../format.js';
 import { printNode } from './nodes.js';
 import { registerOperators } from './operators.js';
+import { registerOpsApps } from './ops-apps.js';
 
 type Node = components['schemas']['Node'];
 type Allocation = components['schemas']['Allocation'];
@@ -107,7 +108,7 @@ export const registerOps: RegisterCommand = (program, ctx) => {
   const { io } = ctx;
   const ops = program
     .command('ops')
-    .description('Operators: cordon and drain nodes, set project quotas, manage operators');
+    .description('Operators: cordon and drain nodes, set project quotas, manage operators, review apps');
 
   for (const [verb, description] of [
     ['cordon', 'Stop placing new allocations on a node (running ones stay)'],
@@ -166,6 +167,7 @@ export const registerOps: RegisterCommand = (program, ctx) => {
   );
 
   registerOperators(ops, ctx);
+  registerOpsApps(ops, ctx);
 
   const quota = ops.command('quota').description("Projects' GPU quotas");
   registerQuota(quota, ctx, 'get', "A project's GPU quota and current use");

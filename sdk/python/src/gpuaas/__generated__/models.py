@@ -17,18 +17,56 @@ __all__ = [
     "AllocationState",
     "AllocationUsage",
     "AllocationUsageMeter",
+    "AllocationVolume",
+    "AppAccess",
+    "AppEntitlement",
+    "AppEntitlementGrant",
+    "AppEntitlementList",
+    "AppInstance",
+    "AppInstanceCreate",
+    "AppInstanceEndpoint",
+    "AppInstanceList",
     "AppLaunch",
     "AppStatus",
+    "AppTrust",
+    "AppTrustApprovalKey",
+    "AppUiSession",
+    "AppUiSessionCreate",
+    "AppVersion",
+    "AppVersionApproval",
+    "AppVersionApprove",
+    "AppVersionChange",
+    "AppVersionDeprecate",
+    "AppVersionDetail",
+    "AppVersionDetailPreviousApproved0",
+    "AppVersionDiff",
+    "AppVersionError",
+    "AppVersionList",
+    "AppVersionPublish",
+    "AppVersionReason",
+    "AppVersionRegister",
+    "AppVersionRevoke",
+    "AppVersionScope",
+    "AppVersionSetDiff",
+    "AppVersionState",
     "Assignment",
     "AssignmentGpu",
+    "AssignmentVolume",
     "AuditEvent",
     "AuditEventList",
     "BillingBalance",
     "BillingBudget",
     "BillingBudgetAlertsFired",
+    "BillingBudgetList",
+    "BillingBudgetOverview",
+    "BillingBudgetOverviewAlertsFired",
     "BillingBudgetSet",
     "BillingCharge",
     "BillingChargeList",
+    "BillingEarnings",
+    "BillingEarningsLine",
+    "BillingEarningsTotals",
+    "BillingEarningsTransfer",
     "BillingFundsExhausted",
     "BillingPromotion",
     "BillingPromotionCreate",
@@ -41,6 +79,12 @@ __all__ = [
     "BillingStatementTotals",
     "BillingTopupCreate",
     "BillingTransfer",
+    "CatalogApp",
+    "CatalogAppList",
+    "CatalogAppPublisher",
+    "CatalogVersion",
+    "CatalogVersionPrices1",
+    "CatalogVersionPrices1Metered",
     "Currency",
     "DrainRequest",
     "DrainResult",
@@ -81,6 +125,9 @@ __all__ = [
     "ProjectCreate",
     "ProjectList",
     "ProjectUpdate",
+    "PublisherKey",
+    "PublisherKeyCreate",
+    "PublisherKeyList",
     "Quota",
     "QuotaUpdate",
     "Role",
@@ -89,6 +136,18 @@ __all__ = [
     "ServiceAccountCreate",
     "ServiceAccountList",
     "ServiceAccountWithSecret",
+    "StorageSnapshot",
+    "StorageSnapshotCreate",
+    "StorageSnapshotList",
+    "StorageSnapshotRestore",
+    "StorageVolume",
+    "StorageVolumeAttachment",
+    "StorageVolumeCreate",
+    "StorageVolumeList",
+    "StorageVolumePlacement",
+    "StorageVolumePlacementGpu",
+    "StorageVolumeResize",
+    "StorageVolumeState",
     "TerminalToken",
     "TerminalTokenCreate",
     "Timestamp",
@@ -99,6 +158,7 @@ __all__ = [
     "UsageIngestResult",
     "User",
     "UserList",
+    "VolumeMount",
 ]
 
 #: A UUIDv7.
@@ -126,10 +186,18 @@ AllocationState = Literal["queued", "scheduled", "provisioning", "running", "rel
 PendingReason = Literal["quota_exceeded", "no_capacity", "model_unavailable", "request_too_large", "waiting_for_priority"]
 #: A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` and combinations such as `1h30m` (at most four parts of at most 7 digits each), longer than zero. Each field that takes one states its maximum; a longer duration is refused with 400 `VALIDATION_FAILED` naming the field.
 Duration = str
+#: `creating` until the backend made its filesystem, `available` while detached, `attached` while at least one allocation mounts it, `deleting` until its data is gone.
+StorageVolumeState = Literal["creating", "available", "attached", "deleting"]
+#: `submitted → verified | rejected`, `verified → approved | rejected`, `approved → published → deprecated`, approved/published/deprecated → `revoked`. Launchable: approved, published, deprecated.
+AppVersionState = Literal["submitted", "verified", "rejected", "approved", "published", "deprecated", "revoked"]
+#: Who may launch an approved version.
+AppVersionScope = Literal["platform", "organization", "project"]
+#: Who may launch a published version from the catalog: `free` and `paid` (prices charged through billing) every project its approval covers; `grant` only granted projects.
+AppAccess = Literal["free", "paid", "grant"]
 
 #: Every problem code the document lists (docs/errors.md); a newer server may send others.
-ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID"]
-PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID")
+ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "PROFILE_NOT_MET", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
+PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "PROFILE_NOT_MET", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED")
 
 
 class Health(_model.Model):
@@ -908,7 +976,8 @@ class BillingStatementLine(_model.Model):
     transfer_id: str
     #: This transfer, then the hold it settled or the charge it corrects.
     transfer_ids: list[str]
-    kind: Literal["charge", "refund", "topup", "credit"]
+    #: `earning` (app usage credited to a publisher) only on publisher statements.
+    kind: Literal["charge", "refund", "topup", "credit", "earning"]
     #: The ledger category (`gpu_time`, `app_usage`, `app_fee`, `topup`, `refund`, `promo_applied`, …).
     category: str
     #: Signed: + credits the balance, − debits it.
@@ -921,7 +990,7 @@ class BillingStatementLine(_model.Model):
     adjusts_period: str | None
     reason: str | None
 
-    def __init__(self, *, transfer_id: str, transfer_ids: list[str], kind: Literal["charge", "refund", "topup", "credit"], category: str, amount_micros: MicroUnits, allocation_id: str | None, period_start: Timestamp | None, period_end: Timestamp | None, posted_at: Timestamp, adjusts_period: str | None, reason: str | None) -> None:
+    def __init__(self, *, transfer_id: str, transfer_ids: list[str], kind: Literal["charge", "refund", "topup", "credit", "earning"], category: str, amount_micros: MicroUnits, allocation_id: str | None, period_start: Timestamp | None, period_end: Timestamp | None, posted_at: Timestamp, adjusts_period: str | None, reason: str | None) -> None:
         super().__init__()
         self.transfer_id = transfer_id
         self.transfer_ids = transfer_ids
@@ -955,22 +1024,25 @@ class BillingStatementLine(_model.Model):
 class BillingStatementTotals(_model.Model):
     """The `BillingStatementTotals` object of the platform API."""
 
-    __slots__ = ("charges_micros", "refunds_micros", "topups_micros", "credits_micros", "net_micros")
-    _FIELDS = (("charges_micros", "charges_micros"), ("refunds_micros", "refunds_micros"), ("topups_micros", "topups_micros"), ("credits_micros", "credits_micros"), ("net_micros", "net_micros"))
+    __slots__ = ("charges_micros", "refunds_micros", "topups_micros", "credits_micros", "net_micros", "earnings_micros")
+    _FIELDS = (("charges_micros", "charges_micros"), ("refunds_micros", "refunds_micros"), ("topups_micros", "topups_micros"), ("credits_micros", "credits_micros"), ("net_micros", "net_micros"), ("earnings_micros", "earnings_micros"))
 
     charges_micros: MicroUnits
     refunds_micros: MicroUnits
     topups_micros: MicroUnits
     credits_micros: MicroUnits
     net_micros: MicroUnits
+    #: Publisher statements: app usage credited in the month.
+    earnings_micros: MicroUnits | None
 
-    def __init__(self, *, charges_micros: MicroUnits, refunds_micros: MicroUnits, topups_micros: MicroUnits, credits_micros: MicroUnits, net_micros: MicroUnits) -> None:
+    def __init__(self, *, charges_micros: MicroUnits, refunds_micros: MicroUnits, topups_micros: MicroUnits, credits_micros: MicroUnits, net_micros: MicroUnits, earnings_micros: MicroUnits | None = None) -> None:
         super().__init__()
         self.charges_micros = charges_micros
         self.refunds_micros = refunds_micros
         self.topups_micros = topups_micros
         self.credits_micros = credits_micros
         self.net_micros = net_micros
+        self.earnings_micros = earnings_micros
 
     @classmethod
     def from_json(cls, data: Any) -> BillingStatementTotals:
@@ -980,14 +1052,15 @@ class BillingStatementTotals(_model.Model):
             topups_micros=data["topups_micros"],
             credits_micros=data["credits_micros"],
             net_micros=data["net_micros"],
+            earnings_micros=data.get("earnings_micros"),
         )._keep_json(data)
 
 
 class BillingStatementDisplay(_model.Model):
     """Balances and totals in cents, each rounded once from its exact micros, half to even."""
 
-    __slots__ = ("opening_balance", "closing_balance", "charges", "refunds", "topups", "credits", "net")
-    _FIELDS = (("opening_balance", "opening_balance"), ("closing_balance", "closing_balance"), ("charges", "charges"), ("refunds", "refunds"), ("topups", "topups"), ("credits", "credits"), ("net", "net"))
+    __slots__ = ("opening_balance", "closing_balance", "charges", "refunds", "topups", "credits", "net", "earnings")
+    _FIELDS = (("opening_balance", "opening_balance"), ("closing_balance", "closing_balance"), ("charges", "charges"), ("refunds", "refunds"), ("topups", "topups"), ("credits", "credits"), ("net", "net"), ("earnings", "earnings"))
 
     opening_balance: str
     closing_balance: str
@@ -996,8 +1069,9 @@ class BillingStatementDisplay(_model.Model):
     topups: str
     credits: str
     net: str
+    earnings: str | None
 
-    def __init__(self, *, opening_balance: str, closing_balance: str, charges: str, refunds: str, topups: str, credits: str, net: str) -> None:
+    def __init__(self, *, opening_balance: str, closing_balance: str, charges: str, refunds: str, topups: str, credits: str, net: str, earnings: str | None = None) -> None:
         super().__init__()
         self.opening_balance = opening_balance
         self.closing_balance = closing_balance
@@ -1006,6 +1080,7 @@ class BillingStatementDisplay(_model.Model):
         self.topups = topups
         self.credits = credits
         self.net = net
+        self.earnings = earnings
 
     @classmethod
     def from_json(cls, data: Any) -> BillingStatementDisplay:
@@ -1017,14 +1092,15 @@ class BillingStatementDisplay(_model.Model):
             topups=data["topups"],
             credits=data["credits"],
             net=data["net"],
+            earnings=data.get("earnings"),
         )._keep_json(data)
 
 
 class BillingStatement(_model.Model):
     """The `BillingStatement` object of the platform API."""
 
-    __slots__ = ("project_id", "currency", "period", "period_start", "period_end", "status", "seq", "closed_at", "previous_sha256", "opening_balance_micros", "closing_balance_micros", "totals", "display", "rounding", "lines")
-    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("period", "period"), ("period_start", "period_start"), ("period_end", "period_end"), ("status", "status"), ("seq", "seq"), ("closed_at", "closed_at"), ("previous_sha256", "previous_sha256"), ("opening_balance_micros", "opening_balance_micros"), ("closing_balance_micros", "closing_balance_micros"), ("totals", "totals"), ("display", "display"), ("rounding", "rounding"), ("lines", "lines"))
+    __slots__ = ("project_id", "currency", "period", "period_start", "period_end", "status", "seq", "closed_at", "previous_sha256", "opening_balance_micros", "closing_balance_micros", "totals", "display", "rounding", "lines", "account")
+    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("period", "period"), ("period_start", "period_start"), ("period_end", "period_end"), ("status", "status"), ("seq", "seq"), ("closed_at", "closed_at"), ("previous_sha256", "previous_sha256"), ("opening_balance_micros", "opening_balance_micros"), ("closing_balance_micros", "closing_balance_micros"), ("totals", "totals"), ("display", "display"), ("rounding", "rounding"), ("lines", "lines"), ("account", "account"))
 
     project_id: Id
     currency: Currency
@@ -1045,8 +1121,10 @@ class BillingStatement(_model.Model):
     #: The rounding rule, in words.
     rounding: str
     lines: list[BillingStatementLine]
+    #: `publisher` on a publisher statement (the earnings account); absent on a project statement.
+    account: Literal["publisher"] | None
 
-    def __init__(self, *, project_id: Id, currency: Currency, period: str, period_start: Timestamp, period_end: Timestamp, status: Literal["open", "closed"], seq: int | None, closed_at: Timestamp | None, previous_sha256: str | None, opening_balance_micros: MicroUnits, closing_balance_micros: MicroUnits, totals: BillingStatementTotals, display: BillingStatementDisplay, rounding: str, lines: list[BillingStatementLine]) -> None:
+    def __init__(self, *, project_id: Id, currency: Currency, period: str, period_start: Timestamp, period_end: Timestamp, status: Literal["open", "closed"], seq: int | None, closed_at: Timestamp | None, previous_sha256: str | None, opening_balance_micros: MicroUnits, closing_balance_micros: MicroUnits, totals: BillingStatementTotals, display: BillingStatementDisplay, rounding: str, lines: list[BillingStatementLine], account: Literal["publisher"] | None = None) -> None:
         super().__init__()
         self.project_id = project_id
         self.currency = currency
@@ -1063,6 +1141,7 @@ class BillingStatement(_model.Model):
         self.display = display
         self.rounding = rounding
         self.lines = lines
+        self.account = account
 
     @classmethod
     def from_json(cls, data: Any) -> BillingStatement:
@@ -1082,6 +1161,7 @@ class BillingStatement(_model.Model):
             display=BillingStatementDisplay.from_json(data["display"]),
             rounding=data["rounding"],
             lines=_model.parse_list(data["lines"], BillingStatementLine.from_json),
+            account=data.get("account"),
         )._keep_json(data)
 
 
@@ -1143,6 +1223,253 @@ class BillingBudget(_model.Model):
             period=data["period"],
             spent_micros=data["spent_micros"],
             alerts_fired=_model.parse_list(data["alerts_fired"], BillingBudgetAlertsFired.from_json),
+        )._keep_json(data)
+
+
+class BillingBudgetOverviewAlertsFired(_model.Model):
+    """The `BillingBudgetOverviewAlertsFired` object of the platform API."""
+
+    __slots__ = ("threshold", "fired_at")
+    _FIELDS = (("threshold", "threshold"), ("fired_at", "fired_at"))
+
+    threshold: int
+    fired_at: Timestamp
+
+    def __init__(self, *, threshold: int, fired_at: Timestamp) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.fired_at = fired_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingBudgetOverviewAlertsFired:
+        return cls(
+            threshold=data["threshold"],
+            fired_at=data["fired_at"],
+        )._keep_json(data)
+
+
+class BillingBudgetOverview(_model.Model):
+    """The `BillingBudgetOverview` object of the platform API."""
+
+    __slots__ = ("project_id", "currency", "limit_micros", "alert_thresholds", "period", "spent_micros", "spent_percent", "alerts_fired")
+    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("limit_micros", "limit_micros"), ("alert_thresholds", "alert_thresholds"), ("period", "period"), ("spent_micros", "spent_micros"), ("spent_percent", "spent_percent"), ("alerts_fired", "alerts_fired"))
+
+    project_id: Id
+    currency: Currency
+    limit_micros: MicroUnits
+    alert_thresholds: list[int]
+    #: This month, `YYYY-MM` (UTC).
+    period: str
+    spent_micros: MicroUnits
+    #: Spend as a percentage of the limit, rounded down to hundredths, e.g. `42.50`.
+    spent_percent: str
+    alerts_fired: list[BillingBudgetOverviewAlertsFired]
+
+    def __init__(self, *, project_id: Id, currency: Currency, limit_micros: MicroUnits, alert_thresholds: list[int], period: str, spent_micros: MicroUnits, spent_percent: str, alerts_fired: list[BillingBudgetOverviewAlertsFired]) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.currency = currency
+        self.limit_micros = limit_micros
+        self.alert_thresholds = alert_thresholds
+        self.period = period
+        self.spent_micros = spent_micros
+        self.spent_percent = spent_percent
+        self.alerts_fired = alerts_fired
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingBudgetOverview:
+        return cls(
+            project_id=data["project_id"],
+            currency=data["currency"],
+            limit_micros=data["limit_micros"],
+            alert_thresholds=data["alert_thresholds"],
+            period=data["period"],
+            spent_micros=data["spent_micros"],
+            spent_percent=data["spent_percent"],
+            alerts_fired=_model.parse_list(data["alerts_fired"], BillingBudgetOverviewAlertsFired.from_json),
+        )._keep_json(data)
+
+
+class BillingBudgetList(_model.Model):
+    """The `BillingBudgetList` object of the platform API."""
+
+    __slots__ = ("items",)
+    _FIELDS = (("items", "items"),)
+
+    items: list[BillingBudgetOverview]
+
+    def __init__(self, *, items: list[BillingBudgetOverview]) -> None:
+        super().__init__()
+        self.items = items
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingBudgetList:
+        return cls(
+            items=_model.parse_list(data["items"], BillingBudgetOverview.from_json),
+        )._keep_json(data)
+
+
+class BillingEarningsLine(_model.Model):
+    """The `BillingEarningsLine` object of the platform API."""
+
+    __slots__ = ("version_id", "app", "version", "meter", "events", "charged_micros", "fee_micros", "earned_micros")
+    _FIELDS = (("version_id", "version_id"), ("app", "app"), ("version", "version"), ("meter", "meter"), ("events", "events"), ("charged_micros", "charged_micros"), ("fee_micros", "fee_micros"), ("earned_micros", "earned_micros"))
+
+    #: The app version launched; null for a launch of no registered version.
+    version_id: Id | None
+    #: The manifest's app name.
+    app: str | None
+    #: The manifest's version.
+    version: str | None
+    #: The metered dimension, or `hourly` for the hourly price.
+    meter: str
+    #: Usage events rated.
+    events: int
+    charged_micros: MicroUnits
+    fee_micros: MicroUnits
+    earned_micros: MicroUnits
+
+    def __init__(self, *, version_id: Id | None, app: str | None, version: str | None, meter: str, events: int, charged_micros: MicroUnits, fee_micros: MicroUnits, earned_micros: MicroUnits) -> None:
+        super().__init__()
+        self.version_id = version_id
+        self.app = app
+        self.version = version
+        self.meter = meter
+        self.events = events
+        self.charged_micros = charged_micros
+        self.fee_micros = fee_micros
+        self.earned_micros = earned_micros
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingEarningsLine:
+        return cls(
+            version_id=data["version_id"],
+            app=data["app"],
+            version=data["version"],
+            meter=data["meter"],
+            events=data["events"],
+            charged_micros=data["charged_micros"],
+            fee_micros=data["fee_micros"],
+            earned_micros=data["earned_micros"],
+        )._keep_json(data)
+
+
+class BillingEarningsTransfer(_model.Model):
+    """The `BillingEarningsTransfer` object of the platform API."""
+
+    __slots__ = ("transfer_id", "category", "amount_micros", "allocation_id", "period_start", "period_end", "posted_at", "corrects_id")
+    _FIELDS = (("transfer_id", "transfer_id"), ("category", "category"), ("amount_micros", "amount_micros"), ("allocation_id", "allocation_id"), ("period_start", "period_start"), ("period_end", "period_end"), ("posted_at", "posted_at"), ("corrects_id", "corrects_id"))
+
+    transfer_id: str
+    #: `app_usage` (the publisher share) or `refund`.
+    category: str
+    amount_micros: MicroUnits
+    allocation_id: str | None
+    #: The usage it is for (earliest event).
+    period_start: str | None
+    #: The usage it is for (latest event).
+    period_end: str | None
+    posted_at: Timestamp
+    #: For a refund: the charge it reverses.
+    corrects_id: str | None
+
+    def __init__(self, *, transfer_id: str, category: str, amount_micros: MicroUnits, allocation_id: str | None, period_start: str | None, period_end: str | None, posted_at: Timestamp, corrects_id: str | None) -> None:
+        super().__init__()
+        self.transfer_id = transfer_id
+        self.category = category
+        self.amount_micros = amount_micros
+        self.allocation_id = allocation_id
+        self.period_start = period_start
+        self.period_end = period_end
+        self.posted_at = posted_at
+        self.corrects_id = corrects_id
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingEarningsTransfer:
+        return cls(
+            transfer_id=data["transfer_id"],
+            category=data["category"],
+            amount_micros=data["amount_micros"],
+            allocation_id=data["allocation_id"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            posted_at=data["posted_at"],
+            corrects_id=data["corrects_id"],
+        )._keep_json(data)
+
+
+class BillingEarningsTotals(_model.Model):
+    """The `BillingEarningsTotals` object of the platform API."""
+
+    __slots__ = ("earned_micros", "refunds_micros", "fees_withheld_micros", "charged_micros", "net_micros")
+    _FIELDS = (("earned_micros", "earned_micros"), ("refunds_micros", "refunds_micros"), ("fees_withheld_micros", "fees_withheld_micros"), ("charged_micros", "charged_micros"), ("net_micros", "net_micros"))
+
+    earned_micros: MicroUnits
+    refunds_micros: MicroUnits
+    fees_withheld_micros: MicroUnits
+    charged_micros: MicroUnits
+    net_micros: MicroUnits
+
+    def __init__(self, *, earned_micros: MicroUnits, refunds_micros: MicroUnits, fees_withheld_micros: MicroUnits, charged_micros: MicroUnits, net_micros: MicroUnits) -> None:
+        super().__init__()
+        self.earned_micros = earned_micros
+        self.refunds_micros = refunds_micros
+        self.fees_withheld_micros = fees_withheld_micros
+        self.charged_micros = charged_micros
+        self.net_micros = net_micros
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingEarningsTotals:
+        return cls(
+            earned_micros=data["earned_micros"],
+            refunds_micros=data["refunds_micros"],
+            fees_withheld_micros=data["fees_withheld_micros"],
+            charged_micros=data["charged_micros"],
+            net_micros=data["net_micros"],
+        )._keep_json(data)
+
+
+class BillingEarnings(_model.Model):
+    """The `BillingEarnings` object of the platform API."""
+
+    __slots__ = ("project_id", "currency", "period", "payable_micros", "opening_balance_micros", "closing_balance_micros", "totals", "by_app", "lines")
+    _FIELDS = (("project_id", "project_id"), ("currency", "currency"), ("period", "period"), ("payable_micros", "payable_micros"), ("opening_balance_micros", "opening_balance_micros"), ("closing_balance_micros", "closing_balance_micros"), ("totals", "totals"), ("by_app", "by_app"), ("lines", "lines"))
+
+    project_id: Id
+    currency: Currency
+    #: `YYYY-MM` (UTC).
+    period: str
+    payable_micros: MicroUnits
+    opening_balance_micros: MicroUnits
+    closing_balance_micros: MicroUnits
+    totals: BillingEarningsTotals
+    by_app: list[BillingEarningsLine]
+    lines: list[BillingEarningsTransfer]
+
+    def __init__(self, *, project_id: Id, currency: Currency, period: str, payable_micros: MicroUnits, opening_balance_micros: MicroUnits, closing_balance_micros: MicroUnits, totals: BillingEarningsTotals, by_app: list[BillingEarningsLine], lines: list[BillingEarningsTransfer]) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.currency = currency
+        self.period = period
+        self.payable_micros = payable_micros
+        self.opening_balance_micros = opening_balance_micros
+        self.closing_balance_micros = closing_balance_micros
+        self.totals = totals
+        self.by_app = by_app
+        self.lines = lines
+
+    @classmethod
+    def from_json(cls, data: Any) -> BillingEarnings:
+        return cls(
+            project_id=data["project_id"],
+            currency=data["currency"],
+            period=data["period"],
+            payable_micros=data["payable_micros"],
+            opening_balance_micros=data["opening_balance_micros"],
+            closing_balance_micros=data["closing_balance_micros"],
+            totals=BillingEarningsTotals.from_json(data["totals"]),
+            by_app=_model.parse_list(data["by_app"], BillingEarningsLine.from_json),
+            lines=_model.parse_list(data["lines"], BillingEarningsTransfer.from_json),
         )._keep_json(data)
 
 
@@ -1359,11 +1686,39 @@ class AssignmentGpu(_model.Model):
         )._keep_json(data)
 
 
+class AssignmentVolume(_model.Model):
+    """The `AssignmentVolume` object of the platform API."""
+
+    __slots__ = ("volume_id", "source", "mount_path", "read_only")
+    _FIELDS = (("volume_id", "volume_id"), ("source", "source"), ("mount_path", "mount_path"), ("read_only", "read_only"))
+
+    volume_id: Id
+    source: str
+    mount_path: str
+    read_only: bool
+
+    def __init__(self, *, volume_id: Id, source: str, mount_path: str, read_only: bool) -> None:
+        super().__init__()
+        self.volume_id = volume_id
+        self.source = source
+        self.mount_path = mount_path
+        self.read_only = read_only
+
+    @classmethod
+    def from_json(cls, data: Any) -> AssignmentVolume:
+        return cls(
+            volume_id=data["volume_id"],
+            source=data["source"],
+            mount_path=data["mount_path"],
+            read_only=data["read_only"],
+        )._keep_json(data)
+
+
 class Assignment(_model.Model):
     """The `Assignment` object of the platform API."""
 
-    __slots__ = ("allocation_id", "project_id", "desired_state", "gpus", "env")
-    _FIELDS = (("allocation_id", "allocation_id"), ("project_id", "project_id"), ("desired_state", "desired_state"), ("gpus", "gpus"), ("env", "env"))
+    __slots__ = ("allocation_id", "project_id", "desired_state", "gpus", "env", "volumes")
+    _FIELDS = (("allocation_id", "allocation_id"), ("project_id", "project_id"), ("desired_state", "desired_state"), ("gpus", "gpus"), ("env", "env"), ("volumes", "volumes"))
 
     allocation_id: Id
     project_id: Id
@@ -1371,14 +1726,17 @@ class Assignment(_model.Model):
     gpus: list[AssignmentGpu]
     #: Extra environment variables for the allocation's sandbox (names are shell identifiers; the sandbox's reserved variables such as PATH, HOME and GPUAAS_* cannot be overridden).
     env: dict[str, str] | None
+    #: Exactly the volumes to bind-mount into the sandbox: `source` is the folder on the node where the volume's filesystem is mounted, `mount_path` where the sandbox sees it.
+    volumes: list[AssignmentVolume] | None
 
-    def __init__(self, *, allocation_id: Id, project_id: Id, desired_state: Literal["running", "released"], gpus: list[AssignmentGpu], env: dict[str, str] | None = None) -> None:
+    def __init__(self, *, allocation_id: Id, project_id: Id, desired_state: Literal["running", "released"], gpus: list[AssignmentGpu], env: dict[str, str] | None = None, volumes: list[AssignmentVolume] | None = None) -> None:
         super().__init__()
         self.allocation_id = allocation_id
         self.project_id = project_id
         self.desired_state = desired_state
         self.gpus = gpus
         self.env = env
+        self.volumes = volumes
 
     @classmethod
     def from_json(cls, data: Any) -> Assignment:
@@ -1388,6 +1746,7 @@ class Assignment(_model.Model):
             desired_state=data["desired_state"],
             gpus=_model.parse_list(data["gpus"], AssignmentGpu.from_json),
             env=data.get("env"),
+            volumes=_model.parse_optional(data.get("volumes"), lambda v: _model.parse_list(v, AssignmentVolume.from_json)),
         )._keep_json(data)
 
 
@@ -1529,8 +1888,8 @@ class AllocationRequest(_model.Model):
 class Allocation(_model.Model):
     """The `Allocation` object of the platform API."""
 
-    __slots__ = ("id", "project_id", "name", "state", "state_reason", "pending_reason", "pending_message", "request", "priority", "node_id", "node_status", "gpus", "created_by", "created_at", "updated_at", "expires_at", "idle_timeout_seconds", "last_activity_at", "released_at", "transitions")
-    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("name", "name"), ("state", "state"), ("state_reason", "state_reason"), ("pending_reason", "pending_reason"), ("pending_message", "pending_message"), ("request", "request"), ("priority", "priority"), ("node_id", "node_id"), ("node_status", "node_status"), ("gpus", "gpus"), ("created_by", "created_by"), ("created_at", "created_at"), ("updated_at", "updated_at"), ("expires_at", "expires_at"), ("idle_timeout_seconds", "idle_timeout_seconds"), ("last_activity_at", "last_activity_at"), ("released_at", "released_at"), ("transitions", "transitions"))
+    __slots__ = ("id", "project_id", "name", "state", "state_reason", "pending_reason", "pending_message", "request", "priority", "node_id", "node_status", "gpus", "created_by", "created_at", "updated_at", "expires_at", "idle_timeout_seconds", "last_activity_at", "released_at", "transitions", "volumes")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("name", "name"), ("state", "state"), ("state_reason", "state_reason"), ("pending_reason", "pending_reason"), ("pending_message", "pending_message"), ("request", "request"), ("priority", "priority"), ("node_id", "node_id"), ("node_status", "node_status"), ("gpus", "gpus"), ("created_by", "created_by"), ("created_at", "created_at"), ("updated_at", "updated_at"), ("expires_at", "expires_at"), ("idle_timeout_seconds", "idle_timeout_seconds"), ("last_activity_at", "last_activity_at"), ("released_at", "released_at"), ("transitions", "transitions"), ("volumes", "volumes"))
 
     id: Id
     project_id: Id
@@ -1554,8 +1913,10 @@ class Allocation(_model.Model):
     last_activity_at: Timestamp | None
     released_at: Timestamp | None
     transitions: list[Transition] | None
+    #: The volumes attached to it (kept after release, for history); absent when none.
+    volumes: list[AllocationVolume] | None
 
-    def __init__(self, *, id: Id, project_id: Id, name: str | None, state: AllocationState, state_reason: str, pending_reason: PendingReason | None, pending_message: str | None, request: AllocationRequest, priority: int, node_id: str | None, node_status: Literal["ready", "unreachable"] | None, gpus: list[AllocationGpu], created_by: str | None, created_at: Timestamp, updated_at: Timestamp, expires_at: Timestamp | None, idle_timeout_seconds: int | None, last_activity_at: Timestamp | None, released_at: Timestamp | None, transitions: list[Transition] | None = None) -> None:
+    def __init__(self, *, id: Id, project_id: Id, name: str | None, state: AllocationState, state_reason: str, pending_reason: PendingReason | None, pending_message: str | None, request: AllocationRequest, priority: int, node_id: str | None, node_status: Literal["ready", "unreachable"] | None, gpus: list[AllocationGpu], created_by: str | None, created_at: Timestamp, updated_at: Timestamp, expires_at: Timestamp | None, idle_timeout_seconds: int | None, last_activity_at: Timestamp | None, released_at: Timestamp | None, transitions: list[Transition] | None = None, volumes: list[AllocationVolume] | None = None) -> None:
         super().__init__()
         self.id = id
         self.project_id = project_id
@@ -1577,6 +1938,7 @@ class Allocation(_model.Model):
         self.last_activity_at = last_activity_at
         self.released_at = released_at
         self.transitions = transitions
+        self.volumes = volumes
 
     @classmethod
     def from_json(cls, data: Any) -> Allocation:
@@ -1601,6 +1963,35 @@ class Allocation(_model.Model):
             last_activity_at=data["last_activity_at"],
             released_at=data["released_at"],
             transitions=_model.parse_optional(data.get("transitions"), lambda v: _model.parse_list(v, Transition.from_json)),
+            volumes=_model.parse_optional(data.get("volumes"), lambda v: _model.parse_list(v, AllocationVolume.from_json)),
+        )._keep_json(data)
+
+
+class AllocationVolume(_model.Model):
+    """A volume attached to an allocation, and where its sandbox sees it."""
+
+    __slots__ = ("volume_id", "name", "mount_path", "read_only")
+    _FIELDS = (("volume_id", "volume_id"), ("name", "name"), ("mount_path", "mount_path"), ("read_only", "read_only"))
+
+    volume_id: Id
+    name: str
+    mount_path: str
+    read_only: bool
+
+    def __init__(self, *, volume_id: Id, name: str, mount_path: str, read_only: bool) -> None:
+        super().__init__()
+        self.volume_id = volume_id
+        self.name = name
+        self.mount_path = mount_path
+        self.read_only = read_only
+
+    @classmethod
+    def from_json(cls, data: Any) -> AllocationVolume:
+        return cls(
+            volume_id=data["volume_id"],
+            name=data["name"],
+            mount_path=data["mount_path"],
+            read_only=data["read_only"],
         )._keep_json(data)
 
 
@@ -1622,6 +2013,223 @@ class AllocationList(_model.Model):
     def from_json(cls, data: Any) -> AllocationList:
         return cls(
             items=_model.parse_list(data["items"], Allocation.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class StorageVolumeAttachment(_model.Model):
+    """The `StorageVolumeAttachment` object of the platform API."""
+
+    __slots__ = ("allocation_id", "mount_path", "read_only")
+    _FIELDS = (("allocation_id", "allocation_id"), ("mount_path", "mount_path"), ("read_only", "read_only"))
+
+    allocation_id: Id
+    mount_path: str
+    read_only: bool
+
+    def __init__(self, *, allocation_id: Id, mount_path: str, read_only: bool) -> None:
+        super().__init__()
+        self.allocation_id = allocation_id
+        self.mount_path = mount_path
+        self.read_only = read_only
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageVolumeAttachment:
+        return cls(
+            allocation_id=data["allocation_id"],
+            mount_path=data["mount_path"],
+            read_only=data["read_only"],
+        )._keep_json(data)
+
+
+class StorageVolume(_model.Model):
+    """The `StorageVolume` object of the platform API."""
+
+    __slots__ = ("id", "project_id", "name", "size_gib", "site", "storage_class", "state", "attachments", "created_by", "created_at", "updated_at", "source_snapshot_id")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("name", "name"), ("size_gib", "size_gib"), ("site", "site"), ("storage_class", "storage_class"), ("state", "state"), ("attachments", "attachments"), ("created_by", "created_by"), ("created_at", "created_at"), ("updated_at", "updated_at"), ("source_snapshot_id", "source_snapshot_id"))
+
+    id: Id
+    project_id: Id
+    name: Name
+    size_gib: int
+    #: The group of nodes that can reach it (`local` for local nodes).
+    site: str
+    #: The backend kind, e.g. `local`.
+    storage_class: str
+    state: StorageVolumeState
+    attachments: list[StorageVolumeAttachment]
+    created_by: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    #: The snapshot it was restored from.
+    source_snapshot_id: str | None
+
+    def __init__(self, *, id: Id, project_id: Id, name: Name, size_gib: int, site: str, storage_class: str, state: StorageVolumeState, attachments: list[StorageVolumeAttachment], created_by: str | None, created_at: Timestamp, updated_at: Timestamp, source_snapshot_id: str | None = None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.name = name
+        self.size_gib = size_gib
+        self.site = site
+        self.storage_class = storage_class
+        self.state = state
+        self.attachments = attachments
+        self.created_by = created_by
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.source_snapshot_id = source_snapshot_id
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageVolume:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            name=data["name"],
+            size_gib=data["size_gib"],
+            site=data["site"],
+            storage_class=data["storage_class"],
+            state=data["state"],
+            attachments=_model.parse_list(data["attachments"], StorageVolumeAttachment.from_json),
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+            source_snapshot_id=data.get("source_snapshot_id"),
+        )._keep_json(data)
+
+
+class StorageVolumeList(_model.Model):
+    """The `StorageVolumeList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[StorageVolume]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[StorageVolume], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageVolumeList:
+        return cls(
+            items=_model.parse_list(data["items"], StorageVolume.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class StorageVolumePlacementGpu(_model.Model):
+    """The `StorageVolumePlacementGpu` object of the platform API."""
+
+    __slots__ = ("model", "free_gpus", "nodes")
+    _FIELDS = (("model", "model"), ("free_gpus", "free_gpus"), ("nodes", "nodes"))
+
+    model: str
+    free_gpus: int
+    #: Nodes with at least one free GPU of the model.
+    nodes: int
+
+    def __init__(self, *, model: str, free_gpus: int, nodes: int) -> None:
+        super().__init__()
+        self.model = model
+        self.free_gpus = free_gpus
+        self.nodes = nodes
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageVolumePlacementGpu:
+        return cls(
+            model=data["model"],
+            free_gpus=data["free_gpus"],
+            nodes=data["nodes"],
+        )._keep_json(data)
+
+
+class StorageVolumePlacement(_model.Model):
+    """The `StorageVolumePlacement` object of the platform API."""
+
+    __slots__ = ("volume_id", "site", "gpus")
+    _FIELDS = (("volume_id", "volume_id"), ("site", "site"), ("gpus", "gpus"))
+
+    volume_id: Id
+    site: str
+    #: GPU models with free capacity on schedulable nodes of the site now.
+    gpus: list[StorageVolumePlacementGpu]
+
+    def __init__(self, *, volume_id: Id, site: str, gpus: list[StorageVolumePlacementGpu]) -> None:
+        super().__init__()
+        self.volume_id = volume_id
+        self.site = site
+        self.gpus = gpus
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageVolumePlacement:
+        return cls(
+            volume_id=data["volume_id"],
+            site=data["site"],
+            gpus=_model.parse_list(data["gpus"], StorageVolumePlacementGpu.from_json),
+        )._keep_json(data)
+
+
+class StorageSnapshot(_model.Model):
+    """The `StorageSnapshot` object of the platform API."""
+
+    __slots__ = ("id", "project_id", "volume_id", "name", "size_gib", "site", "created_by", "created_at")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("volume_id", "volume_id"), ("name", "name"), ("size_gib", "size_gib"), ("site", "site"), ("created_by", "created_by"), ("created_at", "created_at"))
+
+    id: Id
+    project_id: Id
+    #: The volume it was taken of; null once that is deleted.
+    volume_id: str | None
+    name: Name
+    size_gib: int
+    site: str
+    created_by: str | None
+    created_at: Timestamp
+
+    def __init__(self, *, id: Id, project_id: Id, volume_id: str | None, name: Name, size_gib: int, site: str, created_by: str | None, created_at: Timestamp) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.volume_id = volume_id
+        self.name = name
+        self.size_gib = size_gib
+        self.site = site
+        self.created_by = created_by
+        self.created_at = created_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageSnapshot:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            volume_id=data["volume_id"],
+            name=data["name"],
+            size_gib=data["size_gib"],
+            site=data["site"],
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+        )._keep_json(data)
+
+
+class StorageSnapshotList(_model.Model):
+    """The `StorageSnapshotList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[StorageSnapshot]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[StorageSnapshot], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> StorageSnapshotList:
+        return cls(
+            items=_model.parse_list(data["items"], StorageSnapshot.from_json),
             next_cursor=data["next_cursor"],
         )._keep_json(data)
 
@@ -1762,19 +2370,22 @@ class AllocationUsage(_model.Model):
 class AppStatus(_model.Model):
     """The runtime's status document (docs/runtime.md); `state` is the lifecycle state."""
 
-    __slots__ = ("state", "reason", "code")
-    _FIELDS = (("state", "state"), ("reason", "reason"), ("code", "code"))
+    __slots__ = ("state", "reason", "code", "warnings")
+    _FIELDS = (("state", "state"), ("reason", "reason"), ("code", "code"), ("warnings", "warnings"))
 
     state: str
     reason: str | None
     #: When `state` is `failed`: the runtime's code of the failure, unchanged (docs/errors.md, "runtime"), e.g. HOOK_FAILED, APP_FAILED, ARTIFACT_PULL_FAILED.
     code: str | None
+    #: Set by the platform on a launch answer: `deprecated` when the launched app version is deprecated (still launchable, but its publisher has moved on).
+    warnings: list[str] | None
 
-    def __init__(self, *, state: str, reason: str | None = None, code: str | None = None) -> None:
+    def __init__(self, *, state: str, reason: str | None = None, code: str | None = None, warnings: list[str] | None = None) -> None:
         super().__init__()
         self.state = state
         self.reason = reason
         self.code = code
+        self.warnings = warnings
 
     @classmethod
     def from_json(cls, data: Any) -> AppStatus:
@@ -1782,6 +2393,914 @@ class AppStatus(_model.Model):
             state=data["state"],
             reason=data.get("reason"),
             code=data.get("code"),
+            warnings=data.get("warnings"),
+        )._keep_json(data)
+
+
+class AppUiSession(_model.Model):
+    """A one-time sign-in code for an app instance's UI extension origin."""
+
+    __slots__ = ("code", "url", "origin", "endpoint", "expires_at")
+    _FIELDS = (("code", "code"), ("url", "url"), ("origin", "origin"), ("endpoint", "endpoint"), ("expires_at", "expires_at"))
+
+    #: Single use, valid 60 seconds; part of `url`.
+    code: str
+    #: `<origin>/.gpuaas/signin?code=…`: open it (in the console iframe or a browser tab).
+    url: str
+    #: The instance origin, `http(s)://<allocation-id>.apps.<platform host>[:port]`.
+    origin: str
+    #: The UI extension endpoint the origin serves.
+    endpoint: str
+    expires_at: Timestamp
+
+    def __init__(self, *, code: str, url: str, origin: str, endpoint: str, expires_at: Timestamp) -> None:
+        super().__init__()
+        self.code = code
+        self.url = url
+        self.origin = origin
+        self.endpoint = endpoint
+        self.expires_at = expires_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppUiSession:
+        return cls(
+            code=data["code"],
+            url=data["url"],
+            origin=data["origin"],
+            endpoint=data["endpoint"],
+            expires_at=data["expires_at"],
+        )._keep_json(data)
+
+
+class PublisherKey(_model.Model):
+    """A signing key (`kind: key`) or keyless OIDC identity (`kind: keyless`) a project's app versions are verified against. Retired keys no longer verify new registrations."""
+
+    __slots__ = ("id", "project_id", "key_id", "kind", "name", "public_key", "issuer", "subject", "created_by", "created_at", "retired_at")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("key_id", "key_id"), ("kind", "kind"), ("name", "name"), ("public_key", "public_key"), ("issuer", "issuer"), ("subject", "subject"), ("created_by", "created_by"), ("created_at", "created_at"), ("retired_at", "retired_at"))
+
+    id: Id
+    project_id: Id
+    #: Hex SHA-256 of the key's SPKI DER (of `issuer` and `subject` for an identity).
+    key_id: str
+    kind: Literal["key", "keyless"]
+    name: str
+    #: SPKI PEM; null for a keyless identity.
+    public_key: str | None
+    #: OIDC issuer URL of a keyless identity.
+    issuer: str | None
+    #: Certificate subject (e.g. an email or workflow URI) of a keyless identity.
+    subject: str | None
+    #: `user:<id>` or `service_account:<id>`.
+    created_by: str
+    created_at: Timestamp
+    retired_at: Timestamp | None
+
+    def __init__(self, *, id: Id, project_id: Id, key_id: str, kind: Literal["key", "keyless"], name: str, public_key: str | None, issuer: str | None, subject: str | None, created_by: str, created_at: Timestamp, retired_at: Timestamp | None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.key_id = key_id
+        self.kind = kind
+        self.name = name
+        self.public_key = public_key
+        self.issuer = issuer
+        self.subject = subject
+        self.created_by = created_by
+        self.created_at = created_at
+        self.retired_at = retired_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> PublisherKey:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            key_id=data["key_id"],
+            kind=data["kind"],
+            name=data["name"],
+            public_key=data["public_key"],
+            issuer=data["issuer"],
+            subject=data["subject"],
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            retired_at=data["retired_at"],
+        )._keep_json(data)
+
+
+class PublisherKeyList(_model.Model):
+    """The `PublisherKeyList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[PublisherKey]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[PublisherKey], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> PublisherKeyList:
+        return cls(
+            items=_model.parse_list(data["items"], PublisherKey.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class AppVersionError(_model.Model):
+    """Why a registration was rejected, one entry per problem."""
+
+    __slots__ = ("code", "message", "pointer")
+    _FIELDS = (("code", "code"), ("message", "message"), ("pointer", "pointer"))
+
+    #: A validator code (docs/manifest.md) or the verifier's, e.g. SIGNATURE_INVALID, APP_SIGNER_UNKNOWN.
+    code: str
+    message: str
+    #: JSON pointer into gpuaas.yaml, for validator errors.
+    pointer: str | None
+
+    def __init__(self, *, code: str, message: str, pointer: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.message = message
+        self.pointer = pointer
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionError:
+        return cls(
+            code=data["code"],
+            message=data["message"],
+            pointer=data.get("pointer"),
+        )._keep_json(data)
+
+
+class AppVersionApproval(_model.Model):
+    """The `AppVersionApproval` object of the platform API."""
+
+    __slots__ = ("scope", "scope_id")
+    _FIELDS = (("scope", "scope"), ("scope_id", "scope_id"))
+
+    scope: AppVersionScope
+    #: The organisation or project; null for `platform`.
+    scope_id: str | None
+
+    def __init__(self, *, scope: AppVersionScope, scope_id: str | None) -> None:
+        super().__init__()
+        self.scope = scope
+        self.scope_id = scope_id
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionApproval:
+        return cls(
+            scope=data["scope"],
+            scope_id=data["scope_id"],
+        )._keep_json(data)
+
+
+class AppVersion(_model.Model):
+    """One registered artifact (registry, repository, digest) of a publisher project."""
+
+    __slots__ = ("id", "project_id", "registry", "repository", "reference", "tag", "digest", "app", "version", "state", "signer_key_id", "errors", "permissions", "submitted_by", "submitted_at", "updated_at", "reviewed_by", "reviewed_at", "reason", "approval", "release_reference", "revoked_at")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("registry", "registry"), ("repository", "repository"), ("reference", "reference"), ("tag", "tag"), ("digest", "digest"), ("app", "app"), ("version", "version"), ("state", "state"), ("signer_key_id", "signer_key_id"), ("errors", "errors"), ("permissions", "permissions"), ("submitted_by", "submitted_by"), ("submitted_at", "submitted_at"), ("updated_at", "updated_at"), ("reviewed_by", "reviewed_by"), ("reviewed_at", "reviewed_at"), ("reason", "reason"), ("approval", "approval"), ("release_reference", "release_reference"), ("revoked_at", "revoked_at"))
+
+    id: Id
+    project_id: Id
+    #: host:port of the registry.
+    registry: str
+    #: Repository path, e.g. `acme/llm-server`.
+    repository: str
+    #: `registry/repository@digest`.
+    reference: str
+    #: The tag registered, if any (resolved once).
+    tag: str | None
+    digest: str
+    #: The manifest's name ('' when it could not be read).
+    app: str
+    #: The manifest's version ('' when it could not be read).
+    version: str
+    state: AppVersionState
+    #: The publisher key that verified the signature.
+    signer_key_id: str | None
+    #: Why it was rejected at registration; null otherwise.
+    errors: list[AppVersionError] | None
+    #: The scopes the manifest requests (`permissions.scopes`).
+    permissions: list[str]
+    #: `user:<id>` or `service_account:<id>`.
+    submitted_by: str
+    submitted_at: Timestamp
+    updated_at: Timestamp
+    reviewed_by: str | None
+    reviewed_at: Timestamp | None
+    #: Why it was rejected, deprecated or revoked.
+    reason: str | None
+    approval: AppVersionApproval | None
+    #: Where approval promoted it: `registry/release/<publisher>/<app>@digest`.
+    release_reference: str | None
+    revoked_at: Timestamp | None
+
+    def __init__(self, *, id: Id, project_id: Id, registry: str, repository: str, reference: str, tag: str | None, digest: str, app: str, version: str, state: AppVersionState, signer_key_id: str | None, errors: list[AppVersionError] | None, permissions: list[str], submitted_by: str, submitted_at: Timestamp, updated_at: Timestamp, reviewed_by: str | None, reviewed_at: Timestamp | None, reason: str | None, approval: AppVersionApproval | None, release_reference: str | None, revoked_at: Timestamp | None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.registry = registry
+        self.repository = repository
+        self.reference = reference
+        self.tag = tag
+        self.digest = digest
+        self.app = app
+        self.version = version
+        self.state = state
+        self.signer_key_id = signer_key_id
+        self.errors = errors
+        self.permissions = permissions
+        self.submitted_by = submitted_by
+        self.submitted_at = submitted_at
+        self.updated_at = updated_at
+        self.reviewed_by = reviewed_by
+        self.reviewed_at = reviewed_at
+        self.reason = reason
+        self.approval = approval
+        self.release_reference = release_reference
+        self.revoked_at = revoked_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersion:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            registry=data["registry"],
+            repository=data["repository"],
+            reference=data["reference"],
+            tag=data["tag"],
+            digest=data["digest"],
+            app=data["app"],
+            version=data["version"],
+            state=data["state"],
+            signer_key_id=data["signer_key_id"],
+            errors=_model.parse_optional(data["errors"], lambda v: _model.parse_list(v, AppVersionError.from_json)),
+            permissions=data["permissions"],
+            submitted_by=data["submitted_by"],
+            submitted_at=data["submitted_at"],
+            updated_at=data["updated_at"],
+            reviewed_by=data["reviewed_by"],
+            reviewed_at=data["reviewed_at"],
+            reason=data["reason"],
+            approval=_model.parse_optional(data["approval"], AppVersionApproval.from_json),
+            release_reference=data["release_reference"],
+            revoked_at=data["revoked_at"],
+        )._keep_json(data)
+
+
+class AppVersionChange(_model.Model):
+    """The `AppVersionChange` object of the platform API."""
+
+    __slots__ = ("field", "before", "after")
+    _FIELDS = (("field", "field"), ("before", "before"), ("after", "after"))
+
+    #: e.g. `hourlyPrice`, `metered.tokens`, `minimum.gpus.count`.
+    field: str
+    #: The previous approved version’s value (null when absent).
+    before: Any
+    #: This version’s value (null when absent).
+    after: Any
+
+    def __init__(self, *, field: str, before: Any, after: Any) -> None:
+        super().__init__()
+        self.field = field
+        self.before = before
+        self.after = after
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionChange:
+        return cls(
+            field=data["field"],
+            before=data["before"],
+            after=data["after"],
+        )._keep_json(data)
+
+
+class AppVersionSetDiff(_model.Model):
+    """The `AppVersionSetDiff` object of the platform API."""
+
+    __slots__ = ("added", "removed")
+    _FIELDS = (("added", "added"), ("removed", "removed"))
+
+    added: list[str]
+    removed: list[str]
+
+    def __init__(self, *, added: list[str], removed: list[str]) -> None:
+        super().__init__()
+        self.added = added
+        self.removed = removed
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionSetDiff:
+        return cls(
+            added=data["added"],
+            removed=data["removed"],
+        )._keep_json(data)
+
+
+class AppVersionDiff(_model.Model):
+    """The `AppVersionDiff` object of the platform API."""
+
+    __slots__ = ("permissions", "meters", "prices", "gpu")
+    _FIELDS = (("permissions", "permissions"), ("meters", "meters"), ("prices", "prices"), ("gpu", "gpu"))
+
+    permissions: AppVersionSetDiff
+    meters: AppVersionSetDiff
+    prices: list[AppVersionChange]
+    gpu: list[AppVersionChange]
+
+    def __init__(self, *, permissions: AppVersionSetDiff, meters: AppVersionSetDiff, prices: list[AppVersionChange], gpu: list[AppVersionChange]) -> None:
+        super().__init__()
+        self.permissions = permissions
+        self.meters = meters
+        self.prices = prices
+        self.gpu = gpu
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionDiff:
+        return cls(
+            permissions=AppVersionSetDiff.from_json(data["permissions"]),
+            meters=AppVersionSetDiff.from_json(data["meters"]),
+            prices=_model.parse_list(data["prices"], AppVersionChange.from_json),
+            gpu=_model.parse_list(data["gpu"], AppVersionChange.from_json),
+        )._keep_json(data)
+
+
+class AppVersionDetailPreviousApproved0(_model.Model):
+    """The `AppVersionDetailPreviousApproved0` object of the platform API."""
+
+    __slots__ = ("id", "version", "digest")
+    _FIELDS = (("id", "id"), ("version", "version"), ("digest", "digest"))
+
+    id: Id
+    version: str
+    digest: str
+
+    def __init__(self, *, id: Id, version: str, digest: str) -> None:
+        super().__init__()
+        self.id = id
+        self.version = version
+        self.digest = digest
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionDetailPreviousApproved0:
+        return cls(
+            id=data["id"],
+            version=data["version"],
+            digest=data["digest"],
+        )._keep_json(data)
+
+
+class AppVersionDetail(_model.Model):
+    """An AppVersion with its manifest and what changed since the previous approved version."""
+
+    __slots__ = ("id", "project_id", "registry", "repository", "reference", "tag", "digest", "app", "version", "state", "signer_key_id", "errors", "permissions", "submitted_by", "submitted_at", "updated_at", "reviewed_by", "reviewed_at", "reason", "approval", "release_reference", "revoked_at", "manifest", "previous_approved", "diff")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("registry", "registry"), ("repository", "repository"), ("reference", "reference"), ("tag", "tag"), ("digest", "digest"), ("app", "app"), ("version", "version"), ("state", "state"), ("signer_key_id", "signer_key_id"), ("errors", "errors"), ("permissions", "permissions"), ("submitted_by", "submitted_by"), ("submitted_at", "submitted_at"), ("updated_at", "updated_at"), ("reviewed_by", "reviewed_by"), ("reviewed_at", "reviewed_at"), ("reason", "reason"), ("approval", "approval"), ("release_reference", "release_reference"), ("revoked_at", "revoked_at"), ("manifest", "manifest"), ("previous_approved", "previous_approved"), ("diff", "diff"))
+
+    id: Id
+    project_id: Id
+    #: host:port of the registry.
+    registry: str
+    #: Repository path, e.g. `acme/llm-server`.
+    repository: str
+    #: `registry/repository@digest`.
+    reference: str
+    #: The tag registered, if any (resolved once).
+    tag: str | None
+    digest: str
+    #: The manifest's name ('' when it could not be read).
+    app: str
+    #: The manifest's version ('' when it could not be read).
+    version: str
+    state: AppVersionState
+    #: The publisher key that verified the signature.
+    signer_key_id: str | None
+    #: Why it was rejected at registration; null otherwise.
+    errors: list[AppVersionError] | None
+    #: The scopes the manifest requests (`permissions.scopes`).
+    permissions: list[str]
+    #: `user:<id>` or `service_account:<id>`.
+    submitted_by: str
+    submitted_at: Timestamp
+    updated_at: Timestamp
+    reviewed_by: str | None
+    reviewed_at: Timestamp | None
+    #: Why it was rejected, deprecated or revoked.
+    reason: str | None
+    approval: AppVersionApproval | None
+    #: Where approval promoted it: `registry/release/<publisher>/<app>@digest`.
+    release_reference: str | None
+    revoked_at: Timestamp | None
+    #: The parsed gpuaas.yaml; null when it could not be read.
+    manifest: dict[str, Any] | None
+    #: The newest approved, published or deprecated version of the same repository.
+    previous_approved: AppVersionDetailPreviousApproved0 | None
+    #: This version against `previous_approved`; null without one.
+    diff: AppVersionDiff | None
+
+    def __init__(self, *, id: Id, project_id: Id, registry: str, repository: str, reference: str, tag: str | None, digest: str, app: str, version: str, state: AppVersionState, signer_key_id: str | None, errors: list[AppVersionError] | None, permissions: list[str], submitted_by: str, submitted_at: Timestamp, updated_at: Timestamp, reviewed_by: str | None, reviewed_at: Timestamp | None, reason: str | None, approval: AppVersionApproval | None, release_reference: str | None, revoked_at: Timestamp | None, manifest: dict[str, Any] | None, previous_approved: AppVersionDetailPreviousApproved0 | None, diff: AppVersionDiff | None) -> None:
+        super().__init__()
+        self.id = id
+        self.project_id = project_id
+        self.registry = registry
+        self.repository = repository
+        self.reference = reference
+        self.tag = tag
+        self.digest = digest
+        self.app = app
+        self.version = version
+        self.state = state
+        self.signer_key_id = signer_key_id
+        self.errors = errors
+        self.permissions = permissions
+        self.submitted_by = submitted_by
+        self.submitted_at = submitted_at
+        self.updated_at = updated_at
+        self.reviewed_by = reviewed_by
+        self.reviewed_at = reviewed_at
+        self.reason = reason
+        self.approval = approval
+        self.release_reference = release_reference
+        self.revoked_at = revoked_at
+        self.manifest = manifest
+        self.previous_approved = previous_approved
+        self.diff = diff
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionDetail:
+        return cls(
+            id=data["id"],
+            project_id=data["project_id"],
+            registry=data["registry"],
+            repository=data["repository"],
+            reference=data["reference"],
+            tag=data["tag"],
+            digest=data["digest"],
+            app=data["app"],
+            version=data["version"],
+            state=data["state"],
+            signer_key_id=data["signer_key_id"],
+            errors=_model.parse_optional(data["errors"], lambda v: _model.parse_list(v, AppVersionError.from_json)),
+            permissions=data["permissions"],
+            submitted_by=data["submitted_by"],
+            submitted_at=data["submitted_at"],
+            updated_at=data["updated_at"],
+            reviewed_by=data["reviewed_by"],
+            reviewed_at=data["reviewed_at"],
+            reason=data["reason"],
+            approval=_model.parse_optional(data["approval"], AppVersionApproval.from_json),
+            release_reference=data["release_reference"],
+            revoked_at=data["revoked_at"],
+            manifest=data["manifest"],
+            previous_approved=_model.parse_optional(data["previous_approved"], AppVersionDetailPreviousApproved0.from_json),
+            diff=_model.parse_optional(data["diff"], AppVersionDiff.from_json),
+        )._keep_json(data)
+
+
+class AppVersionList(_model.Model):
+    """The `AppVersionList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[AppVersion]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[AppVersion], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppVersionList:
+        return cls(
+            items=_model.parse_list(data["items"], AppVersion.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class AppInstanceEndpoint(_model.Model):
+    """The `AppInstanceEndpoint` object of the platform API."""
+
+    __slots__ = ("name", "url")
+    _FIELDS = (("name", "name"), ("url", "url"))
+
+    name: str
+    url: str
+
+    def __init__(self, *, name: str, url: str) -> None:
+        super().__init__()
+        self.name = name
+        self.url = url
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppInstanceEndpoint:
+        return cls(
+            name=data["name"],
+            url=data["url"],
+        )._keep_json(data)
+
+
+class AppInstance(_model.Model):
+    """A catalog app launched into an allocation."""
+
+    __slots__ = ("id", "state", "app", "version", "version_id", "project_id", "allocation_id", "reference", "endpoints", "launched_by", "launched_at", "ended_at", "warnings")
+    _FIELDS = (("id", "id"), ("state", "state"), ("app", "app"), ("version", "version"), ("version_id", "version_id"), ("project_id", "project_id"), ("allocation_id", "allocation_id"), ("reference", "reference"), ("endpoints", "endpoints"), ("launched_by", "launched_by"), ("launched_at", "launched_at"), ("ended_at", "ended_at"), ("warnings", "warnings"))
+
+    id: Id
+    #: The runtime's app state, or `launched` / `stopped` / `unknown`.
+    state: str
+    #: The manifest name.
+    app: str | None
+    version: str | None
+    version_id: str | None
+    project_id: Id
+    allocation_id: Id
+    #: What the runtime launched (the release reference).
+    reference: str
+    #: The app's endpoints through the platform's relay (members of the project, with their bearer token).
+    endpoints: list[AppInstanceEndpoint]
+    launched_by: str
+    launched_at: str
+    ended_at: str | None
+    #: `deprecated` for a deprecated version.
+    warnings: list[str] | None
+
+    def __init__(self, *, id: Id, state: str, app: str | None, version: str | None, version_id: str | None, project_id: Id, allocation_id: Id, reference: str, endpoints: list[AppInstanceEndpoint], launched_by: str, launched_at: str, ended_at: str | None, warnings: list[str] | None = None) -> None:
+        super().__init__()
+        self.id = id
+        self.state = state
+        self.app = app
+        self.version = version
+        self.version_id = version_id
+        self.project_id = project_id
+        self.allocation_id = allocation_id
+        self.reference = reference
+        self.endpoints = endpoints
+        self.launched_by = launched_by
+        self.launched_at = launched_at
+        self.ended_at = ended_at
+        self.warnings = warnings
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppInstance:
+        return cls(
+            id=data["id"],
+            state=data["state"],
+            app=data["app"],
+            version=data["version"],
+            version_id=data["version_id"],
+            project_id=data["project_id"],
+            allocation_id=data["allocation_id"],
+            reference=data["reference"],
+            endpoints=_model.parse_list(data["endpoints"], AppInstanceEndpoint.from_json),
+            launched_by=data["launched_by"],
+            launched_at=data["launched_at"],
+            ended_at=data["ended_at"],
+            warnings=data.get("warnings"),
+        )._keep_json(data)
+
+
+class AppInstanceList(_model.Model):
+    """The `AppInstanceList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[AppInstance]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[AppInstance], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppInstanceList:
+        return cls(
+            items=_model.parse_list(data["items"], AppInstance.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class AppEntitlement(_model.Model):
+    """A project's grant to launch an app."""
+
+    __slots__ = ("id", "app", "publisher_project_id", "project_id", "until", "active", "granted_by", "granted_at", "revoked_by", "revoked_at")
+    _FIELDS = (("id", "id"), ("app", "app"), ("publisher_project_id", "publisher_project_id"), ("project_id", "project_id"), ("until", "until"), ("active", "active"), ("granted_by", "granted_by"), ("granted_at", "granted_at"), ("revoked_by", "revoked_by"), ("revoked_at", "revoked_at"))
+
+    id: Id
+    app: str
+    publisher_project_id: Id
+    project_id: Id
+    until: str | None
+    #: Not revoked and not past `until`.
+    active: bool
+    granted_by: str
+    granted_at: str
+    revoked_by: str | None
+    revoked_at: str | None
+
+    def __init__(self, *, id: Id, app: str, publisher_project_id: Id, project_id: Id, until: str | None, active: bool, granted_by: str, granted_at: str, revoked_by: str | None, revoked_at: str | None) -> None:
+        super().__init__()
+        self.id = id
+        self.app = app
+        self.publisher_project_id = publisher_project_id
+        self.project_id = project_id
+        self.until = until
+        self.active = active
+        self.granted_by = granted_by
+        self.granted_at = granted_at
+        self.revoked_by = revoked_by
+        self.revoked_at = revoked_at
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppEntitlement:
+        return cls(
+            id=data["id"],
+            app=data["app"],
+            publisher_project_id=data["publisher_project_id"],
+            project_id=data["project_id"],
+            until=data["until"],
+            active=data["active"],
+            granted_by=data["granted_by"],
+            granted_at=data["granted_at"],
+            revoked_by=data["revoked_by"],
+            revoked_at=data["revoked_at"],
+        )._keep_json(data)
+
+
+class AppEntitlementList(_model.Model):
+    """The `AppEntitlementList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[AppEntitlement]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[AppEntitlement], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppEntitlementList:
+        return cls(
+            items=_model.parse_list(data["items"], AppEntitlement.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class CatalogAppList(_model.Model):
+    """The `CatalogAppList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[CatalogApp]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[CatalogApp], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> CatalogAppList:
+        return cls(
+            items=_model.parse_list(data["items"], CatalogApp.from_json),
+            next_cursor=data["next_cursor"],
+        )._keep_json(data)
+
+
+class CatalogAppPublisher(_model.Model):
+    """The publisher project."""
+
+    __slots__ = ("project_id", "name")
+    _FIELDS = (("project_id", "project_id"), ("name", "name"))
+
+    project_id: Id
+    name: str
+
+    def __init__(self, *, project_id: Id, name: str) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.name = name
+
+    @classmethod
+    def from_json(cls, data: Any) -> CatalogAppPublisher:
+        return cls(
+            project_id=data["project_id"],
+            name=data["name"],
+        )._keep_json(data)
+
+
+class CatalogApp(_model.Model):
+    """An app in a project's catalog, with the versions the project may launch."""
+
+    __slots__ = ("name", "publisher", "registry", "repository", "display_name", "description", "categories", "latest_version", "versions")
+    _FIELDS = (("name", "name"), ("publisher", "publisher"), ("registry", "registry"), ("repository", "repository"), ("display_name", "display_name"), ("description", "description"), ("categories", "categories"), ("latest_version", "latest_version"), ("versions", "versions"))
+
+    #: `publisher/app`: the publisher project and the repository after its namespace.
+    name: str
+    #: The publisher project.
+    publisher: CatalogAppPublisher
+    #: The registry (host:port) the versions were registered from.
+    registry: str
+    #: The source repository (`ns/app`).
+    repository: str
+    #: The manifest's displayName.
+    display_name: str | None
+    #: The manifest's description.
+    description: str | None
+    #: The manifest's catalog categories.
+    categories: list[str]
+    #: The newest published version (or newest deprecated one).
+    latest_version: str
+    #: Newest first.
+    versions: list[CatalogVersion]
+
+    def __init__(self, *, name: str, publisher: CatalogAppPublisher, registry: str, repository: str, display_name: str | None, description: str | None, categories: list[str], latest_version: str, versions: list[CatalogVersion]) -> None:
+        super().__init__()
+        self.name = name
+        self.publisher = publisher
+        self.registry = registry
+        self.repository = repository
+        self.display_name = display_name
+        self.description = description
+        self.categories = categories
+        self.latest_version = latest_version
+        self.versions = versions
+
+    @classmethod
+    def from_json(cls, data: Any) -> CatalogApp:
+        return cls(
+            name=data["name"],
+            publisher=CatalogAppPublisher.from_json(data["publisher"]),
+            registry=data["registry"],
+            repository=data["repository"],
+            display_name=data["display_name"],
+            description=data["description"],
+            categories=data["categories"],
+            latest_version=data["latest_version"],
+            versions=_model.parse_list(data["versions"], CatalogVersion.from_json),
+        )._keep_json(data)
+
+
+class CatalogVersionPrices1Metered(_model.Model):
+    """The `CatalogVersionPrices1Metered` object of the platform API."""
+
+    __slots__ = ("meter", "price_per_unit")
+    _FIELDS = (("meter", "meter"), ("price_per_unit", "price_per_unit"))
+
+    meter: str
+    price_per_unit: str
+
+    def __init__(self, *, meter: str, price_per_unit: str) -> None:
+        super().__init__()
+        self.meter = meter
+        self.price_per_unit = price_per_unit
+
+    @classmethod
+    def from_json(cls, data: Any) -> CatalogVersionPrices1Metered:
+        return cls(
+            meter=data["meter"],
+            price_per_unit=data["price_per_unit"],
+        )._keep_json(data)
+
+
+class CatalogVersionPrices1(_model.Model):
+    """The `CatalogVersionPrices1` object of the platform API."""
+
+    __slots__ = ("currency", "hourly_price", "metered")
+    _FIELDS = (("currency", "currency"), ("hourly_price", "hourly_price"), ("metered", "metered"))
+
+    currency: str
+    hourly_price: str | None
+    metered: list[CatalogVersionPrices1Metered]
+
+    def __init__(self, *, currency: str, hourly_price: str | None, metered: list[CatalogVersionPrices1Metered]) -> None:
+        super().__init__()
+        self.currency = currency
+        self.hourly_price = hourly_price
+        self.metered = metered
+
+    @classmethod
+    def from_json(cls, data: Any) -> CatalogVersionPrices1:
+        return cls(
+            currency=data["currency"],
+            hourly_price=data["hourly_price"],
+            metered=_model.parse_list(data["metered"], CatalogVersionPrices1Metered.from_json),
+        )._keep_json(data)
+
+
+class CatalogVersion(_model.Model):
+    """One launchable version of a catalog app."""
+
+    __slots__ = ("id", "version", "state", "digest", "release_reference", "published_at", "gpu", "prices", "permissions", "parameters", "endpoints", "access")
+    _FIELDS = (("id", "id"), ("version", "version"), ("state", "state"), ("digest", "digest"), ("release_reference", "release_reference"), ("published_at", "published_at"), ("gpu", "gpu"), ("prices", "prices"), ("permissions", "permissions"), ("parameters", "parameters"), ("endpoints", "endpoints"), ("access", "access"))
+
+    id: Id
+    version: str
+    state: Literal["published", "deprecated"]
+    digest: str
+    #: What launches: `host/release/…:tag@sha256:…`.
+    release_reference: str
+    #: When it was last reviewed.
+    published_at: str
+    #: The manifest's `resources` (minimum and recommended workload profiles).
+    gpu: dict[str, Any] | None
+    #: The manifest's prices (decimal strings); null for an app without billing.
+    prices: CatalogVersionPrices1 | None
+    #: Scopes the app's service account asks for.
+    permissions: list[str]
+    #: The manifest's launch parameters (name → JSON Schema).
+    parameters: dict[str, Any]
+    #: Names of the endpoints it declares.
+    endpoints: list[str]
+    access: AppAccess
+
+    def __init__(self, *, id: Id, version: str, state: Literal["published", "deprecated"], digest: str, release_reference: str, published_at: str, gpu: dict[str, Any] | None, prices: CatalogVersionPrices1 | None, permissions: list[str], parameters: dict[str, Any], endpoints: list[str], access: AppAccess) -> None:
+        super().__init__()
+        self.id = id
+        self.version = version
+        self.state = state
+        self.digest = digest
+        self.release_reference = release_reference
+        self.published_at = published_at
+        self.gpu = gpu
+        self.prices = prices
+        self.permissions = permissions
+        self.parameters = parameters
+        self.endpoints = endpoints
+        self.access = access
+
+    @classmethod
+    def from_json(cls, data: Any) -> CatalogVersion:
+        return cls(
+            id=data["id"],
+            version=data["version"],
+            state=data["state"],
+            digest=data["digest"],
+            release_reference=data["release_reference"],
+            published_at=data["published_at"],
+            gpu=data["gpu"],
+            prices=_model.parse_optional(data["prices"], CatalogVersionPrices1.from_json),
+            permissions=data["permissions"],
+            parameters=data["parameters"],
+            endpoints=data["endpoints"],
+            access=data["access"],
+        )._keep_json(data)
+
+
+class AppTrustApprovalKey(_model.Model):
+    """The `AppTrustApprovalKey` object of the platform API."""
+
+    __slots__ = ("key_id", "public_key")
+    _FIELDS = (("key_id", "key_id"), ("public_key", "public_key"))
+
+    key_id: str
+    #: ECDSA P-256 public key, SPKI PEM.
+    public_key: str
+
+    def __init__(self, *, key_id: str, public_key: str) -> None:
+        super().__init__()
+        self.key_id = key_id
+        self.public_key = public_key
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppTrustApprovalKey:
+        return cls(
+            key_id=data["key_id"],
+            public_key=data["public_key"],
+        )._keep_json(data)
+
+
+class AppTrust(_model.Model):
+    """The `AppTrust` object of the platform API."""
+
+    __slots__ = ("approval_key", "predicate_type")
+    _FIELDS = (("approval_key", "approval_key"), ("predicate_type", "predicate_type"))
+
+    approval_key: AppTrustApprovalKey
+    #: The approval attestation's in-toto predicate type, `https://gpuaas.dev/attestations/approval/v1`.
+    predicate_type: str
+
+    def __init__(self, *, approval_key: AppTrustApprovalKey, predicate_type: str) -> None:
+        super().__init__()
+        self.approval_key = approval_key
+        self.predicate_type = predicate_type
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppTrust:
+        return cls(
+            approval_key=AppTrustApprovalKey.from_json(data["approval_key"]),
+            predicate_type=data["predicate_type"],
         )._keep_json(data)
 
 
@@ -1793,7 +3312,7 @@ class _ProblemRequired(TypedDict):
     type: str
     title: str
     status: int
-    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID"]
+    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "PROFILE_NOT_MET", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
     correlation_id: str
 
 
@@ -1964,6 +3483,50 @@ class AllocationCreate(_AllocationCreateRequired, total=False):
     idle_timeout: Duration
     #: Higher goes first (default 100); 0 to 1000.
     priority: int
+    #: Up to 4 of the project's volumes to mount in the sandbox (the `storage:write` scope is not needed; being allowed to create the allocation is). Read-write attachments are exclusive (409 `VOLUME_IN_USE`), read-only ones may be shared; the allocation is scheduled only on nodes of the volumes' site. Detached at release.
+    volumes: list[VolumeMount]
+
+
+class _StorageVolumeCreateRequired(TypedDict):
+    project_id: Id
+    name: Name
+    #: Size in GiB, 1 to 65536.
+    size_gib: int
+
+
+class StorageVolumeCreate(_StorageVolumeCreateRequired, total=False):
+    """The `StorageVolumeCreate` object of the platform API, as a dict."""
+    #: Where it lives (default: the platform default site, `local`).
+    site: str
+
+
+class StorageVolumeResize(TypedDict):
+    """The `StorageVolumeResize` object of the platform API, as a dict."""
+    #: The new size; not smaller than the current one.
+    size_gib: int
+
+
+class StorageSnapshotCreate(TypedDict):
+    """The `StorageSnapshotCreate` object of the platform API, as a dict."""
+    volume_id: Id
+    name: Name
+
+
+class StorageSnapshotRestore(TypedDict):
+    """The `StorageSnapshotRestore` object of the platform API, as a dict."""
+    name: Name
+
+
+class _VolumeMountRequired(TypedDict):
+    name: Name
+    #: Where the sandbox sees it, under `/mnt/` (letters, digits, `.`, `_`, `-`, `/`; no `..`).
+    mount_path: str
+
+
+class VolumeMount(_VolumeMountRequired, total=False):
+    """The `VolumeMount` object of the platform API, as a dict."""
+    #: Mount read-only (shared); read-write (the default) is exclusive.
+    read_only: bool
 
 
 class TerminalTokenCreate(TypedDict, total=False):
@@ -2023,3 +3586,94 @@ class AppLaunch(_AppLaunchRequired, total=False):
     parameters: dict[str, Any]
     #: Platform scopes the tenant grants the app (default none; `usage:write` is always added).
     scopes: list[Scope]
+
+
+class AppUiSessionCreate(TypedDict, total=False):
+    """Which UI extension to open; the first the manifest declares when omitted."""
+    #: The name of an endpoint declared with `ui` in the running app's manifest.
+    endpoint: str
+
+
+class _PublisherKeyCreateRequired(TypedDict):
+    project_id: Id
+
+
+class PublisherKeyCreate(_PublisherKeyCreateRequired, total=False):
+    """`public_key`, or `issuer` with `subject`; not both."""
+    #: A label; defaults to the key id’s first 12 characters.
+    name: str
+    #: ECDSA P-256 public key, SPKI PEM.
+    public_key: str
+    issuer: str
+    subject: str
+
+
+class _AppInstanceCreateRequired(TypedDict):
+    project_id: Id
+    #: `publisher/app`.
+    app: str
+    allocation_id: Id
+
+
+class AppInstanceCreate(_AppInstanceCreateRequired, total=False):
+    """The `AppInstanceCreate` object of the platform API, as a dict."""
+    #: A version (or version id) in the catalog; default: the newest published.
+    version: str
+    #: Launch parameters, checked against the manifest's schemas.
+    parameters: dict[str, Any]
+    #: The permissions the caller consents to give the app's service account; must include each one the version asks for.
+    accepted_permissions: list[str]
+
+
+class AppVersionPublish(TypedDict, total=False):
+    """The `AppVersionPublish` object of the platform API, as a dict."""
+    access: AppAccess
+
+
+class _AppEntitlementGrantRequired(TypedDict):
+    #: `publisher/app`.
+    app: str
+    project_id: Id
+
+
+class AppEntitlementGrant(_AppEntitlementGrantRequired, total=False):
+    """The `AppEntitlementGrant` object of the platform API, as a dict."""
+    #: The grant ends here (exclusive).
+    until: str
+
+
+class AppVersionRegister(TypedDict):
+    """The `AppVersionRegister` object of the platform API, as a dict."""
+    project_id: Id
+    #: OCI reference `host:port/ns/app:tag` or `…@sha256:…`.
+    reference: str
+
+
+class _AppVersionApproveRequired(TypedDict):
+    scope: AppVersionScope
+
+
+class AppVersionApprove(_AppVersionApproveRequired, total=False):
+    """The `AppVersionApprove` object of the platform API, as a dict."""
+    #: The organisation or project (required for those scopes).
+    scope_id: Any
+
+
+class AppVersionReason(TypedDict):
+    """The `AppVersionReason` object of the platform API, as a dict."""
+    reason: str
+
+
+class AppVersionDeprecate(TypedDict, total=False):
+    """The `AppVersionDeprecate` object of the platform API, as a dict."""
+    reason: str
+
+
+class _AppVersionRevokeRequired(TypedDict):
+    reason: str
+
+
+class AppVersionRevoke(_AppVersionRevokeRequired, total=False):
+    """The `AppVersionRevoke` object of the platform API, as a dict."""
+    #: Also stop the running instances of the digest (default false).
+    stop_running: bool

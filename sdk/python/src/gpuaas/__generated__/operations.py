@@ -581,6 +581,20 @@ def stop_app(allocation_id: models.Id, *, idempotency_key: str | None = None) ->
     )
 
 
+def create_app_ui_session(allocation_id: models.Id, *, body: models.AppUiSessionCreate | None = None, idempotency_key: str | None = None) -> ApiRequest[models.AppUiSession]:
+    """A one-time sign-in code for the app's console UI extension on its own origin
+
+    `POST /v1/allocations/{allocation_id}/app/ui-sessions` (createAppUiSession)."""
+    return ApiRequest(
+        "createAppUiSession",
+        "POST",
+        f"/v1/allocations/{_model.quote_path(allocation_id)}/app/ui-sessions",
+        models.AppUiSession.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
 def get_app_logs(allocation_id: models.Id, *, stream: Literal["stdout", "stderr"] | None = None, tail: int | None = None, follow: bool | None = None) -> ApiRequest[str]:
     """The app's stdout or stderr (`follow=true` streams new lines)
 
@@ -741,7 +755,7 @@ def create_billing_promotion(body: models.BillingPromotionCreate, *, idempotency
     )
 
 
-def get_billing_statement(project_id: models.Id, period: str, *, format: Literal["json", "csv"] | None = None) -> ApiRequest[models.BillingStatement]:
+def get_billing_statement(project_id: models.Id, period: str, *, account: Literal["project", "publisher"] | None = None, format: Literal["json", "csv"] | None = None) -> ApiRequest[models.BillingStatement]:
     """A project's statement for a month (JSON or CSV)
 
     `GET /v1/billing/statements/{project_id}/{period}` (getBillingStatement)."""
@@ -750,11 +764,11 @@ def get_billing_statement(project_id: models.Id, period: str, *, format: Literal
         "GET",
         f"/v1/billing/statements/{_model.quote_path(project_id)}/{_model.quote_path(period)}",
         models.BillingStatement.from_json,
-        query={"format": format},
+        query={"account": account, "format": format},
     )
 
 
-def close_billing_statement(project_id: models.Id, period: str, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingStatement]:
+def close_billing_statement(project_id: models.Id, period: str, *, account: Literal["project", "publisher"] | None = None, idempotency_key: str | None = None) -> ApiRequest[models.BillingStatement]:
     """Close a month's statement, making it immutable (operators)
 
     `POST /v1/billing/statements/{project_id}/{period}/close` (closeBillingStatement)."""
@@ -763,6 +777,7 @@ def close_billing_statement(project_id: models.Id, period: str, *, idempotency_k
         "POST",
         f"/v1/billing/statements/{_model.quote_path(project_id)}/{_model.quote_path(period)}/close",
         models.BillingStatement.from_json,
+        query={"account": account},
         headers={"Idempotency-Key": idempotency_key},
     )
 
@@ -788,6 +803,452 @@ def set_billing_budget(project_id: models.Id, body: models.BillingBudgetSet) -> 
         "PUT",
         f"/v1/billing/budgets/{_model.quote_path(project_id)}",
         models.BillingBudget.from_json,
+        body=body,
+    )
+
+
+def list_publisher_keys(*, project_id: models.Id, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.PublisherKeyList]:
+    """A project's publisher keys, retired ones included
+
+    `GET /v1/apps/keys` (listPublisherKeys)."""
+    return ApiRequest(
+        "listPublisherKeys",
+        "GET",
+        "/v1/apps/keys",
+        models.PublisherKeyList.from_json,
+        query={"project_id": project_id, "limit": limit, "cursor": cursor},
+    )
+
+
+def add_publisher_key(body: models.PublisherKeyCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.PublisherKey]:
+    """Register a signing key (or keyless identity) for a project's published apps
+
+    `POST /v1/apps/keys` (addPublisherKey)."""
+    return ApiRequest(
+        "addPublisherKey",
+        "POST",
+        "/v1/apps/keys",
+        models.PublisherKey.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def retire_publisher_key(key_id: str, *, project_id: models.Id, idempotency_key: str | None = None) -> ApiRequest[models.PublisherKey]:
+    """Retire a publisher key (rotation)
+
+    `POST /v1/apps/keys/{key_id}/retire` (retirePublisherKey)."""
+    return ApiRequest(
+        "retirePublisherKey",
+        "POST",
+        f"/v1/apps/keys/{_model.quote_path(key_id)}/retire",
+        models.PublisherKey.from_json,
+        query={"project_id": project_id},
+        headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def list_app_versions(*, project_id: models.Id | None = None, state: models.AppVersionState | None = None, repository: str | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.AppVersionList]:
+    """Registered app versions, newest first
+
+    `GET /v1/apps/versions` (listAppVersions)."""
+    return ApiRequest(
+        "listAppVersions",
+        "GET",
+        "/v1/apps/versions",
+        models.AppVersionList.from_json,
+        query={"project_id": project_id, "state": state, "repository": repository, "limit": limit, "cursor": cursor},
+    )
+
+
+def register_app_version(body: models.AppVersionRegister, *, idempotency_key: str | None = None) -> ApiRequest[models.AppVersion]:
+    """Register an app artifact version for review
+
+    `POST /v1/apps/versions` (registerAppVersion)."""
+    return ApiRequest(
+        "registerAppVersion",
+        "POST",
+        "/v1/apps/versions",
+        models.AppVersion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_app_version(version_id: models.Id) -> ApiRequest[models.AppVersionDetail]:
+    """One app version with its manifest and the diff against the previous approved one
+
+    `GET /v1/apps/versions/{version_id}` (getAppVersion)."""
+    return ApiRequest(
+        "getAppVersion",
+        "GET",
+        f"/v1/apps/versions/{_model.quote_path(version_id)}",
+        models.AppVersionDetail.from_json,
+    )
+
+
+def approve_app_version(version_id: models.Id, body: models.AppVersionApprove, *, idempotency_key: str | None = None) -> ApiRequest[models.AppVersion]:
+    """Approve a verified version for a scope (operators)
+
+    `POST /v1/apps/versions/{version_id}/approve` (approveAppVersion)."""
+    return ApiRequest(
+        "approveAppVersion",
+        "POST",
+        f"/v1/apps/versions/{_model.quote_path(version_id)}/approve",
+        models.AppVersion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def reject_app_version(version_id: models.Id, body: models.AppVersionReason, *, idempotency_key: str | None = None) -> ApiRequest[models.AppVersion]:
+    """Reject a submitted or verified version, with a reason (operators)
+
+    `POST /v1/apps/versions/{version_id}/reject` (rejectAppVersion)."""
+    return ApiRequest(
+        "rejectAppVersion",
+        "POST",
+        f"/v1/apps/versions/{_model.quote_path(version_id)}/reject",
+        models.AppVersion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def publish_app_version(version_id: models.Id, *, body: models.AppVersionPublish | None = None, idempotency_key: str | None = None) -> ApiRequest[models.AppVersion]:
+    """Publish an approved version (operators)
+
+    `POST /v1/apps/versions/{version_id}/publish` (publishAppVersion)."""
+    return ApiRequest(
+        "publishAppVersion",
+        "POST",
+        f"/v1/apps/versions/{_model.quote_path(version_id)}/publish",
+        models.AppVersion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def deprecate_app_version(version_id: models.Id, *, body: models.AppVersionDeprecate | None = None, idempotency_key: str | None = None) -> ApiRequest[models.AppVersion]:
+    """Deprecate a published version (operators)
+
+    `POST /v1/apps/versions/{version_id}/deprecate` (deprecateAppVersion)."""
+    return ApiRequest(
+        "deprecateAppVersion",
+        "POST",
+        f"/v1/apps/versions/{_model.quote_path(version_id)}/deprecate",
+        models.AppVersion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def revoke_app_version(version_id: models.Id, body: models.AppVersionRevoke, *, idempotency_key: str | None = None) -> ApiRequest[models.AppVersion]:
+    """Revoke an approved, published or deprecated version (operators)
+
+    `POST /v1/apps/versions/{version_id}/revoke` (revokeAppVersion)."""
+    return ApiRequest(
+        "revokeAppVersion",
+        "POST",
+        f"/v1/apps/versions/{_model.quote_path(version_id)}/revoke",
+        models.AppVersion.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_app_trust() -> ApiRequest[models.AppTrust]:
+    """The platform's approval public key, to verify approvals outside the platform
+
+    `GET /v1/apps/trust` (getAppTrust)."""
+    return ApiRequest(
+        "getAppTrust",
+        "GET",
+        "/v1/apps/trust",
+        models.AppTrust.from_json,
+    )
+
+
+def list_apps(*, project_id: models.Id, q: str | None = None, category: str | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.CatalogAppList]:
+    """The app catalog a project sees, by name
+
+    `GET /v1/apps` (listApps)."""
+    return ApiRequest(
+        "listApps",
+        "GET",
+        "/v1/apps",
+        models.CatalogAppList.from_json,
+        query={"project_id": project_id, "q": q, "category": category, "limit": limit, "cursor": cursor},
+    )
+
+
+def list_app_entitlements(*, project_id: models.Id | None = None, app: str | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.AppEntitlementList]:
+    """Grants not revoked, newest first
+
+    `GET /v1/apps/entitlements` (listAppEntitlements)."""
+    return ApiRequest(
+        "listAppEntitlements",
+        "GET",
+        "/v1/apps/entitlements",
+        models.AppEntitlementList.from_json,
+        query={"project_id": project_id, "app": app, "limit": limit, "cursor": cursor},
+    )
+
+
+def grant_app_entitlement(body: models.AppEntitlementGrant, *, idempotency_key: str | None = None) -> ApiRequest[models.AppEntitlement]:
+    """Grant a project the right to launch an app
+
+    `POST /v1/apps/entitlements` (grantAppEntitlement)."""
+    return ApiRequest(
+        "grantAppEntitlement",
+        "POST",
+        "/v1/apps/entitlements",
+        models.AppEntitlement.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def revoke_app_entitlement(entitlement_id: models.Id) -> ApiRequest[models.AppEntitlement]:
+    """Revoke a grant
+
+    `DELETE /v1/apps/entitlements/{entitlement_id}` (revokeAppEntitlement)."""
+    return ApiRequest(
+        "revokeAppEntitlement",
+        "DELETE",
+        f"/v1/apps/entitlements/{_model.quote_path(entitlement_id)}",
+        models.AppEntitlement.from_json,
+    )
+
+
+def list_app_instances(*, project_id: models.Id, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.AppInstanceList]:
+    """The project's catalog app instances, newest first
+
+    `GET /v1/apps/instances` (listAppInstances)."""
+    return ApiRequest(
+        "listAppInstances",
+        "GET",
+        "/v1/apps/instances",
+        models.AppInstanceList.from_json,
+        query={"project_id": project_id, "limit": limit, "cursor": cursor},
+    )
+
+
+def launch_app_instance(body: models.AppInstanceCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.AppInstance]:
+    """Launch a catalog app into an allocation of the project
+
+    `POST /v1/apps/instances` (launchAppInstance)."""
+    return ApiRequest(
+        "launchAppInstance",
+        "POST",
+        "/v1/apps/instances",
+        models.AppInstance.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_app_instance(instance_id: models.Id) -> ApiRequest[models.AppInstance]:
+    """One app instance, its state from the runtime
+
+    `GET /v1/apps/instances/{instance_id}` (getAppInstance)."""
+    return ApiRequest(
+        "getAppInstance",
+        "GET",
+        f"/v1/apps/instances/{_model.quote_path(instance_id)}",
+        models.AppInstance.from_json,
+    )
+
+
+def stop_app_instance(instance_id: models.Id) -> ApiRequest[models.AppInstance]:
+    """Stop an app instance
+
+    `POST /v1/apps/instances/{instance_id}/stop` (stopAppInstance)."""
+    return ApiRequest(
+        "stopAppInstance",
+        "POST",
+        f"/v1/apps/instances/{_model.quote_path(instance_id)}/stop",
+        models.AppInstance.from_json,
+    )
+
+
+def get_catalog_app(app: str, *, project_id: models.Id) -> ApiRequest[models.CatalogApp]:
+    """One app of a project's catalog
+
+    `GET /v1/apps/{app}` (getCatalogApp)."""
+    return ApiRequest(
+        "getCatalogApp",
+        "GET",
+        f"/v1/apps/{_model.quote_path(app)}",
+        models.CatalogApp.from_json,
+        query={"project_id": project_id},
+    )
+
+
+def list_billing_budgets() -> ApiRequest[models.BillingBudgetList]:
+    """Every project's monthly budget with this month's spend (operators)
+
+    `GET /v1/billing/budgets` (listBillingBudgets)."""
+    return ApiRequest(
+        "listBillingBudgets",
+        "GET",
+        "/v1/billing/budgets",
+        models.BillingBudgetList.from_json,
+    )
+
+
+def get_billing_earnings(*, project_id: models.Id, period: str | None = None) -> ApiRequest[models.BillingEarnings]:
+    """A publisher project's earnings and statement for a month
+
+    `GET /v1/billing/earnings` (getBillingEarnings)."""
+    return ApiRequest(
+        "getBillingEarnings",
+        "GET",
+        "/v1/billing/earnings",
+        models.BillingEarnings.from_json,
+        query={"project_id": project_id, "period": period},
+    )
+
+
+def list_storage_volumes(*, project_id: models.Id, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.StorageVolumeList]:
+    """A project's volumes, oldest first
+
+    `GET /v1/storage/volumes` (listStorageVolumes)."""
+    return ApiRequest(
+        "listStorageVolumes",
+        "GET",
+        "/v1/storage/volumes",
+        models.StorageVolumeList.from_json,
+        query={"project_id": project_id, "limit": limit, "cursor": cursor},
+    )
+
+
+def create_storage_volume(body: models.StorageVolumeCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.StorageVolume]:
+    """Create a persistent volume
+
+    `POST /v1/storage/volumes` (createStorageVolume)."""
+    return ApiRequest(
+        "createStorageVolume",
+        "POST",
+        "/v1/storage/volumes",
+        models.StorageVolume.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_storage_volume(volume_id: models.Id) -> ApiRequest[models.StorageVolume]:
+    """One volume with its attachments
+
+    `GET /v1/storage/volumes/{volume_id}` (getStorageVolume)."""
+    return ApiRequest(
+        "getStorageVolume",
+        "GET",
+        f"/v1/storage/volumes/{_model.quote_path(volume_id)}",
+        models.StorageVolume.from_json,
+    )
+
+
+def resize_storage_volume(volume_id: models.Id, body: models.StorageVolumeResize) -> ApiRequest[models.StorageVolume]:
+    """Grow a volume (online)
+
+    `PATCH /v1/storage/volumes/{volume_id}` (resizeStorageVolume)."""
+    return ApiRequest(
+        "resizeStorageVolume",
+        "PATCH",
+        f"/v1/storage/volumes/{_model.quote_path(volume_id)}",
+        models.StorageVolume.from_json,
+        body=body,
+    )
+
+
+def delete_storage_volume(volume_id: models.Id) -> ApiRequest[None]:
+    """Delete a volume and its data
+
+    `DELETE /v1/storage/volumes/{volume_id}` (deleteStorageVolume)."""
+    return ApiRequest(
+        "deleteStorageVolume",
+        "DELETE",
+        f"/v1/storage/volumes/{_model.quote_path(volume_id)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
+def get_storage_volume_placement(volume_id: models.Id) -> ApiRequest[models.StorageVolumePlacement]:
+    """GPU models with free capacity where the volume lives
+
+    `GET /v1/storage/volumes/{volume_id}/placement` (getStorageVolumePlacement)."""
+    return ApiRequest(
+        "getStorageVolumePlacement",
+        "GET",
+        f"/v1/storage/volumes/{_model.quote_path(volume_id)}/placement",
+        models.StorageVolumePlacement.from_json,
+    )
+
+
+def list_storage_snapshots(*, project_id: models.Id, volume_id: models.Id | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.StorageSnapshotList]:
+    """A project's snapshots, oldest first
+
+    `GET /v1/storage/snapshots` (listStorageSnapshots)."""
+    return ApiRequest(
+        "listStorageSnapshots",
+        "GET",
+        "/v1/storage/snapshots",
+        models.StorageSnapshotList.from_json,
+        query={"project_id": project_id, "volume_id": volume_id, "limit": limit, "cursor": cursor},
+    )
+
+
+def create_storage_snapshot(body: models.StorageSnapshotCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.StorageSnapshot]:
+    """Snapshot a volume
+
+    `POST /v1/storage/snapshots` (createStorageSnapshot)."""
+    return ApiRequest(
+        "createStorageSnapshot",
+        "POST",
+        "/v1/storage/snapshots",
+        models.StorageSnapshot.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def get_storage_snapshot(snapshot_id: models.Id) -> ApiRequest[models.StorageSnapshot]:
+    """One snapshot
+
+    `GET /v1/storage/snapshots/{snapshot_id}` (getStorageSnapshot)."""
+    return ApiRequest(
+        "getStorageSnapshot",
+        "GET",
+        f"/v1/storage/snapshots/{_model.quote_path(snapshot_id)}",
+        models.StorageSnapshot.from_json,
+    )
+
+
+def delete_storage_snapshot(snapshot_id: models.Id) -> ApiRequest[None]:
+    """Delete a snapshot
+
+    `DELETE /v1/storage/snapshots/{snapshot_id}` (deleteStorageSnapshot)."""
+    return ApiRequest(
+        "deleteStorageSnapshot",
+        "DELETE",
+        f"/v1/storage/snapshots/{_model.quote_path(snapshot_id)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
+def restore_storage_snapshot(snapshot_id: models.Id, body: models.StorageSnapshotRestore, *, idempotency_key: str | None = None) -> ApiRequest[models.StorageVolume]:
+    """Restore a snapshot into a new volume
+
+    `POST /v1/storage/snapshots/{snapshot_id}/restore` (restoreStorageSnapshot)."""
+    return ApiRequest(
+        "restoreStorageSnapshot",
+        "POST",
+        f"/v1/storage/snapshots/{_model.quote_path(snapshot_id)}/restore",
+        models.StorageVolume.from_json,
+        headers={"Idempotency-Key": idempotency_key},
         body=body,
     )
 
@@ -838,7 +1299,9 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "openTerminal": ("GET", "/v1/allocations/{allocation_id}/terminal"),
     "getApp": ("GET", "/v1/allocations/{allocation_id}/app"),
     "launchApp": ("POST", "/v1/allocations/{allocation_id}/app"),
+    "callAppEndpoint": ("GET", "/v1/allocations/{allocation_id}/app/endpoints/{endpoint}"),
     "stopApp": ("POST", "/v1/allocations/{allocation_id}/app/stop"),
+    "createAppUiSession": ("POST", "/v1/allocations/{allocation_id}/app/ui-sessions"),
     "getAppLogs": ("GET", "/v1/allocations/{allocation_id}/app/logs"),
     "getProjectQuota": ("GET", "/v1/projects/{project_id}/quota"),
     "setProjectQuota": ("PUT", "/v1/projects/{project_id}/quota"),
@@ -855,11 +1318,46 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "closeBillingStatement": ("POST", "/v1/billing/statements/{project_id}/{period}/close"),
     "getBillingBudget": ("GET", "/v1/billing/budgets/{project_id}"),
     "setBillingBudget": ("PUT", "/v1/billing/budgets/{project_id}"),
+    "listPublisherKeys": ("GET", "/v1/apps/keys"),
+    "addPublisherKey": ("POST", "/v1/apps/keys"),
+    "retirePublisherKey": ("POST", "/v1/apps/keys/{key_id}/retire"),
+    "listAppVersions": ("GET", "/v1/apps/versions"),
+    "registerAppVersion": ("POST", "/v1/apps/versions"),
+    "getAppVersion": ("GET", "/v1/apps/versions/{version_id}"),
+    "approveAppVersion": ("POST", "/v1/apps/versions/{version_id}/approve"),
+    "rejectAppVersion": ("POST", "/v1/apps/versions/{version_id}/reject"),
+    "publishAppVersion": ("POST", "/v1/apps/versions/{version_id}/publish"),
+    "deprecateAppVersion": ("POST", "/v1/apps/versions/{version_id}/deprecate"),
+    "revokeAppVersion": ("POST", "/v1/apps/versions/{version_id}/revoke"),
+    "getAppTrust": ("GET", "/v1/apps/trust"),
+    "listApps": ("GET", "/v1/apps"),
+    "listAppEntitlements": ("GET", "/v1/apps/entitlements"),
+    "grantAppEntitlement": ("POST", "/v1/apps/entitlements"),
+    "revokeAppEntitlement": ("DELETE", "/v1/apps/entitlements/{entitlement_id}"),
+    "listAppInstances": ("GET", "/v1/apps/instances"),
+    "launchAppInstance": ("POST", "/v1/apps/instances"),
+    "getAppInstance": ("GET", "/v1/apps/instances/{instance_id}"),
+    "stopAppInstance": ("POST", "/v1/apps/instances/{instance_id}/stop"),
+    "getCatalogApp": ("GET", "/v1/apps/{app}"),
+    "listBillingBudgets": ("GET", "/v1/billing/budgets"),
+    "getBillingEarnings": ("GET", "/v1/billing/earnings"),
+    "listStorageVolumes": ("GET", "/v1/storage/volumes"),
+    "createStorageVolume": ("POST", "/v1/storage/volumes"),
+    "getStorageVolume": ("GET", "/v1/storage/volumes/{volume_id}"),
+    "resizeStorageVolume": ("PATCH", "/v1/storage/volumes/{volume_id}"),
+    "deleteStorageVolume": ("DELETE", "/v1/storage/volumes/{volume_id}"),
+    "getStorageVolumePlacement": ("GET", "/v1/storage/volumes/{volume_id}/placement"),
+    "listStorageSnapshots": ("GET", "/v1/storage/snapshots"),
+    "createStorageSnapshot": ("POST", "/v1/storage/snapshots"),
+    "getStorageSnapshot": ("GET", "/v1/storage/snapshots/{snapshot_id}"),
+    "deleteStorageSnapshot": ("DELETE", "/v1/storage/snapshots/{snapshot_id}"),
+    "restoreStorageSnapshot": ("POST", "/v1/storage/snapshots/{snapshot_id}/restore"),
     "streamEvents": ("GET", "/v1/events"),
 }
 
 #: Operations answered by a WebSocket upgrade or an event stream: id -> kind.
 STREAMING_OPERATIONS: dict[str, str] = {
     "openTerminal": "websocket",
+    "callAppEndpoint": "websocket",
     "streamEvents": "text/event-stream",
 }

@@ -1,0 +1,90 @@
+/**
+ * Catalog app instances over HTTP: launch, list, read (state from the runtime) and stop. The
+ * checks and the launch are apps/instances.ts and apps/launcher.ts.
+ */
+import type { Response } from 'express';
+import { callRuntime } from '../allocations/runtime-client.js';
+import { requirePrincipal } from '../auth/middleware.js';
+import {
+  instanceView,
+  launchInstance,
+  listInstances,
+  stopInstance,
+  visibleInstance,
+} from '../apps/instances.js';
+import { runtimeOf } from '../apps/launcher.js';
+import type { AppStatus } from '../apps/launcher.js';
+import { setAuditTarget } from '../http/audit.js';
+import { pageOf } from '../http/pagination.js';
+import { operationOf } from '../http/pipeline.js';
+import type { Handlers, Services } from './services.js';
+
+export function appInstanceHandlers(s: Services): Handlers {
+  const { db } = s;
+  const query = (res: Response) => operationOf(res).query as Record<string, string | undefined>;
+  const instanceId = (res: Response) => operationOf(res).params.instance_id ?? '';
+
+  /** The runtime's state of a running instance; `unknown` when it cannot be asked. */
+  const liveState = async (allocationId: string): Promise<string> => {
+    const allocation = await db
+      .selectFrom('allocations')
+      .leftJoin('nodes', 'nodes.id', 'allocations.node_id')
+      .selectAll('allocations')
+      .select('nodes.status as node_status')
+      .where('allocations.id', '=', allocationId)
+      .executeTakeFirstOrThrow();
+    try {
+      const { body } = await callRuntime<AppStatus>(runtimeOf(allocation), {
+        method: 'GET',
+        path: '/v1/app',
+      });
+      return body.state;
+    } catch {
+      return 'unknown';
+    }
+  };
+
+  return {
+    launchAppInstance: async (req, res) => {
+      setAuditTarget(res, { id: req.body.app, projectId: req.body.project_id });
+      const { instance, warnings } = await launchInstance(s, requirePrincipal(res), req.body);
+      setAuditTarget(res, {
+        id: instance.id,
+        projectId: instance.project_id,
+        details: { app: req.body.app, version: instance.version, allocation_id: instance.allocation_id },
+      });
+      res.status(202).json(warnings.length > 0 ? { ...instance, warnings } : instance);
+    },
+
+    listAppInstances: async (_req, res) => {
+      const q = query(res);
+      const limit = operationOf(res).query.limit as number;
+      const rows = await listInstances(db, requirePrincipal(res), {
+        projectId: q.project_id ?? '',
+        limit,
+        after: q.cursor === undefined ? undefined : s.cursors.decode('listAppInstances', q.cursor)[0],
+      });
+      const page = pageOf(rows, limit, (last) => s.cursors.encode('listAppInstances', [last.id]));
+      res.json({
+        items: await Promise.all(page.items.map((row) => instanceView(s, row))),
+        next_cursor: page.next_cursor,
+      });
+    },
+
+    getAppInstance: async (_req, res) => {
+      const row = await visibleInstance(db, requirePrincipal(res), instanceId(res), 'viewer');
+      const state = row.ended_at === null ? await liveState(row.allocation_id) : 'stopped';
+      res.json(await instanceView(s, row, state));
+    },
+
+    stopAppInstance: async (_req, res) => {
+      const row = await visibleInstance(db, requirePrincipal(res), instanceId(res), 'member');
+      setAuditTarget(res, {
+        id: row.id,
+        projectId: row.project_id,
+        details: { allocation_id: row.allocation_id },
+      });
+      res.json(await instanceView(s, await stopInstance(s, row), 'stopped'));
+    },
+  };
+}

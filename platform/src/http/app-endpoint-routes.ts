@@ -1,0 +1,162 @@
+/**
+ * `/v1/allocations/{allocation_id}/app/endpoints/{endpoint}/…`: an app's endpoints through the
+ * platform (apps/endpoint-proxy.ts has the rules). Mounted before the OpenAPI pipeline, as the
+ * registry's `/v2/` is, because a relay takes any method, any sub-path and any body, which the
+ * pipeline's matching, body parsing and response validation cannot: openapi.yaml declares it as
+ * `callAppEndpoint` and this router does what that operation's security says (bearer token with
+ * `allocations:write`, member of the project). WebSocket upgrades arrive through
+ * terminal/upgrade.ts, which calls `openAppEndpointUpgrade`.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Kysely } from 'kysely';
+import { resolvePrincipal } from '../auth/middleware.js';
+import type { UserDirectory } from '../auth/standing.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { RequestContext } from '../context.js';
+import type { Tables } from '../db/schema.js';
+import { PlatformError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import {
+  BEARER_SUBPROTOCOL_PREFIX,
+  ENDPOINT_NAME,
+  endpointResponseHeaders,
+  endpointRuntime,
+  normalizeSubPath,
+  relayEndpointRequest,
+  relayEndpointUpgrade,
+} from '../apps/endpoint-proxy.js';
+import type { EndpointRequest } from '../apps/endpoint-proxy.js';
+
+export interface AppEndpointDeps {
+  db: Kysely<Tables>;
+  tokens: TokenService;
+  users: UserDirectory;
+  logger: Logger;
+}
+
+/** allocation id, endpoint name, the rest of the path (raw, may be absent). */
+export const APP_ENDPOINT_PATH = /^\/v1\/allocations\/([^/?]+)\/app\/endpoints\/([^/?]+)(\/[^?]*)?$/;
+
+interface Matched {
+  allocationId: string;
+  endpoint: string;
+  rest: string;
+  search: string;
+  prefix: string;
+}
+
+/** Splits a raw request target into what the relay needs, or undefined when it is not one. */
+export function matchAppEndpoint(target: string): Matched | undefined {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const match = APP_ENDPOINT_PATH.exec(path);
+  if (match === null) return undefined;
+  const [, allocationId = '', endpoint = '', rest = '/'] = match;
+  if (!ENDPOINT_NAME.test(endpoint))
+    throw new PlatformError('NOT_FOUND', `"${endpoint}" is not an endpoint name (a DNS label)`);
+  return {
+    allocationId,
+    endpoint,
+    rest: normalizeSubPath(rest),
+    search: q < 0 ? '' : target.slice(q),
+    prefix: `/v1/allocations/${allocationId}/app/endpoints/${endpoint}`,
+  };
+}
+
+function bearer(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  if (match?.[1] === undefined)
+    throw new PlatformError('TOKEN_INVALID', 'the Authorization header is not "Bearer <token>"');
+  return match[1];
+}
+
+async function principalOf(deps: AppEndpointDeps, token: string | undefined) {
+  if (token === undefined) throw new PlatformError('TOKEN_MISSING', "an app's endpoints need a bearer token");
+  return resolvePrincipal(deps, token);
+}
+
+/** The Express middleware: relays matching requests, passes the rest on. */
+export function appEndpointRoutes(deps: AppEndpointDeps): RequestHandler {
+  return (req: Request, res: Response, next) => {
+    let matched: Matched | undefined;
+    try {
+      matched = matchAppEndpoint(req.originalUrl);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (matched === undefined) {
+      next();
+      return;
+    }
+    relay(deps, req, res, matched).catch(next);
+  };
+}
+
+async function relay(deps: AppEndpointDeps, req: Request, res: Response, m: Matched): Promise<void> {
+  const context = res.locals.context as RequestContext;
+  const principal = await principalOf(deps, bearer(req.headers.authorization));
+  context.principal = principal;
+  const { target } = await endpointRuntime(deps.db, principal, m.allocationId);
+  const request: EndpointRequest = {
+    endpoint: m.endpoint,
+    path: m.rest,
+    search: m.search,
+    method: req.method,
+    headers: req.headers,
+    forwarded: { for: req.ip, host: req.headers.host, proto: req.protocol, prefix: m.prefix },
+    principal,
+    correlationId: context.correlationId,
+  };
+  const answer = await relayEndpointRequest(target, request, req);
+  res.writeHead(answer.statusCode ?? 502, endpointResponseHeaders(answer.headers));
+  pipeline(answer, res, (error) => {
+    if (error !== undefined && error !== null)
+      deps.logger.debug({ err: error }, 'app endpoint: the response ended early');
+  });
+}
+
+/**
+ * A WebSocket upgrade on an app endpoint (from terminal/upgrade.ts). Rejects with a PlatformError
+ * before anything was written to `socket`, so the caller answers with a problem document.
+ */
+export async function openAppEndpointUpgrade(
+  deps: AppEndpointDeps,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  m: Matched,
+  correlationId: string,
+): Promise<void> {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX))
+    ?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
+  const principal = await principalOf(deps, bearer(req.headers.authorization) ?? offered);
+  const { target } = await endpointRuntime(deps.db, principal, m.allocationId);
+  await relayEndpointUpgrade(
+    target,
+    {
+      endpoint: m.endpoint,
+      path: m.rest,
+      search: m.search,
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      forwarded: {
+        for: req.socket.remoteAddress,
+        host: req.headers.host,
+        proto: 'encrypted' in req.socket && req.socket.encrypted === true ? 'https' : 'http',
+        prefix: m.prefix,
+      },
+      principal,
+      correlationId,
+    },
+    socket,
+    head,
+  );
+}

@@ -1,0 +1,224 @@
+/**
+ * The platform's endpoint relay (platform/src/apps/endpoint-proxy.ts) in front of a real runtime
+ * server (its endpoint routes, over its Unix socket) in front of a real app on 127.0.0.1: streaming
+ * both ways without buffering, the runtime's refusals as the platform's codes, and WebSocket
+ * upgrades. Here rather than beside the relay because the server does not depend on the runtime.
+ */
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
+import { relayEndpointRequest, relayEndpointUpgrade } from '@gpuaas/platform';
+import type { EndpointRequest, PlatformError } from '@gpuaas/platform';
+import { endpointRoutes, startRuntimeServer } from '@gpuaas/runtime';
+import type { RuntimeServer } from '@gpuaas/runtime';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+
+const SECRET = 'relay-int-secret-0123456789';
+let dir: string;
+let app: Server;
+let runtime: RuntimeServer;
+let front: Server;
+let state = 'ready';
+let port = 0;
+let release: (() => void) | undefined;
+const wsHeaders: IncomingHttpHeaders[] = [];
+
+const manifest = (): GpuaasAppManifest => ({
+  apiVersion: 'gpuaas.dev/v1alpha1',
+  name: 'relay-int',
+  version: '1.0.0',
+  publisher: 'gpuaas-tests',
+  run: { entrypoint: ['true'] },
+  resources: { minimum: { gpus: { count: 0 } } },
+  endpoints: [
+    { name: 'api', port, path: '/base' },
+    { name: 'dead', port: 1 },
+  ],
+});
+
+const target = () => ({ endpoint: `unix:${runtime.socketPath}`, secret: SECRET });
+
+function relayed(path: string, init: Partial<EndpointRequest> = {}): EndpointRequest {
+  return {
+    endpoint: 'api',
+    path,
+    search: '',
+    method: 'GET',
+    headers: {},
+    forwarded: {
+      for: '127.0.0.1',
+      host: 'platform.test',
+      proto: 'http',
+      prefix: '/v1/allocations/a/app/endpoints/api',
+    },
+    principal: { type: 'user', id: 'u-1', operator: false, scopes: undefined },
+    correlationId: 'relay-int-0001',
+    ...init,
+  };
+}
+
+async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ code: string; runtimeCode: string | undefined }> {
+  const error = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as PlatformError | undefined;
+  expect(error, 'the relay should refuse').toBeDefined();
+  return { code: error?.code ?? '', runtimeCode: error?.runtimeCode };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp('/tmp/gpuaas-relay-');
+  app = createServer((req, res) => {
+    if (req.url === '/base/hold') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first\n');
+      release = () => res.end('second\n');
+    } else if (req.url === '/base/echo-stream') {
+      // Answers at once and echoes the request body as it arrives.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      req.pipe(res);
+    } else {
+      res.writeHead(418, { 'set-cookie': 'a=1', 'x-app': 'yes' });
+      res.end(JSON.stringify({ url: req.url, headers: req.headers }));
+    }
+  });
+  const wss = new WebSocketServer({
+    server: app,
+    handleProtocols: (offered) => (offered.has('chat') ? 'chat' : false),
+  });
+  wss.on('connection', (socket, req) => {
+    wsHeaders.push(req.headers);
+    socket.on('message', (data: Buffer) => socket.send(`echo: ${data.toString()}`));
+  });
+  app.listen(0, '127.0.0.1');
+  await once(app, 'listening');
+  port = (app.address() as AddressInfo).port;
+  const logger = pino({ level: 'silent' });
+  runtime = await startRuntimeServer({
+    socketPath: join(dir, 'rt.sock'),
+    secret: SECRET,
+    logger,
+    routes: endpointRoutes({
+      instance: () => ({ state: state as 'ready', manifest: manifest() }),
+      logger,
+    }),
+  });
+  // The platform's half of an upgrade, as terminal/upgrade.ts calls it.
+  front = createServer();
+  front.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    relayEndpointUpgrade(target(), relayed('/ws', { headers: req.headers }), socket, head).catch(() =>
+      socket.destroy(),
+    );
+  });
+  front.listen(0, '127.0.0.1');
+  await once(front, 'listening');
+});
+
+afterAll(async () => {
+  front?.close();
+  await runtime?.close();
+  app?.closeAllConnections();
+  app?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the endpoint relay through a real runtime', () => {
+  it("keeps the app's status and headers, drops its cookies, and sends the platform's forwarding headers", async () => {
+    const res = await relayEndpointRequest(
+      target(),
+      relayed('/items', { search: '?q=1', headers: { authorization: 'Bearer user-token', cookie: 'x=1' } }),
+      Readable.from([]),
+    );
+    expect(res.statusCode).toBe(418);
+    expect(res.headers['x-app']).toBe('yes');
+    const seen = JSON.parse(await new Response(Readable.toWeb(res) as ReadableStream).text()) as {
+      url: string;
+      headers: IncomingHttpHeaders;
+    };
+    expect(seen.url).toBe('/base/items?q=1');
+    expect(seen.headers.authorization).toBeUndefined();
+    expect(seen.headers.cookie).toBeUndefined();
+    expect(seen.headers).toMatchObject({ 'x-gpuaas-user': 'user:u-1', 'x-forwarded-host': 'platform.test' });
+  });
+
+  it('streams the answer: the first bytes come while the app holds the rest', async () => {
+    const res = await relayEndpointRequest(target(), relayed('/hold'), Readable.from([]));
+    const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    expect(await firstChunk(chunks)).toBe('first\n');
+    release?.();
+    let rest = '';
+    for (let n = await chunks.next(); n.done !== true; n = await chunks.next()) rest += n.value.toString();
+    expect(rest).toBe('second\n');
+  });
+
+  it('streams the request body: the app echoes a part before the caller has sent the next', async () => {
+    const body = new PassThrough();
+    body.write('part one;');
+    const res = await relayEndpointRequest(target(), relayed('/echo-stream', { method: 'POST' }), body);
+    const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    expect(await firstChunk(chunks)).toBe('part one;');
+    body.end('part two');
+    let rest = '';
+    for (let n = await chunks.next(); n.done !== true; n = await chunks.next()) rest += n.value.toString();
+    expect(rest).toBe('part two');
+  });
+
+  it("turns the runtime's refusals into the platform's codes, the runtime's kept", async () => {
+    expect(
+      await refusal(relayEndpointRequest(target(), relayed('/', { endpoint: 'nope' }), Readable.from([]))),
+    ).toEqual({
+      code: 'NOT_FOUND',
+      runtimeCode: 'APP_ENDPOINT_NOT_FOUND',
+    });
+    expect(
+      await refusal(relayEndpointRequest(target(), relayed('/', { endpoint: 'dead' }), Readable.from([]))),
+    ).toEqual({
+      code: 'APP_ENDPOINT_UNREACHABLE',
+      runtimeCode: 'APP_ENDPOINT_UNREACHABLE',
+    });
+    state = 'starting';
+    try {
+      expect(await refusal(relayEndpointRequest(target(), relayed('/'), Readable.from([])))).toEqual({
+        code: 'APP_NOT_READY',
+        runtimeCode: 'APP_NOT_READY',
+      });
+    } finally {
+      state = 'ready';
+    }
+    const gone = { endpoint: `unix:${join(dir, 'nothing.sock')}`, secret: SECRET };
+    expect((await refusal(relayEndpointRequest(gone, relayed('/'), Readable.from([])))).code).toBe(
+      'RUNTIME_UNREACHABLE',
+    );
+  });
+
+  it('relays a WebSocket upgrade both ways; the bearer subprotocol and credentials stay behind', async () => {
+    const { port: frontPort } = front.address() as AddressInfo;
+    const ws = new WebSocket(`ws://127.0.0.1:${frontPort}/ws`, ['gpuaas.bearer.user-token', 'chat'], {
+      headers: { authorization: 'Bearer user-token' },
+    });
+    await once(ws, 'open');
+    expect(ws.protocol).toBe('chat');
+    const reply = once(ws, 'message');
+    ws.send('hi');
+    expect(String((await reply)[0])).toBe('echo: hi');
+    ws.close();
+    const seen = wsHeaders.at(-1);
+    expect(seen?.authorization).toBeUndefined();
+    expect(seen?.['sec-websocket-protocol']).toBe('chat');
+  });
+});
+
+/** The next chunk of a response as text ('' at its end). */
+async function firstChunk(chunks: AsyncIterator<Buffer>): Promise<string> {
+  const next: IteratorResult<Buffer, unknown> = await chunks.next();
+  return next.done === true ? '' : next.value.toString();
+}
