@@ -18,6 +18,7 @@ import {
   requireLaunchFunds,
 } from '../billing/launch-holds.js';
 import type { BillingConfig } from '../config-billing.js';
+import type { ComputeConfig } from '../config-compute.js';
 import type { RuntimeTarget } from '../allocations/runtime-client.js';
 import type { AllocationRow } from '../allocations/views.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -50,8 +51,14 @@ export interface LaunchServices {
     approvalKey: ApprovalKey;
     operatorTrustPolicy: () => Promise<string | undefined>;
   };
-  /** The billing interval: a paid app's launch holds one interval of its hourly price. */
-  config: { billing: Pick<BillingConfig, 'intervalSeconds'> };
+  /**
+   * The billing interval (a paid app's launch holds one interval of its hourly price), and
+   * Sigstore's trusted root for versions a keyless identity signed (`--sigstore-trusted-root`).
+   */
+  config: {
+    billing: Pick<BillingConfig, 'intervalSeconds'>;
+    compute: Pick<ComputeConfig, 'sigstoreTrustedRoot'>;
+  };
 }
 
 export interface LaunchInput {
@@ -98,7 +105,12 @@ export async function launchInAllocation(s: LaunchServices, input: LaunchInput):
     .where('id', '=', row.project_id)
     .executeTakeFirstOrThrow();
   const managed = await planManagedLaunch(
-    { db, embedded: s.apps.embedded, approvalKey: () => Promise.resolve(s.apps.approvalKey) },
+    {
+      db,
+      embedded: s.apps.embedded,
+      approvalKey: () => Promise.resolve(s.apps.approvalKey),
+      keylessTrustedRoot: s.config.compute.sigstoreTrustedRoot,
+    },
     input.artifact,
     { id: project.id, organizationId: project.organization_id },
   );

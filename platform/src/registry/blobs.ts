@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RegistryError } from './errors.js';
 import { isMissing, readOptional } from './files.js';
@@ -199,38 +199,20 @@ export class BlobStore {
       const running = this.#hashes.get(id);
       const hash = running?.offset === offset ? running.hash : undefined;
       if (hash === undefined) this.#hashes.delete(id);
-      let received = 0;
       const file = await open(path, 'a');
-      let flushedAt = 0;
-      let flushing: Promise<void> | undefined;
-      const hashing = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          received += chunk.length;
-          hash?.update(chunk);
-          if (flushing === undefined && received - flushedAt >= FLUSH_EVERY_BYTES) {
-            flushedAt = received;
-            // A failed early flush is not an error: finishing the upload fsyncs (and reports) anyway.
-            flushing = file
-              .datasync()
-              .catch(() => undefined)
-              .finally(() => (flushing = undefined));
-          }
-          callback(null, chunk);
-        },
-      });
+      const writer = new UploadWriter(file, hash);
       try {
-        // Default (16 KiB) buffers: 4 MiB ones measured slower and raised peak RSS (docs/benchmarks.md).
-        // The handle stays open until the last flush is done, so no flush meets a closed (or reused) fd.
         try {
-          await pipeline(body, hashing, appendTo(file));
+          await pipeline(body, writer);
         } finally {
-          await flushing;
+          // No write or flush may meet a closed (or reused) descriptor, whatever ended the pipeline.
+          await writer.settled();
           await file.close();
         }
-        if (range !== undefined && received !== range.end - range.start + 1) {
+        if (range !== undefined && writer.received !== range.end - range.start + 1) {
           throw new RegistryError(
             'RANGE_INVALID',
-            `chunk ${range.start}-${range.end} carried ${received} bytes`,
+            `chunk ${range.start}-${range.end} carried ${writer.received} bytes`,
             {
               headers: { Range: rangeHeader(offset), 'Docker-Upload-UUID': id },
             },
@@ -241,8 +223,8 @@ export class BlobStore {
         await truncate(path, offset);
         throw error;
       }
-      if (hash !== undefined) this.#hashes.set(id, { hash, offset: offset + received });
-      return offset + received;
+      if (hash !== undefined) this.#hashes.set(id, { hash, offset: offset + writer.received });
+      return offset + writer.received;
     } finally {
       this.#busy.delete(id);
     }
@@ -322,35 +304,90 @@ export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
 }
 
+/** Bytes gathered before one write: 16× fewer writes than the socket's 64 KiB chunks. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 /**
- * A Writable appending to an open file it does not close (the caller closes it once its flushes are
- * done); buffered chunks go out in one writev.
+ * The one stage an upload's bytes pass through: hashed, counted, copied into one of two reused
+ * 1 MiB buffers and appended to the file a buffer at a time, one write in flight while the other
+ * buffer fills; every FLUSH_EVERY_BYTES a background fdatasync. Writing each socket chunk as it
+ * came (a promise and a thread-pool round trip per 64 KiB) and a stream stage per job cost ~2 s of
+ * main-thread CPU and as much garbage collection per GiB (docs/benchmarks.md, registry). It does
+ * not close the file: the caller does, after `settled()`.
  */
-function appendTo(file: FileHandle): Writable {
-  const writeAll = async (chunks: Buffer[]): Promise<void> => {
-    let pending = chunks;
-    while (pending.length > 0) {
-      let { bytesWritten } = await file.writev(pending);
-      // A short write (rare on files) continues where it stopped.
-      const rest: Buffer[] = [];
-      for (const chunk of pending) {
-        if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
-        else {
-          rest.push(chunk.subarray(bytesWritten));
-          bytesWritten = 0;
-        }
-      }
-      pending = rest;
+class UploadWriter extends Writable {
+  received = 0;
+  readonly #file: FileHandle;
+  readonly #hash: Hash | undefined;
+  readonly #buffers = [Buffer.allocUnsafe(WRITE_BATCH_BYTES), Buffer.allocUnsafe(WRITE_BATCH_BYTES)];
+  #current = 0;
+  #filled = 0;
+  #writing: Promise<void> = Promise.resolve();
+  #written = 0;
+  #flushedAt = 0;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(file: FileHandle, hash: Hash | undefined) {
+    super();
+    this.#file = file;
+    this.#hash = hash;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.received += chunk.length;
+    this.#hash?.update(chunk);
+    this.#take(chunk).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#hand()
+      .then(() => this.#writing)
+      .then(() => callback(), callback);
+  }
+
+  /** Every write and flush started has ended (successfully or not). */
+  async settled(): Promise<void> {
+    await this.#writing.catch(() => undefined);
+    await this.#flushing;
+  }
+
+  async #take(chunk: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(chunk.length - offset, WRITE_BATCH_BYTES - this.#filled);
+      chunk.copy(this.#buffers[this.#current]!, this.#filled, offset, offset + n);
+      this.#filled += n;
+      offset += n;
+      if (this.#filled === WRITE_BATCH_BYTES) await this.#hand();
     }
-  };
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      writeAll([chunk]).then(() => callback(), callback);
-    },
-    writev(chunks, callback) {
-      writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => callback(), callback);
-    },
-  });
+  }
+
+  /** Starts writing the filled buffer once the previous write is done (its buffer is then free to fill). */
+  async #hand(): Promise<void> {
+    if (this.#filled === 0) return;
+    await this.#writing;
+    const full = this.#buffers[this.#current]!.subarray(0, this.#filled);
+    this.#current = 1 - this.#current;
+    this.#filled = 0;
+    this.#writing = this.#writeAll(full);
+    // Awaited by the next hand-over, the end or settled(); never an unhandled rejection meanwhile.
+    this.#writing.catch(() => undefined);
+  }
+
+  async #writeAll(bytes: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      // A short write (rare on files) continues where it stopped.
+      const { bytesWritten } = await this.#file.write(bytes, offset, bytes.length - offset);
+      offset += bytesWritten;
+    }
+    this.#written += bytes.length;
+    if (this.#written - this.#flushedAt >= FLUSH_EVERY_BYTES) {
+      this.#flushedAt = this.#written;
+      // A failed early flush is not an error: finishing the upload fsyncs (and reports) anyway.
+      this.#flushing = this.#flushing.then(() => this.#file.datasync().catch(() => undefined));
+    }
+  }
 }
 
 /** Resolves once `out` has handed `chunk` on (so its buffer may be reused); rejects if `out` closes first. */

@@ -127,6 +127,29 @@ describe('blobs', () => {
     expect(await codeOf(registry.blobs.uploadOffset('team/app', id))).toBe('BLOB_UPLOAD_UNKNOWN');
   });
 
+  it('cuts a chunk whose body breaks off (a client gone mid-stream) back to the last whole chunk, and resumes', async () => {
+    // 3.5 MiB after 1 KiB: the broken chunk spans several write batches before its body fails.
+    const bytes = randomBytes(1024 + 3.5 * 1024 * 1024);
+    const id = await registry.blobs.startUpload('team/app');
+    await registry.blobs.append('team/app', id, body(bytes.subarray(0, 1024)));
+    const broken = Readable.from(
+      (function* () {
+        for (let at = 1024; at < 1024 + 3 * 1024 * 1024; at += 64 * 1024)
+          yield bytes.subarray(at, at + 64 * 1024);
+        throw new Error('connection reset');
+      })(),
+    );
+    await expect(registry.blobs.append('team/app', id, broken)).rejects.toThrow(/connection reset/);
+    expect(await registry.blobs.uploadOffset('team/app', id)).toBe(1024);
+    const info = await registry.blobs.finishUpload(
+      'team/app',
+      id,
+      digestOf(bytes),
+      body(bytes.subarray(1024)),
+    );
+    expect(info).toEqual({ digest: digestOf(bytes), size: bytes.length });
+  });
+
   it('verifies the digest by re-reading the file when the running hash was lost (a restart)', async () => {
     const bytes = randomBytes(2048);
     const id = await registry.blobs.startUpload('team/app');
