@@ -4,59 +4,31 @@
  * relaunched, its allocation released); a launch the project cannot hold is refused with 402 INSUFFICIENT_FUNDS before
  * anything is created or the runtime hears of it. The runtime is a stand-in HTTP server.
  */
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateSigningKeyPair, loadSigningKey } from '@gpuaas/sdk';
-import type { SigningKey } from '@gpuaas/sdk';
 import { testDialects } from '@gpuaas/test-support';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPublisherKey, insertVersion, publishSigned } from '../apps/fixtures.test.util.js';
+import type { StandInLaunch } from '../apps/catalog-fixtures.test.util.js';
+import { ECHO_MANIFEST, startLaunchFixture } from '../apps/launch-fixtures.test.util.js';
+import type { LaunchFixture } from '../apps/launch-fixtures.test.util.js';
 import { checkLedger } from '../billing/check.js';
 import { asBillingDb } from '../billing/db.js';
 import { findOpenPending, getTransfer } from '../billing/ledger.js';
 import { launchHoldId } from '../billing/launch-holds.js';
-import { startTestPlatform } from '../testing/harness.js';
 import type { TestPlatform } from '../testing/harness.js';
 
 const dialects = await testDialects('the hold of a paid app launch');
 
-interface LaunchBody {
-  reference: string;
-  trust_policy: string;
-  registry_auth?: { username: string; password: string };
-}
-
 /** 0.50 an hour for 60 s: 8333.33 micros, rounded up. */
 const HOLD = 8334n;
 
-const policyYaml = (keyPem: string, scope: string) => `version: 1
-keys:
-  outside: { publicKey: "${keyPem.trim().replace(/\n/g, '\\n')}" }
-policies:
-  - name: outside
-    scopes: ['${scope}']
-    signatures: { authorities: [outside] }
-`;
-
 describe.each(dialects)('the hold of a paid app launch on %s', (dialect) => {
+  let fx: LaunchFixture;
   let t: TestPlatform;
-  let runtime: Server;
-  let launches: LaunchBody[];
-  let dir: string;
-  let policyFile: string;
   let host: string;
   let tenant: string;
-  let publisher: string;
-  let operator: string;
   let tenantProject: string;
   let allocationId: string;
-  let key: SigningKey;
-  let v1: { digest: string; reference: string };
-  let v1Id: string;
+  let launches: StandInLaunch[];
+  let operator: string;
   let dear: { digest: string; reference: string };
   let seq = 0;
 
@@ -69,115 +41,19 @@ describe.each(dialects)('the hold of a paid app launch on %s', (dialect) => {
     });
 
   beforeAll(async () => {
-    launches = [];
-    runtime = createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      req.on('end', () => {
-        if (req.url === '/v1/app/launch') launches.push(JSON.parse(text) as LaunchBody);
-        res.writeHead(req.url === '/v1/app/launch' ? 202 : 200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({ state: req.url === '/v1/app/launch' ? 'fetching' : 'stopped', reason: null }),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => runtime.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}`;
-
-    dir = await mkdtemp(join(tmpdir(), 'gpuaas-launch-policy-'));
-    policyFile = join(dir, 'policy.yaml');
-    const outsideKey = await generateSigningKeyPair();
-    await writeFile(policyFile, policyYaml(outsideKey.publicKeyPem, 'registry.example.com/first/**'));
-    t = await startTestPlatform(dialect, {
-      rateLimit: { enabled: false },
-      compute: { appTrustPolicy: 'placeholder, replaced by the file', appTrustPolicyFile: policyFile },
-      // Rated by hand here: the test reads holds as the launches leave them.
-      billing: { intervalSeconds: 60, raterIntervalMs: 600_000 },
-    });
-    host = new URL(t.url).host;
-    publisher = (await t.login('publisher@example.com')).token;
-    tenant = (await t.login('tenant@example.com')).token;
-    operator = (await t.login('ops@example.com', { operator: true })).token;
-    const created = async (token: string, name: string) =>
-      (
-        (await (await t.request('/v1/projects', { method: 'POST', token, json: { name } })).json()) as {
-          id: string;
-        }
-      ).id;
-    const publisherProject = await created(publisher, 'acme');
-    tenantProject = await created(tenant, 'tenant');
-
-    key = await loadSigningKey((await generateSigningKeyPair()).privateKeyPem);
-    await insertPublisherKey(t.platform.db, publisherProject, key);
-    v1 = await publishSigned({ host, token: publisher, repository: 'acme/echo', tag: '1.0.0', key });
-    v1Id = await insertVersion(t.platform.db, {
-      projectId: publisherProject,
-      registry: host,
-      repository: 'acme/echo',
-      tag: '1.0.0',
-      digest: v1.digest,
-      version: '1.0.0',
-      signerKeyId: key.keyId,
-      manifest: {
-        name: 'echo',
-        version: '1.0.0',
-        meters: [{ name: 'requests', unit: 'request', aggregation: 'sum' }],
-        billing: {
-          currency: 'USD',
-          hourlyPrice: '0.50',
-          metered: [{ meter: 'requests', pricePerUnit: '0.000002' }],
-        },
-      },
-    });
-    await t.platform.apps.review.approve(v1Id, { scope: 'project', scopeId: tenantProject }, { id: 'ops' });
+    // Rated by hand here: the test reads holds as the launches leave them.
+    fx = await startLaunchFixture(dialect, { billing: { intervalSeconds: 60, raterIntervalMs: 600_000 } });
+    ({ t, host, tenant, tenantProject, allocationId, operator } = fx);
+    launches = fx.runtime.launches;
+    await fx.approved('echo', ECHO_MANIFEST);
     // 100000.00 an hour: one minute (1666.67) is far beyond the tenant's starter credit.
-    dear = await publishSigned({ host, token: publisher, repository: 'acme/dear', tag: '1.0.0', key });
-    const dearId = await insertVersion(t.platform.db, {
-      projectId: publisherProject,
-      registry: host,
-      repository: 'acme/dear',
-      tag: '1.0.0',
-      digest: dear.digest,
+    dear = await fx.approved('dear', {
+      name: 'echo',
       version: '1.0.0',
-      signerKeyId: key.keyId,
-      manifest: { name: 'echo', version: '1.0.0', billing: { currency: 'USD', hourlyPrice: '100000' } },
+      billing: { currency: 'USD', hourlyPrice: '100000' },
     });
-    await t.platform.apps.review.approve(dearId, { scope: 'project', scopeId: tenantProject }, { id: 'ops' });
-
-    const node = (await (
-      await t.request('/v1/nodes', {
-        method: 'POST',
-        token: operator,
-        json: {
-          name: 'launch-node',
-          agent_version: 'test',
-          inventory: { gpus: [{ index: 0, model: 'NVIDIA H100 80GB HBM3', memory_mib: 81559 }] },
-        },
-      })
-    ).json()) as { id: string };
-    allocationId = (
-      (await (
-        await t.request('/v1/allocations', {
-          method: 'POST',
-          token: tenant,
-          json: { project_id: tenantProject, gpus: { count: 1 } },
-        })
-      ).json()) as { id: string }
-    ).id;
-    const beat = await t.request(`/v1/nodes/${node.id}/heartbeat`, {
-      method: 'POST',
-      token: operator,
-      json: {
-        allocations: [{ id: allocationId, state: 'running', endpoint, runtime_secret: 'x'.repeat(32) }],
-      },
-    });
-    expect(beat.status, await beat.text()).toBe(200);
   });
-  afterAll(async () => {
-    await t?.close();
-    await new Promise((resolve) => runtime?.close(resolve));
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fx?.close());
 
   const holdsOf = async () =>
     (await (

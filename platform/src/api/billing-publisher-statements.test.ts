@@ -8,9 +8,9 @@
 import { testDialects } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asStatementDb, verifyStatementChain } from '../billing/statements.js';
-import { isoTime, newId } from '../ids.js';
-import { startFakeNode } from '../testing/fake-node.js';
-import { startTestPlatform } from '../testing/harness.js';
+import { isoTime } from '../ids.js';
+import { startAppUsageFixture } from './app-usage.test.util.js';
+import type { AppUsageFixture } from './app-usage.test.util.js';
 import type { TestPlatform } from '../testing/harness.js';
 
 const dialects = await testDialects('platform publisher statements');
@@ -46,140 +46,20 @@ const FEE_BPS = 1500n;
 const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
 describe.each(dialects)('publisher statements on %s', (dialect) => {
+  let fx: AppUsageFixture;
   let t: TestPlatform;
   let operator: string;
   let owner: string;
-  let ownerId: string;
   let publisher: string;
   let projectId: string;
   let publisherProjectId: string;
 
-  const createProject = async (token: string, name: string) =>
-    (
-      (await (await t.request('/v1/projects', { method: 'POST', token, json: { name } })).json()) as {
-        id: string;
-      }
-    ).id;
-  const allocate = async () =>
-    (
-      (await (
-        await t.request('/v1/allocations', {
-          method: 'POST',
-          token: owner,
-          json: { project_id: projectId, gpus: { count: 1 } },
-        })
-      ).json()) as { id: string }
-    ).id;
-  /** The launch's service account token: the only caller that may report its usage. */
-  const runtimeToken = async (allocationId: string) => {
-    const id = newId();
-    await t.platform.db
-      .insertInto('service_accounts')
-      .values({
-        id,
-        project_id: projectId,
-        name: `sa-${id.slice(-8)}`,
-        scopes: 'usage:write',
-        secret_hash: null,
-        created_by: ownerId,
-        created_at: isoTime(),
-        revoked_at: null,
-        allocation_id: allocationId,
-      })
-      .execute();
-    return (
-      await t.platform.issueAccessToken({
-        sub: id,
-        principalType: 'service_account',
-        projectId,
-        scopes: ['usage:write'],
-      })
-    ).token;
-  };
-  /** Records a launch with prices as the app registry does, with a registered version. */
-  const launch = async (
-    allocationId: string,
-    pricing: unknown,
-    { at = isoTime(), endedAt = null }: { at?: string; endedAt?: string | null } = {},
-  ) => {
-    const versionId = newId();
-    const now = at;
-    await t.platform.db
-      .insertInto('app_versions')
-      .values({
-        id: versionId,
-        project_id: publisherProjectId,
-        registry: 'registry.test:5000',
-        repository: 'pub/chat',
-        tag: '1.2.0',
-        digest: `sha256:${versionId.padEnd(64, '0').slice(0, 64)}`,
-        app: 'chat',
-        version: '1.2.0',
-        state: 'published',
-        manifest: '{}',
-        signer_key_id: null,
-        errors: null,
-        submitted_by: 'test',
-        submitted_at: now,
-        updated_at: now,
-        reviewed_by: null,
-        reviewed_at: null,
-        reason: null,
-        approval_scope: 'platform',
-        approval_scope_id: null,
-        release_reference: null,
-        approval_digest: null,
-        revoked_at: null,
-      })
-      .execute();
-    const id = newId();
-    await t.platform.db
-      .insertInto('app_launches')
-      .values({
-        id,
-        allocation_id: allocationId,
-        project_id: projectId,
-        version_id: versionId,
-        reference: 'registry.test:5000/pub/chat:1.2.0',
-        digest: 'sha256:0',
-        service_account_id: null,
-        launched_by: ownerId,
-        launched_at: now,
-        ended_at: endedAt,
-        pricing: pricing === null ? null : JSON.stringify(pricing),
-      })
-      .execute();
-    return id;
-  };
-  const pricing = (hourly: bigint | null) => ({
-    currency: 'USD',
-    hourly_price_micros: hourly === null ? null : hourly.toString(),
-    meters: [
-      { meter: 'tokens', unit: 'token', micros: '3', per_units: '1000' },
-      { meter: 'images', unit: 'image', micros: '250000', per_units: '1' },
-    ],
-    publisher_project_id: publisherProjectId,
-    fee_bps: Number(FEE_BPS),
-  });
-  const event = (
-    allocationId: string,
-    id: string,
-    quantity: number,
-    { meter = 'tokens', origin = 'app', time = isoTime() } = {},
-  ) => ({
-    specversion: '1.0',
-    id,
-    source: `gpuaas-runtime/${allocationId}`,
-    type: 'dev.gpuaas.usage.v1',
-    subject: allocationId,
-    time,
-    data: { meter, quantity, allocation_id: allocationId, origin },
-  });
-  const send = async (token: string, events: unknown[]) => {
-    const response = await t.request('/v1/usage-events', { method: 'POST', token, json: { events } });
-    expect(response.status).toBe(200);
-    return (await response.json()) as { accepted: string[]; duplicates: string[] };
-  };
+  const allocate = () => fx.allocate();
+  const runtimeToken = (allocationId: string) => fx.runtimeToken(allocationId);
+  const launch: AppUsageFixture['launch'] = (...args) => fx.launch(...args);
+  const pricing = (hourly: bigint | null) => fx.pricing(hourly);
+  const event: AppUsageFixture['event'] = (...args) => fx.event(...args);
+  const send: AppUsageFixture['send'] = (...args) => fx.send(...args);
   const earnings = async (period: string) =>
     (await (
       await t.request(`/v1/billing/earnings?project_id=${publisherProjectId}&period=${period}`, {
@@ -201,15 +81,8 @@ describe.each(dialects)('publisher statements on %s', (dialect) => {
     });
 
   beforeAll(async () => {
-    t = await startTestPlatform(dialect, { rateLimit: { enabled: false } });
-    operator = (await t.login('ops@example.com', { operator: true })).token;
-    const login = await t.login('tenant@example.com');
-    owner = login.token;
-    ownerId = login.user.id;
-    publisher = (await t.login('publisher@example.com')).token;
-    projectId = await createProject(owner, 'tenant');
-    publisherProjectId = await createProject(publisher, 'publisher');
-    await startFakeNode({ url: t.url, token: operator, name: 'n', gpus: 4 });
+    fx = await startAppUsageFixture(dialect, { feeBps: FEE_BPS });
+    ({ t, operator, owner, publisher, projectId, publisherProjectId } = fx);
   });
   afterAll(() => t?.close());
 

@@ -105,12 +105,25 @@ export async function catalogVersion(
 }
 
 /** A stand-in runtime that records the launches it is asked for (the real one is tested end to end elsewhere). */
-export async function standInRuntime(): Promise<{
+export interface StandInLaunch {
+  reference: string;
+  parameters: Record<string, unknown>;
+  trust_policy: string;
+  registry_auth?: { username: string; password: string };
+}
+
+export interface StandInRuntime {
   endpoint: string;
-  launches: { reference: string; parameters: Record<string, unknown> }[];
+  /** Every launch body it was sent, in order. */
+  launches: StandInLaunch[];
+  /** How many times it was asked to stop its app. */
+  stops(): number;
   close: () => Promise<void>;
-}> {
-  const launches: { reference: string; parameters: Record<string, unknown> }[] = [];
+}
+
+export async function standInRuntime(): Promise<StandInRuntime> {
+  const launches: StandInLaunch[] = [];
+  let stops = 0;
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
@@ -123,8 +136,8 @@ export async function standInRuntime(): Promise<{
         return;
       }
       const launch = req.url === '/v1/app/launch';
-      if (launch)
-        launches.push(JSON.parse(text) as { reference: string; parameters: Record<string, unknown> });
+      if (launch) launches.push(JSON.parse(text) as StandInLaunch);
+      if (req.url === '/v1/app/stop') stops += 1;
       res.writeHead(launch ? 202 : 200, { 'content-type': 'application/json' });
       const state = launch ? 'fetching' : req.url === '/v1/app' ? 'ready' : 'stopped';
       res.end(JSON.stringify({ state, reason: null }));
@@ -134,6 +147,7 @@ export async function standInRuntime(): Promise<{
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     launches,
+    stops: () => stops,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
