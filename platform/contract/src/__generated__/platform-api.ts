@@ -5749,7 +5749,13 @@ export interface operations {
     stopAppInstance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The instance's id (its launch record). */
                 instance_id: components["parameters"]["AppInstanceId"];

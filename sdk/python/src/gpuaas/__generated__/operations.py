@@ -1060,7 +1060,7 @@ def get_app_instance(instance_id: models.Id) -> ApiRequest[models.AppInstance]:
     )
 
 
-def stop_app_instance(instance_id: models.Id) -> ApiRequest[models.AppInstance]:
+def stop_app_instance(instance_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.AppInstance]:
     """Stop an app instance
 
     `POST /v1/apps/instances/{instance_id}/stop` (stopAppInstance)."""
@@ -1069,6 +1069,7 @@ def stop_app_instance(instance_id: models.Id) -> ApiRequest[models.AppInstance]:
         "POST",
         f"/v1/apps/instances/{_model.quote_path(instance_id)}/stop",
         models.AppInstance.from_json,
+        headers={"Idempotency-Key": idempotency_key},
     )
 
 
