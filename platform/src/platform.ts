@@ -63,7 +63,7 @@ import { appEndpointRoutes } from './http/app-endpoint-routes.js';
 import { appOriginRoutes } from './http/app-origin.js';
 import type { AppOriginDeps } from './http/app-origin.js';
 import { Registry } from './registry/registry.js';
-import { InternalRegistryCaller } from './registry/access.js';
+import { InternalRegistryCaller, RegistryAccess } from './registry/access.js';
 import { loadApprovalKey } from './apps/approval-key.js';
 import { EmbeddedRegistry, releaseEntitled } from './apps/release.js';
 import { ReviewService } from './apps/review.js';
@@ -195,6 +195,15 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       volumeSource: (id) => storage.backend.hostPath(id),
     });
     const internalRegistry = new InternalRegistryCaller();
+    // One registry over the data folder, and one rule of who may pull and push there, for /v2 and
+    // for registration alike.
+    const registry = new Registry(join(config.dataDir, 'registry'));
+    const registryAccess = new RegistryAccess({
+      db,
+      registry,
+      internal: internalRegistry,
+      entitled: (principal, repository) => releaseEntitled(db, principal, repository),
+    });
     const embeddedRegistry = new EmbeddedRegistry({
       publicUrl: () => issuer,
       localUrl: () => listenUrl,
@@ -243,6 +252,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       }),
       storage,
       apps: {
+        registry,
+        access: registryAccess,
         internal: internalRegistry,
         embedded: embeddedRegistry,
         approvalKey,
@@ -450,11 +461,10 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   // The OpenID Provider and its sign-in pages speak OAuth, not the API's conventions.
   app.use(oidc);
   // The embedded OCI registry speaks the distribution spec, not our REST contract (registry/README.md).
-  const registry = new Registry(join(config.dataDir, 'registry'));
   app.use(
     '/v2',
     registryRoutes({
-      registry,
+      registry: services.apps.registry,
       db,
       tokens,
       users: services.users,

@@ -3,7 +3,6 @@
  * reading, and the platform's approval key. The rules live in platform/src/apps/; this file reads
  * the request, names the audit target and shapes the answer.
  */
-import { join } from 'node:path';
 import type { Response } from 'express';
 import { APPROVAL_PREDICATE_TYPE, defaultCredentials } from '@gpuaas/sdk';
 import { requirePrincipal } from '../auth/middleware.js';
@@ -11,14 +10,11 @@ import { ArtifactReader } from '../apps/artifact-reader.js';
 import { appVersionDetail } from '../apps/diff.js';
 import { PublisherKeys, publisherKeyView } from '../apps/keys.js';
 import { AppRegistration } from '../apps/registration.js';
-import { releaseEntitled } from '../apps/release.js';
 import { appVersionView, listVersions, visibleVersion } from '../apps/versions.js';
 import type { AppVersionState } from '../db/schema.js';
 import { setAuditTarget } from '../http/audit.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
-import { RegistryAccess } from '../registry/access.js';
-import { Registry } from '../registry/registry.js';
 import type { Handlers, Services } from './services.js';
 
 /** External registries get a few quick retries: a registration waits on them. */
@@ -31,19 +27,13 @@ export function appRegistryHandlers(s: Services): Handlers {
   let registration: AppRegistration | undefined;
   const registrationOf = (): AppRegistration => {
     if (registration !== undefined) return registration;
-    const registry = new Registry(join(s.config.dataDir, 'registry'));
     registration = new AppRegistration({
       db,
       keys,
       reader: new ArtifactReader({
         embedded: s.apps.embedded,
-        registry,
-        access: new RegistryAccess({
-          db,
-          registry,
-          internal: s.apps.internal,
-          entitled: (principal, repository) => releaseEntitled(db, principal, repository),
-        }),
+        registry: s.apps.registry,
+        access: s.apps.access,
         connection: { credentials: defaultCredentials(), retry: EXTERNAL_RETRY },
       }),
       keylessTrustedRoot: s.config.compute.sigstoreTrustedRoot,

@@ -26,7 +26,8 @@ import type { StorageService } from '../storage/service.js';
 import type { ApprovalKey } from '../apps/approval-key.js';
 import type { EmbeddedRegistry } from '../apps/release.js';
 import type { ReviewService } from '../apps/review.js';
-import type { InternalRegistryCaller } from '../registry/access.js';
+import type { InternalRegistryCaller, RegistryAccess } from '../registry/access.js';
+import type { Registry } from '../registry/registry.js';
 
 export interface Services {
   db: Kysely<Tables>;
@@ -51,6 +52,10 @@ export interface Services {
   storage: StorageService;
   /** The app registry's platform side: its own registry, approval key and review. */
   apps: {
+    /** The embedded OCI registry's storage (one instance over the data folder). */
+    registry: Registry;
+    /** Who may pull and push where in it (registry/access.ts). */
+    access: RegistryAccess;
     /** The platform's own registry caller (an in-process credential). */
     internal: InternalRegistryCaller;
     /** The embedded registry as an OCI client acting as the platform. */
