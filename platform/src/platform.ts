@@ -472,7 +472,7 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
       bus: services.compute.bus,
       rateLimit: config.rateLimit,
       internal: services.apps.internal,
-      entitled: (principal, repository) => releaseEntitled(db, principal, repository),
+      access: services.apps.access,
     }),
   );
 

@@ -32,8 +32,8 @@ import { PlatformError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
-import { REGISTRY_SCOPES, RegistryAccess } from '../registry/access.js';
-import type { InternalRegistryCaller, RegistryAction } from '../registry/access.js';
+import { REGISTRY_SCOPES } from '../registry/access.js';
+import type { InternalRegistryCaller, RegistryAction, RegistryAccess } from '../registry/access.js';
 import { RegistryActivity } from '../registry/activity.js';
 import type { RegistryAuditAction, RegistryTarget } from '../registry/activity.js';
 import { rangeHeader } from '../registry/blobs.js';
@@ -54,8 +54,8 @@ export interface RegistryRoutesOptions {
   bus: EventBus;
   /** The REST API's policies, applied per principal in a bucket of the registry's own. */
   rateLimit: PlatformConfig['rateLimit'];
-  /** The seam for entitlement pulls (app catalog, later): see RegistryAccess. */
-  entitled?: (principal: Principal, repository: string) => Promise<boolean>;
+  /** Who may pull and push where (the platform's one rule, shared with app registration). */
+  access: RegistryAccess;
   /** The platform's own caller: its in-process credential is accepted as the Basic password. */
   internal?: InternalRegistryCaller;
   /** Lifetime of tokens from `GET /v2/token` (default 5 minutes). */
@@ -129,12 +129,7 @@ function requestedTarget(route: Route): RegistryTarget | undefined {
 /** The router to mount at `/v2`. */
 export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
   const { registry, logger } = options;
-  const access = new RegistryAccess({
-    db: options.db,
-    registry,
-    entitled: options.entitled,
-    internal: options.internal,
-  });
+  const { access } = options;
   const activity = new RegistryActivity({ db: options.db, bus: options.bus });
   registry.onNamespaceClaimed(async ({ namespace, projectId }) => {
     // Claimed inside the pushing request (RegistryAccess), whose context names the principal.
