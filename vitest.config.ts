@@ -7,7 +7,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['gpuaas-source'] } },
   test: {
     include: [
-      '{manifest-schema,sdk,sdk/cli,runtime,platform,platform/contract,platform/node-agent,test-support}/src/**/*.test.ts',
+      '{manifest-schema,sdk,sdk/cli,runtime,platform,platform/contract,platform/node-agent,platform/console,test-support}/src/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
@@ -17,5 +17,9 @@ export default defineConfig({
     // condition gets ten seconds, not vitest's default one.
     expect: { poll: { timeout: 10_000, interval: 25 } },
     pool: 'forks',
+    // Two files at a time even on two cores (vitest's default is cores - 1): most of the suite's
+    // time is spent waiting on child processes, sandboxes and databases, not on its own CPU.
+    // GPUAAS_TEST_WORKERS overrides it (1 runs the files one by one).
+    maxWorkers: Number(process.env.GPUAAS_TEST_WORKERS ?? 2),
   },
 });

@@ -8,25 +8,31 @@
  *
  * Each of BENCH_RUNS (default 3) runs pushes a fresh variant of the data (its last 8 bytes differ,
  * so no side can skip a blob it already has) to both registries, alternating which goes first;
- * pulls follow all pushes; every push starts after an untimed `sync`. Figures are best of the runs. Peak RSS is the serve process's VmHWM
- * read after the pushes, before any pull. Targets: push ≤ 1.2×, pull ≤ 1.0× Distribution's time,
- * peak RSS ≤ 300 MiB. BENCH_REGISTRY_MIB (default 1024) shrinks the blob for a smoke run.
+ * every push starts after an untimed `sync`. The pulls follow all pushes, BENCH_PULL_RUNS rounds
+ * (default 5: a pull takes ~1 s, and at a shared machine's load one side's pull time moved by 2×
+ * between rounds, so a best of 3 was mostly the luck of the round). Figures are best of the runs.
+ * Peak RSS is the serve process's VmHWM read after the pushes, before any pull. Targets: push ≤
+ * 1.2×, pull ≤ 1.0× Distribution's time, peak RSS ≤ 300 MiB. BENCH_REGISTRY_MIB (default 1024)
+ * shrinks the blob for a smoke run. Two more rows, without targets, give each server's CPU time
+ * (user + system, all its threads) per push and per pull: on a shared machine the times move
+ * with the load, the CPU time far less.
  * Prints a JSON array of rows; exits 1 when a target is missed.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '@gpuaas/test-support';
 import type { BenchRow, TestRegistry } from '@gpuaas/test-support';
 
 const mib = Number(process.env.BENCH_REGISTRY_MIB ?? 1024);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const pullRuns = Number(process.env.BENCH_PULL_RUNS ?? 5);
 const log = (line: string) => process.stderr.write(`bench:registry: ${line}\n`);
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const platformBin = fileURLToPath(new URL('../bin/gpuaas-platform.js', import.meta.url));
@@ -37,6 +43,29 @@ function peakRssMiB(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmHWM:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
+}
+
+/** CPU seconds (user + system, every thread) that process `pid` has used so far. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** The pid of the `docker-registry serve <dir>/config.yml` that test-support started for `storageDir`. */
+function distributionPid(storageDir: string): number {
+  const config = join(dirname(storageDir), 'config.yml');
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.includes(config)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  throw new Error(`no docker-registry process serves ${config}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +141,8 @@ interface Target {
   url: string;
   /** Extra curl arguments (authorization). */
   auth: string[];
+  /** The server's process. */
+  pid: number;
 }
 
 /** Runs curl; returns its response headers (lower-cased names). Fails on a status ≥ 400. */
@@ -152,9 +183,9 @@ async function sync(): Promise<void> {
 }
 
 async function push(target: Target, digest: string): Promise<number> {
-  // Distribution never fsyncs and the platform does (before a blob becomes visible): on ext4 an
-  // fsync also waits for other files' dirty data, so without this the side that pushes second
-  // pays for the first side's writes.
+  // Both fsync a blob before it becomes visible (Distribution 2.8's filesystem driver syncs the
+  // file when the upload commits), and on ext4 an fsync also waits for other files' dirty data:
+  // without this the side that pushes second pays for the first side's writes.
   await sync();
   const start = performance.now();
   await putBlob(target, digest, ['-T', blobFile]);
@@ -198,49 +229,78 @@ try {
   const platform = await startPlatform();
   const token = await runPlatform(['token', '--user', 'bench@example.com', '--project', 'acme']);
   distribution = await startRegistry();
+  const pid = platform.child.pid!;
   const ours: Target = {
     label: 'platform',
     url: platform.url,
     auth: ['-H', `Authorization: Bearer ${token}`],
+    pid,
   };
-  const base: Target = { label: 'distribution', url: distribution.url, auth: [] };
-  const pid = platform.child.pid!;
+  const base: Target = {
+    label: 'distribution',
+    url: distribution.url,
+    auth: [],
+    pid: distributionPid(distribution.storageDir),
+  };
   const idleRss = peakRssMiB(pid);
 
   const times = {
     ours: { push: [] as number[], pull: [] as number[] },
     base: { push: [] as number[], pull: [] as number[] },
   };
+  const cpu = {
+    ours: { push: [] as number[], pull: [] as number[] },
+    base: { push: [] as number[], pull: [] as number[] },
+  };
+  /** Runs `step` against `target`, recording its time and the server's CPU time under `what`. */
+  async function measure(target: Target, what: 'push' | 'pull', step: () => Promise<number>) {
+    const side = target === ours ? 'ours' : 'base';
+    const before = cpuSeconds(target.pid);
+    const seconds = await step();
+    times[side][what].push(seconds);
+    cpu[side][what].push(cpuSeconds(target.pid) - before);
+    return seconds;
+  }
   let digest = '';
   for (let i = 0; i < runs; i++) {
     digest = await variant(i);
     const order = i % 2 === 0 ? ([ours, base] as const) : ([base, ours] as const);
     for (const target of order) {
-      const seconds = await push(target, digest);
-      (target === ours ? times.ours : times.base).push.push(seconds);
+      const seconds = await measure(target, 'push', () => push(target, digest));
       log(`run ${i + 1}: push ${target.label} ${round(seconds)} s`);
     }
   }
   const pushRss = peakRssMiB(pid);
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < pullRuns; i++) {
     const order = i % 2 === 0 ? ([ours, base] as const) : ([base, ours] as const);
     for (const target of order) {
-      const seconds = await pull(target, digest);
-      (target === ours ? times.ours : times.base).pull.push(seconds);
+      const seconds = await measure(target, 'pull', () => pull(target, digest));
       log(`run ${i + 1}: pull ${target.label} ${round(seconds)} s`);
     }
   }
   const best = (values: number[]) => Math.min(...values);
+  const count = { push: runs, pull: pullRuns };
   const row = (what: 'push' | 'pull', target: number): BenchRow => {
     const value = best(times.ours[what]);
     const baseline = best(times.base[what]);
     return {
-      name: `${what} of a ${mib} MiB artifact (one layer + manifest, curl), best of ${runs}: embedded registry vs Distribution`,
+      name: `${what} of a ${mib} MiB artifact (one layer + manifest, curl), best of ${count[what]}: embedded registry vs Distribution`,
       unit: 's',
       value: round(value),
       baseline: round(baseline),
       ratio: round(value / baseline),
       target,
+    };
+  };
+  const cpuRow = (what: 'push' | 'pull'): BenchRow => {
+    const value = best(cpu.ours[what]);
+    const baseline = best(cpu.base[what]);
+    return {
+      name: `server CPU time (user + system) per ${what}, least of ${count[what]}: embedded registry vs Distribution`,
+      unit: 's',
+      value: round(value),
+      baseline: round(baseline),
+      ratio: round(value / baseline),
     };
   };
   rows.push(row('push', 1.2), row('pull', 1.0), {
@@ -250,6 +310,7 @@ try {
     baseline: round(idleRss, 1),
     target: 300,
   });
+  rows.push(cpuRow('push'), cpuRow('pull'));
   platform.child.kill('SIGTERM');
   await once(platform.child, 'exit');
 } finally {

@@ -45,6 +45,11 @@ export interface PlatformOptions {
     authenticated?: Partial<RateLimitPolicy>;
     /** Per client IP when no token is given (default 120 per 60 s). */
     anonymous?: Partial<RateLimitPolicy>;
+    /**
+     * Per credential, for requests relayed to apps' endpoints (default 6000 per 60 s): the apps'
+     * own traffic, counted apart so it neither spends nor is held to the API's budget.
+     */
+    relay?: Partial<RateLimitPolicy>;
   };
   idempotency?: {
     /** How long a stored response is replayed (default 24 h). */
@@ -110,7 +115,12 @@ export interface PlatformConfig {
   secretKey: string | undefined;
   bodyLimitBytes: number;
   accessTokenTtlSeconds: number;
-  rateLimit: { enabled: boolean; authenticated: RateLimitPolicy; anonymous: RateLimitPolicy };
+  rateLimit: {
+    enabled: boolean;
+    authenticated: RateLimitPolicy;
+    anonymous: RateLimitPolicy;
+    relay: RateLimitPolicy;
+  };
   idempotency: { ttlSeconds: number; lockTimeoutSeconds: number };
   validateResponses: 'off' | 'warn' | 'throw';
   log: { level: Level | 'silent'; destination: DestinationStream | undefined };
@@ -249,6 +259,10 @@ export function compileOptions(
       anonymous: {
         limit: positive('rateLimit.anonymous.limit', rl.anonymous?.limit, 120),
         windowSeconds: positive('rateLimit.anonymous.windowSeconds', rl.anonymous?.windowSeconds, 60, 86_400),
+      },
+      relay: {
+        limit: positive('rateLimit.relay.limit', rl.relay?.limit, 6000),
+        windowSeconds: positive('rateLimit.relay.windowSeconds', rl.relay?.windowSeconds, 60, 86_400),
       },
     },
     idempotency: {

@@ -28,6 +28,20 @@ export interface PlatformErrorOptions {
   headers?: Record<string, string>;
   /** The code an allocation's runtime answered with, relayed unchanged as `runtime_code`. */
   runtimeCode?: string;
+  /** With APP_CONSENT_REQUIRED on an upgrade: what changes (apps/consent-diff.ts), as `consent_diff`. */
+  consentDiff?: ConsentDiffExtension;
+}
+
+/** The `consent_diff` problem extension (openapi.yaml AppConsentDiff); apps/consent-diff.ts builds it. */
+export interface ConsentDiffExtension {
+  from_version: string;
+  to_version: string;
+  permissions_added: string[];
+  permissions_removed: string[];
+  meters_added: string[];
+  meters_removed: string[];
+  prices_changed: { item: string; from: string | null; to: string | null }[];
+  widening: boolean;
 }
 
 /** The platform's one error base. The final error middleware turns it into problem+json. */
@@ -38,6 +52,7 @@ export class PlatformError<Code extends PlatformErrorCode = PlatformErrorCode> e
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
   readonly runtimeCode: string | undefined;
+  readonly consentDiff: ConsentDiffExtension | undefined;
 
   constructor(code: Code, message: string, options: PlatformErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -46,6 +61,7 @@ export class PlatformError<Code extends PlatformErrorCode = PlatformErrorCode> e
     this.errors = options.errors;
     this.headers = options.headers;
     this.runtimeCode = options.runtimeCode;
+    this.consentDiff = options.consentDiff;
   }
 }
 

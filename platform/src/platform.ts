@@ -14,7 +14,7 @@ import type { Express, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { bindHandlers, handlerGroups } from './api/handlers.js';
 import type { Handlers, Services } from './api/services.js';
-import { LocalStorageBackend, probeImageMode } from './storage/local-backend.js';
+import { LocalStorageBackend, probeImageMode, probeVolumeFileSystem } from './storage/local-backend.js';
 import { StorageService } from './storage/service.js';
 import { rateStorage } from './storage/rater.js';
 import { SigningKeyStore, loadSecretKey } from './auth/keys.js';
@@ -56,17 +56,22 @@ import {
   validateRequest,
   validateResponses,
 } from './http/pipeline.js';
+import { DEFAULT_CONSOLE_DIR, consoleRoutes } from './http/console.js';
 import { errorHandler } from './http/problem.js';
 import { rateLimit, sweepExpired } from './http/rate-limit.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { appEndpointRoutes } from './http/app-endpoint-routes.js';
+import { EndpointAccessCache } from './apps/endpoint-access.js';
 import { appOriginRoutes } from './http/app-origin.js';
 import type { AppOriginDeps } from './http/app-origin.js';
 import { Registry } from './registry/registry.js';
 import { InternalRegistryCaller, RegistryAccess } from './registry/access.js';
 import { loadApprovalKey } from './apps/approval-key.js';
+import { loadInstanceSecretsKey } from './apps/instance-secrets.js';
+import { PendingLauncher } from './apps/pending-launcher.js';
 import { EmbeddedRegistry, releaseEntitled } from './apps/release.js';
 import { ReviewService } from './apps/review.js';
+import { AppInstanceWatcher } from './apps/instance-watcher.js';
 import { TrustPolicyFile } from './apps/policy-file.js';
 import { isoTime } from './ids.js';
 import { createLogger } from './logger.js';
@@ -116,6 +121,8 @@ export interface Platform {
   issueAccessToken(input: IssueTokenInput): Promise<IssuedToken>;
   /** Starts an HTTP server for `app`; resolves with its base URL once it is listening. */
   listen(options?: ListenOptions): Promise<{ url: string; server: Server }>;
+  /** Readyz answers 503 NOT_READY (`why`) until `work` settles: start-up work done after listening. */
+  holdReadiness(why: string, work: Promise<unknown>): void;
   /** Drains (readyz → 503), waits up to `graceMs` (default 10 s) for in-flight requests, then closes. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -141,6 +148,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   for (const warning of compiled.warnings) logger.warn(warning);
 
   let state: PlatformState = 'STARTING';
+  /** Why readyz is held (start-up work after listening), by who holds it. */
+  const readinessHolds = new Map<symbol, string>();
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const { db } = database;
   let server: Server | undefined;
@@ -180,9 +189,18 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         'cannot loop-mount volume images (not root, or no loop devices): volumes are plain folders without a size limit',
       );
     }
-    const storage = new StorageService(db, new LocalStorageBackend(storageRoot, storageMode), {
-      quota: config.storage.quota,
-    });
+    // New volumes are XFS where xfsprogs is installed: it grows online where ext4 cannot (image-grow.ts).
+    const volumeFileSystem = storageMode === 'image' ? await probeVolumeFileSystem() : 'ext4';
+    if (storageMode === 'image' && volumeFileSystem === 'ext4') {
+      logger.warn(
+        'mkfs.xfs or xfs_growfs not found: new volumes are ext4, which may not grow while attached',
+      );
+    }
+    const storage = new StorageService(
+      db,
+      new LocalStorageBackend(storageRoot, storageMode, volumeFileSystem),
+      { quota: config.storage.quota },
+    );
     // Before the API serves: nothing is left creating, deleting or half-grown after a crash.
     await storage.reconcile();
     compute = new AllocationService({
@@ -211,6 +229,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     // Created on first start, so GET /v1/apps/trust answers before any approval.
     const approvalKey = await loadApprovalKey(config.dataDir);
+    const instanceSecrets = await loadInstanceSecretsKey(config.dataDir);
     const policyFile =
       config.compute.appTrustPolicyFile === undefined
         ? undefined
@@ -257,6 +276,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         internal: internalRegistry,
         embedded: embeddedRegistry,
         approvalKey,
+        instanceSecrets,
         operatorTrustPolicy: () =>
           policyFile === undefined ? Promise.resolve(config.compute.appTrustPolicy) : policyFile.current(),
         review: new ReviewService({
@@ -266,8 +286,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
           embedded: embeddedRegistry,
           approvalKey: () => Promise.resolve(approvalKey),
         }),
+        instanceEvents: new AppInstanceWatcher({ db, bus: compute.bus, logger }),
       },
       accepting: () => state === 'RUNNING',
+      readinessHeld: () => readinessHolds.values().next().value,
     };
     const oidc = mountOidc({
       db,
@@ -284,7 +306,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         ? { perIp: config.rateLimit.anonymous, perEmail: LOGIN_ATTEMPTS_PER_EMAIL }
         : undefined,
     });
-    const app = buildApp(services, handlerGroups(services), oidc.handler);
+    // The endpoint relay's access decisions, shared by its HTTP and WebSocket paths.
+    const endpointAccess = new EndpointAccessCache({ db, users: services.users, bus: compute.bus });
+    const app = buildApp(services, handlerGroups(services), oidc.handler, endpointAccess);
     sweeper = setInterval(() => {
       sweepExpired(db).catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired rows failed'));
       sweepExpiredPayloads(db).catch((error: unknown) =>
@@ -293,6 +317,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     }, config.sweepIntervalSeconds * 1000);
     sweeper.unref();
     compute.start();
+    services.apps.instanceEvents.start();
     const computeService = compute;
     const rater = new GpuTimeRater({
       db,
@@ -303,6 +328,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     gpuRater = rater;
     rater.start();
+    // Catalog launches without an allocation wait for theirs to run (found again after a restart).
+    const pendingLauncher = new PendingLauncher({ services, bus: computeService.bus, logger });
+    pendingLauncher.start();
     // Volumes and snapshots are charged per GiB-second as they accrue (storage/rater.ts).
     storageRater = setInterval(() => {
       rateStorage(db, {
@@ -336,6 +364,12 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         return issuer;
       },
       issueAccessToken: (input) => tokens.issueAccessToken(input),
+      holdReadiness(why, work) {
+        const hold = Symbol(why);
+        readinessHolds.set(hold, why);
+        const release = () => readinessHolds.delete(hold);
+        work.then(release, release);
+      },
       async listen(listenOptions = {}) {
         if (server !== undefined) throw new Error('listen() was already called');
         const s = app.listen(listenOptions.port ?? 8080, listenOptions.host ?? '127.0.0.1');
@@ -366,6 +400,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
           logger,
           accepting: () => state === 'RUNNING',
           appOrigin: appOriginDeps(services),
+          endpointAccess,
+          rateLimit: config.rateLimit,
         });
         if (config.localNode !== undefined) {
           localNodes = await startLocalNodes({
@@ -391,8 +427,11 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
         clearInterval(storageRater);
         await localNodes?.stop();
         detachUpgrades?.();
+        endpointAccess.close();
         rater.stop();
+        await pendingLauncher.stop();
         computeService.stop();
+        await services.apps.instanceEvents.stop();
         if (server !== undefined) {
           const s = server;
           const closed = new Promise<void>((resolve) => s.close(() => resolve()));
@@ -427,11 +466,16 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
 }
 
 function appOriginDeps(services: Services): AppOriginDeps {
-  const { db, keys, users, logger, tokens } = services;
-  return { db, keys, users, logger, issuer: () => tokens.issuer };
+  const { db, keys, users, logger, tokens, config } = services;
+  return { db, keys, users, logger, issuer: () => tokens.issuer, rateLimit: config.rateLimit };
 }
 
-function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler): Express {
+function buildApp(
+  services: Services,
+  groups: Handlers[],
+  oidc: RequestHandler,
+  endpointAccess: EndpointAccessCache,
+): Express {
   const { api, config, db, logger, metrics, tokens } = services;
   const handlers = bindHandlers(
     api.operations.map((o) => o.operationId),
@@ -477,7 +521,25 @@ function buildApp(services: Services, groups: Handlers[], oidc: RequestHandler):
   );
 
   // An app's endpoints: any method, sub-path and body, relayed (http/app-endpoint-routes.ts).
-  app.use(appEndpointRoutes({ db, tokens, users: services.users, logger }));
+  app.use(
+    appEndpointRoutes({
+      db,
+      tokens,
+      users: services.users,
+      logger,
+      endpointAccess,
+      rateLimit: config.rateLimit,
+    }),
+  );
+  // The web console: `/` and its deep links, never a path of the API or of the mounts above
+  // (http/console.ts).
+  app.use(
+    consoleRoutes({
+      dir: DEFAULT_CONSOLE_DIR,
+      apiPaths: Object.keys((api.document.paths ?? {}) as Record<string, unknown>),
+      issuer: () => tokens.issuer,
+    }),
+  );
   app.use(matchOperation(api));
   app.use(validateResponses(config.validateResponses, logger));
   // Audit before authentication, so refused attempts (401/403) are recorded too.

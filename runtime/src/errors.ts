@@ -55,16 +55,18 @@ export const RUNTIME_ERRORS = {
     meaning: 'A lifecycle hook exited non-zero or timed out after its retries; details carry its last lines.',
   },
   APP_FAILED: {
-    status: undefined,
-    meaning: 'The app could not be started, crash-looped, or never became ready within its startup budget.',
+    status: 409,
+    meaning:
+      'The app could not be started, crash-looped, or never became ready within its startup budget; sent by `POST /v1/app/upgrade` with `wait` when the rollback failed too.',
   },
   APP_STATE_CONFLICT: {
     status: 409,
     meaning: 'The app is not in a state that allows this action (e.g. upgrade while not ready).',
   },
   UPGRADE_ROLLED_BACK: {
-    status: undefined,
-    meaning: 'The new version failed during an upgrade; the previous version runs again.',
+    status: 409,
+    meaning:
+      'The new version failed during an upgrade; the previous version runs again (sent by `POST /v1/app/upgrade` with `wait`).',
   },
   ARTIFACT_REFERENCE_INVALID: {
     status: 400,

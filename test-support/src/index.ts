@@ -18,5 +18,7 @@ export type {
   TestRegistry,
 } from './registry.js';
 export type { BenchRow } from './bench.js';
+export { httpLoad, median, percentile } from './http-load.js';
+export type { HttpLoadResult, HttpLoadTarget } from './http-load.js';
 export { keyTrustPolicy } from './trust-policy.js';
 export { flipByte, makeApp, tamper } from './app-fixtures.js';

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { createPlatform, isoTime, main as platformMain, newId } from '@gpuaas/platform';
-import type { Platform } from '@gpuaas/platform';
+import type { Platform, PlatformOptions } from '@gpuaas/platform';
 import { endpointRoutes, startRuntimeServer } from '@gpuaas/runtime';
 import type { RuntimeServer } from '@gpuaas/runtime';
 import { createTestStore } from '@gpuaas/test-support';
@@ -72,6 +72,8 @@ export interface UiFixtureOptions {
   publicHost?: string;
   /** The HTML the app serves at `/ui/` (its UI extension's page). */
   page?: string;
+  /** The platform's rate limits (default: the production defaults). */
+  rateLimit?: PlatformOptions['rateLimit'];
 }
 
 async function freePort(): Promise<number> {
@@ -136,6 +138,7 @@ export async function startUiFixture(options: UiFixtureOptions): Promise<UiFixtu
     defaultMetrics: false,
     localNode: false,
     ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
   const { url } = await platform.listen({ port });
   const listening = Number(new URL(url).port);

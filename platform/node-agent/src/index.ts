@@ -87,6 +87,8 @@ export type {
   SandboxSpec,
 } from './sandbox.js';
 export { killLeftoverSandbox, startSandbox } from './sandbox-process.js';
+export { imageFileSystem, loopDevicesOf, loopDirectIo, mountEntry, mountLoopImage } from './loop-images.js';
+export type { MountEntry } from './loop-images.js';
 export { prepareAllocation, removeAllocationDir, removeAllocationFolders } from './sandbox-prepare.js';
 export {
   DEFAULT_SANDBOX_LIMITS,

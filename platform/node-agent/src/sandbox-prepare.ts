@@ -18,6 +18,7 @@ import {
 } from './sandbox.js';
 import type { AgentLogger, AllocationLayout, ResolvedSandboxMode, SandboxSpec } from './sandbox.js';
 import { bindMount, mountHomeImage, removeView } from './sandbox-mounts.js';
+import { bindVolume } from './volume-binds.js';
 
 export interface PrepareOptions {
   mode: ResolvedSandboxMode;
@@ -66,10 +67,16 @@ export async function prepareAllocation(
   await mkdir(layout.runtimeData, { recursive: true, mode: 0o711 });
   await own(layout.runtimeData, runtimeUid, 0o711);
   if (viaView) await bindMount(layout.runtimeData, layout.viewRuntimeData, { readOnly: false });
-  // Volumes reach bwrap through the view too (the data folder is closed to the sandbox's uid).
+  // Volumes reach bwrap through the view too (the data folder is closed to the sandbox's uid),
+  // idmapped so that the project's files are its tenant's in every allocation (volume-binds.ts).
   if (viaView) {
     for (const [i, volume] of (spec.volumes ?? []).slice(0, MAX_VOLUMES).entries()) {
-      await bindMount(volume.source, viewVolume(layout, i), { readOnly: volume.readOnly });
+      await bindVolume(volume.source, viewVolume(layout, i), {
+        readOnly: volume.readOnly,
+        uidBase: spec.identity.kind === 'userns' ? spec.identity.uidBase : undefined,
+        tenantUid,
+        logger: options.logger,
+      });
     }
   }
   await mkdir(layout.etc, { recursive: true, mode: 0o755 });

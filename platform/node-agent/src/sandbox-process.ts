@@ -52,13 +52,15 @@ interface SandboxRecord {
 const JOIN_CGROUPS =
   'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n-1)); done; exec "$@"';
 
-interface UserNamespace {
+export interface UserNamespace {
   fd: number;
+  /** /proc/<holder>/ns/user, valid until close(). */
+  path: string;
   close(): void;
 }
 
 /** A user namespace owned by host uid `base`, with 0…65535 inside mapped onto base…base+65535. */
-async function createUserNamespace(base: number): Promise<UserNamespace> {
+export async function createUserNamespace(base: number): Promise<UserNamespace> {
   const unshare = findOnPath('unshare', '/usr/bin:/bin:/usr/sbin:/sbin') ?? 'unshare';
   const holder = spawn(unshare, ['--user', '--', '/bin/sh', '-c', 'echo ready; read _'], {
     uid: base,
@@ -90,7 +92,7 @@ async function createUserNamespace(base: number): Promise<UserNamespace> {
     const pid = holder.pid as number;
     await writeFile(`/proc/${pid}/uid_map`, `0 ${base} ${USERNS_SIZE}\n`);
     await writeFile(`/proc/${pid}/gid_map`, `0 ${base} ${USERNS_SIZE}\n`);
-    return { fd: openSync(`/proc/${pid}/ns/user`, 'r'), close };
+    return { fd: openSync(`/proc/${pid}/ns/user`, 'r'), path: `/proc/${pid}/ns/user`, close };
   } catch (error) {
     close();
     throw error;

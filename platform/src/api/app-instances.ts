@@ -47,13 +47,22 @@ export function appInstanceHandlers(s: Services): Handlers {
   return {
     launchAppInstance: async (req, res) => {
       setAuditTarget(res, { id: req.body.app, projectId: req.body.project_id });
-      const { instance, warnings } = await launchInstance(s, requirePrincipal(res), req.body);
+      const { instance, status, warnings } = await launchInstance(s, requirePrincipal(res), req.body);
+      // Names only: secret values never reach the audit trail.
       setAuditTarget(res, {
         id: instance.id,
         projectId: instance.project_id,
-        details: { app: req.body.app, version: instance.version, allocation_id: instance.allocation_id },
+        details: {
+          app: req.body.app,
+          version: instance.version,
+          allocation_id: instance.allocation_id,
+          ...(req.body.secrets === undefined ? {} : { secrets: Object.keys(req.body.secrets).sort() }),
+        },
       });
-      res.status(202).json(warnings.length > 0 ? { ...instance, warnings } : instance);
+      // 201: created pending with its allocation; 202: launching into the allocation named.
+      res
+        .status(status === undefined ? 201 : 202)
+        .json(warnings.length > 0 ? { ...instance, warnings } : instance);
     },
 
     listAppInstances: async (_req, res) => {
@@ -73,7 +82,8 @@ export function appInstanceHandlers(s: Services): Handlers {
 
     getAppInstance: async (_req, res) => {
       const row = await visibleInstance(db, requirePrincipal(res), instanceId(res), 'viewer');
-      const state = row.ended_at === null ? await liveState(row.allocation_id) : 'stopped';
+      // Only a launched instance has a runtime state; the others answer their stored one.
+      const state = row.state === 'running' ? await liveState(row.allocation_id) : undefined;
       res.json(await instanceView(s, row, state));
     },
 
@@ -84,7 +94,7 @@ export function appInstanceHandlers(s: Services): Handlers {
         projectId: row.project_id,
         details: { allocation_id: row.allocation_id },
       });
-      res.json(await instanceView(s, await stopInstance(s, row), 'stopped'));
+      res.json(await instanceView(s, await stopInstance(s, row)));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { requirePrincipal } from '../auth/middleware.js';
 import type { Reviewer } from '../apps/review.js';
 import { accessOf } from '../apps/catalog.js';
+import { followRelease } from '../apps/channel-upgrades.js';
 import { appVersionView } from '../apps/versions.js';
 import { PlatformError } from '../errors.js';
 import { setAuditTarget } from '../http/audit.js';
@@ -68,13 +69,18 @@ export function appReviewHandlers(s: Services): Handlers {
       const published = await review().publish(id, reviewer);
       // Who may launch it from the catalog (apps/entitlements.ts); unset derives it from the prices.
       const access = req.body?.access ?? accessOf(published);
-      await db.updateTable('app_versions').set({ access }).where('id', '=', id).execute();
+      const channels = JSON.stringify(req.body?.channels ?? ['stable']);
+      await db.updateTable('app_versions').set({ access, channels }).where('id', '=', id).execute();
       setAuditTarget(res, {
         id,
         projectId: published.project_id,
-        details: { digest: published.digest, access },
+        details: { digest: published.digest, access, channels: req.body?.channels ?? ['stable'] },
       });
-      res.json(appVersionView({ ...published, access }));
+      res.json(appVersionView({ ...published, access, channels }));
+      // After the answer: instances following its channels are upgraded or told (apps/channel-upgrades.ts).
+      followRelease({ ...s, bus: s.compute.bus }, id).catch((error: unknown) =>
+        s.logger.warn({ err: error, version_id: id }, 'following a release into its channels failed'),
+      );
     },
     deprecateAppVersion: async (req, res) => {
       const { id, reviewer } = await reviewed(res, 'deprecate');

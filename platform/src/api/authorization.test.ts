@@ -809,6 +809,25 @@ const NEEDS: Record<string, Row> = {
     ok: { status: 404, code: 'NOT_FOUND' },
     request: () => ({ method: 'POST', path: `/v1/apps/instances/${MISSING_VERSION}/stop` }),
   },
+  upgradeAppInstance: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({ method: 'POST', path: `/v1/apps/instances/${MISSING_VERSION}/upgrade`, json: {} }),
+  },
+  updateAppInstance: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({
+      method: 'PATCH',
+      path: `/v1/apps/instances/${MISSING_VERSION}`,
+      json: { upgrades: 'manual' },
+    }),
+  },
+  uninstallAppInstance: {
+    need: { kind: 'signedIn' },
+    ok: { status: 404, code: 'NOT_FOUND' },
+    request: () => ({ method: 'DELETE', path: `/v1/apps/instances/${MISSING_VERSION}` }),
+  },
 };
 
 function get(path: string): Req {

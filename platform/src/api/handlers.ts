@@ -6,6 +6,7 @@ import { allocationHandlers } from './allocations.js';
 import { appCatalogHandlers } from './app-catalog.js';
 import { appEntitlementHandlers } from './app-entitlements.js';
 import { appInstanceHandlers } from './app-instances.js';
+import { appInstanceLifecycleHandlers } from './app-instance-lifecycle.js';
 import { appRegistryHandlers } from './app-registry.js';
 import { appReviewHandlers } from './app-review.js';
 import { appEndpointHandlers } from './app-endpoints.js';
@@ -42,6 +43,7 @@ export function handlerGroups(s: Services): Handlers[] {
     appCatalogHandlers(s),
     appEntitlementHandlers(s),
     appInstanceHandlers(s),
+    appInstanceLifecycleHandlers(s),
     appReviewHandlers(s),
     billingHandlers(s),
     storageHandlers(s),

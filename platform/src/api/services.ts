@@ -24,8 +24,10 @@ import type { PlatformMetrics } from '../metrics.js';
 import type { UsageService } from '../usage/service.js';
 import type { StorageService } from '../storage/service.js';
 import type { ApprovalKey } from '../apps/approval-key.js';
+import type { InstanceSecretsKey } from '../apps/instance-secrets.js';
 import type { EmbeddedRegistry } from '../apps/release.js';
 import type { ReviewService } from '../apps/review.js';
+import type { AppInstanceWatcher } from '../apps/instance-watcher.js';
 import type { InternalRegistryCaller, RegistryAccess } from '../registry/access.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -62,12 +64,18 @@ export interface Services {
     embedded: EmbeddedRegistry;
     /** Signs approvals; its public half is GET /v1/apps/trust. */
     approvalKey: ApprovalKey;
+    /** Seals app instances' secrets at rest (<data-dir>/keys/instance-secrets.key). */
+    instanceSecrets: InstanceSecretsKey;
     /** The operator's policy for references the platform does not manage (re-read when its file changes). */
     operatorTrustPolicy: () => Promise<string | undefined>;
     review: ReviewService;
+    /** Follows live app launches' runtimes onto the event stream (app_instance.* events). */
+    instanceEvents: AppInstanceWatcher;
   };
   /** False while starting or shutting down. */
   accepting(): boolean;
+  /** Why readiness is held by start-up work still running, if it is (readyz answers 503). */
+  readinessHeld?(): string | undefined;
 }
 
 /** An operation of the contract, by its `operationId`. */

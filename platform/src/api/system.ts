@@ -9,6 +9,8 @@ export function systemHandlers(s: Services): Handlers {
     },
     getReadiness: async (_req, res) => {
       if (!s.accepting()) throw new PlatformError('NOT_READY', 'the server is shutting down');
+      const held = s.readinessHeld?.();
+      if (held !== undefined) throw new PlatformError('NOT_READY', `not ready yet: ${held}`);
       try {
         await s.database.ping();
       } catch (error) {

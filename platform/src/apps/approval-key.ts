@@ -22,15 +22,20 @@ export function approvalKeyPath(dataDir: string): string {
   return join(dataDir, 'keys', 'approval.key');
 }
 
-/**
- * Loads the approval key, creating it on first use. Two instances starting at once on one data
- * folder both end up with the one key that won the exclusive create.
- */
+/** Loads the approval key, creating it on first use. */
 export async function loadApprovalKey(dataDir: string): Promise<ApprovalKey> {
-  const path = approvalKeyPath(dataDir);
-  let signingKey: SigningKey;
+  const signingKey = await loadOrCreateSigningKey(approvalKeyPath(dataDir));
+  return { signingKey, keyId: signingKey.keyId, publicKeyPem: signingKey.publicKey.pem };
+}
+
+/**
+ * The ECDSA P-256 key at `path` (`….key`, with `….pub` beside it), created 0600 on first use.
+ * Two processes starting at once on one data folder both end up with the one key that won the
+ * exclusive create.
+ */
+export async function loadOrCreateSigningKey(path: string): Promise<SigningKey> {
   try {
-    signingKey = await loadSigningKey(path, { label: path });
+    return await loadSigningKey(path, { label: path });
   } catch (error) {
     if (!(error instanceof SdkError) || error.code !== 'NOT_FOUND') throw error;
     try {
@@ -38,9 +43,8 @@ export async function loadApprovalKey(dataDir: string): Promise<ApprovalKey> {
     } catch (written) {
       if (!(written instanceof SdkError) || written.code !== 'ALREADY_EXISTS') throw written;
     }
-    signingKey = await loadWritten(path);
+    return loadWritten(path);
   }
-  return { signingKey, keyId: signingKey.keyId, publicKeyPem: signingKey.publicKey.pem };
 }
 
 /**

@@ -88,10 +88,15 @@ export async function endpointRuntime(
   db: Kysely<Tables>,
   principal: Principal,
   allocationId: string,
+  options: { peopleOnly?: string } = {},
 ): Promise<{ allocation: AllocationRow; target: RuntimeTarget }> {
   if (!hasScope(principal, ENDPOINT_SCOPE))
     throw new PlatformError('INSUFFICIENT_SCOPE', `an app's endpoints need scope ${ENDPOINT_SCOPE}`);
   const allocation = await allocationAccess(db, principal, allocationId, ENDPOINT_ROLE);
+  // Who may ask is settled before whether the runtime can answer: a refusal never depends on
+  // the node's health at that moment.
+  if (options.peopleOnly !== undefined && principal.type !== 'user')
+    throw new PlatformError('FORBIDDEN', options.peopleOnly);
   if (allocation.state !== 'running' || allocation.endpoint === null || allocation.runtime_secret === null) {
     throw new PlatformError(
       'ALLOCATION_NOT_RUNNING',

@@ -1,13 +1,14 @@
 /**
- * App instances: a catalog app launched into an allocation (`POST /v1/apps/instances`). An
- * instance is its `app_launches` row; it is launched through the same path as any launch
- * (apps/launcher.ts), after the checks a catalog launch adds: the version is in the project's
- * catalog, the caller consented to the permissions its service account gets, the parameters
- * match the manifest's schemas, and the allocation belongs to the project and meets the
- * manifest's minimum workload profile (PROFILE_NOT_MET otherwise, with each shortfall).
+ * App instances: a catalog app installed in an allocation (`POST /v1/apps/instances`), stored in
+ * `app_instances` (apps/instance-store.ts) with one `app_launches` row per launch period. It is
+ * launched through the same path as any launch (apps/launcher.ts), after the checks a catalog
+ * launch adds: the version is in the project's catalog, the caller consented to the permissions
+ * its service account gets, the parameters match the manifest's schemas, and the allocation
+ * belongs to the project and meets the manifest's minimum workload profile (PROFILE_NOT_MET
+ * otherwise, with each shortfall).
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { components } from '@gpuaas/platform-contract';
 import { allocationAccess } from '../allocations/access.js';
 import { callRuntime } from '../allocations/runtime-client.js';
@@ -18,17 +19,23 @@ import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import { projectAccess } from '../identity/access.js';
-import { isoTime } from '../ids.js';
+import { newId } from '../ids.js';
 import { catalogApp } from './catalog.js';
 import type { CatalogVersion } from './catalog.js';
-import { endLaunches, launchInAllocation, runtimeOf } from './launcher.js';
+import { checkSecrets, secretNames } from './instance-inputs.js';
+import { createPendingInstance, creatorOf, sealedOrNull } from './instance-pending.js';
+import type { InstanceServices } from './instance-pending.js';
+import { endInstance, insertInstance } from './instance-store.js';
+import type { InstanceRow } from './instance-store.js';
+import { instanceView } from './instance-view.js';
+import type { AppInstance } from './instance-view.js';
+import { launchInAllocation, runtimeOf } from './launcher.js';
 import type { LaunchServices } from './launcher.js';
 import type { AppStatus } from './launcher.js';
-import { storedManifest } from './versions.js';
 
-export type AppInstance = components['schemas']['AppInstance'];
+export { instanceView } from './instance-view.js';
+export type { AppInstance } from './instance-view.js';
 export type AppInstanceCreate = components['schemas']['AppInstanceCreate'];
-type LaunchRow = Selectable<Tables['app_launches']>;
 
 /** The version to launch: the one named, else the newest published one (else the newest listed). */
 export function chooseVersion(
@@ -60,17 +67,23 @@ export function requireConsent(permissions: readonly string[], accepted: readonl
 // Coerces like the runtime, which types `--param k=v` strings by the manifest's schemas.
 const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: true });
 
-/** Checks launch parameters against the manifest's schemas (unknown names refused); VALIDATION_FAILED. */
+/**
+ * Checks launch parameters against the manifest's schemas (unknown names refused); VALIDATION_FAILED.
+ * A failing secret is named at `/secrets/<name>` (the messages never carry a value).
+ */
 export function validateParameters(
   schemas: Record<string, unknown>,
   parameters: Record<string, unknown>,
+  secrets: ReadonlySet<string> = new Set(),
 ): void {
   const validate = ajv.compile({ type: 'object', properties: schemas, additionalProperties: false });
   // A copy: coercion rewrites what it checks, and the runtime gets what the caller sent.
   if (validate(structuredClone(parameters))) return;
   const errors: FieldError[] = (validate.errors ?? []).map((e) => {
     const extra = (e.params as { additionalProperty?: string }).additionalProperty;
-    const pointer = `/parameters${e.instancePath}${extra === undefined ? '' : `/${extra}`}`;
+    const path = `${e.instancePath}${extra === undefined ? '' : `/${extra}`}`;
+    const secret = secrets.has(path.split('/')[1] ?? '');
+    const pointer = `${secret ? '/secrets' : '/parameters'}${path}`;
     return {
       in: 'body',
       pointer,
@@ -84,59 +97,47 @@ export function validateParameters(
   );
 }
 
-/** The relay URL of each endpoint the version declares. */
-function endpointsOf(s: Pick<LaunchServices, 'tokens'>, allocationId: string, names: readonly string[]) {
-  const base = s.tokens.issuer.replace(/\/+$/, '');
-  return names.map((name) => ({
-    name,
-    url: `${base}/v1/allocations/${allocationId}/app/endpoints/${encodeURIComponent(name)}/`,
-  }));
+export interface LaunchedInstance {
+  instance: AppInstance;
+  /** The runtime's answer; undefined for a pending instance (its allocation is still starting). */
+  status: AppStatus | undefined;
+  warnings: string[];
 }
 
-function endpointNames(manifest: Record<string, unknown> | null): string[] {
-  const endpoints = manifest?.endpoints;
-  return Array.isArray(endpoints)
-    ? endpoints.flatMap((e: unknown) => {
-        const name = (e as { name?: unknown } | null)?.name;
-        return typeof name === 'string' ? [name] : [];
-      })
-    : [];
-}
-
-/** The contract's AppInstance for a launch row (state: the runtime's when known, else from the row). */
-export async function instanceView(s: LaunchServices, row: LaunchRow, state?: string): Promise<AppInstance> {
-  const version =
-    row.version_id === null
-      ? undefined
-      : await s.db.selectFrom('app_versions').selectAll().where('id', '=', row.version_id).executeTakeFirst();
-  const manifest = version === undefined ? null : storedManifest(version);
-  return {
-    id: row.id,
-    state: state ?? (row.ended_at === null ? 'launched' : 'stopped'),
-    app: version?.app ?? null,
-    version: version?.version ?? null,
-    version_id: row.version_id,
-    project_id: row.project_id,
-    allocation_id: row.allocation_id,
-    reference: row.reference,
-    endpoints: endpointsOf(s, row.allocation_id, endpointNames(manifest)),
-    launched_by: row.launched_by,
-    launched_at: row.launched_at,
-    ended_at: row.ended_at,
-  };
-}
-
-/** Launches a catalog app into an allocation of the project; the instance and the runtime's status. */
+/**
+ * Launches a catalog app: into the project's allocation `allocation_id` now (the runtime's status
+ * answered), or, without one, into an allocation created for it from its profile, once that runs
+ * (the instance answered `pending`; apps/instance-pending.ts).
+ */
 export async function launchInstance(
-  s: LaunchServices,
+  s: InstanceServices,
   principal: Principal,
   body: AppInstanceCreate,
-): Promise<{ instance: AppInstance; status: AppStatus; warnings: string[] }> {
+): Promise<LaunchedInstance> {
   const app = await catalogApp(s.db, principal, body.project_id, body.app);
   const version = chooseVersion(app.versions, body.version);
   requireConsent(version.permissions, body.accepted_permissions ?? []);
   const parameters = body.parameters ?? {};
-  validateParameters(version.parameters, parameters);
+  const secrets = body.secrets ?? {};
+  checkSecrets(version.parameters, parameters, secrets);
+  validateParameters(version.parameters, { ...parameters, ...secrets }, secretNames(version.parameters));
+  const warnings = version.state === 'deprecated' ? ['deprecated'] : [];
+  if (body.allocation_id === undefined) {
+    const row = await createPendingInstance(s, principal, body, {
+      app: app.name,
+      version,
+      parameters,
+      secrets,
+    });
+    return { instance: await instanceView(s, row), status: undefined, warnings };
+  }
+  for (const field of ['gpus', 'ttl'] as const) {
+    if (body[field] !== undefined) {
+      throw new PlatformError('VALIDATION_FAILED', `${field} applies only without allocation_id`, {
+        errors: [{ in: 'body', pointer: `/${field}`, detail: 'only for an allocation the launch creates' }],
+      });
+    }
+  }
   const allocation = await allocationAccess(s.db, principal, body.allocation_id, 'member');
   if (allocation.project_id !== body.project_id) {
     throw new PlatformError(
@@ -152,24 +153,36 @@ export async function launchInstance(
   if (version.gpu !== null && typeof version.gpu.minimum === 'object') {
     await requireMinimum(s.db, allocation.id, version.gpu as unknown as WorkloadProfiles);
   }
-  const { status, launchId, managed } = await launchInAllocation(s, {
+  const instanceId = newId();
+  const { status, managed } = await launchInAllocation(s, {
     allocation,
     launcher: principal,
     artifact: version.release_reference,
-    parameters,
+    // The runtime gets the secrets among the parameters (and redacts them in what it shows).
+    parameters: { ...parameters, ...secrets },
     scopes: version.permissions,
     scopesPointer: '/accepted_permissions',
+    instanceId,
   });
-  const row = await s.db
-    .selectFrom('app_launches')
-    .selectAll()
-    .where('id', '=', launchId)
-    .executeTakeFirstOrThrow();
+  const row = await insertInstance(s.db, {
+    id: instanceId,
+    projectId: body.project_id,
+    app: app.name,
+    versionId: version.id,
+    allocationId: allocation.id,
+    state: 'running',
+    channel: body.channel,
+    upgrades: body.upgrades,
+    acceptedPermissions: body.accepted_permissions ?? [],
+    parameters,
+    sealedSecrets: sealedOrNull(s, instanceId, secrets),
+    createdBy: creatorOf(principal),
+  });
   return { instance: await instanceView(s, row, status.state), status, warnings: managed?.warnings ?? [] };
 }
 
 /** PROFILE_NOT_MET unless the allocation's GPUs meet the manifest's minimum profile. */
-async function requireMinimum(
+export async function requireMinimum(
   db: Kysely<Tables>,
   allocationId: string,
   resources: WorkloadProfiles,
@@ -207,16 +220,16 @@ async function requireMinimum(
   }
 }
 
-/** A launch the caller may see (viewer of its project); 404 otherwise. */
+/** An instance the caller may see (`role` in its project); 404 otherwise. */
 export async function visibleInstance(
   db: Kysely<Tables>,
   principal: Principal,
   id: string,
   role: 'viewer' | 'member',
-) {
-  const row = await db.selectFrom('app_launches').selectAll().where('id', '=', id).executeTakeFirst();
+): Promise<InstanceRow> {
+  const row = await db.selectFrom('app_instances').selectAll().where('id', '=', id).executeTakeFirst();
   const notFound = () => new PlatformError('NOT_FOUND', `app instance ${id} not found`);
-  if (row === undefined || row.version_id === null) throw notFound();
+  if (row === undefined) throw notFound();
   try {
     await projectAccess(db, principal, row.project_id, role);
   } catch (error) {
@@ -226,18 +239,14 @@ export async function visibleInstance(
   return row;
 }
 
-/** The project's catalog instances (launches of a registered version), newest first, `limit + 1`. */
+/** The project's instances, newest first, `limit + 1`. */
 export async function listInstances(
   db: Kysely<Tables>,
   principal: Principal,
   filter: { projectId: string; limit: number; after?: string | undefined },
-): Promise<LaunchRow[]> {
+): Promise<InstanceRow[]> {
   await projectAccess(db, principal, filter.projectId, 'viewer');
-  let query = db
-    .selectFrom('app_launches')
-    .selectAll()
-    .where('project_id', '=', filter.projectId)
-    .where('version_id', 'is not', null);
+  let query = db.selectFrom('app_instances').selectAll().where('project_id', '=', filter.projectId);
   if (filter.after !== undefined) query = query.where('id', '<', filter.after);
   return query
     .orderBy('id', 'desc')
@@ -245,8 +254,12 @@ export async function listInstances(
     .execute();
 }
 
-/** Stops a running instance through its allocation's runtime and ends its launch. */
-export async function stopInstance(s: LaunchServices, row: LaunchRow): Promise<LaunchRow> {
+/**
+ * Stops an instance: the app through its allocation's runtime (when it was launched there and
+ * the allocation still runs), then the instance and its launch period end. A pending instance
+ * just ends (its launcher finds it ended); an ended one is returned as it is.
+ */
+export async function stopInstance(s: LaunchServices, row: InstanceRow): Promise<InstanceRow> {
   if (row.ended_at !== null) return row;
   const allocation = await s.db
     .selectFrom('allocations')
@@ -255,15 +268,15 @@ export async function stopInstance(s: LaunchServices, row: LaunchRow): Promise<L
     .select('nodes.status as node_status')
     .where('allocations.id', '=', row.allocation_id)
     .executeTakeFirstOrThrow();
-  // An allocation no longer running has no app to stop: the launch just ends.
-  if (allocation.state === 'running') {
+  if (allocation.state === 'running' && (row.state === 'running' || row.state === 'launching')) {
     await callRuntime(runtimeOf(allocation), {
       method: 'POST',
       path: '/v1/app/stop',
       timeoutMs: 10 * 60_000,
     });
   }
-  const ended_at = isoTime();
-  await endLaunches(s.db, { launchId: row.id }, ended_at);
-  return { ...row, ended_at };
+  await endInstance(s.db, row.id, { state: 'stopped' });
+  return (
+    (await s.db.selectFrom('app_instances').selectAll().where('id', '=', row.id).executeTakeFirst()) ?? row
+  );
 }

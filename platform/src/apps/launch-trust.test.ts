@@ -124,6 +124,44 @@ describe.each(dialects)('launch trust on %s', (dialect) => {
     await t.platform.db.updateTable('publisher_keys').set({ retired_at: null }).execute();
   });
 
+  it('launches a release approved while the platform listened elsewhere, from where it is now', async () => {
+    const row = await t.platform.db
+      .selectFrom('app_versions')
+      .selectAll()
+      .where('id', '=', v1Id)
+      .executeTakeFirstOrThrow();
+    const current = row.release_reference ?? '';
+    // As stored by a platform that ran on another port before this start.
+    const stored = current.replace(host, '127.0.0.1:1');
+    await t.platform.db
+      .updateTable('app_versions')
+      .set({ release_reference: stored })
+      .where('id', '=', v1Id)
+      .execute();
+    try {
+      const plan = await planManagedLaunch(options, stored, tenantProject);
+      expect(plan?.version.id).toBe(v1Id);
+      expect(plan?.reference).toBe(current);
+      const connection = { credentials: staticCredentials({ username: 'x', password: tenant }) };
+      const verdict = await verifyArtifact(
+        plan?.reference ?? '',
+        { policy: policyOf(plan?.trustPolicy ?? '') },
+        { connection },
+      );
+      expect(verdict.allowed, verdict.reasons.join('; ')).toBe(true);
+      // Another registry's `release/` repository is not ours because of its name.
+      expect(
+        await planManagedLaunch(options, `127.0.0.1:2/release/acme/echo@${v1.digest}`, tenantProject),
+      ).toBe(undefined);
+    } finally {
+      await t.platform.db
+        .updateTable('app_versions')
+        .set({ release_reference: current })
+        .where('id', '=', v1Id)
+        .execute();
+    }
+  });
+
   it('refuses a project outside the approval scope, and its members cannot pull the release', async () => {
     expect(await refusal(planManagedLaunch(options, `${host}/acme/echo@${v1.digest}`, strangerProject))).toBe(
       'APP_VERSION_NOT_APPROVED',

@@ -65,7 +65,8 @@ export async function planManagedLaunch(
   project: LaunchProject,
 ): Promise<ManagedLaunch | undefined> {
   const ref = parseLaunchReference(reference);
-  const embedded = options.embedded.serves(ref.registry);
+  const embedded =
+    options.embedded.serves(ref.registry) || (await storedReleaseReference(options.db, reference, ref));
   const version = await findVersion(options, ref, embedded);
   if (version === undefined) return undefined;
   if (version.row === undefined) {
@@ -74,7 +75,13 @@ export async function planManagedLaunch(
       `${reference} resolves to ${version.digest}, which is no approved version: register it and have it approved`,
     );
   }
-  const row = version.row;
+  const stored = version.row;
+  // Launched from where the release lives now, with a policy scoped to that name.
+  const row = {
+    ...stored,
+    release_reference:
+      stored.release_reference === null ? null : options.embedded.rehostRelease(stored.release_reference),
+  };
   checkLaunchable(row, project);
   // A revoked digest stays revoked wherever else it was registered (another repository, registry).
   const revoked = await options.db
@@ -204,6 +211,21 @@ function parseLaunchReference(reference: string): ImageReference {
       },
     );
   }
+}
+
+/** True when `reference` is a release reference as stored at approval, whatever host it names. */
+async function storedReleaseReference(
+  db: LaunchTrustOptions['db'],
+  reference: string,
+  ref: ImageReference,
+): Promise<boolean> {
+  if (namespaceOf(ref.repository) !== RELEASE_NAMESPACE) return false;
+  const row = await db
+    .selectFrom('app_versions')
+    .select('id')
+    .where('release_reference', '=', reference)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**

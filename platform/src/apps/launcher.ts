@@ -50,6 +50,8 @@ export interface LaunchServices {
     embedded: EmbeddedRegistry;
     approvalKey: ApprovalKey;
     operatorTrustPolicy: () => Promise<string | undefined>;
+    /** Follows the runtime's app events onto the event stream (apps/instance-watcher.ts). */
+    instanceEvents?: { watch(allocationId: string): Promise<void> };
   };
   /**
    * The billing interval (a paid app's launch holds one interval of its hourly price), and
@@ -70,6 +72,8 @@ export interface LaunchInput {
   scopes: string[];
   /** JSON pointer of `scopes` in the request, for the refusal. */
   scopesPointer: string;
+  /** The app instance this launch is a period of (catalog launches); recorded on the launch row. */
+  instanceId?: string;
 }
 
 export interface LaunchOutcome {
@@ -92,7 +96,28 @@ export function runtimeOf(row: AllocationRow): RuntimeTarget {
   return { endpoint: row.endpoint, secret: row.runtime_secret };
 }
 
-export async function launchInAllocation(s: LaunchServices, input: LaunchInput): Promise<LaunchOutcome> {
+/** What a launch (or an upgrade) of `artifact` into the allocation runs under, once every check passed. */
+export interface LaunchPlan {
+  target: RuntimeTarget;
+  managed: ManagedLaunch | undefined;
+  /** The trust policy the runtime verifies the artifact with. */
+  policy: string;
+  pricing: LaunchPricingRecord | null;
+  hold: { currency: string; amount: bigint } | undefined;
+  /** The launch account's scopes: those granted, the runtime's own, and a managed launch's pull. */
+  scopes: string[];
+}
+
+/**
+ * The checks of a launch, shared by an upgrade (apps/upgrade.ts): the launcher is a member who
+ * may grant the scopes, the runtime is reachable, the platform trusts the artifact (a managed
+ * version approved for the project and entitled to it, else the operator's policy) and the
+ * project can hold the price. Nothing is created and the runtime hears nothing.
+ */
+export async function planLaunch(
+  s: LaunchServices,
+  input: Pick<LaunchInput, 'allocation' | 'launcher' | 'artifact' | 'scopes' | 'scopesPointer'>,
+): Promise<LaunchPlan> {
   const { db } = s;
   const row = input.allocation;
   const { role } = await projectAccess(db, input.launcher, row.project_id, 'member');
@@ -132,6 +157,13 @@ export async function launchInAllocation(s: LaunchServices, input: LaunchInput):
   const scopes = [
     ...new Set([...input.scopes, USAGE_SCOPE, ...(managed === undefined ? [] : [REGISTRY_PULL_SCOPE])]),
   ].sort();
+  return { target, managed, policy, pricing, hold, scopes };
+}
+
+export async function launchInAllocation(s: LaunchServices, input: LaunchInput): Promise<LaunchOutcome> {
+  const { db } = s;
+  const row = input.allocation;
+  const { target, managed, policy, pricing, hold, scopes } = await planLaunch(s, input);
   const secret = newClientSecret();
   const accountId = newId();
   await db
@@ -153,6 +185,8 @@ export async function launchInAllocation(s: LaunchServices, input: LaunchInput):
     managed === undefined ? undefined : await pullCredentials(s, accountId, row.project_id);
   // The runtime discovers the OpenID Provider at the issuer its tokens carry, whatever host name the caller used.
   const issuer = s.tokens.issuer;
+  // Followed from before the launch, so the event stream sees its first states too.
+  await s.apps.instanceEvents?.watch(row.id);
   const { body: status } = await callRuntime<AppStatus>(target, {
     method: 'POST',
     path: '/v1/app/launch',
@@ -179,12 +213,13 @@ export async function launchInAllocation(s: LaunchServices, input: LaunchInput):
     managed,
     pricing,
     hold,
+    instanceId: input.instanceId,
   });
   return { status, launchId, managed, serviceAccountId: accountId, scopes };
 }
 
 /** The hold a launch at these prices needs: one billing interval of its hourly price. */
-function launchHoldOf(
+export function launchHoldOf(
   s: LaunchServices,
   pricing: LaunchPricingRecord | null,
 ): { currency: string; amount: bigint } | undefined {
@@ -193,32 +228,65 @@ function launchHoldOf(
   return amount === 0n ? undefined : { currency: pricing.currency, amount };
 }
 
+/** How the instances of the launches endLaunches ends end (apps/instance-store.ts). */
+export interface EndLaunchOptions {
+  /** An instance whose launch period ends but which goes on (an upgrade, a relaunch of it). */
+  keepInstanceId?: string;
+  /** Default `stopped`; `failed` with the failure when a refusal or an error ended it. */
+  outcome?: { state: 'stopped' } | { state: 'failed'; failure: { code: string; detail: string } };
+}
+
 /**
- * Ends the allocation's launch in force (or the one launch named) and voids its billing hold,
- * in one transaction: a stop, a revocation and a relaunch all end a launch this way.
+ * Ends the allocation's launch in force (or the one launch named, or an instance's open launch)
+ * and voids its billing hold, in one transaction: a stop, a revocation and a relaunch all end a
+ * launch this way. The app instance a launch belonged to ends with it (its sealed secrets
+ * dropped), unless it is `keepInstanceId`.
  */
 export async function endLaunches(
   db: Kysely<Tables> | Transaction<Tables>,
-  which: { allocationId: string } | { launchId: string },
+  which: { allocationId: string } | { launchId: string } | { instanceId: string },
   at = isoTime(),
+  options: EndLaunchOptions = {},
 ): Promise<string[]> {
   const run = async (trx: Transaction<Tables>) => {
-    let open = trx.selectFrom('app_launches').select('id').where('ended_at', 'is', null);
+    let open = trx.selectFrom('app_launches').select(['id', 'instance_id']).where('ended_at', 'is', null);
     open =
       'launchId' in which
         ? open.where('id', '=', which.launchId)
-        : open.where('allocation_id', '=', which.allocationId);
-    const ids = (await open.execute()).map((r) => r.id);
-    if (ids.length === 0) return ids;
-    await trx.updateTable('app_launches').set({ ended_at: at }).where('id', 'in', ids).execute();
-    await releaseLaunchHolds(asBillingDb(trx), ids, 'app launch ended');
+        : 'instanceId' in which
+          ? open.where('instance_id', '=', which.instanceId)
+          : open.where('allocation_id', '=', which.allocationId);
+    const rows = await open.execute();
+    const ids = rows.map((r) => r.id);
+    if (ids.length > 0) {
+      await trx.updateTable('app_launches').set({ ended_at: at }).where('id', 'in', ids).execute();
+      await releaseLaunchHolds(asBillingDb(trx), ids, 'app launch ended');
+    }
+    const instances = new Set(rows.flatMap((r) => (r.instance_id === null ? [] : [r.instance_id])));
+    if ('instanceId' in which) instances.add(which.instanceId);
+    if (options.keepInstanceId !== undefined) instances.delete(options.keepInstanceId);
+    if (instances.size > 0) {
+      const outcome = options.outcome ?? { state: 'stopped' };
+      await trx
+        .updateTable('app_instances')
+        .set({
+          state: outcome.state,
+          failure: outcome.state === 'failed' ? JSON.stringify(outcome.failure) : null,
+          sealed_secrets: null,
+          ended_at: at,
+          updated_at: at,
+        })
+        .where('id', 'in', [...instances])
+        .where('ended_at', 'is', null)
+        .execute();
+    }
     return ids;
   };
   return db.isTransaction ? run(db as Transaction<Tables>) : db.transaction().execute(run);
 }
 
 /** A short-lived `registry:pull` token of the launch account: the runtime's password for the release pull. */
-async function pullCredentials(s: LaunchServices, accountId: string, projectId: string) {
+export async function pullCredentials(s: LaunchServices, accountId: string, projectId: string) {
   const { token } = await s.tokens.issueAccessToken({
     sub: accountId,
     principalType: 'service_account',
@@ -233,8 +301,10 @@ async function pullCredentials(s: LaunchServices, accountId: string, projectId: 
 /**
  * Records the launch (the one before it in this allocation has ended: a runtime runs one app),
  * with the version's prices for a managed launch, so billing rates usage at what was launched.
+ * An instance's next launch period (an upgrade) is recorded the same way with its `instanceId`:
+ * its previous row ends, the instance goes on.
  */
-async function recordLaunch(
+export async function recordLaunch(
   s: LaunchServices,
   input: {
     allocationId: string;
@@ -245,13 +315,19 @@ async function recordLaunch(
     managed: ManagedLaunch | undefined;
     pricing: LaunchPricingRecord | null;
     hold: { currency: string; amount: bigint } | undefined;
+    instanceId?: string | undefined;
   },
 ): Promise<string> {
   const now = isoTime();
   const { managed, pricing, hold } = input;
   const id = newId();
   await s.db.transaction().execute(async (trx) => {
-    await endLaunches(trx, { allocationId: input.allocationId }, now);
+    await endLaunches(
+      trx,
+      { allocationId: input.allocationId },
+      now,
+      input.instanceId === undefined ? {} : { keepInstanceId: input.instanceId },
+    );
     await trx
       .insertInto('app_launches')
       .values({
@@ -267,6 +343,7 @@ async function recordLaunch(
         launched_at: now,
         ended_at: null,
         pricing: pricing === null ? null : JSON.stringify(pricing),
+        instance_id: input.instanceId ?? null,
       })
       .execute();
     if (hold !== undefined) {

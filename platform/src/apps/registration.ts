@@ -45,6 +45,8 @@ export const UNREVIEWED = {
   revoked_at: null,
   // Chosen at publish (apps/entitlements.ts).
   access: null,
+  // Chosen at publish too (migration 0016's default until then).
+  channels: '["stable"]',
 } as const satisfies Partial<AppVersionRow>;
 
 export interface RegistrationOptions {

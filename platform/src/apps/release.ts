@@ -61,6 +61,15 @@ export class EmbeddedRegistry {
     return registry === this.host || (local !== undefined && registry === registryHostOf(local));
   }
 
+  /**
+   * A release reference stored at approval, naming this registry by its host now: the platform
+   * may have moved since (another port, a new public URL), and the release namespace never
+   * leaves the embedded registry.
+   */
+  rehostRelease(reference: string): string {
+    return `${this.host}${reference.slice(reference.indexOf('/'))}`;
+  }
+
   /** Every name the embedded registry goes by (public host, listen address), `registry` first. */
   names(registry: string = this.host): string[] {
     const local = this.#options.localUrl();

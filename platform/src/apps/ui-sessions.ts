@@ -117,9 +117,9 @@ export async function createUiSession(
   allocationId: string,
   endpoint: string | undefined,
 ): Promise<CreatedUiSession> {
-  const { target } = await endpointRuntime(deps.db, principal, allocationId);
-  if (principal.type !== 'user')
-    throw new PlatformError('FORBIDDEN', "an app's UI session is a person's: sign in as a user");
+  const { target } = await endpointRuntime(deps.db, principal, allocationId, {
+    peopleOnly: "an app's UI session is a person's: sign in as a user",
+  });
   if (endpoint !== undefined && !ENDPOINT_NAME.test(endpoint))
     throw new PlatformError('NOT_FOUND', `"${endpoint}" is not an endpoint name`);
   const ui = await uiEndpointOf(target, endpoint);
@@ -157,6 +157,9 @@ export async function createUiSession(
 
 export interface InstanceSession {
   token: string;
+  /** Who signed in, and the allocation's project (for the audit record). */
+  userId: string;
+  projectId: string;
   /** Seconds since the epoch. */
   expiresAt: number;
   endpoint: string;
@@ -215,7 +218,14 @@ export async function exchangeUiCode(
     endpoint: payload.endpoint,
     scopes,
   });
-  return { ...issued, endpoint: payload.endpoint, path: payload.path, scopes };
+  return {
+    ...issued,
+    userId: principal.id,
+    projectId: allocation.project_id,
+    endpoint: payload.endpoint,
+    path: payload.path,
+    scopes,
+  };
 }
 
 /** The user as the database has them now (operator flag, account standing). */

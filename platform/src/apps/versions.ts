@@ -55,7 +55,14 @@ export function appVersionView(row: AppVersionRow): AppVersion {
       row.approval_scope === null ? null : { scope: row.approval_scope, scope_id: row.approval_scope_id },
     release_reference: row.release_reference,
     revoked_at: row.revoked_at,
+    ...(row.state === 'published' || row.state === 'deprecated' ? { channels: channelsOf(row) } : {}),
   };
+}
+
+/** The release channels a version is published in (migration 0016; `["stable"]` by default). */
+export function channelsOf(row: Pick<AppVersionRow, 'channels'>): string[] {
+  const parsed = JSON.parse(row.channels) as unknown;
+  return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : ['stable'];
 }
 
 /** A version the caller may see (viewer of its publisher project, or operator); 404 otherwise. */

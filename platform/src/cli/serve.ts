@@ -7,6 +7,8 @@ import { PlatformError } from '../errors.js';
 import { parseSandboxLimits, parseSimulationSpec } from '@gpuaas/node-agent';
 import type { SandboxLimitsConfig, SimulationSpec } from '@gpuaas/node-agent';
 import { createPlatform } from '../platform.js';
+import type { Platform } from '../platform.js';
+import { DEMO_APP, seedDemoApp } from '../apps/demo.js';
 import { startTracing } from '../tracing.js';
 import type { CliContext } from './common.js';
 import { parsePort, parsePositiveInt, printJson } from './common.js';
@@ -37,6 +39,8 @@ interface ServeOptions {
   refundApprovalAbove?: string;
   storageMode?: 'auto' | 'image' | 'folder';
   storagePrice?: string;
+  demo: boolean;
+  relayRateLimit?: number;
   json?: boolean;
 }
 
@@ -183,6 +187,12 @@ export function registerServe(program: Command, { io }: CliContext): void {
       '--storage-mode <mode>',
       'volumes: image (an ext4 image per volume, root), folder (no size limit) or auto (docs/storage.md)',
     )
+    .option(
+      '--relay-rate-limit <n>',
+      "requests a minute each caller may send to apps' endpoints through the platform (default 6000)",
+      parsePositiveInt,
+    )
+    .option('--no-demo', `do not seed the example app ${DEMO_APP} into the catalog (env GPUAAS_DEMO=off)`)
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
@@ -219,6 +229,9 @@ export function registerServe(program: Command, { io }: CliContext): void {
         dataDir: options.dataDir,
         databaseUrl: options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL,
         publicUrl: options.publicUrl,
+        ...(options.relayRateLimit === undefined
+          ? {}
+          : { rateLimit: { relay: { limit: options.relayRateLimit, windowSeconds: 60 } } }),
         trustedIssuers: options.trustIssuer.map((issuer) => ({
           issuer,
           audience: options.trustAudience ?? '',
@@ -264,6 +277,18 @@ export function registerServe(program: Command, { io }: CliContext): void {
         await tracing?.shutdown();
         throw listenError(error, options.host, options.port);
       }
+      // Seeded once listening (the demo is pushed through the platform's own /v2/), and before
+      // the line that says the server is up: whatever waits for that line or for /readyz (a
+      // script, the README's walkthrough) finds the example app in the catalog. A first start
+      // takes about a second more; later starts only check it is there.
+      const seeding = demoWanted(options.demo, io.env.GPUAAS_DEMO) ? seedDemo(platform) : undefined;
+      if (seeding !== undefined) {
+        platform.holdReadiness('seeding the example app', seeding);
+        await Promise.race([
+          seeding,
+          new Promise<void>((resolve) => setTimeout(resolve, SEED_WAIT_MS).unref()),
+        ]);
+      }
       if (options.json === true) printJson(io, { url, issuer: platform.issuer });
       else io.stdout.write(`gpuaas-platform listening on ${url}\n`);
 
@@ -280,9 +305,37 @@ export function registerServe(program: Command, { io }: CliContext): void {
         if (io.signal?.aborted === true) stop();
       });
       io.stderr.write('gpuaas-platform: shutting down\n');
+      // A seed in flight writes to the database: it ends before the database closes.
+      await seeding;
       await platform.close({ graceMs: options.graceSeconds * 1000 });
       await tracing?.shutdown();
     });
+}
+
+/** How long the up line waits for the demo seed; a slower seed finishes in the background. */
+const SEED_WAIT_MS = 30_000;
+
+/** `--no-demo` or `GPUAAS_DEMO=off|0|false|no` turns the example app off. */
+export function demoWanted(option: boolean, env: string | undefined): boolean {
+  return option && !['off', '0', 'false', 'no'].includes((env ?? '').trim().toLowerCase());
+}
+
+/** Seeds the example app in the background; a failure is logged, never fatal to the server. */
+async function seedDemo(platform: Platform): Promise<void> {
+  const started = performance.now();
+  try {
+    const seeded = await seedDemoApp({
+      db: platform.db,
+      dataDir: platform.config.dataDir,
+      apps: platform.apps,
+    });
+    platform.logger.info(
+      { app: DEMO_APP, ...seeded, ms: Math.round(performance.now() - started) },
+      seeded.outcome === 'skipped' ? 'demo app not seeded' : 'demo app in the catalog',
+    );
+  } catch (error) {
+    platform.logger.warn({ err: error, app: DEMO_APP }, 'seeding the demo app failed');
+  }
 }
 
 /** Why the server could not listen, with what to do about it; anything else as it came. */

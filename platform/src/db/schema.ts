@@ -8,6 +8,7 @@ import type { BillingRefundTables } from '../billing/refund-requests.js';
 import type { BillingTables } from '../billing/schema.js';
 import type { BillingBudgetTables, BillingStatementTables } from '../billing/statement-schema.js';
 import type { StorageTables } from '../storage/schema.js';
+import type { ColumnType } from 'kysely';
 
 export interface OrganizationsTable {
   id: string;
@@ -321,6 +322,7 @@ export interface Tables
   publisher_keys: PublisherKeysTable;
   app_versions: AppVersionsTable;
   app_launches: AppLaunchesTable;
+  app_instances: AppInstancesTable;
   app_entitlements: AppEntitlementsTable;
 }
 
@@ -377,6 +379,8 @@ export interface AppVersionsTable {
   revoked_at: string | null;
   /** Set at publish (migration 0013); null: `paid` when the manifest has prices, else `free`. */
   access: AppAccess | null;
+  /** JSON array of the release channels it is published in (migration 0016; default `["stable"]`). */
+  channels: ColumnType<string, string | undefined, string>;
 }
 
 /** Who may launch a published app: anyone it is approved for (`free`, `paid`), or granted projects. */
@@ -411,4 +415,38 @@ export interface AppLaunchesTable {
   ended_at: string | null;
   /** JSON: {currency, hourly_price_micros, meters, publisher_project_id, fee_bps}. */
   pricing: string | null;
+  /** The app instance this launch period belongs to (migration 0015); null for a launch by reference. */
+  instance_id: string | null;
+}
+
+export type AppInstanceState = 'pending' | 'launching' | 'running' | 'failed' | 'stopped';
+
+/**
+ * A catalog app installed in an allocation (migration 0015), across its launch periods (each an
+ * `app_launches` row with this `instance_id`).
+ */
+export interface AppInstancesTable {
+  id: string;
+  project_id: string;
+  /** `publisher/app`. */
+  app: string;
+  /** The version installed now. */
+  version_id: string;
+  allocation_id: string;
+  state: AppInstanceState;
+  /** JSON {code, detail} once failed. */
+  failure: string | null;
+  channel: string;
+  upgrades: 'manual' | 'automatic';
+  /** JSON string array. */
+  accepted_permissions: string;
+  /** JSON object of the launch parameters (never a secret). */
+  parameters: string;
+  /** AES-256-GCM sealed JSON of the secrets (apps/instance-secrets.ts); null once ended. */
+  sealed_secrets: string | null;
+  /** `user:<id>` or `service_account:<id>`, like app_launches.launched_by. */
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
 }

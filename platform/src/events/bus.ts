@@ -59,9 +59,34 @@ export class EventBus {
 
   /** Writes the event with `db` (pass a transaction to commit it with the change); delivers it after. */
   async publish(db: Kysely<Tables>, input: NewEvent): Promise<PlatformEvent> {
-    const event: PlatformEvent = {
+    const event = this.#envelope(newId(), input);
+    await db.insertInto('platform_events').values(rowOf(event)).execute();
+    return event;
+  }
+
+  /**
+   * Writes the event under an id the caller derived from what it describes, unless an event with
+   * that id is stored already: several platform instances that each see the same outside event
+   * (an app runtime's) record it once. Undefined when it was there (its writer delivers it, and
+   * every other instance's poller picks it up).
+   */
+  async publishOnce(
+    db: Kysely<Tables>,
+    input: NewEvent & { id: string },
+  ): Promise<PlatformEvent | undefined> {
+    const event = this.#envelope(input.id, input);
+    const result = await db
+      .insertInto('platform_events')
+      .values(rowOf(event))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 ? event : undefined;
+  }
+
+  #envelope(id: string, input: NewEvent): PlatformEvent {
+    return {
       specversion: '1.0',
-      id: newId(),
+      id,
       type: input.type,
       source: this.#source(),
       subject: input.subject,
@@ -70,20 +95,6 @@ export class EventBus {
       project_id: input.project_id,
       data: input.data,
     };
-    await db
-      .insertInto('platform_events')
-      .values({
-        id: event.id,
-        type: event.type,
-        source: event.source,
-        subject: event.subject,
-        correlation_id: event.correlation_id,
-        project_id: event.project_id,
-        data: JSON.stringify(event.data),
-        occurred_at: event.time,
-      })
-      .execute();
-    return event;
   }
 
   /** Hands an already committed event to local subscribers. */
@@ -151,6 +162,19 @@ export class EventBus {
       this.#polling = false;
     }
   }
+}
+
+function rowOf(event: PlatformEvent): Tables['platform_events'] {
+  return {
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    subject: event.subject,
+    correlation_id: event.correlation_id,
+    project_id: event.project_id,
+    data: JSON.stringify(event.data),
+    occurred_at: event.time,
+  };
 }
 
 function toEvent(row: Tables['platform_events']): PlatformEvent {

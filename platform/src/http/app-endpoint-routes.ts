@@ -6,15 +6,23 @@
  * `callAppEndpoint` and this router does what that operation's security says (bearer token with
  * `allocations:write`, member of the project). WebSocket upgrades arrive through
  * terminal/upgrade.ts, which calls `openAppEndpointUpgrade`.
+ *
+ * Like the API, the relay is rate limited per caller (its own budget, `rateLimit.relay`: an app's
+ * traffic neither spends nor is held to the API's) and a failed authentication spends the client
+ * IP's anonymous budget. The access decision is kept for a moment (apps/endpoint-access.ts), so a
+ * client's stream of requests costs one decision a second, not one each.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
-import { resolvePrincipal } from '../auth/middleware.js';
+import type { Principal } from '../auth/principal.js';
+import { principalKey } from '../auth/principal.js';
+import { currentStanding } from '../auth/standing.js';
 import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { PlatformConfig } from '../config.js';
 import type { RequestContext } from '../context.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
@@ -29,12 +37,18 @@ import {
   relayEndpointUpgrade,
 } from '../apps/endpoint-proxy.js';
 import type { EndpointRequest } from '../apps/endpoint-proxy.js';
+import type { EndpointAccessCache, EndpointDecision } from '../apps/endpoint-access.js';
+import { enforceRateLimit } from './rate-limit.js';
 
 export interface AppEndpointDeps {
   db: Kysely<Tables>;
   tokens: TokenService;
   users: UserDirectory;
   logger: Logger;
+  /** Access decisions kept for a moment (apps/endpoint-access.ts); absent: decided every time. */
+  endpointAccess?: EndpointAccessCache;
+  /** The platform's rate limits; absent: the relay is not limited. */
+  rateLimit?: PlatformConfig['rateLimit'];
 }
 
 /** allocation id, endpoint name, the rest of the path (raw, may be absent). */
@@ -74,9 +88,46 @@ function bearer(header: string | undefined): string | undefined {
   return match[1];
 }
 
-async function principalOf(deps: AppEndpointDeps, token: string | undefined) {
-  if (token === undefined) throw new PlatformError('TOKEN_MISSING', "an app's endpoints need a bearer token");
-  return resolvePrincipal(deps, token);
+/**
+ * Who may relay to `allocationId`, and where to: the token verified, the caller counted against
+ * their relay budget (a failed authentication against the client IP's), then the access decision.
+ */
+async function authorizeRelay(
+  deps: AppEndpointDeps,
+  readToken: () => string | undefined,
+  allocationId: string,
+  client: { ip: string | undefined; setHeader: (name: string, value: string) => void },
+): Promise<EndpointDecision> {
+  let token: string | undefined;
+  let verified: Principal;
+  try {
+    token = readToken();
+    if (token === undefined)
+      throw new PlatformError('TOKEN_MISSING', "an app's endpoints need a bearer token");
+    verified = await deps.tokens.verify(token);
+  } catch (error) {
+    await limit(deps, undefined, client);
+    throw error;
+  }
+  await limit(deps, verified, client);
+  if (deps.endpointAccess !== undefined) return deps.endpointAccess.decide(token, verified, allocationId);
+  const principal = await currentStanding(deps.db, deps.users, verified);
+  const { target } = await endpointRuntime(deps.db, principal, allocationId);
+  return { principal, target };
+}
+
+async function limit(
+  deps: AppEndpointDeps,
+  caller: Principal | undefined,
+  client: { ip: string | undefined; setHeader: (name: string, value: string) => void },
+): Promise<void> {
+  const limits = deps.rateLimit;
+  if (limits?.enabled !== true) return;
+  const scope =
+    caller === undefined
+      ? { policy: limits.anonymous, name: 'ip', bucket: `ip:${client.ip ?? 'unknown'}` }
+      : { policy: limits.relay, name: 'relay', bucket: `relay:${principalKey(caller)}` };
+  await enforceRateLimit(deps.db, scope, client.setHeader);
 }
 
 /** The Express middleware: relays matching requests, passes the rest on. */
@@ -99,9 +150,13 @@ export function appEndpointRoutes(deps: AppEndpointDeps): RequestHandler {
 
 async function relay(deps: AppEndpointDeps, req: Request, res: Response, m: Matched): Promise<void> {
   const context = res.locals.context as RequestContext;
-  const principal = await principalOf(deps, bearer(req.headers.authorization));
+  const { principal, target } = await authorizeRelay(
+    deps,
+    () => bearer(req.headers.authorization),
+    m.allocationId,
+    { ip: req.ip, setHeader: (name, value) => res.setHeader(name, value) },
+  );
   context.principal = principal;
-  const { target } = await endpointRuntime(deps.db, principal, m.allocationId);
   const request: EndpointRequest = {
     endpoint: m.endpoint,
     path: m.rest,
@@ -137,8 +192,13 @@ export async function openAppEndpointUpgrade(
     .map((p) => p.trim())
     .find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX))
     ?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
-  const principal = await principalOf(deps, bearer(req.headers.authorization) ?? offered);
-  const { target } = await endpointRuntime(deps.db, principal, m.allocationId);
+  const { principal, target } = await authorizeRelay(
+    deps,
+    () => bearer(req.headers.authorization) ?? offered,
+    m.allocationId,
+    // Before the upgrade nothing is written: a refusal carries Retry-After in its problem answer.
+    { ip: req.socket.remoteAddress, setHeader: () => undefined },
+  );
   await relayEndpointUpgrade(
     target,
     {

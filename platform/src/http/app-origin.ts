@@ -11,6 +11,10 @@
  * platform's console may frame the app's page. The app receives the instance token as
  * `X-Gpuaas-App-Token` (the caller's own header of that name is replaced), never the platform's
  * credentials; cookies are not relayed either way (the origin's cookie jar is the session's).
+ *
+ * Every sign-in (a one-time code exchanged) is audited, `app.ui_session.exchange`, refused ones
+ * too; sign-ins spend the client IP's anonymous rate-limit budget and relayed requests the user's
+ * relay budget, as on the endpoint relay (http/app-endpoint-routes.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -32,13 +36,18 @@ import {
   instancePrincipal,
   verifyInstanceToken,
 } from '../apps/ui-sessions.js';
-import type { UiSessionDeps, VerifiedInstanceToken } from '../apps/ui-sessions.js';
+import type { InstanceSession, UiSessionDeps, VerifiedInstanceToken } from '../apps/ui-sessions.js';
+import { recordAuditEvent } from '../audit/record.js';
+import type { PlatformConfig } from '../config.js';
 import type { RequestContext } from '../context.js';
-import { PlatformError } from '../errors.js';
+import { PlatformError, isPlatformError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { enforceRateLimit } from './rate-limit.js';
 
 export interface AppOriginDeps extends UiSessionDeps {
   logger: Logger;
+  /** The platform's rate limits; absent: the origin is not limited. */
+  rateLimit?: PlatformConfig['rateLimit'];
 }
 
 /** The header the app finds the signed-in user's instance token in. */
@@ -141,8 +150,15 @@ async function serve(deps: AppOriginDeps, req: Request, res: Response): Promise<
   const secure = isSecure(deps.issuer());
   if (path === UI_SIGNIN_PATH) {
     if (req.method !== 'GET') throw new PlatformError('METHOD_NOT_ALLOWED', 'sign in with GET');
+    const limits = deps.rateLimit;
+    if (limits?.enabled === true) {
+      const bucket = `ip:${req.ip ?? 'unknown'}`;
+      await enforceRateLimit(deps.db, { policy: limits.anonymous, name: 'ip', bucket }, (name, value) =>
+        res.setHeader(name, value),
+      );
+    }
     const code = new URLSearchParams(search).get('code') ?? '';
-    const session = await exchangeUiCode(deps, code, allocationId);
+    const session = await auditedExchange(deps, req, res, code, allocationId);
     res.setHeader('set-cookie', sessionCookie(session.token, session.expiresAt, secure));
     // The code is spent, but keep it out of the app's logs and Referer all the same.
     res.setHeader('referrer-policy', 'no-referrer');
@@ -157,6 +173,7 @@ async function serve(deps: AppOriginDeps, req: Request, res: Response): Promise<
     correlationId: context.correlationId,
     proto: req.protocol,
     forwardedFor: req.ip,
+    setHeader: (name, value) => res.setHeader(name, value),
   });
   context.principal = request.principal;
   const answer = await relayEndpointRequest(runtime, request, req);
@@ -165,6 +182,46 @@ async function serve(deps: AppOriginDeps, req: Request, res: Response): Promise<
     if (error !== undefined && error !== null)
       deps.logger.debug({ err: error }, 'app origin: the response ended early');
   });
+}
+
+/** Exchanges the sign-in code and records the attempt, whatever its outcome. */
+async function auditedExchange(
+  deps: AppOriginDeps,
+  req: Request,
+  res: Response,
+  code: string,
+  allocationId: string,
+): Promise<InstanceSession> {
+  const context = res.locals.context as RequestContext;
+  const record = (outcome: { session: InstanceSession } | { error: unknown }) =>
+    recordAuditEvent(deps.db, {
+      actor_type: 'session' in outcome ? 'user' : 'anonymous',
+      actor_id: 'session' in outcome ? outcome.session.userId : null,
+      action: 'app.ui_session.exchange',
+      target_type: 'allocation',
+      target_id: allocationId,
+      project_id: 'session' in outcome ? outcome.session.projectId : null,
+      result: 'session' in outcome ? 'success' : 'failure',
+      status: 'session' in outcome ? 303 : isPlatformError(outcome.error) ? outcome.error.status : 500,
+      correlation_id: context.correlationId,
+      ip: req.ip ?? null,
+      details: JSON.stringify(
+        'session' in outcome
+          ? { endpoint: outcome.session.endpoint, scopes: outcome.session.scopes }
+          : { code: isPlatformError(outcome.error) ? outcome.error.code : 'INTERNAL' },
+      ),
+    });
+  let session: InstanceSession;
+  try {
+    session = await exchangeUiCode(deps, code, allocationId);
+  } catch (error) {
+    await record({ error }).catch((e: unknown) =>
+      deps.logger.warn({ err: e }, 'recording an app sign-in failed'),
+    );
+    throw error;
+  }
+  await record({ session });
+  return session;
 }
 
 /** The relayed request for a signed-in caller of the origin of `allocationId`. */
@@ -179,6 +236,8 @@ async function instanceRequest(
     correlationId: string;
     proto: string;
     forwardedFor: string | undefined;
+    /** Where the rate-limit headers go (absent for an upgrade). */
+    setHeader?: (name: string, value: string) => void;
   },
 ) {
   const tokens = sessionsFrom(req.headers.cookie, secure).slice(0, 4);
@@ -197,6 +256,15 @@ async function instanceRequest(
   if (verified === undefined) throw refusal;
   const { token, session } = verified;
   const principal = await instancePrincipal(deps, session.userId);
+  const limits = deps.rateLimit;
+  if (limits?.enabled === true) {
+    // Upgrades have no answer to carry the headers: their refusal carries Retry-After alone.
+    await enforceRateLimit(
+      deps.db,
+      { policy: limits.relay, name: 'relay', bucket: `relay:user:${principal.id}` },
+      at.setHeader ?? (() => undefined),
+    );
+  }
   // Membership is checked at every request, so removing a user closes the app to them at once.
   const { target } = await endpointRuntime(deps.db, principal, allocationId);
   const request: EndpointRequest = {

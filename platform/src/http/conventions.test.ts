@@ -131,6 +131,30 @@ describe.each(dialects)('readiness on %s', (dialect) => {
     }
   });
 
+  it('answers /readyz 503 NOT_READY while start-up work holds it, even when it fails', async () => {
+    const t = await startTestPlatform(dialect);
+    try {
+      let finish!: () => void;
+      let fail!: (error: Error) => void;
+      t.platform.holdReadiness('seeding the example app', new Promise<void>((resolve) => (finish = resolve)));
+      t.platform.holdReadiness('warming up', new Promise<void>((_resolve, reject) => (fail = reject)));
+      const held = await t.request('/readyz');
+      expect(held.status).toBe(503);
+      expect(await problemOf(held)).toMatchObject({
+        code: 'NOT_READY',
+        detail: expect.stringContaining('seeding'),
+      });
+      finish();
+      await expect
+        .poll(async () => (await problemOf(await t.request('/readyz'))).detail)
+        .toContain('warming up');
+      fail(new Error('boom'));
+      await expect.poll(async () => (await t.request('/readyz')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses new connections after close() and reports STOPPED', async () => {
     const t = await startTestPlatform(dialect);
     await t.close();

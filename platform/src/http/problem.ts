@@ -23,6 +23,8 @@ export interface ProblemDocument {
   errors?: PlatformError['errors'];
   /** The allocation runtime's own code (docs/errors.md, "runtime"), when it refused. */
   runtime_code?: string;
+  /** With APP_CONSENT_REQUIRED on an upgrade: what the new version changes. */
+  consent_diff?: PlatformError['consentDiff'];
 }
 
 /** Relative URI of a code's documentation (served by /docs/errors). */
@@ -101,6 +103,7 @@ export function problemDocument(
   };
   if (error.errors !== undefined && error.errors.length > 0) problem.errors = error.errors;
   if (error.runtimeCode !== undefined) problem.runtime_code = error.runtimeCode;
+  if (error.consentDiff !== undefined) problem.consent_diff = error.consentDiff;
   return problem;
 }
 

@@ -130,19 +130,34 @@ export function rateLimit(db: Kysely<Tables>, config: PlatformConfig): RequestHa
     const policy = principal === undefined ? config.rateLimit.anonymous : config.rateLimit.authenticated;
     const name = principal === undefined ? 'ip' : 'credential';
     const bucket = principal === undefined ? `ip:${context.ip ?? 'unknown'}` : principalKey(principal);
-    const { count, resetSeconds } = await countRequest(db, bucket, policy);
-    const remaining = Math.max(0, policy.limit - count);
-    res.setHeader('RateLimit-Policy', `"${name}";q=${policy.limit};w=${policy.windowSeconds}`);
-    res.setHeader('RateLimit', `"${name}";r=${remaining};t=${resetSeconds}`);
-    if (count > policy.limit) {
-      throw new PlatformError(
-        'RATE_LIMITED',
-        `rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded; retry in ${resetSeconds} s`,
-        { headers: { 'Retry-After': String(resetSeconds) } },
-      );
-    }
+    await enforceRateLimit(db, { policy, name, bucket }, (header, value) => res.setHeader(header, value));
     next();
   };
+}
+
+/**
+ * Counts one request in `bucket` under `policy`, tells the caller where it stands
+ * (`RateLimit-Policy` and `RateLimit`, named `name`, through `setHeader`) and refuses past the
+ * limit: 429 RATE_LIMITED with Retry-After. For routes outside the OpenAPI pipeline (the app
+ * endpoint relay) as much as for the pipeline's own middleware.
+ */
+export async function enforceRateLimit(
+  db: Kysely<Tables>,
+  limit: { policy: RateLimitPolicy; name: string; bucket: string },
+  setHeader: (name: string, value: string) => void,
+): Promise<void> {
+  const { policy, name } = limit;
+  const { count, resetSeconds } = await countRequest(db, limit.bucket, policy);
+  const remaining = Math.max(0, policy.limit - count);
+  setHeader('RateLimit-Policy', `"${name}";q=${policy.limit};w=${policy.windowSeconds}`);
+  setHeader('RateLimit', `"${name}";r=${remaining};t=${resetSeconds}`);
+  if (count > policy.limit) {
+    throw new PlatformError(
+      'RATE_LIMITED',
+      `rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded; retry in ${resetSeconds} s`,
+      { headers: { 'Retry-After': String(resetSeconds) } },
+    );
+  }
 }
 
 /** Deletes expired rate-limit windows and idempotency keys; each instance runs it periodically. */

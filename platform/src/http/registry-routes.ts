@@ -64,6 +64,12 @@ export interface RegistryRoutesOptions {
 
 const REALM = 'gpuaas-registry';
 
+/**
+ * Upload bodies are requests nothing else in the pipeline reads, and Node's HTTP parser copies
+ * each piece into a Buffer of its own: the blob store may free each as soon as it is written.
+ */
+const OWN_BODY = { releaseChunks: true } as const;
+
 type Route =
   | { kind: 'base' }
   | { kind: 'token' }
@@ -353,7 +359,7 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
     }
     const digest = queryString(req.query.digest);
     if (digest !== undefined) {
-      await registry.blobs.putMonolithic(name, digest, req);
+      await registry.blobs.putMonolithic(name, digest, req, OWN_BODY);
       blobCreated(res, name, digest);
       return;
     }
@@ -369,7 +375,7 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
         return;
       }
       case 'PATCH': {
-        const offset = await registry.blobs.append(name, id, req, parseContentRange(req));
+        const offset = await registry.blobs.append(name, id, req, parseContentRange(req), OWN_BODY);
         uploadAccepted(res, name, id, offset);
         return;
       }
@@ -385,6 +391,7 @@ export function registryRoutes(options: RegistryRoutesOptions): RequestHandler {
           digest,
           hasBody ? req : undefined,
           parseContentRange(req),
+          OWN_BODY,
         );
         blobCreated(res, name, digest);
         return;

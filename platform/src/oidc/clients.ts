@@ -1,5 +1,5 @@
 /**
- * OAuth clients: the one public client of the `gpuaas` CLI, and one confidential client per
+ * OAuth clients: the public clients of the `gpuaas` CLI and of the web console, and one confidential client per
  * service account, read from the service_accounts table on each lookup (so a revoked or rotated
  * account is refused by the next token request on every instance).
  */
@@ -27,6 +27,31 @@ export function cliClient(): ClientMetadata {
     response_types: ['code'],
     // oidc-provider ignores the port of loopback redirect URIs of native clients (RFC 8252 §7.3).
     redirect_uris: ['http://127.0.0.1/callback', 'http://[::1]/callback'],
+  };
+}
+
+/** The public client id of the web console (served by the platform at `/`). */
+export const CONSOLE_CLIENT_ID = 'gpuaas-console';
+
+/** Where the console receives its authorization code: a page of the console itself. */
+export const CONSOLE_CALLBACK_PATH = '/auth/callback';
+
+/**
+ * The console: a browser app on the platform's own origin. No secret (it could not keep one),
+ * PKCE, refresh tokens held in the page's memory only, one exact redirect URI on the issuer's
+ * origin, and the console's root as the only place a sign-out may return to.
+ */
+export function consoleClient(issuer: string): ClientMetadata {
+  const base = issuer.replace(/\/+$/, '');
+  return {
+    client_id: CONSOLE_CLIENT_ID,
+    client_name: 'GPUaaS console',
+    application_type: 'web',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: [`${base}${CONSOLE_CALLBACK_PATH}`],
+    post_logout_redirect_uris: [`${base}/`],
   };
 }
 

@@ -49,9 +49,9 @@ export function loginPage(input: LoginPageInput): string {
 ${error}
 <form method="post" action="${escapeHtml(input.action)}" autocomplete="on">
 <label for="email">Email</label>
-<input id="email" name="email" type="email" required autofocus value="${escapeHtml(input.email ?? '')}">
+<input id="email" name="email" type="email" autocomplete="username" required autofocus value="${escapeHtml(input.email ?? '')}">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>`,
   );
@@ -80,6 +80,17 @@ export function confirmCodePage(form: string, clientName: string, userCode: stri
 ${form}
 <button type="submit" form="op.deviceConfirmForm">Allow</button>
 <button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Abort</button>`,
+  );
+}
+
+/** Sign-out: confirm ending the platform session (`form` is oidc-provider's, already escaped). */
+export function logoutPage(form: string): string {
+  return page(
+    'Sign out',
+    `<p>Sign out of GPUaaS on this browser?</p>
+${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>Sign out</button>
+<button type="submit" form="op.logoutForm">Stay signed in</button>`,
   );
 }
 

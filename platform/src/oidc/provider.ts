@@ -18,8 +18,8 @@ import type { Tables } from '../db/schema.js';
 import { findUser } from '../identity/store.js';
 import type { Logger } from '../logger.js';
 import { DatabaseAdapter } from './adapter.js';
-import { cliClient, findServiceAccountClient, serviceAccountIdOf } from './clients.js';
-import { confirmCodePage, messagePage, userCodePage } from './pages.js';
+import { cliClient, consoleClient, findServiceAccountClient, serviceAccountIdOf } from './clients.js';
+import { PAGE_CSP, confirmCodePage, logoutPage, messagePage, userCodePage } from './pages.js';
 
 /** Where the provider's endpoints live (discovery and `/device` excepted). */
 export const OIDC_PREFIX = '/oidc';
@@ -69,6 +69,7 @@ function cookieKeys(secret: Buffer): string[] {
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
   ctx.type = 'html';
+  ctx.set('Content-Security-Policy', PAGE_CSP);
   ctx.body = body;
 }
 
@@ -88,7 +89,7 @@ export function createOidcProvider(options: OidcProviderOptions): Provider {
         return (await findServiceAccountClient(db, id)) ?? super.find(id);
       }
     },
-    clients: [cliClient()],
+    clients: [cliClient(), consoleClient(issuer)],
     clientDefaults: {
       grant_types: ['authorization_code'],
       id_token_signed_response_alg: SIGNING_ALG,
@@ -119,6 +120,19 @@ export function createOidcProvider(options: OidcProviderOptions): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
+      // Signing out of the console ends the provider's session too (docs/console.md): a confirmation
+      // form of ours (no scripts), then back to the console.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          html(ctx, logoutPage(form));
+          return Promise.resolve();
+        },
+        postLogoutSuccessSource(ctx) {
+          html(ctx, messagePage('Signed out', 'You are signed out of GPUaaS.'));
+          return Promise.resolve();
+        },
+      },
       deviceFlow: {
         enabled: true,
         userCodeInputSource(ctx, form, _out, err) {

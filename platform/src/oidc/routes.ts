@@ -14,7 +14,7 @@ import type { RequestContext } from '../context.js';
 import { countRequest } from '../http/rate-limit.js';
 import { recordAuditEvent } from '../audit/record.js';
 import { normalizeEmail } from '../identity/store.js';
-import { CLI_CLIENT_ID } from './clients.js';
+import { CLI_CLIENT_ID, CONSOLE_CLIENT_ID } from './clients.js';
 import { loginPage, messagePage, PAGE_CSP } from './pages.js';
 import { INTERACTION_PREFIX, OIDC_PREFIX, createOidcProvider } from './provider.js';
 import type { OidcProviderOptions } from './provider.js';
@@ -30,7 +30,7 @@ export interface OidcMountOptions extends Omit<OidcProviderOptions, 'issuer'> {
 export const LOGIN_ATTEMPTS_PER_EMAIL: RateLimitPolicy = { limit: 10, windowSeconds: 300 };
 
 /** The platform's own clients: consent is implied, the platform is asking for itself. */
-const FIRST_PARTY = new Set([CLI_CLIENT_ID]);
+const FIRST_PARTY = new Set([CLI_CLIENT_ID, CONSOLE_CLIENT_ID]);
 
 /** Paths answered by oidc-provider itself. */
 export function isProviderPath(path: string): boolean {

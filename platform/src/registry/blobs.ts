@@ -5,18 +5,18 @@
  * A crash leaves at worst an upload folder (swept by `collectGarbage`), never a wrong blob.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Hash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Readable } from 'node:stream';
-import { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { releaseBuffer } from './buffers.js';
 import { RegistryError } from './errors.js';
-import { isMissing, readOptional } from './files.js';
+import { isMissing, readOptional, syncDirectory } from './files.js';
 import type { RegistryLayout } from './layout.js';
 import { digestHex, requireUploadId } from './names.js';
+import { uploadThread } from './upload-thread.js';
+import { UploadWriter } from './upload-writer.js';
 
 export interface BlobInfo {
   digest: string;
@@ -29,31 +29,29 @@ export interface ChunkRange {
   end: number;
 }
 
-/** Reads in 4 MiB pieces: fewer reads and writes per GiB; Distribution sends with sendfile(2). */
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
 /**
- * While an upload arrives, its data is flushed to disk (fdatasync, one at a time, not awaited)
- * every this many bytes, so the disk writes back while the network is still receiving and the
- * fsync that finishes the upload waits for the last few MiB instead of the whole GiB (it took
- * ~0.9 s of a 1 GiB push here; docs/benchmarks.md, registry).
+ * Pulls are read and sent 1 MiB at a time (Distribution sends with sendfile(2)): of 512 KiB, 1,
+ * 2, 4 and 8 MiB, 1 MiB gave the steadiest and lowest pull times against Distribution's at the
+ * bench's load, at about the same CPU time (docs/benchmarks.md, registry).
  */
-const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 interface UploadInfo {
   name: string;
   startedAt: string;
 }
 
-/** The running hash of an upload, kept while its bytes arrive in order (else recomputed at the end). */
-interface RunningHash {
-  hash: Hash;
-  offset: number;
+/** How an upload's body is handed over. */
+export interface UploadBodyOptions {
+  /**
+   * The body is an HTTP request's that nothing else reads: its chunks are freed as soon as they
+   * are written (upload-writer.ts). Never for buffers the caller still holds.
+   */
+  releaseChunks?: boolean;
 }
 
 export class BlobStore {
   readonly #layout: RegistryLayout;
-  readonly #hashes = new Map<string, RunningHash>();
   /** Uploads receiving a chunk right now: a second concurrent chunk is refused, not interleaved. */
   readonly #busy = new Set<string>();
 
@@ -87,17 +85,24 @@ export class BlobStore {
    * alternate between two reused buffers, each refilled only once its last write has completed:
    * a fresh buffer per chunk (what a ReadStream does) makes the platform's large heap run a full
    * GC every few chunks, which made GiB pulls 2–3× slower than Distribution (docs/benchmarks.md).
+   * The buffers are no larger than the bytes to send and are freed as soon as the last write has
+   * completed: two 4 MiB buffers (the size then) left to the garbage collector on every request
+   * (most are small blobs) forced a full collection every few requests, ~30 ms of CPU per GET at
+   * the bench's load.
    */
   async send(digest: string, out: Writable, range?: ChunkRange): Promise<void> {
     const handle = await open(this.#layout.blob(digestHex(digest)), 'r');
     try {
       const end = range?.end ?? (await handle.stat()).size - 1;
       let position = range?.start ?? 0;
-      const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK_BYTES), Buffer.allocUnsafeSlow(READ_CHUNK_BYTES)];
+      const total = Math.max(end - position + 1, 0);
+      const size = Math.min(READ_CHUNK_BYTES, total);
+      // The second buffer only when one read does not cover it all.
+      const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(total > size ? size : 0)];
       let writing: Promise<void> = Promise.resolve();
       for (let turn = 0; position <= end; turn ^= 1) {
         const buffer = buffers[turn]!;
-        const wanted = Math.min(READ_CHUNK_BYTES, end - position + 1);
+        const wanted = Math.min(buffer.length, end - position + 1);
         const { bytesRead } = await handle.read(buffer, 0, wanted, position);
         if (bytesRead === 0) throw new Error(`blob ${digest} ended at ${position}, before ${end + 1}`);
         position += bytesRead;
@@ -107,6 +112,8 @@ export class BlobStore {
         writing.catch(() => undefined);
       }
       await writing;
+      // Only here: after a failed write the socket may still hold a buffer, so the GC frees it.
+      for (const buffer of buffers) releaseBuffer(buffer);
     } finally {
       await handle.close();
     }
@@ -164,7 +171,6 @@ export class BlobStore {
     const info: UploadInfo = { name, startedAt: new Date().toISOString() };
     await writeFile(`${dir}/info`, JSON.stringify(info));
     await writeFile(`${dir}/data`, '');
-    this.#hashes.set(id, { hash: createHash('sha256'), offset: 0 });
     return id;
   }
 
@@ -179,7 +185,13 @@ export class BlobStore {
    * the offset, so the client resumes from there) and the bytes received must fill it exactly. A
    * chunk that fails half-way is cut off again, so the upload stays at its last whole chunk.
    */
-  async append(name: string, id: string, body: Readable, range?: ChunkRange): Promise<number> {
+  async append(
+    name: string,
+    id: string,
+    body: Readable,
+    range?: ChunkRange,
+    options: UploadBodyOptions = {},
+  ): Promise<number> {
     await this.#requireUpload(name, id);
     if (this.#busy.has(id))
       throw new RegistryError('BLOB_UPLOAD_INVALID', `upload ${id} is receiving another chunk`);
@@ -196,17 +208,16 @@ export class BlobStore {
           },
         );
       }
-      const running = this.#hashes.get(id);
-      const hash = running?.offset === offset ? running.hash : undefined;
-      if (hash === undefined) this.#hashes.delete(id);
       const file = await open(path, 'a');
-      const writer = new UploadWriter(file, hash);
+      const releaseChunks = options.releaseChunks === true;
+      const writer = new UploadWriter(file, { upload: id, offset, releaseChunks });
       try {
         try {
           await pipeline(body, writer);
         } finally {
           // No write or flush may meet a closed (or reused) descriptor, whatever ended the pipeline.
           await writer.settled();
+          writer.release();
           await file.close();
         }
         if (range !== undefined && writer.received !== range.end - range.start + 1) {
@@ -219,11 +230,11 @@ export class BlobStore {
           );
         }
       } catch (error) {
-        this.#hashes.delete(id);
+        // The cut-off bytes may have been hashed: the upload is hashed from its file at the end.
+        uploadThread.drop(id);
         await truncate(path, offset);
         throw error;
       }
-      if (hash !== undefined) this.#hashes.set(id, { hash, offset: offset + writer.received });
       return offset + writer.received;
     } finally {
       this.#busy.delete(id);
@@ -231,8 +242,10 @@ export class BlobStore {
   }
 
   /**
-   * Finishes an upload (after an optional last chunk): verifies the digest, then fsyncs and renames
-   * the data into the blob store and links it into the repository. DIGEST_INVALID on a mismatch,
+   * Finishes an upload (after an optional last chunk): verifies the digest, then makes the blob
+   * durable before it becomes visible: one fsync of the data, a rename into the blob store and an
+   * fsync of the folder that now names it (as Distribution's commit fsyncs its data, with the
+   * rename made durable too), then links it into the repository. DIGEST_INVALID on a mismatch,
    * and the upload is discarded.
    */
   async finishUpload(
@@ -241,15 +254,14 @@ export class BlobStore {
     digest: string,
     body?: Readable,
     range?: ChunkRange,
+    options: UploadBodyOptions = {},
   ): Promise<BlobInfo> {
     const hex = digestHex(digest);
-    if (body !== undefined) await this.append(name, id, body, range);
+    if (body !== undefined) await this.append(name, id, body, range, options);
     else await this.#requireUpload(name, id);
     const path = this.#dataPath(id);
     const size = (await stat(path)).size;
-    const running = this.#hashes.get(id);
-    const actual = running?.offset === size ? running.hash.digest('hex') : await hashFile(path);
-    this.#hashes.delete(id);
+    const actual = (await uploadThread.digest(id, size)) ?? (await hashFile(path));
     if (actual !== hex) {
       await this.cancelUpload(name, id);
       throw new RegistryError('DIGEST_INVALID', `the upload's content is sha256:${actual}, not ${digest}`, {
@@ -268,6 +280,7 @@ export class BlobStore {
       }
       await mkdir(dirname(target), { recursive: true });
       await rename(path, target);
+      await syncDirectory(dirname(target));
       await rm(this.#layout.upload(id), { recursive: true, force: true });
     }
     await this.link(name, digest);
@@ -276,15 +289,20 @@ export class BlobStore {
 
   async cancelUpload(name: string, id: string): Promise<void> {
     await this.#requireUpload(name, id);
-    this.#hashes.delete(id);
+    uploadThread.drop(id);
     await rm(this.#layout.upload(id), { recursive: true, force: true });
   }
 
   /** Streams a whole blob in one request (`POST …/uploads/?digest=`). */
-  async putMonolithic(name: string, digest: string, body: Readable): Promise<BlobInfo> {
+  async putMonolithic(
+    name: string,
+    digest: string,
+    body: Readable,
+    options: UploadBodyOptions = {},
+  ): Promise<BlobInfo> {
     digestHex(digest);
     const id = await this.startUpload(name);
-    return this.finishUpload(name, id, digest, body);
+    return this.finishUpload(name, id, digest, body, undefined, options);
   }
 
   #dataPath(id: string): string {
@@ -302,92 +320,6 @@ export class BlobStore {
 /** The spec's `Range` header for an upload at `offset` bytes (`0-<offset-1>`; `0-0` when empty, as Distribution sends). */
 export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
-}
-
-/** Bytes gathered before one write: 16× fewer writes than the socket's 64 KiB chunks. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
-
-/**
- * The one stage an upload's bytes pass through: hashed, counted, copied into one of two reused
- * 1 MiB buffers and appended to the file a buffer at a time, one write in flight while the other
- * buffer fills; every FLUSH_EVERY_BYTES a background fdatasync. Writing each socket chunk as it
- * came (a promise and a thread-pool round trip per 64 KiB) and a stream stage per job cost ~2 s of
- * main-thread CPU and as much garbage collection per GiB (docs/benchmarks.md, registry). It does
- * not close the file: the caller does, after `settled()`.
- */
-class UploadWriter extends Writable {
-  received = 0;
-  readonly #file: FileHandle;
-  readonly #hash: Hash | undefined;
-  readonly #buffers = [Buffer.allocUnsafe(WRITE_BATCH_BYTES), Buffer.allocUnsafe(WRITE_BATCH_BYTES)];
-  #current = 0;
-  #filled = 0;
-  #writing: Promise<void> = Promise.resolve();
-  #written = 0;
-  #flushedAt = 0;
-  #flushing: Promise<void> = Promise.resolve();
-
-  constructor(file: FileHandle, hash: Hash | undefined) {
-    super();
-    this.#file = file;
-    this.#hash = hash;
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.received += chunk.length;
-    this.#hash?.update(chunk);
-    this.#take(chunk).then(() => callback(), callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.#hand()
-      .then(() => this.#writing)
-      .then(() => callback(), callback);
-  }
-
-  /** Every write and flush started has ended (successfully or not). */
-  async settled(): Promise<void> {
-    await this.#writing.catch(() => undefined);
-    await this.#flushing;
-  }
-
-  async #take(chunk: Buffer): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const n = Math.min(chunk.length - offset, WRITE_BATCH_BYTES - this.#filled);
-      chunk.copy(this.#buffers[this.#current]!, this.#filled, offset, offset + n);
-      this.#filled += n;
-      offset += n;
-      if (this.#filled === WRITE_BATCH_BYTES) await this.#hand();
-    }
-  }
-
-  /** Starts writing the filled buffer once the previous write is done (its buffer is then free to fill). */
-  async #hand(): Promise<void> {
-    if (this.#filled === 0) return;
-    await this.#writing;
-    const full = this.#buffers[this.#current]!.subarray(0, this.#filled);
-    this.#current = 1 - this.#current;
-    this.#filled = 0;
-    this.#writing = this.#writeAll(full);
-    // Awaited by the next hand-over, the end or settled(); never an unhandled rejection meanwhile.
-    this.#writing.catch(() => undefined);
-  }
-
-  async #writeAll(bytes: Buffer): Promise<void> {
-    let offset = 0;
-    while (offset < bytes.length) {
-      // A short write (rare on files) continues where it stopped.
-      const { bytesWritten } = await this.#file.write(bytes, offset, bytes.length - offset);
-      offset += bytesWritten;
-    }
-    this.#written += bytes.length;
-    if (this.#written - this.#flushedAt >= FLUSH_EVERY_BYTES) {
-      this.#flushedAt = this.#written;
-      // A failed early flush is not an error: finishing the upload fsyncs (and reports) anyway.
-      this.#flushing = this.#flushing.then(() => this.#file.datasync().catch(() => undefined));
-    }
-  }
 }
 
 /** Resolves once `out` has handed `chunk` on (so its buffer may be reused); rejects if `out` closes first. */

@@ -22,6 +22,16 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
   }
 }
 
+/** Makes the entries of folder `path` (a rename into it) durable: fsync of the folder itself. */
+export async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The file's text, or undefined when it does not exist. */
 export async function readOptional(path: string): Promise<string | undefined> {
   try {

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { isoTime } from '../ids.js';
+import { pausePoint } from '../pause-points.js';
 
 export interface VolumeMountRequest {
   name: string;
@@ -106,6 +107,7 @@ export async function attachVolumes(
       `the volumes live on different sites: ${[...sites].join(', ')}`,
     );
   }
+  await pausePoint('storage.attach');
   return attached;
 }
 

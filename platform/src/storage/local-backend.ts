@@ -1,28 +1,33 @@
 /**
- * The local-directory backend (storage class `local`, site `local`): each volume is a sparse ext4
- * image under `<data-dir>/storage/images/`, loop-mounted at `<data-dir>/storage/mounts/<id>`, so
+ * The local-directory backend (storage class `local`, site `local`): each volume is a sparse
+ * file system image under `<data-dir>/storage/images/`, mounted through a direct-I/O loop device
+ * (the node agent's loop-images.ts, as sandbox homes are) at `<data-dir>/storage/mounts/<id>`, so
  * the file system itself refuses writes past the size (ENOSPC) and nothing inside a sandbox can
- * lift it — the same approach as sandbox homes (node-agent sandbox-mounts.ts). Growing is online
- * (`losetup -c` then `resize2fs` on the mounted device); snapshots are `cp --reflink=auto` copies
- * of the image (copy-on-write on btrfs/XFS, a sparse full copy otherwise).
+ * lift it. New volumes are XFS where `mkfs.xfs` and `xfs_growfs` are installed, else ext4: XFS
+ * grows online with CAP_SYS_ADMIN alone, while ext4's online resize also needs CAP_SYS_RESOURCE,
+ * which containers often drop from their bounding set (image-grow.ts). Snapshots are
+ * `cp --reflink=auto` copies of the image (copy-on-write on btrfs/XFS, a sparse full copy
+ * otherwise).
  *
  * Where loop mounts are impossible (not root, no loop devices) it falls back to plain folders under
  * `<data-dir>/storage/folders/` without a size limit (`enforcesSize: false`, logged once), and
  * snapshots copy the folder; docs/storage.md says so.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { mountEntry, mountLoopImage } from '@gpuaas/node-agent';
+import { pausePoint } from '../pause-points.js';
 import type { StorageBackend } from './backend.js';
 import { StorageBackendError } from './backend.js';
+import { commandError, sh, SYSTEM_PATH } from './commands.js';
+import { growImage } from './image-grow.js';
+import type { VolumeFileSystem } from './image-grow.js';
 
-const run = promisify(execFile);
-const SYSTEM_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 const GIB = 1024 ** 3;
 
 export type LocalStorageMode = 'image' | 'folder';
+export type { VolumeFileSystem };
 
 /** Whether this process can loop-mount file system images (root with mount and mkfs.ext4). */
 export async function probeImageMode(root: string): Promise<LocalStorageMode> {
@@ -45,30 +50,25 @@ export async function probeImageMode(root: string): Promise<LocalStorageMode> {
   }
 }
 
-async function sh(file: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(file, args, { env: SYSTEM_ENV });
-    return stdout;
-  } catch (error) {
-    const e = error as { stderr?: string; message?: string };
-    const text = (e.stderr ?? '').trim() || (e.message ?? String(error));
-    throw new StorageBackendError(`${file} ${args.join(' ')}: ${text.split('\n')[0] ?? text}`, {
-      cause: error,
-    });
-  }
+/** XFS where its tools are installed and the kernel knows it, else ext4 (image-grow.ts says why). */
+export async function probeVolumeFileSystem(): Promise<VolumeFileSystem> {
+  const tools = ['mkfs.xfs', 'xfs_growfs'].every((tool) =>
+    SYSTEM_PATH.split(':').some((dir) => existsSync(join(dir, tool))),
+  );
+  if (!tools) return 'ext4';
+  const known = await readFile('/proc/filesystems', 'utf8').catch(() => '');
+  if (/\txfs$/m.test(known)) return 'xfs';
+  // Not loaded yet: mount loads the module on demand where it exists.
+  return (await sh('modprobe', ['-n', 'xfs']).then(
+    () => true,
+    () => false,
+  ))
+    ? 'xfs'
+    : 'ext4';
 }
 
 async function isMountPoint(path: string): Promise<boolean> {
-  const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-  const target = resolve(path);
-  return table
-    .split('\n')
-    .some(
-      (line) =>
-        (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) =>
-          String.fromCharCode(parseInt(o, 8)),
-        ) === target,
-    );
+  return (await mountEntry(path)) !== undefined;
 }
 
 export class LocalStorageBackend implements StorageBackend {
@@ -76,10 +76,14 @@ export class LocalStorageBackend implements StorageBackend {
   readonly enforcesSize: boolean;
   readonly #root: string;
 
-  /** `root` is `<data-dir>/storage`; `mode` from probeImageMode. */
+  /**
+   * `root` is `<data-dir>/storage`; `mode` from probeImageMode; `fileSystem` (probeVolumeFileSystem)
+   * is what new volumes get (existing images keep theirs).
+   */
   constructor(
     root: string,
     readonly mode: LocalStorageMode,
+    readonly fileSystem: VolumeFileSystem = 'ext4',
   ) {
     this.#root = resolve(root);
     this.enforcesSize = mode === 'image';
@@ -122,21 +126,8 @@ export class LocalStorageBackend implements StorageBackend {
       const partial = `${image}.partial`;
       await rm(partial, { force: true });
       await sh('truncate', ['-s', String(sizeGib * GIB), partial]);
-      // As sandbox homes: one inode per 64 KiB, a 64 MiB journal from 1 GiB, lazy initialisation
-      // (a fresh volume costs a few MiB of the node's disk whatever its size: the image is sparse).
-      const journal = sizeGib >= 1 ? ['-J', 'size=64'] : [];
-      await sh('mkfs.ext4', [
-        '-q',
-        '-F',
-        '-m',
-        '0',
-        '-i',
-        '65536',
-        ...journal,
-        '-E',
-        'lazy_itable_init=1,lazy_journal_init=1',
-        partial,
-      ]);
+      await makeFileSystem(partial, this.fileSystem, sizeGib);
+      await pausePoint('storage.create');
       await rename(partial, image);
     }
     await this.#mount(id);
@@ -145,8 +136,10 @@ export class LocalStorageBackend implements StorageBackend {
   async #mount(id: string): Promise<void> {
     const target = this.hostPath(id);
     await mkdir(target, { recursive: true, mode: 0o755 });
-    if (!(await isMountPoint(target))) {
-      await sh('mount', ['-o', 'loop,nosuid,nodev,noinit_itable', this.#image(id), target]);
+    try {
+      await mountLoopImage(this.#image(id), target);
+    } catch (error) {
+      throw new StorageBackendError(`cannot mount volume ${id}: ${commandError(error)}`, { cause: error });
     }
     // Any sandbox's tenant may write; only sandboxes it is bound into can reach it (0711 above).
     await chmod(target, 0o1777);
@@ -162,30 +155,11 @@ export class LocalStorageBackend implements StorageBackend {
 
   async grow(id: string, sizeGib: number, options: { inUse: boolean }): Promise<void> {
     if (this.mode === 'folder') return;
-    const image = this.#image(id);
-    const target = this.hostPath(id);
     await this.#mount(id);
-    await sh('truncate', ['-s', `>${sizeGib * GIB}`, image]);
-    const device = (await sh('losetup', ['-j', image])).split(':')[0]?.trim();
-    if (device === undefined || device === '') throw new StorageBackendError(`no loop device for ${image}`);
-    await sh('losetup', ['-c', device]);
-    try {
-      await sh('resize2fs', [device]);
-      return;
-    } catch (error) {
-      // Some kernels or containers refuse the online-resize ioctl (EPERM): a detached volume is
-      // then grown unmounted; an attached one cannot be (a sandbox holds it) and the grow fails.
-      if (options.inUse) {
-        throw new StorageBackendError(
-          `this node cannot grow a mounted file system (${(error as Error).message}); release the allocations using the volume and retry`,
-          { cause: error },
-        );
-      }
-    }
-    await sh('umount', [target]);
-    await sh('e2fsck', ['-f', '-p', image]);
-    await sh('resize2fs', [image]);
-    await this.#mount(id);
+    await growImage(this.#image(id), this.hostPath(id), sizeGib * GIB, {
+      ...options,
+      remount: () => this.#mount(id),
+    });
   }
 
   async remove(id: string): Promise<void> {
@@ -214,6 +188,7 @@ export class LocalStorageBackend implements StorageBackend {
     } else {
       await sh('cp', ['-a', '--reflink=auto', this.#folder(volumeId), partial]);
     }
+    await pausePoint('storage.snapshot');
     await rename(partial, target);
   }
 
@@ -241,4 +216,27 @@ export class LocalStorageBackend implements StorageBackend {
     await rm(target, { recursive: true, force: true });
     await rm(`${target}.partial`, { recursive: true, force: true });
   }
+}
+
+/** Formats a fresh image: XFS, or ext4 as sandbox homes are (one inode per 64 KiB, lazy init). */
+async function makeFileSystem(image: string, fileSystem: VolumeFileSystem, sizeGib: number): Promise<void> {
+  if (fileSystem === 'xfs') {
+    // 4 KiB sectors: mountable whatever logical block size the direct-I/O loop device reports.
+    await sh('mkfs.xfs', ['-q', '-f', '-s', 'size=4096', image]);
+    return;
+  }
+  // A 64 MiB journal from 1 GiB; the image stays sparse (a few MiB of the node's disk).
+  const journal = sizeGib >= 1 ? ['-J', 'size=64'] : [];
+  await sh('mkfs.ext4', [
+    '-q',
+    '-F',
+    '-m',
+    '0',
+    '-i',
+    '65536',
+    ...journal,
+    '-E',
+    'lazy_itable_init=1,lazy_journal_init=1',
+    image,
+  ]);
 }

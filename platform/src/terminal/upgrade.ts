@@ -31,6 +31,8 @@ import { proxyTerminal } from './proxy.js';
 import { matchAppEndpoint, openAppEndpointUpgrade } from '../http/app-endpoint-routes.js';
 import { openAppOriginUpgrade } from '../http/app-origin.js';
 import type { AppOriginDeps } from '../http/app-origin.js';
+import type { EndpointAccessCache } from '../apps/endpoint-access.js';
+import type { PlatformConfig } from '../config.js';
 
 export const TERMINAL_PROTOCOL = 'gpuaas.terminal.v1';
 export const EVENTS_PROTOCOL = 'gpuaas.events.v1';
@@ -49,6 +51,9 @@ export interface UpgradeDeps {
   accepting: () => boolean;
   /** Instance origins' upgrades (http/app-origin.ts); absent: none served. */
   appOrigin?: AppOriginDeps;
+  /** The app endpoint relay's kept access decisions and rate limits (http/app-endpoint-routes.ts). */
+  endpointAccess?: EndpointAccessCache;
+  rateLimit?: PlatformConfig['rateLimit'];
 }
 
 export function attachUpgrades(server: Server, deps: UpgradeDeps): () => void {
@@ -303,8 +308,14 @@ async function principalFromKey(
 function writeProblem(socket: Duplex, error: PlatformError, instance: string, correlationId: string): void {
   const body = JSON.stringify(problemDocument(error, instance, correlationId));
   const reason = PLATFORM_ERRORS[error.code].title;
+  // The error's own headers (Retry-After of a rate-limit refusal, WWW-Authenticate) go along.
+  const extra = Object.entries(error.headers ?? {})
+    .filter(([name, value]) => /^[A-Za-z-]+$/.test(name) && !/[\r\n]/.test(value))
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${error.status} ${reason}\r\n` +
+      extra +
       'Content-Type: application/problem+json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Correlation-Id: ${correlationId}\r\n` +

@@ -62,4 +62,20 @@ export interface StatusEvent {
   time: string;
 }
 
-export type AppEvent = StateEvent | HookEvent | ProbeEvent | LogEvent | StatusEvent;
+/** How an upgrade ended: the new version runs, the old one runs again, nothing runs, or a stop came first. */
+export type UpgradeOutcome = 'succeeded' | 'rolled_back' | 'failed' | 'stopped';
+
+/** An upgrade is over (the platform records the outcome; the state events tell the steps). */
+export interface UpgradeEvent {
+  type: 'upgrade';
+  from: string;
+  to: string;
+  outcome: UpgradeOutcome;
+  /** Why it did not succeed (redacted). */
+  reason?: string;
+  /** The runtime's code when it did not succeed (UPGRADE_ROLLED_BACK, APP_FAILED). */
+  code?: string;
+  time: string;
+}
+
+export type AppEvent = StateEvent | HookEvent | ProbeEvent | LogEvent | StatusEvent | UpgradeEvent;

@@ -13,6 +13,7 @@ import type {
   ProbeName,
   StateEvent,
   StatusEvent,
+  UpgradeEvent,
 } from './events.js';
 import type { ParamValues } from './params.js';
 import type { AppState } from './states.js';
@@ -77,6 +78,8 @@ export interface AppStatus {
   /** The app's last status() report. */
   app_status?: { message: string; progress?: number; time: string };
   upgrade?: { from: string; to: string };
+  /** How the last upgrade of this instance ended (its `upgrade` event without `type`). */
+  last_upgrade?: Omit<UpgradeEvent, 'type'>;
 }
 
 export interface AppInstanceEvents {
@@ -87,6 +90,7 @@ export interface AppInstanceEvents {
   probe: [ProbeEvent];
   log: [LogEvent];
   status: [StatusEvent];
+  upgrade: [UpgradeEvent];
   /** Ready after a launch, an upgrade or a rollback: the moment billing (re)starts. */
   ready: [{ version: string; digest: string; time: string }];
   /** A final state was reached and no process of the app runs: billing ends. */

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { RuntimeError, isRuntimeError } from '../errors.js';
-import type { AppEvent, HookEvent, ProbeEvent } from './events.js';
+import type { AppEvent, HookEvent, ProbeEvent, UpgradeEvent, UpgradeOutcome } from './events.js';
 import { installMarkerPath } from './hooks.js';
 import type { HookResult } from './hooks.js';
 import { LogSink } from './logs.js';
@@ -59,6 +59,7 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
   private current: VersionRun;
   private upgradingTo: VersionRun | undefined;
   private upgradeVersions: { from: string; to: string } | undefined;
+  private lastUpgrade: Omit<UpgradeEvent, 'type'> | undefined;
   private stateValue: AppState = 'idle';
   private reasonValue: string | undefined;
   /** The runtime code of the failure that ended the app (HOOK_FAILED, APP_FAILED), shown in status(). */
@@ -326,14 +327,42 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
     this.upgradingTo = fresh;
     this.upgradeVersions = { from: old.version, to: fresh.version };
     this.setState('upgrading', `${old.version} → ${fresh.version}`);
+    const versions = { from: old.version, to: fresh.version };
     try {
       const outcome = await runUpgrade(this.upgradeHost(), old, fresh, this.ops.signal);
       if (outcome === 'stopped') await this.stopping;
+      this.upgradeEnded(versions, outcome === 'stopped' ? 'stopped' : 'succeeded');
       return outcome;
+    } catch (error) {
+      const code = isRuntimeError(error) ? error.code : 'APP_FAILED';
+      const reason = error instanceof Error ? error.message : String(error);
+      this.upgradeEnded(versions, code === 'UPGRADE_ROLLED_BACK' ? 'rolled_back' : 'failed', {
+        reason,
+        code,
+      });
+      throw error;
     } finally {
       this.upgradingTo = undefined;
       this.upgradeVersions = undefined;
     }
+  }
+
+  /** Remembers how the upgrade ended (status().last_upgrade) and says so with an `upgrade` event. */
+  private upgradeEnded(
+    versions: { from: string; to: string },
+    outcome: UpgradeOutcome,
+    failure?: { reason: string; code: string },
+  ): void {
+    const reason = failure === undefined ? undefined : this.redact(failure.reason);
+    const code = failure?.code;
+    this.lastUpgrade = {
+      ...versions,
+      outcome,
+      ...(reason !== undefined && { reason }),
+      ...(code !== undefined && { code }),
+      time: this.iso(),
+    };
+    this.publish({ type: 'upgrade', ...this.lastUpgrade });
   }
 
   private upgradeHost(): UpgradeHost {
@@ -420,6 +449,7 @@ export class AppInstance extends EventEmitter<AppInstanceEvents> implements RunH
       params: run.params.redacted(),
       ...(this.appStatus !== undefined && { app_status: this.appStatus }),
       ...(this.upgradeVersions !== undefined && { upgrade: this.upgradeVersions }),
+      ...(this.lastUpgrade !== undefined && { last_upgrade: this.lastUpgrade }),
     };
   }
 }

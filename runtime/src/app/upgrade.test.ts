@@ -90,6 +90,11 @@ ${READY}`,
     expect(await readFile(join(data, 'sha256-v2', 'state'), 'utf8')).toBe('v1-data\n');
     expect(app.status()).toMatchObject({ state: 'ready', app: { version: '2.0.0', digest: 'sha256:v2' } });
     expect(processRunning(oldPid)).toBe(false);
+    // The outcome is said once, as an event and in the status, for the platform to record.
+    expect(log.of('upgrade')).toEqual([
+      { type: 'upgrade', from: '1.0.0', to: '2.0.0', outcome: 'succeeded', time: expect.any(String) },
+    ]);
+    expect(app.status().last_upgrade).toMatchObject({ from: '1.0.0', to: '2.0.0', outcome: 'succeeded' });
   });
 
   it('rolls back to the old version when the new one never becomes ready', async () => {
@@ -131,6 +136,15 @@ health:
     expect(status).toMatchObject({ state: 'ready', app: { version: '1.0.0', digest: 'sha256:v1' } });
     expect(status.pid).not.toBe(oldPid);
     expect(processRunning(status.pid as number)).toBe(true);
+    expect(log.of('upgrade')).toEqual([
+      expect.objectContaining({
+        from: '1.0.0',
+        to: '3.0.0',
+        outcome: 'rolled_back',
+        code: 'UPGRADE_ROLLED_BACK',
+      }),
+    ]);
+    expect(status.last_upgrade).toMatchObject({ outcome: 'rolled_back', reason: `upgrade ${last?.reason}` });
     // Without an upgrade hook the new version got a copy of the data; the old data is untouched.
     const data = join(shared, 'instance', 'data');
     expect(await readFile(join(data, 'sha256-v3', 'state'), 'utf8')).toBe('v1-data\n');

@@ -1,8 +1,9 @@
 /**
  * The runtime's control API, for the platform (through its relay) and tools on the node:
- * `POST /v1/app/launch`, `POST /v1/app/upgrade`, `POST /v1/app/stop`, `GET /v1/app` (status),
- * `GET /v1/app/logs` (`stream`, `tail`, `follow`) and `GET /v1/app/events` (Server-Sent Events).
- * One app per runtime: a launch while one runs is a conflict, an upgrade replaces it.
+ * `POST /v1/app/launch`, `POST /v1/app/upgrade`, `POST /v1/app/stop`, `POST /v1/app/uninstall`,
+ * `GET /v1/app` (status), `GET /v1/app/logs` (`stream`, `tail`, `follow`) and `GET /v1/app/events`
+ * (Server-Sent Events). One app per runtime: a launch while one runs is a conflict, an upgrade
+ * replaces it (with `wait: true` the answer waits for its outcome), an uninstall removes it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import type { RuntimeRoute } from '../routes.js';
 import { sendError, sendJson } from '../routes.js';
 import { AppSession } from './session.js';
 import type { PlatformLink } from './session.js';
+import { uninstallApp } from './uninstall.js';
 
 export interface AppControllerOptions {
   /** Usage log, instance data and the artifact cache live here (the allocation's home). */
@@ -44,6 +46,8 @@ interface LaunchBody {
   platform?: PlatformLink;
   /** Credentials for the artifact's registry only (the platform's short-lived pull token). */
   registry_auth?: { username: string; password: string };
+  /** An upgrade: answer once it is over (200, or its failure's code) instead of at once (202). */
+  wait?: boolean;
 }
 
 const MAX_BODY = 256 * 1024;
@@ -254,6 +258,10 @@ export function createAppController(options: AppControllerOptions): AppControlle
         if (current === undefined || isFinalState(current.instance.state)) {
           throw new RuntimeError('APP_STATE_CONFLICT', 'no app runs here to upgrade: launch one');
         }
+        const state = current.instance.state;
+        if (state !== 'ready' && state !== 'degraded') {
+          throw new RuntimeError('APP_STATE_CONFLICT', `cannot upgrade: the app is ${state}`);
+        }
         const artifact = await fetchFor(body);
         const outcome = current.instance.upgrade({
           appDir: artifact.appDir,
@@ -261,8 +269,25 @@ export function createAppController(options: AppControllerOptions): AppControlle
           digest: artifact.digest,
           params: typedParams(artifact.manifest, body.parameters ?? {}),
         });
-        outcome.catch((error: unknown) => logger.warn({ err: error }, 'upgrade failed'));
-        sendJson(res, 202, status());
+        // The new version's token carries what it declares and the tenant granted for it.
+        const scopes = body.platform?.credentials?.scopes;
+        const settled = outcome.then(
+          (result) => {
+            if (result === 'upgraded' && scopes !== undefined) current.regrant(artifact.manifest, scopes);
+            return undefined;
+          },
+          (error: unknown) => {
+            logger.warn({ err: error }, 'upgrade failed');
+            return isRuntimeError(error) ? error : new RuntimeError('APP_FAILED', String(error));
+          },
+        );
+        if (body.wait !== true) {
+          sendJson(res, 202, status());
+          return;
+        }
+        const failure = await settled;
+        if (failure !== undefined) throw failure;
+        sendJson(res, 200, status());
       },
     },
     {
@@ -272,6 +297,18 @@ export function createAppController(options: AppControllerOptions): AppControlle
         // Stop always stops: a launch still fetching is aborted, a running app is stopped.
         if (!(await abortFetch('stop requested'))) await session?.stop();
         sendJson(res, 200, status());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/app/uninstall',
+      async handle(_req, res) {
+        await abortFetch('uninstall requested');
+        const current = session;
+        session = undefined;
+        lastFailure = undefined;
+        const uninstalled = await uninstallApp({ session: current, dataDir: options.dataDir, logger });
+        sendJson(res, 200, { ...status(), uninstalled });
       },
     },
     {

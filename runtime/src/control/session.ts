@@ -68,6 +68,7 @@ export class AppSession {
   readonly #api: AppApi;
   readonly #own: OwnUsageMeter;
   readonly #shipper: UsageShipper;
+  readonly #regrant: (manifest: GpuaasAppManifest, scopes: readonly string[]) => void;
   #closed: Promise<void> | undefined;
 
   private constructor(parts: {
@@ -77,6 +78,7 @@ export class AppSession {
     api: AppApi;
     own: OwnUsageMeter;
     shipper: UsageShipper;
+    regrant: (manifest: GpuaasAppManifest, scopes: readonly string[]) => void;
   }) {
     this.instance = parts.instance;
     this.instanceId = parts.instanceId;
@@ -84,6 +86,7 @@ export class AppSession {
     this.#api = parts.api;
     this.#own = parts.own;
     this.#shipper = parts.shipper;
+    this.#regrant = parts.regrant;
   }
 
   static async open(options: AppSessionOptions): Promise<AppSession> {
@@ -106,8 +109,19 @@ export class AppSession {
             ...(credentials.resource === undefined ? {} : { resource: credentials.resource }),
           });
     const runtimeTokens = provider(['usage:write']);
-    const granted = appScopes(manifest, credentials?.scopes ?? []);
-    const appTokens = granted.length === 0 ? undefined : provider(granted);
+    // The app's token carries what its manifest declares and the tenant granted; an upgrade may
+    // change both (regrant), so the provider is swapped rather than fixed at launch.
+    const grant: { tokens: ReturnType<typeof provider>; scopes: string[] } = {
+      tokens: undefined,
+      scopes: [],
+    };
+    const regrant = (next: GpuaasAppManifest, scopes: readonly string[]) => {
+      const granted = appScopes(next, scopes);
+      if (granted.join(' ') === grant.scopes.join(' ') && grant.tokens !== undefined) return;
+      grant.scopes = granted;
+      grant.tokens = granted.length === 0 ? undefined : provider(granted);
+    };
+    regrant(manifest, credentials?.scopes ?? []);
     let appToken: { token: string; expiresAt: number } | undefined;
 
     // The API's callbacks reach the instance, which is built once the API's URL is known.
@@ -117,11 +131,13 @@ export class AppSession {
       wal,
       onReady: () => void ref.instance?.markReady(),
       onStatus: (message, progress) => ref.instance?.reportStatus(message, progress),
-      ...(appTokens === undefined
+      ...(credentials === undefined
         ? {}
         : {
             credentials: async () => {
-              const token = await appTokens.getToken();
+              const tokens = grant.tokens;
+              if (tokens === undefined) return undefined;
+              const token = await tokens.getToken();
               if (appToken?.token !== token) appToken = { token, expiresAt: tokenExpiry(token) };
               return { token, expires_at: new Date(appToken.expiresAt).toISOString() };
             },
@@ -168,7 +184,15 @@ export class AppSession {
     ref.instance = instance;
     instance.on('ready', () => own.ready());
     instance.on('stopped', () => own.pause());
-    return new AppSession({ instance, instanceId, wal, api, own, shipper });
+    return new AppSession({ instance, instanceId, wal, api, own, shipper, regrant });
+  }
+
+  /**
+   * After an upgrade took: the app's token carries what the new manifest declares and the tenant
+   * granted for it (`scopes`: the launch account's scopes as the platform sent them).
+   */
+  regrant(manifest: GpuaasAppManifest, scopes: readonly string[]): void {
+    this.#regrant(manifest, scopes);
   }
 
   /** Stops the app (if running) and everything around it; idempotent. */

@@ -124,6 +124,11 @@ export function formatEvent(event: DevOutputEvent): string | undefined {
       return probeLine(event);
     case 'log':
       return tag(event.stream === 'stdout' ? 'app' : 'app!', event.line);
+    case 'upgrade':
+      return tag(
+        'upgrade',
+        `${event.from} → ${event.to} ${event.outcome}${event.reason === undefined ? '' : ` (${event.reason})`}`,
+      );
     case 'status':
       return tag(
         'status',

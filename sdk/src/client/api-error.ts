@@ -25,6 +25,8 @@ export class ApiError extends Error {
   readonly request: string;
   /** When an allocation's runtime refused (APP_LAUNCH_FAILED…): its own code, unchanged. */
   readonly runtimeCode: string | undefined;
+  /** With APP_CONSENT_REQUIRED on an upgrade: what the new version changes (`consent_diff`). */
+  readonly consentDiff: Problem['consent_diff'];
 
   constructor(init: {
     code: ApiErrorCode;
@@ -35,6 +37,7 @@ export class ApiError extends Error {
     errors?: readonly ProblemFieldError[] | undefined;
     request: string;
     runtimeCode?: string | undefined;
+    consentDiff?: Problem['consent_diff'];
   }) {
     super(init.detail ?? init.title);
     this.code = init.code;
@@ -45,6 +48,7 @@ export class ApiError extends Error {
     this.errors = init.errors ?? [];
     this.request = init.request;
     this.runtimeCode = init.runtimeCode;
+    this.consentDiff = init.consentDiff;
   }
 }
 
@@ -78,6 +82,7 @@ export function apiErrorFromBody(
       errors,
       request,
       runtimeCode: typeof body.runtime_code === 'string' ? body.runtime_code : undefined,
+      consentDiff: isRecord(body.consent_diff) ? (body.consent_diff as Problem['consent_diff']) : undefined,
     });
   }
   return new ApiError({

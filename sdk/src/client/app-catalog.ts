@@ -113,14 +113,29 @@ export interface LaunchInstanceInput {
   app: string;
   /** A version of the catalog (default: the newest published). */
   version?: string;
-  allocationId: string;
+  /** Absent: the platform creates an allocation from the app's profile (or `gpus`); the instance starts `pending`. */
+  allocationId?: string;
+  /** Without `allocationId`: the GPUs to ask for instead of the app's profile (never below its minimum). */
+  gpus?: components['schemas']['AllocationCreateGpus'];
+  /** Without `allocationId`: the created allocation's time to live, e.g. `8h`. */
+  ttl?: string;
   parameters?: Record<string, unknown>;
+  /** Values of the parameters the manifest marks `secret: true`; sent once, never answered. */
+  secrets?: Record<string, string>;
+  /** The release channel to follow (default `stable`). */
+  channel?: string;
+  /** `automatic`: install new versions of the channel that need no fresh consent. */
+  upgrades?: 'manual' | 'automatic';
   /** The permissions the caller consents to give the app's service account. */
   acceptedPermissions: string[];
   idempotencyKey?: string;
 }
 
-/** Launches a catalog app into an allocation of the project. */
+/**
+ * Launches a catalog app: into the project's allocation `allocationId` (the instance answered
+ * launching), or without one into an allocation created for it (the instance answered `pending`;
+ * read it until `running`'s runtime state, or `failed` with its `failure`).
+ */
 export async function launchAppInstance(
   client: PlatformClient,
   input: LaunchInstanceInput,
@@ -130,10 +145,15 @@ export async function launchAppInstance(
     body: {
       project_id: input.projectId,
       app: input.app,
-      allocation_id: input.allocationId,
       accepted_permissions: input.acceptedPermissions,
+      ...(input.allocationId === undefined ? {} : { allocation_id: input.allocationId }),
+      ...(input.gpus === undefined ? {} : { gpus: input.gpus }),
+      ...(input.ttl === undefined ? {} : { ttl: input.ttl }),
       ...(input.version === undefined ? {} : { version: input.version }),
       ...(input.parameters === undefined ? {} : { parameters: input.parameters }),
+      ...(input.secrets === undefined ? {} : { secrets: input.secrets }),
+      ...(input.channel === undefined ? {} : { channel: input.channel }),
+      ...(input.upgrades === undefined ? {} : { upgrades: input.upgrades }),
     },
   });
   return data!;

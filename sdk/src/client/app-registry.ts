@@ -183,10 +183,16 @@ export async function publishAppVersion(
   versionId: string,
   /** Who may launch it from the catalog (default: `paid` when it has prices, else `free`). */
   access?: AppAccess,
+  /** The release channels it is published in (default `["stable"]`). */
+  channels?: string[],
 ): Promise<AppVersion> {
+  const body = {
+    ...(access === undefined ? {} : { access }),
+    ...(channels === undefined ? {} : { channels }),
+  };
   const { data } = await client.api.POST('/v1/apps/versions/{version_id}/publish', {
     params: { path: { version_id: versionId } },
-    ...(access === undefined ? {} : { body: { access } }),
+    ...(Object.keys(body).length === 0 ? {} : { body }),
   });
   return data!;
 }

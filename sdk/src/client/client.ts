@@ -8,8 +8,8 @@ import { SdkError } from '../errors.js';
 import type { paths } from '@gpuaas/platform-contract';
 import { createRequestSender } from './sender.js';
 import type { RequestSender, RetryOptions, SendInit } from './sender.js';
-import { staticTokenProvider } from './tokens.js';
-import type { TokenProvider } from './tokens.js';
+import { staticTokenProvider } from './token-provider.js';
+import type { TokenProvider } from './token-provider.js';
 
 export interface PlatformClientOptions {
   /** The platform's base URL, e.g. `https://gpuaas.example.com` (the API lives under `/v1`). */

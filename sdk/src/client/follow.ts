@@ -4,11 +4,10 @@
  * Last-Event-ID after a reconnect) and also every few seconds, so a missed event, a dropped stream
  * or a caller without `events:read` never leaves a wait hanging.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError } from './api-error.js';
 import type { PlatformClient } from './client.js';
 import { SdkError } from '../errors.js';
-import { readEventStream } from './sse.js';
+import { readEventStream, streamChunks } from './sse.js';
 
 /** The envelope of a platform event (asyncapi.yaml); `data` depends on `type`. */
 export interface PlatformEvent {
@@ -26,6 +25,8 @@ export interface EventStreamOptions {
   projectId?: string | undefined;
   signal: AbortSignal;
   onEvent(event: PlatformEvent): void;
+  /** Called each time the stream is open (first connection and every reconnection). */
+  onOpen?(): void;
   /** Called once when the stream is refused for good (no scope, no access); polling goes on. */
   onUnavailable?(error: ApiError): void;
 }
@@ -55,7 +56,8 @@ export async function followEvents(client: PlatformClient, options: EventStreamO
         signal,
       });
       if (response.body === null) throw new SdkError('API_RESPONSE_INVALID', 'the event stream has no body');
-      const stream = readEventStream(response.body, {
+      options.onOpen?.();
+      const stream = readEventStream(streamChunks(response.body), {
         lastEventId,
         onRetry: (ms) => (base = wait = Math.max(RETRY_FLOOR_MS, ms)),
       });
@@ -72,13 +74,25 @@ export async function followEvents(client: PlatformClient, options: EventStreamO
         return;
       }
     }
-    try {
-      await delay(wait, undefined, { signal });
-    } catch {
-      return;
-    }
+    if (!(await sleepUnlessAborted(wait, signal))) return;
     wait = Math.min(RECONNECT_MAX_MS, wait * 2);
   }
+}
+
+/** Waits `ms`; false (at once) when `signal` aborts first. Timers of Node and browsers alike. */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function parseEvent(data: string): PlatformEvent | undefined {

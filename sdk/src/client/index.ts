@@ -48,6 +48,8 @@ export {
 } from './allocations.js';
 export { resolveNodeId } from './nodes.js';
 export { readAppStatus, waitForApp } from './apps.js';
+export { waitForAppInstance } from './app-instance-wait.js';
+export type { WaitForInstanceOptions } from './app-instance-wait.js';
 export {
   grantAppEntitlement,
   launchAppInstance,
@@ -68,6 +70,8 @@ export type {
   GrantInput,
   LaunchInstanceInput,
 } from './app-catalog.js';
+export { uninstallAppInstance, updateAppInstance, upgradeAppInstance } from './app-instance-lifecycle.js';
+export type { AppConsentDiff, UpdateInstanceInput, UpgradeInstanceInput } from './app-instance-lifecycle.js';
 export type { AppStatus, WaitForAppOptions } from './apps.js';
 export {
   PENDING_APP_VERSION_STATE,

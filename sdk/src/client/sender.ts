@@ -3,11 +3,11 @@
  * every call, typed or not, goes through `createRequestSender`, which owns authentication, the
  * correlation id, the idempotency key, retries and the mapping of refusals to `ApiError`.
  */
-import { randomUUID } from 'node:crypto';
 import { SdkError } from '../errors.js';
 import { SDK_VERSION } from '../version.js';
 import { apiErrorFromBody } from './api-error.js';
-import type { TokenProvider } from './tokens.js';
+import type { TokenProvider } from './token-provider.js';
+import { randomUuid } from './uuid.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables retrying). */
@@ -46,6 +46,12 @@ export interface RequestSenderOptions {
 export type RequestSender = (request: Request, init?: SendInit) => Promise<Response>;
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** Ours in Node; a browser's own (which pages cannot replace) elsewhere. */
+function defaultUserAgent(): string | undefined {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  return node === undefined ? undefined : `gpuaas-sdk/${SDK_VERSION} node/${node}`;
+}
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -96,7 +102,7 @@ export function createRequestSender(options: RequestSenderOptions = {}): Request
   const baseDelayMs = options.retry?.baseDelayMs ?? 250;
   const maxDelayMs = options.retry?.maxDelayMs ?? 8000;
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 60_000;
-  const userAgent = options.userAgent ?? `gpuaas-sdk/${SDK_VERSION} node/${process.versions.node}`;
+  const userAgent = options.userAgent ?? defaultUserAgent();
   const backoff = (attempt: number): number =>
     Math.round(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
 
@@ -107,11 +113,11 @@ export function createRequestSender(options: RequestSenderOptions = {}): Request
     const label = `${request.method} ${url.pathname}`;
     const body = request.body === null ? undefined : await request.arrayBuffer();
     const headers = new Headers(request.headers);
-    if (!headers.has('x-correlation-id')) headers.set('x-correlation-id', randomUUID());
+    if (!headers.has('x-correlation-id')) headers.set('x-correlation-id', randomUuid());
     if (request.method === 'POST' && !headers.has('idempotency-key')) {
-      headers.set('idempotency-key', randomUUID());
+      headers.set('idempotency-key', randomUuid());
     }
-    headers.set('user-agent', userAgent);
+    if (userAgent !== undefined) headers.set('user-agent', userAgent);
     let forceRefresh = false;
     let refreshed = false;
 

@@ -18,6 +18,24 @@ export interface ReadEventStreamOptions {
 }
 
 /**
+ * The chunks of a fetch response body, read with a reader: browsers without async iteration of
+ * ReadableStream (Safari) read event streams too. Returning early (a `break`) cancels the body.
+ */
+export async function* streamChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/**
  * Yields each dispatched message. Lines may end with CRLF, LF or CR and be split across chunks
  * anywhere (even inside a UTF-8 sequence); comments (`:`) and unknown fields are skipped.
  */

@@ -6,24 +6,16 @@
 import * as oidc from 'openid-client';
 import { SdkError } from '../errors.js';
 import type { CredentialsStore, StoredSession } from './credentials.js';
+import { staticTokenProvider } from './token-provider.js';
+import type { TokenProvider } from './token-provider.js';
 
-export interface TokenProvider {
-  /** A token to send now; `forceRefresh` when the server said the last one expired. */
-  getToken(options?: { forceRefresh?: boolean }): Promise<string>;
-  /** Where the credential comes from, for `gpuaas auth status`. */
-  readonly source: CredentialSource;
-}
-
-export type CredentialSource = 'GPUAAS_TOKEN' | 'token' | 'client_credentials' | 'login';
+export { staticTokenProvider } from './token-provider.js';
+export type { CredentialSource, TokenProvider } from './token-provider.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Tokens are renewed when they have less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
-
-export function staticTokenProvider(token: string, source: CredentialSource = 'token'): TokenProvider {
-  return { source, getToken: () => Promise.resolve(token) };
-}
 
 function isLoopbackHttp(url: URL): boolean {
   return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);

@@ -245,12 +245,27 @@ export const PLATFORM_ERRORS = {
   "APP_CONSENT_REQUIRED": {
     "status": 422,
     "title": "Consent to the app's permissions required",
-    "meaning": "A catalog launch must accept every permission the app's service account gets (`accepted_permissions`; `gpuaas apps launch` shows them and asks, or takes `--yes`); `errors` names the missing ones."
+    "meaning": "A catalog launch must accept every permission the app's service account gets (`accepted_permissions`; `gpuaas apps launch` shows them and asks, or takes `--yes`); `errors` names the missing ones. An upgrade that widens (a permission or meter added, a price added or raised) needs it again: `consent_diff` shows the changes, `accept_changes: true` accepts new charges (`gpuaas apps instances upgrade --yes`)."
+  },
+  "APP_UPGRADE_FAILED": {
+    "status": 422,
+    "title": "App upgrade failed",
+    "meaning": "The allocation's runtime did not move the instance to the new version: `runtime_code` says why, unchanged (UPGRADE_ROLLED_BACK: the new version failed and the previous one runs again; APP_FAILED: the rollback failed too; ARTIFACT_UNTRUSTED, APP_STATE_CONFLICT…). The instance keeps its version and launch period unless the app failed."
+  },
+  "APP_INSTANCE_STATE_CONFLICT": {
+    "status": 409,
+    "title": "App instance cannot do that now",
+    "meaning": "The app instance is not in a state that allows this: it has ended (stopped, failed, uninstalled: launch a new one) or is not launched yet (pending, launching: wait until it runs)."
   },
   "PROFILE_NOT_MET": {
     "status": 409,
     "title": "Allocation does not meet the app's profile",
     "meaning": "The allocation named for a launch does not meet the minimum workload profile of the app's manifest (too few GPUs, another model, too little memory, no common NVLink domain); `errors` lists each shortfall."
+  },
+  "PROFILE_UNSATISFIABLE": {
+    "status": 422,
+    "title": "The catalog cannot satisfy the app's profile",
+    "meaning": "A catalog launch without an allocation: no registered node could ever hold the app's minimum workload profile (or the `gpus` given instead), even were every GPU free; `errors` lists each shortfall and the closest offer the catalog has. Nothing is created."
   },
   "APP_NOT_ENTITLED": {
     "status": 403,

@@ -1624,9 +1624,9 @@ export interface paths {
         };
         /**
          * The project's catalog app instances, newest first
-         * @description Viewers of `project_id`. Every launch of a registered version in the project, running
-         *     (`ended_at` null) or ended; `state` is `launched` or `stopped` here (`GET …/{id}` asks
-         *     the runtime).
+         * @description Viewers of `project_id`. Every app instance of the project, live (`ended_at` null) or
+         *     ended; `state` is the stored one here (`pending`, `launching`, `running`, `failed`,
+         *     `stopped`); `GET …/{id}` asks the runtime of a running one.
          */
         get: operations["listAppInstances"];
         put?: never;
@@ -1641,7 +1641,13 @@ export interface paths {
          *     or that the app does not declare; an allocation of another project), `PROFILE_NOT_MET`
          *     (the allocation's GPUs do not meet the manifest's minimum profile, each shortfall in
          *     `errors`), `APP_NOT_ENTITLED`, `APP_VERSION_REVOKED`, `ALLOCATION_NOT_RUNNING`. The
-         *     answer's `id` is the instance (its launch record); `endpoints` are the relay URLs.
+         *     answer's `id` is the instance; `endpoints` are the relay URLs.
+         *
+         *     Without `allocation_id`, the platform picks the manifest's recommended profile when free
+         *     GPUs hold it now, else its minimum (or takes `gpus`), creates the allocation as the caller
+         *     (as `POST /v1/allocations`: quotas, funds, `ttl`) and answers 201 with the instance
+         *     `pending`; `PROFILE_UNSATISFIABLE` (422, nothing created) when no registered node could
+         *     ever hold the minimum, with each shortfall and the closest offer in `errors`.
          */
         post: operations["launchAppInstance"];
         delete?: never;
@@ -1669,10 +1675,25 @@ export interface paths {
         get: operations["getAppInstance"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Uninstall an app instance
+         * @description Members of its project. Stops the app, runs its uninstall hook and removes its files
+         *     from the allocation (its data, logs and unpacked artifact; the usage it reported is kept
+         *     and billed), then ends the instance. An ended instance is uninstalled from a running
+         *     allocation all the same; the allocation stays: release it separately.
+         */
+        delete: operations["uninstallAppInstance"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Choose the channel an instance follows and how it upgrades
+         * @description Members of its project. `channel`: the release channel whose versions the instance
+         *     follows (`AppVersionPublish.channels`); `upgrades`: `automatic` upgrades it when a
+         *     version is published in its channel that needs no fresh consent (one that does emits
+         *     `app_instance.upgrade_available` instead), `manual` leaves it to
+         *     `POST …/{instance_id}/upgrade`. 409 `APP_INSTANCE_STATE_CONFLICT` for an ended instance.
+         */
+        patch: operations["updateAppInstance"];
         trace?: never;
     };
     "/v1/apps/instances/{instance_id}/stop": {
@@ -1694,6 +1715,44 @@ export interface paths {
          *     stays: release it separately.
          */
         post: operations["stopAppInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/instances/{instance_id}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upgrade an app instance to another version
+         * @description Members of its project. Moves the running instance to `version` (default: the newest
+         *     version published in its channel) through its runtime's upgrade: the new version
+         *     installs while the old one serves, and when it fails (its upgrade hook, its start, or
+         *     never ready) the old version runs again. The same checks as a launch apply to the new
+         *     version (catalog, entitlement, approval: `APP_VERSION_REVOKED`,
+         *     `APP_VERSION_NOT_APPROVED`, `APP_NOT_ENTITLED`; parameters against its schemas).
+         *     Parameters are the instance's own unless given (merged, secrets from the instance's
+         *     sealed ones unless given in `secrets`). An upgrade that widens what the tenant
+         *     consented to — a permission added (name it in `accepted_permissions`), a meter added or
+         *     a price raised (`accept_changes: true`) — is refused `APP_CONSENT_REQUIRED` with the
+         *     `consent_diff` extension. On success the instance's launch period ends and a new one
+         *     begins at the new version's prices; the answer carries `upgrade` with the outcome and
+         *     the diff. A rollback answers `APP_UPGRADE_FAILED` with `runtime_code`
+         *     `UPGRADE_ROLLED_BACK`: the instance keeps its version and launch period. 409
+         *     `APP_INSTANCE_STATE_CONFLICT` for an instance that has ended or is not launched yet;
+         *     `APP_UPGRADE_FAILED` with `runtime_code` `APP_STATE_CONFLICT` when the app is not ready.
+         */
+        post: operations["upgradeAppInstance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1996,13 +2055,15 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "PROFILE_NOT_MET" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "APP_UPGRADE_FAILED" | "APP_INSTANCE_STATE_CONFLICT" | "PROFILE_NOT_MET" | "PROFILE_UNSATISFIABLE" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
             correlation_id: string;
             /**
              * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
              *     runtime's own code, unchanged (docs/errors.md, "runtime"), e.g. ARTIFACT_PULL_FAILED.
              */
             runtime_code?: string;
+            /** @description With APP_CONSENT_REQUIRED on an upgrade, what the new version changes. */
+            consent_diff?: components["schemas"]["AppConsentDiff"];
             errors?: {
                 /** @enum {string} */
                 in: "body" | "query" | "path" | "header";
@@ -2556,22 +2617,24 @@ export interface components {
          *     naming the field.
          */
         Duration: string;
+        /** @description The GPUs an allocation asks for (also a catalog launch's override of the app's profile). */
+        AllocationCreateGpus: {
+            /** @description GPUs, all or nothing: 1 to 64. */
+            count: number;
+            /** @description Acceptable SKU ids or model names, most preferred first; empty or absent means any. */
+            models?: string[];
+            /** @description Per GPU, 1 to 4096 GiB. */
+            min_memory_gib?: number;
+            /**
+             * @description `node`: all GPUs on one node (the default); `nvlink`: all in one NVLink domain.
+             * @enum {string}
+             */
+            topology?: "node" | "nvlink";
+        };
         AllocationCreate: {
             project_id: components["schemas"]["Id"];
             name?: components["schemas"]["Name"];
-            gpus: {
-                /** @description GPUs, all or nothing: 1 to 64. */
-                count: number;
-                /** @description Acceptable SKU ids or model names, most preferred first; empty or absent means any. */
-                models?: string[];
-                /** @description Per GPU, 1 to 4096 GiB. */
-                min_memory_gib?: number;
-                /**
-                 * @description `node`: all GPUs on one node (the default); `nvlink`: all in one NVLink domain.
-                 * @enum {string}
-                 */
-                topology?: "node" | "nvlink";
-            };
+            gpus: components["schemas"]["AllocationCreateGpus"];
             /**
              * @description Released by the server this long after the allocation first runs (a re-created
              *     sandbox does not extend it). At most 30 days (`30d`, 2592000 seconds).
@@ -2954,6 +3017,8 @@ export interface components {
             /** @description Where approval promoted it: `registry/release/<publisher>/<app>@digest`. */
             release_reference: string | null;
             revoked_at: components["schemas"]["Timestamp"] | null;
+            /** @description The release channels it is published in (`AppVersionPublish.channels`). */
+            channels?: string[];
         };
         AppVersionChange: {
             /** @description e.g. `hourlyPrice`, `metered.tokens`, `minimum.gpus.count`. */
@@ -3009,6 +3074,8 @@ export interface components {
             /** @description Where approval promoted it: `registry/release/<publisher>/<app>@digest`. */
             release_reference: string | null;
             revoked_at: components["schemas"]["Timestamp"] | null;
+            /** @description The release channels it is published in (`AppVersionPublish.channels`). */
+            channels?: string[];
             /** @description The parsed gpuaas.yaml; null when it could not be read. */
             manifest: {
                 [key: string]: unknown;
@@ -3038,18 +3105,46 @@ export interface components {
             app: string;
             /** @description A version (or version id) in the catalog; default: the newest published. */
             version?: string;
-            allocation_id: components["schemas"]["Id"];
-            /** @description Launch parameters, checked against the manifest's schemas. */
+            /**
+             * @description An allocation of the project to launch into (it must meet the manifest's minimum
+             *     profile). Absent: the platform creates one from the manifest's profile (or `gpus`).
+             */
+            allocation_id?: components["schemas"]["Id"];
+            /**
+             * @description Without `allocation_id`: the GPUs to ask for instead of the manifest's profile; never
+             *     below its minimum (`VALIDATION_FAILED`).
+             */
+            gpus?: components["schemas"]["AllocationCreateGpus"];
+            /** @description Without `allocation_id`, the created allocation's `ttl` (AllocationCreate). */
+            ttl?: components["schemas"]["Duration"];
+            /**
+             * @description Launch parameters, checked against the manifest's schemas. A parameter the manifest
+             *     marks `secret: true` is refused here (`VALIDATION_FAILED`): pass it in `secrets`.
+             */
             parameters?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Values of the parameters the manifest marks `secret: true` (only those). Kept sealed
+             *     (AES-256-GCM) until the instance ends, never answered, logged or audited.
+             */
+            secrets?: {
+                [key: string]: string;
+            };
+            /** @description The release channel to follow (default `stable`). */
+            channel?: string;
+            /**
+             * @description `automatic`: install new versions of its channel that need no fresh consent (default `manual`).
+             * @enum {string}
+             */
+            upgrades?: "manual" | "automatic";
             /** @description The permissions the caller consents to give the app's service account; must include each one the version asks for. */
             accepted_permissions?: string[];
         };
         /** @description A catalog app launched into an allocation. */
         AppInstance: {
             id: components["schemas"]["Id"];
-            /** @description The runtime's app state, or `launched` / `stopped` / `unknown`. */
+            /** @description `pending` (its allocation is starting), `launching`, `failed`, `stopped`; while running, the runtime's app state (`fetching`, `ready`, …; `unknown` when unreachable) where it was asked, else `running`. */
             state: string;
             /** @description The manifest name. */
             app: string | null;
@@ -3072,6 +3167,79 @@ export interface components {
             launched_at: string;
             /** Format: date-time */
             ended_at: string | null;
+            /** @description Why a `failed` instance failed (the runtime's or the platform's error code); null otherwise. */
+            failure?: {
+                code: string;
+                detail: string;
+            } | null;
+            /** @description The release channel the instance follows (default `stable`). */
+            channel?: string;
+            /**
+             * @description Whether a new version in its channel is installed without asking (when it needs no fresh consent).
+             * @enum {string}
+             */
+            upgrades?: "manual" | "automatic";
+            /** @description In the answer of `POST …/{instance_id}/upgrade` only, how the upgrade went. */
+            upgrade?: components["schemas"]["AppInstanceUpgradeOutcome"];
+        };
+        AppInstanceUpgradeOutcome: {
+            from_version: string;
+            to_version: string;
+            /**
+             * @description A rollback is `APP_UPGRADE_FAILED` instead.
+             * @enum {string}
+             */
+            outcome: "succeeded";
+            consent_diff: components["schemas"]["AppConsentDiff"];
+        };
+        /** @description Which version to move an instance to, and the consent to what it changes. */
+        AppInstanceUpgrade: {
+            /** @description A version (or version id) in the project's catalog; default: the newest published in the instance's channel. */
+            version?: string;
+            /** @description Consent to the permissions the new version adds to its service account (each one it adds). */
+            accepted_permissions?: string[];
+            /** @description Consent to a meter the new version adds or a price it raises (see `consent_diff`). */
+            accept_changes?: boolean;
+            /**
+             * @description Parameters to change (merged over the instance's own), checked against the new
+             *     version's schemas; a `secret: true` parameter goes in `secrets`.
+             */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /** @description Secret parameters to change; the others stay as sealed at launch. */
+            secrets?: {
+                [key: string]: string;
+            };
+        };
+        AppInstanceUpdate: {
+            /** @description The release channel to follow (`stable`, `beta`, …). */
+            channel?: string;
+            /**
+             * @description `automatic`: upgrade to each version published in the channel that needs no fresh consent.
+             * @enum {string}
+             */
+            upgrades?: "manual" | "automatic";
+        };
+        /**
+         * @description What moving an instance from `from_version` to `to_version` changes in what the tenant
+         *     consented to. `widening` (fresh consent needed): a permission or meter added, a price
+         *     added or raised, or another currency. Prices are decimal text; `item` is `hourly`,
+         *     `metered.<meter>` or `currency` (then `from`/`to` are currency codes).
+         */
+        AppConsentDiff: {
+            from_version: string;
+            to_version: string;
+            permissions_added: string[];
+            permissions_removed: string[];
+            meters_added: string[];
+            meters_removed: string[];
+            prices_changed: {
+                item: string;
+                from: string | null;
+                to: string | null;
+            }[];
+            widening: boolean;
         };
         AppInstanceList: {
             items: components["schemas"]["AppInstance"][];
@@ -3079,6 +3247,12 @@ export interface components {
         };
         AppVersionPublish: {
             access?: components["schemas"]["AppAccess"];
+            /**
+             * @description The release channels the version is published in (default `["stable"]`). Instances
+             *     following one of them with `upgrades: automatic` are upgraded to it when it needs no
+             *     fresh consent; the others get `app_instance.upgrade_available`.
+             */
+            channels?: string[];
         };
         AppEntitlementGrant: {
             /** @description `publisher/app`. */
@@ -5708,6 +5882,18 @@ export interface operations {
             };
         };
         responses: {
+            /**
+             * @description No `allocation_id`: the allocation is created and the instance is `pending`; it is
+             *     launched once the allocation runs (`failed`, with its failure, if it never does).
+             */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstance"];
+                };
+            };
             /** @description The instance, launching. */
             202: {
                 headers: {
@@ -5746,6 +5932,58 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    uninstallAppInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Uninstalled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAppInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppInstanceUpdate"];
+            };
+        };
+        responses: {
+            /** @description The instance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstance"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
     stopAppInstance: {
         parameters: {
             query?: never;
@@ -5765,6 +6003,41 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The instance, stopped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstance"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    upgradeAppInstance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The instance's id (its launch record). */
+                instance_id: components["parameters"]["AppInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppInstanceUpgrade"];
+            };
+        };
+        responses: {
+            /** @description The instance, on the new version. */
             200: {
                 headers: {
                     [name: string]: unknown;

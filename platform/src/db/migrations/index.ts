@@ -25,6 +25,8 @@ import { appRegistryMigration } from './0011_app_registry.js';
 import { storageMigration } from './0012_storage.js';
 import { appEntitlementsMigration } from './0013_app_entitlements.js';
 import { billingPublisherStatementsMigration } from './0014_billing_publisher_statements.js';
+import { appInstancesMigration } from './0015_app_instances.js';
+import { appChannelsMigration } from './0016_app_channels.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -48,6 +50,8 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0012_storage', migration: storageMigration },
   { name: '0013_app_entitlements', migration: appEntitlementsMigration },
   { name: '0014_billing_publisher_statements', migration: billingPublisherStatementsMigration },
+  { name: '0015_app_instances', migration: appInstancesMigration },
+  { name: '0016_app_channels', migration: appChannelsMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.

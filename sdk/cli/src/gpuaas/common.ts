@@ -174,6 +174,7 @@ function reportFailure(io: CliIo, error: ApiError | SdkError, json: boolean): vo
           correlation_id: error.correlationId,
           errors: error.errors,
           ...(error.runtimeCode === undefined ? {} : { runtime_code: error.runtimeCode }),
+          ...(error.consentDiff === undefined ? {} : { consent_diff: error.consentDiff }),
           ...(hint === undefined ? {} : { hint }),
         },
       });

@@ -60,6 +60,13 @@ class GpuaasError(Exception):
         """With APP_LAUNCH_FAILED: the allocation runtime's own code, unchanged."""
         return _str_field(self.problem, "runtime_code")
 
+    @property
+    def consent_diff(self) -> dict[str, Any] | None:
+        """With APP_CONSENT_REQUIRED on an upgrade: what the new version changes (permissions,
+        meters and prices added, removed or changed; ``widening``)."""
+        found = None if self.problem is None else self.problem.get("consent_diff")
+        return found if isinstance(found, dict) else None
+
     def __str__(self) -> str:
         suffix = "" if self.correlation_id is None else f" (correlation_id {self.correlation_id})"
         return f"{self.code}: {self.message}{suffix}"
@@ -150,8 +157,9 @@ class AppError(GpuaasError):
     ``runtime_code``), RUNTIME_UNREACHABLE, APP_NOT_READY, APP_ENDPOINT_UNREACHABLE (its
     endpoints), APP_UI_CODE_INVALID (a UI extension's sign-in code); and the app registry: PUBLISHER_KEY_INVALID,
     APP_REFERENCE_INVALID, APP_SIGNER_UNKNOWN, APP_VERSION_STATE_CONFLICT,
-    APP_VERSION_NOT_APPROVED, APP_VERSION_REVOKED, APP_NOT_ENTITLED, APP_CONSENT_REQUIRED, PROFILE_NOT_MET,
-    REGISTRY_UNREACHABLE."""
+    APP_VERSION_NOT_APPROVED, APP_VERSION_REVOKED, APP_NOT_ENTITLED, APP_CONSENT_REQUIRED (an upgrade's
+    in ``consent_diff``), APP_UPGRADE_FAILED (see ``runtime_code``), APP_INSTANCE_STATE_CONFLICT, PROFILE_NOT_MET,
+    PROFILE_UNSATISFIABLE, REGISTRY_UNREACHABLE."""
 
 
 class StorageError(GpuaasError):
@@ -291,7 +299,10 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
             "APP_VERSION_REVOKED",
             "APP_NOT_ENTITLED",
             "APP_CONSENT_REQUIRED",
+            "APP_UPGRADE_FAILED",
+            "APP_INSTANCE_STATE_CONFLICT",
             "PROFILE_NOT_MET",
+            "PROFILE_UNSATISFIABLE",
             "REGISTRY_UNREACHABLE",
         ],
         AppError,

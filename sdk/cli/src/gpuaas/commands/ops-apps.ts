@@ -32,6 +32,7 @@ import type { CliIo } from '../../output.js';
 import type { CommandContext } from '../../run.js';
 import { action, platformClientFor, printList, withGlobalOptions } from '../common.js';
 import type { GlobalOptions } from '../common.js';
+import { collect } from '../format.js';
 import { VERSION_COLUMNS, printVersion, printVersionDetail, toArray, versionRow } from './apps-registry.js';
 
 const SCOPES: readonly ApprovalScope[] = ['platform', 'organization', 'project'];
@@ -195,13 +196,18 @@ export function registerOpsApps(ops: Command, ctx: CommandContext): void {
           '--access <access>',
           'free | paid (prices charged) | grant (granted projects only); default: paid with prices, else free',
           parseAccess,
+        )
+        .option(
+          '--channel <channel>',
+          'a release channel to publish it in (repeatable; default stable): instances following it are upgraded or told',
+          collect,
         ),
     ),
   ).action(
-    action(ctx, async (ref: string, options: GlobalOptions & { access?: AppAccess }) => {
+    action(ctx, async (ref: string, options: GlobalOptions & { access?: AppAccess; channel?: string[] }) => {
       const client = await platformClientFor(io, options);
       const id = await resolveAppVersionId(client, ref);
-      printVersion(io, options, await publishAppVersion(client, id, options.access));
+      printVersion(io, options, await publishAppVersion(client, id, options.access, options.channel));
     }),
   );
 

@@ -19,13 +19,20 @@ __all__ = [
     "AllocationUsageMeter",
     "AllocationVolume",
     "AppAccess",
+    "AppConsentDiff",
+    "AppConsentDiffInput",
+    "AppConsentDiffPricesChanged",
     "AppEntitlement",
     "AppEntitlementGrant",
     "AppEntitlementList",
     "AppInstance",
     "AppInstanceCreate",
     "AppInstanceEndpoint",
+    "AppInstanceFailure",
     "AppInstanceList",
+    "AppInstanceUpdate",
+    "AppInstanceUpgrade",
+    "AppInstanceUpgradeOutcome",
     "AppLaunch",
     "AppStatus",
     "AppTrust",
@@ -196,8 +203,8 @@ AppVersionScope = Literal["platform", "organization", "project"]
 AppAccess = Literal["free", "paid", "grant"]
 
 #: Every problem code the document lists (docs/errors.md); a newer server may send others.
-ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "PROFILE_NOT_MET", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
-PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "PROFILE_NOT_MET", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED")
+ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
+PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED")
 
 
 class Health(_model.Model):
@@ -2561,8 +2568,8 @@ class AppVersionApproval(_model.Model):
 class AppVersion(_model.Model):
     """One registered artifact (registry, repository, digest) of a publisher project."""
 
-    __slots__ = ("id", "project_id", "registry", "repository", "reference", "tag", "digest", "app", "version", "state", "signer_key_id", "errors", "permissions", "submitted_by", "submitted_at", "updated_at", "reviewed_by", "reviewed_at", "reason", "approval", "release_reference", "revoked_at")
-    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("registry", "registry"), ("repository", "repository"), ("reference", "reference"), ("tag", "tag"), ("digest", "digest"), ("app", "app"), ("version", "version"), ("state", "state"), ("signer_key_id", "signer_key_id"), ("errors", "errors"), ("permissions", "permissions"), ("submitted_by", "submitted_by"), ("submitted_at", "submitted_at"), ("updated_at", "updated_at"), ("reviewed_by", "reviewed_by"), ("reviewed_at", "reviewed_at"), ("reason", "reason"), ("approval", "approval"), ("release_reference", "release_reference"), ("revoked_at", "revoked_at"))
+    __slots__ = ("id", "project_id", "registry", "repository", "reference", "tag", "digest", "app", "version", "state", "signer_key_id", "errors", "permissions", "submitted_by", "submitted_at", "updated_at", "reviewed_by", "reviewed_at", "reason", "approval", "release_reference", "revoked_at", "channels")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("registry", "registry"), ("repository", "repository"), ("reference", "reference"), ("tag", "tag"), ("digest", "digest"), ("app", "app"), ("version", "version"), ("state", "state"), ("signer_key_id", "signer_key_id"), ("errors", "errors"), ("permissions", "permissions"), ("submitted_by", "submitted_by"), ("submitted_at", "submitted_at"), ("updated_at", "updated_at"), ("reviewed_by", "reviewed_by"), ("reviewed_at", "reviewed_at"), ("reason", "reason"), ("approval", "approval"), ("release_reference", "release_reference"), ("revoked_at", "revoked_at"), ("channels", "channels"))
 
     id: Id
     project_id: Id
@@ -2598,8 +2605,10 @@ class AppVersion(_model.Model):
     #: Where approval promoted it: `registry/release/<publisher>/<app>@digest`.
     release_reference: str | None
     revoked_at: Timestamp | None
+    #: The release channels it is published in (`AppVersionPublish.channels`).
+    channels: list[str] | None
 
-    def __init__(self, *, id: Id, project_id: Id, registry: str, repository: str, reference: str, tag: str | None, digest: str, app: str, version: str, state: AppVersionState, signer_key_id: str | None, errors: list[AppVersionError] | None, permissions: list[str], submitted_by: str, submitted_at: Timestamp, updated_at: Timestamp, reviewed_by: str | None, reviewed_at: Timestamp | None, reason: str | None, approval: AppVersionApproval | None, release_reference: str | None, revoked_at: Timestamp | None) -> None:
+    def __init__(self, *, id: Id, project_id: Id, registry: str, repository: str, reference: str, tag: str | None, digest: str, app: str, version: str, state: AppVersionState, signer_key_id: str | None, errors: list[AppVersionError] | None, permissions: list[str], submitted_by: str, submitted_at: Timestamp, updated_at: Timestamp, reviewed_by: str | None, reviewed_at: Timestamp | None, reason: str | None, approval: AppVersionApproval | None, release_reference: str | None, revoked_at: Timestamp | None, channels: list[str] | None = None) -> None:
         super().__init__()
         self.id = id
         self.project_id = project_id
@@ -2623,6 +2632,7 @@ class AppVersion(_model.Model):
         self.approval = approval
         self.release_reference = release_reference
         self.revoked_at = revoked_at
+        self.channels = channels
 
     @classmethod
     def from_json(cls, data: Any) -> AppVersion:
@@ -2649,6 +2659,7 @@ class AppVersion(_model.Model):
             approval=_model.parse_optional(data["approval"], AppVersionApproval.from_json),
             release_reference=data["release_reference"],
             revoked_at=data["revoked_at"],
+            channels=data.get("channels"),
         )._keep_json(data)
 
 
@@ -2758,8 +2769,8 @@ class AppVersionDetailPreviousApproved0(_model.Model):
 class AppVersionDetail(_model.Model):
     """An AppVersion with its manifest and what changed since the previous approved version."""
 
-    __slots__ = ("id", "project_id", "registry", "repository", "reference", "tag", "digest", "app", "version", "state", "signer_key_id", "errors", "permissions", "submitted_by", "submitted_at", "updated_at", "reviewed_by", "reviewed_at", "reason", "approval", "release_reference", "revoked_at", "manifest", "previous_approved", "diff")
-    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("registry", "registry"), ("repository", "repository"), ("reference", "reference"), ("tag", "tag"), ("digest", "digest"), ("app", "app"), ("version", "version"), ("state", "state"), ("signer_key_id", "signer_key_id"), ("errors", "errors"), ("permissions", "permissions"), ("submitted_by", "submitted_by"), ("submitted_at", "submitted_at"), ("updated_at", "updated_at"), ("reviewed_by", "reviewed_by"), ("reviewed_at", "reviewed_at"), ("reason", "reason"), ("approval", "approval"), ("release_reference", "release_reference"), ("revoked_at", "revoked_at"), ("manifest", "manifest"), ("previous_approved", "previous_approved"), ("diff", "diff"))
+    __slots__ = ("id", "project_id", "registry", "repository", "reference", "tag", "digest", "app", "version", "state", "signer_key_id", "errors", "permissions", "submitted_by", "submitted_at", "updated_at", "reviewed_by", "reviewed_at", "reason", "approval", "release_reference", "revoked_at", "manifest", "previous_approved", "diff", "channels")
+    _FIELDS = (("id", "id"), ("project_id", "project_id"), ("registry", "registry"), ("repository", "repository"), ("reference", "reference"), ("tag", "tag"), ("digest", "digest"), ("app", "app"), ("version", "version"), ("state", "state"), ("signer_key_id", "signer_key_id"), ("errors", "errors"), ("permissions", "permissions"), ("submitted_by", "submitted_by"), ("submitted_at", "submitted_at"), ("updated_at", "updated_at"), ("reviewed_by", "reviewed_by"), ("reviewed_at", "reviewed_at"), ("reason", "reason"), ("approval", "approval"), ("release_reference", "release_reference"), ("revoked_at", "revoked_at"), ("manifest", "manifest"), ("previous_approved", "previous_approved"), ("diff", "diff"), ("channels", "channels"))
 
     id: Id
     project_id: Id
@@ -2801,8 +2812,10 @@ class AppVersionDetail(_model.Model):
     previous_approved: AppVersionDetailPreviousApproved0 | None
     #: This version against `previous_approved`; null without one.
     diff: AppVersionDiff | None
+    #: The release channels it is published in (`AppVersionPublish.channels`).
+    channels: list[str] | None
 
-    def __init__(self, *, id: Id, project_id: Id, registry: str, repository: str, reference: str, tag: str | None, digest: str, app: str, version: str, state: AppVersionState, signer_key_id: str | None, errors: list[AppVersionError] | None, permissions: list[str], submitted_by: str, submitted_at: Timestamp, updated_at: Timestamp, reviewed_by: str | None, reviewed_at: Timestamp | None, reason: str | None, approval: AppVersionApproval | None, release_reference: str | None, revoked_at: Timestamp | None, manifest: dict[str, Any] | None, previous_approved: AppVersionDetailPreviousApproved0 | None, diff: AppVersionDiff | None) -> None:
+    def __init__(self, *, id: Id, project_id: Id, registry: str, repository: str, reference: str, tag: str | None, digest: str, app: str, version: str, state: AppVersionState, signer_key_id: str | None, errors: list[AppVersionError] | None, permissions: list[str], submitted_by: str, submitted_at: Timestamp, updated_at: Timestamp, reviewed_by: str | None, reviewed_at: Timestamp | None, reason: str | None, approval: AppVersionApproval | None, release_reference: str | None, revoked_at: Timestamp | None, manifest: dict[str, Any] | None, previous_approved: AppVersionDetailPreviousApproved0 | None, diff: AppVersionDiff | None, channels: list[str] | None = None) -> None:
         super().__init__()
         self.id = id
         self.project_id = project_id
@@ -2829,6 +2842,7 @@ class AppVersionDetail(_model.Model):
         self.manifest = manifest
         self.previous_approved = previous_approved
         self.diff = diff
+        self.channels = channels
 
     @classmethod
     def from_json(cls, data: Any) -> AppVersionDetail:
@@ -2858,6 +2872,7 @@ class AppVersionDetail(_model.Model):
             manifest=data["manifest"],
             previous_approved=_model.parse_optional(data["previous_approved"], AppVersionDetailPreviousApproved0.from_json),
             diff=_model.parse_optional(data["diff"], AppVersionDiff.from_json),
+            channels=data.get("channels"),
         )._keep_json(data)
 
 
@@ -2905,14 +2920,36 @@ class AppInstanceEndpoint(_model.Model):
         )._keep_json(data)
 
 
+class AppInstanceFailure(_model.Model):
+    """Why a `failed` instance failed (the runtime's or the platform's error code); null otherwise."""
+
+    __slots__ = ("code", "detail")
+    _FIELDS = (("code", "code"), ("detail", "detail"))
+
+    code: str
+    detail: str
+
+    def __init__(self, *, code: str, detail: str) -> None:
+        super().__init__()
+        self.code = code
+        self.detail = detail
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppInstanceFailure:
+        return cls(
+            code=data["code"],
+            detail=data["detail"],
+        )._keep_json(data)
+
+
 class AppInstance(_model.Model):
     """A catalog app launched into an allocation."""
 
-    __slots__ = ("id", "state", "app", "version", "version_id", "project_id", "allocation_id", "reference", "endpoints", "launched_by", "launched_at", "ended_at", "warnings")
-    _FIELDS = (("id", "id"), ("state", "state"), ("app", "app"), ("version", "version"), ("version_id", "version_id"), ("project_id", "project_id"), ("allocation_id", "allocation_id"), ("reference", "reference"), ("endpoints", "endpoints"), ("launched_by", "launched_by"), ("launched_at", "launched_at"), ("ended_at", "ended_at"), ("warnings", "warnings"))
+    __slots__ = ("id", "state", "app", "version", "version_id", "project_id", "allocation_id", "reference", "endpoints", "launched_by", "launched_at", "ended_at", "warnings", "failure", "channel", "upgrades", "upgrade")
+    _FIELDS = (("id", "id"), ("state", "state"), ("app", "app"), ("version", "version"), ("version_id", "version_id"), ("project_id", "project_id"), ("allocation_id", "allocation_id"), ("reference", "reference"), ("endpoints", "endpoints"), ("launched_by", "launched_by"), ("launched_at", "launched_at"), ("ended_at", "ended_at"), ("warnings", "warnings"), ("failure", "failure"), ("channel", "channel"), ("upgrades", "upgrades"), ("upgrade", "upgrade"))
 
     id: Id
-    #: The runtime's app state, or `launched` / `stopped` / `unknown`.
+    #: `pending` (its allocation is starting), `launching`, `failed`, `stopped`; while running, the runtime's app state (`fetching`, `ready`, …; `unknown` when unreachable) where it was asked, else `running`.
     state: str
     #: The manifest name.
     app: str | None
@@ -2929,8 +2966,16 @@ class AppInstance(_model.Model):
     ended_at: str | None
     #: `deprecated` for a deprecated version.
     warnings: list[str] | None
+    #: Why a `failed` instance failed (the runtime's or the platform's error code); null otherwise.
+    failure: AppInstanceFailure | None
+    #: The release channel the instance follows (default `stable`).
+    channel: str | None
+    #: Whether a new version in its channel is installed without asking (when it needs no fresh consent).
+    upgrades: Literal["manual", "automatic"] | None
+    #: In the answer of `POST …/{instance_id}/upgrade` only, how the upgrade went.
+    upgrade: AppInstanceUpgradeOutcome | None
 
-    def __init__(self, *, id: Id, state: str, app: str | None, version: str | None, version_id: str | None, project_id: Id, allocation_id: Id, reference: str, endpoints: list[AppInstanceEndpoint], launched_by: str, launched_at: str, ended_at: str | None, warnings: list[str] | None = None) -> None:
+    def __init__(self, *, id: Id, state: str, app: str | None, version: str | None, version_id: str | None, project_id: Id, allocation_id: Id, reference: str, endpoints: list[AppInstanceEndpoint], launched_by: str, launched_at: str, ended_at: str | None, warnings: list[str] | None = None, failure: AppInstanceFailure | None = None, channel: str | None = None, upgrades: Literal["manual", "automatic"] | None = None, upgrade: AppInstanceUpgradeOutcome | None = None) -> None:
         super().__init__()
         self.id = id
         self.state = state
@@ -2945,6 +2990,10 @@ class AppInstance(_model.Model):
         self.launched_at = launched_at
         self.ended_at = ended_at
         self.warnings = warnings
+        self.failure = failure
+        self.channel = channel
+        self.upgrades = upgrades
+        self.upgrade = upgrade
 
     @classmethod
     def from_json(cls, data: Any) -> AppInstance:
@@ -2962,6 +3011,104 @@ class AppInstance(_model.Model):
             launched_at=data["launched_at"],
             ended_at=data["ended_at"],
             warnings=data.get("warnings"),
+            failure=_model.parse_optional(data.get("failure"), lambda v: _model.parse_optional(v, AppInstanceFailure.from_json)),
+            channel=data.get("channel"),
+            upgrades=data.get("upgrades"),
+            upgrade=_model.parse_optional(data.get("upgrade"), AppInstanceUpgradeOutcome.from_json),
+        )._keep_json(data)
+
+
+class AppInstanceUpgradeOutcome(_model.Model):
+    """The `AppInstanceUpgradeOutcome` object of the platform API."""
+
+    __slots__ = ("from_version", "to_version", "outcome", "consent_diff")
+    _FIELDS = (("from_version", "from_version"), ("to_version", "to_version"), ("outcome", "outcome"), ("consent_diff", "consent_diff"))
+
+    from_version: str
+    to_version: str
+    #: A rollback is `APP_UPGRADE_FAILED` instead.
+    outcome: Literal["succeeded"]
+    consent_diff: AppConsentDiff
+
+    def __init__(self, *, from_version: str, to_version: str, outcome: Literal["succeeded"], consent_diff: AppConsentDiff) -> None:
+        super().__init__()
+        self.from_version = from_version
+        self.to_version = to_version
+        self.outcome = outcome
+        self.consent_diff = consent_diff
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppInstanceUpgradeOutcome:
+        return cls(
+            from_version=data["from_version"],
+            to_version=data["to_version"],
+            outcome=data["outcome"],
+            consent_diff=AppConsentDiff.from_json(data["consent_diff"]),
+        )._keep_json(data)
+
+
+class AppConsentDiffPricesChanged(_model.Model):
+    """The `AppConsentDiffPricesChanged` object of the platform API."""
+
+    __slots__ = ("item", "from_", "to")
+    _FIELDS = (("item", "item"), ("from_", "from"), ("to", "to"))
+
+    item: str
+    from_: str | None
+    to: str | None
+
+    def __init__(self, *, item: str, from_: str | None, to: str | None) -> None:
+        super().__init__()
+        self.item = item
+        self.from_ = from_
+        self.to = to
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppConsentDiffPricesChanged:
+        return cls(
+            item=data["item"],
+            from_=data["from"],
+            to=data["to"],
+        )._keep_json(data)
+
+
+class AppConsentDiff(_model.Model):
+    """What moving an instance from `from_version` to `to_version` changes in what the tenant consented to. `widening` (fresh consent needed): a permission or meter added, a price added or raised, or another currency. Prices are decimal text; `item` is `hourly`, `metered.<meter>` or `currency` (then `from`/`to` are currency codes)."""
+
+    __slots__ = ("from_version", "to_version", "permissions_added", "permissions_removed", "meters_added", "meters_removed", "prices_changed", "widening")
+    _FIELDS = (("from_version", "from_version"), ("to_version", "to_version"), ("permissions_added", "permissions_added"), ("permissions_removed", "permissions_removed"), ("meters_added", "meters_added"), ("meters_removed", "meters_removed"), ("prices_changed", "prices_changed"), ("widening", "widening"))
+
+    from_version: str
+    to_version: str
+    permissions_added: list[str]
+    permissions_removed: list[str]
+    meters_added: list[str]
+    meters_removed: list[str]
+    prices_changed: list[AppConsentDiffPricesChanged]
+    widening: bool
+
+    def __init__(self, *, from_version: str, to_version: str, permissions_added: list[str], permissions_removed: list[str], meters_added: list[str], meters_removed: list[str], prices_changed: list[AppConsentDiffPricesChanged], widening: bool) -> None:
+        super().__init__()
+        self.from_version = from_version
+        self.to_version = to_version
+        self.permissions_added = permissions_added
+        self.permissions_removed = permissions_removed
+        self.meters_added = meters_added
+        self.meters_removed = meters_removed
+        self.prices_changed = prices_changed
+        self.widening = widening
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppConsentDiff:
+        return cls(
+            from_version=data["from_version"],
+            to_version=data["to_version"],
+            permissions_added=data["permissions_added"],
+            permissions_removed=data["permissions_removed"],
+            meters_added=data["meters_added"],
+            meters_removed=data["meters_removed"],
+            prices_changed=_model.parse_list(data["prices_changed"], AppConsentDiffPricesChanged.from_json),
+            widening=data["widening"],
         )._keep_json(data)
 
 
@@ -3312,7 +3459,7 @@ class _ProblemRequired(TypedDict):
     type: str
     title: str
     status: int
-    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "PROFILE_NOT_MET", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
+    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
     correlation_id: str
 
 
@@ -3322,6 +3469,8 @@ class Problem(_ProblemRequired, total=False):
     instance: str
     #: With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the runtime's own code, unchanged (docs/errors.md, "runtime"), e.g. ARTIFACT_PULL_FAILED.
     runtime_code: str
+    #: With APP_CONSENT_REQUIRED on an upgrade, what the new version changes.
+    consent_diff: AppConsentDiffInput
     errors: list[ProblemError]
 
 
@@ -3460,7 +3609,7 @@ class _AllocationCreateGpusRequired(TypedDict):
 
 
 class AllocationCreateGpus(_AllocationCreateGpusRequired, total=False):
-    """The `AllocationCreateGpus` object of the platform API, as a dict."""
+    """The GPUs an allocation asks for (also a catalog launch's override of the app's profile)."""
     #: Acceptable SKU ids or model names, most preferred first; empty or absent means any.
     models: list[str]
     #: Per GPU, 1 to 4096 GiB.
@@ -3612,22 +3761,69 @@ class _AppInstanceCreateRequired(TypedDict):
     project_id: Id
     #: `publisher/app`.
     app: str
-    allocation_id: Id
 
 
 class AppInstanceCreate(_AppInstanceCreateRequired, total=False):
     """The `AppInstanceCreate` object of the platform API, as a dict."""
     #: A version (or version id) in the catalog; default: the newest published.
     version: str
-    #: Launch parameters, checked against the manifest's schemas.
+    #: An allocation of the project to launch into (it must meet the manifest's minimum profile). Absent: the platform creates one from the manifest's profile (or `gpus`).
+    allocation_id: Id
+    #: Without `allocation_id`: the GPUs to ask for instead of the manifest's profile; never below its minimum (`VALIDATION_FAILED`).
+    gpus: AllocationCreateGpus
+    #: Without `allocation_id`, the created allocation's `ttl` (AllocationCreate).
+    ttl: Duration
+    #: Launch parameters, checked against the manifest's schemas. A parameter the manifest marks `secret: true` is refused here (`VALIDATION_FAILED`): pass it in `secrets`.
     parameters: dict[str, Any]
+    #: Values of the parameters the manifest marks `secret: true` (only those). Kept sealed (AES-256-GCM) until the instance ends, never answered, logged or audited.
+    secrets: dict[str, str]
+    #: The release channel to follow (default `stable`).
+    channel: str
+    #: `automatic`: install new versions of its channel that need no fresh consent (default `manual`).
+    upgrades: Literal["manual", "automatic"]
     #: The permissions the caller consents to give the app's service account; must include each one the version asks for.
     accepted_permissions: list[str]
+
+
+class AppInstanceUpgrade(TypedDict, total=False):
+    """Which version to move an instance to, and the consent to what it changes."""
+    #: A version (or version id) in the project's catalog; default: the newest published in the instance's channel.
+    version: str
+    #: Consent to the permissions the new version adds to its service account (each one it adds).
+    accepted_permissions: list[str]
+    #: Consent to a meter the new version adds or a price it raises (see `consent_diff`).
+    accept_changes: bool
+    #: Parameters to change (merged over the instance's own), checked against the new version's schemas; a `secret: true` parameter goes in `secrets`.
+    parameters: dict[str, Any]
+    #: Secret parameters to change; the others stay as sealed at launch.
+    secrets: dict[str, str]
+
+
+class AppInstanceUpdate(TypedDict, total=False):
+    """The `AppInstanceUpdate` object of the platform API, as a dict."""
+    #: The release channel to follow (`stable`, `beta`, …).
+    channel: str
+    #: `automatic`: upgrade to each version published in the channel that needs no fresh consent.
+    upgrades: Literal["manual", "automatic"]
+
+
+class AppConsentDiffInput(TypedDict):
+    """What moving an instance from `from_version` to `to_version` changes in what the tenant consented to. `widening` (fresh consent needed): a permission or meter added, a price added or raised, or another currency. Prices are decimal text; `item` is `hourly`, `metered.<meter>` or `currency` (then `from`/`to` are currency codes)."""
+    from_version: str
+    to_version: str
+    permissions_added: list[str]
+    permissions_removed: list[str]
+    meters_added: list[str]
+    meters_removed: list[str]
+    prices_changed: list[AppConsentDiffPricesChanged]
+    widening: bool
 
 
 class AppVersionPublish(TypedDict, total=False):
     """The `AppVersionPublish` object of the platform API, as a dict."""
     access: AppAccess
+    #: The release channels the version is published in (default `["stable"]`). Instances following one of them with `upgrades: automatic` are upgraded to it when it needs no fresh consent; the others get `app_instance.upgrade_available`.
+    channels: list[str]
 
 
 class _AppEntitlementGrantRequired(TypedDict):

@@ -1060,6 +1060,32 @@ def get_app_instance(instance_id: models.Id) -> ApiRequest[models.AppInstance]:
     )
 
 
+def update_app_instance(instance_id: models.Id, body: models.AppInstanceUpdate) -> ApiRequest[models.AppInstance]:
+    """Choose the channel an instance follows and how it upgrades
+
+    `PATCH /v1/apps/instances/{instance_id}` (updateAppInstance)."""
+    return ApiRequest(
+        "updateAppInstance",
+        "PATCH",
+        f"/v1/apps/instances/{_model.quote_path(instance_id)}",
+        models.AppInstance.from_json,
+        body=body,
+    )
+
+
+def uninstall_app_instance(instance_id: models.Id) -> ApiRequest[None]:
+    """Uninstall an app instance
+
+    `DELETE /v1/apps/instances/{instance_id}` (uninstallAppInstance)."""
+    return ApiRequest(
+        "uninstallAppInstance",
+        "DELETE",
+        f"/v1/apps/instances/{_model.quote_path(instance_id)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
 def stop_app_instance(instance_id: models.Id, *, idempotency_key: str | None = None) -> ApiRequest[models.AppInstance]:
     """Stop an app instance
 
@@ -1070,6 +1096,20 @@ def stop_app_instance(instance_id: models.Id, *, idempotency_key: str | None = N
         f"/v1/apps/instances/{_model.quote_path(instance_id)}/stop",
         models.AppInstance.from_json,
         headers={"Idempotency-Key": idempotency_key},
+    )
+
+
+def upgrade_app_instance(instance_id: models.Id, body: models.AppInstanceUpgrade, *, idempotency_key: str | None = None) -> ApiRequest[models.AppInstance]:
+    """Upgrade an app instance to another version
+
+    `POST /v1/apps/instances/{instance_id}/upgrade` (upgradeAppInstance)."""
+    return ApiRequest(
+        "upgradeAppInstance",
+        "POST",
+        f"/v1/apps/instances/{_model.quote_path(instance_id)}/upgrade",
+        models.AppInstance.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
     )
 
 
@@ -1338,7 +1378,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "listAppInstances": ("GET", "/v1/apps/instances"),
     "launchAppInstance": ("POST", "/v1/apps/instances"),
     "getAppInstance": ("GET", "/v1/apps/instances/{instance_id}"),
+    "updateAppInstance": ("PATCH", "/v1/apps/instances/{instance_id}"),
+    "uninstallAppInstance": ("DELETE", "/v1/apps/instances/{instance_id}"),
     "stopAppInstance": ("POST", "/v1/apps/instances/{instance_id}/stop"),
+    "upgradeAppInstance": ("POST", "/v1/apps/instances/{instance_id}/upgrade"),
     "getCatalogApp": ("GET", "/v1/apps/{app}"),
     "listBillingBudgets": ("GET", "/v1/billing/budgets"),
     "getBillingEarnings": ("GET", "/v1/billing/earnings"),

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PAUSE_MARKER, pausePoint } from './pause-points.js';
+
+const settled = (promise: Promise<void>) =>
+  Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+
+describe('pausePoint', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env.NODE_ENV = saved.NODE_ENV;
+    process.env.GPUAAS_TEST_PAUSE_AT = saved.GPUAAS_TEST_PAUSE_AT;
+    if (saved.GPUAAS_TEST_PAUSE_AT === undefined) delete process.env.GPUAAS_TEST_PAUSE_AT;
+    vi.restoreAllMocks();
+  });
+
+  it('waits at a named point under NODE_ENV=test and says so on stderr', async () => {
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    process.env.NODE_ENV = 'test';
+    process.env.GPUAAS_TEST_PAUSE_AT = 'storage.create, storage.resize';
+    expect(await settled(pausePoint('storage.resize'))).toBe(false);
+    expect(written).toEqual([`${PAUSE_MARKER} storage.resize\n`]);
+    expect(await settled(pausePoint('storage.snapshot'))).toBe(true);
+  });
+
+  it('is ignored outside tests, whatever the variable says', async () => {
+    process.env.NODE_ENV = 'production';
+    process.env.GPUAAS_TEST_PAUSE_AT = 'storage.create';
+    expect(await settled(pausePoint('storage.create'))).toBe(true);
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Test-only pause points, so a crash test can kill the platform inside an operation rather than
+ * somewhere around it. `GPUAAS_TEST_PAUSE_AT=storage.resize,storage.snapshot` makes the process
+ * print `gpuaas-test-pause: <point>` on stderr when it reaches a named point and then wait there
+ * forever (the test kills it). Honoured only when NODE_ENV is `test`, so the variable alone
+ * changes nothing in production.
+ *
+ * Points: `storage.create` (the image made, not yet under its name), `storage.attach` (the
+ * attachments written, the allocation's transaction not committed), `storage.resize` (the image
+ * and its loop device grown, the file system not yet), `storage.snapshot` (the copy made, not yet
+ * under its name).
+ */
+export type PausePoint = 'storage.create' | 'storage.attach' | 'storage.resize' | 'storage.snapshot';
+
+export const PAUSE_MARKER = 'gpuaas-test-pause:';
+
+/** Waits forever at `point` when a test asked for it; resolves at once otherwise. */
+export async function pausePoint(point: PausePoint): Promise<void> {
+  if (process.env.NODE_ENV !== 'test') return;
+  const points = (process.env.GPUAAS_TEST_PAUSE_AT ?? '').split(',').map((p) => p.trim());
+  if (!points.includes(point)) return;
+  process.stderr.write(`${PAUSE_MARKER} ${point}\n`);
+  await new Promise<never>(() => undefined);
+}
