@@ -19,7 +19,14 @@ import { createTestStore, requireTools, testDialects } from '@gpuaas/test-suppor
 import type { TestStore } from '@gpuaas/test-support';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpuaasAppBin, gpuaasBin, run, runPlatform, startServer } from './support/processes.js';
+import {
+  gpuaasAppBin,
+  gpuaasBin,
+  run,
+  runPlatform,
+  startServer,
+  SANDBOXED_NODE,
+} from './support/processes.js';
 import type { RunResult, TestServer } from './support/processes.js';
 
 const tools = requireTools('app catalog e2e (sandbox, browser)', 'bwrap', 'python3', 'chromium');
@@ -156,16 +163,7 @@ describe.skipIf(!tools).each(dialects)('the app catalog journey through the plat
     work = await mkdtemp(join(tmpdir(), 'gpuaas-app-catalog-'));
     await mkdir(join(work, 'home'));
     store = await createTestStore(dialect, { pathLength: 200 });
-    server = await startServer(store, [
-      '--local-node',
-      '--simulate',
-      '1x2',
-      '--gpus',
-      'simulated',
-      '--sandbox',
-      'bubblewrap',
-      '--no-demo',
-    ]);
+    server = await startServer(store, [...SANDBOXED_NODE, '--no-demo']);
     host = new URL(server.url).host;
     tokens.operator = await mint('--user', 'ops@example.com', '--operator');
     tokens.publisher = await mint('--user', 'dev@acme.example', '--project', 'acme');

@@ -21,7 +21,14 @@ import {
 import type { TestRegistry, TestStore } from '@gpuaas/test-support';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpuaasAppBin, gpuaasBin, run, runPlatform, startServer } from './support/processes.js';
+import {
+  gpuaasAppBin,
+  gpuaasBin,
+  run,
+  runPlatform,
+  startServer,
+  SANDBOXED_NODE,
+} from './support/processes.js';
 import type { RunResult, TestServer } from './support/processes.js';
 
 const tools = requireTools(
@@ -202,17 +209,7 @@ describe.skipIf(!tools).each(await testDialects('app endpoints e2e'))(
         }),
       );
       store = await createTestStore(dialect, { pathLength: 200 });
-      server = await startServer(store, [
-        '--local-node',
-        '--simulate',
-        '1x2',
-        '--gpus',
-        'simulated',
-        '--sandbox',
-        'bubblewrap',
-        '--app-trust-policy',
-        policyFile,
-      ]);
+      server = await startServer(store, [...SANDBOXED_NODE, '--app-trust-policy', policyFile]);
       tokens.member = await mint('member@example.com', 'apps');
       tokens.viewer = await mint('viewer@example.com', 'apps', 'viewer');
       tokens.other = await mint('other@example.com', 'elsewhere');

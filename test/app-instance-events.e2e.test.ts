@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSigningKey, publishApp, writeKeyPair } from '@gpuaas/sdk';
-import { keyTrustPolicy, requireTools, startRegistry } from '@gpuaas/test-support';
+import { keyTrustPolicy, requireTools, startRegistry, openEventStream } from '@gpuaas/test-support';
 import type { TestRegistry } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../platform/src/testing/harness.js';
@@ -69,37 +69,9 @@ interface StreamEvent {
 }
 
 async function openStream(url: string, token: string) {
-  const res = await fetch(url, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-  });
-  expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const next = async (): Promise<StreamEvent> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data !== undefined) return JSON.parse(data) as StreamEvent;
-        continue;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the event stream ended');
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-  const readUntil = async (stop: (e: StreamEvent) => boolean): Promise<StreamEvent[]> => {
-    const seen: StreamEvent[] = [];
-    for (;;) {
-      const event = await next();
-      seen.push(event);
-      if (stop(event)) return seen;
-    }
-  };
-  return { readUntil, cancel: () => reader.cancel() };
+  const stream = await openEventStream<StreamEvent>(url, token);
+  expect(stream.status).toBe(200);
+  return stream;
 }
 
 const tools = requireTools('app instance events e2e (registry, sandbox)', 'docker-registry', 'bwrap');
@@ -209,7 +181,7 @@ describe.skipIf(!tools)('app lifecycle on the event stream, with the real runtim
     const other = await openStream(`${t.url}/v1/events`, stranger);
 
     await json(await launch({ fail: true, token: SECRET }), 202);
-    const failed = await member.readUntil(
+    const failed = await member.until(
       (e) => e.type === 'app_instance.state_changed' && e.data.to === 'failed',
     );
     const first = await latestLaunch();
@@ -234,7 +206,7 @@ describe.skipIf(!tools)('app lifecycle on the event stream, with the real runtim
 
     // The runtime takes a new launch once the app failed: its events name the new launch.
     await json(await launch({ token: SECRET }), 202);
-    const degraded = await member.readUntil(
+    const degraded = await member.until(
       (e) => e.type === 'app_instance.state_changed' && e.data.to === 'degraded',
     );
     const second = await latestLaunch();
@@ -255,7 +227,7 @@ describe.skipIf(!tools)('app lifecycle on the event stream, with the real runtim
       }),
       201,
     );
-    const seen = await other.readUntil((e) => e.project_id === strangerProject);
+    const seen = await other.until((e) => e.project_id === strangerProject);
     expect(seen.filter((e) => e.type.startsWith('app_instance.'))).toEqual([]);
     await member.cancel();
     await other.cancel();

@@ -24,7 +24,14 @@ import { promisify } from 'node:util';
 import { createTestStore, requireTools, testDialects } from '@gpuaas/test-support';
 import type { TestStore } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpuaasAppBin, gpuaasBin, run, runPlatform, startServer } from './support/processes.js';
+import {
+  gpuaasAppBin,
+  gpuaasBin,
+  run,
+  runPlatform,
+  startServer,
+  SANDBOXED_NODE,
+} from './support/processes.js';
 import type { RunResult, TestServer } from './support/processes.js';
 
 const execFileAsync = promisify(execFile);
@@ -136,15 +143,7 @@ describe.skipIf(!tools).each(dialects)('the app supply chain through the platfor
     work = await mkdtemp(join(tmpdir(), 'gpuaas-app-registry-'));
     await mkdir(join(work, 'home'));
     store = await createTestStore(dialect, { pathLength: 200 });
-    server = await startServer(store, [
-      '--local-node',
-      '--simulate',
-      '1x2',
-      '--gpus',
-      'simulated',
-      '--sandbox',
-      'bubblewrap',
-    ]);
+    server = await startServer(store, [...SANDBOXED_NODE]);
     host = new URL(server.url).host;
     operatorToken = await mint('--user', 'ops@example.com', '--operator');
     publisherToken = await mint('--user', 'dev@acme.example', '--project', 'acme');

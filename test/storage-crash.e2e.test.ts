@@ -12,14 +12,22 @@ import { join } from 'node:path';
 import { createTestStore, freePort, requireTools, testDialects } from '@gpuaas/test-support';
 import type { TestStore } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpuaasBin, platformBin, run, runPlatform, startProcess, until } from './support/processes.js';
+import {
+  gpuaasBin,
+  platformBin,
+  run,
+  runPlatform,
+  startProcess,
+  until,
+  SANDBOXED_NODE,
+} from './support/processes.js';
 import type { StartedProcess } from './support/processes.js';
 
 const sandboxed =
   requireTools('storage crash e2e (bubblewrap sandboxes, loop mounts)', 'bwrap', 'mkfs.ext4', 'losetup') &&
   process.getuid?.() === 0;
 
-const SERVER_ARGS = ['--local-node', '--simulate', '1x2', '--gpus', 'simulated', '--sandbox', 'bubblewrap'];
+const SERVER_ARGS = [...SANDBOXED_NODE];
 const MARKER = 'gpuaas-test-pause:';
 
 describe.skipIf(!sandboxed).each(await testDialects('storage crash e2e'))(

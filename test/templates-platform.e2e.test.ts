@@ -23,6 +23,7 @@ import {
   runPlatform,
   startServer,
   until,
+  SANDBOXED_NODE,
 } from './support/processes.js';
 import type { RunResult, TestServer } from './support/processes.js';
 
@@ -110,17 +111,7 @@ describe.skipIf(!tools)('every template and example launched through the platfor
       }),
     );
     store = await createTestStore('sqlite', { pathLength: 200 });
-    server = await startServer(store, [
-      '--local-node',
-      '--simulate',
-      '1x2',
-      '--gpus',
-      'simulated',
-      '--sandbox',
-      'bubblewrap',
-      '--app-trust-policy',
-      policyFile,
-    ]);
+    server = await startServer(store, [...SANDBOXED_NODE, '--app-trust-policy', policyFile]);
     const minted = await runPlatform(store, ['token', '--user', 'dev@example.com', '--project', 'apps']);
     expect(minted.code, minted.stderr).toBe(0);
     token = minted.stdout.trim();

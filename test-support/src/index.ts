@@ -22,3 +22,5 @@ export { httpLoad, median, percentile } from './http-load.js';
 export type { HttpLoadResult, HttpLoadTarget } from './http-load.js';
 export { keyTrustPolicy } from './trust-policy.js';
 export { flipByte, makeApp, tamper } from './app-fixtures.js';
+export { openEventStream } from './event-stream.js';
+export type { EventStream, StreamMessage } from './event-stream.js';

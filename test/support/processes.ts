@@ -11,6 +11,17 @@ import type { TestStore } from '@gpuaas/test-support';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const platformBin = join(repoRoot, 'platform/bin/gpuaas-platform.js');
+/** `serve` flags for one local node of two simulated GPUs whose allocations run in bubblewrap sandboxes. */
+export const SANDBOXED_NODE: readonly string[] = [
+  '--local-node',
+  '--simulate',
+  '1x2',
+  '--gpus',
+  'simulated',
+  '--sandbox',
+  'bubblewrap',
+];
+
 export const gpuaasBin = join(repoRoot, 'sdk/cli/bin/gpuaas.js');
 export const gpuaasAppBin = join(repoRoot, 'sdk/cli/bin/gpuaas-app.js');
 /** Plays the user's browser for `gpuaas auth login` (as BROWSER, or run with a verification URL). */

@@ -6,7 +6,7 @@
  * answers the platform's problem with the runtime's own code (`runtime_code`) and detail, and
  * leaves no app_instance event behind.
  */
-import { testDialects } from '@gpuaas/test-support';
+import { testDialects, openEventStream } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   catalogVersion,
@@ -27,41 +27,10 @@ interface StreamEvent {
   data: Record<string, unknown>;
 }
 
-/** An open SSE stream of `GET /v1/events`: `next()` is the next event (undefined once it ended). */
 async function openStream(url: string, token: string) {
-  const res = await fetch(url, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-  });
-  expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const next = async (): Promise<StreamEvent | undefined> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data !== undefined) return JSON.parse(data) as StreamEvent;
-        continue;
-      }
-      const { value, done } = await reader.read();
-      if (done) return undefined;
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-  /** Reads until `stop` holds for an event; every event read, that one last. */
-  const until = async (stop: (e: StreamEvent) => boolean): Promise<StreamEvent[]> => {
-    const seen: StreamEvent[] = [];
-    for (;;) {
-      const event = await next();
-      if (event === undefined) throw new Error(`the stream ended after ${JSON.stringify(seen)}`);
-      seen.push(event);
-      if (stop(event)) return seen;
-    }
-  };
-  return { until, cancel: () => reader.cancel() };
+  const stream = await openEventStream<StreamEvent>(url, token);
+  expect(stream.status).toBe(200);
+  return stream;
 }
 
 describe.each(dialects)('app instance events on %s', (dialect) => {

@@ -4,7 +4,7 @@
  * flag was removed stop receiving events and see their stream closed: SSE with a final
  * `stream.closed` message and the end of the response, WebSocket with close code 1008.
  */
-import { testDialects } from '@gpuaas/test-support';
+import { testDialects, openEventStream } from '@gpuaas/test-support';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -19,34 +19,10 @@ interface SseMessage {
   data: Record<string, unknown>;
 }
 
-/** An open SSE stream: `next()` gives the next message, or undefined once the server ended it. */
 async function openSse(url: string, token: string) {
-  const res = await fetch(url, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-  });
-  expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const next = async (): Promise<SseMessage | undefined> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data === undefined) continue;
-        return {
-          event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message',
-          data: JSON.parse(data) as SseMessage['data'],
-        };
-      }
-      const { value, done } = await reader.read();
-      if (done) return undefined;
-      buffer += decoder.decode(value, { stream: true });
-    }
-  };
-  return { next, cancel: () => reader.cancel() };
+  const stream = await openEventStream<SseMessage['data']>(url, token);
+  expect(stream.status).toBe(200);
+  return stream;
 }
 
 /** Resolves as `work` does, or fails after PROMPTLY_MS: access changes apply at once. */

@@ -18,6 +18,7 @@ describe('WriteFlow', () => {
     expect(flow.pending).toBe(0);
     expect(flow.paused).toBe(false);
     expect(sent).toEqual(['pause', 'resume']);
+    expect(flow.peak).toBe(130);
   });
 });
 

@@ -19,6 +19,7 @@ export const RENDER_LOW_WATER = 128 * 1024;
 
 export class WriteFlow {
   #pending = 0;
+  #peak = 0;
   #paused = false;
 
   constructor(
@@ -31,6 +32,11 @@ export class WriteFlow {
     return this.#pending;
   }
 
+  /** The largest backlog seen: what flow control kept the renderer's queue to. */
+  get peak(): number {
+    return this.#peak;
+  }
+
   get paused(): boolean {
     return this.#paused;
   }
@@ -38,6 +44,7 @@ export class WriteFlow {
   /** Counts `bytes` handed to the renderer; call the returned function once they are rendered. */
   queued(bytes: number): () => void {
     this.#pending += bytes;
+    this.#peak = Math.max(this.#peak, this.#pending);
     if (!this.#paused && this.#pending > this.high) {
       this.#paused = true;
       this.control('pause');

@@ -99,7 +99,10 @@ export default function TerminalPanel({
             term.focus();
           },
           onOutput(bytes) {
+            const peak = flow.peak;
             term.write(bytes, flow.queued(bytes.length));
+            // Shown on the element (only when it grows), so the backlog a flood built can be seen.
+            if (flow.peak > peak) element.dataset.renderPeak = String(flow.peak);
           },
           onServerMessage(message) {
             if (message.type === 'exit') {
