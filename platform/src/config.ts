@@ -83,6 +83,23 @@ export interface PlatformOptions {
   billing?: BillingOptions;
   /** Volumes (docs/storage.md). */
   storage?: StorageOptions;
+  /** Leases on the background work that runs on one instance at a time (docs/scale-out.md). */
+  leases?: LeaseOptions;
+}
+
+export interface LeaseOptions {
+  /** How long a lease outlives its holder's last heartbeat, in ms (default 10 000; renewed every third). */
+  ttlMs?: number;
+  /**
+   * This process is the only instance on its database (`serve` holding the SQLite instance
+   * lock): leases a crashed process left are taken at once instead of after their expiry.
+   */
+  sole?: boolean;
+  /**
+   * false: take no lease and run no background work, for a short-lived command over the
+   * database (`gpuaas-platform token`, `users add`) beside the servers (default true).
+   */
+  background?: boolean;
 }
 
 export interface StorageOptions {
@@ -131,6 +148,7 @@ export interface PlatformConfig {
   compute: ComputeConfig;
   localNode: LocalNodeConfig | undefined;
   billing: BillingConfig;
+  leases: { ttlMs: number; sole: boolean; background: boolean };
 }
 
 export interface CompileResult {
@@ -282,6 +300,11 @@ export function compileOptions(
     compute,
     localNode: compileLocalNode(options.localNode, options.databaseUrl === undefined),
     billing,
+    leases: {
+      ttlMs: positive('leases.ttlMs', options.leases?.ttlMs, 10_000, 600_000),
+      sole: options.leases?.sole ?? false,
+      background: options.leases?.background ?? true,
+    },
   };
   if (config.idempotency.ttlSeconds < 86_400) {
     warnings.push('idempotency.ttlSeconds is below 24 h: clients retrying later may repeat side effects');

@@ -7,6 +7,9 @@ export type { FieldError, PlatformErrorCode, PlatformErrorOptions } from './erro
 export { createDatabase, dialectOf } from './db/database.js';
 export type { DatabaseOptions, PlatformDatabase, SqlDialect } from './db/database.js';
 export { MIGRATIONS, migrateToLatest } from './db/migrations/index.js';
+export { LEASE } from './platform.js';
+export { LeaseLost, LeaseRunner, fenceLease, isLeaseLost, listLeases } from './leases/index.js';
+export type { JobLease, LeasedJob, LeaseRunnerOptions } from './leases/index.js';
 export type { ProjectRole, Tables } from './db/schema.js';
 export { SigningKeyStore, loadSecretKey } from './auth/keys.js';
 export { ExternalIssuers } from './auth/external.js';

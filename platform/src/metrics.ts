@@ -3,7 +3,7 @@
  * several in one process); labels use the OpenAPI path template, never the raw path, so the
  * number of series stays bounded.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PlatformMetrics {
   registry: Registry;
@@ -11,6 +11,8 @@ export interface PlatformMetrics {
   duration: Histogram<'method' | 'route'>;
   /** Usage events refused before storage, by reason (`too_late`: older than the late window). */
   usageEventsRefused: Counter<'reason'>;
+  /** 1 for each lease on background work this instance holds, 0 for the others (leases/runner.ts). */
+  leasesHeld: Gauge<'lease'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): PlatformMetrics {
@@ -35,5 +37,11 @@ export function createMetrics(options: { defaultMetrics: boolean }): PlatformMet
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  return { registry, requests, duration, usageEventsRefused };
+  const leasesHeld = new Gauge({
+    name: 'gpuaas_leases_held',
+    help: 'Leases on background work (scheduler, raters, …) this instance holds: 1 held, 0 not.',
+    labelNames: ['lease'] as const,
+    registers: [registry],
+  });
+  return { registry, requests, duration, usageEventsRefused, leasesHeld };
 }

@@ -6,6 +6,7 @@
  * Lifecycle: `STARTING` (migrating, loading keys) → `RUNNING` → `DRAINING` (readyz answers 503,
  * in-flight requests finish within the grace period) → `STOPPED`.
  */
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -61,7 +62,10 @@ import { errorHandler } from './http/problem.js';
 import { rateLimit, sweepExpired } from './http/rate-limit.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { appEndpointRoutes } from './http/app-endpoint-routes.js';
+import type { AppEndpointDeps } from './http/app-endpoint-routes.js';
+import { relayFirst } from './http/relay-listener.js';
 import { EndpointAccessCache } from './apps/endpoint-access.js';
+import { isAppsHost } from './apps/ui-origin.js';
 import { appOriginRoutes } from './http/app-origin.js';
 import type { AppOriginDeps } from './http/app-origin.js';
 import { Registry } from './registry/registry.js';
@@ -74,6 +78,7 @@ import { ReviewService } from './apps/review.js';
 import { AppInstanceWatcher } from './apps/instance-watcher.js';
 import { TrustPolicyFile } from './apps/policy-file.js';
 import { isoTime } from './ids.js';
+import { LeaseRunner, intervalJob, isLeaseLost } from './leases/index.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -112,6 +117,8 @@ export interface Platform {
   readonly apps: Services['apps'];
   /** Volumes and snapshots (storage/service.ts). */
   readonly storage: StorageService;
+  /** The leases on background work this instance holds or waits for (docs/scale-out.md). */
+  readonly leases: LeaseRunner;
   /** The node agents this process runs (embedded defaults), once `listen()` started them. */
   readonly localNodes: LocalNodes | undefined;
   readonly state: PlatformState;
@@ -153,10 +160,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const { db } = database;
   let server: Server | undefined;
-  let sweeper: NodeJS.Timeout | undefined;
-  let storageRater: NodeJS.Timeout | undefined;
+  let leases: LeaseRunner | undefined;
   let compute: AllocationService | undefined;
-  let gpuRater: GpuTimeRater | undefined;
   let localNodes: LocalNodes | undefined;
   let detachUpgrades: (() => void) | undefined;
   try {
@@ -180,6 +185,14 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     const api = loadApiDocument();
     const metrics = createMetrics({ defaultMetrics: config.defaultMetrics });
+    const leaseRunner = new LeaseRunner({
+      db,
+      logger,
+      ttlMs: config.leases.ttlMs,
+      sole: config.leases.sole,
+      gauge: metrics.leasesHeld,
+    });
+    leases = leaseRunner;
     await syncCatalog(db, config.compute.catalog);
     const storageRoot = join(config.dataDir, 'storage');
     const storageMode =
@@ -211,6 +224,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       logger,
       backend: new InProcessScheduler({ policy: 'best-fit' }),
       volumeSource: (id) => storage.backend.hostPath(id),
+      lease: leaseRunner.lease(LEASE.scheduler),
     });
     const internalRegistry = new InternalRegistryCaller();
     // One registry over the data folder, and one rule of who may pull and push there, for /v2 and
@@ -308,37 +322,77 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     });
     // The endpoint relay's access decisions, shared by its HTTP and WebSocket paths.
     const endpointAccess = new EndpointAccessCache({ db, users: services.users, bus: compute.bus });
-    const app = buildApp(services, handlerGroups(services), oidc.handler, endpointAccess);
-    sweeper = setInterval(() => {
-      sweepExpired(db).catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired rows failed'));
-      sweepExpiredPayloads(db).catch((error: unknown) =>
-        logger.warn({ err: error }, 'sweeping expired OIDC payloads failed'),
-      );
-    }, config.sweepIntervalSeconds * 1000);
-    sweeper.unref();
-    compute.start();
-    services.apps.instanceEvents.start();
+    const relayDeps: AppEndpointDeps = {
+      db,
+      tokens,
+      users: services.users,
+      logger,
+      endpointAccess,
+      rateLimit: config.rateLimit,
+    };
+    const app = buildApp(services, handlerGroups(services), oidc.handler, relayDeps);
     const computeService = compute;
+    // Background work. What must happen once however many instances run on one database runs
+    // under a lease, on whichever instance holds it (leases/runner.ts, docs/scale-out.md):
+    // - scheduler: the reconciler (TTLs, idle timeouts, deadlines, unreachable nodes) and the
+    //   scheduling cycles; GPU claims are fenced, so a stale holder never places anything.
+    leaseRunner.run(LEASE.scheduler, {
+      start: () => computeService.start(),
+      stop: () => computeService.stopReconciling(),
+    });
+    // - gpu-rater: GPU-time rating and funds enforcement; ledger settlements are fenced.
     const rater = new GpuTimeRater({
       db,
       bus: compute.bus,
       logger,
       config: config.billing,
       release: (id, reason) => computeService.release(id, 'system', reason),
+      lease: leaseRunner.lease(LEASE.gpuRater),
     });
-    gpuRater = rater;
-    rater.start();
-    // Catalog launches without an allocation wait for theirs to run (found again after a restart).
+    leaseRunner.run(LEASE.gpuRater, { start: () => rater.start(), stop: () => rater.stop() });
+    // - storage-rater: volumes and snapshots charged per GiB-second as they accrue
+    //   (storage/rater.ts); each charge is fenced.
+    const storageLease = leaseRunner.lease(LEASE.storageRater);
+    leaseRunner.run(
+      LEASE.storageRater,
+      intervalJob(config.storage.raterIntervalSeconds * 1000, () =>
+        rateStorage(db, {
+          currency: config.billing.currency,
+          pricePerGibMonth: config.storage.pricePerGibMonth,
+          fence: storageLease.fence,
+        }).catch((error: unknown) => {
+          // A lost lease is the runner's to report; it has stopped this job.
+          if (!isLeaseLost(error)) logger.warn({ err: error }, 'rating storage failed');
+        }),
+      ),
+    );
+    // - app-launcher: catalog launches waiting for their allocation to run (found again after a
+    //   restart). Each launch is claimed compare-and-set, so a stale holder cannot launch twice.
     const pendingLauncher = new PendingLauncher({ services, bus: computeService.bus, logger });
-    pendingLauncher.start();
-    // Volumes and snapshots are charged per GiB-second as they accrue (storage/rater.ts).
-    storageRater = setInterval(() => {
-      rateStorage(db, {
-        currency: config.billing.currency,
-        pricePerGibMonth: config.storage.pricePerGibMonth,
-      }).catch((error: unknown) => logger.warn({ err: error }, 'rating storage failed'));
-    }, config.storage.raterIntervalSeconds * 1000);
-    storageRater.unref();
+    leaseRunner.run(LEASE.appLauncher, pendingLauncher);
+    // - sweeper: garbage collection of expired idempotency keys, rate-limit windows and OIDC
+    //   payloads; deleting what expired twice is harmless, so it is not fenced.
+    leaseRunner.run(
+      LEASE.sweeper,
+      intervalJob(config.sweepIntervalSeconds * 1000, () =>
+        Promise.all([
+          sweepExpired(db).catch((error: unknown) =>
+            logger.warn({ err: error }, 'sweeping expired rows failed'),
+          ),
+          sweepExpiredPayloads(db).catch((error: unknown) =>
+            logger.warn({ err: error }, 'sweeping expired OIDC payloads failed'),
+          ),
+        ]),
+      ),
+    );
+    // Every instance runs the rest, for itself: the event bus's poller (its own subscribers),
+    // the endpoint-access cache's sweep (its own cache), its local node agents, and the app
+    // instance watcher, whose runtime streams back the launches this instance makes (watch())
+    // and whose events are recorded once under ids derived from the runtime's.
+    if (config.leases.background) {
+      services.apps.instanceEvents.start();
+      await leaseRunner.start();
+    }
     state = 'RUNNING';
 
     const platform: Platform = {
@@ -354,6 +408,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       gpuRater: rater,
       apps: services.apps,
       storage,
+      leases: leaseRunner,
       get localNodes() {
         return localNodes;
       },
@@ -372,7 +427,16 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       },
       async listen(listenOptions = {}) {
         if (server !== undefined) throw new Error('listen() was already called');
-        const s = app.listen(listenOptions.port ?? 8080, listenOptions.host ?? '127.0.0.1');
+        // App endpoint relays are answered before Express is entered (http/relay-listener.ts).
+        const listener = relayFirst(app, {
+          ...relayDeps,
+          metrics: services.metrics,
+          isAppsHost: (host) => isAppsHost(host, tokens.issuer),
+        });
+        const s = createServer(listener).listen(
+          listenOptions.port ?? 8080,
+          listenOptions.host ?? '127.0.0.1',
+        );
         server = s;
         answerClientErrors(s, logger);
         await new Promise<void>((resolve, reject) => {
@@ -423,13 +487,11 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       async close(closeOptions = {}) {
         if (state === 'STOPPED' || state === 'DRAINING') return;
         state = 'DRAINING';
-        clearInterval(sweeper);
-        clearInterval(storageRater);
         await localNodes?.stop();
         detachUpgrades?.();
         endpointAccess.close();
-        rater.stop();
-        await pendingLauncher.stop();
+        // Stops the leased jobs and gives their leases up: another instance takes over at once.
+        await leaseRunner.stop();
         computeService.stop();
         await services.apps.instanceEvents.stop();
         if (server !== undefined) {
@@ -456,14 +518,21 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     };
     return platform;
   } catch (error) {
-    clearInterval(sweeper);
-    clearInterval(storageRater);
-    gpuRater?.stop();
+    await leases?.stop();
     compute?.stop();
     await database.close();
     throw error;
   }
 }
+
+/** The leases of the background work that runs on one instance at a time (docs/scale-out.md). */
+export const LEASE = {
+  scheduler: 'scheduler',
+  gpuRater: 'gpu-rater',
+  storageRater: 'storage-rater',
+  appLauncher: 'app-launcher',
+  sweeper: 'sweeper',
+} as const;
 
 function appOriginDeps(services: Services): AppOriginDeps {
   const { db, keys, users, logger, tokens, config } = services;
@@ -474,7 +543,7 @@ function buildApp(
   services: Services,
   groups: Handlers[],
   oidc: RequestHandler,
-  endpointAccess: EndpointAccessCache,
+  relayDeps: AppEndpointDeps,
 ): Express {
   const { api, config, db, logger, metrics, tokens } = services;
   const handlers = bindHandlers(
@@ -521,16 +590,7 @@ function buildApp(
   );
 
   // An app's endpoints: any method, sub-path and body, relayed (http/app-endpoint-routes.ts).
-  app.use(
-    appEndpointRoutes({
-      db,
-      tokens,
-      users: services.users,
-      logger,
-      endpointAccess,
-      rateLimit: config.rateLimit,
-    }),
-  );
+  app.use(appEndpointRoutes(relayDeps));
   // The web console: `/` and its deep links, never a path of the API or of the mounts above
   // (http/console.ts).
   app.use(

@@ -5,9 +5,10 @@
   GET /ui/...         the static files in static/ (the console opens /ui/)
   GET /api/summary    JSON the page shows: uptime and page views
 
-The console shows /ui/ in an iframe sandboxed with allow-scripts only, so the
-page has an opaque origin and its fetch() calls arrive with "Origin: null":
-/api/ answers with Access-Control-Allow-Origin: * (read-only data, no cookies).
+The console shows /ui/ in an iframe on the instance's own origin, so its fetch()
+calls are same-origin. Through the platform's endpoint relay the page runs in an
+opaque origin and they arrive with "Origin: null": /api/ answers with
+Access-Control-Allow-Origin: * (read-only data, no cookies).
 """
 
 import json

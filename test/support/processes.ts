@@ -153,13 +153,18 @@ export interface TestServer {
 
 /**
  * `gpuaas-platform serve --json` on a free port over `store` (its data folder and, for
- * PostgreSQL, its database), with `extraArgs` (e.g. `--local-node …`); resolves with its URL.
+ * PostgreSQL, its database), with `extraArgs` (e.g. `--local-node …`; a later `--port` wins) and
+ * `env` added to this process's environment; resolves with its URL.
  */
-export async function startServer(store: TestStore, extraArgs: readonly string[] = []): Promise<TestServer> {
+export async function startServer(
+  store: TestStore,
+  extraArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestServer> {
   const args = ['serve', '--port', '0', '--data-dir', store.dataDir, '--json', ...extraArgs];
   if (store.databaseUrl !== undefined) args.push('--database-url', store.databaseUrl);
   const server = await startProcess(process.execPath, [platformBin, ...args], {
-    env: { ...process.env, CI: '' },
+    env: { ...process.env, ...env, CI: '' },
     ready: /"url":\s*"([^"]+)"/,
     name: 'gpuaas-platform serve',
   });

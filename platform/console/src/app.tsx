@@ -10,8 +10,21 @@ import { matchRoute, useLocation } from './router.js';
 import { AllocationScreen } from './screens/allocation-detail.js';
 import { AllocationsScreen } from './screens/allocations.js';
 import { CatalogScreen } from './screens/catalog.js';
-import { AppsScreen, NotFoundScreen } from './screens/other.js';
+import { AuditScreen } from './screens/admin/audit.js';
+import { ProjectScreen } from './screens/admin/project-detail.js';
+import { AppCatalogScreen } from './screens/apps/app-catalog.js';
+import { AppDetailScreen } from './screens/apps/app-detail.js';
+import { InstanceScreen } from './screens/instances/instance-detail.js';
+import { InstancesScreen } from './screens/instances/instances.js';
+import { AppReviewScreen } from './screens/operator/app-review.js';
+import { AppVersionReviewScreen } from './screens/operator/app-version.js';
+import { NodesScreen } from './screens/operator/nodes.js';
+import { OperatorBillingScreen } from './screens/operator/operator-billing.js';
+import { QuotasScreen } from './screens/operator/quotas.js';
+import { NotFoundScreen } from './screens/other.js';
 import { ProjectsScreen } from './screens/projects.js';
+import { BillingScreen } from './screens/usage/billing.js';
+import { UsageScreen } from './screens/usage/usage.js';
 import { Layout } from './ui/layout.js';
 
 function Screen() {
@@ -26,10 +39,32 @@ function Screen() {
       return <AllocationScreen key={route.id} id={route.id} />;
     case 'projects':
       return <ProjectsScreen />;
+    case 'project':
+      return <ProjectScreen key={route.id} id={route.id} />;
     case 'apps':
-      return <AppsScreen />;
+      return <AppCatalogScreen />;
     case 'app':
-      return <AppsScreen app={route.app} />;
+      return <AppDetailScreen key={route.app} app={route.app} />;
+    case 'instances':
+      return <InstancesScreen />;
+    case 'instance':
+      return <InstanceScreen key={route.id} id={route.id} />;
+    case 'usage':
+      return <UsageScreen />;
+    case 'billing':
+      return <BillingScreen />;
+    case 'audit':
+      return <AuditScreen />;
+    case 'operator-apps':
+      return <AppReviewScreen />;
+    case 'operator-app-version':
+      return <AppVersionReviewScreen key={route.id} id={route.id} />;
+    case 'operator-nodes':
+      return <NodesScreen />;
+    case 'operator-quotas':
+      return <QuotasScreen />;
+    case 'operator-billing':
+      return <OperatorBillingScreen />;
     case 'not-found':
       return <NotFoundScreen path={route.path} />;
   }

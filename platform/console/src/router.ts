@@ -11,8 +11,19 @@ export type Route =
   | { name: 'allocations' }
   | { name: 'allocation'; id: string }
   | { name: 'projects' }
+  | { name: 'project'; id: string }
   | { name: 'apps' }
   | { name: 'app'; app: string }
+  | { name: 'instances' }
+  | { name: 'instance'; id: string }
+  | { name: 'usage' }
+  | { name: 'billing' }
+  | { name: 'audit' }
+  | { name: 'operator-apps' }
+  | { name: 'operator-app-version'; id: string }
+  | { name: 'operator-nodes' }
+  | { name: 'operator-quotas' }
+  | { name: 'operator-billing' }
   | { name: 'not-found'; path: string };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
@@ -22,7 +33,26 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/allocations\/([^/]+)\/?$/, (m) => ({ name: 'allocation', id: decodeURIComponent(m[1] ?? '') })],
   [/^\/projects\/?$/, () => ({ name: 'projects' })],
   [/^\/apps\/?$/, () => ({ name: 'apps' })],
-  [/^\/apps\/([^/]+)\/?$/, (m) => ({ name: 'app', app: decodeURIComponent(m[1] ?? '') })],
+  [/^\/projects\/([^/]+)\/?$/, (m) => ({ name: 'project', id: decodeURIComponent(m[1] ?? '') })],
+  // An app's name is `publisher/app`: both segments, or one with the slash percent-encoded.
+  [
+    /^\/apps\/([^/]+(?:\/[^/]+)?)\/?$/,
+    (m) => ({ name: 'app', app: (m[1] ?? '').split('/').map(decodeURIComponent).join('/') }),
+  ],
+  [/^\/instances\/?$/, () => ({ name: 'instances' })],
+  [/^\/instances\/([^/]+)\/?$/, (m) => ({ name: 'instance', id: decodeURIComponent(m[1] ?? '') })],
+  [/^\/usage\/?$/, () => ({ name: 'usage' })],
+  [/^\/billing\/?$/, () => ({ name: 'billing' })],
+  [/^\/audit\/?$/, () => ({ name: 'audit' })],
+  [/^\/operator\/?$/, () => ({ name: 'operator-apps' })],
+  [/^\/operator\/apps\/?$/, () => ({ name: 'operator-apps' })],
+  [
+    /^\/operator\/apps\/versions\/([^/]+)\/?$/,
+    (m) => ({ name: 'operator-app-version', id: decodeURIComponent(m[1] ?? '') }),
+  ],
+  [/^\/operator\/nodes\/?$/, () => ({ name: 'operator-nodes' })],
+  [/^\/operator\/quotas\/?$/, () => ({ name: 'operator-quotas' })],
+  [/^\/operator\/billing\/?$/, () => ({ name: 'operator-billing' })],
 ];
 
 export function matchRoute(path: string): Route {

@@ -4,12 +4,19 @@
  * an INSERT into `allocation_gpus` (primary key: the GPU), so when two instances place at once
  * the second insert fails, that placement is rolled back and retried next cycle: no GPU is ever
  * given twice. Cycles within one process are serialised and coalesced.
+ *
+ * Under a lease (issue 19, docs/scale-out.md) cycles run only on the instance that holds
+ * `scheduler`; elsewhere `trigger()` does nothing and the holder's reconciler picks the queue up
+ * within its interval. Each claim is fenced by the lease's token, so an instance that lost the
+ * lease (paused, partitioned) places nothing after another took over: its cycle stops there.
  */
 import { volumeSites } from '../storage/attachments.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { isUniqueViolation } from '../db/constraint.js';
+import { isLeaseLost } from '../leases/errors.js';
+import type { JobLease } from '../leases/runner.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { ClusterNode, QueuedRequest, SchedulerBackend } from '../scheduler/index.js';
@@ -26,6 +33,8 @@ export interface SchedulingDeps {
   defaultQuota: { nominalGpus: number; maxGpus: number } | null;
   /** Called with the nodes that got new allocations (to nudge their agents). */
   onPlaced: (nodeIds: Set<string>) => void;
+  /** The `scheduler` lease: cycles run while it is held, each claim fenced by it. None: always. */
+  lease?: JobLease | undefined;
 }
 
 const QUEUE_WINDOW = 2000;
@@ -41,6 +50,7 @@ export class Scheduling {
 
   /** Runs a cycle soon; resolves when a cycle that started after this call has finished. */
   trigger(): Promise<void> {
+    if (this.#deps.lease?.held() === false) return Promise.resolve();
     if (this.#running !== undefined) {
       this.#again = true;
       return this.#running;
@@ -50,7 +60,7 @@ export class Scheduling {
         do {
           this.#again = false;
           await this.cycle();
-        } while (this.#again);
+        } while (this.#again && this.#deps.lease?.held() !== false);
       } finally {
         this.#running = undefined;
       }
@@ -114,6 +124,7 @@ export class Scheduling {
     const placedNodes = new Set<string>();
     const events: PlatformEvent[] = [];
     let placed = 0;
+    let lost = false;
     // An allocation with volumes runs only on nodes of their site (a node's region): a placement
     // elsewhere is not taken; it stays queued for a node there.
     const sites = await volumeSites(db, [...queued.keys()]);
@@ -135,6 +146,7 @@ export class Scheduling {
           return { index: gpu.idx, uuid: gpu.uuid, model: gpu.model, sku_id: gpu.sku_id, gpu_id: gpuId };
         });
         const outcome = await db.transaction().execute(async (trx) => {
+          await this.#deps.lease?.fence(trx);
           await trx
             .insertInto('allocation_gpus')
             .values(
@@ -169,10 +181,19 @@ export class Scheduling {
           this.#again = true;
           continue;
         }
+        if (isLeaseLost(error)) {
+          // Another instance schedules now; what this one placed before stays placed.
+          lost = true;
+          break;
+        }
         logger.error({ err: error, allocation_id: request.id }, 'claiming GPUs failed');
       }
     }
     for (const event of events) bus.deliver(event);
+    if (lost) {
+      if (placedNodes.size > 0) this.#deps.onPlaced(placedNodes);
+      return { placed, pending: 0 };
+    }
 
     for (const p of result.pending) {
       const request = queued.get(p.requestId);

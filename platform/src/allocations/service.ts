@@ -1,8 +1,10 @@
 /**
  * The compute service: allocations from request to release, and the reconciler that enforces what
  * the server promises whatever the agents do — TTLs, idle timeouts, provisioning deadlines and
- * unreachable nodes. Every instance runs the reconciler; each step is a conditional update, so
- * instances racing on one database do each change once.
+ * unreachable nodes. The reconciler and the scheduling cycles run on the one instance holding the
+ * `scheduler` lease (platform.ts, docs/scale-out.md); each reconciler step is still a conditional
+ * update, so a former holder that has not noticed its loss yet changes nothing twice, and the
+ * GPU claims of its cycles are fenced by the lease (scheduling.ts).
  */
 import { attachVolumes } from '../storage/attachments.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,6 +20,7 @@ import { PlatformError } from '../errors.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { projectAccess } from '../identity/access.js';
 import { isoTime, newId } from '../ids.js';
+import type { JobLease } from '../leases/runner.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerBackend } from '../scheduler/index.js';
 import {
@@ -63,6 +66,8 @@ export class AllocationService {
     backend: SchedulerBackend;
     /** Where a volume is on its node (the storage backend's mount), for allocations that attach volumes. */
     volumeSource?: (volumeId: string) => string;
+    /** The `scheduler` lease (scheduling.ts); none: this service schedules whenever asked. */
+    lease?: JobLease;
   }) {
     this.#volumeSource = deps.volumeSource;
     this.#db = deps.db;
@@ -80,6 +85,7 @@ export class AllocationService {
       onPlaced: (nodes) => {
         for (const id of nodes) this.nudge(id);
       },
+      lease: deps.lease,
     });
   }
 
@@ -97,13 +103,21 @@ export class AllocationService {
     if (nodeId !== null) this.#nudgers.get(nodeId)?.();
   }
 
+  /** Starts the reconciler (every `reconcileIntervalMs`; each pass ends with a scheduling cycle). */
   start(): void {
+    if (this.#timer !== undefined) return;
     this.#timer = setInterval(() => void this.reconcile(), this.#config.reconcileIntervalMs);
     this.#timer.unref();
   }
 
-  stop(): void {
+  /** Stops the reconciler only (the `scheduler` lease was lost); the service keeps serving. */
+  stopReconciling(): void {
     clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  stop(): void {
+    this.stopReconciling();
     this.#bus.stop();
   }
 

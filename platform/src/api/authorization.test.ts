@@ -607,6 +607,11 @@ const NEEDS: Record<string, Row> = {
       json: { charge_id: 'gpu:none:0', reason: 'matrix' },
     }),
   },
+  listBillingRefundRequests: {
+    need: { kind: 'operator' },
+    ok: 200,
+    request: () => get('/v1/billing/refund-requests'),
+  },
   createBillingRefundRequest: {
     need: { kind: 'operator' },
     ok: { status: 404, code: 'CORRECTION_TARGET_NOT_FOUND' },

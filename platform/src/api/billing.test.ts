@@ -413,9 +413,24 @@ describe.each(dialects)('refunds a second operator approves, on %s', (dialect) =
     );
     expect(again).toMatchObject({ status: 200, body: { id: filed.body.id } });
 
+    // The approver finds it waiting without being sent its id; the list pages by id.
+    const listed = async (state: string, query = '') =>
+      answer<{ items: { id: string; transfer_id: string | null }[]; next_cursor: string | null }>(
+        await t.request(`/v1/billing/refund-requests?state=${state}${query}`, { token: second }),
+      );
+    const pending = await listed('pending');
+    expect(pending.status).toBe(200);
+    expect(pending.body.items.map((r) => r.id)).toEqual([filed.body.id]);
+    const firstPage = await listed('pending', '&limit=1');
+    expect(firstPage.body.next_cursor).toBeNull();
+
     const approve = (token: string) => post(`/v1/billing/refund-requests/${filed.body.id}/approve`, token);
     expect(await answer(await approve(first))).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     const made = await answer<Transfer>(await approve(second));
+    expect((await listed('pending')).body.items).toEqual([]);
+    expect((await listed('approved')).body.items).toMatchObject([
+      { id: filed.body.id, transfer_id: made.body.id },
+    ]);
     expect(made).toMatchObject({
       status: 201,
       body: { category: 'refund', corrects_id: big, amount_micros: 1_000_000 },

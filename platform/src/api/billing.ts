@@ -17,7 +17,9 @@ import type { Statement, StatementAccount } from '../billing/statements.js';
 import { jsonMicros } from '../billing/service.js';
 import type { Transfer, TransferOutcome } from '../billing/ledger.js';
 import { setAuditTarget } from '../http/audit.js';
+import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
+import { pageRequest } from './identity.js';
 import type { Handlers, Services } from './services.js';
 
 type BillingTransfer = components['schemas']['BillingTransfer'];
@@ -314,6 +316,14 @@ export function billingHandlers(s: Services): Handlers {
         },
       });
       res.status(statusOf(outcome)).json(transferView(outcome.transfer));
+    },
+
+    listBillingRefundRequests: async (_req, res) => {
+      const { limit, after } = pageRequest(s, res);
+      const state = queryOf(res).state === 'approved' ? 'approved' : 'pending';
+      const rows = await billing.refundRequests(requirePrincipal(res), { state, limit, after });
+      const page = pageOf(rows, limit, (last) => s.cursors.encode('listBillingRefundRequests', [last.id]));
+      res.json({ items: page.items.map(refundRequestView), next_cursor: page.next_cursor });
     },
 
     createBillingRefundRequest: async (req, res) => {

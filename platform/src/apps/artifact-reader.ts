@@ -81,7 +81,9 @@ export class ArtifactReader {
         `namespace ${namespace} of the embedded registry belongs to another project: a project registers only what it publishes under its own name`,
       );
     }
-    return { registry: embedded.host, embedded: true, client: embedded.client(ref.registry) };
+    // Named by its public host, as `registry` is: a client named otherwise (the listen address a
+    // publisher pushed to) would be passed over for one reaching the public name from outside.
+    return { registry: embedded.host, embedded: true, client: embedded.client() };
   }
 
   /** Resolves the reference's digest (or its tag, once) to the manifest's descriptor. */

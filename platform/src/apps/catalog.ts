@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import type { components } from '@gpuaas/platform-contract';
 import type { Principal } from '../auth/principal.js';
 import type { AppAccess, Tables } from '../db/schema.js';
+import { formatMoney } from '../billing/money.js';
 import { PlatformError } from '../errors.js';
 import { projectAccess } from '../identity/access.js';
 import { RELEASE_NAMESPACE } from '../registry/names.js';
@@ -167,14 +168,28 @@ export function pricesOf(billing: unknown): CatalogVersion['prices'] {
   const metered = Array.isArray(b.metered) ? b.metered : [];
   return {
     currency: stringOf(b.currency) ?? 'USD',
-    hourly_price: stringOf(b.hourlyPrice),
+    hourly_price: moneyText(b.hourlyPrice),
     metered: metered.flatMap((m: unknown) => {
       const entry = objectOf(m);
       const meter = stringOf(entry?.meter);
-      const price = stringOf(entry?.pricePerUnit);
+      const price = moneyText(entry?.pricePerUnit);
       return meter === null || price === null ? [] : [{ meter, price_per_unit: price }];
     }),
   };
+}
+
+/**
+ * A manifest's money as the API writes it (decimal text): the manifest may give either decimal
+ * text or `{ micros }` (integer micro-units), and both are prices; reading only the first made an
+ * app priced in micros look free in the catalog while its launches were charged.
+ */
+function moneyText(value: unknown): string | null {
+  const text = stringOf(value);
+  if (text !== null) return text;
+  const micros = objectOf(value)?.micros;
+  return typeof micros === 'number' && Number.isSafeInteger(micros) && micros >= 0
+    ? formatMoney(BigInt(micros))
+    : null;
 }
 
 /** The access a version launches under: the one set at publish, else derived from its prices. */

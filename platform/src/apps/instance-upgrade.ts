@@ -209,6 +209,7 @@ export async function upgradeInstance(
         parameters: { ...parameters, ...secrets },
         trust_policy: plan.policy,
         registry_auth: await pullCredentials(s, accountId, row.project_id),
+        ...(s.apps.embedded.plainHttp ? { registry_plain_http: true } : {}),
         platform: { credentials: { scopes: plan.scopes } },
         wait: true,
       },

@@ -196,6 +196,8 @@ export async function launchInAllocation(s: LaunchServices, input: LaunchInput):
       parameters: input.parameters,
       trust_policy: policy,
       ...(registryAuth === undefined ? {} : { registry_auth: registryAuth }),
+      // A managed launch pulls from the embedded registry, reached as the platform is.
+      ...(managed !== undefined && s.apps.embedded.plainHttp ? { registry_plain_http: true } : {}),
       platform: {
         url: issuer,
         allocation_id: row.id,

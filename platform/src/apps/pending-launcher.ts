@@ -79,6 +79,8 @@ export class PendingLauncher {
   /** Stops listening and waits for launches under way. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    // Startable again: it runs only while its instance holds the lease (platform.ts).
+    this.#timer = undefined;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     await Promise.allSettled([...this.#inFlight]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InternalRegistryCaller } from '../registry/access.js';
-import { releaseRepositoryIn, releaseRepositoryOf, scopeCovers } from './release.js';
+import { EmbeddedRegistry, releaseRepositoryIn, releaseRepositoryOf, scopeCovers } from './release.js';
 
 describe('release names', () => {
   it.each([
@@ -31,6 +31,23 @@ describe('approval scopes', () => {
     [{ scope: null, scopeId: null }, false],
   ])('%o covers p1 in o1: %s', (approval, covers) => {
     expect(scopeCovers(approval, project)).toBe(covers);
+  });
+});
+
+describe('the embedded registry', () => {
+  const embedded = (publicUrl: string) =>
+    new EmbeddedRegistry({
+      publicUrl: () => publicUrl,
+      localUrl: () => 'http://127.0.0.1:8080',
+      internal: new InternalRegistryCaller(),
+    });
+  it.each([
+    ['https://gpuaas.example.com', false],
+    ['http://gpuaas.test:8080', true],
+    ['http://127.0.0.1:8080', true],
+  ])('behind %s is reached over plain http: %s', (publicUrl, plain) => {
+    expect(embedded(publicUrl).plainHttp).toBe(plain);
+    expect(embedded(publicUrl).host).toBe(new URL(publicUrl).host);
   });
 });
 

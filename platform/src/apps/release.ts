@@ -55,6 +55,14 @@ export class EmbeddedRegistry {
     return registryHostOf(this.#options.publicUrl());
   }
 
+  /**
+   * Whether runtimes reach the embedded registry over plain http: the platform's public URL is
+   * http (runtimes assume https for any registry but a loopback one).
+   */
+  get plainHttp(): boolean {
+    return new URL(this.#options.publicUrl()).protocol === 'http:';
+  }
+
   /** True when `registry` (a reference's host) is this platform's embedded registry. */
   serves(registry: string): boolean {
     const local = this.#options.localUrl();

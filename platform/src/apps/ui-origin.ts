@@ -13,9 +13,15 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** The host names apps are served under, for a platform reached at `platformUrl`. */
 export function appsDomain(platformUrl: string): string {
+  // Asked for every request (is it an instance origin's?) with the same URL: parsed once.
+  if (lastDomain?.url === platformUrl) return lastDomain.domain;
   const { hostname } = new URL(platformUrl);
-  return LOOPBACK.has(hostname) ? 'apps.localhost' : `apps.${hostname}`;
+  const domain = LOOPBACK.has(hostname) ? 'apps.localhost' : `apps.${hostname}`;
+  lastDomain = { url: platformUrl, domain };
+  return domain;
 }
+
+let lastDomain: { url: string; domain: string } | undefined;
 
 /** `http(s)://<allocation>.apps.<host>[:port]` for a platform reached at `platformUrl`. */
 export function instanceOrigin(platformUrl: string, allocationId: string): string {

@@ -10,10 +10,16 @@
  * another (issue 19) — finds the work done and changes nothing. Each allocation is rated under its
  * row lock (a no-op UPDATE), taken before the ledger's own balance locks, so two instances
  * serialise on it and a transition racing a settlement waits for it.
+ *
+ * In a platform the loop runs on the one instance holding the `gpu-rater` lease (platform.ts,
+ * docs/scale-out.md), and every settlement transaction is fenced by it: a former holder that
+ * has not noticed its loss writes nothing to the ledger, and its pass stops at once.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { AllocationState, Tables } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
+import { isLeaseLost } from '../leases/errors.js';
+import type { JobLease } from '../leases/runner.js';
 import type { Logger } from '../logger.js';
 import type { BillingConfig } from '../config-billing.js';
 import { checkBudgets } from './budgets.js';
@@ -44,6 +50,8 @@ export interface RaterDeps {
   config: Pick<BillingConfig, 'graceSeconds' | 'raterIntervalMs' | 'lateWindowDays'>;
   /** Releases an allocation (AllocationService.release); idempotent. */
   release: (allocationId: string, reason: string) => Promise<unknown>;
+  /** The `gpu-rater` lease fencing each settlement (none: unfenced, as tests and tools run it). */
+  lease?: JobLease;
 }
 
 /** What one pass did (tests and `billing check` read it). */
@@ -82,8 +90,9 @@ export class GpuTimeRater {
     return this.#state;
   }
 
+  /** Starts the loop; again after a stop when the lease comes back. */
   start(): void {
-    if (this.#state !== 'IDLE') return;
+    if (this.#state === 'RUNNING') return;
     this.#state = 'RUNNING';
     this.#timer = setInterval(() => void this.#tick(), this.#deps.config.raterIntervalMs);
     this.#timer.unref();
@@ -101,6 +110,7 @@ export class GpuTimeRater {
     try {
       await this.runOnce();
     } catch (error) {
+      if (isLeaseLost(error)) return; // the lease runner has stopped this loop
       this.#deps.logger.warn({ err: error }, 'rating GPU time failed');
     } finally {
       this.#passing = false;
@@ -136,6 +146,7 @@ export class GpuTimeRater {
         if (rated.unheld !== undefined) list.push(rated.unheld);
         unheldByProject.set(row.project_id, list);
       } catch (error) {
+        if (isLeaseLost(error)) throw error;
         logger.error({ err: error, allocation_id: row.allocation_id }, 'rating an allocation failed');
       }
     }
@@ -201,6 +212,7 @@ export class GpuTimeRater {
       // Never ran: nothing to charge. Once it cannot run any more, its first hold is released.
       if (!CLOSED_STATES.includes(seen.state)) return { settled: 0, closed: false, unheld: undefined };
       await db.transaction().execute(async (trx) => {
+        await this.#deps.lease?.fence(trx);
         await lockAllocation(trx, id);
         await releaseHolds(trx, id);
         await close(trx, id);
@@ -221,6 +233,7 @@ export class GpuTimeRater {
   async #settle(trx: Transaction<Tables>, meter: GpuMeter, now: number): Promise<Rated> {
     const id = meter.allocationId;
     const L = meter.intervalSeconds;
+    await this.#deps.lease?.fence(trx);
     await lockAllocation(trx, id);
     const { state, changes } = await history(trx, id);
     const billing = asBillingDb(trx);

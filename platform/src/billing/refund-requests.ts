@@ -83,6 +83,22 @@ export async function findRefundRequest(db: Db, id: string): Promise<RefundReque
   return row === undefined ? undefined : toRequest(row);
 }
 
+/**
+ * One page of requests, pending or approved, by id (UUIDv7: oldest first), after `after` when
+ * given; `limit + 1` rows so the caller can tell whether there is more.
+ */
+export async function listRefundRequests(
+  db: Db,
+  options: { state: 'pending' | 'approved'; limit: number; after?: string | undefined },
+): Promise<RefundRequest[]> {
+  let query = selectRequests(db)
+    .where('approved_at', options.state === 'pending' ? 'is' : 'is not', null)
+    .orderBy('id')
+    .limit(options.limit + 1);
+  if (options.after !== undefined) query = query.where('id', '>', options.after);
+  return (await query.execute()).map(toRequest);
+}
+
 export async function findRefundRequestByKey(db: Db, requestKey: string): Promise<RefundRequest | undefined> {
   const row = await selectRequests(db).where('request_key', '=', requestKey).executeTakeFirst();
   return row === undefined ? undefined : toRequest(row);

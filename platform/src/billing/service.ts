@@ -28,6 +28,7 @@ import {
   fileRefundRequest,
   findRefundRequest,
   findRefundRequestByKey,
+  listRefundRequests,
   markRefundApproved,
 } from './refund-requests.js';
 import type { RefundRequest as FiledRefund } from './refund-requests.js';
@@ -272,6 +273,15 @@ export class BillingService {
       requestedBy: principalKey(principal),
       requestedAt: isoTime(),
     });
+  }
+
+  /** Operators: refund requests waiting for approval (or approved), oldest first. */
+  async refundRequests(
+    principal: Principal,
+    options: { state: 'pending' | 'approved'; limit: number; after?: string | undefined },
+  ): Promise<FiledRefund[]> {
+    requireOperator(principal, 'list refund requests');
+    return listRefundRequests(this.#db, options);
   }
 
   /** Operators other than the requester: makes the requested refund, once. */

@@ -6,6 +6,7 @@ import { inlineTrustPolicyFile } from '@gpuaas/sdk';
 import { PlatformError } from '../errors.js';
 import { parseSandboxLimits, parseSimulationSpec } from '@gpuaas/node-agent';
 import type { SandboxLimitsConfig, SimulationSpec } from '@gpuaas/node-agent';
+import { lockSqliteInstance } from '../db/instance-lock.js';
 import { createPlatform } from '../platform.js';
 import type { Platform } from '../platform.js';
 import { DEMO_APP, seedDemoApp } from '../apps/demo.js';
@@ -224,91 +225,100 @@ export function registerServe(program: Command, { io }: CliContext): void {
         options.sigstoreTrustedRoot === undefined
           ? undefined
           : await readTrustedRoot(options.sigstoreTrustedRoot);
-      const tracing = await startTracing(io.env);
-      const platform = await createPlatform({
-        dataDir: options.dataDir,
-        databaseUrl: options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL,
-        publicUrl: options.publicUrl,
-        ...(options.relayRateLimit === undefined
-          ? {}
-          : { rateLimit: { relay: { limit: options.relayRateLimit, windowSeconds: 60 } } }),
-        trustedIssuers: options.trustIssuer.map((issuer) => ({
-          issuer,
-          audience: options.trustAudience ?? '',
-          claim: options.claimEmail,
-        })),
-        compute: {
-          ...(appTrustPolicy === undefined
-            ? {}
-            : { appTrustPolicy, appTrustPolicyFile: options.appTrustPolicy }),
-          ...(sigstoreTrustedRoot === undefined ? {} : { sigstoreTrustedRoot }),
-        },
-        storage: {
-          ...(options.storageMode === undefined ? {} : { mode: options.storageMode }),
-          ...(options.storagePrice === undefined ? {} : { pricePerGibMonth: options.storagePrice }),
-        },
-        billing: {
-          currency: options.billingCurrency,
-          starterCredit: options.starterCredit,
-          intervalSeconds: options.billingInterval,
-          graceSeconds: options.billingGrace,
-          lateWindowDays: options.billingLateWindow,
-          ...(options.refundApprovalAbove === undefined
-            ? {}
-            : { refundApprovalAbove: options.refundApprovalAbove }),
-        },
-        // On PostgreSQL (production) nodes are remote agents unless asked for explicitly.
-        localNode:
-          (options.localNode ?? (options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL) === undefined)
-            ? {
-                gpus: options.gpus,
-                simulated: { memoryMib: 81_559, model: 'NVIDIA H100 80GB HBM3', ...simulated },
-                sandbox: options.sandbox,
-                limits,
-                runtimeEgress: options.runtimeEgress,
-              }
-            : false,
-      });
-      let url: string;
+      const databaseUrl = options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL;
+      // One server per SQLite file: a second refuses with DATABASE_IN_USE (db/instance-lock.ts).
+      const instanceLock = lockSqliteInstance({ url: databaseUrl, dataDir: options.dataDir });
       try {
-        ({ url } = await platform.listen({ port: options.port, host: options.host }));
-      } catch (error) {
-        await platform.close({ graceMs: 0 });
-        await tracing?.shutdown();
-        throw listenError(error, options.host, options.port);
-      }
-      // Seeded once listening (the demo is pushed through the platform's own /v2/), and before
-      // the line that says the server is up: whatever waits for that line or for /readyz (a
-      // script, the README's walkthrough) finds the example app in the catalog. A first start
-      // takes about a second more; later starts only check it is there.
-      const seeding = demoWanted(options.demo, io.env.GPUAAS_DEMO) ? seedDemo(platform) : undefined;
-      if (seeding !== undefined) {
-        platform.holdReadiness('seeding the example app', seeding);
-        await Promise.race([
-          seeding,
-          new Promise<void>((resolve) => setTimeout(resolve, SEED_WAIT_MS).unref()),
-        ]);
-      }
-      if (options.json === true) printJson(io, { url, issuer: platform.issuer });
-      else io.stdout.write(`gpuaas-platform listening on ${url}\n`);
+        const tracing = await startTracing(io.env);
+        const platform = await createPlatform({
+          dataDir: options.dataDir,
+          databaseUrl,
+          publicUrl: options.publicUrl,
+          // Alone on its SQLite file: leases a crashed server left are taken at once.
+          leases: { sole: instanceLock !== undefined },
+          ...(options.relayRateLimit === undefined
+            ? {}
+            : { rateLimit: { relay: { limit: options.relayRateLimit, windowSeconds: 60 } } }),
+          trustedIssuers: options.trustIssuer.map((issuer) => ({
+            issuer,
+            audience: options.trustAudience ?? '',
+            claim: options.claimEmail,
+          })),
+          compute: {
+            ...(appTrustPolicy === undefined
+              ? {}
+              : { appTrustPolicy, appTrustPolicyFile: options.appTrustPolicy }),
+            ...(sigstoreTrustedRoot === undefined ? {} : { sigstoreTrustedRoot }),
+          },
+          storage: {
+            ...(options.storageMode === undefined ? {} : { mode: options.storageMode }),
+            ...(options.storagePrice === undefined ? {} : { pricePerGibMonth: options.storagePrice }),
+          },
+          billing: {
+            currency: options.billingCurrency,
+            starterCredit: options.starterCredit,
+            intervalSeconds: options.billingInterval,
+            graceSeconds: options.billingGrace,
+            lateWindowDays: options.billingLateWindow,
+            ...(options.refundApprovalAbove === undefined
+              ? {}
+              : { refundApprovalAbove: options.refundApprovalAbove }),
+          },
+          // On PostgreSQL (production) nodes are remote agents unless asked for explicitly.
+          localNode:
+            (options.localNode ?? databaseUrl === undefined)
+              ? {
+                  gpus: options.gpus,
+                  simulated: { memoryMib: 81_559, model: 'NVIDIA H100 80GB HBM3', ...simulated },
+                  sandbox: options.sandbox,
+                  limits,
+                  runtimeEgress: options.runtimeEgress,
+                }
+              : false,
+        });
+        let url: string;
+        try {
+          ({ url } = await platform.listen({ port: options.port, host: options.host }));
+        } catch (error) {
+          await platform.close({ graceMs: 0 });
+          await tracing?.shutdown();
+          throw listenError(error, options.host, options.port);
+        }
+        // Seeded once listening (the demo is pushed through the platform's own /v2/), and before
+        // the line that says the server is up: whatever waits for that line or for /readyz (a
+        // script, the README's walkthrough) finds the example app in the catalog. A first start
+        // takes about a second more; later starts only check it is there.
+        const seeding = demoWanted(options.demo, io.env.GPUAAS_DEMO) ? seedDemo(platform) : undefined;
+        if (seeding !== undefined) {
+          platform.holdReadiness('seeding the example app', seeding);
+          await Promise.race([
+            seeding,
+            new Promise<void>((resolve) => setTimeout(resolve, SEED_WAIT_MS).unref()),
+          ]);
+        }
+        if (options.json === true) printJson(io, { url, issuer: platform.issuer });
+        else io.stdout.write(`gpuaas-platform listening on ${url}\n`);
 
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          io.signal?.removeEventListener('abort', stop);
-          resolve();
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-        io.signal?.addEventListener('abort', stop);
-        if (io.signal?.aborted === true) stop();
-      });
-      io.stderr.write('gpuaas-platform: shutting down\n');
-      // A seed in flight writes to the database: it ends before the database closes.
-      await seeding;
-      await platform.close({ graceMs: options.graceSeconds * 1000 });
-      await tracing?.shutdown();
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGTERM', stop);
+            process.off('SIGINT', stop);
+            io.signal?.removeEventListener('abort', stop);
+            resolve();
+          };
+          process.on('SIGTERM', stop);
+          process.on('SIGINT', stop);
+          io.signal?.addEventListener('abort', stop);
+          if (io.signal?.aborted === true) stop();
+        });
+        io.stderr.write('gpuaas-platform: shutting down\n');
+        // A seed in flight writes to the database: it ends before the database closes.
+        await seeding;
+        await platform.close({ graceMs: options.graceSeconds * 1000 });
+        await tracing?.shutdown();
+      } finally {
+        instanceLock?.release();
+      }
     });
 }
 

@@ -140,6 +140,8 @@ export function registerToken(program: Command, { io }: CliContext): void {
         publicUrl: options.publicUrl,
         log: { level: 'silent' },
         defaultMetrics: false,
+        // A command beside the servers: it must not take their background work for a moment.
+        leases: { background: false },
         ...(options.starterCredit === undefined ? {} : { billing: { starterCredit: options.starterCredit } }),
       });
       try {

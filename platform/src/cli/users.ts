@@ -67,6 +67,8 @@ export function registerUsers(program: Command, { io }: CliContext): void {
         databaseUrl: options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL,
         log: { level: 'silent' },
         defaultMetrics: false,
+        // A command beside the servers: it must not take their background work for a moment.
+        leases: { background: false },
       });
       try {
         const user = await ensureUser(platform.db, options.email, { operator: options.operator === true });

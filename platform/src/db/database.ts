@@ -10,7 +10,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { PlatformError } from '../errors.js';
-import { migrateToLatest } from './migrations/index.js';
+import { migrateExclusively } from './migrations/index.js';
 import type { Tables } from './schema.js';
 import { PlatformSqliteDialect } from './sqlite-dialect.js';
 
@@ -49,6 +49,13 @@ export function dialectOf(url: string | undefined): SqlDialect {
   );
 }
 
+/** The SQLite file a URL selects: `sqlite:PATH` (relative to the data folder), else the default. */
+export function sqliteFile(url: string | undefined, dataDir: string): string {
+  return url !== undefined && url.startsWith('sqlite:')
+    ? resolve(dataDir, url.slice('sqlite:'.length))
+    : join(resolve(dataDir), 'platform.sqlite');
+}
+
 /**
  * Opens (and by default migrates) the database.
  *
@@ -63,11 +70,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Platform
 
   let db: Kysely<Tables>;
   if (dialect === 'sqlite') {
-    const file =
-      options.url !== undefined && options.url.startsWith('sqlite:')
-        ? resolve(dataDir, options.url.slice('sqlite:'.length))
-        : join(dataDir, 'platform.sqlite');
-    const sqlite = openSqlite(file);
+    const sqlite = openSqlite(sqliteFile(options.url, dataDir));
     db = new Kysely<Tables>({ dialect: new PlatformSqliteDialect({ database: withStatementCache(sqlite) }) });
   } else {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
@@ -77,7 +80,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Platform
   }
 
   try {
-    if (options.migrate ?? true) await migrateToLatest(db);
+    if (options.migrate ?? true) await migrateExclusively(db, dialect);
   } catch (error) {
     await db.destroy();
     throw new PlatformError('CONFIG_INVALID', `database migration failed: ${describe(error)}`, {

@@ -324,6 +324,21 @@ export interface Tables
   app_launches: AppLaunchesTable;
   app_instances: AppInstancesTable;
   app_entitlements: AppEntitlementsTable;
+  leases: LeasesTable;
+}
+
+/** A lease on one job of background work (migration 0017, platform/src/leases/). */
+export interface LeasesTable {
+  /** The job, e.g. `scheduler`. */
+  name: string;
+  /** The instance that holds it (LeaseRunner's owner id). */
+  owner: string;
+  /** New at every acquisition; a job's writes are fenced by it. */
+  token: string;
+  acquired_at: string;
+  renewed_at: string;
+  /** Free for anyone to take from this time on, unless renewed before. */
+  expires_at: string;
 }
 
 /** A project's app signing key or keyless identity (migration 0011); retired, never deleted. */

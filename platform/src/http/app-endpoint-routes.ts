@@ -12,9 +12,8 @@
  * IP's anonymous budget. The access decision is kept for a moment (apps/endpoint-access.ts), so a
  * client's stream of requests costs one decision a second, not one each.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
@@ -35,6 +34,7 @@ import {
   normalizeSubPath,
   relayEndpointRequest,
   relayEndpointUpgrade,
+  streamEndpointAnswer,
 } from '../apps/endpoint-proxy.js';
 import type { EndpointRequest } from '../apps/endpoint-proxy.js';
 import type { EndpointAccessCache, EndpointDecision } from '../apps/endpoint-access.js';
@@ -54,7 +54,7 @@ export interface AppEndpointDeps {
 /** allocation id, endpoint name, the rest of the path (raw, may be absent). */
 export const APP_ENDPOINT_PATH = /^\/v1\/allocations\/([^/?]+)\/app\/endpoints\/([^/?]+)(\/[^?]*)?$/;
 
-interface Matched {
+export interface Matched {
   allocationId: string;
   endpoint: string;
   rest: string;
@@ -130,7 +130,11 @@ async function limit(
   await enforceRateLimit(deps.db, scope, client.setHeader);
 }
 
-/** The Express middleware: relays matching requests, passes the rest on. */
+/**
+ * The Express middleware: relays matching requests, passes the rest on. A listening platform
+ * relays before Express is entered (http/relay-listener.ts); this serves `platform.app` mounted
+ * elsewhere.
+ */
 export function appEndpointRoutes(deps: AppEndpointDeps): RequestHandler {
   return (req: Request, res: Response, next) => {
     let matched: Matched | undefined;
@@ -144,35 +148,46 @@ export function appEndpointRoutes(deps: AppEndpointDeps): RequestHandler {
       next();
       return;
     }
-    relay(deps, req, res, matched).catch(next);
+    const context = res.locals.context as RequestContext;
+    relayRequest(deps, req, res, matched, context, { ip: req.ip, proto: req.protocol }).catch(next);
   };
 }
 
-async function relay(deps: AppEndpointDeps, req: Request, res: Response, m: Matched): Promise<void> {
-  const context = res.locals.context as RequestContext;
+/** Where the caller's request came from, as the platform's proxy settings read it. */
+export interface RelayCaller {
+  ip: string | undefined;
+  proto: string;
+}
+
+/** Relays one matched request; rejects (nothing written yet) with the refusal to answer. */
+export async function relayRequest(
+  deps: AppEndpointDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  m: Matched,
+  context: RequestContext,
+  caller: RelayCaller,
+): Promise<void> {
   const { principal, target } = await authorizeRelay(
     deps,
     () => bearer(req.headers.authorization),
     m.allocationId,
-    { ip: req.ip, setHeader: (name, value) => res.setHeader(name, value) },
+    { ip: caller.ip, setHeader: (name, value) => res.setHeader(name, value) },
   );
   context.principal = principal;
   const request: EndpointRequest = {
     endpoint: m.endpoint,
     path: m.rest,
     search: m.search,
-    method: req.method,
+    method: req.method ?? 'GET',
     headers: req.headers,
-    forwarded: { for: req.ip, host: req.headers.host, proto: req.protocol, prefix: m.prefix },
+    forwarded: { for: caller.ip, host: req.headers.host, proto: caller.proto, prefix: m.prefix },
     principal,
     correlationId: context.correlationId,
   };
   const answer = await relayEndpointRequest(target, request, req);
   res.writeHead(answer.statusCode ?? 502, endpointResponseHeaders(answer.headers));
-  pipeline(answer, res, (error) => {
-    if (error !== undefined && error !== null)
-      deps.logger.debug({ err: error }, 'app endpoint: the response ended early');
-  });
+  streamEndpointAnswer(answer, res);
 }
 
 /**

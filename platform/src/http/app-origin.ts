@@ -18,7 +18,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import {
@@ -26,6 +25,7 @@ import {
   endpointRuntime,
   normalizeSubPath,
   relayEndpointRequest,
+  streamEndpointAnswer,
   relayEndpointUpgrade,
 } from '../apps/endpoint-proxy.js';
 import type { EndpointRequest } from '../apps/endpoint-proxy.js';
@@ -178,10 +178,7 @@ async function serve(deps: AppOriginDeps, req: Request, res: Response): Promise<
   context.principal = request.principal;
   const answer = await relayEndpointRequest(runtime, request, req);
   res.writeHead(answer.statusCode ?? 502, instanceResponseHeaders(answer.headers, deps.issuer()));
-  pipeline(answer, res, (error) => {
-    if (error !== undefined && error !== null)
-      deps.logger.debug({ err: error }, 'app origin: the response ended early');
-  });
+  streamEndpointAnswer(answer, res);
 }
 
 /** Exchanges the sign-in code and records the attempt, whatever its outcome. */

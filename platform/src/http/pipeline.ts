@@ -3,6 +3,7 @@
  * trace span), matching against the OpenAPI document, and request/response validation.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { PlatformError } from '../errors.js';
@@ -32,52 +33,82 @@ export function operationOf(res: Response): MatchedOperation {
 
 const tracer = trace.getTracer('gpuaas-platform');
 
+/** Operations whose successful requests are logged at debug rather than info. */
+const QUIET_OPERATIONS = new Set(['nodeHeartbeat', 'callAppEndpoint']);
+
+/** What a finished request is counted and logged as. */
+export interface RequestRoute {
+  /** The operation's path template, or `unmatched`. */
+  route: string;
+  operationId: string | undefined;
+}
+
+/**
+ * A request's context (correlation id, answered in `X-Correlation-Id`), and at its finish one log
+ * line, its metrics and its span. `routeOf` is asked at the finish, when the route is known.
+ * Express requests start here through `requestContext`; the endpoint relay, which enters below
+ * Express (http/relay-listener.ts), calls it directly.
+ */
+export function beginRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ip: string | undefined,
+  observers: { logger: Logger; metrics: PlatformMetrics },
+  routeOf: () => RequestRoute,
+): RequestContext {
+  const { logger, metrics } = observers;
+  const method = req.method ?? 'GET';
+  const header = req.headers['x-correlation-id'];
+  const context: RequestContext = {
+    correlationId: correlationIdFrom(Array.isArray(header) ? header[0] : header),
+    principal: undefined,
+    ip,
+  };
+  res.setHeader('X-Correlation-Id', context.correlationId);
+  const started = process.hrtime.bigint();
+  const span = tracer.startSpan(`${method} request`, {
+    attributes: { 'http.request.method': method, 'gpuaas.correlation_id': context.correlationId },
+  });
+  res.on('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { route, operationId } = routeOf();
+    metrics.requests.inc({ method, route, status: String(res.statusCode) });
+    metrics.duration.observe({ method, route }, seconds);
+    span.updateName(`${method} ${route}`);
+    span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+    // Node heartbeats arrive every second from every node, and relayed requests are an app's own
+    // traffic (counted in the metrics): successful ones are logged at debug.
+    const level = res.statusCode < 400 && QUIET_OPERATIONS.has(operationId ?? '') ? 'debug' : 'info';
+    // Above the level the line is dropped anyway: skip building it (and entering the context).
+    if (!logger.isLevelEnabled(level)) return;
+    runWithContext(context, () =>
+      logger[level](
+        {
+          method,
+          route,
+          status: res.statusCode,
+          duration_ms: Math.round(seconds * 1e4) / 10,
+          operation: operationId,
+          principal:
+            context.principal === undefined ? undefined : `${context.principal.type}:${context.principal.id}`,
+        },
+        'request',
+      ),
+    );
+  });
+  return context;
+}
+
 /** Correlation id, AsyncLocalStorage context, one log line, metrics and a span per request. */
 export function requestContext(logger: Logger, metrics: PlatformMetrics): RequestHandler {
   return (req, res, next) => {
-    const header = req.headers['x-correlation-id'];
-    const context: RequestContext = {
-      correlationId: correlationIdFrom(Array.isArray(header) ? header[0] : header),
-      principal: undefined,
-      ip: req.ip,
-    };
-    res.locals.context = context;
-    res.setHeader('X-Correlation-Id', context.correlationId);
-    const started = process.hrtime.bigint();
-    const span = tracer.startSpan(`${req.method} request`, {
-      attributes: { 'http.request.method': req.method, 'gpuaas.correlation_id': context.correlationId },
-    });
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const context = beginRequest(req, res, req.ip, { logger, metrics }, () => {
       const op = res.locals.op as MatchedOperation | undefined;
-      const route = op?.def.path ?? 'unmatched';
-      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.duration.observe({ method: req.method, route }, seconds);
-      span.updateName(`${req.method} ${route}`);
-      span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      // Node heartbeats arrive every second from every node: successful ones are logged at debug.
-      const level = res.statusCode < 400 && op?.def.operationId === 'nodeHeartbeat' ? 'debug' : 'info';
-      // Above the level the line is dropped anyway: skip building it (and entering the context).
-      if (!logger.isLevelEnabled(level)) return;
-      runWithContext(context, () =>
-        logger[level](
-          {
-            method: req.method,
-            route,
-            status: res.statusCode,
-            duration_ms: Math.round(seconds * 1e4) / 10,
-            operation: op?.def.operationId,
-            principal:
-              context.principal === undefined
-                ? undefined
-                : `${context.principal.type}:${context.principal.id}`,
-          },
-          'request',
-        ),
-      );
+      return { route: op?.def.path ?? 'unmatched', operationId: op?.def.operationId };
     });
+    res.locals.context = context;
     runWithContext(context, next);
   };
 }

@@ -4,6 +4,7 @@
  * pointers. Errors that are not PlatformErrors become INTERNAL (details go to the log only) —
  * except the body parser's, which are the client's fault and map to their own codes.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
 import { isBillingError } from '../billing/errors.js';
 import type { BillingError } from '../billing/errors.js';
@@ -109,14 +110,31 @@ export function problemDocument(
 
 /** Writes a problem response (without response validation: this is the last resort). */
 export function sendProblem(res: Response, error: PlatformError, instance: string): void {
-  const problem = problemDocument(
-    error,
-    instance,
-    currentContext()?.correlationId ?? String(res.getHeader('x-correlation-id') ?? ''),
-  );
-  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  const correlationId = currentContext()?.correlationId ?? String(res.getHeader('x-correlation-id') ?? '');
+  const problem = problemDocument(error, instance, correlationId);
+  // Set before the answer is written: the audit trail reads it as the response ends.
   res.locals.problem = problem;
-  res.status(error.status).type('application/problem+json').send(JSON.stringify(problem));
+  writeProblemDocument(res, error, problem);
+}
+
+/** The same on a plain Node response: the endpoint relay answers below Express. */
+export function writeProblem(
+  res: ServerResponse,
+  error: PlatformError,
+  instance: string,
+  correlationId: string,
+): void {
+  writeProblemDocument(res, error, problemDocument(error, instance, correlationId));
+}
+
+function writeProblemDocument(res: ServerResponse, error: PlatformError, problem: ProblemDocument): void {
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  const body = JSON.stringify(problem);
+  res.writeHead(error.status, {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
 }
 
 /** The final error middleware. */

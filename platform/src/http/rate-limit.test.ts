@@ -80,7 +80,7 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     }
   });
 
-  it('gives requests counted in the same turn consecutive counts from one batched upsert', async () => {
+  it('gives requests counted in the same turn consecutive counts (PostgreSQL: from one batched upsert)', async () => {
     let statements = 0;
     // A plugin sees every statement this Kysely instance runs, prepared ones included.
     const db = t.platform.db.withPlugin({
@@ -101,8 +101,13 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     expect(counts.filter((_, i) => i % 5 === 4).map((c) => c.count)).toEqual([1, 2, 3, 4, 5]);
-    expect(statements).toBe(2);
     expect((await countRequest(db, 'batch-a', policy, now)).count).toBe(21);
+    if (dialect === 'sqlite') {
+      // One process serves a SQLite platform: its counters are its own, no statement at all.
+      expect(statements).toBe(0);
+      return;
+    }
+    expect(statements).toBe(3);
     const stored = await t.platform.db
       .selectFrom('rate_limit_windows')
       .select(['bucket', 'count'])
@@ -123,12 +128,14 @@ describe.each(dialects)('rate limits on %s', (dialect) => {
     expect(second).toEqual({ count: 2, resetSeconds: 8 });
     expect((await countRequest(t.platform.db, 'unit', policy, base + 10_000)).count).toBe(1);
     await sweepExpired(t.platform.db, base + 60_000);
-    const left = await t.platform.db
+    // Swept, the ended windows are gone on both dialects: a late count starts one afresh.
+    expect((await countRequest(t.platform.db, 'unit', policy, base + 2000)).count).toBe(1);
+    const stored = await t.platform.db
       .selectFrom('rate_limit_windows')
-      .selectAll()
+      .select('count')
       .where('bucket', '=', 'unit')
       .execute();
-    expect(left).toEqual([]);
+    expect(stored.map((r) => Number(r.count))).toEqual(dialect === 'sqlite' ? [] : [1]);
   });
 });
 

@@ -1,13 +1,15 @@
 /**
  * Rate limits per credential (per client IP when anonymous) in fixed windows aligned to the epoch.
- * The counter lives in the database and is bumped by one atomic upsert-increment (one per bucket
- * and event-loop turn, see WindowCounter), so several instances on one PostgreSQL share each
- * caller's budget exactly. Every counted response carries
+ * On PostgreSQL the counter lives in the database and is bumped by one atomic upsert-increment
+ * (one per bucket and event-loop turn, see WindowCounter), so several instances on one PostgreSQL
+ * share each caller's budget exactly. On SQLite, which one platform process serves, the counters
+ * are that process's own (MemoryWindows): as exact, without a database write per request (the
+ * write was most of a cached GET's cost); a restart begins fresh windows. Every counted response carries
  * `RateLimit-Policy` and `RateLimit` (IETF draft-ietf-httpapi-ratelimit-headers structured-field
  * syntax); an exhausted budget answers 429 RATE_LIMITED with Retry-After.
  */
 import type { RequestHandler } from 'express';
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { principalKey } from '../auth/principal.js';
 import type { PlatformConfig, RateLimitPolicy } from '../config.js';
@@ -98,7 +100,51 @@ class WindowCounter {
   }
 }
 
-const counters = new WeakMap<Kysely<Tables>, WindowCounter>();
+/** The counters of a single-process (SQLite) platform: exact without a database. */
+class MemoryWindows {
+  readonly #windows = new Map<string, { count: number; expires: string }>();
+
+  add(bucket: string, start: string, expires: string): Promise<number> {
+    const id = `${bucket}\u0000${start}`;
+    const window = this.#windows.get(id);
+    if (window !== undefined) return Promise.resolve(++window.count);
+    this.#windows.set(id, { count: 1, expires });
+    return Promise.resolve(1);
+  }
+
+  /** Forgets the windows that ended before `cutoff` (an ISO time, as stored). */
+  sweep(cutoff: string): void {
+    for (const [id, window] of this.#windows) if (window.expires < cutoff) this.#windows.delete(id);
+  }
+}
+
+type Counter = Pick<WindowCounter, 'add'>;
+const counters = new WeakMap<Kysely<Tables>, Counter>();
+const memoryCounters = new WeakMap<Kysely<Tables>, MemoryWindows>();
+
+function counterFor(db: Kysely<Tables>): Counter {
+  let counter = counters.get(db);
+  if (counter === undefined) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) counter = new WindowCounter(db);
+    else {
+      const memory = new MemoryWindows();
+      memoryCounters.set(db, memory);
+      counter = memory;
+    }
+    counters.set(db, counter);
+  }
+  return counter;
+}
+
+/** A window's bounds as stored, formatted once per window and length (every request asks). */
+const formattedWindows = new Map<number, { at: number; start: string; expires: string }>();
+function windowTimes(start: number, windowMs: number): { start: string; expires: string } {
+  const known = formattedWindows.get(windowMs);
+  if (known?.at === start) return known;
+  const formatted = { at: start, start: isoTime(start), expires: isoTime(start + windowMs) };
+  formattedWindows.set(windowMs, formatted);
+  return formatted;
+}
 
 /** Counts one request for `bucket` in the current window and returns the window's count. */
 export async function countRequest(
@@ -109,12 +155,8 @@ export async function countRequest(
 ): Promise<WindowCount> {
   const windowMs = policy.windowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
-  let counter = counters.get(db);
-  if (counter === undefined) {
-    counter = new WindowCounter(db);
-    counters.set(db, counter);
-  }
-  const count = await counter.add(bucket, isoTime(start), isoTime(start + windowMs));
+  const window = windowTimes(start, windowMs);
+  const count = await counterFor(db).add(bucket, window.start, window.expires);
   return { count, resetSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) };
 }
 
@@ -163,6 +205,7 @@ export async function enforceRateLimit(
 /** Deletes expired rate-limit windows and idempotency keys; each instance runs it periodically. */
 export async function sweepExpired(db: Kysely<Tables>, now: number = Date.now()): Promise<void> {
   const cutoff = isoTime(now);
+  memoryCounters.get(db)?.sweep(cutoff);
   await db.deleteFrom('rate_limit_windows').where('expires_at', '<', cutoff).execute();
   await db.deleteFrom('idempotency_keys').where('expires_at', '<', cutoff).execute();
 }

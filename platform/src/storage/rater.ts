@@ -9,7 +9,7 @@
  * to rounding. The size in force at the pass is billed for the whole span since the last pass
  * (passes run every minute, so a resize shifts at most that much).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { ACCOUNTS, openAccounts } from '../billing/accounts.js';
 import { asBillingDb } from '../billing/db.js';
 import { createTransfer } from '../billing/ledger.js';
@@ -25,6 +25,12 @@ export interface StorageRaterOptions {
   pricePerGibMonth: bigint;
   /** Spans shorter than this wait for the next pass unless the resource is gone (default 60 s). */
   minSeconds?: number;
+  /**
+   * Run first in each charge's transaction: the `storage-rater` lease's fence (leases/), which
+   * throws LeaseLost — ending the pass, nothing of that charge written — once this instance no
+   * longer holds the lease.
+   */
+  fence?: (trx: Transaction<Tables>) => Promise<void>;
 }
 
 interface Billable {
@@ -108,6 +114,7 @@ async function rateOne(
   const project = ACCOUNTS.projectPrepaid(row.project_id, options.currency);
   const revenue = ACCOUNTS.platformRevenue(options.currency);
   return db.transaction().execute(async (trx) => {
+    await options.fence?.(trx);
     const moved = await trx
       .updateTable(row.table)
       .set({ billed_until: until, billing_carry: String(charge.carry) })

@@ -15,6 +15,7 @@ import type { TestPlatform } from '../testing/harness.js';
 import { newId } from '../ids.js';
 import { probeImageMode } from './local-backend.js';
 import { rateStorage } from './rater.js';
+import { LeaseLost } from '../leases/errors.js';
 import { asBillingDb } from '../billing/db.js';
 import { topUp } from '../billing/operations.js';
 import { startFakeNode } from '../testing/fake-node.js';
@@ -277,6 +278,13 @@ describe.each(dialects)('storage on %s', (dialect) => {
       .execute();
     const options = { currency: 'USD', pricePerGibMonth: 730_000n };
     const now = createdAt + 3600_000;
+    // A pass fenced out (another instance took the storage-rater lease) charges nothing.
+    const fencedOut = {
+      ...options,
+      fence: () => Promise.reject(new LeaseLost('storage-rater', 'taken over')),
+    };
+    await expect(rateStorage(db, fencedOut, now)).rejects.toBeInstanceOf(LeaseLost);
+    expect((await row(v.id)).billed_until).toBeNull();
     await rateStorage(db, options, now);
     await rateStorage(db, options, now);
     const charges = async () =>

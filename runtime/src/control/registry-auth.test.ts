@@ -1,7 +1,8 @@
 /**
  * `registry_auth` in a launch (the platform's short-lived pull token): the runtime offers it to the
  * artifact's registry, which here refuses anonymous pulls, and the launch runs; without it the
- * same launch fails; a malformed one is refused before anything is fetched.
+ * same launch fails; a malformed one is refused before anything is fetched. `registry_plain_http`
+ * makes a registry whose name is no loopback one pulled over http instead of https.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,12 @@ describe.skipIf(!requireTools('launches from a registry that needs credentials',
     const seen: (string | null)[] = [];
     const expected = `Basic ${Buffer.from(`${AUTH.username}:${AUTH.password}`).toString('base64')}`;
     // The registry in front of Distribution: anonymous requests are challenged, the right Basic passes.
-    const guarded: typeof fetch = async (input, init) => {
+    /** Every URL asked for; `registry.test` is the registry under a name that is no loopback one. */
+    const urls: string[] = [];
+    const guarded: typeof fetch = async (request, init) => {
+      const asked = request instanceof Request ? request.url : String(request);
+      urls.push(asked);
+      const input = asked.replace(/^(https?:\/\/)registry\.test:/, '$1127.0.0.1:');
       const headers = new Headers(init?.headers);
       seen.push(headers.get('authorization'));
       if (headers.get('authorization') !== expected) {
@@ -109,6 +115,32 @@ describe.skipIf(!requireTools('launches from a registry that needs credentials',
       await until(async () => (await status()).state === 'ready');
       expect(seen).toContain(expected);
       expect((await call(socket(), 'POST', '/v1/app/stop')).json.state).toBe('stopped');
+    });
+
+    it('pulls over plain http from a registry the platform says speaks it, else over https', async () => {
+      const aliased = reference.replace(/^[^/]+/, `registry.test:${registry.host.split(':')[1] ?? ''}`);
+      const pulls = async (plain: boolean | undefined) => {
+        const from = urls.length;
+        const res = await call(socket(), 'POST', '/v1/app/launch', {
+          reference: aliased,
+          trust_policy: policy,
+          registry_auth: AUTH,
+          ...(plain === undefined ? {} : { registry_plain_http: plain }),
+        });
+        return { status: res.status, scheme: new URL(urls[from] ?? 'about:blank').protocol };
+      };
+      // Not covered by the policy (another registry name): refused after the first request.
+      expect(await pulls(true)).toMatchObject({ scheme: 'http:' });
+      expect(await pulls(undefined)).toMatchObject({ scheme: 'https:', status: 502 });
+      expect(
+        (
+          await call(socket(), 'POST', '/v1/app/launch', {
+            reference,
+            trust_policy: policy,
+            registry_plain_http: 'yes',
+          })
+        ).json.code,
+      ).toBe('BODY_INVALID');
     });
   },
 );

@@ -46,6 +46,11 @@ interface LaunchBody {
   platform?: PlatformLink;
   /** Credentials for the artifact's registry only (the platform's short-lived pull token). */
   registry_auth?: { username: string; password: string };
+  /**
+   * The reference's registry speaks plain http although its host is no loopback one: the
+   * platform's own registry when the platform's public URL is http (the operator chose it).
+   */
+  registry_plain_http?: boolean;
   /** An upgrade: answer once it is over (200, or its failure's code) instead of at once (202). */
   wait?: boolean;
 }
@@ -90,6 +95,9 @@ function parseLaunch(body: unknown): LaunchBody {
       typeof (auth as { password?: unknown }).password !== 'string')
   ) {
     throw new RuntimeError('BODY_INVALID', '`registry_auth` needs `username` and `password` (strings)');
+  }
+  if (b.registry_plain_http !== undefined && typeof b.registry_plain_http !== 'boolean') {
+    throw new RuntimeError('BODY_INVALID', '`registry_plain_http` is a boolean');
   }
   return b as LaunchBody;
 }
@@ -161,7 +169,14 @@ export function createAppController(options: AppControllerOptions): AppControlle
             registryAuth: { username: body.registry_auth.username, password: body.registry_auth.password },
           }),
       logger,
-      ...(options.registry === undefined ? {} : { registry: options.registry }),
+      ...(options.registry === undefined && body.registry_plain_http !== true
+        ? {}
+        : {
+            registry: {
+              ...options.registry,
+              ...(body.registry_plain_http === true ? { plainHttp: true } : {}),
+            },
+          }),
       ...(signal === undefined ? {} : { signal }),
     });
 

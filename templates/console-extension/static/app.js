@@ -1,5 +1,5 @@
-// Runs inside the console's sandboxed iframe (allow-scripts, allow-forms): no cookies, no access
-// to the console page, only fetch() to this app's own endpoint.
+// Runs inside the console's sandboxed iframe on the instance's own origin: no access to the
+// console page, only fetch() to this app's own endpoint.
 const uptime = document.getElementById('uptime');
 const views = document.getElementById('views');
 const errorLine = document.getElementById('error');

@@ -93,7 +93,9 @@ export function ProjectsScreen() {
           <tbody>
             {projects.map((p) => (
               <tr key={p.id}>
-                <th scope="row">{p.name}</th>
+                <th scope="row">
+                  <Link to={`/projects/${p.id}`}>{p.name}</Link>
+                </th>
                 <td>{p.role ?? 'operator'}</td>
                 <td>
                   {p.id === project?.id ? (

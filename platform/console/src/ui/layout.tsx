@@ -11,11 +11,49 @@ import { Link, takeFocusRequest, useLocation } from '../router.js';
 import { applyTheme, storedTheme } from './theme.js';
 import type { ThemeChoice } from './theme.js';
 
-const SECTIONS = [
-  { to: '/', label: 'GPU catalog', match: (p: string) => p === '/' || p.startsWith('/catalog') },
-  { to: '/allocations', label: 'Allocations', match: (p: string) => p.startsWith('/allocations') },
-  { to: '/projects', label: 'Projects', match: (p: string) => p.startsWith('/projects') },
+interface Section {
+  to: string;
+  label: string;
+  match: (path: string) => boolean;
+}
+
+const SECTIONS: Section[] = [
+  { to: '/', label: 'GPU catalog', match: (p) => p === '/' || p.startsWith('/catalog') },
+  { to: '/allocations', label: 'Allocations', match: (p) => p.startsWith('/allocations') },
+  { to: '/apps', label: 'Apps', match: (p) => p.startsWith('/apps') },
+  { to: '/instances', label: 'Instances', match: (p) => p.startsWith('/instances') },
+  { to: '/usage', label: 'Usage', match: (p) => p.startsWith('/usage') || p.startsWith('/billing') },
+  { to: '/projects', label: 'Projects', match: (p) => p.startsWith('/projects') },
+  { to: '/audit', label: 'Audit', match: (p) => p.startsWith('/audit') },
 ];
+
+/** Shown to operators only (the API refuses the rest anyway). */
+const OPERATOR_SECTIONS: Section[] = [
+  {
+    to: '/operator/apps',
+    label: 'App review',
+    match: (p) => p === '/operator' || p.startsWith('/operator/apps'),
+  },
+  { to: '/operator/nodes', label: 'Nodes', match: (p) => p.startsWith('/operator/nodes') },
+  { to: '/operator/quotas', label: 'Quotas', match: (p) => p.startsWith('/operator/quotas') },
+  { to: '/operator/billing', label: 'Top-ups', match: (p) => p.startsWith('/operator/billing') },
+];
+
+function SectionLinks({ label, sections, path }: { label: string; sections: Section[]; path: string }) {
+  return (
+    <nav aria-label={label}>
+      <ul>
+        {sections.map((s) => (
+          <li key={s.to}>
+            <Link to={s.to} aria-current={s.match(path) ? 'page' : undefined}>
+              {s.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 function ProjectPicker() {
   const { projects, project, selectProject } = useConsole();
@@ -74,17 +112,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Link to="/" className="brand">
           GPUaaS
         </Link>
-        <nav aria-label="Sections">
-          <ul>
-            {SECTIONS.map((s) => (
-              <li key={s.to}>
-                <Link to={s.to} aria-current={s.match(path) ? 'page' : undefined}>
-                  {s.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <SectionLinks label="Sections" sections={SECTIONS} path={path} />
+        {user?.operator === true && (
+          <SectionLinks label="Operator" sections={OPERATOR_SECTIONS} path={path} />
+        )}
         <div className="account">
           <ProjectPicker />
           <ThemePicker />

@@ -292,6 +292,11 @@ export const PLATFORM_ERRORS = {
     "title": "Port in use",
     "meaning": "`gpuaas-platform serve` could not listen: another process holds the address and port. Choose another with `--port` (`GPUAAS_PORT` for `npm start`); exit 2. The server never started, so no HTTP answer carries this code."
   },
+  "DATABASE_IN_USE": {
+    "status": 500,
+    "title": "Database in use",
+    "meaning": "`gpuaas-platform serve` found another server running on the same SQLite database (one server per SQLite file; several instances need PostgreSQL); the message names its pid and data folder; exit 2. A server that crashed leaves no lock behind. The server never started, so no HTTP answer carries this code."
+  },
   "CONFIG_INVALID": {
     "status": 500,
     "title": "Configuration invalid",

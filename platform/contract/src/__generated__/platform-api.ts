@@ -1109,7 +1109,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Refund requests, waiting or approved (operators)
+         * @description Operators only. By default the requests still waiting for a second operator
+         *     (`state=pending`), oldest first, so an approver can find them without being sent the id;
+         *     `state=approved` lists those already made, with their transfer.
+         */
+        get: operations["listBillingRefundRequests"];
         put?: never;
         /**
          * Ask for a refund a second operator must approve (operators)
@@ -2055,7 +2061,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "APP_UPGRADE_FAILED" | "APP_INSTANCE_STATE_CONFLICT" | "PROFILE_NOT_MET" | "PROFILE_UNSATISFIABLE" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "DATABASE_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "APP_UPGRADE_FAILED" | "APP_INSTANCE_STATE_CONFLICT" | "PROFILE_NOT_MET" | "PROFILE_UNSATISFIABLE" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
             correlation_id: string;
             /**
              * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
@@ -2273,6 +2279,10 @@ export interface components {
             /** @description Default, what is left of the charge after earlier refunds. */
             amount?: components["schemas"]["MoneyAmount"];
             reason: components["schemas"]["BillingReason"];
+        };
+        BillingRefundRequestList: {
+            items: components["schemas"]["BillingRefundRequest"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         BillingRefundRequest: {
             id: components["schemas"]["Id"];
@@ -5049,6 +5059,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingTransfer"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listBillingRefundRequests: {
+        parameters: {
+            query?: {
+                state?: "pending" | "approved";
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of refund requests, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRefundRequestList"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

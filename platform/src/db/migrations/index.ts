@@ -2,12 +2,13 @@
  * Schema migrations, compiled into the code (a build never depends on files read at runtime), in
  * ONE ordered list: `MIGRATIONS` below, one file per migration named after it. Each is written
  * once with Kysely's schema builder and portable types, so the same code path creates the schema
- * on SQLite and PostgreSQL. Kysely's Migrator serialises concurrent runs (a lock row, and on
- * PostgreSQL an advisory lock), so several instances may start together.
+ * on SQLite and PostgreSQL. Instances starting together on PostgreSQL migrate one at a time
+ * under an advisory lock (`migrateExclusively`).
  *
  * Existing databases record these names in `kysely_migration`: a name never changes, a shipped
  * migration is never edited, and a new one is appended with the next number (migrations.test.ts).
  */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
@@ -27,6 +28,7 @@ import { appEntitlementsMigration } from './0013_app_entitlements.js';
 import { billingPublisherStatementsMigration } from './0014_billing_publisher_statements.js';
 import { appInstancesMigration } from './0015_app_instances.js';
 import { appChannelsMigration } from './0016_app_channels.js';
+import { leasesMigration } from './0017_leases.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -52,6 +54,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0014_billing_publisher_statements', migration: billingPublisherStatementsMigration },
   { name: '0015_app_instances', migration: appInstancesMigration },
   { name: '0016_app_channels', migration: appChannelsMigration },
+  { name: '0017_leases', migration: leasesMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.
@@ -70,6 +73,35 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationOutc
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) throw asError(error);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * The key of the session advisory lock `migrateExclusively` holds on PostgreSQL: any constant
+ * other than Kysely's own (its Migrator takes that one only around the migrations themselves).
+ */
+export const MIGRATION_ADVISORY_LOCK = 0x67707561; // "gpua"
+
+/**
+ * `migrateToLatest` for a database several instances may open at once. On PostgreSQL the whole
+ * run — Kysely's bookkeeping tables included, which it creates before taking its own lock, so
+ * instances starting together race their `CREATE TABLE` — happens on one connection holding a
+ * session advisory lock: one instance migrates, the others wait and then find nothing to do. A
+ * crashed migrator's lock goes with its connection. SQLite serialises writers by itself
+ * (busy_timeout), and only one `serve` runs on a SQLite file (db/instance-lock.ts).
+ */
+export async function migrateExclusively<DB>(
+  db: Kysely<DB>,
+  dialect: 'sqlite' | 'postgres',
+): Promise<MigrationOutcome> {
+  if (dialect === 'sqlite') return migrateToLatest(db);
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_ADVISORY_LOCK)})`.execute(connection);
+    try {
+      return await migrateToLatest(connection);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_ADVISORY_LOCK)})`.execute(connection);
+    }
+  });
 }
 
 /** Undoes every migration (tests use it to prove `down` is complete). */

@@ -322,7 +322,15 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
         StorageError,
     ),
     **dict.fromkeys(
-        ["INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "CONFIG_INVALID", "NOT_READY"], ServerError
+        [
+            "INTERNAL",
+            "RESPONSE_INVALID",
+            "PORT_IN_USE",
+            "DATABASE_IN_USE",
+            "CONFIG_INVALID",
+            "NOT_READY",
+        ],
+        ServerError,
     ),
     "API_UNREACHABLE": APIConnectionError,
     "API_RESPONSE_INVALID": ResponseInvalidError,

@@ -714,6 +714,19 @@ def create_billing_refund(body: models.BillingRefundCreate, *, idempotency_key: 
     )
 
 
+def list_billing_refund_requests(*, state: Literal["pending", "approved"] | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.BillingRefundRequestList]:
+    """Refund requests, waiting or approved (operators)
+
+    `GET /v1/billing/refund-requests` (listBillingRefundRequests)."""
+    return ApiRequest(
+        "listBillingRefundRequests",
+        "GET",
+        "/v1/billing/refund-requests",
+        models.BillingRefundRequestList.from_json,
+        query={"state": state, "limit": limit, "cursor": cursor},
+    )
+
+
 def create_billing_refund_request(body: models.BillingRefundCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.BillingRefundRequest]:
     """Ask for a refund a second operator must approve (operators)
 
@@ -1352,6 +1365,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "listBillingCharges": ("GET", "/v1/billing/charges"),
     "createBillingTopup": ("POST", "/v1/billing/topups"),
     "createBillingRefund": ("POST", "/v1/billing/refunds"),
+    "listBillingRefundRequests": ("GET", "/v1/billing/refund-requests"),
     "createBillingRefundRequest": ("POST", "/v1/billing/refund-requests"),
     "approveBillingRefundRequest": ("POST", "/v1/billing/refund-requests/{request_id}/approve"),
     "createBillingPromotion": ("POST", "/v1/billing/promotions"),
