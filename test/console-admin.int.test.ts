@@ -9,22 +9,20 @@
  * he through the API); carol sees nothing of it. Every screen passes axe-core and the CSP.
  */
 import { readFile } from 'node:fs/promises';
-import { createTestStore, requireTools } from '@gpuaas/test-support';
-import type { TestStore } from '@gpuaas/test-support';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { requireTools } from '@gpuaas/test-support';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleContext,
   cspViolations,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  seriousViolations,
+  FOCUSED,
   signIn,
+  storedState,
+  submitLogin,
   tabTo,
 } from './support/console-browser.js';
-import { runPlatform, startServer } from './support/processes.js';
-import type { TestServer } from './support/processes.js';
+import { checkScreen, startConsoleRig } from './support/console-harness.js';
+import type { ConsoleRig } from './support/console-harness.js';
 
 const available = requireTools('web console in chromium', 'chromium');
 const ALICE = { email: 'alice@example.com', password: 'alice admin password' };
@@ -33,34 +31,25 @@ const CAROL = { email: 'carol@example.com', password: 'carol admin password' };
 const PROJECT = 'alice-admin';
 
 describe.skipIf(!available)('project administration in the web console', () => {
-  let store: TestStore;
-  let server: TestServer;
-  let browser: Browser;
+  let rig: ConsoleRig;
   let alice: BrowserContext;
   let page: Page;
   let projectId = '';
   let aliceToken = '';
   const account = { clientId: '', first: '', second: '' };
 
-  const check = async (p: Page, name: string) => {
-    expect(await seriousViolations(p), name).toEqual([]);
-    expect(await cspViolations(p), name).toEqual([]);
-    await screenshot(p, name);
-  };
   /** An access token for `email` from the platform's CLI (as an operator would mint one). */
-  const tokenOf = async (email: string) => {
-    const minted = await runPlatform(store, ['token', '--user', email, '--json']);
-    expect(minted.code, minted.stderr).toBe(0);
-    return (JSON.parse(minted.stdout) as { access_token: string }).access_token;
-  };
-  const api = (path: string, token: string, init: RequestInit = {}) =>
-    fetch(server.url + path, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-    });
+  const tokenOf = async (email: string) => (await rig.mint('--user', email)).access_token;
+  const members = async () =>
+    (
+      await rig.api<{ items: { email: string; role: string; user_id: string }[] }>(
+        aliceToken,
+        `/v1/projects/${projectId}/members`,
+      )
+    ).body.items;
   /** The token endpoint's answer to the service account's client_credentials grant. */
   const grant = (secret: string) =>
-    fetch(`${server.url}/oidc/token`, {
+    fetch(`${rig.url}/oidc/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${account.clientId}:${secret}`).toString('base64')}`,
@@ -70,32 +59,16 @@ describe.skipIf(!available)('project administration in the web console', () => {
     });
   const roleOf = (p: Page, email: string) =>
     p.locator(`tr[data-member="${email}"]`).getByTestId('member-role').textContent();
-  const stored = (p: Page) => p.evaluate<string>('JSON.stringify({ ...sessionStorage, ...localStorage })');
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    store = await createTestStore('sqlite');
-    server = await startServer(store, ['--no-demo']);
-    for (const user of [ALICE, BOB, CAROL]) {
-      const added = await runPlatform(
-        store,
-        ['users', 'add', '--email', user.email, '--password-stdin'],
-        `${user.password}\n`,
-      );
-      expect(added.code, added.stderr).toBe(0);
-    }
-    browser = await launchChromium();
-    alice = await consoleContext(browser, { clipboard: true });
+    rig = await startConsoleRig({ users: [ALICE, BOB, CAROL], serve: ['--no-demo'] });
+    alice = await consoleContext(rig.browser, { clipboard: true });
     page = await alice.newPage();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-  });
+  afterAll(() => rig?.stop());
 
   it('opens a new project from the projects list', async () => {
-    await signIn(page, `${server.url}/projects`, ALICE.email, ALICE.password);
+    await signIn(page, `${rig.url}/projects`, ALICE.email, ALICE.password);
     await page.getByLabel('Name').fill(PROJECT);
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('link', { name: PROJECT }).click();
@@ -105,7 +78,7 @@ describe.skipIf(!available)('project administration in the web console', () => {
     expect(await page.getByTestId('project-role').textContent()).toBe('owner');
     await expect.poll(() => roleOf(page, ALICE.email)).toBe('owner');
     await expect.poll(() => page.getByText('No service accounts yet.').count()).toBe(1);
-    await check(page, 'project-detail');
+    await checkScreen(page, 'project-detail');
     aliceToken = await tokenOf(ALICE.email);
   }, 60_000);
 
@@ -117,13 +90,10 @@ describe.skipIf(!available)('project administration in the web console', () => {
 
     await page.getByLabel(`New role of ${BOB.email}`).selectOption('viewer');
     await page.getByRole('button', { name: `Change role of ${BOB.email}` }).click();
-    await check(page, 'member-role-confirm');
+    await checkScreen(page, 'member-role-confirm');
     await page.getByRole('button', { name: 'Confirm role change' }).click();
     await expect.poll(() => roleOf(page, BOB.email)).toBe('viewer');
-    const members = (await (await api(`/v1/projects/${projectId}/members`, aliceToken)).json()) as {
-      items: { email: string; role: string }[];
-    };
-    expect(members.items.map((m) => [m.email, m.role]).sort()).toEqual([
+    expect((await members()).map((m) => [m.email, m.role]).sort()).toEqual([
       [ALICE.email, 'owner'],
       [BOB.email, 'viewer'],
     ]);
@@ -134,7 +104,7 @@ describe.skipIf(!available)('project administration in the web console', () => {
     await page.getByRole('button', { name: 'Confirm role change' }).click();
     const refusal = page.locator(`tr[data-member="${ALICE.email}"]`).getByRole('alert');
     await expect.poll(() => refusal.textContent()).toContain('LAST_OWNER');
-    await check(page, 'member-refused');
+    await checkScreen(page, 'member-refused');
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(await roleOf(page, ALICE.email)).toBe('owner');
   }, 60_000);
@@ -147,15 +117,10 @@ describe.skipIf(!available)('project administration in the web console', () => {
     await page.locator('main h1').focus();
     await tabTo(page, /^Remove dave@example\.com$/, 60);
     await page.keyboard.press('Enter');
-    await expect
-      .poll(() => page.evaluate<string | undefined>('document.activeElement?.textContent'))
-      .toBe('Confirm removal');
+    await expect.poll(() => page.evaluate<string | undefined>(FOCUSED)).toBe('Confirm removal');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('tr[data-member="dave@example.com"]').count()).toBe(0);
-    const members = (await (await api(`/v1/projects/${projectId}/members`, aliceToken)).json()) as {
-      items: { email: string }[];
-    };
-    expect(members.items.map((m) => m.email)).not.toContain('dave@example.com');
+    expect((await members()).map((m) => m.email)).not.toContain('dave@example.com');
   }, 60_000);
 
   it('creates a service account and shows its secret once, which really works', async () => {
@@ -172,21 +137,22 @@ describe.skipIf(!available)('project administration in the web console', () => {
     expect(account.first).toMatch(/^gpsa_/);
     await page.getByRole('button', { name: 'Copy secret' }).click();
     await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(account.first);
-    await check(page, 'service-account-secret');
+    await checkScreen(page, 'service-account-secret');
 
     // The secret shown is the real one: it gets a token that reads the project.
     const granted = await grant(account.first);
     expect(granted.status).toBe(200);
     const { access_token: token } = (await granted.json()) as { access_token: string };
-    const read = await api(`/v1/projects/${projectId}`, token);
-    expect(((await read.json()) as { name: string }).name).toBe(PROJECT);
-    const listed = (await (await api(`/v1/projects/${projectId}/service-accounts`, aliceToken)).json()) as {
-      items: { name: string; scopes: string[] }[];
-    };
-    expect(listed.items).toEqual([expect.objectContaining({ name: 'ci-bot' })]);
-    expect(listed.items[0]?.scopes).toContain('audit:read');
-    expect(listed.items[0]?.scopes).not.toContain('allocations:write');
-    expect(await stored(page)).not.toContain(account.first);
+    const read = await rig.api<{ name: string }>(token, `/v1/projects/${projectId}`);
+    expect(read.body.name).toBe(PROJECT);
+    const listed = await rig.api<{ items: { name: string; scopes: string[] }[] }>(
+      aliceToken,
+      `/v1/projects/${projectId}/service-accounts`,
+    );
+    expect(listed.body.items).toEqual([expect.objectContaining({ name: 'ci-bot' })]);
+    expect(listed.body.items[0]?.scopes).toContain('audit:read');
+    expect(listed.body.items[0]?.scopes).not.toContain('allocations:write');
+    expect(await storedState(page)).not.toContain(account.first);
 
     await page.getByRole('button', { name: 'I have saved it' }).click();
     expect(await page.locator('body').textContent()).not.toContain(account.first);
@@ -221,29 +187,14 @@ describe.skipIf(!available)('project administration in the web console', () => {
     await page.getByTestId('secret-once').waitFor();
     account.second = await page.getByLabel('Client secret').inputValue();
     await page.getByLabel('Service account name').fill('half-typed');
-    await page.route(`${server.url}/v1/projects/${projectId}/service-accounts`, (route) =>
-      route.request().method() === 'POST'
-        ? route.fulfill({
-            status: 401,
-            contentType: 'application/problem+json',
-            body: '{"code":"TOKEN_EXPIRED","title":"Token expired","status":401}',
-          })
-        : route.continue(),
+    await rig.expireSession(page, `/v1/projects/${projectId}/service-accounts`, () =>
+      page.getByRole('button', { name: 'Create service account' }).click(),
     );
-    await page.route(`${server.url}/oidc/token`, (route) =>
-      route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' }),
-    );
-    await alice.clearCookies();
-    await page.getByRole('button', { name: 'Create service account' }).click();
-    await page.waitForURL(/\/oidc\/interaction\//);
-    await page.unrouteAll();
-    const kept = await stored(page);
+    const kept = await storedState(page);
     expect(kept).toContain('half-typed');
     expect(kept).not.toContain(account.second);
-    await page.getByLabel('Email').fill(ALICE.email);
-    await page.getByLabel('Password').fill(ALICE.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/projects/${projectId}`);
+    await submitLogin(page, ALICE.email, ALICE.password);
+    await page.waitForURL(`${rig.url}/projects/${projectId}`);
     await expect.poll(() => page.getByLabel('Service account name').inputValue()).toBe('half-typed');
     await expect.poll(() => page.locator('tr[data-service-account="ci-bot"]').count()).toBe(1);
     expect(await page.getByTestId('secret-once').count()).toBe(0);
@@ -261,12 +212,12 @@ describe.skipIf(!available)('project administration in the web console', () => {
       .toMatch(/^Revoked/);
     expect(await page.getByRole('button', { name: 'Rotate secret of ci-bot' }).count()).toBe(0);
     expect((await grant(account.second)).status).toBe(401);
-    await check(page, 'service-account-revoked');
+    await checkScreen(page, 'service-account-revoked');
   }, 60_000);
 
   it('finds those actions in the audit log by filter, with details, pages and a shareable link', async () => {
     await page.getByRole('link', { name: `Audit log of ${PROJECT}` }).click();
-    await page.waitForURL(`${server.url}/audit?project=${projectId}`);
+    await page.waitForURL(`${rig.url}/audit?project=${projectId}`);
     const actions = async () => {
       const rows = await page.locator('tbody tr[data-audit-action]').all();
       return Promise.all(rows.map((r) => r.getAttribute('data-audit-action')));
@@ -274,7 +225,7 @@ describe.skipIf(!available)('project administration in the web console', () => {
     await expect.poll(actions).toContain('service_account.revoke');
     for (const action of ['project.create', 'member.add', 'member.remove', 'service_account.create'])
       expect(await actions()).toContain(action);
-    await check(page, 'audit');
+    await checkScreen(page, 'audit');
 
     await page.getByLabel('Action').fill('service_account.rotate');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -286,7 +237,7 @@ describe.skipIf(!available)('project administration in the web console', () => {
       .click();
     const details = page.locator('tr.audit-details');
     expect(await details.textContent()).toContain(account.clientId.slice(3));
-    await check(page, 'audit-details');
+    await checkScreen(page, 'audit-details');
 
     // By target, typed as the service account's name: its whole life.
     await page.getByLabel('Action').fill('');
@@ -305,10 +256,10 @@ describe.skipIf(!available)('project administration in the web console', () => {
 
     // More role changes than one page holds (50), through the API.
     for (let i = 0; i < 52; i++) {
-      const changed = await api(`/v1/projects/${projectId}/members/${await bobId()}`, aliceToken, {
+      const changed = await rig.fetch(aliceToken, `/v1/projects/${projectId}/members/${await bobId()}`, {
         method: 'PATCH',
         headers: { 'if-match': '*' },
-        body: JSON.stringify({ role: i % 2 === 0 ? 'member' : 'viewer' }),
+        json: { role: i % 2 === 0 ? 'member' : 'viewer' },
       });
       expect(changed.status).toBe(200);
     }
@@ -336,13 +287,11 @@ describe.skipIf(!available)('project administration in the web console', () => {
     const shared = page.url();
     const url = new URL(shared);
     expect(url.searchParams.get('action')).toBe('member.update');
-    const viaApi = (await (
-      await api(
-        `/v1/audit?project_id=${projectId}&action=member.update&actor=${url.searchParams.get('actor')}&limit=100`,
-        aliceToken,
-      )
-    ).json()) as { items: unknown[] };
-    expect(viaApi.items).toHaveLength(54);
+    const viaApi = await rig.api<{ items: unknown[] }>(
+      aliceToken,
+      `/v1/audit?project_id=${projectId}&action=member.update&actor=${url.searchParams.get('actor')}&limit=100`,
+    );
+    expect(viaApi.body.items).toHaveLength(54);
     const other = await alice.newPage();
     await other.goto(shared);
     await expect.poll(() => other.getByTestId('audit-count').textContent()).toMatch(/^50 events/);
@@ -359,9 +308,7 @@ describe.skipIf(!available)('project administration in the web console', () => {
   }, 90_000);
 
   it('shows bob, a viewer, the project but no way to manage it; the API refuses him too', async () => {
-    const context = await consoleContext(browser);
-    const bob = await context.newPage();
-    await signIn(bob, `${server.url}/projects`, BOB.email, BOB.password);
+    const bob = await rig.signedInPage(BOB, '/projects');
     await bob.getByRole('link', { name: PROJECT }).click();
     await expect.poll(() => bob.getByTestId('project-role').textContent()).toBe('viewer');
     await expect.poll(() => roleOf(bob, ALICE.email)).toBe('owner');
@@ -371,41 +318,36 @@ describe.skipIf(!available)('project administration in the web console', () => {
     expect(await bob.locator('body').textContent()).not.toContain('ci-bot');
     // The dark theme passes the same checks (contrast included).
     await bob.getByLabel('Theme').selectOption('dark');
-    await check(bob, 'project-viewer-dark');
+    await checkScreen(bob, 'project-viewer-dark');
 
     const bobToken = await tokenOf(BOB.email);
-    const refused = await api(`/v1/projects/${projectId}/members`, bobToken, {
+    const refused = await rig.api<{ code: string }>(bobToken, `/v1/projects/${projectId}/members`, {
       method: 'POST',
-      body: JSON.stringify({ email: 'eve@example.com', role: 'owner' }),
+      json: { email: 'eve@example.com', role: 'owner' },
     });
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { code: string }).code).toBe('FORBIDDEN');
+    expect(refused.body.code).toBe('FORBIDDEN');
 
-    await bob.goto(`${server.url}/audit?project=${projectId}`);
+    await bob.goto(`${rig.url}/audit?project=${projectId}`);
     await expect.poll(() => bob.getByRole('alert').textContent()).toContain('FORBIDDEN');
-    await check(bob, 'audit-refused');
-    await context.close();
+    await checkScreen(bob, 'audit-refused');
+    await bob.context().close();
   }, 60_000);
 
   it('shows carol nothing of the project', async () => {
-    const context = await consoleContext(browser);
-    const carol = await context.newPage();
-    await signIn(carol, `${server.url}/projects/${projectId}`, CAROL.email, CAROL.password);
+    const carol = await rig.signedInPage(CAROL, `/projects/${projectId}`);
     await expect.poll(() => carol.locator('main h1').textContent()).toBe('Project not found');
-    await check(carol, 'project-not-found');
-    await carol.goto(`${server.url}/audit?project=${projectId}`);
+    await checkScreen(carol, 'project-not-found');
+    await carol.goto(`${rig.url}/audit?project=${projectId}`);
     await expect.poll(() => carol.getByRole('alert').textContent()).toContain('NOT_FOUND');
     await carol.getByRole('navigation').getByRole('link', { name: 'Projects' }).click();
     await expect.poll(() => carol.locator('main').textContent()).toContain('You have no project yet');
     const visible = await carol.locator('body').textContent();
     for (const secret of [PROJECT, BOB.email, 'ci-bot']) expect(visible).not.toContain(secret);
-    await context.close();
+    await carol.context().close();
   }, 60_000);
 
   async function bobId(): Promise<string> {
-    const members = (await (await api(`/v1/projects/${projectId}/members`, aliceToken)).json()) as {
-      items: { email: string; user_id: string }[];
-    };
-    return members.items.find((m) => m.email === BOB.email)?.user_id ?? '';
+    return (await members()).find((m) => m.email === BOB.email)?.user_id ?? '';
   }
 });

@@ -11,40 +11,29 @@
  * and survives an expired session without keeping the secret; a second tenant sees nothing of
  * the first. Every screen passes axe-core and the console's CSP, and its screenshot is kept.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestStore, requireTools } from '@gpuaas/test-support';
-import type { TestStore } from '@gpuaas/test-support';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { requireTools } from '@gpuaas/test-support';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleContext,
-  cspViolations,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  seriousViolations,
+  FOCUSED,
+  JWT,
   signIn,
+  storedState,
+  submitLogin,
   tabTo,
 } from './support/console-browser.js';
-import {
-  gpuaasAppBin,
-  gpuaasBin,
-  run,
-  runPlatform,
-  SANDBOXED_NODE,
-  startServer,
-} from './support/processes.js';
-import type { RunResult, TestServer } from './support/processes.js';
+import { checkScreen, cliJson, startConsoleRig } from './support/console-harness.js';
+import type { ConsoleRig } from './support/console-harness.js';
+import { SANDBOXED_NODE } from './support/processes.js';
 
 const available = requireTools('console apps in chromium', 'chromium', 'bwrap', 'python3');
 const ALICE = { email: 'alice@example.com', password: 'alice apps password' };
 const BOB = { email: 'bob@example.com', password: 'bob apps password' };
 const SECRET = 'sk-console-apps-5e4d3c2b1a';
 const APP = 'acme/chatbox';
-const JWT = /eyJ[\w-]+\.eyJ[\w-]+\./;
-const FOCUSED = 'document.activeElement?.textContent';
 
 const PARAMETERS = [
   'parameters:',
@@ -76,59 +65,29 @@ interface Instance {
   allocation_id: string;
 }
 
-function json<T>(result: RunResult): T {
-  expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
 describe.skipIf(!available)('the console app catalog and launch form', () => {
-  let work: string;
-  let store: TestStore;
-  let server: TestServer;
-  let browser: Browser;
+  let rig: ConsoleRig;
   let alice: BrowserContext;
   let page: Page;
   let instanceId = '';
   const tokens = { operator: '', publisher: '', alice: '', bob: '' };
 
-  const check = async (p: Page, name: string) => {
-    expect(await seriousViolations(p), name).toEqual([]);
-    expect(await cspViolations(p), name).toEqual([]);
-    await screenshot(p, name);
-  };
-  const env = (token: string): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    HOME: join(work, 'home'),
-    XDG_CONFIG_HOME: join(work, 'home'),
-    GPUAAS_API_URL: server.url,
-    GPUAAS_TOKEN: token,
-    CI: 'true',
-  });
-  const gpuaas = (token: string, ...args: string[]) => run(gpuaasBin, args, env(token));
-  const mint = async (...args: string[]) => {
-    const minted = await runPlatform(store, ['token', ...args]);
-    expect(minted.code, minted.stderr).toBe(0);
-    return minted.stdout.trim();
-  };
+  const mint = async (...args: string[]) => (await rig.mint(...args)).access_token;
   const api = async (token: string, path: string) => {
-    const answer = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } });
+    const answer = await rig.fetch(token, path);
     return { status: answer.status, text: await answer.text() };
   };
   const instances = async (token: string, project: string) =>
-    json<{ items: Instance[] }>(
-      await gpuaas(token, 'apps', 'instances', 'list', '--project', project, '--output', 'json'),
+    cliJson<{ items: Instance[] }>(
+      await rig.gpuaas(token, 'apps', 'instances', 'list', '--project', project, '--output', 'json'),
     ).items;
   const field = (label: string) => page.getByLabel(label, { exact: false });
-  const stored = () => page.evaluate<string>('JSON.stringify({ ...sessionStorage, ...localStorage })');
 
   /** As a publisher and an operator would: scaffold, publish, register, approve, publish. */
-  const release = async () => {
-    const dir = join(work, 'chatbox');
-    const init = await run(
-      gpuaasAppBin,
-      ['init', dir, '--template', 'console-extension', '--name', 'chatbox', '--publisher', 'acme', '--yes'],
-      env(''),
-    );
+  const release = async (key: string) => {
+    const dir = join(rig.work, 'chatbox');
+    const template = ['--template', 'console-extension', '--name', 'chatbox', '--publisher', 'acme'];
+    const init = await rig.gpuaasApp('', 'init', dir, ...template, '--yes');
     expect(init.code, init.stderr).toBe(0);
     const file = join(dir, 'gpuaas-app.yaml');
     const manifest = (await readFile(file, 'utf8'))
@@ -136,73 +95,24 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
       .replace(/^billing:\n(?: {2}.*\n)+/m, () => BILLING);
     expect(manifest).toContain("pricePerUnit: '0.000002'");
     await writeFile(file, manifest);
-    const published = json<{ digest: string }>(
-      await run(
-        gpuaasAppBin,
-        [
-          'publish',
-          dir,
-          '--to',
-          `${new URL(server.url).host}/${APP}:0.1.0`,
-          '--key',
-          join(work, 'acme.key'),
-        ].concat(['--register', '--project', 'acme', '--json']),
-        env(tokens.publisher),
-      ),
-    );
-    const ref = `${new URL(server.url).host}/${APP}@${published.digest}`;
-    const approved = json<{ id: string }>(
-      await gpuaas(tokens.operator, 'ops', 'apps', 'approve', ref, '--yes', '--output', 'json'),
-    );
-    json(await gpuaas(tokens.operator, 'ops', 'apps', 'publish', approved.id, '--output', 'json'));
+    const digest = await rig.publishApp(tokens.publisher, dir, `${APP}:0.1.0`, key, 'acme');
+    await rig.approveApp(tokens.operator, APP, digest);
   };
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    work = await mkdtemp(join(tmpdir(), 'gpuaas-console-apps-'));
-    await mkdir(join(work, 'home'));
-    store = await createTestStore('sqlite');
     // With the demo app: no --no-demo, and no GPUAAS_DEMO=off from the environment.
     delete process.env.GPUAAS_DEMO;
-    server = await startServer(store, [...SANDBOXED_NODE]);
-    for (const user of [ALICE, BOB]) {
-      const added = await runPlatform(
-        store,
-        ['users', 'add', '--email', user.email, '--password-stdin'],
-        `${user.password}\n`,
-      );
-      expect(added.code, added.stderr).toBe(0);
-    }
+    rig = await startConsoleRig({ users: [ALICE, BOB], serve: SANDBOXED_NODE });
     tokens.operator = await mint('--user', 'ops@example.com', '--operator');
     tokens.publisher = await mint('--user', 'dev@acme.example', '--project', 'acme');
-    expect((await run(gpuaasAppBin, ['keygen', '--out', join(work, 'acme')], env(''))).code).toBe(0);
-    json(
-      await gpuaas(
-        tokens.publisher,
-        'apps',
-        'keys',
-        'add',
-        join(work, 'acme.pub'),
-        '--project',
-        'acme',
-        '--output',
-        'json',
-      ),
-    );
-    await release();
-    browser = await launchChromium();
-    alice = await consoleContext(browser);
+    await release(await rig.signingKey(tokens.publisher, 'acme', 'acme'));
+    alice = await consoleContext(rig.browser);
     page = await alice.newPage();
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.stop());
 
   it('finds the demo app and the published app in the catalog of a new project', async () => {
-    await signIn(page, `${server.url}/apps`, ALICE.email, ALICE.password);
+    await signIn(page, `${rig.url}/apps`, ALICE.email, ALICE.password);
     await expect.poll(() => page.locator('main').textContent()).toContain('You have no project yet');
     await page.getByRole('navigation').getByRole('link', { name: 'Projects' }).click();
     await page.getByLabel('Name').fill('alice-apps');
@@ -220,18 +130,18 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
     await page.getByLabel('Search apps').fill('chatbox');
     await expect.poll(() => demo.count()).toBe(0);
     expect(await chatbox.count()).toBe(1);
-    await check(page, 'apps-catalog');
+    await checkScreen(page, 'apps-catalog');
     await page.getByLabel('Search apps').fill('');
     await demo.getByRole('link').click();
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Demo dashboard');
     expect(await page.locator('main').textContent()).toContain('This version takes no parameters.');
-    await check(page, 'app-demo');
+    await checkScreen(page, 'app-demo');
   }, 90_000);
 
   it('launches from the generated form: browser check, platform check at its field, consent', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Apps' }).click();
     await page.locator(`tr[data-app="${APP}"]`).getByRole('link').click();
-    await page.waitForURL(`${server.url}/apps/acme/chatbox`);
+    await page.waitForURL(`${rig.url}/apps/acme/chatbox`);
     expect(await field('Greeting').inputValue()).toBe('hello');
     expect(await field('Replicas').inputValue()).toBe('1');
     expect(await field('Mode').inputValue()).toBe('careful');
@@ -250,7 +160,7 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
     expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe(
       'launch-param-greeting',
     );
-    await check(page, 'app-launch-invalid');
+    await checkScreen(page, 'app-launch-invalid');
 
     await field('Greeting').fill('bonjour');
     await field('Replicas').fill('3');
@@ -269,7 +179,7 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
     expect(await consent.getByTestId('consent-parameters').textContent()).toContain('set (hidden)');
     expect(text).not.toContain(SECRET);
     expect(await page.getByRole('button', { name: 'Confirm and launch' }).isDisabled()).toBe(true);
-    await check(page, 'app-consent');
+    await checkScreen(page, 'app-consent');
     await page.getByLabel(/I allow .* these permissions and accept its prices in USD/).check();
     await page.getByRole('button', { name: 'Confirm and launch' }).click();
     // Only the platform knows `root` is refused: back at the form, the message at that field.
@@ -277,14 +187,14 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
       .poll(() => page.locator('[data-parameter="tags"]').getByTestId('field-error').textContent())
       .toMatch(/^Tags: /);
     expect(await field('API key').inputValue()).toBe(SECRET);
-    await check(page, 'app-launch-refused');
+    await checkScreen(page, 'app-launch-refused');
     await field('Tags').fill('alpha\nbeta');
     await page.getByRole('button', { name: 'Review and launch' }).click();
     await page.getByLabel(/I allow/).check();
     await page.getByRole('button', { name: 'Confirm and launch' }).click();
     await page.waitForURL(/\/instances\/[0-9a-f-]{36}$/);
     instanceId = page.url().split('/').pop() ?? '';
-    expect(await stored()).not.toContain(SECRET);
+    expect(await storedState(page)).not.toContain(SECRET);
   }, 60_000);
 
   it('recorded the instance with those parameters, never answers the secret, and it runs', async () => {
@@ -319,7 +229,7 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
 
   it('walks the launch form with the keyboard alone', async () => {
     const keys = await alice.newPage();
-    await keys.goto(`${server.url}/apps/acme/chatbox`);
+    await keys.goto(`${rig.url}/apps/acme/chatbox`);
     await keys.locator('main h1').waitFor();
     await keys.bringToFront();
     await keys.locator('main h1').focus();
@@ -343,46 +253,29 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
   }, 60_000);
 
   it('keeps the form through an expired session, but never the secret', async () => {
-    await page.goto(`${server.url}/apps/acme/chatbox`);
+    await page.goto(`${rig.url}/apps/acme/chatbox`);
     await field('Greeting').fill('kept-draft');
     await field('API key').fill(SECRET);
     await page.getByRole('button', { name: 'Review and launch' }).click();
     await page.getByLabel(/I allow/).check();
-    await page.route(`${server.url}/v1/apps/instances`, (route) =>
-      route.request().method() === 'POST'
-        ? route.fulfill({
-            status: 401,
-            contentType: 'application/problem+json',
-            body: '{"code":"TOKEN_EXPIRED","title":"Token expired","status":401}',
-          })
-        : route.continue(),
+    await rig.expireSession(page, '/v1/apps/instances', () =>
+      page.getByRole('button', { name: 'Confirm and launch' }).click(),
     );
-    await page.route(`${server.url}/oidc/token`, (route) =>
-      route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' }),
-    );
-    await alice.clearCookies();
-    await page.getByRole('button', { name: 'Confirm and launch' }).click();
-    await page.waitForURL(/\/oidc\/interaction\//);
-    await page.unrouteAll();
-    const kept = await stored();
+    const kept = await storedState(page);
     expect(kept).toContain('kept-draft');
     expect(kept).not.toContain(SECRET);
     expect(kept).not.toMatch(JWT);
-    await page.getByLabel('Email').fill(ALICE.email);
-    await page.getByLabel('Password').fill(ALICE.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/apps/acme/chatbox`);
+    await submitLogin(page, ALICE.email, ALICE.password);
+    await page.waitForURL(`${rig.url}/apps/acme/chatbox`);
     await expect.poll(() => field('Greeting').inputValue()).toBe('kept-draft');
     expect(await field('API key').inputValue()).toBe('');
     expect(await page.getByRole('status').filter({ hasText: 'restored' }).count()).toBe(1);
-    await check(page, 'app-launch-restored');
+    await checkScreen(page, 'app-launch-restored');
     expect(await instances(tokens.alice, 'alice-apps')).toHaveLength(2);
   }, 60_000);
 
   it('shows a second tenant nothing of the first', async () => {
-    const context = await consoleContext(browser);
-    const bob = await context.newPage();
-    await signIn(bob, `${server.url}/projects`, BOB.email, BOB.password);
+    const bob = await rig.signedInPage(BOB, '/projects');
     await bob.getByLabel('Name').fill('bob-apps');
     await bob.getByRole('button', { name: 'Create project' }).click();
     await expect.poll(() => bob.getByRole('row', { name: /bob-apps/ }).textContent()).toContain('In use');
@@ -391,10 +284,10 @@ describe.skipIf(!available)('the console app catalog and launch form', () => {
     const visible = (await bob.locator('body').textContent()) ?? '';
     for (const other of ['alice', instanceId]) expect(visible).not.toContain(other);
     await bob.getByLabel('Theme').selectOption('dark');
-    await check(bob, 'apps-catalog-dark');
+    await checkScreen(bob, 'apps-catalog-dark');
     tokens.bob = await mint('--user', BOB.email);
     expect(await instances(tokens.bob, 'bob-apps')).toEqual([]);
     expect((await api(tokens.bob, `/v1/apps/instances/${instanceId}`)).status).toBe(404);
-    await context.close();
+    await bob.context().close();
   }, 60_000);
 });

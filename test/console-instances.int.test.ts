@@ -15,36 +15,15 @@
  * the CLI. Every screen passes axe-core and the console's CSP (one also in the dark theme), and
  * its screenshot is kept.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestStore, requireTools } from '@gpuaas/test-support';
-import type { TestStore } from '@gpuaas/test-support';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { freePort, requireTools } from '@gpuaas/test-support';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  consoleContext,
-  cspViolations,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  signIn,
-  tabTo,
-} from './support/console-browser.js';
-import {
-  gpuaasAppBin,
-  gpuaasBin,
-  repoRoot,
-  run,
-  runPlatform,
-  SANDBOXED_NODE,
-  startServer,
-  until,
-} from './support/processes.js';
-import type { RunResult, TestServer } from './support/processes.js';
+import { consoleContext, FOCUSED, signIn, tabTo } from './support/console-browser.js';
+import { checkScreen, cliJson, startConsoleRig } from './support/console-harness.js';
+import type { ConsoleRig } from './support/console-harness.js';
+import { repoRoot, SANDBOXED_NODE, until } from './support/processes.js';
 
 const available = requireTools('console app instances in chromium', 'chromium', 'bwrap', 'python3');
 const ALICE = { email: 'alice@example.com', password: 'alice instances password' };
@@ -71,62 +50,24 @@ interface Instance {
   failure?: { code: string; detail: string } | null;
 }
 
-/** A TCP port free now (the platform's public URL must name its port before it listens). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function json<T>(result: RunResult): T {
-  expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
 describe.skipIf(!available)('the console app instances', () => {
-  let work: string;
-  let store: TestStore;
-  let server: TestServer;
+  let rig: ConsoleRig;
   /** Where the browser reaches the platform: `http://gpuaas.test:PORT`. */
   let publicUrl: string;
-  /** The listen address's `host:port`, the embedded registry's name for the CLI. */
-  let host: string;
-  let browser: Browser;
+  /** The publisher's signing key, registered with the demo's project. */
+  let key: string;
   let alice: BrowserContext;
   let page: Page;
   let demo: Instance;
   const tokens = { operator: '', publisher: '', alice: '' };
 
-  const check = async (p: Page, name: string) => {
-    expect(await seriousViolations(p), name).toEqual([]);
-    expect(await cspViolations(p), name).toEqual([]);
-    await screenshot(p, name);
-  };
-  const env = (token: string): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    HOME: join(work, 'home'),
-    XDG_CONFIG_HOME: join(work, 'home'),
-    GPUAAS_API_URL: server.url,
-    GPUAAS_TOKEN: token,
-    CI: 'true',
-  });
-  const gpuaas = (token: string, ...args: string[]) => run(gpuaasBin, args, env(token));
-  const mint = async (...args: string[]) => {
-    // The operator names the issuer as `serve` was given it (a public URL is not recorded).
-    const minted = await runPlatform(store, ['token', '--public-url', publicUrl, ...args]);
-    expect(minted.code, minted.stderr).toBe(0);
-    return minted.stdout.trim();
-  };
+  // The operator names the issuer as `serve` was given it (a public URL is not recorded).
+  const mint = async (...args: string[]) => (await rig.mint('--public-url', publicUrl, ...args)).access_token;
   const instanceOf = async (id: string) =>
-    json<Instance>(await gpuaas(tokens.alice, 'apps', 'instances', 'get', id, '--output', 'json'));
+    cliJson<Instance>(await rig.gpuaas(tokens.alice, 'apps', 'instances', 'get', id, '--output', 'json'));
   const launch = async (app: string, wait: boolean) =>
-    json<Instance>(
-      await gpuaas(
+    cliJson<Instance>(
+      await rig.gpuaas(
         tokens.alice,
         'apps',
         'launch',
@@ -145,107 +86,53 @@ describe.skipIf(!available)('the console app instances', () => {
    * console-extension template the demo is made from, with `extra` added to its manifest.
    */
   const release = async (app: string, version: string, extra: string, free: boolean) => {
-    const dir = join(work, 'apps', `${app}-${version}`);
-    const init = await run(
-      gpuaasAppBin,
-      ['init', dir, '--template', 'console-extension', '--name', app, '--publisher', 'gpuaas-demo', '--yes'],
-      env(''),
-    );
+    const dir = join(rig.work, 'apps', `${app}-${version}`);
+    const template = ['--template', 'console-extension', '--name', app, '--publisher', 'gpuaas-demo'];
+    const init = await rig.gpuaasApp('', 'init', dir, ...template, '--yes');
     expect(init.code, init.stderr).toBe(0);
     const file = join(dir, 'gpuaas-app.yaml');
     let manifest = (await readFile(file, 'utf8')).replace(/^version: .*$/m, `version: ${version}`);
     if (free) manifest = manifest.replace(/^billing:\n(?: {2}.*\n)+/m, '');
     await writeFile(file, `${manifest.trimEnd()}\n${extra}`);
-    const published = json<{ digest: string }>(
-      await run(
-        gpuaasAppBin,
-        [
-          'publish',
-          dir,
-          '--to',
-          `${host}/gpuaas-demo/${app}:${version}`,
-          '--key',
-          join(work, 'keys', 'demo.key'),
-          '--register',
-          '--project',
-          'gpuaas-demo',
-          '--json',
-        ],
-        env(tokens.publisher),
-      ),
-    );
-    const approved = json<{ id: string }>(
-      await gpuaas(
-        tokens.operator,
-        'ops',
-        'apps',
-        'approve',
-        `${host}/gpuaas-demo/${app}@${published.digest}`,
-        '--yes',
-        '--output',
-        'json',
-      ),
-    );
-    json(
-      await gpuaas(
-        tokens.operator,
-        'ops',
-        'apps',
-        'publish',
-        approved.id,
-        '--access',
-        'free',
-        '--output',
-        'json',
-      ),
-    );
+    const ref = `gpuaas-demo/${app}`;
+    const digest = await rig.publishApp(tokens.publisher, dir, `${ref}:${version}`, key, 'gpuaas-demo');
+    await rig.approveApp(tokens.operator, ref, digest, '--access', 'free');
   };
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    work = await mkdtemp(join(tmpdir(), 'gpuaas-console-instances-'));
-    await mkdir(join(work, 'home'));
-    store = await createTestStore('sqlite');
-    // The demo app is seeded (no --no-demo). The later --port wins over startServer's own.
+    // The platform's public URL names its port before it listens: a port free now.
     const port = await freePort();
     publicUrl = `http://${DOMAIN}:${port}`;
-    server = await startServer(
-      store,
-      [...SANDBOXED_NODE, '--port', String(port), '--public-url', publicUrl],
-      {
+    // The demo app is seeded (no --no-demo). The later --port wins over the rig's own.
+    rig = await startConsoleRig({
+      users: [ALICE],
+      serve: [...SANDBOXED_NODE, '--port', String(port), '--public-url', publicUrl],
+      serveEnv: {
         GPUAAS_TEST_DOMAIN: DOMAIN,
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${DOMAIN_DNS}`.trim(),
       },
-    );
-    host = new URL(server.url).host;
-    const added = await runPlatform(
-      store,
-      ['users', 'add', '--email', ALICE.email, '--password-stdin'],
-      `${ALICE.password}\n`,
-    );
-    expect(added.code, added.stderr).toBe(0);
+      chromium: [
+        `--host-resolver-rules=MAP ${DOMAIN} 127.0.0.1, MAP *.${DOMAIN} 127.0.0.1`,
+        // A deployment serves https; the console needs a secure context (Web Crypto for PKCE).
+        `--unsafely-treat-insecure-origin-as-secure=${publicUrl}`,
+      ],
+    });
     tokens.alice = await mint('--user', ALICE.email, '--project', 'tenant');
     tokens.operator = await mint('--user', 'ops@example.com', '--operator');
     // A member of the demo's publisher project, with a signing key of its own registered there.
     tokens.publisher = await mint('--user', 'dev@demo.example', '--project', 'gpuaas-demo');
-    const keygen = await run(gpuaasAppBin, ['keygen', '--out', join(work, 'keys', 'demo')], env(''));
-    expect(keygen.code, keygen.stderr).toBe(0);
-    json(
-      await gpuaas(
-        tokens.publisher,
-        'apps',
-        'keys',
-        'add',
-        join(work, 'keys', 'demo.pub'),
-        '--project',
-        'gpuaas-demo',
-        '--output',
-        'json',
-      ),
-    );
+    key = await rig.signingKey(tokens.publisher, 'gpuaas-demo', 'demo');
     await until(
       async () => {
-        const listed = await gpuaas(tokens.alice, 'apps', 'list', '--project', 'tenant', '--output', 'json');
+        const listed = await rig.gpuaas(
+          tokens.alice,
+          'apps',
+          'list',
+          '--project',
+          'tenant',
+          '--output',
+          'json',
+        );
         return listed.code === 0 && listed.stdout.includes(DEMO) ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500, what: 'the demo app in the catalog' },
@@ -253,21 +140,11 @@ describe.skipIf(!available)('the console app instances', () => {
     demo = await launch(DEMO, true);
     expect(demo).toMatchObject({ app: 'dashboard', version: '0.1.0', state: 'ready' });
 
-    browser = await launchChromium([
-      `--host-resolver-rules=MAP ${DOMAIN} 127.0.0.1, MAP *.${DOMAIN} 127.0.0.1`,
-      // A deployment serves https; the console needs a secure context (Web Crypto for PKCE).
-      `--unsafely-treat-insecure-origin-as-secure=${publicUrl}`,
-    ]);
-    alice = await consoleContext(browser);
+    alice = await consoleContext(rig.browser);
     page = await alice.newPage();
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.stop());
 
   it('lists the instance and shows it ready, live from the event stream', async () => {
     await signIn(page, `${publicUrl}/instances`, ALICE.email, ALICE.password);
@@ -277,19 +154,19 @@ describe.skipIf(!available)('the console app instances', () => {
     await expect.poll(() => row.getByTestId('instance-state').textContent()).toBe('ready');
     expect(await row.textContent()).toContain('dashboard');
     expect(await row.locator(`a[href="/allocations/${demo.allocation_id}"]`).count()).toBe(1);
-    await check(page, 'instances');
+    await checkScreen(page, 'instances');
 
     await row.locator(`a[href="/instances/${demo.id}"]`).click();
     await page.waitForURL(`${publicUrl}/instances/${demo.id}`);
     await expect.poll(() => page.getByTestId('live').getAttribute('data-status')).toBe('live');
     await expect.poll(() => page.getByTestId('instance-state').textContent()).toBe('ready');
     expect(await page.getByTestId('instance-version').textContent()).toBe('0.1.0');
-    await check(page, 'instance');
+    await checkScreen(page, 'instance');
   }, 60_000);
 
   it('follows the logs: a line the app writes appears; scrolling up holds the view', async () => {
     // The endpoint's public URL, reached at the listen address (this process does not resolve it).
-    const endpoint = new URL(new URL(demo.endpoints[0]?.url ?? '').pathname, server.url);
+    const endpoint = new URL(new URL(demo.endpoints[0]?.url ?? '').pathname, rig.url);
     expect(demo.endpoints[0]?.url.startsWith(`${publicUrl}/`)).toBe(true);
     const hit = (query: string) =>
       fetch(new URL(`healthz?${query}`, endpoint), { headers: { authorization: `Bearer ${tokens.alice}` } });
@@ -310,7 +187,7 @@ describe.skipIf(!available)('the console app instances', () => {
     expect((await hit(held)).status).toBe(200);
     await expect.poll(() => page.getByTestId('logs-paused').textContent()).toContain('new lines are waiting');
     expect(await logs.textContent()).not.toContain(held);
-    await check(page, 'instance-logs-paused');
+    await checkScreen(page, 'instance-logs-paused');
     await page.getByRole('button', { name: 'Resume following' }).click();
     await expect.poll(() => logs.textContent()).toContain(held);
     await expect
@@ -351,9 +228,9 @@ describe.skipIf(!available)('the console app instances', () => {
         '(() => { try { return window.parent.document.title; } catch { return "blocked"; } })()',
       ),
     ).toBe('blocked');
-    await check(page, 'instance-extension');
+    await checkScreen(page, 'instance-extension');
     await page.getByRole('button', { name: 'Close UI extension' }).click();
-    await check(page, 'instance-extension-closed');
+    await checkScreen(page, 'instance-extension-closed');
   }, 60_000);
 
   it('upgrades after showing the consent diff, and the instance runs the new version', async () => {
@@ -377,7 +254,7 @@ describe.skipIf(!available)('the console app instances', () => {
     expect(text).toMatch(/Hourly price: none → 0\.01 USD/);
     // Nothing changed before the consent.
     expect((await instanceOf(demo.id)).version).toBe('0.1.0');
-    await check(page, 'instance-upgrade-consent');
+    await checkScreen(page, 'instance-upgrade-consent');
 
     await page.getByRole('button', { name: 'Accept and upgrade' }).click();
     await expect
@@ -392,7 +269,7 @@ describe.skipIf(!available)('the console app instances', () => {
     );
     expect(upgraded.id).toBe(demo.id);
     await expect.poll(() => page.getByTestId('instance-version').textContent()).toBe('0.2.0');
-    await check(page, 'instance-upgraded');
+    await checkScreen(page, 'instance-upgraded');
   }, 180_000);
 
   it("shows an instance whose install hook fails, live, with the hook's output", async () => {
@@ -417,7 +294,7 @@ describe.skipIf(!available)('the console app instances', () => {
     expect(await failure.textContent()).toContain('cannot-install');
     const recorded = await instanceOf(broken.id);
     expect(recorded.state).toBe('failed');
-    await check(page, 'instance-failed');
+    await checkScreen(page, 'instance-failed');
 
     await page.getByRole('button', { name: 'Uninstall' }).click();
     await page.getByRole('button', { name: 'Confirm uninstall' }).click();
@@ -431,19 +308,17 @@ describe.skipIf(!available)('the console app instances', () => {
     await tabTo(page, /^Stop$/);
     await page.keyboard.press('Enter');
     // The confirmation takes the focus: Enter confirms.
-    await expect
-      .poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""'))
-      .toBe('Confirm stop');
-    await check(page, 'instance-stop-confirm');
+    await expect.poll(() => page.evaluate(FOCUSED)).toBe('Confirm stop');
+    await checkScreen(page, 'instance-stop-confirm');
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.getByTestId('instance-state').textContent(), { timeout: 60_000 })
       .toBe('stopped');
     expect((await instanceOf(demo.id)).state).toBe('stopped');
     await expect.poll(() => page.getByTestId('logs-status').getAttribute('data-status')).toBe('ended');
-    await check(page, 'instance-stopped');
+    await checkScreen(page, 'instance-stopped');
     await page.getByLabel('Theme').selectOption('dark');
-    await check(page, 'instance-stopped-dark');
+    await checkScreen(page, 'instance-stopped-dark');
     await page.getByLabel('Theme').selectOption('system');
   }, 90_000);
 });

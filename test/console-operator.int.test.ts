@@ -8,29 +8,17 @@
  * effect is read back through the API. The tenant sees no Operator navigation, and the operator
  * screens opened directly show the API's refusal. Each screen passes axe-core and the CSP.
  */
-import { randomUUID } from 'node:crypto';
-import { createTestStore, requireTools } from '@gpuaas/test-support';
-import type { TestStore } from '@gpuaas/test-support';
-import type { Browser, Page } from 'playwright-core';
+import { requireTools } from '@gpuaas/test-support';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  consoleContext,
-  cspViolations,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  signIn,
-  tabTo,
-} from './support/console-browser.js';
-import { runPlatform, startServer, SANDBOXED_NODE, until } from './support/processes.js';
-import type { TestServer } from './support/processes.js';
+import { consoleContext, FOCUSED, signIn, tabTo } from './support/console-browser.js';
+import { checkScreen, startConsoleRig } from './support/console-harness.js';
+import type { ConsoleRig } from './support/console-harness.js';
+import { SANDBOXED_NODE, until } from './support/processes.js';
 
 const available = requireTools('operator console in chromium', 'chromium', 'bwrap');
-const OPS = { email: 'ops@example.com', password: 'operator console password' };
+const OPS = { email: 'ops@example.com', password: 'operator console password', operator: true };
 const TENANT = { email: 'tenant@example.com', password: 'tenant console password' };
-/** The text of the focused element (evaluated in the page). */
-const FOCUSED = 'document.activeElement?.textContent';
 
 interface NodeView {
   id: string;
@@ -44,75 +32,38 @@ interface Charge {
 }
 
 describe.skipIf(!available)('the operator console', () => {
-  let store: TestStore;
-  let server: TestServer;
-  let browser: Browser;
+  let rig: ConsoleRig;
   let page: Page;
   const tokens = { tenant: '', secondOperator: '', operator: '' };
   let projectId = '';
   let allocationId = '';
   let nodeId = '';
 
-  const check = async (p: Page, name: string) => {
-    expect(await seriousViolations(p), name).toEqual([]);
-    expect(await cspViolations(p), name).toEqual([]);
-    await screenshot(p, name);
-  };
-  const mint = async (...args: string[]) => {
-    const minted = await runPlatform(store, ['token', ...args, '--json']);
-    expect(minted.code, minted.stderr).toBe(0);
-    return JSON.parse(minted.stdout) as { access_token: string; project_id: string | null };
-  };
-  const api = async <T>(token: string, path: string, init: { method?: string; json?: unknown } = {}) => {
-    const res = await fetch(server.url + path, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
-      },
-      ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
-  const node = async () => (await api<NodeView>(tokens.operator, `/v1/nodes/${nodeId}`)).body;
+  const node = async () => (await rig.api<NodeView>(tokens.operator, `/v1/nodes/${nodeId}`)).body;
   const allocation = async (id: string) =>
     (
-      await api<{ state: string; state_reason: string; pending_reason: string | null }>(
+      await rig.api<{ state: string; state_reason: string; pending_reason: string | null }>(
         tokens.tenant,
         `/v1/allocations/${id}`,
       )
     ).body;
   const charges = async () =>
-    (await api<{ items: Charge[] }>(tokens.operator, `/v1/billing/charges?project_id=${projectId}`)).body
+    (await rig.api<{ items: Charge[] }>(tokens.operator, `/v1/billing/charges?project_id=${projectId}`)).body
       .items;
   const nav = (p: Page, name: string) =>
     p.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name }).click();
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    store = await createTestStore('sqlite');
-    server = await startServer(store, [...SANDBOXED_NODE, '--no-demo']);
-    for (const [user, operator] of [
-      [OPS, true],
-      [TENANT, false],
-    ] as const) {
-      const added = await runPlatform(
-        store,
-        ['users', 'add', '--email', user.email, '--password-stdin', ...(operator ? ['--operator'] : [])],
-        `${user.password}\n`,
-      );
-      expect(added.code, added.stderr).toBe(0);
-    }
-    const tenant = await mint('--user', TENANT.email, '--project', 'tenant-lab', '--ttl', '3600');
+    rig = await startConsoleRig({ users: [OPS, TENANT], serve: [...SANDBOXED_NODE, '--no-demo'] });
+    const tenant = await rig.mint('--user', TENANT.email, '--project', 'tenant-lab', '--ttl', '3600');
     tokens.tenant = tenant.access_token;
     projectId = tenant.project_id ?? '';
-    tokens.operator = (await mint('--user', OPS.email, '--ttl', '3600')).access_token;
+    tokens.operator = (await rig.mint('--user', OPS.email, '--ttl', '3600')).access_token;
     tokens.secondOperator = (
-      await mint('--user', 'ops2@example.com', '--operator', '--ttl', '3600')
+      await rig.mint('--user', 'ops2@example.com', '--operator', '--ttl', '3600')
     ).access_token;
 
-    const created = await api<{ id: string }>(tokens.tenant, '/v1/allocations', {
+    const created = await rig.api<{ id: string }>(tokens.tenant, '/v1/allocations', {
       method: 'POST',
       json: { project_id: projectId, gpus: { count: 1 }, ttl: '2h', name: 'tenant-run' },
     });
@@ -123,20 +74,15 @@ describe.skipIf(!available)('the operator console', () => {
       intervalMs: 250,
       what: 'the tenant allocation running',
     });
-    const nodes = await api<{ items: NodeView[] }>(tokens.operator, '/v1/nodes');
+    const nodes = await rig.api<{ items: NodeView[] }>(tokens.operator, '/v1/nodes');
     nodeId = nodes.body.items[0]?.id ?? '';
 
-    browser = await launchChromium();
-    page = await (await consoleContext(browser)).newPage();
+    page = await (await consoleContext(rig.browser)).newPage();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-  });
+  afterAll(() => rig?.stop());
 
   it("shows the node's GPUs as a grid: 1 allocated, 1 free, in words as well as colour", async () => {
-    await signIn(page, `${server.url}/operator/nodes`, OPS.email, OPS.password);
+    await signIn(page, `${rig.url}/operator/nodes`, OPS.email, OPS.password);
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Nodes');
     await expect
       .poll(() => page.getByTestId('gpu-summary').textContent())
@@ -148,12 +94,12 @@ describe.skipIf(!available)('the operator console', () => {
     expect(await allocated.textContent()).toContain(allocationId.slice(0, 8));
     expect(await cells.and(page.locator('[data-gpu-state="free"]')).textContent()).toContain('Free');
     await expect.poll(() => page.getByTestId('live').getAttribute('data-status')).toBe('live');
-    await check(page, 'operator-nodes');
+    await checkScreen(page, 'operator-nodes');
   }, 60_000);
 
   it('cordons and uncordons the node, each confirmed', async () => {
     await page.getByRole('button', { name: /^Cordon / }).click();
-    await check(page, 'operator-nodes-cordon-confirm');
+    await checkScreen(page, 'operator-nodes-cordon-confirm');
     await page.getByRole('button', { name: 'Confirm cordon' }).click();
     await expect.poll(async () => (await node()).schedulable).toBe(false);
     await expect
@@ -178,20 +124,20 @@ describe.skipIf(!available)('the operator console', () => {
     await expect
       .poll(() => page.locator('main').textContent())
       .toContain('Must be at least the guaranteed 2.');
-    await check(page, 'operator-quota-invalid');
+    await checkScreen(page, 'operator-quota-invalid');
     await page.getByLabel('Guaranteed GPUs').fill('0');
     await page.getByRole('button', { name: 'Save quota' }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).textContent())
       .toBe('Saved: 0 guaranteed, at most 1 GPUs.');
-    const quota = await api<{ max_gpus: number; nominal_gpus: number; default: boolean }>(
+    const quota = await rig.api<{ max_gpus: number; nominal_gpus: number; default: boolean }>(
       tokens.tenant,
       `/v1/projects/${projectId}/quota`,
     );
     expect(quota.body).toMatchObject({ nominal_gpus: 0, max_gpus: 1, default: false });
-    await check(page, 'operator-quotas');
+    await checkScreen(page, 'operator-quotas');
 
-    const beyond = await api<{ id: string }>(tokens.tenant, '/v1/allocations', {
+    const beyond = await rig.api<{ id: string }>(tokens.tenant, '/v1/allocations', {
       method: 'POST',
       json: { project_id: projectId, gpus: { count: 1 }, ttl: '1h' },
     });
@@ -200,7 +146,7 @@ describe.skipIf(!available)('the operator console', () => {
       .poll(async () => (await allocation(beyond.body.id)).pending_reason, { timeout: 15_000 })
       .toBe('quota_exceeded');
     expect((await allocation(beyond.body.id)).state).toBe('queued');
-    const released = await api(tokens.tenant, `/v1/allocations/${beyond.body.id}/release`, {
+    const released = await rig.api(tokens.tenant, `/v1/allocations/${beyond.body.id}/release`, {
       method: 'POST',
     });
     expect(released.status).toBeLessThan(300);
@@ -214,7 +160,7 @@ describe.skipIf(!available)('the operator console', () => {
     await page.keyboard.press('Enter');
     // The choice of what happens to its allocations takes the focus: release now.
     expect(await page.evaluate('document.activeElement?.getAttribute("value")')).toBe('release');
-    await check(page, 'operator-nodes-drain-confirm');
+    await checkScreen(page, 'operator-nodes-drain-confirm');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(FOCUSED)).toBe('Confirm drain');
     await page.keyboard.press('Enter');
@@ -231,15 +177,15 @@ describe.skipIf(!available)('the operator console', () => {
     await expect
       .poll(() => page.getByTestId('node-condition').textContent(), { timeout: 20_000 })
       .toBe('Drained (cordoned, empty)');
-    await check(page, 'operator-nodes-drained');
+    await checkScreen(page, 'operator-nodes-drained');
     // The grid's colours pass the same checks in the dark theme (contrast included).
     await page.getByLabel('Theme').selectOption('dark');
-    await check(page, 'operator-nodes-dark');
+    await checkScreen(page, 'operator-nodes-dark');
     await page.getByLabel('Theme').selectOption('system');
   }, 90_000);
 
   it('tops the tenant up by exactly the amount typed, with a reason', async () => {
-    const before = await api<{ prepaid_micros: number }>(
+    const before = await rig.api<{ prepaid_micros: number }>(
       tokens.tenant,
       `/v1/billing/balance?project_id=${projectId}`,
     );
@@ -253,12 +199,12 @@ describe.skipIf(!available)('the operator console', () => {
     await page.getByLabel('Top-up amount (USD)').fill('12.50');
     expect(await page.getByTestId('amount-preview').textContent()).toBe('$12.50 = 12500000 micro-units');
     await page.getByLabel('Top-up reason').fill('invoice 42 paid');
-    await check(page, 'operator-topup-form');
+    await checkScreen(page, 'operator-topup-form');
     await page.getByRole('button', { name: 'Top up' }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Added' }).textContent())
       .toMatch(/^Added \$12\.50 to tenant-lab/);
-    const after = await api<{ prepaid_micros: number }>(
+    const after = await rig.api<{ prepaid_micros: number }>(
       tokens.tenant,
       `/v1/billing/balance?project_id=${projectId}`,
     );
@@ -278,14 +224,14 @@ describe.skipIf(!available)('the operator console', () => {
     await row.getByRole('button', { name: /^Refund/ }).click();
     await page.getByLabel('Refund amount (USD)').fill('0.000001');
     await page.getByLabel('Refund reason').fill('console test: outage');
-    await check(page, 'operator-refund-form');
+    await checkScreen(page, 'operator-refund-form');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Refunded' }).textContent())
       .toContain(`of charge ${chargeId}`);
     expect((await charges()).find((c) => c.id === chargeId)?.refunded_micros).toBe(1);
 
-    const filed = await api<{ id: string }>(tokens.secondOperator, '/v1/billing/refund-requests', {
+    const filed = await rig.api<{ id: string }>(tokens.secondOperator, '/v1/billing/refund-requests', {
       method: 'POST',
       json: { charge_id: chargeId, amount: '0.000002', reason: 'second look' },
     });
@@ -293,7 +239,7 @@ describe.skipIf(!available)('the operator console', () => {
     await page.reload();
     const request = page.locator(`tr[data-refund-request="${filed.body.id}"]`);
     await expect.poll(() => request.textContent()).toContain('second look');
-    await check(page, 'operator-billing');
+    await checkScreen(page, 'operator-billing');
     await request.getByRole('button', { name: /^Approve/ }).click();
     await request.getByRole('button', { name: 'Confirm approval' }).click();
     await expect
@@ -306,18 +252,16 @@ describe.skipIf(!available)('the operator console', () => {
   }, 120_000);
 
   it('shows a tenant no Operator navigation, and the API refusal on operator screens', async () => {
-    const context = await consoleContext(browser);
-    const tenant = await context.newPage();
-    await signIn(tenant, `${server.url}/`, TENANT.email, TENANT.password);
+    const tenant = await rig.signedInPage(TENANT, '/');
     await expect.poll(() => tenant.locator('main h1').textContent()).toBe('GPU catalog');
     expect(await tenant.getByRole('navigation', { name: 'Sections' }).count()).toBe(1);
     expect(await tenant.getByRole('navigation', { name: 'Operator' }).count()).toBe(0);
 
-    await tenant.goto(`${server.url}/operator/nodes`);
+    await tenant.goto(`${rig.url}/operator/nodes`);
     await expect.poll(() => tenant.getByRole('alert').textContent()).toContain('FORBIDDEN');
-    await check(tenant, 'operator-nodes-as-tenant');
+    await checkScreen(tenant, 'operator-nodes-as-tenant');
 
-    await tenant.goto(`${server.url}/operator/billing`);
+    await tenant.goto(`${rig.url}/operator/billing`);
     await expect
       .poll(() => tenant.getByRole('alert').filter({ hasText: 'refund requests' }).textContent())
       .toContain('FORBIDDEN');
@@ -327,16 +271,16 @@ describe.skipIf(!available)('the operator console', () => {
     await expect
       .poll(() => tenant.getByRole('alert').filter({ hasText: 'Could not top up' }).textContent())
       .toContain('FORBIDDEN');
-    await check(tenant, 'operator-billing-as-tenant');
+    await checkScreen(tenant, 'operator-billing-as-tenant');
 
-    await tenant.goto(`${server.url}/operator/quotas`);
+    await tenant.goto(`${rig.url}/operator/quotas`);
     await tenant.getByLabel('Guaranteed GPUs').fill('8');
     await tenant.getByLabel('Maximum GPUs').fill('8');
     await tenant.getByRole('button', { name: 'Save quota' }).click();
     await expect.poll(() => tenant.getByRole('alert').textContent()).toContain('FORBIDDEN');
-    await check(tenant, 'operator-quotas-as-tenant');
-    const quota = await api<{ max_gpus: number }>(tokens.tenant, `/v1/projects/${projectId}/quota`);
+    await checkScreen(tenant, 'operator-quotas-as-tenant');
+    const quota = await rig.api<{ max_gpus: number }>(tokens.tenant, `/v1/projects/${projectId}/quota`);
     expect(quota.body.max_gpus).toBe(1);
-    await context.close();
+    await tenant.context().close();
   }, 90_000);
 });

@@ -10,23 +10,15 @@
  * refused at the field first, then read back through the API. Every screen passes axe-core and
  * the CSP, in the light and dark themes.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createTestStore, requireTools } from '@gpuaas/test-support';
-import type { TestStore } from '@gpuaas/test-support';
-import type { Browser, Page } from 'playwright-core';
+import { requireTools } from '@gpuaas/test-support';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  consoleContext,
-  cspViolations,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  signIn,
-} from './support/console-browser.js';
-import { gpuaasBin, run, runPlatform, startServer, SANDBOXED_NODE, until } from './support/processes.js';
-import type { TestServer } from './support/processes.js';
+import { consoleContext, cspViolations, signIn } from './support/console-browser.js';
+import { checkScreen, startConsoleRig } from './support/console-harness.js';
+import type { ApiInit, ConsoleRig } from './support/console-harness.js';
+import { SANDBOXED_NODE, until } from './support/processes.js';
 
 const available = requireTools('usage console in chromium', 'chromium', 'bwrap');
 const TENANT = { email: 'tenant@example.com', password: 'tenant usage password' };
@@ -62,70 +54,38 @@ function usd(micros: bigint): string {
 }
 
 describe.skipIf(!available)('the usage and billing console', () => {
-  let store: TestStore;
-  let server: TestServer;
-  let browser: Browser;
+  let rig: ConsoleRig;
   let page: Page;
   const tokens = { tenant: '', operator: '' };
   let projectId = '';
   let allocationId = '';
 
-  const check = async (p: Page, name: string) => {
-    expect(await seriousViolations(p), name).toEqual([]);
-    expect(await cspViolations(p), name).toEqual([]);
-    await screenshot(p, name);
-  };
-  const mint = async (...args: string[]) => {
-    const minted = await runPlatform(store, ['token', ...args, '--ttl', '3600', '--json']);
-    expect(minted.code, minted.stderr).toBe(0);
-    return JSON.parse(minted.stdout) as { access_token: string; project_id: string | null };
-  };
-  const api = async <T>(path: string, init: { method?: string; json?: unknown } = {}) => {
-    const res = await fetch(server.url + path, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${tokens.tenant}`,
-        ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
-      },
-      ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const mint = (...args: string[]) => rig.mint(...args, '--ttl', '3600');
+  /** The API as the tenant. */
+  const api = <T>(path: string, init?: ApiInit) => rig.api<T>(tokens.tenant, path, init);
   const charges = async () =>
     (await api<{ items: Charge[] }>(`/v1/billing/charges?project_id=${projectId}&limit=100`)).body.items;
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    store = await createTestStore('sqlite');
-    server = await startServer(store, [
-      ...SANDBOXED_NODE,
-      '--no-demo',
-      '--starter-credit',
-      '0',
-      '--billing-interval',
-      '10',
-    ]);
-    for (const user of [TENANT, OTHER]) {
-      const added = await runPlatform(
-        store,
-        ['users', 'add', '--email', user.email, '--password-stdin'],
-        `${user.password}\n`,
-      );
-      expect(added.code, added.stderr).toBe(0);
-    }
+    rig = await startConsoleRig({
+      users: [TENANT, OTHER],
+      serve: [...SANDBOXED_NODE, '--no-demo', '--starter-credit', '0', '--billing-interval', '10'],
+    });
     const tenant = await mint('--user', TENANT.email, '--project', PROJECT, '--starter-credit', '0');
     tokens.tenant = tenant.access_token;
     projectId = tenant.project_id ?? '';
     tokens.operator = (await mint('--user', 'ops@example.com', '--operator')).access_token;
 
     // The operator's top-up through the CLI gives the project its balance.
-    const topup = await run(gpuaasBin, ['billing', 'topup', PROJECT, '20', '--reason', 'prepaid invoice 7'], {
-      PATH: process.env.PATH,
-      GPUAAS_API_URL: server.url,
-      GPUAAS_TOKEN: tokens.operator,
-      CI: 'true',
-    });
+    const topup = await rig.gpuaas(
+      tokens.operator,
+      'billing',
+      'topup',
+      PROJECT,
+      '20',
+      '--reason',
+      'prepaid invoice 7',
+    );
     expect(topup.code, topup.stderr).toBe(0);
 
     const created = await api<{ id: string }>('/v1/allocations', {
@@ -156,14 +116,9 @@ describe.skipIf(!available)('the usage and billing console', () => {
       { timeoutMs: 45_000, intervalMs: 1000, what: 'the final interval charged' },
     );
 
-    browser = await launchChromium();
-    page = await (await consoleContext(browser)).newPage();
+    page = await (await consoleContext(rig.browser)).newPage();
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-  });
+  afterAll(() => rig?.stop());
 
   it('plots GPU-seconds and spend, its text alternative listing what the API charged', async () => {
     const items = await charges();
@@ -177,7 +132,7 @@ describe.skipIf(!available)('the usage and billing console', () => {
     expect(spend).toBeGreaterThan(0n);
     expect(gpuSeconds).toBeGreaterThanOrEqual(20);
 
-    await signIn(page, `${server.url}/usage?range=hour`, TENANT.email, TENANT.password);
+    await signIn(page, `${rig.url}/usage?range=hour`, TENANT.email, TENANT.password);
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Usage and cost');
     // Both charts drew on a canvas (uPlot, loaded on demand).
     await page.getByTestId('chart-gpu').locator('canvas').waitFor();
@@ -224,7 +179,7 @@ describe.skipIf(!available)('the usage and billing console', () => {
     expect(await page.getByTestId('run-out').textContent()).toMatch(
       /lasts about .+ Nothing is running now\.$/,
     );
-    await check(page, 'usage');
+    await checkScreen(page, 'usage');
 
     // Per meter: the same GPU time as one meter; per app: none ran, so it is "No app".
     await page.getByLabel('Group by').selectOption('meter');
@@ -238,14 +193,14 @@ describe.skipIf(!available)('the usage and billing console', () => {
       .toBe(1);
     const metered = page.getByRole('region', { name: 'Metered usage per allocation' });
     await expect.poll(() => metered.textContent()).not.toContain('Loading');
-    await check(page, 'usage-meter');
+    await checkScreen(page, 'usage-meter');
     await page.getByLabel('Group by').selectOption('app');
     const app = page.getByTestId('usage-totals').locator('tr[data-key=""]');
     expect(await app.locator('th').textContent()).toBe('No app');
     expect(await app.getByTestId('spend').textContent()).toBe(usd(spend));
     await page.getByLabel('Theme').selectOption('dark');
     await page.getByTestId('chart-gpu').locator('canvas').waitFor();
-    await check(page, 'usage-dark');
+    await checkScreen(page, 'usage-dark');
     await page.getByLabel('Theme').selectOption('light');
   }, 90_000);
 
@@ -253,16 +208,15 @@ describe.skipIf(!available)('the usage and billing console', () => {
     await page.getByRole('link', { name: 'Statements and budget' }).click();
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Billing');
     const period = new Date().toISOString().slice(0, 7);
-    const statementUrl = `${server.url}/v1/billing/statements/${projectId}/${period}`;
-    const auth = { authorization: `Bearer ${tokens.tenant}` };
-    const json = await fetch(statementUrl, { headers: auth });
+    const statementPath = `/v1/billing/statements/${projectId}/${period}`;
+    const json = await rig.fetch(tokens.tenant, statementPath);
     const jsonText = await json.text();
     const statement = JSON.parse(jsonText) as { lines: unknown[]; display: { charges: string } };
-    const csvText = await (await fetch(`${statementUrl}?format=csv`, { headers: auth })).text();
+    const csvText = await (await rig.fetch(tokens.tenant, `${statementPath}?format=csv`)).text();
     await expect
       .poll(() => page.getByTestId('statement-charges').textContent())
       .toBe(`${statement.display.charges} USD`);
-    await check(page, 'billing');
+    await checkScreen(page, 'billing');
 
     const save = async (name: string) => {
       const [download] = await Promise.all([
@@ -311,7 +265,7 @@ describe.skipIf(!available)('the usage and billing console', () => {
       '“2000” is not a whole percentage from 1 to 1000.',
     ]);
     expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('name')")).toBe('limit');
-    await check(page, 'billing-budget-errors');
+    await checkScreen(page, 'billing-budget-errors');
     const unset = await api<{ limit_micros: number | null }>(`/v1/billing/budgets/${projectId}`);
     expect(unset.body.limit_micros).toBeNull();
 
@@ -328,28 +282,26 @@ describe.skipIf(!available)('the usage and billing console', () => {
       .poll(() => page.getByTestId('budget-status').textContent())
       .toContain('of $40.25; alerts at 50%, 80%, 100%.');
     expect(await thresholds.inputValue()).toBe('50, 80, 100');
-    await check(page, 'billing-budget');
+    await checkScreen(page, 'billing-budget');
   }, 60_000);
 
   it('shows another tenant nothing of the first', async () => {
-    const context = await consoleContext(browser);
-    const other = await context.newPage();
-    await signIn(other, `${server.url}/usage?range=hour`, OTHER.email, OTHER.password);
+    const other = await rig.signedInPage(OTHER, '/usage?range=hour');
     await expect.poll(() => other.locator('main').textContent()).toContain('You have no project yet');
-    await other.goto(`${server.url}/billing`);
+    await other.goto(`${rig.url}/billing`);
     await expect.poll(() => other.locator('main').textContent()).toContain('You have no project yet');
     const visible = (await other.locator('body').textContent()) ?? '';
     for (const secret of [PROJECT, 'usage-run', allocationId, 'prepaid invoice'])
       expect(visible).not.toContain(secret);
-    await check(other, 'usage-other-tenant');
-    await context.close();
+    await checkScreen(other, 'usage-other-tenant');
+    await other.context().close();
   }, 30_000);
 
   it('keeps the screen and its numbers when the chart module cannot be loaded', async () => {
-    const context = await consoleContext(browser);
+    const context = await consoleContext(rig.browser);
     const offline = await context.newPage();
     await offline.route(/\/assets\/usage-chart-[^/]*\.js$/, (route) => route.abort());
-    await signIn(offline, `${server.url}/usage?range=hour`, TENANT.email, TENANT.password);
+    await signIn(offline, `${rig.url}/usage?range=hour`, TENANT.email, TENANT.password);
     await expect
       .poll(() => offline.getByText('The chart could not be drawn').count(), { timeout: 15_000 })
       .toBe(2);

@@ -8,22 +8,21 @@
  * revokes. Every screen passes axe-core (no serious or critical violation) under the console's
  * own CSP (no violation either), and its screenshot is kept in `.ci/artifacts/console/`.
  */
-import { createTestStore, requireTools } from '@gpuaas/test-support';
-import type { TestStore } from '@gpuaas/test-support';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { requireTools } from '@gpuaas/test-support';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleContext,
-  cspViolations,
-  ensureConsoleBuilt,
-  launchChromium,
-  screenshot,
-  seriousViolations,
+  FOCUSED,
+  JWT,
   signIn,
+  storedState,
+  submitLogin,
   tabTo,
 } from './support/console-browser.js';
-import { runPlatform, startServer, SANDBOXED_NODE } from './support/processes.js';
-import type { TestServer } from './support/processes.js';
+import { checkScreen, startConsoleRig } from './support/console-harness.js';
+import type { ConsoleRig } from './support/console-harness.js';
+import { SANDBOXED_NODE } from './support/processes.js';
 
 /** The render backlog at which the console asks the server to pause (RENDER_HIGH_WATER in platform/console/src/terminal/connection.ts). */
 const RENDER_HIGH_WATER = 512 * 1024;
@@ -31,51 +30,25 @@ const RENDER_HIGH_WATER = 512 * 1024;
 const available = requireTools('web console in chromium', 'chromium', 'bwrap');
 const ALICE = { email: 'alice@example.com', password: 'alice console password' };
 const BOB = { email: 'bob@example.com', password: 'bob console password' };
-const JWT = /eyJ[\w-]+\.eyJ[\w-]+\./;
-/** The text of the focused element (evaluated in the page). */
-const FOCUSED = 'document.activeElement?.textContent';
 
 describe.skipIf(!available)('the web console', () => {
-  let store: TestStore;
-  let server: TestServer;
-  let browser: Browser;
+  let rig: ConsoleRig;
   let alice: BrowserContext;
   let page: Page;
   let allocationId = '';
 
-  /** axe-core and the CSP on the screen as it is, then its screenshot. */
-  const check = async (p: Page, name: string) => {
-    expect(await seriousViolations(p), name).toEqual([]);
-    expect(await cspViolations(p), name).toEqual([]);
-    await screenshot(p, name);
-  };
   const terminalText = () => page.getByTestId('terminal').locator('.xterm-rows').innerText();
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    store = await createTestStore('sqlite');
-    server = await startServer(store, [...SANDBOXED_NODE, '--no-demo']);
-    for (const user of [ALICE, BOB]) {
-      const added = await runPlatform(
-        store,
-        ['users', 'add', '--email', user.email, '--password-stdin'],
-        `${user.password}\n`,
-      );
-      expect(added.code, added.stderr).toBe(0);
-    }
-    browser = await launchChromium();
-    alice = await consoleContext(browser, { clipboard: true });
+    rig = await startConsoleRig({ users: [ALICE, BOB], serve: [...SANDBOXED_NODE, '--no-demo'] });
+    alice = await consoleContext(rig.browser, { clipboard: true });
     page = await alice.newPage();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-  });
+  afterAll(() => rig?.stop());
 
   it('answers GET / with the HTML page and a strict CSP (plain HTTP)', async () => {
     for (const path of ['/', '/allocations/0b9c1c1e-1111-4222-8333-444455556666', '/apps/dash']) {
-      const page = await fetch(server.url + path);
+      const page = await fetch(rig.url + path);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await page.text()).toContain('<div id="root">');
@@ -87,18 +60,17 @@ describe.skipIf(!available)('the web console', () => {
   });
 
   it('signs in on the platform login page and shows the GPU catalog', async () => {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${rig.url}/`);
     await page.waitForURL(/\/oidc\/interaction\//);
-    await check(page, 'login');
-    await signIn(page, `${server.url}/`, ALICE.email, ALICE.password);
+    await checkScreen(page, 'login');
+    await signIn(page, `${rig.url}/`, ALICE.email, ALICE.password);
     await expect.poll(() => page.locator('main h1').textContent()).toBe('GPU catalog');
     const row = page.locator('tr[data-sku="h100-80gb"]');
     await expect.poll(() => row.getByTestId('available').textContent()).toBe('2 of 2');
     // No token ever reaches the address bar or the tab's storage.
-    expect(page.url()).toBe(`${server.url}/`);
-    const stored = await page.evaluate<string>('JSON.stringify({ ...sessionStorage, ...localStorage })');
-    expect(stored).not.toMatch(JWT);
-    await check(page, 'catalog');
+    expect(page.url()).toBe(`${rig.url}/`);
+    expect(await storedState(page)).not.toMatch(JWT);
+    await checkScreen(page, 'catalog');
   });
 
   it('creates a project, then an allocation, and follows it to running live', async () => {
@@ -106,7 +78,7 @@ describe.skipIf(!available)('the web console', () => {
     await page.getByLabel('Name').fill('alice-lab');
     await page.getByRole('button', { name: 'Create project' }).click();
     await expect.poll(() => page.getByRole('row', { name: /alice-lab/ }).textContent()).toContain('In use');
-    await check(page, 'projects');
+    await checkScreen(page, 'projects');
 
     await page.getByRole('navigation').getByRole('link', { name: 'GPU catalog' }).click();
     await page.getByRole('link', { name: /Allocate/ }).click();
@@ -114,7 +86,7 @@ describe.skipIf(!available)('the web console', () => {
     await page.getByLabel('GPUs').fill('1');
     await page.getByLabel('Time to live').fill('2h');
     await page.getByLabel('Name (optional)').fill('first');
-    await check(page, 'allocation-form');
+    await checkScreen(page, 'allocation-form');
     await page.getByRole('button', { name: 'Create allocation' }).click();
     await page.waitForURL(/\/allocations\/[0-9a-f-]{36}$/);
     allocationId = page.url().split('/').pop() ?? '';
@@ -123,7 +95,7 @@ describe.skipIf(!available)('the web console', () => {
     await expect
       .poll(() => page.getByTestId('allocation-state').textContent(), { timeout: 60_000 })
       .toMatch(/^running/);
-    await check(page, 'allocation');
+    await checkScreen(page, 'allocation');
   }, 90_000);
 
   it('types into the terminal and reads the output; pastes; stays responsive under a flood', async () => {
@@ -188,7 +160,7 @@ describe.skipIf(!available)('the web console', () => {
     await page.setViewportSize({ width: 900, height: 720 });
     await expect.poll(() => frames.some((f) => f.startsWith('{"type":"resize"'))).toBe(true);
     await page.setViewportSize({ width: 1280, height: 720 });
-    await check(page, 'terminal');
+    await checkScreen(page, 'terminal');
   }, 120_000);
 
   it('releases with the keyboard and says the terminal closed with the allocation', async () => {
@@ -206,12 +178,12 @@ describe.skipIf(!available)('the web console', () => {
     await expect
       .poll(() => page.getByTestId('terminal-status').textContent())
       .toMatch(/allocation is (releasing|released)/);
-    await check(page, 'released');
+    await checkScreen(page, 'released');
   }, 60_000);
 
   it('walks the main path with the keyboard alone', async () => {
     const keys = await alice.newPage();
-    await keys.goto(`${server.url}/`);
+    await keys.goto(`${rig.url}/`);
     await keys.locator('header.banner').waitFor();
     await keys.bringToFront();
     await keys.keyboard.press('Tab');
@@ -246,42 +218,25 @@ describe.skipIf(!available)('the web console', () => {
     await page.getByLabel('Name (optional)').fill('kept-draft');
     // The API says the token expired and the provider refuses the refresh; the provider's own
     // session is gone too (cookies cleared), so the user must sign in again.
-    await page.route(`${server.url}/v1/allocations`, (route) =>
-      route.request().method() === 'POST'
-        ? route.fulfill({
-            status: 401,
-            contentType: 'application/problem+json',
-            body: '{"code":"TOKEN_EXPIRED","title":"Token expired","status":401}',
-          })
-        : route.continue(),
+    await rig.expireSession(page, '/v1/allocations', () =>
+      page.getByRole('button', { name: 'Create allocation' }).click(),
     );
-    await page.route(`${server.url}/oidc/token`, (route) =>
-      route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' }),
-    );
-    await alice.clearCookies();
-    await page.getByRole('button', { name: 'Create allocation' }).click();
-    await page.waitForURL(/\/oidc\/interaction\//);
-    await page.unrouteAll();
-    const kept = await page.evaluate<string>('JSON.stringify({ ...sessionStorage })');
+    const kept = await storedState(page);
     expect(kept).toContain('kept-draft');
     expect(kept).not.toMatch(JWT);
-    await page.getByLabel('Email').fill(ALICE.email);
-    await page.getByLabel('Password').fill(ALICE.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/allocations`);
+    await submitLogin(page, ALICE.email, ALICE.password);
+    await page.waitForURL(`${rig.url}/allocations`);
     await expect.poll(() => page.getByLabel('Name (optional)').inputValue()).toBe('kept-draft');
     expect(await page.getByLabel('GPUs').inputValue()).toBe('2');
     expect(await page.getByLabel('Time to live').inputValue()).toBe('3h');
     expect(await page.getByRole('status').filter({ hasText: 'restored' }).count()).toBe(1);
-    await check(page, 'draft-restored');
+    await checkScreen(page, 'draft-restored');
   }, 60_000);
 
   it('shows a second tenant nothing of the first', async () => {
-    const context = await consoleContext(browser);
-    const bob = await context.newPage();
-    await signIn(bob, `${server.url}/allocations/${allocationId}`, BOB.email, BOB.password);
+    const bob = await rig.signedInPage(BOB, `/allocations/${allocationId}`);
     await expect.poll(() => bob.locator('main h1').textContent()).toBe('Allocation not found');
-    await check(bob, 'other-tenant-not-found');
+    await checkScreen(bob, 'other-tenant-not-found');
     await bob.getByRole('navigation').getByRole('link', { name: 'Allocations' }).click();
     await expect.poll(() => bob.locator('main').textContent()).toContain('You have no project yet');
     await bob.getByRole('navigation').getByRole('link', { name: 'Projects' }).click();
@@ -294,8 +249,8 @@ describe.skipIf(!available)('the web console', () => {
     expect(await bob.getByLabel('Project').locator('option').allTextContents()).toEqual(['bob-lab']);
     // The dark theme passes the same checks (contrast included).
     await bob.getByLabel('Theme').selectOption('dark');
-    await check(bob, 'allocations-dark');
-    await context.close();
+    await checkScreen(bob, 'allocations-dark');
+    await bob.context().close();
   }, 60_000);
 
   it('signs out: revokes the refresh token and ends the provider session', async () => {
@@ -303,9 +258,9 @@ describe.skipIf(!available)('the web console', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect((await revoked).status()).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await page.waitForURL(`${rig.url}/`);
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Signed out');
-    await check(page, 'signed-out');
+    await checkScreen(page, 'signed-out');
     // The provider forgot the session: signing in asks for the password again.
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/oidc\/interaction\//);

@@ -2,8 +2,9 @@
  * Driving the web console in Debian's Chromium (playwright-core) for the console's tests and its
  * benchmark: making sure it is built, launching the browser, signing in through the platform's
  * login page, checking a screen with axe-core (injected into the page as the browser's own code,
- * so the page's CSP stays in force) and collecting CSP violations, and screenshots kept as CI
- * artefacts under `.ci/artifacts/console/`.
+ * so the page's CSP stays in force) and collecting CSP violations, screenshots kept as CI
+ * artefacts under `.ci/artifacts/console/`, what the tab keeps in its storage, and a session that
+ * expires under a screen.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -12,6 +13,11 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { repoRoot, runCommand } from './processes.js';
+
+/** The text of the focused element (evaluated in the page). */
+export const FOCUSED = 'document.activeElement?.textContent';
+/** A JWT's header and payload: no token may reach the address bar or the tab's storage. */
+export const JWT = /eyJ[\w-]+\.eyJ[\w-]+\./;
 
 export const consoleDist = join(repoRoot, 'platform/console/dist');
 export const artifactsDir = join(repoRoot, '.ci/artifacts/console');
@@ -57,11 +63,16 @@ export function cspViolations(page: Page): Promise<string[]> {
 export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
   await page.goto(url);
   await page.waitForURL(/\/oidc\/interaction\//);
+  await submitLogin(page, email, password);
+  // The signed-in console's banner (the pages of the sign-in flow have none).
+  await page.locator('header.banner').waitFor();
+}
+
+/** Fills in and submits the platform's login page, open in `page`. */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  // The signed-in console's banner (the pages of the sign-in flow have none).
-  await page.locator('header.banner').waitFor();
 }
 
 let axeSource: string | undefined;
@@ -105,4 +116,38 @@ export async function tabTo(page: Page, accessibleName: RegExp, max = 40): Promi
     if (accessibleName.test(focused)) return;
   }
   throw new Error(`Tab never reached ${accessibleName}`);
+}
+
+/** Everything the tab keeps in its session and local storage, as one JSON text. */
+export function storedState(page: Page): Promise<string> {
+  return page.evaluate<string>('JSON.stringify({ ...sessionStorage, ...localStorage })');
+}
+
+/**
+ * Makes the session expire as `submit` sends a POST to `path`: the API answers TOKEN_EXPIRED, the
+ * provider refuses the refresh and has forgotten the session (cookies cleared), so the console
+ * goes to the login page. Resolves there, with the routes taken away again.
+ */
+export async function expireSessionOn(
+  page: Page,
+  serverUrl: string,
+  path: string,
+  submit: () => Promise<void>,
+): Promise<void> {
+  await page.route(serverUrl + path, (route) =>
+    route.request().method() === 'POST'
+      ? route.fulfill({
+          status: 401,
+          contentType: 'application/problem+json',
+          body: '{"code":"TOKEN_EXPIRED","title":"Token expired","status":401}',
+        })
+      : route.continue(),
+  );
+  await page.route(`${serverUrl}/oidc/token`, (route) =>
+    route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' }),
+  );
+  await page.context().clearCookies();
+  await submit();
+  await page.waitForURL(/\/oidc\/interaction\//);
+  await page.unrouteAll();
 }

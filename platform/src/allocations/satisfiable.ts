@@ -11,7 +11,8 @@ import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import { ClusterState } from '../scheduler/index.js';
 import type { ClusterNode } from '../scheduler/index.js';
-import { loadCluster } from './scheduling.js';
+import { gpuInventory } from './inventory.js';
+import type { Inventory } from './inventory.js';
 
 export interface WantedGpus {
   count: number;
@@ -60,16 +61,43 @@ function describe(offer: Offer): string {
 }
 
 /** Throws ALLOCATION_UNSATISFIABLE when no registered node could ever hold `wanted`. */
+/** Every registered node, every GPU free: what the cluster could hold at best (cached per inventory). */
+const best = new WeakMap<Inventory, { skuKey: string; state: ClusterState; nodes: ClusterNode[] }>();
+
+async function everything(db: Kysely<Tables>, inventory: Inventory) {
+  const skus = await db.selectFrom('gpu_skus').select(['id', 'model', 'memory_gib']).orderBy('id').execute();
+  const skuKey = JSON.stringify(skus);
+  const cached = best.get(inventory);
+  if (cached?.skuKey === skuKey) return { ...cached, skus };
+  const skuOf = new Map(skus.map((s) => [s.model, s]));
+  const byNode = new Map<string, ClusterNode>();
+  for (const g of inventory.gpus) {
+    let node = byNode.get(g.node_id);
+    if (node === undefined) {
+      node = { id: g.node_id, schedulable: true, gpus: [] };
+      byNode.set(g.node_id, node);
+    }
+    const memoryGib = skuOf.get(g.model)?.memory_gib;
+    node.gpus.push({
+      id: g.id,
+      index: g.idx,
+      model: g.model,
+      memoryMib: memoryGib !== null && memoryGib !== undefined ? Number(memoryGib) * 1024 : g.memory_mib,
+      nvlinkDomain: g.nvlink_domain,
+      free: true,
+    });
+  }
+  const nodes = [...byNode.values()];
+  const entry = { skuKey, state: new ClusterState(nodes), nodes };
+  best.set(inventory, entry);
+  return { ...entry, skus };
+}
+
 export async function assertSatisfiable(db: Kysely<Tables>, wanted: WantedGpus): Promise<void> {
-  const loaded = await loadCluster(db);
-  if (loaded.cluster.length === 0) return;
-  // Every registered node, every GPU free: what the cluster could hold at best.
-  const everything: ClusterNode[] = loaded.cluster.map((node) => ({
-    ...node,
-    schedulable: true,
-    gpus: node.gpus.map((gpu) => ({ ...gpu, free: true })),
-  }));
-  const feasibility = new ClusterState(everything).feasibility({
+  const inventory = await gpuInventory(db);
+  if (inventory.gpus.length === 0) return;
+  const { state, nodes, skus } = await everything(db, inventory);
+  const feasibility = state.feasibility({
     id: 'satisfiable',
     projectId: 'satisfiable',
     count: wanted.count,
@@ -80,7 +108,9 @@ export async function assertSatisfiable(db: Kysely<Tables>, wanted: WantedGpus):
     seq: '',
   });
   if (feasibility.ok) return;
-  const onOffer = offers(everything, (id) => loaded.gpus.get(id)?.sku_id ?? null);
+  const skuOfModel = new Map(skus.map((s) => [s.model, s.id]));
+  const modelOf = new Map(inventory.gpus.map((g) => [g.id, g.model]));
+  const onOffer = offers(nodes, (id) => skuOfModel.get(modelOf.get(id) ?? '') ?? null);
   const models = wanted.models.length === 0 ? 'any model' : wanted.models.join(' or ');
   const memory = wanted.minMemoryMib > 0 ? ` with at least ${wanted.minMemoryMib / 1024} GiB` : '';
   const group = wanted.topology === 'nvlink' && wanted.count > 1 ? 'NVLink domain' : 'node';

@@ -1,25 +1,27 @@
 /**
  * One scheduling cycle: read the cluster and the queue from the database, ask the scheduler
- * backend for placements, then claim each placement's GPUs in its own transaction. The claim is
+ * backend for placements, then claim their GPUs (claims.ts, in batches). The claim is
  * an INSERT into `allocation_gpus` (primary key: the GPU), so when two instances place at once
  * the second insert fails, that placement is rolled back and retried next cycle: no GPU is ever
- * given twice. Cycles within one process are serialised and coalesced.
+ * given twice. Cycles within one process are serialised and coalesced: whatever asks for a cycle
+ * while one runs shares the next one.
  *
  * Under a lease (issue 19, docs/scale-out.md) cycles run only on the instance that holds
- * `scheduler`; elsewhere `trigger()` does nothing and the holder's reconciler picks the queue up
- * within its interval. Each claim is fenced by the lease's token, so an instance that lost the
- * lease (paused, partitioned) places nothing after another took over: its cycle stops there.
+ * `scheduler`; elsewhere `trigger()` does nothing, and the holder places what another instance
+ * queued when that allocation's event reaches it (AllocationService.start), or at its reconciler's
+ * next pass. Claims are fenced by the lease's token and batched (claims.ts), so an instance that
+ * lost the lease (paused, partitioned) places nothing after another took over.
  */
 import { volumeSites } from '../storage/attachments.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
-import type { EventBus, PlatformEvent } from '../events/bus.js';
-import { isUniqueViolation } from '../db/constraint.js';
-import { isLeaseLost } from '../leases/errors.js';
+import type { EventBus } from '../events/bus.js';
 import type { JobLease } from '../leases/runner.js';
-import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
-import type { ClusterNode, QueuedRequest, SchedulerBackend } from '../scheduler/index.js';
+import type { QueuedRequest, SchedulerBackend } from '../scheduler/index.js';
+import { claimPlacements } from './claims.js';
+import type { Claim } from './claims.js';
+import { loadCluster } from './inventory.js';
 import { RecordInvalid, storedArray } from './bounds.js';
 import { transition } from './transitions.js';
 import type { AllocationGpuView } from './views.js';
@@ -41,32 +43,49 @@ const QUEUE_WINDOW = 2000;
 
 export class Scheduling {
   readonly #deps: SchedulingDeps;
-  #running: Promise<void> | undefined;
-  #again = false;
+  /** The cycle that will start next, and whoever waits for it; none while nobody asked. */
+  #next: NextCycle | undefined;
+  #draining = false;
 
   constructor(deps: SchedulingDeps) {
     this.#deps = deps;
   }
 
-  /** Runs a cycle soon; resolves when a cycle that started after this call has finished. */
+  /**
+   * Runs a cycle soon; resolves when a cycle that started after this call has finished (rejects
+   * with its error). Calls made while a cycle runs share the one that follows it, so a stream of
+   * creates is placed in batches, each create waiting for one cycle at most after the running one
+   * (and never for the stream to stop).
+   */
   trigger(): Promise<void> {
     if (this.#deps.lease?.held() === false) return Promise.resolve();
-    if (this.#running !== undefined) {
-      this.#again = true;
-      return this.#running;
-    }
-    const run = async () => {
-      try {
-        do {
-          this.#again = false;
+    this.#next ??= nextCycle();
+    const { promise } = this.#next;
+    if (!this.#draining) void this.#drain();
+    return promise;
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#next !== undefined) {
+        const current = this.#next;
+        this.#next = undefined;
+        if (this.#deps.lease?.held() === false) {
+          current.resolve();
+          continue;
+        }
+        try {
           await this.cycle();
-        } while (this.#again && this.#deps.lease?.held() !== false);
-      } finally {
-        this.#running = undefined;
+          current.resolve();
+        } catch (error) {
+          this.#deps.logger.warn({ err: error }, 'a scheduling cycle failed');
+          current.reject(error);
+        }
       }
-    };
-    this.#running = run();
-    return this.#running;
+    } finally {
+      this.#draining = false;
+    }
   }
 
   async cycle(): Promise<{ placed: number; pending: number }> {
@@ -94,11 +113,6 @@ export class Scheduling {
 
     const nodes = await loadCluster(db);
     const quotas = await db.selectFrom('project_quotas').selectAll().execute();
-    const usageRows = await db
-      .selectFrom('allocation_gpus')
-      .select(['project_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .groupBy('project_id')
-      .execute();
     // A malformed request fails on its own; it must not stop the queue behind it.
     const requests: QueuedRequest[] = [];
     for (const q of queue) {
@@ -117,14 +131,10 @@ export class Scheduling {
         nominalGpus: q.nominal_gpus,
         maxGpus: q.max_gpus,
       })),
-      usage: Object.fromEntries(usageRows.map((u) => [u.project_id, Number(u.n)])),
+      usage: nodes.usage,
       defaultQuota: this.#deps.defaultQuota ?? undefined,
     });
 
-    const placedNodes = new Set<string>();
-    const events: PlatformEvent[] = [];
-    let placed = 0;
-    let lost = false;
     // An allocation with volumes runs only on nodes of their site (a node's region): a placement
     // elsewhere is not taken; it stays queued for a node there.
     const sites = await volumeSites(db, [...queued.keys()]);
@@ -134,63 +144,38 @@ export class Scheduling {
         : new Map(
             (await db.selectFrom('nodes').select(['id', 'region']).execute()).map((n) => [n.id, n.region]),
           );
+    const claims: Claim[] = [];
     for (const placement of result.placements) {
       const request = queued.get(placement.requestId);
       if (request === undefined) continue;
       const site = sites.get(placement.requestId);
       if (site !== undefined && regions.get(placement.nodeId) !== site) continue;
-      try {
-        const gpus: AllocationGpuView[] = placement.gpuIds.map((gpuId) => {
-          const gpu = nodes.gpus.get(gpuId);
-          if (gpu === undefined) throw new Error(`scheduler placed unknown GPU ${gpuId}`);
-          return { index: gpu.idx, uuid: gpu.uuid, model: gpu.model, sku_id: gpu.sku_id, gpu_id: gpuId };
-        });
-        const outcome = await db.transaction().execute(async (trx) => {
-          await this.#deps.lease?.fence(trx);
-          await trx
-            .insertInto('allocation_gpus')
-            .values(
-              placement.gpuIds.map((gpuId) => ({
-                gpu_id: gpuId,
-                allocation_id: request.id,
-                project_id: request.project_id,
-                node_id: placement.nodeId,
-              })),
-            )
-            .execute();
-          const moved = await transition(trx, bus, {
-            id: request.id,
-            to: 'scheduled',
-            reason: 'placed',
-            actor: 'system',
-            patch: {
-              node_id: placement.nodeId,
-              gpus: JSON.stringify(gpus),
-              provisioning_deadline: isoTime(Date.now() + this.#deps.provisioningTimeoutSeconds * 1000),
-            },
-          });
-          // Released or placed by another instance meanwhile: give the GPUs back.
-          if (moved === undefined) throw new LostRace();
-          return moved;
-        });
-        events.push(outcome.event);
-        placedNodes.add(placement.nodeId);
-        placed += 1;
-      } catch (error) {
-        if (error instanceof LostRace || isUniqueViolation(error)) {
-          this.#again = true;
-          continue;
-        }
-        if (isLeaseLost(error)) {
-          // Another instance schedules now; what this one placed before stays placed.
-          lost = true;
+      const gpus: AllocationGpuView[] = [];
+      for (const gpuId of placement.gpuIds) {
+        const gpu = nodes.gpus.get(gpuId);
+        if (gpu === undefined) {
+          logger.error({ allocation_id: request.id, gpu_id: gpuId }, 'the scheduler placed an unknown GPU');
           break;
         }
-        logger.error({ err: error, allocation_id: request.id }, 'claiming GPUs failed');
+        gpus.push({ index: gpu.idx, uuid: gpu.uuid, model: gpu.model, sku_id: gpu.sku_id, gpu_id: gpuId });
       }
+      if (gpus.length !== placement.gpuIds.length) continue;
+      claims.push({
+        requestId: request.id,
+        projectId: request.project_id,
+        nodeId: placement.nodeId,
+        gpuIds: placement.gpuIds,
+        gpus,
+      });
     }
-    for (const event of events) bus.deliver(event);
-    if (lost) {
+    const claimed = await claimPlacements(this.#deps, claims);
+    // Lost to a release or another placer: look again in a cycle of its own.
+    if (claimed.retry) this.#next ??= nextCycle();
+    const { placedNodes } = claimed;
+    const placed = claimed.events.length;
+    for (const event of claimed.events) bus.deliver(event);
+    if (claimed.lost) {
+      // Another instance schedules now; what this one placed before stays placed.
       if (placedNodes.size > 0) this.#deps.onPlaced(placedNodes);
       return { placed, pending: 0 };
     }
@@ -232,7 +217,23 @@ export class Scheduling {
   }
 }
 
-class LostRace extends Error {}
+interface NextCycle {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function nextCycle(): NextCycle {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A cycle nobody awaits (a retry after a lost race) must not fail as an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
 
 /** The scheduler's view of a queued row, checked field by field (RecordInvalid when malformed). */
 function queuedRequest(q: {
@@ -265,61 +266,5 @@ function queuedRequest(q: {
   };
 }
 
-/**
- * What a placement records about a GPU it claims (device index, UUID, model, SKU): the database
- * row's side, apart from the scheduler's own view of a GPU (`ClusterGpu` in scheduler/types.ts).
- */
-export interface GpuRecord {
-  idx: number;
-  uuid: string | null;
-  model: string;
-  sku_id: string | null;
-}
-
-/** The schedulable cluster as the scheduler sees it, plus the GPU rows by id. */
-export async function loadCluster(db: Kysely<Tables>) {
-  const rows = await db
-    .selectFrom('gpus')
-    .innerJoin('nodes', 'nodes.id', 'gpus.node_id')
-    .leftJoin('allocation_gpus', 'allocation_gpus.gpu_id', 'gpus.id')
-    .leftJoin('gpu_skus', 'gpu_skus.model', 'gpus.model')
-    .select([
-      'gpus.id',
-      'gpus.node_id',
-      'gpus.idx',
-      'gpus.uuid',
-      'gpus.model',
-      'gpus.memory_mib',
-      'gpus.nvlink_domain',
-      'nodes.status',
-      'nodes.schedulable',
-      'gpu_skus.id as sku_id',
-      'gpu_skus.memory_gib',
-      'allocation_gpus.allocation_id',
-    ])
-    .where('gpus.present', '=', 1)
-    .orderBy('gpus.node_id')
-    .orderBy('gpus.idx')
-    .execute();
-  const byNode = new Map<string, ClusterNode>();
-  const gpus = new Map<string, GpuRecord>();
-  for (const r of rows) {
-    let node = byNode.get(r.node_id);
-    if (node === undefined) {
-      node = { id: r.node_id, schedulable: r.status === 'ready' && r.schedulable === 1, gpus: [] };
-      byNode.set(r.node_id, node);
-    }
-    node.gpus.push({
-      id: r.id,
-      index: r.idx,
-      model: r.model,
-      // A SKU's nominal size ("80 GB"), not the few MiB less the driver reports, is what users ask for.
-      memoryMib:
-        r.memory_gib !== null && r.memory_gib !== undefined ? Number(r.memory_gib) * 1024 : r.memory_mib,
-      nvlinkDomain: r.nvlink_domain,
-      free: r.allocation_id === null,
-    });
-    gpus.set(r.id, { idx: r.idx, uuid: r.uuid, model: r.model, sku_id: r.sku_id ?? null });
-  }
-  return { cluster: [...byNode.values()], gpus };
-}
+export { loadCluster } from './inventory.js';
+export type { GpuRecord } from './inventory.js';

@@ -67,7 +67,8 @@ export async function eventRuntime(): Promise<EventRuntime> {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"code":"UNAUTHENTICATED"}');
       return;
     }
-    if (req.url === '/v1/app/events') {
+    // The platform asks without the app's output (`?exclude=log`), as the real runtime offers.
+    if (req.url === '/v1/app/events?exclude=log') {
       connections += 1;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
       res.write(`data: ${JSON.stringify({ type: 'status', ...runtime.status })}\n\n`);

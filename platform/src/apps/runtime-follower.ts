@@ -156,7 +156,8 @@ export class RuntimeFollower {
         this.#known = (await this.latestLaunch())?.id;
         const res = await openRuntime(runtimeOf(allocation), {
           method: 'GET',
-          path: '/v1/app/events',
+          // The app's output is read where it is asked for (logs), never translated: not sent.
+          path: '/v1/app/events?exclude=log',
           timeoutMs: this.#options.idleMs,
         });
         this.#response = res;

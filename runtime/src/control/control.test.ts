@@ -3,7 +3,6 @@
  * refused while one runs), the event stream, logs with follow, upgrade to a new version, stop.
  */
 import { request } from 'node:http';
-import type { IncomingMessage } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import type { TestRegistry } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeServer } from '../server.js';
 import type { AppController } from './routes.js';
-import { controlClient, startControlledRuntime, until } from './control.test.util.js';
+import { controlClient, openControlEvents, startControlledRuntime, until } from './control.test.util.js';
 
 const SECRET = 'control-test-secret-0123456789';
 
@@ -94,21 +93,21 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
 
   it('launches, streams its events and logs, refuses a second launch, upgrades, and stops', async () => {
     const events: string[] = [];
-    const stream = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(
-        {
-          socketPath: socket(),
-          method: 'GET',
-          path: '/v1/app/events',
-          headers: { authorization: `Bearer ${SECRET}` },
-        },
-        resolve,
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const stream = await openControlEvents(socket(), SECRET, '/v1/app/events');
     stream.on('data', (c: Buffer) => {
       for (const m of c.toString().matchAll(/"type":"state","state":"(\w+)"/g)) events.push(m[1] ?? '');
+    });
+    // What the platform follows: the same stream without the app's output.
+    const quiet = { states: [] as string[], types: new Set<string>() };
+    const quietStream = await openControlEvents(socket(), SECRET, '/v1/app/events?exclude=log');
+    quietStream.on('data', (c: Buffer) => {
+      const text = c.toString();
+      for (const m of text.matchAll(/"type":"(\w+)"/g)) quiet.types.add(m[1] ?? '');
+      for (const m of text.matchAll(/"type":"state","state":"(\w+)"/g)) quiet.states.push(m[1] ?? '');
+    });
+    const loud = new Set<string>();
+    stream.on('data', (c: Buffer) => {
+      for (const m of c.toString().matchAll(/"type":"(\w+)"/g)) loud.add(m[1] ?? '');
     });
 
     // Parameters are checked against the manifest before anything starts; text is typed by it.
@@ -180,6 +179,11 @@ describe.skipIf(!requireTools('runtime control API', 'docker-registry'))('the ru
     expect(events).toEqual(
       expect.arrayContaining(['fetching', 'installing', 'ready', 'upgrading', 'stopping', 'stopped']),
     );
+    await until(() => Promise.resolve(quiet.states.includes('stopped')));
+    quietStream.destroy();
+    expect(loud.has('log')).toBe(true);
+    expect(quiet.types.has('log')).toBe(false);
+    expect(quiet.states).toEqual(events);
   }, 60_000);
 
   it('refuses a launch without a trust policy, naming what is missing', async () => {

@@ -4,6 +4,7 @@
  * server pair every such test starts.
  */
 import { request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -42,6 +43,22 @@ export function controlClient(secret: string) {
       req.on('error', reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });
+}
+
+/** Opens the control API's event stream (`path`, with its query) as `secret`; the response, unread. */
+export function openControlEvents(
+  socketPath: string,
+  secret: string,
+  path = '/v1/app/events',
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath, method: 'GET', path, headers: { authorization: `Bearer ${secret}` } },
+      resolve,
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Polls `probe` every 50 ms until it holds; throws after `ms`. */

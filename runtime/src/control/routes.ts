@@ -363,10 +363,15 @@ export function createAppController(options: AppControllerOptions): AppControlle
     {
       method: 'GET',
       path: '/v1/app/events',
-      handle(req, res) {
+      handle(req, res, ctx) {
+        // `?exclude=log` (comma-separated types): a follower that has no use for the app's output
+        // (the platform's) is spared a message per line the app writes.
+        const excluded = new Set((ctx.url.searchParams.get('exclude') ?? '').split(',').filter(Boolean));
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
         res.write(`data: ${JSON.stringify({ type: 'status', ...status() })}\n\n`);
-        const listener = (event: unknown) => void res.write(`data: ${JSON.stringify(event)}\n\n`);
+        const listener = (event: { type: string }) => {
+          if (!excluded.has(event.type)) res.write(`data: ${JSON.stringify(event)}\n\n`);
+        };
         listeners.add(listener);
         req.on('close', () => listeners.delete(listener));
       },

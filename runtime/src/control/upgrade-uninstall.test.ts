@@ -4,8 +4,6 @@
  * UPGRADE_ROLLED_BACK with the old one running again), the `upgrade` event and `last_upgrade`
  * say the same, and uninstall stops the app and removes its files, leaving the runtime idle.
  */
-import { request } from 'node:http';
-import type { IncomingMessage } from 'node:http';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +16,7 @@ import type { AppController } from './routes.js';
 import {
   READY_RUN,
   controlClient,
+  openControlEvents,
   readyAppManifest,
   startControlledRuntime,
   until,
@@ -77,19 +76,7 @@ describe.skipIf(!requireTools('runtime upgrade and uninstall', 'docker-registry'
 
     it('answers an upgrade with its outcome, rolls a failing one back, and uninstalls', async () => {
       const upgrades: string[] = [];
-      const stream = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request(
-          {
-            socketPath: socket(),
-            method: 'GET',
-            path: '/v1/app/events',
-            headers: { authorization: `Bearer ${SECRET}` },
-          },
-          resolve,
-        );
-        req.on('error', reject);
-        req.end();
-      });
+      const stream = await openControlEvents(socket(), SECRET, '/v1/app/events');
       stream.on('data', (c: Buffer) => {
         for (const m of c.toString().matchAll(/"type":"upgrade".*?"outcome":"(\w+)"/g))
           upgrades.push(m[1] ?? '');

@@ -14,6 +14,7 @@ import { ErrorMessage, LiveStatus, Loading } from '../ui/feedback.js';
 import { ScreenTitle } from '../ui/layout.js';
 import { StateBadge } from './allocations.js';
 import type { Allocation } from './allocations.js';
+import { DataTable } from '../ui/loaded.js';
 
 // xterm.js is most of the console's code: loaded only when a terminal opens.
 const TerminalPanel = lazy(() => import('../terminal/terminal-panel.js'));
@@ -154,26 +155,16 @@ export function AllocationScreen({ id }: { id: string }) {
       {a.transitions !== undefined && a.transitions.length > 0 && (
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Reason</th>
+          <DataTable columns={['When', 'From', 'To', 'Reason']}>
+            {a.transitions.map((t, i) => (
+              <tr key={i}>
+                <td>{formatTime(t.at)}</td>
+                <td>{t.from ?? '—'}</td>
+                <td>{t.to}</td>
+                <td>{t.reason}</td>
               </tr>
-            </thead>
-            <tbody>
-              {a.transitions.map((t, i) => (
-                <tr key={i}>
-                  <td>{formatTime(t.at)}</td>
-                  <td>{t.from ?? '—'}</td>
-                  <td>{t.to}</td>
-                  <td>{t.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </section>
       )}
     </>

@@ -10,7 +10,8 @@ import { useEvents } from '../api/use-events.js';
 import { useConsole } from '../context.js';
 import { formatTime, shortId } from '../format.js';
 import { Link } from '../router.js';
-import { ErrorMessage, LiveStatus, Loading } from '../ui/feedback.js';
+import { LiveStatus } from '../ui/feedback.js';
+import { DataTable, Loaded } from '../ui/loaded.js';
 import { ScreenTitle } from '../ui/layout.js';
 import { AllocationForm } from './allocation-form.js';
 import { NeedsProject } from './projects.js';
@@ -52,25 +53,18 @@ export function AllocationsScreen() {
           <p>
             <LiveStatus status={live} everySeconds={15} />
           </p>
-          <ErrorMessage error={list.error} what="Could not load the allocations" />
-          {list.data === undefined ? (
-            list.error === undefined && <Loading what="allocations" />
-          ) : list.data.length === 0 ? (
-            <p>No allocations yet.</p>
-          ) : (
-            <table className="data">
-              <caption className="visually-hidden">Allocations in {project.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Allocation</th>
-                  <th scope="col">State</th>
-                  <th scope="col">GPUs</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((a) => (
+          <Loaded
+            state={list}
+            what="allocations"
+            failed="Could not load the allocations"
+            empty={<p>No allocations yet.</p>}
+          >
+            {(items) => (
+              <DataTable
+                caption={<>Allocations in {project.name}</>}
+                columns={['Allocation', 'State', 'GPUs', 'Created', 'Expires']}
+              >
+                {items.map((a) => (
                   <tr key={a.id} data-allocation={a.id}>
                     <th scope="row">
                       <Link to={`/allocations/${a.id}`}>{a.name ?? shortId(a.id)}</Link>
@@ -89,9 +83,9 @@ export function AllocationsScreen() {
                     <td>{formatTime(a.expires_at)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          )}
+              </DataTable>
+            )}
+          </Loaded>
         </>
       )}
     </>

@@ -13,7 +13,8 @@ import { useEvents } from '../api/use-events.js';
 import { useConsole } from '../context.js';
 import { formatMicros } from '../format.js';
 import { Link } from '../router.js';
-import { ErrorMessage, LiveStatus, Loading } from '../ui/feedback.js';
+import { LiveStatus } from '../ui/feedback.js';
+import { DataTable, Loaded } from '../ui/loaded.js';
 import { ScreenTitle } from '../ui/layout.js';
 
 export type GpuSku = PlatformComponents['schemas']['GpuSku'];
@@ -46,29 +47,27 @@ export function CatalogScreen() {
         {catalog.at !== undefined && <span>Updated {catalog.at.toLocaleTimeString()}.</span>}{' '}
         {project !== undefined && <LiveStatus status={live} everySeconds={REFRESH_MS / 1000} />}
       </p>
-      <ErrorMessage error={catalog.error} what="Could not load the catalog" />
-      {catalog.data === undefined ? (
-        catalog.error === undefined && <Loading what="the catalog" />
-      ) : catalog.data.length === 0 ? (
-        <p>No GPU models are on offer yet.</p>
-      ) : (
-        <table className="data" aria-describedby="catalog-note">
-          <caption className="visually-hidden">GPU models</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Memory</th>
-              <th scope="col">Interconnect</th>
-              <th scope="col">Price per GPU-hour</th>
-              <th scope="col">Available</th>
-              <th scope="col">Most in one allocation</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {catalog.data.map((sku) => (
+      <Loaded
+        state={catalog}
+        what="the catalog"
+        failed="Could not load the catalog"
+        empty={<p>No GPU models are on offer yet.</p>}
+      >
+        {(items) => (
+          <DataTable
+            caption="GPU models"
+            columns={[
+              'Model',
+              'Memory',
+              'Interconnect',
+              'Price per GPU-hour',
+              'Available',
+              'Most in one allocation',
+              { hidden: 'Actions' },
+            ]}
+            describedBy="catalog-note"
+          >
+            {items.map((sku) => (
               <tr key={sku.id} data-sku={sku.id}>
                 <th scope="row">
                   {sku.model} <span className="muted">({sku.id})</span>
@@ -95,9 +94,9 @@ export function CatalogScreen() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       <p id="catalog-note" className="muted">
         Availability counts free GPUs on reachable nodes; one allocation gets GPUs of one node.
       </p>

@@ -10,6 +10,7 @@ import { NAME_PATTERN } from '../format.js';
 import { Link } from '../router.js';
 import { ErrorMessage, Loading } from '../ui/feedback.js';
 import { ScreenTitle } from '../ui/layout.js';
+import { DataTable } from '../ui/loaded.js';
 
 /** Shown where a screen needs a project and the user has none yet. */
 export function NeedsProject() {
@@ -79,37 +80,25 @@ export function ProjectsScreen() {
       ) : projects.length === 0 ? (
         <p>You have no project yet: create one to allocate GPUs.</p>
       ) : (
-        <table className="data">
-          <caption className="visually-hidden">Your projects</caption>
-          <thead>
-            <tr>
-              <th scope="col">Project</th>
-              <th scope="col">Your role</th>
-              <th scope="col">
-                <span className="visually-hidden">In use</span>
+        <DataTable caption="Your projects" columns={['Project', 'Your role', { hidden: 'In use' }]}>
+          {projects.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">
+                <Link to={`/projects/${p.id}`}>{p.name}</Link>
               </th>
+              <td>{p.role ?? 'operator'}</td>
+              <td>
+                {p.id === project?.id ? (
+                  <span>In use</span>
+                ) : (
+                  <button type="button" onClick={() => selectProject(p.id)}>
+                    Use<span className="visually-hidden"> {p.name}</span>
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {projects.map((p) => (
-              <tr key={p.id}>
-                <th scope="row">
-                  <Link to={`/projects/${p.id}`}>{p.name}</Link>
-                </th>
-                <td>{p.role ?? 'operator'}</td>
-                <td>
-                  {p.id === project?.id ? (
-                    <span>In use</span>
-                  ) : (
-                    <button type="button" onClick={() => selectProject(p.id)}>
-                      Use<span className="visually-hidden"> {p.name}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       <CreateProject />
     </>

@@ -9,6 +9,7 @@ import { formatTime } from '../../format.js';
 import { Link } from '../../router.js';
 import { actorLabelOf, auditPathOf } from './audit-query.js';
 import type { AuditFilter, KnownActor } from './audit-query.js';
+import { DataTable } from '../../ui/loaded.js';
 
 export type AuditEvent = PlatformComponents['schemas']['AuditEvent'];
 
@@ -96,65 +97,54 @@ export function AuditResults({
     setOpen(next);
   };
   return (
-    <table className="data audit-results">
-      <caption className="visually-hidden">Audit events, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Actor</th>
-          <th scope="col">Action</th>
-          <th scope="col">Target</th>
-          <th scope="col">Result</th>
-          <th scope="col">
-            <span className="visually-hidden">Details</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((e) => {
-          const expanded = open.has(e.id);
-          const detailsId = `audit-${e.id}`;
-          return (
-            <Fragment key={e.id}>
-              <tr data-audit-action={e.action}>
-                <td>{formatTime(e.occurred_at)}</td>
-                <td className="wrap">
-                  {e.actor_id === null ? e.actor_type : actorLabelOf(e.actor_id, actors)}
-                </td>
-                <th scope="row">{e.action}</th>
-                <td className="wrap">
-                  {e.target_type ?? ''} <TargetName event={e} actors={actors} />
-                </td>
-                <td>
-                  <span className={`result-${e.result}`}>{e.result}</span>{' '}
-                  <span className="muted">{e.status}</span>
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    aria-expanded={expanded}
-                    aria-controls={expanded ? detailsId : undefined}
-                    onClick={() => toggle(e.id)}
-                  >
-                    {expanded ? 'Hide' : 'Details'}
-                    <span className="visually-hidden">
-                      {' '}
-                      of {e.action} at {formatTime(e.occurred_at)}
-                    </span>
-                  </button>
+    <DataTable
+      caption="Audit events, newest first"
+      className="audit-results"
+      columns={['When', 'Actor', 'Action', 'Target', 'Result', { hidden: 'Details' }]}
+    >
+      {events.map((e) => {
+        const expanded = open.has(e.id);
+        const detailsId = `audit-${e.id}`;
+        return (
+          <Fragment key={e.id}>
+            <tr data-audit-action={e.action}>
+              <td>{formatTime(e.occurred_at)}</td>
+              <td className="wrap">
+                {e.actor_id === null ? e.actor_type : actorLabelOf(e.actor_id, actors)}
+              </td>
+              <th scope="row">{e.action}</th>
+              <td className="wrap">
+                {e.target_type ?? ''} <TargetName event={e} actors={actors} />
+              </td>
+              <td>
+                <span className={`result-${e.result}`}>{e.result}</span>{' '}
+                <span className="muted">{e.status}</span>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  aria-expanded={expanded}
+                  aria-controls={expanded ? detailsId : undefined}
+                  onClick={() => toggle(e.id)}
+                >
+                  {expanded ? 'Hide' : 'Details'}
+                  <span className="visually-hidden">
+                    {' '}
+                    of {e.action} at {formatTime(e.occurred_at)}
+                  </span>
+                </button>
+              </td>
+            </tr>
+            {expanded && (
+              <tr className="audit-details" id={detailsId}>
+                <td colSpan={6}>
+                  <Record event={e} filter={filter} actors={actors} />
                 </td>
               </tr>
-              {expanded && (
-                <tr className="audit-details" id={detailsId}>
-                  <td colSpan={6}>
-                    <Record event={e} filter={filter} actors={actors} />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          );
-        })}
-      </tbody>
-    </table>
+            )}
+          </Fragment>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -8,8 +8,9 @@ import { dataOf } from '../../api/client.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { ErrorMessage } from '../../ui/feedback.js';
+import { Field, RestoredNotice, useAction } from '../../ui/form.js';
 import { useDraft } from '../../ui/use-draft.js';
-import { ROLES, useChange } from './member-common.js';
+import { ROLES } from './member-common.js';
 import type { Role } from './member-common.js';
 
 interface AddDraft {
@@ -19,12 +20,12 @@ interface AddDraft {
 
 export function AddMember({ project, onAdded }: { project: Project; onAdded: () => void }) {
   const { client } = useConsole();
-  const ids = { email: useId(), role: useId(), title: useId(), hint: useId() };
+  const ids = { title: useId(), hint: useId() };
   const [draft, setDraft, restored] = useDraft<AddDraft>(`member-add-${project.id}`, () => ({
     email: '',
     role: 'member',
   }));
-  const change = useChange();
+  const change = useAction();
   const [added, setAdded] = useState<string>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -45,42 +46,39 @@ export function AddMember({ project, onAdded }: { project: Project; onAdded: () 
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby={ids.title}>
       <h3 id={ids.title}>Add a member</h3>
-      {restored && (
-        <p role="status" className="notice">
-          Your unsaved values were restored after signing in again.
-        </p>
-      )}
+      <RestoredNotice restored={restored} />
       <div className="fields">
-        <div>
-          <label htmlFor={ids.email}>Email</label>
-          <input
-            id={ids.email}
-            name="email"
-            type="email"
-            required
-            maxLength={320}
-            autoComplete="off"
-            placeholder="name@example.com"
-            aria-describedby={ids.hint}
-            value={draft.email}
-            onChange={(e) => setDraft({ ...draft, email: e.target.value })}
-          />
-        </div>
-        <div>
-          <label htmlFor={ids.role}>Role</label>
-          <select
-            id={ids.role}
-            name="role"
-            value={draft.role}
-            onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
-          >
-            {ROLES.map((r) => (
-              <option key={r.role} value={r.role}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Email" describedBy={ids.hint}>
+          {(control) => (
+            <input
+              {...control}
+              name="email"
+              type="email"
+              required
+              maxLength={320}
+              autoComplete="off"
+              placeholder="name@example.com"
+              value={draft.email}
+              onChange={(e) => setDraft({ ...draft, email: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Role">
+          {(control) => (
+            <select
+              {...control}
+              name="role"
+              value={draft.role}
+              onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
+            >
+              {ROLES.map((r) => (
+                <option key={r.role} value={r.role}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
       <p id={ids.hint} className="muted">
         Someone the platform does not know yet is added by email and gets access on first sign-in.

@@ -10,9 +10,11 @@ import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatTime } from '../../format.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { ErrorMessage } from '../../ui/feedback.js';
+import { useAction } from '../../ui/form.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 import { AddMember } from './member-add.js';
-import { ROLES, useChange } from './member-common.js';
+import { ROLES } from './member-common.js';
 import type { Member, Role } from './member-common.js';
 
 function MemberActions({
@@ -28,7 +30,7 @@ function MemberActions({
   const roleId = useId();
   const [role, setRole] = useState<Role>(member.role);
   const [confirming, setConfirming] = useState<'role' | 'remove' | undefined>();
-  const change = useChange();
+  const change = useAction();
   const path = { project_id: project.id, user_id: member.user_id };
 
   const changeRole = () =>
@@ -141,22 +143,13 @@ export function MembersSection({ project, canManage }: { project: Project; canMa
           members.
         </p>
       )}
-      <ErrorMessage error={members.error} what="Could not load the members" />
-      {members.data === undefined ? (
-        members.error === undefined && <Loading what="members" />
-      ) : (
-        <table className="data">
-          <caption className="visually-hidden">Members of {project.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-              {canManage && <th scope="col">Change</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {members.data.map((m) => (
+      <Loaded state={members} what="members" failed="Could not load the members">
+        {(list) => (
+          <DataTable
+            caption={<>Members of {project.name}</>}
+            columns={canManage ? ['Member', 'Role', 'Since', 'Change'] : ['Member', 'Role', 'Since']}
+          >
+            {list.map((m) => (
               <tr key={m.user_id} data-member={m.email}>
                 <th scope="row">
                   {m.email}
@@ -176,9 +169,9 @@ export function MembersSection({ project, canManage }: { project: Project; canMa
                 )}
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       {canManage && <AddMember project={project} onAdded={members.reload} />}
     </section>
   );

@@ -4,13 +4,14 @@
  * goes straight to the caller, never into the draft.
  */
 import type { PlatformComponents } from '@gpuaas/sdk/browser';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { FormEvent } from 'react';
 import { dataOf } from '../../api/client.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { NAME_PATTERN } from '../../format.js';
 import { ErrorMessage } from '../../ui/feedback.js';
+import { Field, RestoredNotice, useAction } from '../../ui/form.js';
 import { useDraft } from '../../ui/use-draft.js';
 import { SCOPE_CHOICES, orderedScopes, presetOf, presetScopes } from './scopes.js';
 import type { ScopePreset } from './scopes.js';
@@ -36,13 +37,12 @@ export function ServiceAccountForm({
   onCreated: (account: ServiceAccountWithSecret) => void;
 }) {
   const { client } = useConsole();
-  const ids = { name: useId(), preset: useId(), title: useId(), hint: useId() };
+  const ids = { title: useId(), hint: useId() };
   const [draft, setDraft, restored] = useDraft<Draft>(`service-account-create-${project.id}`, () => ({
     name: '',
     scopes: presetScopes('viewer'),
   }));
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const chosen = new Set(draft.scopes);
   const toggle = (scope: string, on: boolean) =>
     setDraft({
@@ -52,9 +52,7 @@ export function ServiceAccountForm({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const created = dataOf(
         await client.api.POST('/v1/projects/{project_id}/service-accounts', {
           params: { path: { project_id: project.id } },
@@ -63,55 +61,48 @@ export function ServiceAccountForm({
       );
       setDraft({ name: '', scopes: presetScopes('viewer') });
       onCreated(created);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby={ids.title}>
       <h3 id={ids.title}>New service account</h3>
-      {restored && (
-        <p role="status" className="notice">
-          Your unsaved values were restored after signing in again.
-        </p>
-      )}
+      <RestoredNotice restored={restored} />
       <div className="fields">
-        <div>
-          <label htmlFor={ids.name}>Service account name</label>
-          <input
-            id={ids.name}
-            name="name"
-            required
-            pattern={NAME_PATTERN}
-            maxLength={63}
-            autoComplete="off"
-            placeholder="e.g. ci-deploy"
-            aria-describedby={ids.hint}
-            value={draft.name}
-            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-          />
-        </div>
-        <div>
-          <label htmlFor={ids.preset}>Scopes of a role</label>
-          <select
-            id={ids.preset}
-            value={presetOf(draft.scopes) ?? ''}
-            onChange={(e) => {
-              if (e.target.value !== '')
-                setDraft({ ...draft, scopes: presetScopes(e.target.value as ScopePreset) });
-            }}
-          >
-            <option value="">Chosen one by one</option>
-            {PRESETS.map((p) => (
-              <option key={p.preset} value={p.preset}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Service account name" describedBy={ids.hint}>
+          {(control) => (
+            <input
+              {...control}
+              name="name"
+              required
+              pattern={NAME_PATTERN}
+              maxLength={63}
+              autoComplete="off"
+              placeholder="e.g. ci-deploy"
+              value={draft.name}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Scopes of a role">
+          {(control) => (
+            <select
+              {...control}
+              value={presetOf(draft.scopes) ?? ''}
+              onChange={(e) => {
+                if (e.target.value !== '')
+                  setDraft({ ...draft, scopes: presetScopes(e.target.value as ScopePreset) });
+              }}
+            >
+              <option value="">Chosen one by one</option>
+              {PRESETS.map((p) => (
+                <option key={p.preset} value={p.preset}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
       <p id={ids.hint} className="muted">
         Lower-case letters, digits and dashes. The account acts only in {project.name}, within its scopes and

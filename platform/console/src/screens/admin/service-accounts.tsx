@@ -11,7 +11,8 @@ import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatTime } from '../../format.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { ErrorMessage } from '../../ui/feedback.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 import { SecretOnce } from './secret-once.js';
 import type { RevealedSecret } from './secret-once.js';
 import { ServiceAccountForm } from './service-account-form.js';
@@ -133,24 +134,18 @@ export function ServiceAccountsSection({ project }: { project: Project }) {
         given.
       </p>
       {revealed !== undefined && <SecretOnce revealed={revealed} onDone={() => setRevealed(undefined)} />}
-      <ErrorMessage error={accounts.error} what="Could not load the service accounts" />
-      {accounts.data === undefined ? (
-        accounts.error === undefined && <Loading what="service accounts" />
-      ) : accounts.data.length === 0 ? (
-        <p>No service accounts yet.</p>
-      ) : (
-        <table className="data">
-          <caption className="visually-hidden">Service accounts of {project.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">State</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.data.map((a) => (
+      <Loaded
+        state={accounts}
+        what="service accounts"
+        failed="Could not load the service accounts"
+        empty={<p>No service accounts yet.</p>}
+      >
+        {(items) => (
+          <DataTable
+            caption={<>Service accounts of {project.name}</>}
+            columns={['Name', 'Scopes', 'State', 'Change']}
+          >
+            {items.map((a) => (
               <tr key={a.id} data-service-account={a.name}>
                 <th scope="row">
                   {a.name}
@@ -183,9 +178,9 @@ export function ServiceAccountsSection({ project }: { project: Project }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       <ServiceAccountForm project={project} onCreated={(created) => show(revealedOf(created, 'created'))} />
     </section>
   );

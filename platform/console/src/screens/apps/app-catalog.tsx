@@ -14,6 +14,7 @@ import { NeedsProject } from '../projects.js';
 import { defaultVersion, isEntitled, priceSummary, profilesOf } from './app-facts.js';
 import type { CatalogApp } from './app-facts.js';
 import './apps.css';
+import { DataTable } from '../../ui/loaded.js';
 
 /** `/apps/publisher/app`: the app's page (each segment encoded on its own, as the router reads it). */
 export function appPath(name: string): string {
@@ -124,47 +125,38 @@ export function AppCatalogScreen() {
 
 function CatalogTable({ apps, grants }: { apps: CatalogApp[]; grants: { app: string; active: boolean }[] }) {
   return (
-    <table className="data app-catalog">
-      <caption className="visually-hidden">Apps in the catalog</caption>
-      <thead>
-        <tr>
-          <th scope="col">App</th>
-          <th scope="col">Publisher</th>
-          <th scope="col">Latest</th>
-          <th scope="col">GPU profile</th>
-          <th scope="col">Price</th>
-          <th scope="col">Entitlement</th>
-        </tr>
-      </thead>
-      <tbody>
-        {apps.map((app) => {
-          const version = defaultVersion(app);
-          const entitled = isEntitled(app.name, version, grants);
-          return (
-            <tr key={app.name} data-app={app.name}>
-              <th scope="row">
-                <Link to={appPath(app.name)}>{app.display_name ?? app.name}</Link>
-                <span className="muted app-name"> {app.name}</span>
-                {app.description !== null && <p className="app-description">{app.description}</p>}
-              </th>
-              <td>{app.publisher.name}</td>
-              <td>
-                {app.latest_version}
-                {version?.state === 'deprecated' && <span className="muted"> (deprecated)</span>}
-              </td>
-              <td>{version === undefined ? '—' : profilesOf(version.gpu).minimum}</td>
-              <td>{version === undefined ? '—' : priceSummary(version.prices)}</td>
-              <td data-testid="entitled">
-                {entitled ? (
-                  <span className="entitled">Entitled</span>
-                ) : (
-                  <span className="not-entitled">Needs a grant from the publisher</span>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      caption="Apps in the catalog"
+      className="app-catalog"
+      columns={['App', 'Publisher', 'Latest', 'GPU profile', 'Price', 'Entitlement']}
+    >
+      {apps.map((app) => {
+        const version = defaultVersion(app);
+        const entitled = isEntitled(app.name, version, grants);
+        return (
+          <tr key={app.name} data-app={app.name}>
+            <th scope="row">
+              <Link to={appPath(app.name)}>{app.display_name ?? app.name}</Link>
+              <span className="muted app-name"> {app.name}</span>
+              {app.description !== null && <p className="app-description">{app.description}</p>}
+            </th>
+            <td>{app.publisher.name}</td>
+            <td>
+              {app.latest_version}
+              {version?.state === 'deprecated' && <span className="muted"> (deprecated)</span>}
+            </td>
+            <td>{version === undefined ? '—' : profilesOf(version.gpu).minimum}</td>
+            <td>{version === undefined ? '—' : priceSummary(version.prices)}</td>
+            <td data-testid="entitled">
+              {entitled ? (
+                <span className="entitled">Entitled</span>
+              ) : (
+                <span className="not-entitled">Needs a grant from the publisher</span>
+              )}
+            </td>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 }

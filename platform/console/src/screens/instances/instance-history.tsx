@@ -7,6 +7,7 @@ import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import { formatTime } from '../../format.js';
 import type { AppInstance, HistoryEntry } from './instance-model.js';
+import { DataTable } from '../../ui/loaded.js';
 
 interface Row {
   key: string;
@@ -63,24 +64,15 @@ export function InstanceHistory({
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
-      <table className="data" data-testid="instance-history">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Details</th>
+      <DataTable testId="instance-history" columns={['When', 'What', 'Details']}>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td>{formatTime(r.at)}</td>
+            <td>{r.what}</td>
+            <td>{r.detail}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key}>
-              <td>{formatTime(r.at)}</td>
-              <td>{r.what}</td>
-              <td>{r.detail}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </section>
   );
 }

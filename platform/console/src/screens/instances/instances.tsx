@@ -9,7 +9,8 @@ import { useEvents } from '../../api/use-events.js';
 import { useConsole } from '../../context.js';
 import { formatTime, shortId } from '../../format.js';
 import { Link } from '../../router.js';
-import { ErrorMessage, LiveStatus, Loading } from '../../ui/feedback.js';
+import { LiveStatus } from '../../ui/feedback.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 import { ScreenTitle } from '../../ui/layout.js';
 import { NeedsProject } from '../projects.js';
 import { InstanceStateBadge } from './instance-badge.js';
@@ -66,26 +67,18 @@ export function InstancesScreen(_props: { id?: string | undefined; app?: string 
             Apps launched in {project.name}. Launch another from the <Link to="/apps">app catalog</Link>.{' '}
             <LiveStatus status={live} everySeconds={15} />
           </p>
-          <ErrorMessage error={list.error} what="Could not load the app instances" />
-          {list.data === undefined ? (
-            list.error === undefined && <Loading what="app instances" />
-          ) : list.data.length === 0 ? (
-            <p>No app instances yet.</p>
-          ) : (
-            <table className="data">
-              <caption className="visually-hidden">App instances in {project.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Instance</th>
-                  <th scope="col">State</th>
-                  <th scope="col">App</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Allocation</th>
-                  <th scope="col">Launched</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((i) => (
+          <Loaded
+            state={list}
+            what="app instances"
+            failed="Could not load the app instances"
+            empty={<p>No app instances yet.</p>}
+          >
+            {(items) => (
+              <DataTable
+                caption={<>App instances in {project.name}</>}
+                columns={['Instance', 'State', 'App', 'Version', 'Allocation', 'Launched']}
+              >
+                {items.map((i) => (
                   <tr key={i.id} data-instance={i.id}>
                     <th scope="row">
                       <Link to={`/instances/${encodeURIComponent(i.id)}`}>{instanceLabel(i.id)}</Link>
@@ -104,9 +97,9 @@ export function InstancesScreen(_props: { id?: string | undefined; app?: string 
                     <td>{formatTime(i.launched_at)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          )}
+              </DataTable>
+            )}
+          </Loaded>
         </>
       )}
     </>

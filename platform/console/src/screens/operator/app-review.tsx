@@ -10,7 +10,7 @@ import { useAsync, useInterval } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import { formatTime } from '../../format.js';
 import { Link, useLocation } from '../../router.js';
-import { Loading } from '../../ui/feedback.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 import { ScreenTitle } from '../../ui/layout.js';
 import { REVIEW_TABS, orderVersions, reviewTab, signerLabel } from './review-labels.js';
 import type { AppVersion, ReviewTab } from './review-labels.js';
@@ -19,40 +19,31 @@ import { ReviewError, VersionState, usePublishers } from './review-shared.js';
 function VersionTable({ versions, caption }: { versions: readonly AppVersion[]; caption: string }) {
   const publishers = usePublishers(versions.map((v) => v.project_id));
   return (
-    <table className="data" data-testid="review-queue">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">App</th>
-          <th scope="col">Version</th>
-          <th scope="col">Publisher</th>
-          <th scope="col">Signer</th>
-          <th scope="col">State</th>
-          <th scope="col">Submitted</th>
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => {
-          const publisher = publishers.get(v.project_id);
-          return (
-            <tr key={v.id} data-version={v.id}>
-              <th scope="row">
-                <Link to={`/operator/apps/versions/${v.id}`}>{v.app === '' ? v.repository : v.app}</Link>
-                <div className="muted review-small">{v.repository}</div>
-              </th>
-              <td>{v.version === '' ? '—' : v.version}</td>
-              <td>{publisher?.name ?? <span className="muted">{v.project_id.slice(0, 8)}</span>}</td>
-              <td data-testid="signer">{signerLabel(v.signer_key_id, publisher?.keys)}</td>
-              <td>
-                <VersionState state={v.state} />
-                {v.reason !== null && <div className="review-small">{v.reason}</div>}
-              </td>
-              <td>{formatTime(v.submitted_at)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      caption={caption}
+      columns={['App', 'Version', 'Publisher', 'Signer', 'State', 'Submitted']}
+      testId="review-queue"
+    >
+      {versions.map((v) => {
+        const publisher = publishers.get(v.project_id);
+        return (
+          <tr key={v.id} data-version={v.id}>
+            <th scope="row">
+              <Link to={`/operator/apps/versions/${v.id}`}>{v.app === '' ? v.repository : v.app}</Link>
+              <div className="muted review-small">{v.repository}</div>
+            </th>
+            <td>{v.version === '' ? '—' : v.version}</td>
+            <td>{publisher?.name ?? <span className="muted">{v.project_id.slice(0, 8)}</span>}</td>
+            <td data-testid="signer">{signerLabel(v.signer_key_id, publisher?.keys)}</td>
+            <td>
+              <VersionState state={v.state} />
+              {v.reason !== null && <div className="review-small">{v.reason}</div>}
+            </td>
+            <td>{formatTime(v.submitted_at)}</td>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -85,18 +76,21 @@ function ReviewQueue({ tab }: { tab: ReviewTab }) {
         </button>
         {list.at !== undefined && <span className="muted">Loaded {formatTime(list.at.toISOString())}</span>}
       </div>
-      <ReviewError error={list.error} what="Could not load the app versions" />
-      {list.data === undefined ? (
-        list.error === undefined && <Loading what="app versions" />
-      ) : list.data.length === 0 ? (
-        <p>
-          {tab.id === 'pending'
-            ? 'No version is waiting for review.'
-            : `No ${tab.label.toLowerCase()} version.`}
-        </p>
-      ) : (
-        <VersionTable versions={list.data} caption={`${tab.label} app versions`} />
-      )}
+      <Loaded
+        state={list}
+        what="app versions"
+        failed="Could not load the app versions"
+        errorView={(error, what) => <ReviewError error={error} what={what} />}
+        empty={
+          <p>
+            {tab.id === 'pending'
+              ? 'No version is waiting for review.'
+              : `No ${tab.label.toLowerCase()} version.`}
+          </p>
+        }
+      >
+        {(versions) => <VersionTable versions={versions} caption={`${tab.label} app versions`} />}
+      </Loaded>
     </>
   );
 }

@@ -8,7 +8,7 @@ import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatMicros, formatTime } from '../../format.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 import { RefundForm } from './billing-refund.js';
 
 export function Charges({
@@ -42,28 +42,18 @@ export function Charges({
   return (
     <section aria-labelledby="charges-title">
       <h2 id="charges-title">Charges to {project.name}</h2>
-      <ErrorMessage error={charges.error} what="Could not load the charges" />
-      {charges.data === undefined ? (
-        charges.error === undefined && <Loading what="charges" />
-      ) : charges.data.length === 0 ? (
-        <p>No charges yet.</p>
-      ) : (
-        <table className="data">
-          <caption className="visually-hidden">Charges to {project.name}, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Charge</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Period</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Refunded</th>
-              <th scope="col">
-                <span className="visually-hidden">Refund</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {charges.data.map((c) => (
+      <Loaded
+        state={charges}
+        what="charges"
+        failed="Could not load the charges"
+        empty={<p>No charges yet.</p>}
+      >
+        {(list) => (
+          <DataTable
+            caption={<>Charges to {project.name}, newest first</>}
+            columns={['Charge', 'Kind', 'Period', 'Amount', 'Refunded', { hidden: 'Refund' }]}
+          >
+            {list.map((c) => (
               <tr key={c.id} data-charge={c.id}>
                 <th scope="row">
                   <code>{c.id}</code>
@@ -83,9 +73,9 @@ export function Charges({
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       {charge !== undefined && (
         <RefundForm
           key={charge.id}

@@ -1,6 +1,7 @@
 /** Fields the top-up and refund forms share: an amount's exact reading, and the required reason. */
-import { useId } from 'react';
+import type { ReactNode } from 'react';
 import { formatMicros } from '../../format.js';
+import { Field } from '../../ui/form.js';
 import type { AmountResult } from './billing-amount.js';
 
 /** The longest reason the API takes (`BillingReason`). */
@@ -49,24 +50,58 @@ export function ReasonField({
   /** An example reason (an empty required field is not shown as invalid before it is used). */
   example: string;
 }) {
-  const id = useId();
   return (
-    <div className="field-wide">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name="reason"
-        required
-        maxLength={REASON_MAX}
-        placeholder={example}
-        aria-invalid={error !== undefined}
-        aria-describedby={`${id}-error`}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      <span id={`${id}-error`} className="field-error">
-        {error}
-      </span>
-    </div>
+    <Field label={label} className="field-wide" error={error}>
+      {(control) => (
+        <input
+          {...control}
+          name="reason"
+          required
+          maxLength={REASON_MAX}
+          placeholder={example}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A decimal amount typed in the currency's unit; `note` says what it was read as. */
+export function AmountField({
+  label,
+  value,
+  onChange,
+  placeholder,
+  invalid,
+  note,
+  required = false,
+  autoFocus = false,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  invalid: boolean;
+  note: (id: string) => ReactNode;
+  required?: boolean;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={label} invalid={invalid} note={note}>
+      {(control) => (
+        <input
+          {...control}
+          name="amount"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder={placeholder}
+          required={required}
+          autoFocus={autoFocus}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }

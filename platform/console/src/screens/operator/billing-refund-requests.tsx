@@ -10,7 +10,9 @@ import { dataOf } from '../../api/client.js';
 import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import { formatMicros, formatTime, shortId } from '../../format.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { ErrorMessage } from '../../ui/feedback.js';
+import { DoneNotice, useAction } from '../../ui/form.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 
 type RefundRequest = PlatformComponents['schemas']['BillingRefundRequest'];
 
@@ -25,12 +27,9 @@ function Approve({
 }) {
   const { client } = useConsole();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const approve = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useAction();
+  const approve = () =>
+    run(async () => {
       const transfer = dataOf(
         await client.api.POST('/v1/billing/refund-requests/{request_id}/approve', {
           params: { path: { request_id: request.id } },
@@ -40,12 +39,7 @@ function Approve({
       onApproved(
         `Approved: refunded ${formatMicros(String(transfer.amount_micros), transfer.currency)} of charge ${request.charge_id} (transfer ${transfer.id}).`,
       );
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <>
       {confirming ? (
@@ -97,34 +91,19 @@ export function RefundRequests({
   return (
     <section aria-labelledby="refund-requests-title">
       <h2 id="refund-requests-title">Refunds waiting for approval</h2>
-      {done !== undefined && (
-        <p role="status" className="notice">
-          {done}
-        </p>
-      )}
-      <ErrorMessage error={requests.error} what="Could not load the refund requests" />
-      {requests.data === undefined ? (
-        requests.error === undefined && <Loading what="refund requests" />
-      ) : requests.data.length === 0 ? (
-        <p>No refund is waiting for approval.</p>
-      ) : (
-        <table className="data">
-          <caption className="visually-hidden">Refund requests waiting for a second operator</caption>
-          <thead>
-            <tr>
-              <th scope="col">Requested</th>
-              <th scope="col">Project</th>
-              <th scope="col">Charge</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Reason</th>
-              <th scope="col">By</th>
-              <th scope="col">
-                <span className="visually-hidden">Approve</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {requests.data.map((r) => (
+      <DoneNotice text={done} />
+      <Loaded
+        state={requests}
+        what="refund requests"
+        failed="Could not load the refund requests"
+        empty={<p>No refund is waiting for approval.</p>}
+      >
+        {(list) => (
+          <DataTable
+            caption="Refund requests waiting for a second operator"
+            columns={['Requested', 'Project', 'Charge', 'Amount', 'Reason', 'By', { hidden: 'Approve' }]}
+          >
+            {list.map((r) => (
               <tr key={r.id} data-refund-request={r.id}>
                 <th scope="row">{formatTime(r.requested_at)}</th>
                 <td>{projectName(r.project_id)}</td>
@@ -148,9 +127,9 @@ export function RefundRequests({
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -12,9 +12,10 @@ import { dataOf } from '../../api/client.js';
 import { useConsole } from '../../context.js';
 import { formatMicros } from '../../format.js';
 import { ErrorMessage } from '../../ui/feedback.js';
+import { DoneNotice, RestoredNotice, useAction } from '../../ui/form.js';
 import { useDraft } from '../../ui/use-draft.js';
 import { MICRO_DECIMALS, parseAmount } from './billing-amount.js';
-import { AmountPreview, ReasonField, reasonProblem } from './billing-fields.js';
+import { AmountField, AmountPreview, ReasonField, reasonProblem } from './billing-fields.js';
 
 export type Charge = PlatformComponents['schemas']['BillingCharge'];
 
@@ -28,11 +29,10 @@ export function RefundForm({
   onCancel: () => void;
 }) {
   const { client } = useConsole();
-  const ids = { amount: useId(), amountNote: useId(), title: useId() };
+  const titleId = useId();
   const [draft, setDraft, restored] = useDraft(`refund-${charge.id}`, () => ({ amount: '', reason: '' }));
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string>();
   const left = BigInt(charge.amount_micros) - BigInt(charge.refunded_micros);
   const whole = draft.amount.trim() === '';
@@ -53,10 +53,8 @@ export function RefundForm({
     ...(whole || !parsed.ok ? {} : { amount: parsed.amount }),
   });
 
-  const send = async (asRequest: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const send = (asRequest: boolean) =>
+    run(async () => {
       if (asRequest) {
         const filed = dataOf(await client.api.POST('/v1/billing/refund-requests', { body: body() }));
         setDone(
@@ -71,12 +69,7 @@ export function RefundForm({
       setDraft({ amount: '', reason: '' });
       setTouched(false);
       onDone();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
@@ -85,47 +78,38 @@ export function RefundForm({
   };
 
   return (
-    <form className="card" noValidate onSubmit={submit} aria-labelledby={ids.title}>
-      <h2 id={ids.title}>
+    <form className="card" noValidate onSubmit={submit} aria-labelledby={titleId}>
+      <h2 id={titleId}>
         Refund charge <code>{charge.id}</code>
       </h2>
-      {restored && (
-        <p role="status" className="notice">
-          Your unsaved values were restored after signing in again.
-        </p>
-      )}
+      <RestoredNotice restored={restored} />
       <p>
         Charged {formatMicros(String(charge.amount_micros), charge.currency)}, refunded{' '}
         {formatMicros(String(charge.refunded_micros), charge.currency)}:{' '}
         <strong>{formatMicros(left.toString(), charge.currency)} left</strong>.
       </p>
       <div className="fields">
-        <div>
-          <label htmlFor={ids.amount}>Refund amount ({charge.currency})</label>
-          <input
-            id={ids.amount}
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder="all that is left"
-            autoFocus
-            aria-invalid={touched && amountError !== undefined}
-            aria-describedby={ids.amountNote}
-            value={draft.amount}
-            onChange={(e) => setDraft({ ...draft, amount: e.target.value })}
-          />
-          {whole ? (
-            <span id={ids.amountNote} className="field-hint">
-              Empty: all that is left.
-            </span>
-          ) : amountError !== undefined && parsed.ok ? (
-            <span id={ids.amountNote} className="field-error">
-              {amountError}
-            </span>
-          ) : (
-            <AmountPreview id={ids.amountNote} result={parsed} currency={charge.currency} show />
-          )}
-        </div>
+        <AmountField
+          label={`Refund amount (${charge.currency})`}
+          placeholder="all that is left"
+          autoFocus
+          invalid={touched && amountError !== undefined}
+          value={draft.amount}
+          onChange={(amount) => setDraft({ ...draft, amount })}
+          note={(id) =>
+            whole ? (
+              <span id={id} className="field-hint">
+                Empty: all that is left.
+              </span>
+            ) : amountError !== undefined && parsed.ok ? (
+              <span id={id} className="field-error">
+                {amountError}
+              </span>
+            ) : (
+              <AmountPreview id={id} result={parsed} currency={charge.currency} show />
+            )
+          }
+        />
         <ReasonField
           label="Refund reason"
           value={draft.reason}
@@ -135,11 +119,7 @@ export function RefundForm({
         />
       </div>
       <ErrorMessage error={error} what="Could not refund" />
-      {done !== undefined && (
-        <p role="status" className="notice">
-          {done}
-        </p>
-      )}
+      <DoneNotice text={done} />
       <div className="actions">
         {needsApproval ? (
           <button type="button" className="primary" disabled={busy} onClick={() => void send(true)}>

@@ -11,9 +11,10 @@ import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatMicros } from '../../format.js';
 import { ErrorMessage } from '../../ui/feedback.js';
+import { DoneNotice, RestoredNotice, useAction } from '../../ui/form.js';
 import { useDraft } from '../../ui/use-draft.js';
 import { currencyDecimals, parseAmount } from './billing-amount.js';
-import { AmountPreview, ReasonField, reasonProblem } from './billing-fields.js';
+import { AmountField, AmountPreview, ReasonField, reasonProblem } from './billing-fields.js';
 
 export function TopupForm({
   project,
@@ -25,11 +26,10 @@ export function TopupForm({
   onDone: () => void;
 }) {
   const { client } = useConsole();
-  const ids = { amount: useId(), amountNote: useId(), title: useId() };
+  const titleId = useId();
   const [draft, setDraft, restored] = useDraft(`topup-${project.id}`, () => ({ amount: '', reason: '' }));
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string>();
   const decimals = currencyDecimals(currency);
   const parsed = parseAmount(draft.amount, decimals);
@@ -40,9 +40,7 @@ export function TopupForm({
     setTouched(true);
     setDone(undefined);
     if (!parsed.ok || reasonError !== undefined) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const transfer = dataOf(
         await client.api.POST('/v1/billing/topups', {
           body: { project_id: project.id, amount: parsed.amount, reason: draft.reason.trim() },
@@ -54,43 +52,30 @@ export function TopupForm({
       setDraft({ amount: '', reason: '' });
       setTouched(false);
       onDone();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form className="card" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={ids.title}>
-      <h2 id={ids.title}>Top up {project.name}</h2>
-      {restored && (
-        <p role="status" className="notice">
-          Your unsaved values were restored after signing in again.
-        </p>
-      )}
+    <form className="card" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={titleId}>
+      <h2 id={titleId}>Top up {project.name}</h2>
+      <RestoredNotice restored={restored} />
       <div className="fields">
-        <div>
-          <label htmlFor={ids.amount}>Top-up amount ({currency})</label>
-          <input
-            id={ids.amount}
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder="12.50"
-            required
-            aria-invalid={touched && !parsed.ok}
-            aria-describedby={ids.amountNote}
-            value={draft.amount}
-            onChange={(e) => setDraft({ ...draft, amount: e.target.value })}
-          />
-          <AmountPreview
-            id={ids.amountNote}
-            result={parsed}
-            currency={currency}
-            show={touched || draft.amount !== ''}
-          />
-        </div>
+        <AmountField
+          label={`Top-up amount (${currency})`}
+          placeholder="12.50"
+          required
+          invalid={touched && !parsed.ok}
+          value={draft.amount}
+          onChange={(amount) => setDraft({ ...draft, amount })}
+          note={(id) => (
+            <AmountPreview
+              id={id}
+              result={parsed}
+              currency={currency}
+              show={touched || draft.amount !== ''}
+            />
+          )}
+        />
         <ReasonField
           label="Top-up reason"
           value={draft.reason}
@@ -104,11 +89,7 @@ export function TopupForm({
         the ledger and the audit log.
       </p>
       <ErrorMessage error={error} what="Could not top up" />
-      {done !== undefined && (
-        <p role="status" className="notice">
-          {done}
-        </p>
-      )}
+      <DoneNotice text={done} />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Topping up…' : 'Top up'}
       </button>

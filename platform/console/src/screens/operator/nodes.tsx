@@ -6,7 +6,8 @@
 import { collectAll } from '@gpuaas/sdk/browser';
 import { useAsync, useInterval } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
-import { ErrorMessage, LiveStatus, Loading } from '../../ui/feedback.js';
+import { LiveStatus } from '../../ui/feedback.js';
+import { Loaded } from '../../ui/loaded.js';
 import { ScreenTitle } from '../../ui/layout.js';
 import { NodeCard } from './node-card.js';
 import { useNodeEvents } from './node-events.js';
@@ -49,22 +50,24 @@ export function NodesScreen(_props: { id?: string | undefined; app?: string | un
       <p>
         <LiveStatus status={live} everySeconds={POLL_SECONDS} />
       </p>
-      <ErrorMessage error={nodes.error} what="Could not load the nodes" />
-      {nodes.data === undefined ? (
-        nodes.error === undefined && <Loading what="nodes" />
-      ) : nodes.data.length === 0 ? (
-        <p>No node has registered yet.</p>
-      ) : (
-        <>
-          <p data-testid="gpu-summary">
-            {nodes.data.length} node{nodes.data.length === 1 ? '' : 's'}: {summarize(countGpus(nodes.data))}
-          </p>
-          <Legend />
-          {nodes.data.map((node) => (
-            <NodeCard key={node.id} node={node} onChanged={nodes.reload} />
-          ))}
-        </>
-      )}
+      <Loaded
+        state={nodes}
+        what="nodes"
+        failed="Could not load the nodes"
+        empty={<p>No node has registered yet.</p>}
+      >
+        {(items) => (
+          <>
+            <p data-testid="gpu-summary">
+              {items.length} node{items.length === 1 ? '' : 's'}: {summarize(countGpus(items))}
+            </p>
+            <Legend />
+            {items.map((node) => (
+              <NodeCard key={node.id} node={node} onChanged={nodes.reload} />
+            ))}
+          </>
+        )}
+      </Loaded>
     </>
   );
 }

@@ -10,12 +10,11 @@ import { useEvents } from '../../api/use-events.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatMicros } from '../../format.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
-import { ScreenTitle } from '../../ui/layout.js';
+import { Loaded } from '../../ui/loaded.js';
 import { Charges } from './billing-charges.js';
 import { RefundRequests } from './billing-refund-requests.js';
 import { TopupForm } from './billing-topup.js';
-import { OperatorProjectPicker, useOperatorProject } from './quota-project-picker.js';
+import { OperatorProjectScreen } from './quota-project-picker.js';
 import './quota-form.css';
 
 function ProjectBilling({ project }: { project: Project }) {
@@ -38,23 +37,22 @@ function ProjectBilling({ project }: { project: Project }) {
   return (
     <>
       <h2>Balance of {project.name}</h2>
-      <ErrorMessage error={balance.error} what="Could not load the balance" />
-      {b === undefined ? (
-        balance.error === undefined && <Loading what="the balance" />
-      ) : (
-        <dl className="facts" data-testid="balance" data-balance-micros={b.balance_micros}>
-          <dt>Balance</dt>
-          <dd>{formatMicros(String(b.balance_micros), b.currency)}</dd>
-          <dt>Prepaid</dt>
-          <dd>{formatMicros(String(b.prepaid_micros), b.currency)}</dd>
-          <dt>Promotional credit</dt>
-          <dd>{formatMicros(String(b.promotional_micros), b.currency)}</dd>
-          <dt>Held for running allocations</dt>
-          <dd>{formatMicros(String(b.holds_micros), b.currency)}</dd>
-          <dt>Available</dt>
-          <dd>{formatMicros(String(b.available_micros), b.currency)}</dd>
-        </dl>
-      )}
+      <Loaded state={balance} what="the balance" failed="Could not load the balance">
+        {(b) => (
+          <dl className="facts" data-testid="balance" data-balance-micros={b.balance_micros}>
+            <dt>Balance</dt>
+            <dd>{formatMicros(String(b.balance_micros), b.currency)}</dd>
+            <dt>Prepaid</dt>
+            <dd>{formatMicros(String(b.prepaid_micros), b.currency)}</dd>
+            <dt>Promotional credit</dt>
+            <dd>{formatMicros(String(b.promotional_micros), b.currency)}</dd>
+            <dt>Held for running allocations</dt>
+            <dd>{formatMicros(String(b.holds_micros), b.currency)}</dd>
+            <dt>Available</dt>
+            <dd>{formatMicros(String(b.available_micros), b.currency)}</dd>
+          </dl>
+        )}
+      </Loaded>
       {b !== undefined && <TopupForm project={project} currency={b.currency} onDone={moved} />}
       <Charges project={project} generation={generation} onRefunded={moved} />
       {b !== undefined && <RefundRequests currency={b.currency} generation={generation} onApproved={moved} />}
@@ -63,22 +61,9 @@ function ProjectBilling({ project }: { project: Project }) {
 }
 
 export function OperatorBillingScreen(_props: { id?: string | undefined; app?: string | undefined }) {
-  const { projects, projectsError } = useConsole();
-  const project = useOperatorProject();
   return (
-    <>
-      <ScreenTitle title="Top-ups and refunds">Top-ups and refunds</ScreenTitle>
-      <ErrorMessage error={projectsError} what="Could not load the projects" />
-      {projects === undefined ? (
-        projectsError === undefined && <Loading what="projects" />
-      ) : project === undefined ? (
-        <p>There is no project yet.</p>
-      ) : (
-        <>
-          <OperatorProjectPicker selected={project} />
-          <ProjectBilling key={project.id} project={project} />
-        </>
-      )}
-    </>
+    <OperatorProjectScreen title="Top-ups and refunds">
+      {(project) => <ProjectBilling key={project.id} project={project} />}
+    </OperatorProjectScreen>
   );
 }

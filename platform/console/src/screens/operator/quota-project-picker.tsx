@@ -5,10 +5,13 @@
  * the console works in.
  */
 import { useId } from 'react';
+import type { ReactNode } from 'react';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { shortId } from '../../format.js';
 import { navigate, useLocation } from '../../router.js';
+import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { ScreenTitle } from '../../ui/layout.js';
 
 export function useOperatorProject(): Project | undefined {
   const { projects, project } = useConsole();
@@ -42,5 +45,34 @@ export function OperatorProjectPicker({ selected }: { selected: Project | undefi
         </select>
       </div>
     </div>
+  );
+}
+
+/** An operator screen about one project: its title, the projects loading, the picker, then the project's part. */
+export function OperatorProjectScreen({
+  title,
+  children,
+}: {
+  title: string;
+  /** Keyed by the project by the caller's own choice: a new project starts afresh. */
+  children: (project: Project) => ReactNode;
+}) {
+  const { projects, projectsError } = useConsole();
+  const project = useOperatorProject();
+  return (
+    <>
+      <ScreenTitle title={title}>{title}</ScreenTitle>
+      <ErrorMessage error={projectsError} what="Could not load the projects" />
+      {projects === undefined ? (
+        projectsError === undefined && <Loading what="projects" />
+      ) : project === undefined ? (
+        <p>There is no project yet.</p>
+      ) : (
+        <>
+          <OperatorProjectPicker selected={project} />
+          {children(project)}
+        </>
+      )}
+    </>
   );
 }

@@ -13,6 +13,7 @@ import { useDraft } from '../../ui/use-draft.js';
 import { reviewActions } from './review-labels.js';
 import type { AppVersion } from './review-labels.js';
 import { ReviewError } from './review-shared.js';
+import { RestoredNotice } from '../../ui/form.js';
 
 type Detail = PlatformComponents['schemas']['AppVersionDetail'];
 type Scope = PlatformComponents['schemas']['AppVersionScope'];
@@ -90,11 +91,7 @@ export function ReviewActions({
   }
   return (
     <div className="review-actions">
-      {restored && (
-        <p role="status" className="notice">
-          Your unsaved values were restored after signing in again.
-        </p>
-      )}
+      <RestoredNotice restored={restored} />
       {allowed.approve && (
         <form className="card" aria-labelledby={`${ids.scope}-h`} onSubmit={(e) => void act(e, 'approve')}>
           <h2 id={`${ids.scope}-h`}>Approve</h2>

@@ -8,6 +8,7 @@ import { gpuFieldLabel, gpuProfiles, meterNames, setRows, showValue } from './re
 import { priceRows } from './review-prices.js';
 import type { SetRow } from './review-diff.js';
 import type { PriceTrend } from './review-prices.js';
+import { DataTable } from '../../ui/loaded.js';
 
 type Detail = PlatformComponents['schemas']['AppVersionDetail'];
 
@@ -79,29 +80,21 @@ function GpuProfile({ version }: { version: Detail }) {
       {profiles.length === 0 ? (
         <p className="muted">The manifest asks for no GPU.</p>
       ) : (
-        <table className="data" data-testid="gpu-profile">
-          <caption className="visually-hidden">GPU profile</caption>
-          <thead>
-            <tr>
-              <th scope="col">Profile</th>
-              <th scope="col">GPUs</th>
-              <th scope="col">Models</th>
-              <th scope="col">Memory (GiB)</th>
-              <th scope="col">Other</th>
+        <DataTable
+          caption="GPU profile"
+          testId="gpu-profile"
+          columns={['Profile', 'GPUs', 'Models', 'Memory (GiB)', 'Other']}
+        >
+          {profiles.map((p) => (
+            <tr key={p.profile}>
+              <th scope="row">{p.profile}</th>
+              <td>{p.count}</td>
+              <td>{p.models}</td>
+              <td>{p.minMemoryGiB}</td>
+              <td>{p.other === '' ? '—' : p.other}</td>
             </tr>
-          </thead>
-          <tbody>
-            {profiles.map((p) => (
-              <tr key={p.profile}>
-                <th scope="row">{p.profile}</th>
-                <td>{p.count}</td>
-                <td>{p.models}</td>
-                <td>{p.minMemoryGiB}</td>
-                <td>{p.other === '' ? '—' : p.other}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {changes.length > 0 && (
         <ul className="review-names" aria-label="GPU profile changes" data-testid="gpu-changes">

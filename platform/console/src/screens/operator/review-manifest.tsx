@@ -5,6 +5,7 @@
  */
 import { countChanges, flattenManifest, manifestDiff } from './review-diff.js';
 import type { ManifestLine } from './review-diff.js';
+import { DataTable } from '../../ui/loaded.js';
 
 function DiffRows({ lines }: { lines: ManifestLine[] }) {
   return (
@@ -75,26 +76,22 @@ export function ManifestListing({ manifest }: { manifest: unknown }) {
   const lines = [...flattenManifest(manifest)];
   if (lines.length === 0) return <p className="muted">The manifest could not be read.</p>;
   return (
-    <table className="data review-manifest" data-testid="manifest-listing">
-      <caption className="visually-hidden">The whole manifest</caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Value</th>
+    <DataTable
+      caption="The whole manifest"
+      className="review-manifest"
+      testId="manifest-listing"
+      columns={['Field', 'Value']}
+    >
+      {lines.map(([path, value]) => (
+        <tr key={path} data-path={path}>
+          <th scope="row">
+            <code>{path}</code>
+          </th>
+          <td>
+            <code>{value}</code>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {lines.map(([path, value]) => (
-          <tr key={path} data-path={path}>
-            <th scope="row">
-              <code>{path}</code>
-            </th>
-            <td>
-              <code>{value}</code>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }

@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { moneyMicros, priceRows } from './review-prices.js';
-
-const v1 = {
-  name: 'echo',
-  version: '0.1.0',
-  run: { entrypoint: ['python3', 'server.py'], env: { PORT: '8000' } },
-  resources: { minimum: { gpus: { count: 1, minMemoryGiB: 8 }, cpu: 1 } },
-  meters: [
-    { name: 'tokens', unit: 'token' },
-    { name: 'requests', unit: 'request' },
-  ],
-  billing: {
-    currency: 'USD',
-    hourlyPrice: '0.20',
-    metered: [
-      { meter: 'tokens', pricePerUnit: '0.000001' },
-      { meter: 'requests', pricePerUnit: { micros: 100 } },
-    ],
-  },
-  permissions: { scopes: ['usage:write'] },
-};
+import { v1 } from './review-manifests.test.util.js';
 
 describe('moneyMicros', () => {
   it.each([

@@ -13,7 +13,9 @@ import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatMicros, formatTime } from '../../format.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { ErrorMessage } from '../../ui/feedback.js';
+import { Field, RestoredNotice } from '../../ui/form.js';
+import { Loaded } from '../../ui/loaded.js';
 import { useDraft } from '../../ui/use-draft.js';
 import { draftOf, fieldErrorsFromApi, validateBudget } from './budget-rules.js';
 import { periodLabel } from './periods.js';
@@ -44,23 +46,26 @@ export function BudgetPanel({ project }: { project: Project }) {
   return (
     <section aria-labelledby="budget-heading">
       <h2 id="budget-heading">Monthly budget</h2>
-      <ErrorMessage error={budget.error} what="Could not load the budget" />
-      {current === undefined ? (
-        budget.error === undefined && <Loading what="the budget" />
-      ) : (
-        <>
-          <BudgetStatus budget={current} />
-          <BudgetForm
-            key={project.id}
-            project={project}
-            budget={current}
-            onSaved={(b) => {
-              setSaved({ budget: b, at: Date.now() });
-              budget.reload();
-            }}
-          />
-        </>
-      )}
+      <Loaded
+        state={{ data: current, error: budget.error }}
+        what="the budget"
+        failed="Could not load the budget"
+      >
+        {(shown) => (
+          <>
+            <BudgetStatus budget={shown} />
+            <BudgetForm
+              key={project.id}
+              project={project}
+              budget={shown}
+              onSaved={(b) => {
+                setSaved({ budget: b, at: Date.now() });
+                budget.reload();
+              }}
+            />
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }
@@ -100,14 +105,7 @@ function BudgetForm({
   onSaved: (b: Budget) => void;
 }) {
   const { client } = useConsole();
-  const ids = {
-    limit: useId(),
-    limitError: useId(),
-    limitHint: useId(),
-    thresholds: useId(),
-    thresholdsError: useId(),
-    thresholdsHint: useId(),
-  };
+  const ids = { title: useId(), limit: useId(), thresholds: useId() };
   const [draft, setDraft, restored] = useDraft<BudgetDraft>(`${BUDGET_DRAFT_ID}:${project.id}`, () =>
     draftOf(budget),
   );
@@ -151,64 +149,44 @@ function BudgetForm({
     }
   };
 
-  const describedBy = (hint: string, errorId: string, message: string | undefined) =>
-    message === undefined ? hint : `${errorId} ${hint}`;
-
   return (
-    <form
-      className="card"
-      noValidate
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby={`${ids.limit}-legend`}
-    >
-      <h3 id={`${ids.limit}-legend`}>Set the budget</h3>
-      {restored && (
-        <p role="status" className="notice">
-          Your unsaved values were restored after signing in again.
-        </p>
-      )}
+    <form className="card" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={ids.title}>
+      <h3 id={ids.title}>Set the budget</h3>
+      <RestoredNotice restored={restored} />
       <div className="fields">
-        <div>
-          <label htmlFor={ids.limit}>Monthly limit ({budget.currency})</label>
-          <input
-            id={ids.limit}
-            name="limit"
-            inputMode="decimal"
-            autoComplete="off"
-            value={draft.limit}
-            onChange={set('limit')}
-            aria-invalid={fieldErrors.limit !== undefined}
-            aria-describedby={describedBy(ids.limitHint, ids.limitError, fieldErrors.limit)}
-          />
-          {fieldErrors.limit !== undefined && (
-            <p id={ids.limitError} className="field-error">
-              {fieldErrors.limit}
-            </p>
+        <Field
+          id={ids.limit}
+          label={`Monthly limit (${budget.currency})`}
+          error={fieldErrors.limit}
+          hint="e.g. 500 or 250.50"
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="limit"
+              inputMode="decimal"
+              autoComplete="off"
+              value={draft.limit}
+              onChange={set('limit')}
+            />
           )}
-          <p id={ids.limitHint} className="muted">
-            e.g. 500 or 250.50
-          </p>
-        </div>
-        <div>
-          <label htmlFor={ids.thresholds}>Alert thresholds (%)</label>
-          <input
-            id={ids.thresholds}
-            name="thresholds"
-            autoComplete="off"
-            value={draft.thresholds}
-            onChange={set('thresholds')}
-            aria-invalid={fieldErrors.thresholds !== undefined}
-            aria-describedby={describedBy(ids.thresholdsHint, ids.thresholdsError, fieldErrors.thresholds)}
-          />
-          {fieldErrors.thresholds !== undefined && (
-            <p id={ids.thresholdsError} className="field-error">
-              {fieldErrors.thresholds}
-            </p>
+        </Field>
+        <Field
+          id={ids.thresholds}
+          label="Alert thresholds (%)"
+          error={fieldErrors.thresholds}
+          hint="Up to 10 percentages of the limit, e.g. 50, 80, 100"
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="thresholds"
+              autoComplete="off"
+              value={draft.thresholds}
+              onChange={set('thresholds')}
+            />
           )}
-          <p id={ids.thresholdsHint} className="muted">
-            Up to 10 percentages of the limit, e.g. 50, 80, 100
-          </p>
-        </div>
+        </Field>
       </div>
       <ErrorMessage error={error} what="Could not save the budget" />
       <div className="actions">

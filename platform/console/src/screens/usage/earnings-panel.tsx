@@ -11,6 +11,7 @@ import { useConsole } from '../../context.js';
 import type { Project } from '../../context.js';
 import { formatMicros } from '../../format.js';
 import { ErrorMessage } from '../../ui/feedback.js';
+import { DataTable } from '../../ui/loaded.js';
 import { periodLabel } from './periods.js';
 
 export function EarningsPanel({ project, period }: { project: Project; period: string }) {
@@ -49,33 +50,22 @@ export function EarningsPanel({ project, period }: { project: Project; period: s
         withheld {money(data.totals.fees_withheld_micros)}; payable now {money(data.payable_micros)}.
       </p>
       {data.by_app.length > 0 && (
-        <table className="data">
-          <caption className="visually-hidden">Earnings per app, version and meter</caption>
-          <thead>
-            <tr>
-              <th scope="col">App</th>
-              <th scope="col">Version</th>
-              <th scope="col">Meter</th>
-              <th scope="col">Events</th>
-              <th scope="col">Charged</th>
-              <th scope="col">Fee</th>
-              <th scope="col">Earned</th>
+        <DataTable
+          caption="Earnings per app, version and meter"
+          columns={['App', 'Version', 'Meter', 'Events', 'Charged', 'Fee', 'Earned']}
+        >
+          {data.by_app.map((line) => (
+            <tr key={`${line.version_id ?? '-'}:${line.meter}`}>
+              <th scope="row">{line.app ?? '—'}</th>
+              <td>{line.version ?? '—'}</td>
+              <td>{line.meter}</td>
+              <td>{line.events}</td>
+              <td>{money(line.charged_micros)}</td>
+              <td>{money(line.fee_micros)}</td>
+              <td>{money(line.earned_micros)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data.by_app.map((line) => (
-              <tr key={`${line.version_id ?? '-'}:${line.meter}`}>
-                <th scope="row">{line.app ?? '—'}</th>
-                <td>{line.version ?? '—'}</td>
-                <td>{line.meter}</td>
-                <td>{line.events}</td>
-                <td>{money(line.charged_micros)}</td>
-                <td>{money(line.fee_micros)}</td>
-                <td>{money(line.earned_micros)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -6,7 +6,7 @@
 import { dataOf } from '../../api/client.js';
 import { useAsync } from '../../api/use-async.js';
 import { useConsole } from '../../context.js';
-import { ErrorMessage, Loading } from '../../ui/feedback.js';
+import { DataTable, Loaded } from '../../ui/loaded.js';
 import type { Allocation } from './aggregate.js';
 
 /** Allocations read at most (the most recently charged first). */
@@ -44,25 +44,19 @@ export function MeteredUsage({
   return (
     <section aria-labelledby="metered-heading">
       <h2 id="metered-heading">Metered usage per allocation</h2>
-      <ErrorMessage error={usage.error} what="Could not load the metered usage" />
-      {usage.data === undefined ? (
-        usage.error === undefined && <Loading what="metered usage" />
-      ) : rows.length === 0 ? (
-        <p>No metered usage reported by the allocations in this range.</p>
-      ) : (
-        <table className="data" data-testid="metered-usage">
-          <caption className="visually-hidden">Usage reported per allocation and meter (all time)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Allocation</th>
-              <th scope="col">Meter</th>
-              <th scope="col">Reported by</th>
-              <th scope="col">Quantity</th>
-              <th scope="col">Events</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
+      <Loaded
+        state={{ data: usage.data === undefined ? undefined : rows, error: usage.error }}
+        what="metered usage"
+        failed="Could not load the metered usage"
+        empty={<p>No metered usage reported by the allocations in this range.</p>}
+      >
+        {(items) => (
+          <DataTable
+            caption="Usage reported per allocation and meter (all time)"
+            columns={['Allocation', 'Meter', 'Reported by', 'Quantity', 'Events']}
+            testId="metered-usage"
+          >
+            {items.map((r) => (
               <tr key={`${r.allocationId}:${r.origin}:${r.meter}`}>
                 <th scope="row">{allocations.get(r.allocationId)?.name ?? r.allocationId.slice(0, 8)}</th>
                 <td>{r.meter}</td>
@@ -71,9 +65,9 @@ export function MeteredUsage({
                 <td>{r.events}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </DataTable>
+        )}
+      </Loaded>
       {allocationIds.length > MAX_ALLOCATIONS && (
         <p className="muted">The {MAX_ALLOCATIONS} most recently charged allocations are shown.</p>
       )}

@@ -27,8 +27,13 @@ export interface UsageChartProps {
 
 const HEIGHT = 240;
 
+/** The colour a theme variable stands for now (the themes write them as light-dark() pairs). */
 function themeColor(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name}, ${fallback})`;
+  document.body.append(probe);
+  const value = getComputedStyle(probe).color;
+  probe.remove();
   return value === '' ? fallback : value;
 }
 
