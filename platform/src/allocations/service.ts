@@ -186,6 +186,20 @@ export class AllocationService {
           version: 1,
         })
         .execute();
+      // The first interval is held now (402 INSUFFICIENT_FUNDS rolls the allocation back), but
+      // charged only from `running`: queued and provisioning time is free. The hold locks the
+      // platform's revenue account until the commit; it comes before the create's other writes
+      // because the other transactions that lock that account (settlements, releases) take it
+      // first too: taken later, creates deadlocked with them (concurrency.test.ts on PostgreSQL).
+      await openGpuMeter(trx, {
+        allocationId: id,
+        projectId: body.project_id,
+        currency: this.#billing.currency,
+        gpuCount: body.gpus.count,
+        intervalSeconds: this.#billing.intervalSeconds,
+        holdPriceMicros: price,
+        at: now,
+      });
       const volumes = body.volumes ?? [];
       if (volumes.length > 0) {
         const hostPath = this.#volumeSource;
@@ -199,21 +213,7 @@ export class AllocationService {
           hostPath,
         });
       }
-      const created = await recordCreation(trx, this.#bus, { id, project_id: body.project_id }, actor);
-      // The first interval is held now (402 INSUFFICIENT_FUNDS rolls the allocation back), but
-      // charged only from `running`: queued and provisioning time is free. Last, because the hold
-      // locks the platform's revenue account, which every create shares, until the commit: the
-      // fewer statements after it, the more creates per second (bench:placement).
-      await openGpuMeter(trx, {
-        allocationId: id,
-        projectId: body.project_id,
-        currency: this.#billing.currency,
-        gpuCount: body.gpus.count,
-        intervalSeconds: this.#billing.intervalSeconds,
-        holdPriceMicros: price,
-        at: now,
-      });
-      return created;
+      return recordCreation(trx, this.#bus, { id, project_id: body.project_id }, actor);
     });
     this.#bus.deliver(event);
     await this.scheduling.trigger();

@@ -15,7 +15,7 @@ import {
   createTransfer,
   findOpenPending,
   getTransfer,
-  lockAccount,
+  lockAccountsInOrder,
   postPendingTransfer,
 } from './ledger.js';
 import type { Transfer } from './ledger.js';
@@ -82,7 +82,10 @@ export async function startGpuMeter(db: BillingDb, meter: GpuMeter, at = nowIso(
       ACCOUNTS.platformRevenue(meter.currency),
     ];
     await openAccounts(trx, accounts, at);
-    await lockAccount(trx, ACCOUNTS.projectPrepaid(meter.projectId, meter.currency).id);
+    await lockAccountsInOrder(
+      trx,
+      accounts.map((a) => a.id),
+    );
     return placeIntervalHold(trx, meter, 0, at, []);
   });
 }
@@ -100,8 +103,9 @@ export async function resumeGpuMeter(
 ): Promise<Transfer | null> {
   return inTransaction(db, async (trx) => {
     const project = ACCOUNTS.projectPrepaid(meter.projectId, meter.currency);
-    await openAccounts(trx, [project, ACCOUNTS.platformRevenue(meter.currency)], at);
-    await lockAccount(trx, project.id);
+    const revenue = ACCOUNTS.platformRevenue(meter.currency);
+    await openAccounts(trx, [project, revenue], at);
+    await lockAccountsInOrder(trx, [project.id, revenue.id]);
     return placeIntervalHold(trx, meter, index, at, []);
   });
 }
@@ -125,7 +129,7 @@ export async function settleGpuInterval(
     const revenue = ACCOUNTS.platformRevenue(meter.currency);
     await openAccounts(trx, [project, revenue], at);
     // One settlement per project at a time: what is read below is current until the commit.
-    await lockAccount(trx, project.id);
+    await lockAccountsInOrder(trx, [project.id, revenue.id]);
     const previous = await ratedInterval(trx, meter.allocationId, input.index - 1);
     const existing = await ratedInterval(trx, meter.allocationId, input.index);
     if (existing !== undefined) {

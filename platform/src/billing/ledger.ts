@@ -335,11 +335,14 @@ interface LockedAccount {
 }
 
 /**
- * Takes an account's balance-row lock for the rest of the transaction, so that reads after it
- * see every committed change to what the lock guards (used to serialise rating per project).
+ * Takes accounts' balance-row locks for the rest of the transaction (so that reads after it see
+ * every committed change to what they guard: rating is serialised per project this way), in the
+ * one order every transaction uses, by id, as transfers do. A transaction that locked its
+ * project's account first and the platform's revenue account after, while a transfer took them
+ * the other way round, deadlocked on PostgreSQL.
  */
-export async function lockAccount(trx: BillingTransaction, accountId: string): Promise<void> {
-  await takeLock(trx, accountId);
+export async function lockAccountsInOrder(trx: BillingTransaction, accountIds: string[]): Promise<void> {
+  for (const id of [...new Set(accountIds)].sort()) await takeLock(trx, id);
 }
 
 async function takeLock(trx: BillingTransaction, id: string): Promise<void> {
