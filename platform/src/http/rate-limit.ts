@@ -118,19 +118,13 @@ class MemoryWindows {
   }
 }
 
-type Counter = Pick<WindowCounter, 'add'>;
-const counters = new WeakMap<Kysely<Tables>, Counter>();
-const memoryCounters = new WeakMap<Kysely<Tables>, MemoryWindows>();
+const counters = new WeakMap<Kysely<Tables>, WindowCounter | MemoryWindows>();
 
-function counterFor(db: Kysely<Tables>): Counter {
+function counterFor(db: Kysely<Tables>): WindowCounter | MemoryWindows {
   let counter = counters.get(db);
   if (counter === undefined) {
-    if (db.getExecutor().adapter instanceof PostgresAdapter) counter = new WindowCounter(db);
-    else {
-      const memory = new MemoryWindows();
-      memoryCounters.set(db, memory);
-      counter = memory;
-    }
+    counter =
+      db.getExecutor().adapter instanceof PostgresAdapter ? new WindowCounter(db) : new MemoryWindows();
     counters.set(db, counter);
   }
   return counter;
@@ -205,7 +199,8 @@ export async function enforceRateLimit(
 /** Deletes expired rate-limit windows and idempotency keys; each instance runs it periodically. */
 export async function sweepExpired(db: Kysely<Tables>, now: number = Date.now()): Promise<void> {
   const cutoff = isoTime(now);
-  memoryCounters.get(db)?.sweep(cutoff);
+  const counter = counters.get(db);
+  if (counter instanceof MemoryWindows) counter.sweep(cutoff);
   await db.deleteFrom('rate_limit_windows').where('expires_at', '<', cutoff).execute();
   await db.deleteFrom('idempotency_keys').where('expires_at', '<', cutoff).execute();
 }
