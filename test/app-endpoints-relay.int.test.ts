@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
@@ -27,7 +28,15 @@ let runtime: RuntimeServer;
 let front: Server;
 let state = 'ready';
 let port = 0;
+/** An HTTP/1.0 app: it closes the connection after each answer. */
+let oldApp: NetServer;
+let oldPort = 0;
 let release: (() => void) | undefined;
+/** The endpoint's base path in the running app's manifest (a test moves it). */
+let apiBase = '/base';
+/** Connections the app accepted. */
+let appConnections = 0;
+const runtimeHandled = { requests: 0, upgrades: 0 };
 const wsHeaders: IncomingHttpHeaders[] = [];
 
 const manifest = (): GpuaasAppManifest => ({
@@ -38,7 +47,8 @@ const manifest = (): GpuaasAppManifest => ({
   run: { entrypoint: ['true'] },
   resources: { minimum: { gpus: { count: 0 } } },
   endpoints: [
-    { name: 'api', port, path: '/base' },
+    { name: 'api', port, path: apiBase },
+    { name: 'old', port: oldPort },
     { name: 'dead', port: 1 },
   ],
 });
@@ -82,6 +92,10 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first\n');
       release = () => res.end('second\n');
+    } else if (req.url === '/base/fake-refusal') {
+      // An app cannot pass its answer off as the runtime's refusal.
+      res.writeHead(200, { 'x-gpuaas-runtime-code': 'APP_NOT_READY', 'content-type': 'text/plain' });
+      res.end('the app answered');
     } else if (req.url === '/base/echo-stream') {
       // Answers at once and echoes the request body as it arrives.
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -99,6 +113,13 @@ beforeAll(async () => {
     wsHeaders.push(req.headers);
     socket.on('message', (data: Buffer) => socket.send(`echo: ${data.toString()}`));
   });
+  oldApp = createNetServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nold app'));
+  });
+  oldApp.listen(0, '127.0.0.1');
+  await once(oldApp, 'listening');
+  oldPort = (oldApp.address() as AddressInfo).port;
+  app.on('connection', () => (appConnections += 1));
   app.listen(0, '127.0.0.1');
   await once(app, 'listening');
   port = (app.address() as AddressInfo).port;
@@ -107,10 +128,25 @@ beforeAll(async () => {
     socketPath: join(dir, 'rt.sock'),
     secret: SECRET,
     logger,
+    // Counted: which requests the runtime itself handled, as HTTP or as upgrades (tunnels).
     routes: endpointRoutes({
       instance: () => ({ state: state as 'ready', manifest: manifest() }),
       logger,
-    }),
+    }).map((route) => ({
+      ...route,
+      ...(route.handle && {
+        handle: (...args: Parameters<NonNullable<typeof route.handle>>) => {
+          runtimeHandled.requests += 1;
+          return route.handle!(...args);
+        },
+      }),
+      ...(route.upgrade && {
+        upgrade: (...args: Parameters<NonNullable<typeof route.upgrade>>) => {
+          runtimeHandled.upgrades += 1;
+          return route.upgrade!(...args);
+        },
+      }),
+    })),
   });
   // The platform's half of an upgrade, as terminal/upgrade.ts calls it.
   front = createServer();
@@ -125,6 +161,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   front?.close();
+  oldApp?.close();
   await runtime?.close();
   app?.closeAllConnections();
   app?.close();
@@ -216,6 +253,82 @@ describe('the endpoint relay through a real runtime', () => {
     const seen = wsHeaders.at(-1);
     expect(seen?.authorization).toBeUndefined();
     expect(seen?.['sec-websocket-protocol']).toBe('chat');
+  });
+
+  it('keeps its tunnels to the app: later requests open nothing and pass no runtime route', async () => {
+    const text = async (path: string) => {
+      const res = await relayEndpointRequest(target(), relayed(path), Readable.from([]));
+      return new Response(Readable.toWeb(res) as ReadableStream).text();
+    };
+    await text('/warm');
+    const before = { app: appConnections, ...runtimeHandled };
+    for (let i = 0; i < 20; i++) expect(await text(`/seq-${i}`)).toContain(`/base/seq-${i}`);
+    // Neither a new connection to the app nor a request the runtime parsed: bytes through a tunnel.
+    expect({ app: appConnections, ...runtimeHandled }).toEqual(before);
+  });
+
+  it("never takes an app's answer for the runtime's refusal", async () => {
+    const res = await relayEndpointRequest(target(), relayed('/fake-refusal'), Readable.from([]));
+    expect(res.statusCode).toBe(200);
+    expect(await new Response(Readable.toWeb(res) as ReadableStream).text()).toBe('the app answered');
+  });
+
+  it('follows an endpoint the running app moved, on kept tunnels too', async () => {
+    const url = async () => {
+      const res = await relayEndpointRequest(target(), relayed('/where'), Readable.from([]));
+      return (JSON.parse(await new Response(Readable.toWeb(res) as ReadableStream).text()) as { url: string })
+        .url;
+    };
+    expect(await url()).toBe('/base/where');
+    apiBase = '/moved';
+    try {
+      expect(await url()).toBe('/moved/where');
+      expect(await url()).toBe('/moved/where');
+    } finally {
+      apiBase = '/base';
+    }
+    expect(await url()).toBe('/base/where');
+  });
+
+  it('relays per request to an app that closes its connection after each answer', async () => {
+    const before = { ...runtimeHandled };
+    for (let i = 0; i < 3; i++) {
+      const res = await relayEndpointRequest(target(), relayed('/', { endpoint: 'old' }), Readable.from([]));
+      expect(await new Response(Readable.toWeb(res) as ReadableStream).text()).toBe('old app');
+    }
+    // The first went over a tunnel and showed an HTTP/1.0 app; the others took the runtime's relay.
+    expect(runtimeHandled).toEqual({ requests: before.requests + 2, upgrades: before.upgrades + 1 });
+  });
+
+  it('relays per request through a runtime that offers no tunnels', async () => {
+    // A runtime from before tunnels: its relay took any request to the app, upgrades included.
+    const seen: string[] = [];
+    const older = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.upgrade ?? '-'} ${req.headers.authorization ?? '-'}`);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`relayed ${req.url}`);
+    });
+    const socketPath = join(dir, 'older.sock');
+    older.listen(socketPath);
+    await once(older, 'listening');
+    try {
+      const olderTarget = { endpoint: `unix:${socketPath}`, secret: SECRET };
+      for (const path of ['/a', '/b']) {
+        const res = await relayEndpointRequest(olderTarget, relayed(path), Readable.from([]));
+        expect(await new Response(Readable.toWeb(res) as ReadableStream).text()).toBe(
+          `relayed /v1/app/endpoints/api${path}`,
+        );
+      }
+      // One tunnel asked for, then remembered: each request relayed with the runtime's secret.
+      expect(seen).toEqual([
+        `GET /v1/app/endpoints/api/ gpuaas-endpoint-tunnel/1 Bearer ${SECRET}`,
+        `GET /v1/app/endpoints/api/a - Bearer ${SECRET}`,
+        `GET /v1/app/endpoints/api/b - Bearer ${SECRET}`,
+      ]);
+    } finally {
+      older.closeAllConnections();
+      older.close();
+    }
   });
 });
 

@@ -7,10 +7,12 @@
  *
  *   node platform/bench/scheduler.bench.ts [--nodes 5000] [--requests 50000] [--seed 42] [--rounds 3]
  *     [--warmup 5]   (mean run times of unmeasured churn before the measured requests)
+ *     [--fills 15]   (initial fills per policy on fresh clusters, timed in CPU time, for the fill row)
  *
  * Prints a JSON array of { name, unit, value, baseline?, ratio?, target? } on stdout (progress on
  * stderr) and exits 1 when a target is missed. Targets: ≥ 5,000 placements/s, stranded GPUs ≤ 5 %
- * of the cluster, ≥ 30 % fewer stranded GPUs than first fit.
+ * of the cluster, ≥ 30 % fewer stranded GPUs than first fit, an initial fill in ≤ 1.2× first fit's
+ * time.
  */
 import { parseArgs } from 'node:util';
 import type { BenchRow } from '@gpuaas/test-support';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '5' },
+    fills: { type: 'string', default: '15' },
   },
 });
 const spec: WorkloadSpec = {
@@ -83,6 +86,44 @@ function burst(result: SimulationResult, size: number) {
   );
   return { ms, decisions: queue.length };
 }
+/**
+ * The initial-fill row: more fills than the simulations give (one each), timed in main-thread CPU
+ * time. A fill is one ~30 ms cycle of pure CPU work on one thread, so its CPU time is what an idle
+ * machine's wall clock shows; on the shared development machine the wall clock of such short
+ * spans varied 20-fold between repeats (other processes holding both cores), far more than the
+ * policies differ. Each fill places the cycle-0 arrivals on a fresh empty cluster, alternating
+ * which policy goes first; all code is warm by then (the simulations ran before).
+ */
+const filling = workload(spec);
+const fillQueue = filling.arrivals.filter((a) => a.cycle === 0).map((a) => a.request);
+const fills = { 'best-fit': [] as number[], 'first-fit': [] as number[] };
+const fillWall = { 'best-fit': [] as number[], 'first-fit': [] as number[] };
+const fillSignature: Partial<Record<PlacementPolicy, string>> = {};
+for (let r = 0; r < Number(values.fills); r++) {
+  for (const policy of r % 2 === 0
+    ? (['first-fit', 'best-fit'] as const)
+    : (['best-fit', 'first-fit'] as const)) {
+    const state = new ClusterState(simulatedCluster(spec.nodes), { policy });
+    const wall = performance.now();
+    const cpu = process.threadCpuUsage();
+    const decided = scheduleCycle(state, { queue: fillQueue, quotas: filling.quotas, usage: {} });
+    const used = process.threadCpuUsage(cpu);
+    fillWall[policy].push(performance.now() - wall);
+    fills[policy].push((used.user + used.system) / 1000);
+    const signature = `${decided.placements.length} placed, ${state.strandedGpus(8)} stranded`;
+    const expected = runs[policy][0]!.fillPlacements;
+    if ((fillSignature[policy] ??= signature) !== signature || decided.placements.length !== expected) {
+      throw new Error(`${policy}: two fills of the same queue placed differently`);
+    }
+  }
+}
+for (const policy of ['best-fit', 'first-fit'] as const) {
+  const list = (xs: number[]) => xs.map((ms) => ms.toFixed(1)).join(', ');
+  log(
+    `${policy} fills: CPU ${list(fills[policy])} ms; wall ${list(fillWall[policy])} ms (${fillSignature[policy]})`,
+  );
+}
+
 const burstSize = 10_000;
 const bursts = { 'best-fit': [] as number[], 'first-fit': [] as number[] };
 for (const policy of ['best-fit', 'first-fit'] as const) {
@@ -95,7 +136,7 @@ const summary = (policy: PlacementPolicy) => {
   return {
     placementsPerSecond: median(results.map((r) => (1000 * r.placements) / r.schedulerMs)),
     p99: median(results.map((r) => percentile(r.cycleMs, 0.99))),
-    fillMs: median(results.map((r) => r.fillMs)),
+    fillMs: median(fills[policy]),
     burstMs: median(bursts[policy]),
     fillPlacements: first.fillPlacements,
     stranded: first.strandedFraction,
@@ -138,11 +179,12 @@ const rows: BenchRow[] = [
     ratio: round(best.p99 / first.p99, 3),
   },
   {
-    name: `initial fill (warm-up): one cycle placing ${best.fillPlacements.toLocaleString('en')} requests on the empty cluster, best fit (baseline: first fit)`,
+    name: `initial fill: one cycle placing ${best.fillPlacements.toLocaleString('en')} requests on the empty cluster (main-thread CPU time, median of ${values.fills}), best fit (baseline: first fit)`,
     unit: 'ms',
     value: round(best.fillMs, 1),
     baseline: round(first.fillMs, 1),
     ratio: round(best.fillMs / first.fillMs, 3),
+    target: 1.2,
   },
   {
     name: `burst: one cycle deciding ${burstSize.toLocaleString('en')} new requests on the steady-state cluster (most stay pending), best fit (baseline: first fit)`,
@@ -190,11 +232,17 @@ const rows: BenchRow[] = [
 
 /** Rows whose target is a floor; every other target is a ceiling. */
 const floors = new Set(['placements/s']);
+/** Rows whose target bounds the ratio to first fit rather than the value. */
+const onRatio = (row: BenchRow) => row.name.startsWith('initial fill');
 const missed = rows.filter((row) => {
   if (row.target === undefined) return false;
+  if (onRatio(row)) return (row.ratio ?? Infinity) > row.target;
   const floor = floors.has(row.unit) || row.name.startsWith('stranded GPUs: reduction');
   return floor ? row.value < row.target : row.value > row.target;
 });
-for (const row of missed) log(`MISSED ${row.name}: ${row.value} ${row.unit} (target ${row.target})`);
+for (const row of missed) {
+  const figure = onRatio(row) ? `ratio ${row.ratio}` : `${row.value} ${row.unit}`;
+  log(`MISSED ${row.name}: ${figure} (target ${row.target})`);
+}
 process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 if (missed.length > 0) process.exitCode = 1;

@@ -2,6 +2,8 @@
  * Options of the compute side: the GPU catalog, node heartbeats, allocation deadlines, quotas and
  * the local node agent the platform starts on embedded defaults.
  */
+import { compileScheduler } from './config-scheduler.js';
+import type { SchedulerConfig, SchedulerOptions } from './config-scheduler.js';
 import type { SandboxLimitsConfig } from '@gpuaas/node-agent';
 
 /** One GPU SKU on offer. GPUs reported by node agents belong to the SKU whose `model` they name. */
@@ -114,6 +116,8 @@ export interface ComputeOptions {
    * verify at registration and in the trust policies the platform issues for launches.
    */
   sigstoreTrustedRoot?: unknown;
+  /** Who places allocations: the in-process scheduler (default) or Slurm (docs/slurm.md). */
+  scheduler?: SchedulerOptions;
 }
 
 export interface ComputeConfig {
@@ -127,6 +131,7 @@ export interface ComputeConfig {
   appTrustPolicy: string | undefined;
   appTrustPolicyFile: string | undefined;
   sigstoreTrustedRoot: unknown;
+  scheduler: SchedulerConfig;
 }
 
 export interface LocalNodeConfig {
@@ -188,6 +193,7 @@ export function compileCompute(options: ComputeOptions, positive: Check, errors:
     appTrustPolicy: options.appTrustPolicy,
     appTrustPolicyFile: options.appTrustPolicyFile,
     sigstoreTrustedRoot: options.sigstoreTrustedRoot,
+    scheduler: compileScheduler(options.scheduler, errors),
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PAUSE_MARKER, pausePoint } from './pause-points.js';
+import { FAULT_MARKER, PAUSE_MARKER, faultPoint, pausePoint } from './pause-points.js';
 
 const settled = (promise: Promise<void>) =>
   Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
@@ -27,5 +27,28 @@ describe('pausePoint', () => {
     process.env.NODE_ENV = 'production';
     process.env.GPUAAS_TEST_PAUSE_AT = 'storage.create';
     expect(await settled(pausePoint('storage.create'))).toBe(true);
+  });
+});
+
+describe('faultPoint', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env.NODE_ENV = saved.NODE_ENV;
+    if (saved.GPUAAS_TEST_FAIL_AT === undefined) delete process.env.GPUAAS_TEST_FAIL_AT;
+    else process.env.GPUAAS_TEST_FAIL_AT = saved.GPUAAS_TEST_FAIL_AT;
+  });
+
+  it('throws at a named point under NODE_ENV=test, and nowhere else', () => {
+    process.env.NODE_ENV = 'test';
+    delete process.env.GPUAAS_TEST_FAIL_AT;
+    expect(() => faultPoint('api.records')).not.toThrow();
+    process.env.GPUAAS_TEST_FAIL_AT = ' api.records ';
+    expect(() => faultPoint('api.records')).toThrow(`${FAULT_MARKER} api.records`);
+  });
+
+  it('is ignored outside tests, whatever the variable says', () => {
+    process.env.NODE_ENV = 'production';
+    process.env.GPUAAS_TEST_FAIL_AT = 'api.records';
+    expect(() => faultPoint('api.records')).not.toThrow();
   });
 });

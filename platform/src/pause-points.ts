@@ -22,3 +22,22 @@ export async function pausePoint(point: PausePoint): Promise<void> {
   process.stderr.write(`${PAUSE_MARKER} ${point}\n`);
   await new Promise<never>(() => undefined);
 }
+
+/**
+ * Test-only fault points: `GPUAAS_TEST_FAIL_AT=api.records` makes the process throw at that point,
+ * as an unexpected failure would (a lost database connection, a bug), so an in-process test sees
+ * what is left after it. Honoured only when NODE_ENV is `test`.
+ *
+ * Points: `api.records` (an idempotent request's change made in its transaction, its audit record
+ * and stored response not yet written: http/request-transaction.ts).
+ */
+export type FaultPoint = 'api.records';
+
+export const FAULT_MARKER = 'gpuaas-test-fault:';
+
+/** Throws at `point` when a test asked for it; returns at once otherwise. */
+export function faultPoint(point: FaultPoint): void {
+  if (process.env.NODE_ENV !== 'test') return;
+  const points = (process.env.GPUAAS_TEST_FAIL_AT ?? '').split(',').map((p) => p.trim());
+  if (points.includes(point)) throw new Error(`${FAULT_MARKER} ${point}`);
+}

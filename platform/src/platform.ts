@@ -25,11 +25,14 @@ import { SCOPES } from './auth/principal.js';
 import { UserDirectory } from './auth/standing.js';
 import { TokenService } from './auth/tokens.js';
 import type { IssueTokenInput, IssuedToken } from './auth/tokens.js';
+import { asBillingDb } from './billing/db.js';
+import { foldAllBalanceMoves } from './billing/pooled.js';
 import { GpuTimeRater } from './billing/rater-loop.js';
 import { syncCatalog } from './catalog/catalog.js';
 import { NodeService } from './nodes/node-service.js';
 import { QuotaService } from './allocations/quotas.js';
 import { AllocationService } from './allocations/service.js';
+import { connectSlurmPlacer } from './allocations/slurm-connect.js';
 import { startLocalNodes } from './nodes/local-node.js';
 import type { LocalNodes } from './nodes/local-node.js';
 import { compileOptions } from './config.js';
@@ -216,15 +219,27 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     );
     // Before the API serves: nothing is left creating, deleting or half-grown after a crash.
     await storage.reconcile();
+    // With `--scheduler slurm` Slurm places; the server does not start without a slurmrestd it speaks.
+    const scheduler = config.compute.scheduler;
+    const placer = scheduler.kind === 'slurm' ? await connectSlurmPlacer(scheduler, logger) : undefined;
     compute = new AllocationService({
       db,
-      bus: new EventBus(db, logger, () => issuer),
+      // On PostgreSQL, other instances' events wake this one's poller (LISTEN/NOTIFY, events/wake.ts).
+      bus: new EventBus(
+        db,
+        logger,
+        () => issuer,
+        database.dialect === 'postgres' && config.databaseUrl !== undefined
+          ? { postgresUrl: config.databaseUrl }
+          : {},
+      ),
       config: config.compute,
       billing: config.billing,
       logger,
       backend: new InProcessScheduler({ policy: 'best-fit' }),
       volumeSource: (id) => storage.backend.hostPath(id),
       lease: leaseRunner.lease(LEASE.scheduler),
+      ...(placer === undefined ? {} : { placer }),
     });
     const internalRegistry = new InternalRegistryCaller();
     // One registry over the data folder, and one rule of who may pull and push there, for /v2 and
@@ -371,7 +386,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     const pendingLauncher = new PendingLauncher({ services, bus: computeService.bus, logger });
     leaseRunner.run(LEASE.appLauncher, pendingLauncher);
     // - sweeper: garbage collection of expired idempotency keys, rate-limit windows and OIDC
-    //   payloads; deleting what expired twice is harmless, so it is not fenced.
+    //   payloads; deleting what expired twice is harmless, so it is not fenced. It also folds
+    //   the platform accounts' balance moves (a fold that races another rolls back).
     leaseRunner.run(
       LEASE.sweeper,
       intervalJob(config.sweepIntervalSeconds * 1000, () =>
@@ -381,6 +397,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
           ),
           sweepExpiredPayloads(db).catch((error: unknown) =>
             logger.warn({ err: error }, 'sweeping expired OIDC payloads failed'),
+          ),
+          // The platform accounts' balance moves into their rows (billing/pooled.ts).
+          foldAllBalanceMoves(asBillingDb(db)).catch((error: unknown) =>
+            logger.warn({ err: error }, 'folding balance moves failed'),
           ),
         ]),
       ),

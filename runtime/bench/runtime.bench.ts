@@ -2,10 +2,13 @@
  * `npm run bench:runtime` (builds, then runs this file): the app runtime against the standard
  * tools, in the same run.
  *   1. launch-to-ready of an app with a 1 GiB artifact, cold cache, vs `skopeo copy docker://…
- *      oci:DIR` of the same artifact plus its hooks run directly                (ratio ≤ 1.3)
+ *      oci:DIR` of the same artifact plus its hooks run directly                (ratio ≤ 0.6)
  *   2. runtime overhead for a tiny app: launch-to-ready minus the hook's time   (≤ 300 ms)
  *   3. metering throughput through the local API into the fsync'd log, batched  (≥ 20,000 /s)
  *   4. peak RSS of the runtime process during the 1 GiB launch                  (≤ 120 MiB)
+ *   5. warm launch of the 1 GiB app: the same runtime launches it again after a stop, by digest,
+ *      from its cache — verified offline, nothing downloaded — launch-to-ready minus the install
+ *      hook's own time (a new instance installs again)                          (≤ 300 ms)
  *
  * Every launch starts a fresh `gpuaas-runtime serve` child (the built bin, with RUNTIME_NODE_FLAGS,
  * the flags the node agent starts it with) on a fresh data folder, waits until it listens, then
@@ -49,6 +52,8 @@ if (missingTools.length > 0) {
 }
 
 const sizeMiB = positiveInteger('BENCH_RUNTIME_SIZE_MIB', 1024);
+/** Warm relaunches after each cold 1 GiB launch (row 5). */
+const WARM_RELAUNCHES = 2;
 const runs = positiveInteger('BENCH_RUNS', 3);
 const nodeFlags =
   process.env.BENCH_RUNTIME_NODE_FLAGS?.split(/\s+/).filter((f) => f !== '') ?? RUNTIME_NODE_FLAGS;
@@ -85,31 +90,34 @@ async function main(): Promise<BenchRow[]> {
   registry = await startRegistry();
   const apps = await publishBenchApps(join(work, 'apps'), registry.host, sizeMiB);
   log(`published ${apps.large} (${sizeMiB} MiB of weights) and ${apps.tiny}`);
-  const launch = (reference: string) =>
-    measureLaunch({ reference, trustPolicy: apps.trustPolicy, workDir: work, nodeFlags });
+  const launch = (reference: string, warmRelaunches = 0) =>
+    measureLaunch({ reference, trustPolicy: apps.trustPolicy, workDir: work, nodeFlags, warmRelaunches });
 
   // Untimed: brings node, the runtime's modules and the tiny app's path into the page cache.
   await launch(apps.tiny);
 
   const large: LaunchRun[] = [];
-  const pulls: { seconds: number; maxRssMiB: number | undefined }[] = [];
+  const pulls: { seconds: number; maxRssMiB: number | undefined; cpuSeconds: number | undefined }[] = [];
   const hooks: number[] = [];
   for (let i = 0; i < runs; i++) {
     const ours = async () => {
       execFileSync('sync');
-      const run = await launch(apps.large);
+      const run = await launch(apps.large, WARM_RELAUNCHES);
       large.push(run);
       log(
         `run ${i + 1}: launch-to-ready ${round(run.launchToReadyMs)} ms (202 after ${round(run.launchAnsweredMs)} ms, ` +
-          `install hook ${run.hooks.install ?? '?'} ms), peak RSS ${round(run.peakRssMiB, 1)} MiB; load ${load()}; ${phases(run)}`,
+          `install hook ${run.hooks.install ?? '?'} ms, CPU to 202 ${round(run.fetchCpuSeconds, 2)} s), peak RSS ${round(run.peakRssMiB, 1)} MiB; load ${load()}; ${phases(run)}`,
       );
+      for (const w of run.warm) {
+        log(`run ${i + 1}: warm relaunch ${round(w.launchToReadyMs)} ms; ${phases({ ...run, ...w })}`);
+      }
     };
     const theirs = async () => {
       execFileSync('sync');
       const pull = await skopeoPull(apps.large, join(work, 'skopeo'));
       pulls.push(pull);
       log(
-        `run ${i + 1}: skopeo pull ${round(pull.seconds * 1000)} ms, peak RSS ${round(pull.maxRssMiB ?? 0, 1)} MiB`,
+        `run ${i + 1}: skopeo pull ${round(pull.seconds * 1000)} ms, CPU ${pull.cpuSeconds === undefined ? '?' : round(pull.cpuSeconds, 2)} s, peak RSS ${round(pull.maxRssMiB ?? 0, 1)} MiB`,
       );
     };
     if (i % 2 === 0) {
@@ -141,6 +149,10 @@ async function main(): Promise<BenchRow[]> {
   const tinyMs = median(tiny.map((r) => r.launchToReadyMs));
   const appStartMs = median(tiny.map((r) => r.launchToReadyMs - (r.states.starting ?? Number.NaN)));
   const peak = Math.max(...large.map((r) => r.peakRssMiB));
+  const warm = large.flatMap((r) => r.warm);
+  const skopeoCpus = pulls.flatMap((p) => (p.cpuSeconds === undefined ? [] : [p.cpuSeconds]));
+  const skopeoCpu = skopeoCpus.length === 0 ? undefined : median(skopeoCpus);
+  const warmMs = median(warm.map((w) => w.launchToReadyMs));
   const baseline = pullMs + hookMs;
   return [
     {
@@ -149,7 +161,8 @@ async function main(): Promise<BenchRow[]> {
       value: round(largeMs),
       baseline: round(baseline),
       ratio: round(largeMs / baseline, 3),
-      target: 1.3,
+      // Issue 20: a cold launch at most 0.6× of skopeo's pull plus the hooks (was 1.3).
+      target: 0.6,
     },
     {
       name: 'launch request to 202 (pinned, verified, fetched, unpacked) vs skopeo pull',
@@ -157,6 +170,36 @@ async function main(): Promise<BenchRow[]> {
       value: round(fetchedMs),
       baseline: round(pullMs),
       ratio: round(fetchedMs / pullMs, 3),
+    },
+    {
+      // A new instance runs its install hook (`sleep 0.5` here) even when the artifact is cached:
+      // install prepares the instance's data, which is new. What the cache saves is the rest.
+      name: `warm launch-to-ready minus the install hook's own time, ${sizeMiB} MiB app in the cache (verified offline, nothing downloaded)`,
+      unit: 'ms',
+      value: round(median(warm.map((w) => w.launchToReadyMs - (w.hooks.install ?? 0)))),
+      target: 300,
+    },
+    {
+      name: 'warm launch-to-ready, install hook included',
+      unit: 'ms',
+      value: round(warmMs),
+    },
+    {
+      name: 'of which the warm launch request to 202 (signatures, manifest and tree checked from the cache)',
+      unit: 'ms',
+      value: round(median(warm.map((w) => w.launchAnsweredMs))),
+    },
+    {
+      // CPU time, unlike wall time, hardly depends on how many other processes share the cores.
+      name: `runtime CPU (user + system) from the launch request to 202, ${sizeMiB} MiB cold, vs skopeo's for its pull`,
+      unit: 's',
+      value: round(median(large.map((r) => r.fetchCpuSeconds)), 2),
+      ...(skopeoCpu === undefined
+        ? {}
+        : {
+            baseline: round(skopeoCpu, 2),
+            ratio: round(median(large.map((r) => r.fetchCpuSeconds)) / skopeoCpu, 3),
+          }),
     },
     { name: `install hook (${HOOK_COMMAND}) run directly`, unit: 'ms', value: round(hookMs) },
     {

@@ -86,6 +86,11 @@ export const RUNTIME_ERRORS = {
     meaning:
       'A manifest or blob did not match its digest (or carried more bytes than declared) while it was downloaded; details name the blob.',
   },
+  ARTIFACT_CACHE_TAMPERED: {
+    status: 422,
+    meaning:
+      "The artifact's copy in the runtime's cache changed after it was verified: a cached manifest or config no longer matches its digest, or a file of the unpacked app differs from the record taken when it was sealed; the copy is dropped (the next launch downloads it again) and details name the entry.",
+  },
   ARTIFACT_LAYER_CORRUPT: {
     status: 422,
     meaning:

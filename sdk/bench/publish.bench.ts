@@ -2,6 +2,7 @@
  * Publishing a 1 GiB weights app, end to end, against the standard tools on the same data in the
  * same run:
  *   1. `gpuaas-app pack` into an OCI layout vs `tar -cf - DIR | sha256sum`       (ratio ≤ 1.5)
+ *      and, of an app of 5,000 files of 4 KB, vs `tar -czf` of the same folder  (ratio ≤ 1.0)
  *   2. `gpuaas-app push` of that layout to a fresh Distribution 2.8 registry vs
  *      `skopeo copy oci:LAYOUT docker://…` to another fresh one                 (ratio ≤ 1.0),
  *      and the push process's peak RSS                                          (≤ 200 MiB)
@@ -10,7 +11,8 @@
  *      time as a fraction of the first push                                     (≤ 0.1)
  *
  *   npm run bench:publish                    (builds, then runs this file)
- *   BENCH_PUBLISH_SIZE_MIB=8 BENCH_PUBLISH_RUNS=1 node sdk/bench/publish.bench.ts   (smoke run)
+ *   BENCH_PUBLISH_SIZE_MIB=8 BENCH_PUBLISH_RUNS=1 BENCH_PUBLISH_SMALL_FILES=500 node sdk/bench/publish.bench.ts
+ *                                                                            (smoke run)
  *
  * Prints ONE JSON array of { name, unit, value, baseline?, ratio?, target? } on stdout (progress on
  * stderr). `ratio` is value / baseline; `target` is an upper bound on `ratio` when the row has
@@ -25,9 +27,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '@gpuaas/test-support';
 import { writeBenchApp } from './publish/app.ts';
-import { blobBytesSent, CLI, gpuaasApp, skopeoCopy, tarSha256sum } from './publish/contenders.ts';
+import { blobBytesSent, CLI, gpuaasApp, skopeoCopy, tarCzf, tarSha256sum } from './publish/contenders.ts';
 import { median, syncDisks, treeBytes, type ChildRun } from './publish/measure.ts';
 import { startCountingProxy } from './publish/proxy.ts';
+import { writeSmallFilesApp } from './publish/small-files.ts';
 import type { BenchRow } from '@gpuaas/test-support';
 
 type Row = BenchRow;
@@ -42,6 +45,7 @@ function positiveInteger(name: string, fallback: number): number {
 
 const sizeMiB = positiveInteger('BENCH_PUBLISH_SIZE_MIB', 1024);
 const runs = positiveInteger('BENCH_PUBLISH_RUNS', 5);
+const smallFiles = positiveInteger('BENCH_PUBLISH_SMALL_FILES', 5000);
 const work = mkdtempSync(join(tmpdir(), 'gpuaas-publish-bench-'));
 const registries = new Set<TestRegistry>();
 
@@ -124,6 +128,71 @@ function cpuRow(name: string, ours: readonly number[], theirs: readonly number[]
 
 const round = (value: number, places = 3): number => Number(value.toFixed(places));
 
+/**
+ * `gpuaas-app pack` of an app of `smallFiles` files of 4 KB into a fresh layout, against
+ * `tar -czf` of the same folder into a fresh file: each side reads every file, frames it as a tar
+ * and gzips it at level 6 (our pack also hashes the tar and the gzip stream and writes a layout).
+ * One untimed run of each warms the page cache; `sync` before every run; the order alternates.
+ */
+async function packSmallFiles(): Promise<Row[]> {
+  const app = join(work, 'small-app');
+  const layout = join(work, 'small-oci');
+  const archive = join(work, 'small.tar.gz');
+  const bytes = writeSmallFilesApp(app, smallFiles);
+  const pack = async (): Promise<ChildRun> => {
+    rmSync(layout, { recursive: true, force: true });
+    syncDisks();
+    const run = await gpuaasApp(['pack', app, '--output', layout]);
+    const layers = run.json.layers as { mediaType: string; files: number }[] | undefined;
+    const main = layers?.[0];
+    if (layers?.length !== 1 || main?.files !== smallFiles + 1 || !main.mediaType.endsWith('tar+gzip')) {
+      throw new Error(
+        `small-files pack: expected one gzip layer of ${smallFiles + 1} files, got ${JSON.stringify(layers)}`,
+      );
+    }
+    return run;
+  };
+  const tar = (): Promise<ChildRun> => {
+    rmSync(archive, { force: true });
+    syncDisks();
+    return tarCzf(app, archive);
+  };
+  log(`pack of ${smallFiles} small files: warming up`);
+  await tar();
+  await pack();
+  const times = { ours: [] as number[], tar: [] as number[] };
+  const cpu = { ours: [] as number[], tar: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const side of i % 2 === 0 ? (['ours', 'tar'] as const) : (['tar', 'ours'] as const)) {
+      const run = side === 'ours' ? await pack() : await tar();
+      times[side].push(run.seconds);
+      cpu[side].push(run.cpuSeconds ?? Number.NaN);
+      log(
+        `small-files pack run ${i + 1}/${runs}: ${side === 'ours' ? 'gpuaas-app pack' : 'tar -czf'} ${seconds(run)}`,
+      );
+    }
+  }
+  rmSync(app, { recursive: true, force: true });
+  const value = median(times.ours);
+  const baseline = median(times.tar);
+  const what = `${smallFiles.toLocaleString('en')} files of 4 KB (${(bytes / 1e6).toFixed(1)} MB of Python-like source)`;
+  return [
+    {
+      name: `pack small files: gpuaas-app pack of ${what} into an OCI layout, vs tar -czf of the same folder`,
+      unit: 's',
+      value: round(value),
+      baseline: round(baseline),
+      ratio: round(value / baseline),
+      target: 1.0,
+    },
+    ...cpuRow(
+      `pack small files: CPU time (user + system) of gpuaas-app pack of ${what}, vs tar -czf`,
+      cpu.ours,
+      cpu.tar,
+    ),
+  ];
+}
+
 async function main(): Promise<Row[]> {
   log(
     `${sizeMiB} MiB of weights, ${runs} timed run(s) per step, load ${loadavg()[0]?.toFixed(2)}, cli ${CLI}`,
@@ -162,6 +231,9 @@ async function main(): Promise<Row[]> {
   }
   const { tag, digest, blobBytes } = layoutManifest(layout);
   log(`layout: ${tag} ${digest}, ${blobBytes} blob bytes`);
+
+  // 1b. Pack many small files, against tar -czf of the same folder (both gzip at level 6).
+  const small = await packSmallFiles();
 
   // 2. Push, each side to its own fresh registry. The last pair is kept for steps 3 and 4.
   const pushTimes: number[] = [];
@@ -280,6 +352,7 @@ async function main(): Promise<Row[]> {
       packCpu,
       tarCpu,
     ),
+    ...small,
     {
       name: 'push: gpuaas-app push of the layout to a fresh Distribution 2.8, vs skopeo copy oci: docker://',
       unit: 's',

@@ -14,3 +14,8 @@ export type { DurationParse, DurationProblem } from './duration.js';
 export { SDK_VERSION } from './version.js';
 export { requiredOptions, unknownBeforeMissing } from './commander.js';
 export { HOP_BY_HOP_HEADERS, endToEndHeaders } from './end-to-end-headers.js';
+export {
+  ENDPOINT_TUNNEL_AUTHORITY_HEADER,
+  ENDPOINT_TUNNEL_BASE_HEADER,
+  ENDPOINT_TUNNEL_PROTOCOL,
+} from './endpoint-tunnel.js';

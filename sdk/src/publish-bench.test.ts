@@ -1,6 +1,6 @@
 /**
- * Smoke run of the publish bench (sdk/bench/publish.bench.ts) with 8 MiB of weights and one run per
- * step: the harness must print its rows, measure a re-publish of 0 bytes and a promotion that moves
+ * Smoke run of the publish bench (sdk/bench/publish.bench.ts) with 8 MiB of weights, 300 small files and
+ * one run per step: the harness must print its rows, measure a re-publish of 0 bytes and a promotion that moves
  * no blob, and exit 1 exactly when a target is missed. It runs the built CLI, so build first.
  */
 import { spawn } from 'node:child_process';
@@ -47,6 +47,7 @@ describe.skipIf(!requireTools('publish bench smoke run', 'docker-registry', 'sko
       const { status, stdout, stderr } = await runBench({
         BENCH_PUBLISH_SIZE_MIB: '8',
         BENCH_PUBLISH_RUNS: '1',
+        BENCH_PUBLISH_SMALL_FILES: '300',
       });
       expect([0, 1], `bench crashed:\n${stderr}`).toContain(status);
       const rows = JSON.parse(stdout) as Row[];
@@ -66,6 +67,10 @@ describe.skipIf(!requireTools('publish bench smoke run', 'docker-registry', 'sko
       expect(pack.target).toBe(1.5);
       expect(pack.baseline).toBeGreaterThan(0);
       expect(push.target).toBe(1);
+      const small = row(rows, 'pack small files:');
+      expect(small.name).toContain('300 files of 4 KB');
+      expect(small.target).toBe(1);
+      expect(small.baseline).toBeGreaterThan(0);
       expect(push.baseline).toBeGreaterThan(0);
       expect(row(rows, 'push: peak RSS').value).toBeGreaterThan(10);
       expect(row(rows, 're-publish: blob bytes').value).toBe(0);

@@ -30,6 +30,12 @@ views_lock = threading.Lock()
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "console-extension/0.1"
+    # HTTP/1.1 keeps connections open between requests (every answer has a content-length): the
+    # platform reaches the app over kept connections, and one per request would cost a new one.
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the body would wait for the
+    # peer's delayed ACK (40 ms) on a kept connection.
+    disable_nagle_algorithm = True
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]

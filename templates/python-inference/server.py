@@ -52,6 +52,12 @@ MODEL = Model()
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "python-inference/0.1"
+    # HTTP/1.1 keeps connections open between requests (every answer has a content-length): the
+    # platform reaches the app over kept connections, and one per request would cost a new one.
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the body would wait for the
+    # peer's delayed ACK (40 ms) on a kept connection.
+    disable_nagle_algorithm = True
 
     def do_GET(self):
         if self.path == "/healthz":
@@ -65,7 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(404, {"error": "not found"})
         length = int(self.headers.get("content-length") or 0)
         if length > MAX_BODY_BYTES:
-            return self.send_json(413, {"error": "body larger than %d bytes" % MAX_BODY_BYTES})
+            # The body is left unread, so the connection cannot carry another request.
+            self.close_connection = True
+            return self.send_json(413, {"error": "body larger than %d bytes" % MAX_BODY_BYTES}, close=True)
         try:
             request = json.loads(self.rfile.read(length) or b"{}")
             prompt = request.get("prompt", "")
@@ -83,11 +91,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(503, {"error": "usage could not be recorded, retry later"})
         return self.send_json(200, {"tokens": tokens, "text": " ".join(tokens), "usage": {"tokens": len(tokens)}})
 
-    def send_json(self, code, body):
+    def send_json(self, code, body, close=False):
         data = json.dumps(body).encode("utf-8")
         self.send_response(code)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
+        if close:
+            self.send_header("connection", "close")
         self.end_headers()
         self.wfile.write(data)
 

@@ -18,6 +18,8 @@ export interface HttpLoadTarget {
 }
 
 export interface HttpLoadResult {
+  /** Requests made. */
+  requests: number;
   /** Requests answered per second. */
   rps: number;
   /** Milliseconds. */
@@ -69,6 +71,7 @@ export async function httpLoad(
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   return {
+    requests: latencies.length,
     rps: latencies.length / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),

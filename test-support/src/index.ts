@@ -19,8 +19,11 @@ export type {
 } from './registry.js';
 export type { BenchRow } from './bench.js';
 export { httpLoad, median, percentile } from './http-load.js';
+export { ownCpuMs, processTreeCpu } from './process-cpu.js';
 export type { HttpLoadResult, HttpLoadTarget } from './http-load.js';
 export { keyTrustPolicy } from './trust-policy.js';
 export { flipByte, makeApp, tamper } from './app-fixtures.js';
 export { openEventStream } from './event-stream.js';
 export type { EventStream, StreamMessage } from './event-stream.js';
+export { requireSlurm, startSlurmCluster } from './slurm.js';
+export type { SlurmCluster } from './slurm.js';

@@ -14,7 +14,9 @@
  *   the sandbox has no other way in). Throughput with BENCH_CONNECTIONS (default 8) keep-alive
  *   connections for BENCH_SECONDS (default 10); latency with one connection, BENCH_SAMPLES
  *   (default 2000) requests; relay and direct alternated BENCH_RUNS times, medians. Targets:
- *   throughput ratio ≥ 0.8, p99 at most 2 ms above the direct p99.
+ *   throughput ratio ≥ 0.8, p99 at most 2 ms above the direct p99. Beside them, the CPU time
+ *   each request cost every process on its path (read from /proc), steadier than throughput on
+ *   a machine shared with other work.
  *
  *   npm run bench:apps
  *
@@ -26,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { createTestStore, httpLoad, median } from '@gpuaas/test-support';
+import { createTestStore, httpLoad, median, ownCpuMs, processTreeCpu } from '@gpuaas/test-support';
 import type { BenchRow, HttpLoadTarget } from '@gpuaas/test-support';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -53,7 +55,7 @@ function node(args: readonly string[]): Promise<string> {
 }
 
 /** `gpuaas-platform serve` on a free port; its URL and a stop function. */
-function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+function startServer(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const args = ['serve', '--port', '0', '--data-dir', dataDir, '--json', '--local-node', '--simulate', '1x2'];
   args.push('--gpus', 'simulated', '--relay-rate-limit', '100000000');
   return new Promise((resolve, reject) => {
@@ -72,7 +74,7 @@ function startServer(dataDir: string): Promise<{ url: string; stop: () => Promis
           child.once('exit', () => done());
           child.kill('SIGTERM');
         });
-      resolve({ url: match[1] ?? '', stop });
+      resolve({ url: match[1] ?? '', pid: child.pid ?? 0, stop });
     });
     child.stderr.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8192)));
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out.slice(-2000)}`)));
@@ -243,8 +245,8 @@ try {
     headers: { authorization: `Bearer ${runtime.runtime_secret}` },
   };
   const measured = {
-    relay: { rps: [] as number[], p50: [] as number[], p99: [] as number[] },
-    direct: { rps: [] as number[], p50: [] as number[], p99: [] as number[] },
+    relay: { rps: [] as number[], p50: [] as number[], p99: [] as number[], cpu: [] as number[] },
+    direct: { rps: [] as number[], p50: [] as number[], p99: [] as number[], cpu: [] as number[] },
   };
   for (const target of [relay, direct]) await httpLoad(target, { connections: 2, count: 300 });
   for (let i = 0; i < runs; i++) {
@@ -252,7 +254,11 @@ try {
       ['direct', direct],
       ['relay', relay],
     ] as const) {
+      const cpuBefore = processTreeCpu(server.pid).treeMs + ownCpuMs();
       const throughput = await httpLoad(target, { connections, ms: seconds * 1000 });
+      measured[name].cpu.push(
+        (processTreeCpu(server.pid).treeMs + ownCpuMs() - cpuBefore) / throughput.requests,
+      );
       const latency = await httpLoad(target, { connections: 1, count: samples });
       if (throughput.failures + latency.failures > 0)
         throw new Error(`${name}: ${throughput.failures + latency.failures} requests failed`);
@@ -298,6 +304,16 @@ try {
       ratio: round(r.p99 / d.p99),
     },
     { name: 'endpoint relay p99 above direct', unit: 'ms', value: round(r.p99 - d.p99), target: 2 },
+    {
+      // What each request cost every process on its path (the platform, the runtime, the app and
+      // the load generator), from /proc: on a saturated machine throughput is its inverse, and
+      // unlike throughput it barely moves with whatever else the machine runs.
+      name: 'CPU per request, all processes (throughput runs)',
+      unit: 'ms',
+      value: round(median(measured.relay.cpu), 3),
+      baseline: round(median(measured.direct.cpu), 3),
+      ratio: round(median(measured.relay.cpu) / median(measured.direct.cpu)),
+    },
   );
 } finally {
   for (const allocation of allocations) await release(allocation).catch(() => undefined);

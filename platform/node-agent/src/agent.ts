@@ -32,6 +32,8 @@ import type {
   RegisterNodeBody,
 } from './protocol.js';
 import { startEgressTunnel } from './egress.js';
+import { forwardRuntime } from './runtime-forward.js';
+import type { RuntimeAddressOptions, RuntimeForward } from './runtime-forward.js';
 import type { EgressAllowList, EgressTunnel } from './egress.js';
 import {
   allocationLayout,
@@ -92,6 +94,14 @@ export interface NodeAgentOptions {
    * the registries it pulls from). Sandboxes have no other network access.
    */
   egress?: EgressAllowList;
+  /**
+   * A remote node: each running runtime is also served on a TCP port of this address, and that
+   * is the endpoint reported, so every platform instance reaches it (runtime-forward.ts). Without
+   * it the endpoint is the runtime's Unix socket, which only this machine can open.
+   */
+  runtimeAddress?: RuntimeAddressOptions;
+  /** Longest wait between heartbeats while the platform cannot be reached (default 30 s). */
+  maxBackoffMs?: number;
 }
 
 interface Entry {
@@ -102,6 +112,9 @@ interface Entry {
   layout: AllocationLayout | undefined;
   sandbox?: SandboxProcess;
   tunnel?: EgressTunnel;
+  forward?: RuntimeForward;
+  /** Indexes of the GPUs its sandbox uses (none known for a leftover). */
+  gpus?: number[];
   cgroup?: Cgroup;
   /** Found on disk at start; not reported until the platform says whether it still wants it. */
   leftover?: boolean;
@@ -125,6 +138,8 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
   private inFlight: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Heartbeats failed in a row: the next one waits longer (backoff), up to maxBackoffMs. */
+  private failures = 0;
 
   constructor(private readonly options: NodeAgentOptions) {
     super();
@@ -205,10 +220,21 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
         } while (this.again && !this.stopped);
       } finally {
         this.inFlight = undefined;
-        if (!this.stopped) this.timer = setTimeout(() => void this.nudge(), this.intervalMs);
+        if (!this.stopped) this.timer = setTimeout(() => void this.nudge(), this.nextDelay());
       }
     })();
     return this.inFlight;
+  }
+
+  /**
+   * The interval while the platform answers; after failures, doubling from it up to maxBackoffMs,
+   * with jitter so that nodes cut off together do not all come back in the same instant.
+   */
+  private nextDelay(): number {
+    if (this.failures === 0) return this.intervalMs;
+    const cap = Math.max(this.intervalMs, this.options.maxBackoffMs ?? 30_000);
+    const base = Math.min(cap, this.intervalMs * 2 ** Math.min(this.failures, 16));
+    return Math.round(base / 2 + (Math.random() * base) / 2);
   }
 
   /** What the next heartbeat will report. */
@@ -238,6 +264,7 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
         [...this.entries.values()].map(async (e) => {
           e.cancel?.abort();
           await e.provisioning;
+          await e.forward?.close();
           await e.sandbox?.terminate(this.options.teardownGraceMs ?? 5000);
           await e.tunnel?.close();
           await removeCgroup(e.cgroup?.kind, cgroupName(this.options.dataDir, e.id));
@@ -274,6 +301,7 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       try {
         await this.register();
       } catch (error) {
+        this.failures += 1;
         this.logger.error({ err: error }, 'node registration failed');
         return;
       }
@@ -290,9 +318,15 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
         this.node = undefined;
         this.again = true;
       } else {
-        this.logger.warn({ err: error }, 'heartbeat failed');
+        this.failures += 1;
+        this.logger.warn({ err: error, failures: this.failures }, 'heartbeat failed');
       }
       return;
+    }
+    if (this.failures > 0) {
+      // Back after a cut: what runs here was reported just now and the answer converges on it.
+      this.logger.info({ node_id: node.id, after_failures: this.failures }, 'heartbeat answered again');
+      this.failures = 0;
     }
     for (const report of allocations) {
       // A release is reported once; after the platform has it, the agent forgets the allocation.
@@ -332,7 +366,7 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     const report: AllocationReport = { id: e.id, state: e.state };
     if (e.state === 'failed' && e.reason !== undefined) report.reason = e.reason;
     if (e.state === 'running' && e.layout !== undefined && e.secret !== undefined) {
-      report.endpoint = `unix:${e.layout.socket}`;
+      report.endpoint = e.forward?.endpoint ?? `unix:${e.layout.socket}`;
       report.runtime_secret = e.secret;
     }
     return report;
@@ -359,6 +393,7 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       id: a.allocation_id,
       state: 'provisioning',
       layout,
+      gpus: a.gpus.map((g) => g.index),
       cancel: new AbortController(),
     };
     this.entries.set(entry.id, entry);
@@ -369,9 +404,29 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     });
   }
 
+  /**
+   * Waits until no sandbox being torn down still uses one of `entry`'s GPUs: the platform gives a
+   * GPU again once the allocation that held it ended, which may be before its sandbox here is
+   * gone (an allocation ended while the node was cut off, a provisioning timeout).
+   */
+  private async gpusFreed(entry: Entry): Promise<void> {
+    const mine = new Set(entry.gpus ?? []);
+    const busy = [...this.entries.values()].filter(
+      (e) => e !== entry && e.stopping !== undefined && (e.gpus ?? []).some((g) => mine.has(g)),
+    );
+    if (busy.length === 0) return;
+    this.logger.info(
+      { allocation_id: entry.id, waiting_for: busy.map((e) => e.id) },
+      'waiting for the sandboxes that used its GPUs to be torn down',
+    );
+    await Promise.all(busy.map((e) => e.stopping ?? Promise.resolve()));
+  }
+
   private async bringUp(entry: Entry, a: Assignment): Promise<void> {
     const layout = entry.layout;
     if (layout === undefined) throw new Error(`unsafe allocation id ${JSON.stringify(a.allocation_id)}`);
+    await this.gpusFreed(entry);
+    if (entry.cancel?.signal.aborted === true) return;
     const gpus = assignedGpus(this.options.inventory, a);
     const env = assignmentEnv(a, (key) =>
       this.logger.warn({ allocation_id: entry.id, key }, 'ignoring an invalid environment variable'),
@@ -451,6 +506,20 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
         await sandbox.terminate(1000);
         throw new Error(`the runtime reported listening but ${layout.socket} is not a socket`);
       }
+      if (this.options.runtimeAddress !== undefined) {
+        try {
+          entry.forward = await forwardRuntime(layout.socket, this.options.runtimeAddress, {
+            allocationId: entry.id,
+            logger: this.logger,
+          });
+        } catch (error) {
+          await sandbox.terminate(1000);
+          throw new Error(
+            `cannot serve the runtime on ${this.options.runtimeAddress.listen ?? this.options.runtimeAddress.advertise}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+      }
       void sandbox.exited.then((exit) => {
         if (entry.state === 'running' && entry.stopping === undefined) {
           this.setState(
@@ -473,6 +542,7 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
     entry.stopping = (async () => {
       entry.cancel?.abort();
       await entry.provisioning;
+      await entry.forward?.close();
       await entry.sandbox?.terminate(this.options.teardownGraceMs ?? 5000);
       await entry.tunnel?.close();
       // Whatever the tenant left running (a daemon, a double fork) dies with the allocation.

@@ -19,7 +19,7 @@ export const NODE_AGENT_ERRORS = {
   CONFIG_INVALID: {
     exit: EXIT_CODES.USAGE,
     meaning:
-      'The agent was started with a bad option (no token, `--simulate`, `--sandbox-limits`, `--sandbox bubblewrap` without bwrap, `--gpus nvidia` without nvidia-smi), or the @gpuaas/runtime package it starts cannot be found.',
+      'The agent was started with a bad option (no credential or token, no or a bad `--platform-url`, an `--advertise-address` or `--runtime-listen` it cannot listen on, `--simulate`, `--sandbox-limits`, `--sandbox bubblewrap` without bwrap, `--gpus nvidia` without nvidia-smi), or the @gpuaas/runtime package it starts cannot be found.',
   },
   NVIDIA_SMI_FAILED: {
     exit: EXIT_CODES.USAGE,

@@ -42,7 +42,9 @@ export type {
   SimulationSpec,
   TopoMatrix,
 } from './inventory.js';
-export { httpAgentTransport } from './protocol.js';
+export { failoverTransport, httpAgentTransport } from './protocol.js';
+export { forwardRuntime } from './runtime-forward.js';
+export type { RuntimeAddressOptions, RuntimeForward } from './runtime-forward.js';
 export type {
   AgentTransport,
   AllocationReport,

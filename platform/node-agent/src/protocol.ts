@@ -4,7 +4,7 @@
  * an interface so the agent loop runs against an in-memory fake in tests and against the REST API
  * (`httpAgentTransport`) in production.
  */
-import { createPlatformClient } from '@gpuaas/sdk';
+import { createPlatformClient, isApiError, isSdkError } from '@gpuaas/sdk';
 import type { ClientRetryOptions, PlatformClientOptions, TokenProvider } from '@gpuaas/sdk';
 import type { components } from '@gpuaas/platform-contract';
 import { NodeAgentError } from './errors.js';
@@ -96,4 +96,45 @@ function answered<T>(data: T | undefined, what: string): T {
   if (data === undefined)
     throw new NodeAgentError('ANSWER_INVALID', `${what}: the platform answered without a JSON body`);
   return data;
+}
+
+/** Whether another instance may answer what this one could not: unreachable, or a 5xx after retries. */
+function instanceDown(error: unknown): boolean {
+  return (
+    (isSdkError(error) && error.code === 'API_UNREACHABLE') || (isApiError(error) && error.status >= 500)
+  );
+}
+
+/**
+ * Several platform instances behind one transport: calls go to the instance that answered last,
+ * and move on to the next when it is down (each transport has retried its own). Any instance
+ * serves any node, since everything is in the shared database, so a restarted or lost instance
+ * costs the agent one failover, not its allocations. Refusals (4xx) are answers and pass through.
+ */
+export function failoverTransport(
+  transports: readonly AgentTransport[],
+  onFailover?: (from: number, to: number, error: unknown) => void,
+): AgentTransport {
+  if (transports.length === 0) throw new NodeAgentError('CONFIG_INVALID', 'no platform URL to connect to');
+  let current = 0;
+  const call = async <T>(send: (t: AgentTransport) => Promise<T>): Promise<T> => {
+    let lastError: unknown;
+    for (let tried = 0; tried < transports.length; tried += 1) {
+      const index = (current + tried) % transports.length;
+      try {
+        const answer = await send(transports[index] as AgentTransport);
+        current = index;
+        return answer;
+      } catch (error) {
+        if (!instanceDown(error)) throw error;
+        lastError = error;
+        if (transports.length > 1) onFailover?.(index, (index + 1) % transports.length, error);
+      }
+    }
+    throw lastError;
+  };
+  return {
+    register: (body) => call((t) => t.register(body)),
+    heartbeat: (nodeId, body) => call((t) => t.heartbeat(nodeId, body)),
+  };
 }

@@ -10,15 +10,15 @@
  * released or placed meanwhile, a GPU taken by another placer — the batch rolls back and its
  * placements are claimed one by one, so only the ones that lost stay queued for the next cycle.
  */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import { isUniqueViolation } from '../db/constraint.js';
 import type { EventBus, PlatformEvent } from '../events/bus.js';
-import { isoTime } from '../ids.js';
+import { isoTime, newId } from '../ids.js';
 import { isLeaseLost } from '../leases/errors.js';
 import type { JobLease } from '../leases/runner.js';
 import type { Logger } from '../logger.js';
-import { transition } from './transitions.js';
 import type { AllocationGpuView } from './views.js';
 
 /** One placement to claim: the request, its node and GPUs (and what the allocation records of them). */
@@ -95,7 +95,13 @@ async function claimOne(deps: ClaimDeps, claim: Claim, out: ClaimOutcome): Promi
   return true;
 }
 
-/** All or nothing: every claim of `batch` commits, or the transaction rolls back and throws. */
+/**
+ * All or nothing: every claim of `batch` commits, or the transaction rolls back and throws. The
+ * batch's writes are one statement each, whatever its size — the GPU rows, the allocations' move
+ * from `queued` (one conditional UPDATE), their transitions, audit records and events — the same
+ * rows `transition()` writes for each (transitions.ts), without its per-allocation round trips:
+ * at 256 placements a batch, ~1,300 statements became 6 (bench:placement).
+ */
 async function claimTogether(deps: ClaimDeps, batch: readonly Claim[]): Promise<PlatformEvent[]> {
   const { db, bus, lease, provisioningTimeoutSeconds } = deps;
   const deadline = isoTime(Date.now() + provisioningTimeoutSeconds * 1000);
@@ -114,19 +120,80 @@ async function claimTogether(deps: ClaimDeps, batch: readonly Claim[]): Promise<
         ),
       )
       .execute();
-    const events: PlatformEvent[] = [];
-    for (const c of batch) {
-      const moved = await transition(trx, bus, {
-        id: c.requestId,
-        to: 'scheduled',
-        reason: 'placed',
-        actor: 'system',
-        patch: { node_id: c.nodeId, gpus: JSON.stringify(c.gpus), provisioning_deadline: deadline },
-      });
-      // Released or placed by another instance meanwhile: give the GPUs back.
-      if (moved === undefined) throw new LostRace();
-      events.push(moved.event);
-    }
-    return events;
+    const now = isoTime();
+    const byId = (pick: (c: Claim) => string) =>
+      sql<string>`case id ${sql.join(
+        batch.map((c) => sql`when ${c.requestId} then cast(${pick(c)} as text)`),
+        sql` `,
+      )} end`;
+    // Only from `queued`, the one state that may lead to `scheduled` (NEXT in transitions.ts).
+    const moved = await trx
+      .updateTable('allocations')
+      .set({
+        state: 'scheduled',
+        state_reason: 'placed',
+        pending_reason: null,
+        pending_message: null,
+        node_id: byId((c) => c.nodeId),
+        gpus: byId((c) => JSON.stringify(c.gpus)),
+        provisioning_deadline: deadline,
+        updated_at: now,
+        version: sql<number>`version + 1`,
+      })
+      .where(
+        'id',
+        'in',
+        batch.map((c) => c.requestId),
+      )
+      .where('state', '=', 'queued')
+      .returning(['id', 'project_id'])
+      .execute();
+    // Released or placed by another instance meanwhile: give the GPUs back.
+    if (moved.length !== batch.length) throw new LostRace();
+    const projectOf = new Map(moved.map((m) => [m.id, m.project_id]));
+    const change = { from: 'queued', to: 'scheduled', reason: 'placed' } as const;
+    await trx
+      .insertInto('allocation_transitions')
+      .values(
+        batch.map((c) => ({
+          id: newId(),
+          allocation_id: c.requestId,
+          from_state: change.from,
+          to_state: change.to,
+          reason: change.reason,
+          actor: 'system',
+          at: now,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('audit_events')
+      .values(
+        batch.map((c) => ({
+          id: newId(),
+          occurred_at: now,
+          actor_type: 'system' as const,
+          actor_id: null,
+          action: 'allocation.state_changed',
+          target_type: 'allocation',
+          target_id: c.requestId,
+          project_id: projectOf.get(c.requestId) ?? null,
+          result: 'success' as const,
+          status: 200,
+          correlation_id: newId(),
+          ip: null,
+          details: JSON.stringify(change),
+        })),
+      )
+      .execute();
+    return bus.publishMany(
+      trx,
+      batch.map((c) => ({
+        type: 'allocation.state_changed',
+        subject: `allocation/${c.requestId}`,
+        project_id: projectOf.get(c.requestId) ?? null,
+        data: { allocation_id: c.requestId, ...change, actor: 'system' },
+      })),
+    );
   });
 }

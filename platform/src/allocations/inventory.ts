@@ -10,6 +10,7 @@
  * the cache is never older than the fingerprint it was read after. What changes all the time — a
  * node's status and schedulability, which GPUs are held, the catalog — is read on every call.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { ClusterNode } from '../scheduler/index.js';
@@ -34,8 +35,59 @@ export interface Inventory {
 
 const cache = new WeakMap<Kysely<Tables>, Inventory>();
 
-/** The present GPUs of every registered node (cached until a node is registered or re-registered). */
-export async function gpuInventory(db: Kysely<Tables>): Promise<Inventory> {
+/**
+ * Reads of the fingerprint, shared by the callers that arrive together: a caller never gets a
+ * read that started before it arrived (it could predate a registration the caller already saw
+ * answered), but every caller arriving while one read runs shares the next one. The fingerprint
+ * sums every node row; read once per create (twice, with the model check) it was a scan of 5,000
+ * rows per create (bench:placement), now one per database round trip however many creates come.
+ */
+interface Reads {
+  running: boolean;
+  next:
+    | { promise: Promise<string>; resolve: (key: string) => void; reject: (error: unknown) => void }
+    | undefined;
+}
+const reads = new WeakMap<Kysely<Tables>, Reads>();
+
+/**
+ * Runs `read` outside the caller's request transaction (db/joined-transaction.ts joins queries
+ * by async context): bound here, at module load, where there is none. What is cached and shared
+ * between requests must be what is committed, not one request's uncommitted view.
+ */
+const detached = AsyncResource.bind(<T>(read: () => Promise<T>): Promise<T> => read());
+
+function fingerprint(db: Kysely<Tables>): Promise<string> {
+  let state = reads.get(db);
+  if (state === undefined) reads.set(db, (state = { running: false, next: undefined }));
+  if (state.next === undefined) {
+    let resolve!: (key: string) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<string>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    state.next = { promise, resolve, reject };
+  }
+  const { promise } = state.next;
+  if (!state.running) startRead(db, state);
+  return promise;
+}
+
+function startRead(db: Kysely<Tables>, state: Reads): void {
+  const waiting = state.next;
+  if (waiting === undefined) return;
+  state.next = undefined;
+  state.running = true;
+  detached(() => readFingerprint(db))
+    .then(waiting.resolve, waiting.reject)
+    .finally(() => {
+      state.running = false;
+      startRead(db, state);
+    });
+}
+
+async function readFingerprint(db: Kysely<Tables>): Promise<string> {
   const print = await db
     .selectFrom('nodes')
     .select((eb) => [
@@ -43,9 +95,36 @@ export async function gpuInventory(db: Kysely<Tables>): Promise<Inventory> {
       eb.fn.sum<number | string>('version').as('v'),
     ])
     .executeTakeFirstOrThrow();
-  const key = `${String(print.n)}:${String(print.v ?? 0)}`;
+  return `${String(print.n)}:${String(print.v ?? 0)}`;
+}
+
+/**
+ * Loads in flight, by fingerprint: the creates that find the cache stale together share one load.
+ * Each loading 40,000 rows for itself (64 creates at once on a cold cache, bench:placement) kept
+ * the first creates waiting more than 12 s on this machine.
+ */
+const loading = new WeakMap<Kysely<Tables>, { key: string; promise: Promise<Inventory> }>();
+
+/** The present GPUs of every registered node (cached until a node is registered or re-registered). */
+export async function gpuInventory(db: Kysely<Tables>): Promise<Inventory> {
+  const key = await fingerprint(db);
   const cached = cache.get(db);
   if (cached?.key === key) return cached;
+  const inFlight = loading.get(db);
+  if (inFlight?.key === key) return inFlight.promise;
+  const promise = detached(() => loadInventory(db, key));
+  loading.set(db, { key, promise });
+  try {
+    const inventory = await promise;
+    // A load for a newer fingerprint may have finished first: keep the cache on the newest.
+    if (cache.get(db)?.key !== key && loading.get(db)?.promise === promise) cache.set(db, inventory);
+    return inventory;
+  } finally {
+    if (loading.get(db)?.promise === promise) loading.delete(db);
+  }
+}
+
+async function loadInventory(db: Kysely<Tables>, key: string): Promise<Inventory> {
   const gpus = await db
     .selectFrom('gpus')
     .select(['id', 'node_id', 'idx', 'uuid', 'model', 'memory_mib', 'nvlink_domain'])
@@ -53,9 +132,7 @@ export async function gpuInventory(db: Kysely<Tables>): Promise<Inventory> {
     .orderBy('node_id')
     .orderBy('idx')
     .execute();
-  const inventory: Inventory = { key, gpus, models: [...new Set(gpus.map((g) => g.model))] };
-  cache.set(db, inventory);
-  return inventory;
+  return { key, gpus, models: [...new Set(gpus.map((g) => g.model))] };
 }
 
 /**

@@ -86,7 +86,7 @@ describe.each(dialects)('a sandbox re-created by its node on %s', (dialect) => {
             name: `recreate-${dialect}`,
             agent_version: 'test',
             inventory: {
-              gpus: [0, 1].map((index) => ({ index, model: 'NVIDIA H100 80GB HBM3', memory_mib: 81_559 })),
+              gpus: [0, 1, 2].map((index) => ({ index, model: 'NVIDIA H100 80GB HBM3', memory_mib: 81_559 })),
             },
           },
         }),
@@ -177,5 +177,20 @@ describe.each(dialects)('a sandbox re-created by its node on %s', (dialect) => {
       .where('id', '=', up.id)
       .executeTakeFirstOrThrow();
     expect(stored.runtime_secret).toBe('other-secret-0123456789');
+  });
+
+  it('follows the same runtime to a new address without calling it re-created', async () => {
+    const up = await startOne();
+    const moved = { ...running(up.id, 'first-secret-0123456789'), endpoint: 'http://10.0.3.7:40123' };
+    await beat([moved]);
+    const after = await get(up.id);
+    expect(after.state).toBe('running');
+    expect(after.transitions.map((x) => x.reason)).not.toContain(SANDBOX_RECREATED);
+    const stored = await t.platform.db
+      .selectFrom('allocations')
+      .select(['endpoint', 'runtime_secret'])
+      .where('id', '=', up.id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ endpoint: 'http://10.0.3.7:40123', runtime_secret: 'first-secret-0123456789' });
   });
 });

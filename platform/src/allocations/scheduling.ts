@@ -37,6 +37,28 @@ export interface SchedulingDeps {
   onPlaced: (nodeIds: Set<string>) => void;
   /** The `scheduler` lease: cycles run while it is held, each claim fenced by it. None: always. */
   lease?: JobLease | undefined;
+  /**
+   * Another system places instead of `backend` (Slurm: slurm-placement.ts): each cycle is its,
+   * with the same coalescing and lease as the in-process one.
+   */
+  placer?: ExternalPlacer | undefined;
+}
+
+/** Placement decided outside the platform; a cycle follows it (submits, claims, cancels). */
+export interface ExternalPlacer {
+  cycle(): Promise<{ placed: number; pending: number }>;
+}
+
+/** What AllocationService gives the placer it is configured with. */
+export interface PlacerContext {
+  db: Kysely<Tables>;
+  bus: EventBus;
+  logger: Logger;
+  provisioningTimeoutSeconds: number;
+  lease: JobLease | undefined;
+  /** Tells a node's agent at once that it has work. */
+  nudge: (nodeId: string) => void;
+  release: (allocationId: string, reason: string) => Promise<unknown>;
 }
 
 const QUEUE_WINDOW = 2000;
@@ -89,6 +111,7 @@ export class Scheduling {
   }
 
   async cycle(): Promise<{ placed: number; pending: number }> {
+    if (this.#deps.placer !== undefined) return this.#deps.placer.cycle();
     const { db, bus, backend, logger } = this.#deps;
     const queue = await db
       .selectFrom('allocations')

@@ -35,6 +35,7 @@ import { nodeStatusEvent } from '../nodes/nodes.js';
 import { gpuInventory } from './inventory.js';
 import { assertSatisfiable } from './satisfiable.js';
 import { Scheduling } from './scheduling.js';
+import type { ExternalPlacer, PlacerContext } from './scheduling.js';
 import { recordCreation, transition } from './transitions.js';
 import { requireAllocation } from './views.js';
 import type { AllocationRow } from './views.js';
@@ -70,6 +71,8 @@ export class AllocationService {
     volumeSource?: (volumeId: string) => string;
     /** The `scheduler` lease (scheduling.ts); none: this service schedules whenever asked. */
     lease?: JobLease;
+    /** Placement by another system instead of `backend` (`--scheduler slurm`), given this service. */
+    placer?: (context: PlacerContext) => ExternalPlacer;
   }) {
     this.#volumeSource = deps.volumeSource;
     this.#db = deps.db;
@@ -88,6 +91,15 @@ export class AllocationService {
         for (const id of nodes) this.nudge(id);
       },
       lease: deps.lease,
+      placer: deps.placer?.({
+        db: deps.db,
+        bus: deps.bus,
+        logger: deps.logger,
+        provisioningTimeoutSeconds: deps.config.provisioningTimeoutSeconds,
+        lease: deps.lease,
+        nudge: (nodeId) => this.nudge(nodeId),
+        release: (id, reason) => this.release(id, 'system', reason),
+      }),
     });
   }
 

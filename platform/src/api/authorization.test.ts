@@ -164,6 +164,16 @@ async function freshOperator({ t }: Ctx, caller: Caller): Promise<string> {
   return (await ensureUser(t.platform.db, `${unique(caller)}@example.com`, { operator: true })).id;
 }
 
+/** A fresh node credential per call (rotating or revoking one must not change the next caller's outcome). */
+async function freshNodeCredential({ t, operatorToken }: Ctx, caller: Caller): Promise<string> {
+  const res = await t.request('/v1/node-credentials', {
+    method: 'POST',
+    token: operatorToken,
+    json: { node_name: unique(caller) },
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
 const MISSING_VERSION = '0190a5b1-0000-7000-8000-00000000beef';
 
 /** A fresh volume per call (deleting or resizing one must not change the next caller's outcome). */
@@ -360,6 +370,33 @@ const NEEDS: Record<string, Row> = {
       method: 'POST',
       path: `/v1/nodes/${await freshNode(ctx, caller)}/heartbeat`,
       json: { allocations: [] },
+    }),
+  },
+  listNodeCredentials: { need: { kind: 'operator' }, ok: 200, request: () => get('/v1/node-credentials') },
+  createNodeCredential: {
+    need: { kind: 'operator' },
+    ok: 201,
+    request: (_c, caller) => ({
+      method: 'POST',
+      path: '/v1/node-credentials',
+      json: { node_name: unique(caller) },
+    }),
+  },
+  rotateNodeCredential: {
+    need: { kind: 'operator' },
+    ok: 200,
+    request: async (ctx, caller) => ({
+      method: 'POST',
+      path: `/v1/node-credentials/${await freshNodeCredential(ctx, caller)}/rotate`,
+      json: { overlap_seconds: 60 },
+    }),
+  },
+  revokeNodeCredential: {
+    need: { kind: 'operator' },
+    ok: 204,
+    request: async (ctx, caller) => ({
+      method: 'DELETE',
+      path: `/v1/node-credentials/${await freshNodeCredential(ctx, caller)}`,
     }),
   },
   cordonNode: {

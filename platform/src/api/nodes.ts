@@ -8,6 +8,7 @@ import { listSkus, requireSku } from '../catalog/catalog.js';
 import { setAuditTarget } from '../http/audit.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
+import { nodeCredentialView } from '../nodes/credentials.js';
 import { pageRequest } from './identity.js';
 import type { Handlers, Services } from './services.js';
 
@@ -44,10 +45,16 @@ export function nodeHandlers(s: Services): Handlers {
 
     registerNode: async (req, res) => {
       const registration = req.body;
-      const node = await nodes.register(requirePrincipal(res), registration);
+      const principal = requirePrincipal(res);
+      const node = await nodes.register(principal, registration);
+      const credential = principal.type === 'user' ? principal.node?.credentialId : undefined;
       setAuditTarget(res, {
         id: node.id,
-        details: { name: node.name, gpus: registration.inventory.gpus.length },
+        details: {
+          name: node.name,
+          gpus: registration.inventory.gpus.length,
+          ...(credential === undefined ? {} : { credential_id: credential }),
+        },
       });
       res.json(node);
     },
@@ -55,6 +62,38 @@ export function nodeHandlers(s: Services): Handlers {
     nodeHeartbeat: async (req, res) => {
       const { allocations } = req.body;
       res.json(await nodes.heartbeat(requirePrincipal(res), param(res, 'node_id'), allocations));
+    },
+
+    listNodeCredentials: async (_req, res) => {
+      const { limit, after } = pageRequest(s, res);
+      const nodeName = operationOf(res).query.node_name as string | undefined;
+      const rows = await nodes.credentials.list(requirePrincipal(res), { limit, after }, nodeName);
+      const page = pageOf(rows, limit, (last) => s.cursors.encode('listNodeCredentials', [last.id]));
+      res.json({ items: page.items.map(nodeCredentialView), next_cursor: page.next_cursor });
+    },
+
+    createNodeCredential: async (req, res) => {
+      const issued = await nodes.credentials.issue(requirePrincipal(res), req.body.node_name);
+      setAuditTarget(res, { id: issued.id, details: { node_name: issued.node_name } });
+      res.status(201).json(issued);
+    },
+
+    rotateNodeCredential: async (req, res) => {
+      const id = param(res, 'credential_id');
+      const overlap = (req.body as { overlap_seconds?: number } | undefined)?.overlap_seconds;
+      const issued = await nodes.credentials.rotate(requirePrincipal(res), id, overlap);
+      setAuditTarget(res, {
+        id,
+        details: { node_name: issued.node_name, successor: issued.id, overlap_seconds: overlap ?? null },
+      });
+      res.json(issued);
+    },
+
+    revokeNodeCredential: async (_req, res) => {
+      const id = param(res, 'credential_id');
+      const row = await nodes.credentials.revoke(requirePrincipal(res), id);
+      setAuditTarget(res, { id, details: { node_name: row.node_name } });
+      res.status(204).end();
     },
 
     cordonNode: async (_req, res) => {

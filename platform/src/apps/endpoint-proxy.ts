@@ -15,9 +15,11 @@
  * `Content-Security-Policy: sandbox` so a page an app serves runs in an opaque origin and cannot
  * script the platform's.
  *
- * The platform relays through the allocation's runtime (runtime/src/control/endpoints.ts), which
- * forwards to 127.0.0.1:<port> in the sandbox's network namespace; bodies stream both ways and
- * WebSocket upgrades are joined byte for byte. Requests are not audited (they are the app's
+ * The platform reaches the app through the allocation's runtime, which alone can reach
+ * 127.0.0.1:<port> in the sandbox's network namespace: requests go over endpoint tunnels (byte
+ * pipes to the app's port the runtime opens: apps/endpoint-tunnels.ts, docs/runtime.md), or through
+ * the runtime's per-request relay (runtime/src/control/endpoints.ts) where a runtime offers no
+ * tunnels; bodies stream both ways and WebSocket upgrades are joined byte for byte. Requests are not audited (they are the app's
  * traffic, not the platform's state).
  */
 import { request } from 'node:http';
@@ -33,6 +35,8 @@ import type { Principal } from '../auth/principal.js';
 import { hasScope, principalKey } from '../auth/principal.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
+import { runtimeRefusal, unreachable } from './endpoint-refusals.js';
+import { EndpointTunnels, NoTunnel } from './endpoint-tunnels.js';
 
 /** The scope a token needs to reach an app's endpoints (openapi.yaml declares the same). */
 export const ENDPOINT_SCOPE = 'allocations:write';
@@ -119,7 +123,7 @@ export function normalizeSubPath(raw: string): string {
 /** The headers the runtime (and through it the app) receives for `req`. */
 export function endpointRequestHeaders(
   req: EndpointRequest,
-  runtimeSecret: string,
+  runtimeSecret: string | undefined,
   upgrade: boolean,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = endToEndHeaders(req.headers, (name) => PLATFORM_REQUEST_HEADERS.has(name));
@@ -142,7 +146,8 @@ export function endpointRequestHeaders(
   out['x-forwarded-prefix'] = req.forwarded.prefix;
   out['x-gpuaas-user'] = principalKey(req.principal);
   out['x-correlation-id'] = req.correlationId;
-  out.authorization = `Bearer ${runtimeSecret}`;
+  // Over a tunnel the request goes to the app itself, which never sees the runtime's secret.
+  if (runtimeSecret !== undefined) out.authorization = `Bearer ${runtimeSecret}`;
   return out;
 }
 
@@ -170,48 +175,6 @@ function runtimeRequestOptions(target: RuntimeTarget, req: EndpointRequest, upgr
   };
 }
 
-/** The runtime's refusal as the platform's error, its own code kept in `runtime_code`. */
-async function runtimeRefusal(res: IncomingMessage, code: string): Promise<PlatformError> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  let message = `HTTP ${res.statusCode ?? 0}`;
-  try {
-    const said = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message?: unknown }).message;
-    if (typeof said === 'string') message = said;
-  } catch {
-    // Not the runtime's JSON: the status says enough.
-  }
-  return refusalFor(code, message);
-}
-
-function refusalFor(code: string, message: string): PlatformError {
-  const options = { runtimeCode: code };
-  switch (code) {
-    case 'APP_ENDPOINT_NOT_FOUND':
-      return new PlatformError('NOT_FOUND', message, options);
-    case 'APP_NOT_READY':
-      return new PlatformError('APP_NOT_READY', message, options);
-    case 'APP_ENDPOINT_UNREACHABLE':
-      return new PlatformError('APP_ENDPOINT_UNREACHABLE', message, options);
-    default:
-      return new PlatformError(
-        'RUNTIME_UNREACHABLE',
-        `the runtime refused the relay: ${code}: ${message}`,
-        options,
-      );
-  }
-}
-
-function unreachable(error: Error): PlatformError {
-  return new PlatformError(
-    'RUNTIME_UNREACHABLE',
-    `the allocation's runtime did not answer: ${error.message}`,
-    {
-      cause: error,
-    },
-  );
-}
-
 /** Whether a request carries a body (RFC 9112 §6.3: only with Content-Length or Transfer-Encoding). */
 function hasBody(headers: IncomingHttpHeaders): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
@@ -220,7 +183,45 @@ function hasBody(headers: IncomingHttpHeaders): boolean {
 }
 
 /**
+ * The tunnels every relay of this process shares (apps/endpoint-tunnels.ts): pools are per runtime
+ * and endpoint, so platforms in one process (tests) never share a connection.
+ */
+const tunnels = new EndpointTunnels();
+
+/**
  * Sends `req` with `body` streamed to the app and resolves with the app's answer, not read yet
+ * (the caller streams it on with `endpointResponseHeaders`): over a tunnel to the app, or through
+ * the runtime's per-request relay when the runtime offers no tunnels. Rejects with the runtime's
+ * refusal (NOT_FOUND, APP_NOT_READY, APP_ENDPOINT_UNREACHABLE) or RUNTIME_UNREACHABLE.
+ */
+export async function relayEndpointRequest(
+  target: RuntimeTarget,
+  req: EndpointRequest,
+  body: Readable,
+): Promise<IncomingMessage> {
+  if (!tunnels.refuses(target, req.endpoint)) {
+    try {
+      return await tunnels.request(
+        target,
+        req.endpoint,
+        {
+          method: req.method,
+          subPath: `${normalizeSubPath(req.path)}${req.search}`,
+          headers: endpointRequestHeaders(req, undefined, false),
+          hasBody: hasBody(req.headers),
+        },
+        body,
+      );
+    } catch (error) {
+      if (!(error instanceof NoTunnel)) throw error;
+    }
+  }
+  return relayPerRequest(target, req, body);
+}
+
+/**
+ * The runtime's per-request relay (runtimes without tunnels): sends `req` with `body` streamed
+ * to the app and resolves with the app's answer, not read yet
  * (the caller streams it on with `endpointResponseHeaders`). Rejects with the runtime's refusal
  * (NOT_FOUND, APP_NOT_READY, APP_ENDPOINT_UNREACHABLE) or RUNTIME_UNREACHABLE.
  *
@@ -228,7 +229,7 @@ function hasBody(headers: IncomingHttpHeaders): boolean {
  * per-call abort controller and end-of-stream watchers were a tenth of the relay's CPU, and a
  * request without a body (most of them) needs no piping at all.
  */
-export function relayEndpointRequest(
+function relayPerRequest(
   target: RuntimeTarget,
   req: EndpointRequest,
   body: Readable,

@@ -4,6 +4,7 @@
  * a node's heartbeat). Both write through here.
  */
 import type { Kysely } from 'kysely';
+import { prepare } from '../db/prepared.js';
 import type { AuditEventsTable, Tables } from '../db/schema.js';
 import { isoTime, newId } from '../ids.js';
 
@@ -21,13 +22,29 @@ export interface AuditTarget {
 /** Lets domain code name the target of the request it serves without knowing HTTP. */
 export type AuditTargetSink = (target: AuditTarget) => void;
 
+// Every audited request writes one: compiled once (db/prepared.ts), not by Kysely per request.
+const insertAuditEvent = prepare((db, p: Pick<AuditEventRow, keyof AuditEventRow>) =>
+  db.insertInto('audit_events').values({
+    id: p.id,
+    occurred_at: p.occurred_at,
+    actor_type: p.actor_type,
+    actor_id: p.actor_id,
+    action: p.action,
+    target_type: p.target_type,
+    target_id: p.target_id,
+    project_id: p.project_id,
+    result: p.result,
+    status: p.status,
+    correlation_id: p.correlation_id,
+    ip: p.ip,
+    details: p.details,
+  }),
+);
+
 /** Writes one audit record. */
 export async function recordAuditEvent(
   db: Kysely<Tables>,
   event: Omit<AuditEventRow, 'id' | 'occurred_at'>,
 ): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({ id: newId(), occurred_at: isoTime(), ...event })
-    .execute();
+  await insertAuditEvent(db, { id: newId(), occurred_at: isoTime(), ...event });
 }

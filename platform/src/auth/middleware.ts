@@ -9,6 +9,7 @@ import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
 import type { RequestContext } from '../context.js';
 import { operationOf } from '../http/pipeline.js';
+import { isNodeCredential, verifyNodeCredential } from './node-credentials.js';
 import { hasScope } from './principal.js';
 import type { Principal } from './principal.js';
 import { currentStanding } from './standing.js';
@@ -40,6 +41,8 @@ export async function resolvePrincipal(
   deps: { tokens: TokenService; db: Kysely<Tables>; users: UserDirectory },
   token: string,
 ): Promise<Principal> {
+  // A node credential is looked up, not verified as a JWT: its row is its standing.
+  if (isNodeCredential(token)) return verifyNodeCredential(deps.db, token);
   return currentStanding(deps.db, deps.users, await deps.tokens.verify(token));
 }
 

@@ -15,6 +15,11 @@ export interface UserPrincipal {
   operator: boolean;
   /** Scopes the token was limited to; undefined when it is not limited (roles decide). */
   scopes: readonly string[] | undefined;
+  /**
+   * Set when a node agent authenticated with a node credential (auth/node-credentials.ts): it
+   * acts only for the node of that name.
+   */
+  node?: { name: string; credentialId: string };
 }
 
 export interface ServiceAccountPrincipal {
@@ -95,5 +100,7 @@ export function hasScope(principal: Principal, scope: string): boolean {
 
 /** Stable key for per-caller state (rate limits, idempotency keys). */
 export function principalKey(principal: Principal): string {
+  if (principal.type === 'user' && principal.node !== undefined)
+    return `node-credential:${principal.node.credentialId}`;
   return principal.type === 'user' ? `user:${principal.id}` : `sa:${principal.id}`;
 }

@@ -6,6 +6,7 @@ import { inTransaction, int64Text, nowIso } from './db.js';
 import type { BillingDb } from './db.js';
 import { BillingError } from './errors.js';
 import { toMicros } from './money.js';
+import { isPooled, withMoves } from './pooled.js';
 import type { AccountKind } from './schema.js';
 
 export interface AccountSpec {
@@ -198,16 +199,19 @@ export interface AccountBalance {
 }
 
 export async function getBalance(db: BillingDb, accountId: string): Promise<AccountBalance> {
+  // A pooled account's balance is its row plus its moves not folded yet (pooled.ts).
+  const field = (name: 'debits_posted' | 'credits_posted' | 'debits_pending' | 'credits_pending') =>
+    (isPooled(accountId) ? withMoves(name) : int64Text(`billing_balances.${name}`)).as(name);
   const row = await db
     .selectFrom('billing_balances')
     .innerJoin('billing_accounts', 'billing_accounts.id', 'billing_balances.account_id')
     .select([
       'billing_accounts.kind',
       'billing_accounts.currency',
-      int64Text('billing_balances.debits_posted').as('debits_posted'),
-      int64Text('billing_balances.credits_posted').as('credits_posted'),
-      int64Text('billing_balances.debits_pending').as('debits_pending'),
-      int64Text('billing_balances.credits_pending').as('credits_pending'),
+      field('debits_posted'),
+      field('credits_posted'),
+      field('debits_pending'),
+      field('credits_pending'),
     ])
     .where('billing_balances.account_id', '=', accountId)
     .executeTakeFirst();

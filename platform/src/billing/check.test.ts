@@ -1,13 +1,12 @@
 import { testDialects } from '@gpuaas/test-support';
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNTS, openAccounts } from './accounts.js';
 import { checkLedger } from './check.js';
 import { createPendingTransfer } from './ledger.js';
-import { BILLING_MIGRATION_NAME, billingLedgerMigration } from '../db/migrations/0006_billing_ledger.js';
 import { topUp } from './operations.js';
-import { openBillingTestDb } from './testing.js';
+import { BILLING_MIGRATIONS, openBillingTestDb } from './testing.js';
 import type { BillingTestDb } from './testing.js';
 
 const dialects = await testDialects('billing check');
@@ -162,11 +161,9 @@ describe.each(dialects)('checkLedger and the schema on %s', (dialect) => {
     handle = await openBillingTestDb(dialect);
     const migrator = new Migrator({
       db: handle.db,
-      provider: {
-        getMigrations: () => Promise.resolve({ [BILLING_MIGRATION_NAME]: billingLedgerMigration }),
-      },
+      provider: { getMigrations: () => Promise.resolve(BILLING_MIGRATIONS) },
     });
-    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect((await migrator.migrateTo(NO_MIGRATIONS)).error).toBeUndefined();
     const left = (await handle.db.introspection.getTables())
       .map((t) => t.name)
       .filter((n) => n.startsWith('billing_'));

@@ -5,8 +5,8 @@
  */
 import { sql } from 'kysely';
 import type { BillingDb } from './db.js';
-import { int64Text } from './db.js';
 import { toMicros } from './money.js';
+import { withMoves } from './pooled.js';
 
 export type BalanceField = 'debits_posted' | 'credits_posted' | 'debits_pending' | 'credits_pending';
 
@@ -90,10 +90,11 @@ export async function checkLedger(db: BillingDb): Promise<LedgerCheckReport> {
       'billing_accounts.id',
       'billing_accounts.currency',
       'billing_balances.account_id as cached_id',
-      int64Text('billing_balances.debits_posted').as('debits_posted'),
-      int64Text('billing_balances.credits_posted').as('credits_posted'),
-      int64Text('billing_balances.debits_pending').as('debits_pending'),
-      int64Text('billing_balances.credits_pending').as('credits_pending'),
+      // The cached balance of a pooled account is its row plus its moves (pooled.ts).
+      withMoves('debits_posted').as('debits_posted'),
+      withMoves('credits_posted').as('credits_posted'),
+      withMoves('debits_pending').as('debits_pending'),
+      withMoves('credits_pending').as('credits_pending'),
     ])
     .orderBy('billing_accounts.id')
     .execute();

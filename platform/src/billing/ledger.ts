@@ -6,6 +6,8 @@
  *
  * Each operation validates everything before it writes anything: it locks the accounts' balance
  * rows (in id order, so two transfers never deadlock), then checks, inserts and moves balances.
+ * The platform's own accounts are pooled (pooled.ts): never locked, their balances moved by
+ * appended rows, so transfers of different projects do not queue on the revenue account.
  */
 import { sql } from 'kysely';
 import { inTransaction, int64Text, nowIso } from './db.js';
@@ -13,6 +15,8 @@ import type { BillingDb, BillingTransaction } from './db.js';
 import { BillingError } from './errors.js';
 import { formatMoney, MAX_MICROS, toMicros } from './money.js';
 import type { TransferKind } from './schema.js';
+import { isPooled, recordMoves } from './pooled.js';
+import type { BalanceMove } from './pooled.js';
 import { getTransfer, toTransfer } from './transfers.js';
 import type { Transfer, TransferRow } from './transfers.js';
 
@@ -134,10 +138,8 @@ const BULK_ROWS = 250;
 /**
  * Posts many `single` transfers in one go, for a rater charging usage already consumed (overdraft
  * allowed, so there is no funds check to make): multi-row inserts, then each account's cached
- * balance moved once: the owners' accounts first (a project, a publisher) in one statement, then
- * each of the platform's, which every rating shares: their row locks, taken last, are held only
- * until the commit (on PostgreSQL every concurrent rating queues on them). The order is the same
- * in every rating, so two ratings never wait on each other in a cycle. The caller opened the
+ * balance moved once: the owners' accounts (a project, a publisher) in one statement, the
+ * platform's (pooled, shared by every rating) as appended moves that lock nothing. The caller opened the
  * accounts in `currency` (openAccounts checks it) and holds what makes the ids new (its dedupe
  * record, under its lock): an id used before is TRANSFER_ID_CONFLICT, and the caller's
  * transaction must roll back.
@@ -191,16 +193,22 @@ export async function postInBulk(
     move(input.debitAccountId).debits += input.amount;
     move(input.creditAccountId).credits += input.amount;
   }
-  // The owners' accounts (a project the caller holds, a publisher) move in one statement; each
-  // platform account, shared by every rating, in its own statement after them.
+  // The owners' accounts (a project the caller holds, a publisher) move in one statement; the
+  // platform's, shared by every rating, by appended rows (pooled.ts).
   const accounts = [...moves.keys()].sort();
-  const platform = accounts.filter((id) => id.startsWith('platform:'));
-  const owners = accounts.filter((id) => !id.startsWith('platform:'));
-  for (const group of [owners, ...platform.map((id) => [id])]) {
-    if (group.length === 0) continue;
+  const owners = accounts.filter((id) => !isPooled(id));
+  await recordMoves(
+    trx,
+    accounts.filter(isPooled).map((id) => ({
+      accountId: id,
+      debitsPosted: moves.get(id)?.debits ?? 0n,
+      creditsPosted: moves.get(id)?.credits ?? 0n,
+    })),
+  );
+  if (owners.length > 0) {
     const delta = (field: 'debits' | 'credits') =>
       sql`case account_id ${sql.join(
-        group.map((id) => sql`when ${id} then cast(${moves.get(id)?.[field] ?? 0n} as bigint)`),
+        owners.map((id) => sql`when ${id} then cast(${moves.get(id)?.[field] ?? 0n} as bigint)`),
         sql` `,
       )} else cast(0 as bigint) end`;
     const result = await trx
@@ -209,12 +217,12 @@ export async function postInBulk(
         debits_posted: sql`debits_posted + ${delta('debits')}`,
         credits_posted: sql`credits_posted + ${delta('credits')}`,
       })
-      .where('account_id', 'in', group)
+      .where('account_id', 'in', owners)
       .executeTakeFirst();
-    if (result.numUpdatedRows !== BigInt(group.length)) {
-      throw new BillingError('ACCOUNT_NOT_FOUND', `an account of ${group.join(', ')} is not open`, {
+    if (result.numUpdatedRows !== BigInt(owners.length)) {
+      throw new BillingError('ACCOUNT_NOT_FOUND', `an account of ${owners.join(', ')} is not open`, {
         hint: 'open the account first (openAccounts)',
-        details: { account_id: group[0] ?? '' },
+        details: { account_id: owners[0] ?? '' },
       });
     }
   }
@@ -342,7 +350,8 @@ interface LockedAccount {
  * the other way round, deadlocked on PostgreSQL.
  */
 export async function lockAccountsInOrder(trx: BillingTransaction, accountIds: string[]): Promise<void> {
-  for (const id of [...new Set(accountIds)].sort()) await takeLock(trx, id);
+  // Pooled accounts have nothing to guard: nobody reads their balance to decide a write.
+  for (const id of [...new Set(accountIds)].filter((a) => !isPooled(a)).sort()) await takeLock(trx, id);
 }
 
 async function takeLock(trx: BillingTransaction, id: string): Promise<void> {
@@ -361,11 +370,13 @@ async function takeLock(trx: BillingTransaction, id: string): Promise<void> {
 
 /**
  * Takes the balance rows' write locks (a no-op UPDATE: row locks on PostgreSQL; SQLite already
- * holds the database's write lock from BEGIN IMMEDIATE), in id order, then reads them.
+ * holds the database's write lock from BEGIN IMMEDIATE), in id order, then reads them. Pooled
+ * accounts are read, not locked: their balance (the row alone, without its moves) is never used,
+ * since they are never checked for funds.
  */
 async function lockAccounts(trx: BillingTransaction, ids: string[]): Promise<Map<string, LockedAccount>> {
   const sorted = [...new Set(ids)].sort();
-  for (const id of sorted) await takeLock(trx, id);
+  for (const id of sorted) if (!isPooled(id)) await takeLock(trx, id);
   const rows = await trx
     .selectFrom('billing_balances')
     .innerJoin('billing_accounts', 'billing_accounts.id', 'billing_balances.account_id')
@@ -379,6 +390,11 @@ async function lockAccounts(trx: BillingTransaction, ids: string[]): Promise<Map
     ])
     .where('billing_accounts.id', 'in', sorted)
     .execute();
+  const pooledWithFundsCheck = rows.find((r) => isPooled(r.id) && r.no_overdraft === 1);
+  if (pooledWithFundsCheck !== undefined) {
+    // accounts.ts opens the platform's accounts without one; a funds check would read a partial balance.
+    throw new Error(`pooled account ${pooledWithFundsCheck.id} must not be checked for funds`);
+  }
   return new Map(
     rows.map((r) => [
       r.id,
@@ -467,22 +483,32 @@ async function moveBalances(
         : kind === 'post'
           ? [input.amount, -released]
           : [0n, -released];
-  await trx
-    .updateTable('billing_balances')
-    .set({
-      debits_posted: sql`debits_posted + ${posted}`,
-      debits_pending: sql`debits_pending + ${reserved}`,
-    })
-    .where('account_id', '=', input.debitAccountId)
-    .execute();
-  await trx
-    .updateTable('billing_balances')
-    .set({
-      credits_posted: sql`credits_posted + ${posted}`,
-      credits_pending: sql`credits_pending + ${reserved}`,
-    })
-    .where('account_id', '=', input.creditAccountId)
-    .execute();
+  const pooled: BalanceMove[] = [];
+  if (isPooled(input.debitAccountId)) {
+    pooled.push({ accountId: input.debitAccountId, debitsPosted: posted, debitsPending: reserved });
+  } else {
+    await trx
+      .updateTable('billing_balances')
+      .set({
+        debits_posted: sql`debits_posted + ${posted}`,
+        debits_pending: sql`debits_pending + ${reserved}`,
+      })
+      .where('account_id', '=', input.debitAccountId)
+      .execute();
+  }
+  if (isPooled(input.creditAccountId)) {
+    pooled.push({ accountId: input.creditAccountId, creditsPosted: posted, creditsPending: reserved });
+  } else {
+    await trx
+      .updateTable('billing_balances')
+      .set({
+        credits_posted: sql`credits_posted + ${posted}`,
+        credits_pending: sql`credits_pending + ${reserved}`,
+      })
+      .where('account_id', '=', input.creditAccountId)
+      .execute();
+  }
+  await recordMoves(trx, pooled);
 }
 
 type Candidate = Omit<TransferRow, 'currency' | 'created_at' | 'amount'> & { amount: bigint };

@@ -75,6 +75,19 @@ export interface BillingBalancesTable {
   credits_pending: Int64Column;
 }
 
+/**
+ * A movement of a pooled account's balance (pooled.ts, migration 0019): the account's balance is
+ * its `billing_balances` row plus the sum of these, until a fold moves them into the row.
+ */
+export interface BillingBalanceMovesTable {
+  id: string;
+  account_id: string;
+  debits_posted: Int64Column;
+  credits_posted: Int64Column;
+  debits_pending: Int64Column;
+  credits_pending: Int64Column;
+}
+
 /** One row per rated usage event: the deduplication of app usage, written with its transfers. */
 export interface BillingRatedEventsTable {
   launch_id: string;
@@ -122,6 +135,7 @@ export interface BillingTables {
   billing_accounts: BillingAccountsTable;
   billing_transfers: BillingTransfersTable;
   billing_balances: BillingBalancesTable;
+  billing_balance_moves: BillingBalanceMovesTable;
   billing_rated_events: BillingRatedEventsTable;
   billing_carries: BillingCarriesTable;
   billing_rated_intervals: BillingRatedIntervalsTable;

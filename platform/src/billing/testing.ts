@@ -1,5 +1,5 @@
 /**
- * A billing database for tests, on either dialect, with only the billing migration applied (the
+ * A billing database for tests, on either dialect, with only the billing migrations applied (the
  * library does not depend on the platform's other tables).
  */
 import { join } from 'node:path';
@@ -12,7 +12,17 @@ import pg from 'pg';
 import { PlatformSqliteDialect } from '../db/sqlite-dialect.js';
 import type { BillingDb } from './db.js';
 import { BILLING_MIGRATION_NAME, billingLedgerMigration } from '../db/migrations/0006_billing_ledger.js';
+import {
+  BILLING_BALANCE_MOVES_MIGRATION_NAME,
+  billingBalanceMovesMigration,
+} from '../db/migrations/0019_billing_balance_moves.js';
 import type { BillingTables } from './schema.js';
+
+/** The migrations that create the billing tables, by name. */
+export const BILLING_MIGRATIONS = {
+  [BILLING_MIGRATION_NAME]: billingLedgerMigration,
+  [BILLING_BALANCE_MOVES_MIGRATION_NAME]: billingBalanceMovesMigration,
+};
 
 export interface BillingTestDb {
   db: BillingDb;
@@ -35,7 +45,7 @@ export async function openBillingTestDb(dialect: TestDialect): Promise<BillingTe
   }
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: () => Promise.resolve({ [BILLING_MIGRATION_NAME]: billingLedgerMigration }) },
+    provider: { getMigrations: () => Promise.resolve(BILLING_MIGRATIONS) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined)

@@ -1,7 +1,8 @@
 /**
  * `gpuaas-platform`: `serve` runs the platform; `token` mints a short-lived access token straight
  * from the data folder or database (bootstrap for automation and tests: whoever holds those holds
- * the platform anyway). One top-level catch turns errors into `error[CODE]: message` and an exit
+ * the platform anyway), `node-credentials` issues node agents' credentials the same way, and
+ * `node-agent` runs the node agent on a GPU machine that joins a platform elsewhere. One top-level catch turns errors into `error[CODE]: message` and an exit
  * status from the one table of the CLIs (`EXIT_CODES`, docs/cli.md): 0 ok, 2 usage or configuration,
  * 70 internal.
  */
@@ -11,6 +12,8 @@ import { isPlatformError } from '../errors.js';
 import type { PlatformErrorCode } from '../errors.js';
 import { registerBilling } from './billing.js';
 import { printJson } from './common.js';
+import { NODE_AGENT_COMMAND, registerNodeAgent, runNodeAgent } from './node-agent.js';
+import { registerNodeCredentials } from './node-credentials.js';
 import type { CliContext, PlatformCliIo } from './common.js';
 import { registerRegistry } from './registry.js';
 import { registerServe } from './serve.js';
@@ -30,6 +33,8 @@ function defaultIo(): PlatformCliIo {
  * process.exitCode = await main(process.argv);
  */
 export async function main(argv: readonly string[], io: PlatformCliIo = defaultIo()): Promise<number> {
+  // The node agent parses its own options (and prints its own help and errors).
+  if (argv[2] === NODE_AGENT_COMMAND) return runNodeAgent(argv.slice(3), io);
   const program = new Command('gpuaas-platform')
     .description('The GPUaaS platform core: REST API, identity, audit, nodes and allocations')
     .version('0.1.0')
@@ -46,6 +51,8 @@ export async function main(argv: readonly string[], io: PlatformCliIo = defaultI
   registerUsers(program, ctx);
   registerBilling(program, ctx);
   registerRegistry(program, ctx);
+  registerNodeCredentials(program, ctx);
+  registerNodeAgent(program);
   const subcommands = (command: Command): Command[] =>
     command.commands.flatMap((c) => [c, ...subcommands(c)]);
   for (const sub of subcommands(program)) {

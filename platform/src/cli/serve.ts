@@ -11,10 +11,12 @@ import { createPlatform } from '../platform.js';
 import type { Platform } from '../platform.js';
 import { DEMO_APP, seedDemoApp } from '../apps/demo.js';
 import { startTracing } from '../tracing.js';
+import { collect, schedulerOptions } from './serve-scheduler.js';
+import type { SchedulerFlags } from './serve-scheduler.js';
 import type { CliContext } from './common.js';
 import { parsePort, parsePositiveInt, printJson } from './common.js';
 
-interface ServeOptions {
+interface ServeOptions extends SchedulerFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -194,6 +196,13 @@ export function registerServe(program: Command, { io }: CliContext): void {
       parsePositiveInt,
     )
     .option('--no-demo', `do not seed the example app ${DEMO_APP} into the catalog (env GPUAAS_DEMO=off)`)
+    .option('--scheduler <kind>', 'who places allocations: in-process or slurm (docs/slurm.md)', 'in-process')
+    .option('--slurmrestd-url <url>', "slurmrestd's URL, e.g. http://127.0.0.1:6820 (env SLURMRESTD_URL)")
+    .option('--slurm-token-file <file>', 'file holding a JWT for slurmrestd (default: env SLURM_JWT)')
+    .option('--slurm-user <name>', 'the user the token names; jobs run as this user (default root)')
+    .option('--slurm-partition <name>', "partition for the platform's jobs (default: the cluster's default)")
+    .option('--slurm-accounts <mode>', "project (each project's jobs charged to its account) or none")
+    .option('--slurm-gres-type <model=type>', 'GRES type of a GPU model or SKU id (repeatable)', collect, [])
     .option('--json', 'print the bound URL as JSON')
     .action(async (options: ServeOptions) => {
       if (options.trustIssuer.length > 0 && options.trustAudience === undefined) {
@@ -226,6 +235,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
           ? undefined
           : await readTrustedRoot(options.sigstoreTrustedRoot);
       const databaseUrl = options.databaseUrl ?? io.env.GPUAAS_DATABASE_URL;
+      const scheduler = await schedulerOptions(options, io.env);
       // One server per SQLite file: a second refuses with DATABASE_IN_USE (db/instance-lock.ts).
       const instanceLock = lockSqliteInstance({ url: databaseUrl, dataDir: options.dataDir });
       try {
@@ -249,6 +259,7 @@ export function registerServe(program: Command, { io }: CliContext): void {
               ? {}
               : { appTrustPolicy, appTrustPolicyFile: options.appTrustPolicy }),
             ...(sigstoreTrustedRoot === undefined ? {} : { sigstoreTrustedRoot }),
+            scheduler,
           },
           storage: {
             ...(options.storageMode === undefined ? {} : { mode: options.storageMode }),

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { PlatformError } from '../errors.js';
 import { migrateExclusively } from './migrations/index.js';
 import type { Tables } from './schema.js';
+import { joinableDialect } from './joinable-dialect.js';
 import { PlatformSqliteDialect } from './sqlite-dialect.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -68,16 +69,22 @@ export async function createDatabase(options: DatabaseOptions): Promise<Platform
   // The folder holds the SQLite file and the key-encryption secret: owner-only.
   if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  let db: Kysely<Tables>;
+  // Joinable: an idempotent request's queries all run in one transaction (db/joined-transaction.ts).
+  let joinable: ReturnType<typeof joinableDialect>;
   if (dialect === 'sqlite') {
     const sqlite = openSqlite(sqliteFile(options.url, dataDir));
-    db = new Kysely<Tables>({ dialect: new PlatformSqliteDialect({ database: withStatementCache(sqlite) }) });
+    joinable = joinableDialect(new PlatformSqliteDialect({ database: withStatementCache(sqlite) }), {
+      singleConnection: true,
+      guardWrites: false,
+    });
   } else {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    joinable = joinableDialect(new PostgresDialect({ pool }), { singleConnection: false, guardWrites: true });
   }
+  const db = new Kysely<Tables>({ dialect: joinable });
+  joinable.register(db as unknown as Kysely<never>);
 
   try {
     if (options.migrate ?? true) await migrateExclusively(db, dialect);

@@ -325,6 +325,25 @@ export interface Tables
   app_instances: AppInstancesTable;
   app_entitlements: AppEntitlementsTable;
   leases: LeasesTable;
+  node_credentials: NodeCredentialsTable;
+}
+
+/** A node agent's credential (migration 0018, nodes/credentials.ts); never deleted. */
+export interface NodeCredentialsTable {
+  id: string;
+  /** The node it authenticates (registrations and heartbeats of that name only). */
+  node_name: string;
+  /** Hash of the secret (shown once); null once revoked. */
+  secret_hash: string | null;
+  /** The operator identity the agent acts as (tokens limited to `nodes:agent`). */
+  agent_user_id: string;
+  created_by: string | null;
+  created_at: string;
+  /** Set by a rotation: accepted until then (the overlap). */
+  expires_at: string | null;
+  revoked_at: string | null;
+  /** The credential this one rotated. */
+  replaces: string | null;
 }
 
 /** A lease on one job of background work (migration 0017, platform/src/leases/). */

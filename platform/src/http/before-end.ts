@@ -5,7 +5,16 @@
  */
 import type { Response } from 'express';
 
-export type BeforeEndHook = (body: Buffer | undefined) => Promise<void>;
+/**
+ * What to send instead of the handler's answer, when a hook finds it cannot stand (the request
+ * transaction did not commit). `status` and `problem` are already set on the response by the hook.
+ */
+export interface Replacement {
+  body: string;
+  contentType: string;
+}
+
+export type BeforeEndHook = (body: Buffer | undefined) => Promise<void | Replacement>;
 
 interface Hooked {
   hooks: BeforeEndHook[];
@@ -37,14 +46,26 @@ export function beforeEnd(res: Response, hook: BeforeEndHook, onError: (error: u
           ? chunk
           : undefined;
     void (async () => {
+      let replacement: Replacement | undefined;
       for (const h of state.hooks) {
         try {
-          await h(body);
+          replacement = (await h(body)) ?? replacement;
         } catch (error) {
           state.onError(error);
         }
       }
-      originalEnd(...args);
+      if (replacement === undefined) {
+        originalEnd(...args);
+      } else if (res.headersSent) {
+        // The head (the handler's status) is fixed already: cut the connection rather than let the
+        // client read an answer for a change that did not happen.
+        res.destroy();
+      } else {
+        for (const name of ['etag', 'location', 'content-length', 'idempotent-replayed'])
+          res.removeHeader(name);
+        res.setHeader('Content-Type', replacement.contentType);
+        originalEnd(replacement.body);
+      }
     })();
     return res;
   };

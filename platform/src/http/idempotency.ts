@@ -6,19 +6,28 @@
  * - a retry while the first is still running gets 409 IDEMPOTENCY_IN_FLIGHT with Retry-After;
  * - a 5xx is not stored (the key is released so a retry can succeed), 4xx answers are.
  * An in-flight lock older than the lock timeout is presumed dead (crashed instance) and taken over.
+ *
+ * The key, the change, its audit record and the stored response commit as one transaction
+ * (http/request-transaction.ts), except for the operations that commit step by step (`OWN_COMMITS`
+ * there): for them the key is reserved on its own (`in_flight`), the response stored after, and a
+ * 5xx releases the key. Inside a transaction the reservation is not visible to other requests
+ * until it commits; on PostgreSQL an advisory lock on the key answers a concurrent request
+ * IDEMPOTENCY_IN_FLIGHT instead of letting it wait for the first one's row.
  */
 import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { principalKey } from '../auth/principal.js';
 import type { PlatformConfig } from '../config.js';
-import type { Tables } from '../db/schema.js';
-import { PlatformError } from '../errors.js';
-import { isoTime } from '../ids.js';
+import type { IdempotencyKeysTable, Tables } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import { dialectOf } from '../db/database.js';
 import { beforeEnd } from './before-end.js';
 import type { RequestContext } from '../context.js';
+import { reserve, storeKey } from './idempotency-keys.js';
+import type { Reservation } from './idempotency-keys.js';
 import { operationOf } from './pipeline.js';
+import { OWN_COMMITS, beginRequestTransaction } from './request-transaction.js';
 
 /** Response headers worth replaying. */
 const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
@@ -41,8 +50,39 @@ export function requestHash(method: string, path: string, body: unknown): string
     .digest('base64url');
 }
 
+/** Answers with a stored response. */
+function replay(res: Response, row: IdempotencyKeysTable): void {
+  for (const [name, value] of Object.entries(
+    JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
+  )) {
+    res.setHeader(name, value);
+  }
+  res.setHeader('Idempotent-Replayed', 'true');
+  res.status(row.response_status ?? 200).send(row.response_body ?? '');
+}
+
+/** Stores the answer under the key (in the request transaction, when there is one). */
+async function storeResponse(
+  db: Kysely<Tables>,
+  res: Response,
+  where: { scope: string; key: string },
+  body: Buffer | undefined,
+): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.getHeader(name);
+    if (value !== undefined) headers[name] = String(value);
+  }
+  await storeKey(db, {
+    ...where,
+    status: res.statusCode,
+    headers: JSON.stringify(headers),
+    body: body?.toString('utf8') ?? '',
+  });
+}
+
 export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: Logger): RequestHandler {
-  const { ttlSeconds, lockTimeoutSeconds } = config.idempotency;
+  const advisoryLock = dialectOf(config.databaseUrl) === 'postgres';
   return async (req, res, next) => {
     const op = operationOf(res);
     const key = req.headers['idempotency-key'];
@@ -53,123 +93,50 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
     const context = res.locals.context as RequestContext;
     const scope =
       context.principal === undefined ? `ip:${context.ip ?? ''}` : principalKey(context.principal);
-    const hash = requestHash(req.method, req.path, req.body);
+    const reservation: Reservation = {
+      scope,
+      key,
+      method: req.method,
+      path: req.path,
+      hash: requestHash(req.method, req.path, req.body),
+    };
     const where = { scope, key };
 
-    let owned = false;
-    for (let attempt = 0; attempt < 3 && !owned; attempt++) {
-      const now = Date.now();
-      const inserted = await db
-        .insertInto('idempotency_keys')
-        .values({
-          scope,
-          key,
-          method: req.method,
-          path: req.path,
-          request_hash: hash,
-          state: 'in_flight',
-          response_status: null,
-          response_headers: null,
-          response_body: null,
-          created_at: isoTime(now),
-          locked_at: isoTime(now),
-          expires_at: isoTime(now + ttlSeconds * 1000),
-        })
-        .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
-        owned = true;
-        break;
-      }
-
-      const row = await db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('scope', '=', scope)
-        .where('key', '=', key)
-        .executeTakeFirst();
-      if (row === undefined) continue; // released by a failed first attempt: try to take it
-      if (row.expires_at < isoTime(now)) {
-        await db
-          .deleteFrom('idempotency_keys')
-          .where('scope', '=', scope)
-          .where('key', '=', key)
-          .where('expires_at', '=', row.expires_at)
-          .execute();
-        continue;
-      }
-      if (row.request_hash !== hash) {
-        throw new PlatformError(
-          'IDEMPOTENCY_KEY_REUSED',
-          `Idempotency-Key ${key} was used for a different request (${row.method} ${row.path} with another body)`,
-        );
-      }
-      if (row.state === 'done') {
-        for (const [name, value] of Object.entries(
-          JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
-        )) {
-          res.setHeader(name, value);
-        }
-        res.setHeader('Idempotent-Replayed', 'true');
-        res.status(row.response_status ?? 200).send(row.response_body ?? '');
-        return;
-      }
-      const lockExpired = row.locked_at < isoTime(now - lockTimeoutSeconds * 1000);
-      if (lockExpired) {
-        const taken = await db
-          .updateTable('idempotency_keys')
-          .set({ locked_at: isoTime(now) })
-          .where('scope', '=', scope)
-          .where('key', '=', key)
-          .where('state', '=', 'in_flight')
-          .where('locked_at', '=', row.locked_at)
-          .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) === 1) {
-          owned = true;
-          break;
-        }
-      }
-      throw new PlatformError(
-        'IDEMPOTENCY_IN_FLIGHT',
-        `a request with Idempotency-Key ${key} is still in flight`,
-        {
-          headers: { 'Retry-After': '1' },
-        },
+    if (!OWN_COMMITS.has(op.def.operationId)) {
+      const tx = await beginRequestTransaction(db, res, logger, (body) =>
+        storeResponse(db, res, where, body),
       );
+      let found: 'owned' | IdempotencyKeysTable;
+      try {
+        found = await tx.transaction.runUnguarded(() =>
+          reserve(db, reservation, config.idempotency, advisoryLock),
+        );
+      } catch (error) {
+        await tx.transaction.rollback();
+        throw error;
+      }
+      if (found === 'owned') {
+        tx.transaction.run(next);
+      } else {
+        await tx.transaction.rollback();
+        replay(res, found);
+      }
+      return;
     }
 
-    if (!owned) {
-      throw new PlatformError('IDEMPOTENCY_IN_FLIGHT', `Idempotency-Key ${key} is contended; retry`, {
-        headers: { 'Retry-After': '1' },
-      });
+    const found = await reserve(db, reservation, config.idempotency, false);
+    if (found !== 'owned') {
+      replay(res, found);
+      return;
     }
     beforeEnd(
       res,
       async (body) => {
         if (res.statusCode >= 500) {
-          await db
-            .deleteFrom('idempotency_keys')
-            .where('scope', '=', where.scope)
-            .where('key', '=', where.key)
-            .execute();
+          await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
           return;
         }
-        const headers: Record<string, string> = {};
-        for (const name of REPLAYED_HEADERS) {
-          const value = res.getHeader(name);
-          if (value !== undefined) headers[name] = String(value);
-        }
-        await db
-          .updateTable('idempotency_keys')
-          .set({
-            state: 'done',
-            response_status: res.statusCode,
-            response_headers: JSON.stringify(headers),
-            response_body: body?.toString('utf8') ?? '',
-          })
-          .where('scope', '=', where.scope)
-          .where('key', '=', where.key)
-          .execute();
+        await storeResponse(db, res, where, body);
       },
       (error) => logger.error({ err: error }, 'could not record the idempotent response'),
     );

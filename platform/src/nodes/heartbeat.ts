@@ -79,7 +79,7 @@ async function applyReport(c: Context, report: ObservedAllocation): Promise<Plat
   const { db, bus, actor } = c;
   const row = await db
     .selectFrom('allocations')
-    .select(['state', 'node_id', 'torn_down', 'ttl_seconds', 'expires_at', 'runtime_secret'])
+    .select(['state', 'node_id', 'torn_down', 'ttl_seconds', 'expires_at', 'runtime_secret', 'endpoint'])
     .where('id', '=', report.id)
     .executeTakeFirst();
   if (row === undefined || row.node_id !== c.nodeId) return [];
@@ -92,10 +92,16 @@ async function applyReport(c: Context, report: ObservedAllocation): Promise<Plat
         report.runtime_secret !== row.runtime_secret));
   // The steady state of every heartbeat: nothing moves, so no transaction is opened.
   if (report.state === 'running' && row.state === 'running' && !recreated) {
-    if (report.last_activity_at !== undefined) {
+    // The same runtime at a new address (its agent serves it on another port after a restart of
+    // the forwarder): every instance must dial the new one.
+    const moved = report.endpoint !== undefined && report.endpoint !== row.endpoint;
+    if (report.last_activity_at !== undefined || moved) {
       await db
         .updateTable('allocations')
-        .set({ last_activity_at: report.last_activity_at })
+        .set({
+          ...(report.last_activity_at === undefined ? {} : { last_activity_at: report.last_activity_at }),
+          ...(moved ? { endpoint: report.endpoint } : {}),
+        })
         .where('id', '=', report.id)
         .execute();
     }

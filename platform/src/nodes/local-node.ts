@@ -15,11 +15,12 @@ import type { Logger } from '../logger.js';
 import { detectNvidiaInventory, httpAgentTransport, NodeAgent, simulatedInventory } from '@gpuaas/node-agent';
 import type { NodeInventory } from '@gpuaas/node-agent';
 import type { TokenProvider } from '@gpuaas/sdk';
+import { AGENT_EMAIL } from './credentials.js';
 import { runtimeEgressAllowList } from './runtime-egress.js';
 import type { AllocationService } from '../allocations/service.js';
 
-/** The identity local agents act as: an operator whose tokens are limited to `nodes:agent`. */
-export const LOCAL_AGENT_EMAIL = 'node-agent@gpuaas.local';
+/** The identity local agents act as (remote ones too): an operator limited to `nodes:agent`. */
+export const LOCAL_AGENT_EMAIL = AGENT_EMAIL;
 
 export interface LocalNodes {
   agents: NodeAgent[];

@@ -12,6 +12,7 @@ import { PlatformError } from '../errors.js';
 import { isOperator } from '../identity/access.js';
 import { isoTime } from '../ids.js';
 import type { Logger } from '../logger.js';
+import { NodeCredentialService } from './credentials.js';
 import { heartbeat } from './heartbeat.js';
 import { registerNode } from './nodes.js';
 import type { Assignment, ObservedAllocation, Registration } from './nodes.js';
@@ -31,10 +32,13 @@ export interface NodeServiceDeps {
 }
 
 export class NodeService {
+  /** Issuing, rotating and revoking the credentials remote agents authenticate with. */
+  readonly credentials: NodeCredentialService;
   readonly #deps: NodeServiceDeps;
 
   constructor(deps: NodeServiceDeps) {
     this.#deps = deps;
+    this.credentials = new NodeCredentialService({ db: deps.db });
   }
 
   /** A page of nodes by id (`limit + 1` rows). */
@@ -62,6 +66,7 @@ export class NodeService {
   /** Creates the node or updates its inventory (same name → same id). */
   async register(principal: Principal, registration: Registration): Promise<Node> {
     requireOperator(principal, 'register nodes');
+    requireBoundTo(principal, registration.name);
     const { db, compute } = this.#deps;
     const node = await registerNode(db, compute.bus, registration);
     void compute.scheduling.trigger();
@@ -76,6 +81,9 @@ export class NodeService {
   ): Promise<{ heartbeat_interval_ms: number; assignments: Assignment[] }> {
     requireOperator(principal, 'send node heartbeats');
     const { db, compute, logger, provisioningTimeoutSeconds, heartbeatIntervalMs } = this.#deps;
+    if (principal.type === 'user' && principal.node !== undefined) {
+      requireBoundTo(principal, (await requireNode(db, nodeId)).name);
+    }
     const { assignments, changed } = await heartbeat(db, compute.bus, nodeId, observed, {
       logger,
       provisioningTimeoutSeconds,
@@ -131,6 +139,15 @@ export class NodeService {
       .where('id', '=', node.id)
       .execute();
   }
+}
+
+/** A node credential speaks for its own node only (by name: its id is the platform's to give). */
+function requireBoundTo(principal: Principal, nodeName: string): void {
+  if (principal.type !== 'user' || principal.node === undefined || principal.node.name === nodeName) return;
+  throw new PlatformError(
+    'NODE_CREDENTIAL_MISMATCH',
+    `node credential ${principal.node.credentialId} is for node "${principal.node.name}", not "${nodeName}"`,
+  );
 }
 
 function requireOperator(principal: Principal, action: string): Principal {

@@ -264,6 +264,37 @@ describe('ClusterState', () => {
     expect(state.place(request({ count: 2 }))?.gpuIds).toEqual(placed.gpuIds.slice(0, 2));
   });
 
+  it('releases GPUs of several nodes listed interleaved, each once, and re-files every group', () => {
+    // Two nodes of two 4-GPU NVLink domains: release runs by node, so interleaving and repeats
+    // must still leave each group's free count (and so its place in the index) right.
+    const state = new ClusterState([
+      nodeWithFree('a', 0, { domainSize: 4 }),
+      nodeWithFree('b', 0, { domainSize: 4 }),
+    ]);
+    const gpu = (n: string, i: number) => `${n}/${i}`;
+    const ids = [
+      gpu('a', 0),
+      gpu('b', 4),
+      gpu('a', 1),
+      gpu('a', 1),
+      gpu('b', 5),
+      gpu('b', 6),
+      gpu('b', 7),
+      gpu('b', 4),
+    ];
+    expect(state.release(ids)).toBe(6);
+    expect(state.freeGpus).toBe(6);
+    // b's second domain is whole again: a 4-GPU NVLink request fits there and nowhere else.
+    expect(state.place(request({ count: 4, topology: 'nvlink' }))).toMatchObject({
+      nodeId: 'b',
+      gpuIds: [4, 5, 6, 7].map((i) => gpu('b', i)),
+    });
+    // a has two free GPUs in one domain: the tightest fit for an NVLink pair.
+    expect(state.place(request({ count: 2, topology: 'nvlink' }))?.nodeId).toBe('a');
+    expect(state.freeGpus).toBe(0);
+    expect(state.place(request())).toBeUndefined();
+  });
+
   it('counts stranded GPUs: free on nodes that cannot host the size', () => {
     const state = new ClusterState([
       nodeWithFree('a', 8),

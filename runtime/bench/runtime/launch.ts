@@ -18,6 +18,14 @@ import { clearArtifactCache } from '@gpuaas/runtime';
 
 const BIN = fileURLToPath(new URL('../../bin/gpuaas-runtime.js', import.meta.url));
 
+/** A later launch of the same artifact by the same runtime (the cache warm), stopped afterwards. */
+export interface WarmRun {
+  launchToReadyMs: number;
+  launchAnsweredMs: number;
+  states: Record<string, number>;
+  hooks: Record<string, number>;
+}
+
 export interface LaunchRun {
   /** From sending the launch request to the `ready` state event, ms. */
   launchToReadyMs: number;
@@ -31,8 +39,12 @@ export interface LaunchRun {
   peakRssMiB: number;
   /** Its VmHWM when the launch was answered (artifact fetched, verified and unpacked), MiB. */
   fetchedPeakRssMiB: number;
+  /** CPU seconds (user + system) the runtime spent from the launch request to its answer. */
+  fetchCpuSeconds: number;
   /** RSS of the runtime process once it listened, before the launch, MiB. */
   idleRssMiB: number;
+  /** The warm relaunches asked for (`warmRelaunches`), in order. */
+  warm: WarmRun[];
 }
 
 export interface LaunchOptions {
@@ -44,7 +56,20 @@ export interface LaunchOptions {
   nodeFlags: readonly string[];
   /** Extra environment for the runtime process. */
   env?: Record<string, string>;
+  /**
+   * Launches of the same artifact by the same runtime after the first one was stopped (its cache
+   * warm; the reference pinned to the digest the first launch reported, as the platform sends).
+   */
+  warmRelaunches?: number;
   timeoutMs?: number;
+}
+
+/** User + system CPU seconds of `pid` so far, all its threads (USER_HZ is 100 on Linux). */
+function procCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
@@ -173,11 +198,10 @@ export async function measureLaunch(options: LaunchOptions): Promise<LaunchRun> 
     child = await startRuntime(dir, secret, options);
     const pid = child.pid!;
     const idleRssMiB = procStatusMiB(pid, 'VmRSS');
-    const states: Record<string, number> = {};
-    const hooks: Record<string, number> = {};
+    let states: Record<string, number> = {};
+    let hooks: Record<string, number> = {};
     let started = 0;
     let settle: (outcome: Error | undefined) => void = () => undefined;
-    const outcome = new Promise<Error | undefined>((resolve) => (settle = resolve));
     unsubscribe = await subscribe(c, (event) => {
       if (started === 0) return;
       const at = performance.now() - started;
@@ -189,28 +213,75 @@ export async function measureLaunch(options: LaunchOptions): Promise<LaunchRun> 
       if (event.type === 'hook' && typeof event.hook === 'string')
         hooks[event.hook] = Number(event.duration_ms);
     });
-    started = performance.now();
-    const answer = await call(c, 'POST', '/v1/app/launch', {
-      reference: options.reference,
-      trust_policy: options.trustPolicy,
+    /** One launch until ready; `atAnswer` runs when the launch request was answered. */
+    const timed = async (reference: string, atAnswer: () => void = () => undefined) => {
+      states = {};
+      hooks = {};
+      const outcome = new Promise<Error | undefined>((resolve) => (settle = resolve));
+      started = performance.now();
+      const answer = await call(c, 'POST', '/v1/app/launch', {
+        reference,
+        trust_policy: options.trustPolicy,
+      });
+      const launchAnsweredMs = performance.now() - started;
+      atAnswer();
+      if (answer.status !== 202)
+        throw new Error(`POST /v1/app/launch answered ${answer.status}: ${answer.text}`);
+      const timeout = setTimeout(
+        () => settle(new Error('the app was not ready in time')),
+        options.timeoutMs ?? 300_000,
+      );
+      const failure = await outcome;
+      clearTimeout(timeout);
+      return { failure, launchAnsweredMs, launchToReadyMs: states.ready ?? Number.NaN, answer: answer.text };
+    };
+    const stop = async () => {
+      const stopped = await call(c, 'POST', '/v1/app/stop');
+      started = 0;
+      if (stopped.status !== 200)
+        throw new Error(`POST /v1/app/stop answered ${stopped.status}: ${stopped.text}`);
+    };
+
+    let fetchedPeakRssMiB = 0;
+    let fetchCpuSeconds = 0;
+    const cpuBefore = procCpuSeconds(pid);
+    const first = await timed(options.reference, () => {
+      fetchCpuSeconds = procCpuSeconds(pid) - cpuBefore;
+      fetchedPeakRssMiB = procStatusMiB(pid, 'VmHWM');
     });
-    const launchAnsweredMs = performance.now() - started;
-    const fetchedPeakRssMiB = procStatusMiB(pid, 'VmHWM');
-    if (answer.status !== 202)
-      throw new Error(`POST /v1/app/launch answered ${answer.status}: ${answer.text}`);
-    const timeout = setTimeout(
-      () => settle(new Error('the app was not ready in time')),
-      options.timeoutMs ?? 300_000,
-    );
-    const failure = await outcome;
-    clearTimeout(timeout);
-    const launchToReadyMs = states.ready ?? Number.NaN;
     const peakRssMiB = procStatusMiB(pid, 'VmHWM');
-    if (failure !== undefined) throw failure;
-    const stopped = await call(c, 'POST', '/v1/app/stop');
-    if (stopped.status !== 200)
-      throw new Error(`POST /v1/app/stop answered ${stopped.status}: ${stopped.text}`);
-    return { launchToReadyMs, launchAnsweredMs, states, hooks, peakRssMiB, fetchedPeakRssMiB, idleRssMiB };
+    if (first.failure !== undefined) throw first.failure;
+    const firstStates = states;
+    const firstHooks = hooks;
+    await stop();
+    const warm: WarmRun[] = [];
+    if ((options.warmRelaunches ?? 0) > 0) {
+      const digest = (JSON.parse(first.answer) as { app?: { digest?: unknown } }).app?.digest;
+      if (typeof digest !== 'string') throw new Error(`no app digest in the launch answer: ${first.answer}`);
+      const pinned = `${options.reference.split('@')[0]}@${digest}`;
+      for (let i = 0; i < (options.warmRelaunches ?? 0); i++) {
+        const run = await timed(pinned);
+        if (run.failure !== undefined) throw run.failure;
+        warm.push({
+          launchToReadyMs: run.launchToReadyMs,
+          launchAnsweredMs: run.launchAnsweredMs,
+          states,
+          hooks,
+        });
+        await stop();
+      }
+    }
+    return {
+      launchToReadyMs: first.launchToReadyMs,
+      launchAnsweredMs: first.launchAnsweredMs,
+      states: firstStates,
+      hooks: firstHooks,
+      peakRssMiB,
+      fetchedPeakRssMiB,
+      fetchCpuSeconds,
+      idleRssMiB,
+      warm,
+    };
   } finally {
     unsubscribe?.();
     if (child !== undefined) await stopRuntime(child);

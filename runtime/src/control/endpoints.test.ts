@@ -132,12 +132,13 @@ afterAll(async () => {
 
 describe('endpointTarget', () => {
   it.each([
-    ['base path and sub-path', 'api', 'v1/x', '?q=1', '/base/v1/x?q=1'],
-    ['base path alone', 'api', '', '', '/base/'],
-    ['default base path', 'root', 'a/b', '', '/a/b'],
-  ])('%s', (_name, endpoint, rest, search, want) => {
+    ['base path and sub-path', 'api', 'v1/x', '?q=1', '/base', '/base/v1/x?q=1'],
+    ['base path alone', 'api', '', '', '/base', '/base/'],
+    ['default base path', 'root', 'a/b', '', '', '/a/b'],
+  ])('%s', (_name, endpoint, rest, search, base, want) => {
     expect(endpointTarget({ state: 'ready', manifest: manifest(9) }, endpoint, rest, search)).toEqual({
       port: 9,
+      base,
       path: want,
     });
   });

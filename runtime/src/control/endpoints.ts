@@ -9,6 +9,10 @@
  * and the runtime secret (`authorization`) never reach the app. The runtime's own refusals carry
  * `x-gpuaas-runtime-code` so the platform tells them from the app's answers (an app's header of
  * that name is dropped).
+ *
+ * The platform itself asks for endpoint tunnels on the same route (an upgrade to
+ * `gpuaas-endpoint-tunnel/1`, control/endpoint-tunnel.ts) and relays over them; the per-request
+ * relay serves other callers and the app's WebSocket upgrades.
  */
 import { STATUS_CODES, request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -20,6 +24,7 @@ import type { Logger } from 'pino';
 import type { AppState } from '../app/states.js';
 import { RuntimeError, isRuntimeError } from '../errors.js';
 import { sendJson } from '../routes.js';
+import { openEndpointTunnel, wantsTunnel } from './endpoint-tunnel.js';
 import type { RouteContext, RuntimeRoute } from '../routes.js';
 
 /** Marks an answer as the runtime's refusal, not the app's: its value is the runtime code. */
@@ -38,6 +43,8 @@ export interface EndpointRelayOptions {
 
 export interface EndpointTarget {
   port: number;
+  /** The endpoint's base path on the app, without a trailing slash ('' for `/`). */
+  base: string;
   /** The path on the app: the endpoint's base path joined with the relayed path, query kept. */
   path: string;
 }
@@ -66,7 +73,7 @@ export function endpointTarget(
     );
   }
   const base = (endpoint.path ?? '/').replace(/\/+$/, '');
-  return { port: endpoint.port, path: `${base}/${rest}${search}` };
+  return { port: endpoint.port, base, path: `${base}/${rest}${search}` };
 }
 
 /** The request's end-to-end headers, for the app: no hop-by-hop, no runtime secret. */
@@ -198,6 +205,25 @@ export function endpointRoutes(options: EndpointRelayOptions): RuntimeRoute[] {
       upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx) {
         const target = targetOf(ctx, (error) => refuseUpgrade(socket, error));
         if (target === undefined) return;
+        if (wantsTunnel(req.headers.upgrade)) {
+          openEndpointTunnel(socket, head, {
+            host,
+            port: target.port,
+            base: target.base,
+            // Still the app that serves this endpoint at that port and base path.
+            stillServing: () => {
+              try {
+                const now = endpointTarget(options.instance(), ctx.params.name ?? '', '', '');
+                return now.port === target.port && now.base === target.base;
+              } catch {
+                return false;
+              }
+            },
+            onUnreachable: (error) => refuseUpgrade(socket, unreachable(target.port, error)),
+            logger,
+          });
+          return;
+        }
         relayUpgrade(req, socket, head, {
           host,
           port: target.port,

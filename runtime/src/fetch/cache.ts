@@ -1,8 +1,10 @@
 /**
  * The content-addressed artifact cache shared by the instances of an allocation:
  *
- *   <cacheDir>/blobs/sha256/<hex>   verified blobs: manifests, configs, layers (read-only)
+ *   <cacheDir>/blobs/sha256/<hex>   verified blobs: manifests, configs, gzip layers (read-only)
  *   <cacheDir>/trees/sha256/<hex>/  unpacked app folders, by manifest digest (read-only)
+ *   <cacheDir>/records/sha256/<hex>.json   what each file of that tree looked like once sealed
+ *   <cacheDir>/evidence/sha256/<hex>.json  the signature bundles that last verified it
  *   <cacheDir>/locks/sha256-<hex>   who is building that tree (pid and host)
  *   <cacheDir>/tmp/<hex>.<pid>.<n>/  work in progress of one build: a tree and blob downloads
  *
@@ -21,6 +23,10 @@ export interface CacheLayout {
   root: string;
   blob(digest: string): string;
   tree(digest: string): string;
+  /** The tree's tamper-evident record (tree-record.ts), written when it is sealed. */
+  record(digest: string): string;
+  /** The bundles that verified the artifact, for verifying a warm launch offline (warm.ts). */
+  evidence(digest: string): string;
   lock(digest: string): string;
   tmp: string;
 }
@@ -35,6 +41,14 @@ export function cacheLayout(root: string): CacheLayout {
     tree: (digest) => {
       const { algorithm, hex } = splitDigest(digest);
       return join(root, 'trees', algorithm, hex);
+    },
+    record: (digest) => {
+      const { algorithm, hex } = splitDigest(digest);
+      return join(root, 'records', algorithm, `${hex}.json`);
+    },
+    evidence: (digest) => {
+      const { algorithm, hex } = splitDigest(digest);
+      return join(root, 'evidence', algorithm, `${hex}.json`);
     },
     lock: (digest) => {
       const { algorithm, hex } = splitDigest(digest);

@@ -79,7 +79,7 @@ describe.skipIf(!available)('fetchArtifact against Distribution', () => {
     if (work !== undefined) await removeTree(work);
   });
 
-  it('pins a tag to its digest once, verifies, and unpacks a read-only tree; a second fetch unpacks nothing', async () => {
+  it('pins a tag to its digest once, verifies, and unpacks a read-only tree; a second fetch unpacks nothing and only resolves the tag', async () => {
     const published = await publish('acme/happy');
     const recorder = recordingFetch();
     const { tracer, spans } = recordingTracer();
@@ -128,6 +128,7 @@ describe.skipIf(!available)('fetchArtifact against Distribution', () => {
           'gpuaas.artifact.digest': published.digest,
           'gpuaas.artifact.bytes': first.stats.bytesDownloaded,
           'gpuaas.artifact.from_cache': false,
+          'gpuaas.artifact.offline': false,
         },
         ended: true,
       },
@@ -136,13 +137,14 @@ describe.skipIf(!available)('fetchArtifact against Distribution', () => {
     const before = await stat(join(app, 'unique.txt'));
     const again = recordingFetch();
     const second = await fetchArtifact(options(tag, { registry: { fetch: again.fetch } }));
-    expect(second).toMatchObject({ digest: published.digest, appDir: app, fromCache: true });
+    expect(second).toMatchObject({ digest: published.digest, appDir: app, fromCache: true, offline: true });
     expect(second.stats).toMatchObject({ bytesDownloaded: 0, filesUnpacked: 0, bytesUnpacked: 0 });
     const after = await stat(join(app, 'unique.txt'));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
-    for (const digest of layerDigests) expect(again.requests.join('\n')).not.toContain(digest);
-    // …but it did check the signature again: referrers were asked for.
-    expect(again.requests.some((r) => r.includes('/referrers/') || r.includes('sha256-'))).toBe(true);
+    // The tag is resolved again (tags move); the signature is checked again from the bundles kept
+    // in the cache (warm.test.ts), so that is the only request.
+    expect(again.requests).toEqual(['HEAD /v2/acme/happy/manifests/1.0.0']);
+    expect(second.verified.signer).toMatchObject({ keyId: publisher.key.keyId });
   });
 
   it('does not reuse a verdict: a cached artifact is refused once its key is no longer trusted', async () => {

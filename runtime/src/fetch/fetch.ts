@@ -2,19 +2,20 @@
  * `fetchArtifact`: turns an artifact reference into a verified, unpacked, read-only app folder in
  * the allocation's cache.
  *
- * 1. A tag is resolved once; from then on only the digest is used.
+ * 1. A tag is resolved once; from then on only the digest is used. A digest needs no resolving.
  * 2. The signatures are verified (publisher signature, approval attestation when the policy
  *    requires one) before a single layer byte is fetched, and on every call, cached or not: the
  *    verdict is never cached, because the policy or the keys may have changed since the last launch
- *    (a revoked key, a newly required approval must bite at the next launch) and checking costs a
- *    few small requests and milliseconds of CPU.
- * 3. Under the artifact's build lock: a cached tree is used as it is (nothing downloaded, nothing
- *    unpacked); otherwise each layer streams from the registry through a digest and size check,
- *    into the cache's blob store and the tar reader at once, and the tree is renamed into place
- *    only when every layer verified and unpacked safely.
- *
- * The cache itself is trusted: it belongs to the runtime (mode 0700) and trees are not re-hashed
- * on a hit. Cached blobs are re-verified when a new tree is built from them.
+ *    (a revoked key, a newly required approval must bite at the next launch).
+ * 3. Warm: when the artifact's tree is in the cache, the bundles kept beside it are judged against
+ *    this launch's policy, its manifest and config re-hashed, and the tree compared with the record
+ *    taken when it was sealed — no registry request (warm.ts says why that is as strict as a pull).
+ *    A copy that changed is refused (ARTIFACT_CACHE_TAMPERED) and dropped.
+ * 4. Otherwise (or when the kept bundles no longer pass): the bundles are read from the registry
+ *    and judged; then, under the artifact's build lock, a recorded tree is checked and used, or
+ *    its layers stream from the registry (several at once) through a digest and size check into
+ *    the tar reader (gzip layers into the blob store too), and the tree is renamed into place only when every layer
+ *    verified and unpacked safely. Cached blobs are re-verified when a new tree is built from them.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -23,13 +24,15 @@ import type { Logger } from 'pino';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import {
   PUBLISH_PREDICATE_TYPE,
-  SdkError,
+  fetchBundles,
+  judgeBundles,
   registryClientFor,
   parseArtifactReference,
   pinReference,
   pinnedReference,
+  repositoryName,
   staticCredentials,
-  verifyArtifact,
+  type ArtifactTrust,
   type PublicKey,
   type RegistryConnection,
   type RegistryCredentials,
@@ -37,8 +40,11 @@ import {
   type VerifyArtifactResult,
 } from '@gpuaas/sdk';
 import { RuntimeError, isRuntimeError } from '../errors.js';
-import { buildTree, loadMeta } from './build.js';
-import { cacheLayout, exists, withBuildLock } from './cache.js';
+import type { ArtifactMeta } from './build.js';
+import { cacheLayout, withBuildLock } from './cache.js';
+import { toRuntimeError } from './fetch-errors.js';
+import { saveEvidence } from './tree-record.js';
+import { reuseOrBuild, verifyFromCache } from './warm.js';
 
 export interface FetchArtifactOptions {
   /** `host/repo:tag`, `host/repo@sha256:…` or both. */
@@ -91,6 +97,8 @@ export interface FetchedArtifact {
   };
   /** True when the tree was already in the cache: nothing was downloaded or unpacked. */
   fromCache: boolean;
+  /** True when it was verified from the signatures kept in the cache, with no registry request (warm.ts). */
+  offline: boolean;
   stats: {
     /** Manifest, config and layer bytes downloaded (signature bundles not counted). */
     bytesDownloaded: number;
@@ -98,34 +106,6 @@ export interface FetchedArtifact {
     bytesUnpacked: number;
     durationMs: number;
   };
-}
-
-/** Maps sdk and file-system failures onto the runtime's codes. */
-function toRuntimeError(error: unknown, what: string): unknown {
-  if (isRuntimeError(error)) return error;
-  if (error instanceof SdkError) {
-    const code =
-      error.code === 'REFERENCE_INVALID'
-        ? 'ARTIFACT_REFERENCE_INVALID'
-        : error.code === 'NOT_FOUND'
-          ? 'ARTIFACT_NOT_FOUND'
-          : error.code === 'DIGEST_MISMATCH'
-            ? 'ARTIFACT_TAMPERED'
-            : error.code === 'IO_ERROR'
-              ? 'ARTIFACT_CACHE_FAILED'
-              : 'ARTIFACT_PULL_FAILED';
-    return new RuntimeError(code, `${what}: ${error.message}`, {
-      cause: error,
-      details: { sdkCode: error.code, ...(error.details ?? {}) },
-    });
-  }
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) {
-    return new RuntimeError('ARTIFACT_CACHE_FAILED', `${what}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return error;
 }
 
 function summarise(verdict: VerifyArtifactResult): FetchedArtifact['verified'] {
@@ -148,7 +128,7 @@ async function fetchInSpan(options: FetchArtifactOptions, span: Span): Promise<F
   if ((options.trustPolicy === undefined) === (options.keys === undefined)) {
     throw new RuntimeError('CONFIG_INVALID', 'fetchArtifact needs exactly one of trustPolicy and keys');
   }
-  const trust =
+  const trust: ArtifactTrust =
     options.trustPolicy !== undefined ? { policy: options.trustPolicy } : { publicKeys: options.keys ?? [] };
   const logger = options.logger.child({ reference: options.reference });
   const source = (() => {
@@ -164,74 +144,98 @@ async function fetchInSpan(options: FetchArtifactOptions, span: Span): Promise<F
   };
   const client = registryClientFor(source.registry, { connection });
   const cache = cacheLayout(resolve(options.cacheDir));
+  const pin = () =>
+    pinReference(client, source).catch((error: unknown) => {
+      throw toRuntimeError(error, `resolve ${options.reference}`);
+    });
 
-  const pinned = await pinReference(client, source).catch((error: unknown) => {
-    throw toRuntimeError(error, `resolve ${options.reference}`);
-  });
+  // A digest needs no registry; a tag is resolved once, on every launch, since tags move.
+  const digest = source.digest ?? (await pin()).digest;
   options.signal?.throwIfAborted();
-  const digest = pinned.digest;
   const reference = pinnedReference(source, digest);
   span.setAttribute('gpuaas.artifact.digest', digest);
+  const subject = { reference, repository: repositoryName(source), digest };
+  const finish = (
+    meta: ArtifactMeta,
+    verdict: VerifyArtifactResult,
+    how: { fromCache: boolean; offline: boolean; files: number; bytes: number; downloaded: number },
+  ): FetchedArtifact => {
+    const result: FetchedArtifact = {
+      reference,
+      digest,
+      manifest: meta.manifest,
+      appDir: cache.tree(digest),
+      verified: summarise(verdict),
+      fromCache: how.fromCache,
+      offline: how.offline,
+      stats: {
+        bytesDownloaded: how.downloaded,
+        filesUnpacked: how.files,
+        bytesUnpacked: how.bytes,
+        durationMs: Math.round(performance.now() - started),
+      },
+    };
+    span.setAttributes({
+      'gpuaas.artifact.bytes': result.stats.bytesDownloaded,
+      'gpuaas.artifact.from_cache': result.fromCache,
+      'gpuaas.artifact.offline': result.offline,
+    });
+    logger.info(
+      { digest, from_cache: result.fromCache, offline: result.offline, ...result.stats },
+      'artifact fetched',
+    );
+    return result;
+  };
 
-  const verdict = await verifyArtifact(reference, trust, { client }).catch((error: unknown) => {
-    throw toRuntimeError(error, `verify ${reference}`);
+  const warm = await verifyFromCache(cache, subject, trust).catch((error: unknown) => {
+    throw toRuntimeError(error, `verify the cached copy of ${reference}`);
   });
-  if (!verdict.allowed) {
-    const reasons = verdict.reasons.join('; ');
+  if (warm.hit) {
+    const none = { fromCache: true, offline: true, files: 0, bytes: 0, downloaded: 0 };
+    return finish(warm.meta, warm.verdict, none);
+  }
+  logger.debug({ digest, why: warm.why }, 'verifying with the registry');
+  // The registry is asked whether it has a digest given as such: a wrong one is ARTIFACT_NOT_FOUND.
+  if (source.digest !== undefined) await pin();
+  const verdict = await fetchBundles(client, source.repository, digest)
+    .then((stored) => judgeBundles(subject, stored, trust).then((judged) => ({ judged, stored })))
+    .catch((error: unknown) => {
+      throw toRuntimeError(error, `verify ${reference}`);
+    });
+  if (!verdict.judged.allowed) {
+    const { code, reasons } = verdict.judged;
     throw new RuntimeError(
       'ARTIFACT_UNTRUSTED',
-      `${reference} refused: ${verdict.code ?? 'untrusted'}: ${reasons}`,
+      `${reference} refused: ${code ?? 'untrusted'}: ${reasons.join('; ')}`,
       {
-        details: { digest, policyCode: verdict.code, reasons: verdict.reasons },
+        details: { digest, policyCode: code, reasons },
       },
     );
   }
   options.signal?.throwIfAborted();
-  const verified = summarise(verdict);
-  logger.debug({ digest, signer: verified.signer?.keyId, policies: verified.policies }, 'artifact verified');
+  logger.debug({ digest, signer: summarise(verdict.judged).signer?.keyId }, 'artifact verified');
 
   // Traversable, not listable: in a sandbox, tenant code (another uid) runs from the trees.
   await mkdir(cache.root, { recursive: true, mode: 0o711 }).catch((error: unknown) => {
     throw toRuntimeError(error, `create the cache ${cache.root}`);
   });
-  const built = await withBuildLock(cache, digest, async () => {
-    const meta = await loadMeta(client, cache, source.repository, digest);
-    if (await exists(cache.tree(digest))) return { meta, fromCache: true, files: 0, bytes: 0, layerBytes: 0 };
-    options.signal?.throwIfAborted();
-    const tree = await buildTree(
-      client,
-      cache,
-      source.repository,
-      digest,
-      meta.image,
-      options.signal,
-      options.maxUnpackedBytes,
-    );
-    return { meta, fromCache: false, files: tree.files, bytes: tree.bytes, layerBytes: tree.bytesDownloaded };
-  }).catch((error: unknown) => {
+  const built = await withBuildLock(cache, digest, () =>
+    reuseOrBuild(client, cache, source.repository, digest, options),
+  ).catch((error: unknown) => {
     throw toRuntimeError(error, `fetch ${reference}`);
   });
-
-  const result: FetchedArtifact = {
-    reference,
-    digest,
-    manifest: built.meta.manifest,
-    appDir: cache.tree(digest),
-    verified,
+  // Kept for the next launch to verify offline (warm.ts); a launch without it just goes online.
+  await saveEvidence(cache, { digest, repository: subject.repository, bundles: verdict.stored }).catch(
+    (error: unknown) =>
+      logger.warn({ err: error, digest }, 'could not keep the signatures for offline launches'),
+  );
+  return finish(built.meta, verdict.judged, {
     fromCache: built.fromCache,
-    stats: {
-      bytesDownloaded: built.meta.bytesDownloaded + built.layerBytes,
-      filesUnpacked: built.files,
-      bytesUnpacked: built.bytes,
-      durationMs: Math.round(performance.now() - started),
-    },
-  };
-  span.setAttributes({
-    'gpuaas.artifact.bytes': result.stats.bytesDownloaded,
-    'gpuaas.artifact.from_cache': result.fromCache,
+    offline: false,
+    files: built.files,
+    bytes: built.bytes,
+    downloaded: built.meta.bytesDownloaded + built.layerBytes,
   });
-  logger.info({ digest, from_cache: result.fromCache, ...result.stats }, 'artifact fetched');
-  return result;
 }
 
 /**

@@ -12,6 +12,11 @@
  *   as the kernel would), never climb above its root — checked once every layer is extracted,
  *   since a later layer's link can change where an earlier one leads;
  * - hard links, devices, FIFOs and GNU extensions are refused (the sdk never writes them).
+ *
+ * Several layers may be extracted into one tree at once (build.ts fetches them in parallel). The
+ * sdk puts every file in exactly one layer, so layers share folders only; anything else two
+ * layers both claim is refused whatever order they arrive in: the same path twice is
+ * ARTIFACT_INVALID, a symlink where another layer has a folder (or the reverse) ARTIFACT_UNSAFE.
  */
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, symlink } from 'node:fs/promises';
@@ -28,11 +33,13 @@ const FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | c
 
 type Kind = 'directory' | 'file' | 'symlink';
 
-/** What has been extracted into one tree, shared by the layers extracted into it (one at a time). */
+/** What has been extracted into one tree, shared by the layers extracted into it. */
 export interface ExtractState {
   /** Absolute path of the tree being filled. */
   readonly root: string;
   readonly entries: Map<string, Kind>;
+  /** Folders claimed, by the mkdir that creates them: another layer waits for it before using one. */
+  readonly folders: Map<string, Promise<void>>;
   readonly symlinks: Map<string, string>;
   files: number;
   bytes: number;
@@ -41,7 +48,7 @@ export interface ExtractState {
 }
 
 export function createExtractState(root: string, maxBytes = Number.POSITIVE_INFINITY): ExtractState {
-  return { root, entries: new Map(), symlinks: new Map(), files: 0, bytes: 0, maxBytes };
+  return { root, entries: new Map(), folders: new Map(), symlinks: new Map(), files: 0, bytes: 0, maxBytes };
 }
 
 function unsafe(where: string, path: string, why: string): RuntimeError {
@@ -117,17 +124,29 @@ async function ensureParents(state: ExtractState, path: string, where: string): 
   for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
     const parent = path.slice(0, slash);
     const kind = state.entries.get(parent);
-    if (kind === 'directory') continue;
     if (kind === 'symlink') throw unsafe(where, path, `lies below the symlink "${parent}"`);
     if (kind === 'file') throw invalid(where, `entry "${path}" lies below the file "${parent}"`);
-    state.entries.set(parent, 'directory');
-    await mkdir(join(state.root, parent), { mode: 0o755 });
+    if (kind === undefined) makeFolder(state, parent);
+    // Claimed by this layer or another one: either way created (or being created) by its mkdir.
+    await state.folders.get(parent);
   }
+}
+
+/** Claims `path` as a folder and starts its mkdir; callers await `state.folders.get(path)`. */
+function makeFolder(state: ExtractState, path: string): void {
+  state.entries.set(path, 'directory');
+  const made = mkdir(join(state.root, path), { mode: 0o755 });
+  // Awaited by whoever needs the folder; this handler only keeps a failure from going unhandled.
+  made.catch(() => undefined);
+  state.folders.set(path, made);
 }
 
 function claim(state: ExtractState, path: string, kind: Kind, where: string): boolean {
   const existing = state.entries.get(path);
   if (existing === 'directory' && kind === 'directory') return false;
+  if ((existing === 'directory' && kind === 'symlink') || (existing === 'symlink' && kind === 'directory')) {
+    throw unsafe(where, path, 'is both a symlink and a folder');
+  }
   if (existing !== undefined) throw invalid(where, `entry "${path}" appears twice`);
   state.entries.set(path, kind);
   return true;
@@ -155,6 +174,8 @@ async function writeFile(
       },
     );
   }
+  // Counted before writing: a layer unpacking beside this one checks against it at once.
+  state.bytes += header.size;
   // Read-only from the start: instances share the tree and must not change it.
   const mode = (header.mode & 0o111) !== 0 ? 0o555 : 0o444;
   const writer = new BatchedFileWriter(await open(join(state.root, path), FILE_FLAGS, mode));
@@ -166,7 +187,6 @@ async function writeFile(
   }
   await writer.close();
   state.files++;
-  state.bytes += header.size;
 }
 
 /**
@@ -223,7 +243,8 @@ async function extractEntries(reader: ByteReader, state: ExtractState, where: st
     } else if (typeflag === '5') {
       if (path !== '') {
         await ensureParents(state, path, where);
-        if (claim(state, path, 'directory', where)) await mkdir(join(state.root, path), { mode: 0o755 });
+        if (claim(state, path, 'directory', where)) makeFolder(state, path);
+        await state.folders.get(path);
       }
       await reader.skip(size, truncated);
     } else if (typeflag === '2') {

@@ -48,6 +48,11 @@ export function tarSha256sum(dir: string): Promise<ChildRun> {
   return runMeasured('bash', ['-o', 'pipefail', '-c', 'tar -cf - -C "$1" . | sha256sum', 'bash', dir]);
 }
 
+/** `tar -czf OUT -C DIR .`: read every file, frame it as a tar, gzip it (gzip's default level 6). */
+export function tarCzf(dir: string, out: string): Promise<ChildRun> {
+  return runMeasured('tar', ['-czf', out, '-C', dir, '.']);
+}
+
 const SYSTEM_BLOB_CACHE = '/var/lib/containers/cache';
 
 let bwrapAvailable: boolean | undefined;

@@ -1,216 +1,56 @@
 /**
  * A fast reader for the plain subset of YAML that manifests are written in: block mappings and
- * sequences indented with spaces, plain and single-line quoted scalars, one-line flow collections
- * and comments. It exists because the `yaml` library tokenises an 80-line manifest at well under the
+ * sequences indented with spaces, plain and single-line quoted scalars and keys, one-line flow
+ * collections, literal and folded block scalars, anchors and aliases, a `%YAML 1.2` directive and
+ * comments. It exists because the `yaml` library tokenises an 80-line manifest at well under the
  * validator's throughput target; `yaml` stays the reference parser for everything else.
  *
  * The contract is strict: for any text, this either returns exactly what `yaml`'s parseDocument
  * + toJS would return for an error-free document (YAML 1.2 core schema), or `undefined` ("not
- * sure"), in which case the caller parses with `yaml`. Anything unusual (tabs, CR, anchors, tags,
- * block scalars, multi-line scalars or flows, duplicate keys, documents markers past the first) is
- * "not sure". A differential property test against `yaml` holds it to that contract.
+ * sure"), in which case the caller parses with `yaml`. Anything unusual (tabs, CR, tags, multi-line
+ * plain scalars or flows, keep chomping, aliases inside anchored nodes, duplicate keys or anchors,
+ * document markers past the first) is "not sure". Differential property tests against `yaml` hold
+ * it to that contract.
+ *
+ * With `positions`, it also returns the source tree `locate` reads: the ranges `yaml` would give
+ * each node, or `unsure` where `yaml`'s answer depends on how it attaches comments.
  */
+import { isSeqItem, keyAt, lastKey, splitLines } from './fast-yaml-lines.js';
+import type { Line } from './fast-yaml-lines.js';
+import { BAIL, bail, blockScalarText, inlineValue, skipSpaces } from './fast-yaml-scalars.js';
+import type { Json, Track } from './fast-yaml-scalars.js';
+import type { SourceNode } from './positions.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-interface Line {
-  indent: number;
-  text: string;
-}
-
-/** Thrown inside the reader to abandon the fast path; never escapes this module. */
-class Bail extends Error {}
-// One instance, made once: declining must stay cheap, and a stack trace per throw is not.
-const BAIL = new Bail('not in the fast YAML subset');
-
-function bail(): never {
-  throw BAIL;
-}
-
-// Control characters (tab and CR included), NEL, BOM and the Unicode line separators change how
-// YAML splits lines or reads scalars; leave such text to the full parser.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSURE_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
-const FLOW_KEY = /^([A-Za-z_$][A-Za-z0-9_$.-]*): +/;
-// Keys that the core schema would resolve to something other than their own text, and the one
-// key that JavaScript objects treat specially.
-const RESERVED_KEYS = new Set([
-  'null',
-  'Null',
-  'NULL',
-  'true',
-  'True',
-  'TRUE',
-  'false',
-  'False',
-  'FALSE',
-  '__proto__',
-]);
-
-const MAYBE_NOT_STRING = new Set([...'~nNtTfF+-.0123456789'].map((c) => c.charCodeAt(0)));
-const NULL = /^(?:~|[Nn]ull|NULL)$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT = /^[-+]?[0-9]+$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-
-/** Resolves a plain scalar with the YAML 1.2 core schema, the way the `yaml` library does. */
-function resolvePlain(s: string): Json {
-  // Most plain scalars are words; only these first characters can start a null, bool or number.
-  if (!MAYBE_NOT_STRING.has(s.charCodeAt(0))) return s;
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
-  if (INT.test(s)) return parseInt(s, 10);
-  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
-  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
-  if (FLOAT_SPECIAL.test(s)) {
-    if (s.slice(-3).toLowerCase() === 'nan') return NaN;
-    return s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  }
-  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
-  return s;
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '\\': '\\',
-  '"': '"',
-  '/': '/',
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  b: '\b',
-  f: '\f',
-  '0': '\0',
-};
-
-/** Reads a double-quoted scalar that closes on the same line; returns it and the index after it. */
-function doubleQuoted(s: string, start: number): [string, number] {
-  let out = '';
-  let i = start + 1;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === '"') return [out, i + 1];
-    if (c === '\\') {
-      const e = s[i + 1] ?? '';
-      const simple = SIMPLE_ESCAPES[e];
-      if (simple !== undefined) {
-        out += simple;
-        i += 2;
-      } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) {
-        out += String.fromCodePoint(parseInt(s.slice(i + 2, i + 6), 16));
-        i += 6;
-      } else {
-        bail();
-      }
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return bail();
-}
-
-function singleQuoted(s: string, start: number): [string, number] {
-  let out = '';
-  let i = start + 1;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === "'") {
-      if (s[i + 1] !== "'") return [out, i + 1];
-      out += "'";
-      i += 2;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return bail();
-}
-
-function skipSpaces(s: string, i: number): number {
-  while (s[i] === ' ') i++;
-  return i;
-}
-
-/** A scalar or collection inside a one-line flow collection. */
-function flowItem(s: string, start: number): [Json, number] {
-  const i = skipSpaces(s, start);
-  const c = s[i];
-  if (c === '"') return doubleQuoted(s, i);
-  if (c === "'") return singleQuoted(s, i);
-  if (c === '[' || c === '{') return flow(s, i);
-  let end = i;
-  while (end < s.length && s[end] !== ',' && s[end] !== ']' && s[end] !== '}') end++;
-  const plain = s.slice(i, end).trimEnd();
-  if (plain === '' || /[:#[\]{}"']/.test(plain) || /^[-?](?: |$)|^[&*!|>%@`]/.test(plain)) bail();
-  return [resolvePlain(plain), end];
-}
-
-/** A one-line flow sequence or mapping starting at `start`; returns it and the index after it. */
-function flow(s: string, start: number): [Json, number] {
-  const isSeq = s[start] === '[';
-  const close = isSeq ? ']' : '}';
-  const seq: Json[] = [];
-  const map: { [key: string]: Json } = {};
-  let i = skipSpaces(s, start + 1);
-  if (s[i] === close) return [isSeq ? seq : map, i + 1];
-  for (;;) {
-    if (isSeq) {
-      const [item, next] = flowItem(s, i);
-      seq.push(item);
-      i = next;
-    } else {
-      const m = FLOW_KEY.exec(s.slice(i));
-      const key = m?.[1];
-      if (m === null || key === undefined || RESERVED_KEYS.has(key) || Object.hasOwn(map, key)) bail();
-      const [item, next] = flowItem(s, i + m[0].length);
-      map[key] = item;
-      i = next;
-    }
-    i = skipSpaces(s, i);
-    if (s[i] === close) return [isSeq ? seq : map, i + 1];
-    if (s[i] !== ',') bail();
-    i = skipSpaces(s, i + 1);
-    // YAML accepts a trailing comma; JSON does not. Leave the question to the full parser.
-    if (s[i] === close) bail();
-  }
-}
-
-function isKeyStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36; // a-z A-Z _ $
-}
-
-function isKeyChar(c: number): boolean {
-  return isKeyStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45; // 0-9 . -
-}
-
-/**
- * Length of a `key:` prefix (a plain key, ':', then spaces or the end of the line), or -1.
- * Hand-rolled because it runs once per line and a RegExp exec allocates.
- */
-function keyPrefix(text: string): number {
-  if (!isKeyStart(text.charCodeAt(0))) return -1;
-  let i = 1;
-  while (i < text.length && isKeyChar(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) !== 58) return -1; // ':'
-  i++;
-  if (i < text.length && text.charCodeAt(i) !== 32) return -1;
-  while (text.charCodeAt(i) === 32) i++;
-  return i;
-}
-
-function isSeqItem(text: string): boolean {
-  return text === '-' || text.startsWith('- ');
-}
+const ANCHOR = /^&([A-Za-z0-9_-]+)(?: +|$)/;
+const ALIAS = /^\*([A-Za-z0-9_-]+)(?: +#.*| *)$/;
+const BLOCK_HEADER = /^([|>])(-?)(?: +#.*| *)$/;
+// `yaml` refuses to expand more than 100 aliased nodes; far below that, nothing can go wrong.
+const MAX_ALIASES = 10;
 
 class Reader {
   private pos = 0;
+  private aliases = 0;
+  private readonly anchors = new Map<string, { value: Json; node: SourceNode | undefined }>();
+  private readonly text: string;
   private readonly lines: Line[];
-  constructor(lines: Line[]) {
+  private readonly raws: string[];
+  private readonly rowStarts: number[];
+  private readonly track: boolean;
+  // When tracking: the node just read, where `yaml` ends it (its range[2], which becomes the end of
+  // a block collection it closes) and whether that end is certain.
+  node: SourceNode | undefined;
+  private tail = 0;
+  private tailUnsure = false;
+  // Reused for every inline value: one allocation per read instead of one per line.
+  private readonly where: Track | undefined;
+
+  constructor(text: string, lines: Line[], raws: string[], rowStarts: number[], track: boolean) {
+    this.text = text;
     this.lines = lines;
+    this.raws = raws;
+    this.rowStarts = rowStarts;
+    this.track = track;
+    this.where = track ? { base: 0 } : undefined;
   }
 
   read(): Json {
@@ -229,115 +69,215 @@ class Reader {
 
   private mapping(indent: number): { [key: string]: Json } {
     const map: { [key: string]: Json } = {};
+    const node: SourceNode | undefined = this.track
+      ? { kind: 'map', start: 0, end: 0, pairs: [] }
+      : undefined;
+    const start = this.lines[this.pos]?.start ?? 0;
     for (let line = this.lines[this.pos]; line !== undefined; line = this.lines[this.pos]) {
       if (line.indent < indent) break;
       if (line.indent > indent) bail();
-      const text = line.text;
-      const end = keyPrefix(text);
-      if (end < 0) bail();
-      const key = text.slice(0, text.indexOf(':'));
+      const name = keyAt(line.text);
+      if (name === undefined) return bail();
+      // Read now: reading the value may find other keys.
+      const end = lastKey.end;
       // `!== undefined` also catches inherited names (constructor, toString): declining is safe.
-      if (map[key] !== undefined || RESERVED_KEYS.has(key)) bail();
-      const rest = text.slice(end);
+      if (map[name] !== undefined) bail();
       this.pos++;
-      map[key] = rest === '' || rest[0] === '#' ? this.nested(indent, true) : this.inline(rest, indent);
+      map[name] = this.value(line, lastKey.valueAt, indent, true);
+      node?.pairs?.push({ key: name, keyStart: line.start, keyEnd: line.start + end, value: this.node });
     }
+    this.close(node, start);
     return map;
   }
 
   private sequence(indent: number): Json[] {
     const seq: Json[] = [];
+    const node: SourceNode | undefined = this.track
+      ? { kind: 'seq', start: 0, end: 0, items: [] }
+      : undefined;
+    const start = this.lines[this.pos]?.start ?? 0;
     for (let line = this.lines[this.pos]; line !== undefined; line = this.lines[this.pos]) {
       if (line.indent < indent) break;
       if (line.indent > indent) bail();
       if (!isSeqItem(line.text)) break;
-      const spaces = skipSpaces(line.text, 1) - 1;
-      const rest = line.text.slice(1 + spaces);
-      if (rest === '' || rest[0] === '#') {
-        this.pos++;
-        seq.push(this.nested(indent, false));
-      } else if (isSeqItem(rest)) {
-        bail();
-      } else if (keyPrefix(rest) > 0) {
+      const at = skipSpaces(line.text, 1);
+      const rest = line.text.slice(at);
+      if (isSeqItem(rest)) bail();
+      if (rest !== '' && rest[0] !== '#' && rest[0] !== '&' && keyAt(rest) !== undefined) {
         // A compact mapping ("- name: api"): its keys line up with the first one.
-        const column = indent + 1 + spaces;
-        this.lines[this.pos] = { indent: column, text: rest };
+        const column = indent + at;
+        this.lines[this.pos] = { indent: column, text: rest, start: line.start + at, row: line.row };
         seq.push(this.mapping(column));
       } else {
         this.pos++;
-        seq.push(this.inline(rest, indent));
+        seq.push(this.value(line, at, indent, false));
       }
+      node?.items?.push(this.node);
     }
+    this.close(node, start);
     return seq;
   }
 
-  /** The value of a key or item whose line ends after the indicator. */
-  private nested(indent: number, allowIndentlessSequence: boolean): Json {
+  /** A block collection ends where `yaml` ends its last value. */
+  private close(node: SourceNode | undefined, start: number): void {
+    if (node === undefined) return;
+    node.start = start;
+    node.end = this.tail;
+    if (this.tailUnsure) node.unsure = true;
+    this.node = node;
+  }
+
+  /** The value after `key:` or `-` on `line`, starting at `at` in its text. */
+  private value(line: Line, at: number, indent: number, allowIndentlessSequence: boolean): Json {
+    let rest = line.text.slice(at);
+    let anchor: string | undefined;
+    const aliasesBefore = this.aliases;
+    if (rest[0] === '&') {
+      const m = ANCHOR.exec(rest);
+      anchor = m?.[1];
+      if (m === null || anchor === undefined || this.anchors.has(anchor)) return bail();
+      at += m[0].length;
+      rest = rest.slice(m[0].length);
+      // An anchor on a compact mapping's first key, or on nothing, is left to the full parser.
+      if (rest[0] === '&' || rest[0] === '*' || (rest !== '' && rest[0] !== '#' && keyAt(rest) !== undefined))
+        bail();
+    }
+    let value: Json;
+    if (rest === '' || rest[0] === '#') {
+      value = this.nested(line, rest !== '', indent, allowIndentlessSequence, anchor !== undefined);
+    } else if (rest[0] === '*') value = this.alias(line, at, rest, indent);
+    else if (rest[0] === '|' || rest[0] === '>') value = this.blockScalar(line, at, rest, indent);
+    else {
+      const t = this.where;
+      if (t) t.base = line.start + at;
+      value = inlineValue(rest, t)[0];
+      this.node = t?.node;
+      this.endsOnLine(line, indent);
+    }
+    if (anchor !== undefined) {
+      // An alias inside an anchored node multiplies what later aliases expand to; not sure then.
+      if (this.aliases !== aliasesBefore) bail();
+      this.anchors.set(anchor, { value, node: this.node });
+    }
+    return value;
+  }
+
+  /** A value that ends its line; a more-indented next line would continue it, so bail then. */
+  private endsOnLine(line: Line, indent: number): void {
     const next = this.lines[this.pos];
-    if (next === undefined) return null;
-    if (next.indent > indent) return this.block(next.indent);
-    if (allowIndentlessSequence && next.indent === indent && isSeqItem(next.text))
+    if (next !== undefined && next.indent > indent) bail();
+    if (this.track) this.endAfter(line.row);
+  }
+
+  private endAfter(row: number): void {
+    this.tail = Math.min((this.rowStarts[row] ?? 0) + (this.raws[row]?.length ?? 0) + 1, this.text.length);
+    this.tailUnsure = this.commentFollows(row);
+  }
+
+  /**
+   * Whether a comment line follows `row` (past blank lines): `yaml` attaches such comments to one
+   * of the open collections, which moves that collection's end; the fast reader does not guess.
+   */
+  private commentFollows(row: number): boolean {
+    for (let r = row + 1; r < this.raws.length; r++) {
+      const raw = this.raws[r] ?? '';
+      const i = skipSpaces(raw, 0);
+      if (i < raw.length) return raw[i] === '#';
+    }
+    return false;
+  }
+
+  /** The value of a key or item whose line ends after the indicator (and maybe a comment). */
+  private nested(
+    line: Line,
+    commented: boolean,
+    indent: number,
+    allowIndentlessSequence: boolean,
+    anchored: boolean,
+  ): Json {
+    const next = this.lines[this.pos];
+    if (next !== undefined && next.indent > indent) return this.block(next.indent);
+    if (allowIndentlessSequence && next?.indent === indent && isSeqItem(next.text))
       return this.sequence(indent);
+    if (anchored) bail();
+    if (this.track) {
+      // `yaml` puts an empty value at the end of the line, after any trailing spaces.
+      const end = (this.rowStarts[line.row] ?? 0) + (this.raws[line.row]?.length ?? 0);
+      this.node = { kind: 'scalar', start: end, end, empty: true };
+      this.tail = end;
+      this.tailUnsure = commented || this.commentFollows(line.row);
+      if (commented) this.node.unsure = true;
+    }
     return null;
   }
 
-  /** A value on the rest of a line; a more-indented next line would continue it, so bail then. */
-  private inline(rest: string, indent: number): Json {
-    const value = inlineValue(rest);
-    const next = this.lines[this.pos];
-    if (next !== undefined && next.indent > indent) bail();
+  private alias(line: Line, at: number, rest: string, indent: number): Json {
+    const name = ALIAS.exec(rest)?.[1];
+    const anchored = name === undefined ? undefined : this.anchors.get(name);
+    if (name === undefined || anchored === undefined || ++this.aliases > MAX_ALIASES) return bail();
+    const start = line.start + at;
+    this.node = this.track
+      ? { kind: 'alias', start, end: start + 1 + name.length, target: anchored.node }
+      : undefined;
+    this.endsOnLine(line, indent);
+    return anchored.value;
+  }
+
+  /** A `|` or `>` block scalar: the raw lines after the header indented past `indent`. */
+  private blockScalar(line: Line, at: number, rest: string, indent: number): Json {
+    const header = BLOCK_HEADER.exec(rest);
+    if (header === null) return bail();
+    const content: string[] = [];
+    let blockIndent = -1;
+    let widestBlank = 0;
+    let last = -1;
+    for (let row = line.row + 1; row < this.raws.length; row++) {
+      const raw = this.raws[row] ?? '';
+      const spaces = skipSpaces(raw, 0);
+      if (spaces === raw.length) {
+        // Spaces past the indentation of an empty line are content, or an error before the first
+        // line; neither is worth the fast path.
+        if (blockIndent >= 0 && spaces > blockIndent) bail();
+        widestBlank = Math.max(widestBlank, spaces);
+        content.push('');
+        continue;
+      }
+      if (blockIndent < 0) {
+        if (spaces <= indent || widestBlank > spaces) bail();
+        blockIndent = spaces;
+      } else if (spaces < blockIndent) break;
+      content.push(raw.slice(blockIndent));
+      last = row;
+    }
+    if (last < 0) return bail();
+    // Trailing empty lines are chomped: clip keeps one line break, strip none.
+    content.length = last - line.row;
+    const value = blockScalarText(header[1] === '>', header[2] === '-', content);
+    while ((this.lines[this.pos]?.row ?? Infinity) <= last) this.pos++;
+    if (this.track) {
+      this.endAfter(last);
+      this.node = { kind: 'scalar', start: line.start + at, end: this.tail };
+    }
     return value;
   }
 }
 
-function inlineValue(rest: string): Json {
-  const c = rest[0];
-  let value: Json;
-  let end: number;
-  if (c === '"') [value, end] = doubleQuoted(rest, 0);
-  else if (c === "'") [value, end] = singleQuoted(rest, 0);
-  else if (c === '[' || c === '{') [value, end] = flow(rest, 0);
-  else {
-    const hash = rest.indexOf(' #');
-    const plain = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
-    if (
-      /^[[\]{},#&*!|>'"%@`:?]/.test(plain) ||
-      /^-(?: |$)/.test(plain) ||
-      plain.includes(': ') ||
-      plain.endsWith(':')
-    ) {
-      bail();
-    }
-    return resolvePlain(plain);
-  }
-  const tail = rest.slice(end);
-  if (tail !== '' && !/^ +(?:#.*)?$/.test(tail)) bail();
-  return value;
-}
-
 /**
- * Reads `text` if it is in the fast subset. Returns `{ value }` with what `yaml` would produce,
- * or `undefined` when the text must go through the full parser.
+ * Reads `text` if it is in the fast subset. Returns `{ value }` with what `yaml` would produce
+ * (and with `positions`, the source tree), or `undefined` when the text must go through the full
+ * parser.
  */
-export function parseFastYaml(text: string): { value: unknown } | undefined {
-  if (UNSURE_CHARS.test(text)) return undefined;
-  const lines: Line[] = [];
-  let sawMarker = false;
-  for (const raw of text.split('\n')) {
-    let indent = 0;
-    while (raw.charCodeAt(indent) === 32) indent++;
-    const content = raw.slice(indent);
-    if (content === '' || content[0] === '#') continue;
-    if (indent === 0 && /^(?:---|\.\.\.)(?: |$)|^%/.test(content)) {
-      // One leading "---" (with nothing after it but a comment) is common and harmless.
-      if (sawMarker || lines.length > 0 || !/^--- *(?:#.*)?$/.test(content)) return undefined;
-      sawMarker = true;
-      continue;
-    }
-    lines.push({ indent, text: content });
-  }
+export function parseFastYaml(
+  text: string,
+  positions = false,
+): { value: unknown; tree?: SourceNode | undefined } | undefined {
+  const split = splitLines(text);
+  if (split === undefined) return undefined;
+  const { lines, raws, rowStarts } = split;
   try {
-    return { value: new Reader(lines).read() };
+    const reader = new Reader(text, lines, raws, rowStarts, positions);
+    const value = reader.read();
+    return positions ? { value, tree: reader.node } : { value };
   } catch (error) {
     // Too deep for the stack: not sure either, and the full parser reports it.
     if (error === BAIL || error instanceof RangeError) return undefined;

@@ -1,6 +1,7 @@
 /**
- * Maps JSON pointers to source positions in a parsed YAML document. Built only when a manifest has
- * something to report, so the happy path never pays for it.
+ * Maps JSON pointers to source positions: a source tree (from the fast reader, or from a `yaml`
+ * document) is built only when a manifest has something to report, so the happy path never pays
+ * for it.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
@@ -54,6 +55,8 @@ export function pointerSegments(pointer: string): string[] {
 }
 
 export function escapePointerSegment(segment: string): string {
+  // Almost no segment needs escaping; the checks are cheaper than two regex replaces.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -73,50 +76,148 @@ function rangeOf(node: unknown): [number, number] | undefined {
   return range ? [range[0], range[1]] : undefined;
 }
 
-function isEmptyScalar(node: unknown): boolean {
-  return isScalar(node) && node.value === null && (node.source === undefined || node.source === '');
+/** A range as an optional pair, for nodes and keys that hold it as two numbers. */
+function range(start: number, end: number): [number, number] | undefined {
+  return start < 0 ? undefined : [start, end];
+}
+
+/**
+ * What `locate` needs of a parsed document: nodes with yaml's source ranges ([start, value end]),
+ * mapping keys as text. Built from a `yaml` document, or by the fast reader without one.
+ */
+export interface SourceNode {
+  kind: 'map' | 'seq' | 'scalar' | 'alias' | 'other';
+  /** yaml's range[0] and range[1]; -1 when the node has no range. Two numbers, not an array: the
+   * fast reader makes one of these per node of every manifest it reads. */
+  start: number;
+  end: number;
+  /** The fast reader could not tell the end `yaml` would give (comments after a block's end). */
+  unsure?: boolean;
+  /** A scalar with no text at all (`key:` with nothing after it). */
+  empty?: boolean;
+  /** Mapping entries in source order (a `yaml` document may hold a key twice). */
+  pairs?: SourcePair[];
+  items?: (SourceNode | undefined)[];
+  /** An alias's anchored node, undefined when the anchor is unknown. */
+  target?: SourceNode | undefined;
+}
+
+export interface SourcePair {
+  key: string;
+  /** The key's range; -1 when it has none. */
+  keyStart: number;
+  keyEnd: number;
+  /** Undefined for an explicit key with no value at all (`? key`). */
+  value: SourceNode | undefined;
+}
+
+/** The source tree of a `yaml` document (undefined for an empty one). */
+export function sourceTree(doc: Document): SourceNode | undefined {
+  // Aliases may point back at a collection that holds them, so nodes are made before their parts.
+  const made = new Map<unknown, SourceNode>();
+  const convert = (node: unknown): SourceNode | undefined => {
+    if (node === null || node === undefined) return undefined;
+    const known = made.get(node);
+    if (known) return known;
+    const [start, end] = rangeOf(node) ?? [-1, -1];
+    const out: SourceNode = { kind: 'other', start, end };
+    made.set(node, out);
+    if (isMap(node)) {
+      out.kind = 'map';
+      out.pairs = node.items.flatMap((pair) => {
+        if (!isPair(pair)) return [];
+        const [keyStart, keyEnd] = rangeOf(pair.key) ?? [-1, -1];
+        return [{ key: keyText(pair), keyStart, keyEnd, value: convert(pair.value) }];
+      });
+    } else if (isSeq(node)) {
+      out.kind = 'seq';
+      out.items = node.items.map(convert);
+    } else if (isAlias(node)) {
+      out.kind = 'alias';
+      out.target = convert(node.resolve(doc));
+    } else if (isScalar(node)) {
+      out.kind = 'scalar';
+      if (node.value === null && (node.source === undefined || node.source === '')) out.empty = true;
+    }
+    return out;
+  };
+  return convert(doc.contents);
+}
+
+/** Thrown inside `locate` when the answer depends on a range the fast reader was unsure of. */
+class Unsure extends Error {}
+// Made once: `locate` catches it and answers undefined, so no stack trace is ever wanted.
+const UNSURE = new Unsure('the fast reader is unsure of this range');
+
+function sureRange(node: SourceNode | undefined): [number, number] | undefined {
+  if (node === undefined) return undefined;
+  if (node.unsure === true) throw UNSURE;
+  return range(node.start, node.end);
+}
+
+function keyRange(pair: SourcePair | undefined): [number, number] | undefined {
+  return pair && range(pair.keyStart, pair.keyEnd);
 }
 
 /**
  * Finds the best source range for `pointer`: the key for `anchor: 'key'`, the value otherwise (the
  * key when the value is empty). When the pointer goes past what exists, returns the range of the
- * deepest existing ancestor's key (or the item / root node itself).
+ * deepest existing ancestor's key (or the item / root node itself). Undefined when that range is
+ * one the fast reader was unsure of: the caller asks a `yaml` document's tree instead.
  */
-export function locate(doc: Document, pointer: string, anchor: Anchor): [number, number] {
-  let node: unknown = doc.contents;
-  let lastPair: Pair | undefined;
-  let lastItem: unknown;
+export function locate(
+  root: SourceNode | undefined,
+  pointer: string,
+  anchor: Anchor,
+): [number, number] | undefined {
+  try {
+    return locateIn(root, pointer, anchor);
+  } catch (err) {
+    if (err === UNSURE) return undefined;
+    throw err;
+  }
+}
+
+function locateIn(root: SourceNode | undefined, pointer: string, anchor: Anchor): [number, number] {
+  let node = root;
+  let lastPair: SourcePair | undefined;
+  let lastItem: SourceNode | undefined;
   const segments = pointerSegments(pointer);
   let found = true;
   for (let depth = 0; depth < segments.length && found; depth++) {
     const segment = segments[depth] ?? '';
     // Aliases are followed once per step; toJS already refused documents with alias loops.
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      let match: Pair | undefined;
-      for (const pair of node.items) if (isPair(pair) && keyText(pair) === segment) match = pair;
+    if (node?.kind === 'alias') node = node.target;
+    if (node?.kind === 'map' && node.pairs) {
+      let match: SourcePair | undefined;
+      for (const pair of node.pairs) if (pair.key === segment) match = pair;
       if (match) {
         lastPair = match;
         lastItem = undefined;
         node = match.value;
       } else found = false;
-    } else if (isSeq(node) && /^(0|[1-9][0-9]*)$/.test(segment) && Number(segment) < node.items.length) {
+    } else if (
+      node?.kind === 'seq' &&
+      node.items &&
+      /^(0|[1-9][0-9]*)$/.test(segment) &&
+      Number(segment) < node.items.length
+    ) {
       node = node.items[Number(segment)];
       lastPair = undefined;
       lastItem = node;
     } else found = false;
   }
   // The root spans the whole file; its first character is the useful place to point at.
-  const rootStart = rangeOf(doc.contents)?.[0] ?? 0;
+  const rootStart = root !== undefined && root.start >= 0 ? root.start : 0;
   const fallback: [number, number] = [rootStart, rootStart];
   if (!found) {
     // Missing node: point at the parent's key (or the parent item itself, or the root).
-    return rangeOf(lastPair?.key) ?? rangeOf(lastItem) ?? fallback;
+    return keyRange(lastPair) ?? sureRange(lastItem) ?? fallback;
   }
-  if (lastPair && (anchor === 'key' || lastPair.value === null || isEmptyScalar(lastPair.value))) {
-    return rangeOf(lastPair.key) ?? fallback;
+  if (lastPair && (anchor === 'key' || lastPair.value === undefined || lastPair.value.empty === true)) {
+    return keyRange(lastPair) ?? fallback;
   }
-  return rangeOf(node) ?? rangeOf(lastPair?.key) ?? fallback;
+  return sureRange(node) ?? keyRange(lastPair) ?? fallback;
 }
 
 function contains(node: unknown, offset: number): boolean {

@@ -137,9 +137,10 @@ export function semanticIssues(
   const clean = (...segments: (string | number)[]): boolean => {
     if (schemaErrorPointers.length === 0) return true;
     const pointer = ptr(...segments);
-    return !schemaErrorPointers.some(
-      (p) => p === '' || p === pointer || p.startsWith(`${pointer}/`) || pointer.startsWith(`${p}/`),
-    );
+    // One is the other, or within it: a prefix that ends where a segment ends.
+    const within = (inner: string, outer: string): boolean =>
+      inner.startsWith(outer) && (inner.length === outer.length || inner[outer.length] === '/');
+    return !schemaErrorPointers.some((p) => p === '' || within(p, pointer) || within(pointer, p));
   };
   if (!isObj(manifest)) return [];
   const out: RawIssue[] = [];

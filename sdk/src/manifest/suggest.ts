@@ -2,6 +2,9 @@
  * "Did you mean" suggestions for misspelled keys, enum values and catalog names.
  */
 
+// The edit distance's rows, reused between calls and grown when a longer word comes.
+let rows = new Int32Array(96);
+
 /**
  * Edit distance counting insertions, deletions, substitutions and transpositions of adjacent
  * characters (optimal string alignment, the usual Damerau-Levenshtein variant).
@@ -11,23 +14,29 @@ export function editDistance(a: string, b: string): number {
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
   const width = b.length + 1;
-  // Three rolling rows are enough: the transposition step looks two rows back.
-  let prev2 = new Array<number>(width).fill(0);
-  let prev = Array.from({ length: width }, (_, j) => j);
-  let row = new Array<number>(width).fill(0);
+  // Three rolling rows are enough: the transposition step looks two rows back. They live in one
+  // buffer kept between calls: a "did you mean" compares against every candidate.
+  if (rows.length < 3 * width) rows = new Int32Array(3 * width * 2);
+  let prev2 = 0;
+  let prev = width;
+  let row = 2 * width;
+  for (let j = 0; j < width; j++) rows[prev + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    row[0] = i;
+    rows[row] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      let best = Math.min(rows[prev + j]! + 1, rows[row + j - 1]! + 1, rows[prev + j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, (prev2[j - 2] ?? 0) + 1);
+        best = Math.min(best, rows[prev2 + j - 2]! + 1);
       }
-      row[j] = best;
+      rows[row + j] = best;
     }
-    [prev2, prev, row] = [prev, row, prev2];
+    const oldest = prev2;
+    prev2 = prev;
+    prev = row;
+    row = oldest;
   }
-  return prev[b.length] ?? 0;
+  return rows[prev + b.length]!;
 }
 
 /** Folds case and drops separators, so `min_memory_gib`, `MinMemoryGiB` and `min-memory-gib` meet. */

@@ -26,7 +26,8 @@ function trailer(crc: number, length: number): Buffer {
 
 /**
  * Compresses a byte stream into gzip with fixed header fields; the output is a function of the
- * input bytes alone (for one zlib build).
+ * input bytes alone (for one zlib build). A chunk of the source is consumed by the time the chunk
+ * after next is asked for, so a source may reuse its buffer from then on (as readFileChunks does).
  *
  * @example
  * await pipeline(tarStream(entries), gzipDeterministic, hashingWriter);
@@ -45,16 +46,22 @@ export async function* gzipDeterministic(
   let length = 0;
   // The feeder runs beside the reader below; a failure on either side tears both down.
   const feeder = (async () => {
+    let previous: Promise<void> | undefined;
     for await (const chunk of source) {
       crc = crc32(chunk, crc);
       length += chunk.length;
-      // Waiting for each chunk to be consumed (not just for 'drain') lets the source reuse its
-      // buffers as soon as it is asked for the next chunk. destroy() fails pending callbacks, so
-      // this cannot hang once the reader below gives up.
-      await new Promise<void>((done, fail) => {
+      const written = new Promise<void>((done, fail) => {
         deflate.write(chunk, (error) => (error ? fail(error) : done()));
       });
+      written.catch(() => undefined); // awaited below, or failed by destroy() when torn down
+      // One chunk compresses while the source makes the next (the tar writer frames and reads
+      // while zlib works on its thread); waiting for each chunk to be consumed before asking for
+      // the one after next (not just for 'drain') lets the source reuse a buffer from then on.
+      // destroy() fails pending callbacks, so this cannot hang once the reader below gives up.
+      await previous;
+      previous = written;
     }
+    await previous;
     deflate.end();
   })();
   feeder.catch((error: unknown) =>

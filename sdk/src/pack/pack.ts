@@ -21,15 +21,10 @@ import {
   type ImageManifest,
 } from '../oci/types.js';
 import { canonicalJson } from './canonical-json.js';
-import {
-  collectFiles,
-  layerEntries,
-  MAIN_LAYER,
-  type CollectedFile,
-  type CollectedLayer,
-} from './collect.js';
+import { collectFiles, MAIN_LAYER, type CollectedFile, type CollectedLayer } from './collect.js';
 import { gzipDeterministic, measureCompressibility, worthCompressing } from './gzip.js';
 import { resolveProvenance } from './provenance.js';
+import { layerEntries, readWhileCollecting } from './read.js';
 import { tarStream } from './tar.js';
 
 /** Progress of a pack, in file content bytes. */
@@ -91,30 +86,36 @@ export function tagForVersion(version: string): string {
 
 /**
  * Reads a window from the middle of the largest files (the ones that dominate the layer's bytes;
- * the middle skips headers that compress better than the bulk of the file).
+ * the middle skips headers that compress better than the bulk of the file), all at once, and
+ * from memory for files the collection already read.
  */
 async function sampleLayer(files: readonly CollectedFile[]): Promise<Buffer[]> {
   const regular = files
     .flatMap((f) => (f.type === 'file' && f.size > 0 ? [f] : []))
     .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1))
     .slice(0, SAMPLE_FILES);
-  const samples: Buffer[] = [];
+  const windows: { file: CollectedFile & { type: 'file' }; length: number; position: number }[] = [];
   let total = 0;
   for (const file of regular) {
     if (total >= SAMPLE_TOTAL) break;
     const length = Math.min(SAMPLE_WINDOW, file.size, SAMPLE_TOTAL - total);
-    const position = Math.floor((file.size - length) / 2);
-    const handle = await open(file.absolutePath, 'r');
-    try {
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, position);
-      samples.push(buffer.subarray(0, bytesRead));
-      total += bytesRead;
-    } finally {
-      await handle.close();
-    }
+    windows.push({ file, length, position: Math.floor((file.size - length) / 2) });
+    total += length;
   }
-  return samples;
+  return Promise.all(
+    windows.map(async ({ file, length, position }) => {
+      const read = readWhileCollecting.get(file);
+      if (read !== undefined) return read.subarray(position, position + length);
+      const handle = await open(file.absolutePath, 'r');
+      try {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, position);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
 }
 
 async function chooseGzip(layer: CollectedLayer, policy: PackOptions['compression']): Promise<boolean> {
@@ -214,10 +215,13 @@ export async function packApp(dir: string, options: PackOptions = {}): Promise<P
   }
   const output = resolve(options.output ?? join(root, '.gpuaas', 'oci'));
   const env = options.env ?? process.env;
-  const provenance = await resolveProvenance(root, env);
+  // `git log` runs while the folder is walked: a child process is slow to start on a busy machine.
+  const provenancePending = resolveProvenance(root, env);
+  provenancePending.catch(() => undefined); // awaited below, after the walk
+  const collected = await collectFiles(root, manifest.files, { excludeAbsolute: [output] });
+  const provenance = await provenancePending;
   // File times are pinned to SOURCE_DATE_EPOCH or 0, never to git: a checkout has no stable mtimes.
   const mtime = provenance.createdFrom === 'SOURCE_DATE_EPOCH' ? provenance.epoch : 0;
-  const collected = await collectFiles(root, manifest.files, { excludeAbsolute: [output] });
   const layout = await OciLayout.create(output);
 
   const bytesTotal = collected.layers

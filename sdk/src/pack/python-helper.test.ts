@@ -10,6 +10,7 @@ import { packApp, type PackResult } from './pack.js';
 import {
   importsPythonHelper,
   isPythonHelperModule,
+  needsPythonHelper,
   PYTHON_HELPER_FILE,
   pythonHelperPath,
 } from './python-helper.js';
@@ -61,6 +62,25 @@ describe('importsPythonHelper', () => {
     ['import json', false],
   ])('%j → %s', (source, want) => {
     expect(importsPythonHelper(source)).toBe(want);
+  });
+});
+
+describe('needsPythonHelper', () => {
+  // More sources than one batch of reads: the answer and the error are those of reading in order.
+  const paths = Array.from({ length: 70 }, (_, i) => `m${String(i).padStart(2, '0')}.py`);
+  const reader = (importer: string, failing?: string) => (path: string) =>
+    path === failing
+      ? Promise.reject(new Error(`cannot read ${path}`))
+      : Promise.resolve(path === importer ? 'import gpuaas_runtime\n' : 'print(1)\n');
+
+  it('finds an importer in a later batch', async () => {
+    expect(await needsPythonHelper(paths, reader('m66.py'))).toBe(true);
+    expect(await needsPythonHelper(paths, reader('none'))).toBe(false);
+  });
+
+  it('answers before a failed read that comes after the importer, and fails on one before it', async () => {
+    expect(await needsPythonHelper(paths, reader('m40.py', 'm41.py'))).toBe(true);
+    await expect(needsPythonHelper(paths, reader('m40.py', 'm39.py'))).rejects.toThrow('cannot read m39.py');
   });
 });
 

@@ -17,10 +17,15 @@ import { fileURLToPath } from 'node:url';
 import { SdkError } from '../errors.js';
 import { SDK_VERSION } from '../version.js';
 import type { CollectedFile } from './collect.js';
+import { readSmallFile, readWhileCollecting, SMALL_FILE_BYTES } from './read.js';
 
 /** The helper's file name, which is also where it lands in an app (its root). */
 export const PYTHON_HELPER_FILE = 'gpuaas_runtime.py';
 const MODULE = 'gpuaas_runtime';
+/** Python sources read at once when looking for an import of the helper. */
+const READ_AHEAD = 32;
+/** Bytes of small Python sources kept from the import check for the packer, at most. */
+const KEEP_READ_BYTES = 64 * 1024 * 1024;
 
 // A line that imports the module: `import a, gpuaas_runtime as r` or `from gpuaas_runtime import x`.
 const IMPORT_LINE =
@@ -64,8 +69,23 @@ export async function needsPythonHelper(
   readText: (path: string) => Promise<string>,
 ): Promise<boolean> {
   if (paths.some(isPythonHelperModule)) return false;
-  for (const path of paths) {
-    if (path.endsWith('.py') && importsPythonHelper(await readText(path))) return true;
+  const sources = paths.filter((path) => path.endsWith('.py'));
+  // Reads run up to READ_AHEAD files ahead of the one looked at: one read after another, an app of
+  // thousands of small .py files spent most of its pack waiting on them. The answer and the error
+  // thrown (the first in path order) are those of reading one file at a time.
+  const reads = new Map<number, Promise<string>>();
+  const start = (k: number): void => {
+    if (k >= sources.length) return;
+    const read = readText(sources[k]!);
+    read.catch(() => undefined); // awaited in order below, unless an earlier file settles it
+    reads.set(k, read);
+  };
+  for (let k = 0; k < READ_AHEAD; k++) start(k);
+  for (let i = 0; i < sources.length; i++) {
+    start(i + READ_AHEAD);
+    const text = await reads.get(i)!;
+    reads.delete(i);
+    if (importsPythonHelper(text)) return true;
   }
   return false;
 }
@@ -77,13 +97,24 @@ export async function needsPythonHelper(
 export async function pythonHelperForPack(
   files: readonly CollectedFile[],
 ): Promise<{ add?: CollectedFile; warnings: string[] }> {
-  const regular = new Map(files.flatMap((f) => (f.type === 'file' ? [[f.path, f.absolutePath]] : [])));
+  const byPath = new Map(files.flatMap((f) => (f.type === 'file' ? [[f.path, f] as const] : [])));
+  const regular = new Map([...byPath].map(([path, file]) => [path, file.absolutePath]));
+  let kept = 0;
   const needed = await needsPythonHelper(
     files.map((f) => f.path),
-    (path) => {
-      const absolutePath = regular.get(path);
+    async (path) => {
+      const file = byPath.get(path);
       // A symlinked .py points inside the app (SYMLINK_ESCAPE otherwise): its target is read on its own.
-      return absolutePath === undefined ? Promise.resolve('') : readFile(absolutePath, 'utf8');
+      if (file === undefined) return '';
+      if (file.size > SMALL_FILE_BYTES) return readFile(file.absolutePath, 'utf8');
+      const content = await readSmallFile(file.absolutePath, file.size);
+      // Kept for the packer, which would otherwise read the file a second time (up to a bound).
+      if (kept + content.length <= KEEP_READ_BYTES) {
+        kept += content.length;
+        readWhileCollecting.set(file, content);
+      }
+      // Only text that holds the module's name can import it; decoding the rest would be waste.
+      return content.includes(MODULE) ? content.toString('utf8') : '';
     },
   );
   if (needed) {

@@ -140,6 +140,28 @@ describe('tar writer', () => {
     expect(two.equals(one)).toBe(true);
   });
 
+  it('writes the same bytes when headers, padding and contents straddle its output chunks', async () => {
+    const long = `${'deep/'.repeat(30)}ünïcode-${'x'.repeat(200)}.txt`; // a PAX header of 2 blocks
+    const mixed: TarEntry[] = [
+      ...entries,
+      memoryFile(long, 'long name\n'),
+      memoryFile('odd.bin', Buffer.alloc(1537, 7), false, 700),
+      memoryFile('big.bin', Buffer.alloc(5000, 1), false, 5000), // passes through at coalesceBytes 512
+    ];
+    const reference = await collect(tarStream(mixed));
+    for (const coalesceBytes of [512, 700, 1024, 4096]) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of tarStream(mixed, { coalesceBytes })) chunks.push(chunk);
+      expect(Buffer.concat(chunks).equals(reference), `coalesceBytes ${coalesceBytes}`).toBe(true);
+      expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(Math.max(coalesceBytes, 5000));
+    }
+    expect(
+      readArchive(reference)
+        .find((e) => e.path === long)
+        ?.data.toString(),
+    ).toBe('long name\n');
+  });
+
   it('fails when a file yields a different number of bytes than its size', async () => {
     const liar = { ...memoryFile('x', 'abc'), size: 5 } as TarEntry;
     const error = await collect(tarStream([liar])).catch((e: unknown) => e);

@@ -92,29 +92,34 @@ function judgeWithKeys(
   return { allowed: false, code, reasons: ordered.map((f) => f.reason), verified };
 }
 
+/** The artifact a set of bundles is judged for: pinned reference, `host/repo` and manifest digest. */
+export interface BundleSubject {
+  /** `host/repo:tag@sha256:…` */
+  reference: string;
+  repository: string;
+  digest: string;
+  /** The reference as the caller wrote it, for messages (default: `reference`). */
+  asked?: string;
+}
+
 /**
- * Verifies the artifact `ref` names against trusted keys or a trust policy.
+ * Judges bundles already read (by {@link fetchBundles}, or kept from an earlier read) for
+ * `subject` against trusted keys or a trust policy: every check {@link verifyArtifact} makes once
+ * it has the bundles, with no registry involved. A bundle is signed content, so where it came
+ * from does not matter: one changed on the way or on disk fails its signature check.
  *
  * @example
- * const result = await verifyArtifact('127.0.0.1:5000/acme/llm:1.0.0', { publicKeys: [await loadPublicKey('acme.pub')] });
- * if (!result.allowed) console.error(result.code, result.reasons.join('\n'));
+ * const stored = await fetchBundles(client, 'acme/llm', digest);
+ * const verdict = await judgeBundles({ reference, repository: 'r.io/acme/llm', digest }, stored, { policy });
  */
-export async function verifyArtifact(
-  ref: string,
+export async function judgeBundles(
+  subject: BundleSubject,
+  stored: readonly StoredBundle[],
   trust: ArtifactTrust,
-  options: ClientOptions = {},
 ): Promise<VerifyArtifactResult> {
-  const target = parseArtifactReference(ref);
-  const client = registryClientFor(target.registry, options);
-  const subject = await pinReference(client, target);
-  const stored = await fetchBundles(client, target.repository, subject.digest);
-  const base = {
-    reference: pinnedReference(target, subject.digest),
-    repository: repositoryName(target),
-    digest: subject.digest,
-    bundles: stored.length,
-  };
-  const notFound = `no signature found for ${ref}`;
+  const { asked, ...named } = subject;
+  const base = { ...named, bundles: stored.length };
+  const notFound = `no signature found for ${asked ?? subject.reference}`;
   // Loaded on use: sigstore-js's verifier is the heaviest import of `@gpuaas/sdk/publish`, and
   // push, pull and promote never verify.
   const [verifier, { evaluateTrustPolicy }] = await Promise.all([
@@ -124,7 +129,7 @@ export async function verifyArtifact(
 
   if ('policy' in trust) {
     const decision = evaluateTrustPolicy(trust.policy, {
-      repository: base.repository,
+      repository: subject.repository,
       manifestDigest: subject.digest,
       bundles: stored.map((s) => ({ descriptor: s.descriptor, bundle: s.bundle ?? null })),
     });
@@ -157,4 +162,32 @@ export async function verifyArtifact(
       trust.predicateType ?? PUBLISH_PREDICATE_TYPE,
     ),
   };
+}
+
+/**
+ * Verifies the artifact `ref` names against trusted keys or a trust policy.
+ *
+ * @example
+ * const result = await verifyArtifact('127.0.0.1:5000/acme/llm:1.0.0', { publicKeys: [await loadPublicKey('acme.pub')] });
+ * if (!result.allowed) console.error(result.code, result.reasons.join('\n'));
+ */
+export async function verifyArtifact(
+  ref: string,
+  trust: ArtifactTrust,
+  options: ClientOptions = {},
+): Promise<VerifyArtifactResult> {
+  const target = parseArtifactReference(ref);
+  const client = registryClientFor(target.registry, options);
+  const subject = await pinReference(client, target);
+  const stored = await fetchBundles(client, target.repository, subject.digest);
+  return judgeBundles(
+    {
+      reference: pinnedReference(target, subject.digest),
+      repository: repositoryName(target),
+      digest: subject.digest,
+      asked: ref,
+    },
+    stored,
+    trust,
+  );
 }

@@ -52,6 +52,11 @@ export const PLATFORM_ERRORS = {
     "title": "Insufficient scope",
     "meaning": "The token lacks the OAuth scope this endpoint requires."
   },
+  "NODE_CREDENTIAL_MISMATCH": {
+    "status": 403,
+    "title": "Credential of another node",
+    "meaning": "A node credential authenticates one node, by name: it was presented for another node's registration or heartbeat. Give each agent its own node's credential (`gpuaas-platform node-credentials issue --node NAME`)."
+  },
   "SCOPE_NOT_GRANTABLE": {
     "status": 403,
     "title": "Scope not grantable",
@@ -296,6 +301,16 @@ export const PLATFORM_ERRORS = {
     "status": 500,
     "title": "Database in use",
     "meaning": "`gpuaas-platform serve` found another server running on the same SQLite database (one server per SQLite file; several instances need PostgreSQL); the message names its pid and data folder; exit 2. A server that crashed leaves no lock behind. The server never started, so no HTTP answer carries this code."
+  },
+  "SLURM_API_UNSUPPORTED": {
+    "status": 500,
+    "title": "Slurm API unsupported",
+    "meaning": "`gpuaas-platform serve --scheduler slurm` found that slurmrestd serves none of the REST API versions the Slurm backend supports (v0.0.38, Slurm 22.05); the message names the versions it serves and those supported (docs/slurm.md); exit 2. The server never started, so no HTTP answer carries this code."
+  },
+  "SLURM_UNAVAILABLE": {
+    "status": 503,
+    "title": "Slurm unavailable",
+    "meaning": "`gpuaas-platform serve --scheduler slurm` could not read slurmrestd's API (no answer, a refused token, a server error); the message says which and how to mint a token (docs/slurm.md); exit 2. The server never started, so no HTTP answer carries this code."
   },
   "CONFIG_INVALID": {
     "status": 500,

@@ -515,9 +515,10 @@ export interface paths {
         put?: never;
         /**
          * Register a node agent (or update its inventory)
-         * @description Called by a node agent with an operator token limited to `nodes:agent`. Registering an
-         *     existing name updates its inventory and keeps its id; GPUs that disappeared stop being
-         *     offered (an allocation holding one is marked, not dropped).
+         * @description Called by a node agent with its node credential (`createNodeCredential`; only for the node
+         *     of that name, else 403 NODE_CREDENTIAL_MISMATCH) or an operator token limited to
+         *     `nodes:agent`. Registering an existing name updates its inventory and keeps its id; GPUs
+         *     that disappeared stop being offered (an allocation holding one is marked, not dropped).
          */
         post: operations["registerNode"];
         delete?: never;
@@ -640,6 +641,82 @@ export interface paths {
          *     Each released allocation is audited and published like any other release.
          */
         post: operations["drainNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/node-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Node credentials (never their secrets)
+         * @description Operators only. Every credential issued for a node agent, oldest first, expired and
+         *     revoked ones included (`expires_at`, `revoked_at`); `node_name` filters by node.
+         */
+        get: operations["listNodeCredentials"];
+        put?: never;
+        /**
+         * Issue a credential for a node agent
+         * @description Operators only. The response carries `secret`, shown this once (a replay with the same
+         *     Idempotency-Key returns the same response); the platform keeps only its hash. The agent
+         *     presents it as its bearer token (`gpuaas-platform node-agent --credential-file F`) and may
+         *     then register and heartbeat the node named `node_name` and no other, on any instance.
+         */
+        post: operations["createNodeCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/node-credentials/{credential_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credential_id: components["parameters"]["NodeCredentialId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a node credential
+         * @description Operators only. The credential is refused from the agent's next request on, on every
+         *     instance. The record stays (with `revoked_at`) for the audit trail.
+         */
+        delete: operations["revokeNodeCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/node-credentials/{credential_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credential_id: components["parameters"]["NodeCredentialId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a successor to a node credential, both valid during an overlap
+         * @description Operators only. Returns a new credential for the same node with its `secret`, shown once.
+         *     The old one stays valid for `overlap_seconds` (default 3600; 0 ends it at once), time to
+         *     put the new secret in the agent's credential file (read again on every request), and can
+         *     be revoked sooner. A retry with the same Idempotency-Key returns the same successor.
+         */
+        post: operations["rotateNodeCredential"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2061,7 +2138,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "DATABASE_IN_USE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "APP_UPGRADE_FAILED" | "APP_INSTANCE_STATE_CONFLICT" | "PROFILE_NOT_MET" | "PROFILE_UNSATISFIABLE" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "CURSOR_INVALID" | "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "FORBIDDEN" | "INSUFFICIENT_SCOPE" | "NODE_CREDENTIAL_MISMATCH" | "SCOPE_NOT_GRANTABLE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "MODEL_UNKNOWN" | "ALLOCATION_UNSATISFIABLE" | "ALLOCATION_NOT_RUNNING" | "TERMINAL_TOKEN_INVALID" | "UPGRADE_REQUIRED" | "RUNTIME_UNREACHABLE" | "APP_TRUST_NOT_CONFIGURED" | "APP_LAUNCH_FAILED" | "APP_NOT_READY" | "APP_ENDPOINT_UNREACHABLE" | "APP_UI_CODE_INVALID" | "USAGE_REPORTER_FORBIDDEN" | "USAGE_EVENT_CONFLICT" | "USAGE_EVENT_TOO_LATE" | "REFUND_APPROVAL_REQUIRED" | "METHOD_NOT_ALLOWED" | "ALREADY_EXISTS" | "LAST_OWNER" | "LAST_OPERATOR" | "IDEMPOTENCY_IN_FLIGHT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "MALFORMED_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "RESPONSE_INVALID" | "PORT_IN_USE" | "DATABASE_IN_USE" | "SLURM_API_UNSUPPORTED" | "SLURM_UNAVAILABLE" | "CONFIG_INVALID" | "NOT_READY" | "AMOUNT_INVALID" | "CURRENCY_INVALID" | "CURRENCY_MISMATCH" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_CONFLICT" | "INSUFFICIENT_FUNDS" | "TRANSFER_ID_CONFLICT" | "TRANSFER_INVALID" | "PENDING_NOT_FOUND" | "PENDING_ALREADY_RESOLVED" | "POST_EXCEEDS_PENDING" | "CORRECTION_TARGET_NOT_FOUND" | "CORRECTION_EXCEEDS_ORIGINAL" | "RATING_CONFLICT" | "RATING_OUT_OF_ORDER" | "METER_UNKNOWN" | "RATING_INPUT_INVALID" | "STATEMENT_PERIOD_INVALID" | "STATEMENT_PERIOD_OPEN" | "STATEMENT_OUT_OF_ORDER" | "BUDGET_INVALID" | "PUBLISHER_KEY_INVALID" | "APP_REFERENCE_INVALID" | "APP_SIGNER_UNKNOWN" | "APP_VERSION_STATE_CONFLICT" | "APP_VERSION_NOT_APPROVED" | "APP_VERSION_REVOKED" | "APP_NOT_ENTITLED" | "APP_CONSENT_REQUIRED" | "APP_UPGRADE_FAILED" | "APP_INSTANCE_STATE_CONFLICT" | "PROFILE_NOT_MET" | "PROFILE_UNSATISFIABLE" | "REGISTRY_UNREACHABLE" | "VOLUME_NAME_TAKEN" | "SNAPSHOT_NAME_TAKEN" | "VOLUME_IN_USE" | "VOLUME_NOT_AVAILABLE" | "VOLUME_SHRINK_REFUSED" | "VOLUME_SITE_MISMATCH" | "VOLUME_MOUNT_INVALID" | "STORAGE_QUOTA_EXCEEDED" | "STORAGE_BACKEND_FAILED";
             correlation_id: string;
             /**
              * @description With APP_LAUNCH_FAILED (and other refusals relayed from an allocation's runtime): the
@@ -2560,6 +2637,45 @@ export interface components {
             last_heartbeat_at: components["schemas"]["Timestamp"] | null;
             registered_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description A node's name, as its agent registers it. */
+        NodeName: string;
+        NodeCredential: {
+            id: components["schemas"]["Id"];
+            node_name: components["schemas"]["NodeName"];
+            /** @description The operator who issued it (null: the gpuaas-platform CLI). */
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Set by a rotation: the end of the overlap. Null: valid until revoked. */
+            expires_at: components["schemas"]["Timestamp"] | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+            /** @description The credential this one rotated. */
+            replaces: components["schemas"]["Id"] | null;
+        };
+        NodeCredentialWithSecret: {
+            id: components["schemas"]["Id"];
+            node_name: components["schemas"]["NodeName"];
+            /** @description What the agent presents as its bearer token (`gpn_…`); shown once, store it safely. */
+            secret: string;
+            created_by: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"] | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+            replaces: components["schemas"]["Id"] | null;
+        };
+        NodeCredentialCreate: {
+            node_name: components["schemas"]["NodeName"];
+        };
+        NodeCredentialRotate: {
+            /**
+             * @description How long the old credential stays valid beside the new one (at most 7 days).
+             * @default 3600
+             */
+            overlap_seconds: number;
+        };
+        NodeCredentialList: {
+            items: components["schemas"]["NodeCredential"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         NodeList: {
             items: components["schemas"]["Node"][];
@@ -3447,6 +3563,7 @@ export interface components {
         AuditUntil: string;
         SkuId: string;
         NodeId: components["schemas"]["Id"];
+        NodeCredentialId: components["schemas"]["Id"];
         AllocationId: components["schemas"]["Id"];
         VolumeId: components["schemas"]["Id"];
         SnapshotId: components["schemas"]["Id"];
@@ -4458,6 +4575,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DrainResult"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listNodeCredentials: {
+        parameters: {
+            query?: {
+                node_name?: components["schemas"]["NodeName"];
+                /** @description Page size, 1 to 100 (default 20). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of node credentials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeCredentialList"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createNodeCredential: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeCredentialCreate"];
+            };
+        };
+        responses: {
+            /** @description The credential and its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeCredentialWithSecret"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeNodeCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credential_id: components["parameters"]["NodeCredentialId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateNodeCredential: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended operation (e.g. a UUID). A retry with the same key and body
+                 *     returns the first response with `Idempotent-Replayed: true`; keys live 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                credential_id: components["parameters"]["NodeCredentialId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NodeCredentialRotate"];
+            };
+        };
+        responses: {
+            /** @description The new credential and its secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeCredentialWithSecret"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startHttpServer } from '@gpuaas/test-support';
+import { freePort, startHttpServer } from '@gpuaas/test-support';
 import type { TestHttpServer } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
@@ -138,9 +138,44 @@ describe('gpuaas-node-agent', () => {
     }
   });
 
-  it('needs --api-url', async () => {
-    const agent = cli(['--gpus', 'simulated']);
-    expect(await agent.done).toBe(2);
-    expect(agent.err()).toMatch(/--api-url/);
+  it('needs --platform-url (or its older name --api-url), each an http(s) URL', async () => {
+    const none = cli(['--gpus', 'simulated']);
+    expect(await none.done).toBe(2);
+    expect(none.err()).toMatch(/error\[CONFIG_INVALID\]: give the platform with --platform-url/);
+    const bad = cli(['--gpus', 'simulated', '--platform-url', 'ftp://x'], { GPUAAS_TOKEN: 't' });
+    expect(await bad.done).toBe(2);
+    expect(bad.err()).toMatch(/--platform-url must be an http\(s\) URL \(got "ftp:\/\/x"\)/);
   });
+
+  it('refuses a credential file beside a token file, --runtime-listen alone, an address it cannot listen on', async () => {
+    const both = cli([...simulated('both'), '--credential-file', 'a', '--token-file', 'b']);
+    expect(await both.done).toBe(2);
+    expect(both.err()).toMatch(/--credential-file or --token-file, not both/);
+    const listen = cli([...simulated('listen'), '--runtime-listen', '0.0.0.0'], { GPUAAS_TOKEN: 't' });
+    expect(await listen.done).toBe(2);
+    expect(listen.err()).toMatch(/--runtime-listen needs --advertise-address/);
+    // An address of another machine (TEST-NET-1, RFC 5737) cannot be listened on: said at start.
+    const elsewhere = cli([...simulated('elsewhere'), '--advertise-address', '192.0.2.1'], {
+      GPUAAS_TOKEN: 't',
+    });
+    expect(await elsewhere.done).toBe(2);
+    expect(elsewhere.err()).toMatch(
+      /--advertise-address 192\.0\.2\.1: cannot listen there \(EADDRNOTAVAIL\)/,
+    );
+  });
+
+  it('fails over to the next --platform-url when the first does not answer', async () => {
+    const stop = new AbortController();
+    const args = simulated('failover').map((a) => (a === '--api-url' ? '--platform-url' : a));
+    const agent = cli(
+      ['--platform-url', `http://127.0.0.1:${await freePort()}`, ...args],
+      { GPUAAS_TOKEN: 'agent-token' },
+      stop.signal,
+    );
+    await expect.poll(() => agent.out(), { timeout: 20_000 }).toContain('node node-1 (failover) registered');
+    // Registered through the second: the first refused the connection (nothing listens there).
+    expect(platform.requests.some((r) => r.url.pathname === '/v1/nodes')).toBe(true);
+    stop.abort();
+    expect(await agent.done).toBe(0);
+  }, 30_000);
 });

@@ -7,6 +7,7 @@
  * 2 usage or configuration, 1 refused by the platform, 3 authentication, 5 unreachable, 70 internal).
  */
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
@@ -18,7 +19,7 @@ import { egressTargets } from '../egress.js';
 import { NODE_AGENT_ERRORS, NodeAgentError, isNodeAgentError } from '../errors.js';
 import { detectNvidiaInventory, parseSimulationSpec, simulatedInventory } from '../inventory.js';
 import type { NodeInventory, SimulationSpec } from '../inventory.js';
-import { httpAgentTransport } from '../protocol.js';
+import { failoverTransport, httpAgentTransport } from '../protocol.js';
 import { parseSandboxLimits } from '../sandbox-limits.js';
 import type { SandboxLimitsConfig } from '../sandbox-limits.js';
 import { AGENT_VERSION } from '../version.js';
@@ -32,10 +33,16 @@ export interface AgentCliIo {
 }
 
 interface AgentOptions {
-  apiUrl: string;
+  /** `--platform-url` (repeatable: instances to fail over between) and its older name `--api-url`. */
+  platformUrl: string[];
+  apiUrl?: string;
   name: string;
   region?: string;
   tokenFile?: string;
+  credentialFile?: string;
+  advertiseAddress?: string;
+  runtimeListen?: string;
+  maxBackoff: string;
   dataDir: string;
   gpus: 'auto' | 'nvidia' | 'simulated';
   simulate: string;
@@ -114,6 +121,46 @@ function stopRequested(io: AgentCliIo): Promise<void> {
   });
 }
 
+/** Every platform URL given, checked: at least one, each http(s). */
+function platformUrls(options: AgentOptions): string[] {
+  const urls = [...options.platformUrl, ...(options.apiUrl === undefined ? [] : [options.apiUrl])];
+  if (urls.length === 0) {
+    throw new NodeAgentError('CONFIG_INVALID', 'give the platform with --platform-url URL (repeatable)');
+  }
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol)) {
+      throw new NodeAgentError('CONFIG_INVALID', `--platform-url must be an http(s) URL (got "${url}")`);
+    }
+  }
+  return urls;
+}
+
+/** Fails at start, not at the first allocation, when the runtimes' address cannot be listened on. */
+async function checkListenable(host: string, option: string): Promise<void> {
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: 0 }, resolve);
+    });
+  } catch (error) {
+    throw new NodeAgentError(
+      'CONFIG_INVALID',
+      `${option} ${host}: cannot listen there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ` +
+        'give an address of this machine, or --runtime-listen with one (0.0.0.0 for all) when the advertised one is not (NAT)',
+      { cause: error },
+    );
+  } finally {
+    server.close();
+  }
+}
+
 async function runAgent(options: AgentOptions, io: AgentCliIo): Promise<void> {
   if (!['auto', 'nvidia', 'simulated'].includes(options.gpus)) {
     throw new NodeAgentError(
@@ -127,37 +174,79 @@ async function runAgent(options: AgentOptions, io: AgentCliIo): Promise<void> {
       `--sandbox must be auto, bubblewrap or none (got "${options.sandbox}")`,
     );
   }
+  if (options.tokenFile !== undefined && options.credentialFile !== undefined) {
+    throw new NodeAgentError('CONFIG_INVALID', 'give --credential-file or --token-file, not both');
+  }
+  if (options.runtimeListen !== undefined && options.advertiseAddress === undefined) {
+    throw new NodeAgentError('CONFIG_INVALID', '--runtime-listen needs --advertise-address');
+  }
+  const urls = platformUrls(options);
+  const maxBackoffSeconds = Number(options.maxBackoff);
+  if (!Number.isInteger(maxBackoffSeconds) || maxBackoffSeconds < 1 || maxBackoffSeconds > 3600) {
+    throw new NodeAgentError(
+      'CONFIG_INVALID',
+      `--max-backoff must be a whole number of seconds from 1 to 3600 (got "${options.maxBackoff}")`,
+    );
+  }
   const limits = sandboxLimitsOption(options.sandboxLimits);
   // Sandboxes have no network: their runtimes reach the platform and these, nothing else.
-  const egress = egressTargets([options.apiUrl, ...options.runtimeEgress]);
-  const tokenProvider = agentTokenProvider(options.tokenFile, io.env);
+  const egress = egressTargets([...urls, ...options.runtimeEgress]);
+  if (options.advertiseAddress !== undefined) {
+    await checkListenable(
+      options.runtimeListen ?? options.advertiseAddress,
+      options.runtimeListen === undefined ? '--advertise-address' : '--runtime-listen',
+    );
+  }
+  const tokenProvider = agentTokenProvider(options.credentialFile ?? options.tokenFile, io.env);
   await tokenProvider.getToken();
   const inventory = await nodeInventory(options);
+  const logger = pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2));
+  // Short attempts and few retries per instance: the loop's own backoff outlasts a long outage,
+  // and a cut connection must not hold a heartbeat for a minute once the network is back.
+  const transport = failoverTransport(
+    urls.map((baseUrl) =>
+      httpAgentTransport({ baseUrl, tokenProvider, timeoutMs: 10_000, retry: { maxRetries: 2 } }),
+    ),
+    (from, to, error) =>
+      logger.warn(
+        { err: error, from: urls[from], to: urls[to] },
+        'platform instance unreachable: trying the next',
+      ),
+  );
   const agent = new NodeAgent({
     name: options.name,
     ...(options.region === undefined ? {} : { region: options.region }),
     inventory,
-    transport: httpAgentTransport({ baseUrl: options.apiUrl, tokenProvider }),
+    transport,
     dataDir: options.dataDir,
     sandbox: options.sandbox,
     limits,
     egress: () => egress,
-    logger: pino({ base: { service: 'gpuaas-node-agent', node: options.name } }, pino.destination(2)),
+    maxBackoffMs: maxBackoffSeconds * 1000,
+    ...(options.advertiseAddress === undefined
+      ? {}
+      : {
+          runtimeAddress: {
+            advertise: options.advertiseAddress,
+            ...(options.runtimeListen === undefined ? {} : { listen: options.runtimeListen }),
+          },
+        }),
+    logger,
   });
   // Listening first: a signal that arrives while the agent registers must not be lost.
   const stopped = stopRequested(io);
   const node = await Promise.race([agent.start(), stopped.then(() => undefined)]);
   if (node !== undefined) {
     io.stdout.write(
-      `gpuaas node agent: node ${node.id} (${options.name}) registered with ${options.apiUrl}\n`,
+      `gpuaas node agent: node ${node.id} (${options.name}) registered with ${urls.join(', ')}\n`,
     );
     await stopped;
   }
   await agent.stop();
 }
 
-function program(io: AgentCliIo): Command {
-  return new Command('gpuaas-node-agent')
+function program(io: AgentCliIo, name: string): Command {
+  return new Command(name)
     .description("Run a node agent: register this machine's GPUs with a platform and host its allocations")
     .version(AGENT_VERSION)
     .showHelpAfterError('(run with --help for usage)')
@@ -166,7 +255,13 @@ function program(io: AgentCliIo): Command {
       writeErr: (s) => void io.stderr.write(s),
     })
     .exitOverride()
-    .requiredOption('--api-url <url>', 'the platform, e.g. https://gpuaas.example.com')
+    .option(
+      '--platform-url <url>',
+      'a platform instance, e.g. https://gpuaas.example.com (repeatable: the agent fails over between them)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--api-url <url>', 'the older name of --platform-url')
     .option(
       '--name <name>',
       'node name (default: the host name)',
@@ -175,7 +270,21 @@ function program(io: AgentCliIo): Command {
         .replace(/[^a-z0-9-]/g, '-'),
     )
     .option('--region <region>', 'region the node is in')
-    .option('--token-file <file>', 'file holding the agent token (default: env GPUAAS_TOKEN)')
+    .option(
+      '--credential-file <file>',
+      "file holding the node's credential (gpuaas-platform node-credentials issue), read on every request",
+    )
+    .option('--token-file <file>', 'file holding an agent token instead (default: env GPUAAS_TOKEN)')
+    .option(
+      '--advertise-address <host>',
+      'serve each runtime on a TCP port of this address, so every platform instance reaches it (a remote node)',
+    )
+    .option('--runtime-listen <address>', 'bind those ports here instead (e.g. 0.0.0.0 behind NAT)')
+    .option(
+      '--max-backoff <seconds>',
+      'longest wait between heartbeats while the platform cannot be reached',
+      '30',
+    )
     .option('--data-dir <dir>', "folder for the allocations' sandboxes", './.gpuaas-node')
     .option('--gpus <source>', 'auto (nvidia-smi if present), nvidia or simulated', 'auto')
     .option('--simulate <1xG[:model]>', 'simulated GPUs when there are none (one node of G GPUs)', '1x8')
@@ -204,8 +313,12 @@ function codeOf(error: unknown): string {
  * @example
  * process.exitCode = await main(process.argv);
  */
-export async function main(argv: readonly string[], io: AgentCliIo = defaultIo()): Promise<number> {
-  const command = program(io);
+export async function main(
+  argv: readonly string[],
+  io: AgentCliIo = defaultIo(),
+  name = 'gpuaas-node-agent',
+): Promise<number> {
+  const command = program(io, name);
   try {
     await command.parseAsync([...argv]);
     return EXIT_CODES.OK;

@@ -29,6 +29,8 @@ import { billingPublisherStatementsMigration } from './0014_billing_publisher_st
 import { appInstancesMigration } from './0015_app_instances.js';
 import { appChannelsMigration } from './0016_app_channels.js';
 import { leasesMigration } from './0017_leases.js';
+import { nodeCredentialsMigration } from './0018_node_credentials.js';
+import { billingBalanceMovesMigration } from './0019_billing_balance_moves.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -55,6 +57,8 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0015_app_instances', migration: appInstancesMigration },
   { name: '0016_app_channels', migration: appChannelsMigration },
   { name: '0017_leases', migration: leasesMigration },
+  { name: '0018_node_credentials', migration: nodeCredentialsMigration },
+  { name: '0019_billing_balance_moves', migration: billingBalanceMovesMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.

@@ -232,7 +232,13 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
         AuthenticationError,
     ),
     **dict.fromkeys(
-        ["FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "USAGE_REPORTER_FORBIDDEN"],
+        [
+            "FORBIDDEN",
+            "INSUFFICIENT_SCOPE",
+            "SCOPE_NOT_GRANTABLE",
+            "USAGE_REPORTER_FORBIDDEN",
+            "NODE_CREDENTIAL_MISMATCH",
+        ],
         PermissionDeniedError,
     ),
     **dict.fromkeys(["NOT_FOUND", "ROUTE_NOT_FOUND"], NotFoundError),
@@ -327,6 +333,8 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
             "RESPONSE_INVALID",
             "PORT_IN_USE",
             "DATABASE_IN_USE",
+            "SLURM_API_UNSUPPORTED",
+            "SLURM_UNAVAILABLE",
             "CONFIG_INVALID",
             "NOT_READY",
         ],

@@ -116,8 +116,14 @@ __all__ = [
     "Name",
     "NextCursor",
     "Node",
+    "NodeCredential",
+    "NodeCredentialCreate",
+    "NodeCredentialList",
+    "NodeCredentialRotate",
+    "NodeCredentialWithSecret",
     "NodeGpu",
     "NodeList",
+    "NodeName",
     "NodeRegistration",
     "NodeRegistrationInventory",
     "ObservedAllocation",
@@ -190,6 +196,8 @@ Currency = str
 MoneyAmount = str
 #: Why, for the audit trail and the ledger (required, not blank).
 BillingReason = str
+#: A node's name, as its agent registers it.
+NodeName = str
 AllocationState = Literal["queued", "scheduled", "provisioning", "running", "releasing", "released", "failed", "preempted"]
 PendingReason = Literal["quota_exceeded", "no_capacity", "model_unavailable", "request_too_large", "waiting_for_priority"]
 #: A duration: a number of seconds or `90s`, `30m`, `2h`, `1d` and combinations such as `1h30m` (at most four parts of at most 7 digits each), longer than zero. Each field that takes one states its maximum; a longer duration is refused with 400 `VALIDATION_FAILED` naming the field.
@@ -204,8 +212,8 @@ AppVersionScope = Literal["platform", "organization", "project"]
 AppAccess = Literal["free", "paid", "grant"]
 
 #: Every problem code the document lists (docs/errors.md); a newer server may send others.
-ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "DATABASE_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
-PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "DATABASE_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED")
+ProblemCode = Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "NODE_CREDENTIAL_MISMATCH", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "DATABASE_IN_USE", "SLURM_API_UNSUPPORTED", "SLURM_UNAVAILABLE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
+PROBLEM_CODES: tuple[ProblemCode, ...] = ("VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "NODE_CREDENTIAL_MISMATCH", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "DATABASE_IN_USE", "SLURM_API_UNSUPPORTED", "SLURM_UNAVAILABLE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED")
 
 
 class Health(_model.Model):
@@ -1666,6 +1674,109 @@ class Node(_model.Model):
             last_heartbeat_at=data["last_heartbeat_at"],
             registered_at=data["registered_at"],
             updated_at=data["updated_at"],
+        )._keep_json(data)
+
+
+class NodeCredential(_model.Model):
+    """The `NodeCredential` object of the platform API."""
+
+    __slots__ = ("id", "node_name", "created_by", "created_at", "expires_at", "revoked_at", "replaces")
+    _FIELDS = (("id", "id"), ("node_name", "node_name"), ("created_by", "created_by"), ("created_at", "created_at"), ("expires_at", "expires_at"), ("revoked_at", "revoked_at"), ("replaces", "replaces"))
+
+    id: Id
+    node_name: NodeName
+    #: The operator who issued it (null: the gpuaas-platform CLI).
+    created_by: str | None
+    created_at: Timestamp
+    #: Set by a rotation: the end of the overlap. Null: valid until revoked.
+    expires_at: Timestamp | None
+    revoked_at: Timestamp | None
+    #: The credential this one rotated.
+    replaces: Id | None
+
+    def __init__(self, *, id: Id, node_name: NodeName, created_by: str | None, created_at: Timestamp, expires_at: Timestamp | None, revoked_at: Timestamp | None, replaces: Id | None) -> None:
+        super().__init__()
+        self.id = id
+        self.node_name = node_name
+        self.created_by = created_by
+        self.created_at = created_at
+        self.expires_at = expires_at
+        self.revoked_at = revoked_at
+        self.replaces = replaces
+
+    @classmethod
+    def from_json(cls, data: Any) -> NodeCredential:
+        return cls(
+            id=data["id"],
+            node_name=data["node_name"],
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            expires_at=data["expires_at"],
+            revoked_at=data["revoked_at"],
+            replaces=data["replaces"],
+        )._keep_json(data)
+
+
+class NodeCredentialWithSecret(_model.Model):
+    """The `NodeCredentialWithSecret` object of the platform API."""
+
+    __slots__ = ("id", "node_name", "secret", "created_by", "created_at", "expires_at", "revoked_at", "replaces")
+    _FIELDS = (("id", "id"), ("node_name", "node_name"), ("secret", "secret"), ("created_by", "created_by"), ("created_at", "created_at"), ("expires_at", "expires_at"), ("revoked_at", "revoked_at"), ("replaces", "replaces"))
+
+    id: Id
+    node_name: NodeName
+    #: What the agent presents as its bearer token (`gpn_…`); shown once, store it safely.
+    secret: str
+    created_by: str | None
+    created_at: Timestamp
+    expires_at: Timestamp | None
+    revoked_at: Timestamp | None
+    replaces: Id | None
+
+    def __init__(self, *, id: Id, node_name: NodeName, secret: str, created_by: str | None, created_at: Timestamp, expires_at: Timestamp | None, revoked_at: Timestamp | None, replaces: Id | None) -> None:
+        super().__init__()
+        self.id = id
+        self.node_name = node_name
+        self.secret = secret
+        self.created_by = created_by
+        self.created_at = created_at
+        self.expires_at = expires_at
+        self.revoked_at = revoked_at
+        self.replaces = replaces
+
+    @classmethod
+    def from_json(cls, data: Any) -> NodeCredentialWithSecret:
+        return cls(
+            id=data["id"],
+            node_name=data["node_name"],
+            secret=data["secret"],
+            created_by=data["created_by"],
+            created_at=data["created_at"],
+            expires_at=data["expires_at"],
+            revoked_at=data["revoked_at"],
+            replaces=data["replaces"],
+        )._keep_json(data)
+
+
+class NodeCredentialList(_model.Model):
+    """The `NodeCredentialList` object of the platform API."""
+
+    __slots__ = ("items", "next_cursor")
+    _FIELDS = (("items", "items"), ("next_cursor", "next_cursor"))
+
+    items: list[NodeCredential]
+    next_cursor: NextCursor
+
+    def __init__(self, *, items: list[NodeCredential], next_cursor: NextCursor) -> None:
+        super().__init__()
+        self.items = items
+        self.next_cursor = next_cursor
+
+    @classmethod
+    def from_json(cls, data: Any) -> NodeCredentialList:
+        return cls(
+            items=_model.parse_list(data["items"], NodeCredential.from_json),
+            next_cursor=data["next_cursor"],
         )._keep_json(data)
 
 
@@ -3482,7 +3593,7 @@ class _ProblemRequired(TypedDict):
     type: str
     title: str
     status: int
-    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "DATABASE_IN_USE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
+    code: Literal["VALIDATION_FAILED", "MALFORMED_JSON", "CURSOR_INVALID", "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED", "FORBIDDEN", "INSUFFICIENT_SCOPE", "NODE_CREDENTIAL_MISMATCH", "SCOPE_NOT_GRANTABLE", "NOT_FOUND", "ROUTE_NOT_FOUND", "MODEL_UNKNOWN", "ALLOCATION_UNSATISFIABLE", "ALLOCATION_NOT_RUNNING", "TERMINAL_TOKEN_INVALID", "UPGRADE_REQUIRED", "RUNTIME_UNREACHABLE", "APP_TRUST_NOT_CONFIGURED", "APP_LAUNCH_FAILED", "APP_NOT_READY", "APP_ENDPOINT_UNREACHABLE", "APP_UI_CODE_INVALID", "USAGE_REPORTER_FORBIDDEN", "USAGE_EVENT_CONFLICT", "USAGE_EVENT_TOO_LATE", "REFUND_APPROVAL_REQUIRED", "METHOD_NOT_ALLOWED", "ALREADY_EXISTS", "LAST_OWNER", "LAST_OPERATOR", "IDEMPOTENCY_IN_FLIGHT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "MALFORMED_REQUEST", "REQUEST_TIMEOUT", "HEADERS_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "PRECONDITION_REQUIRED", "RATE_LIMITED", "INTERNAL", "RESPONSE_INVALID", "PORT_IN_USE", "DATABASE_IN_USE", "SLURM_API_UNSUPPORTED", "SLURM_UNAVAILABLE", "CONFIG_INVALID", "NOT_READY", "AMOUNT_INVALID", "CURRENCY_INVALID", "CURRENCY_MISMATCH", "ACCOUNT_NOT_FOUND", "ACCOUNT_CONFLICT", "INSUFFICIENT_FUNDS", "TRANSFER_ID_CONFLICT", "TRANSFER_INVALID", "PENDING_NOT_FOUND", "PENDING_ALREADY_RESOLVED", "POST_EXCEEDS_PENDING", "CORRECTION_TARGET_NOT_FOUND", "CORRECTION_EXCEEDS_ORIGINAL", "RATING_CONFLICT", "RATING_OUT_OF_ORDER", "METER_UNKNOWN", "RATING_INPUT_INVALID", "STATEMENT_PERIOD_INVALID", "STATEMENT_PERIOD_OPEN", "STATEMENT_OUT_OF_ORDER", "BUDGET_INVALID", "PUBLISHER_KEY_INVALID", "APP_REFERENCE_INVALID", "APP_SIGNER_UNKNOWN", "APP_VERSION_STATE_CONFLICT", "APP_VERSION_NOT_APPROVED", "APP_VERSION_REVOKED", "APP_NOT_ENTITLED", "APP_CONSENT_REQUIRED", "APP_UPGRADE_FAILED", "APP_INSTANCE_STATE_CONFLICT", "PROFILE_NOT_MET", "PROFILE_UNSATISFIABLE", "REGISTRY_UNREACHABLE", "VOLUME_NAME_TAKEN", "SNAPSHOT_NAME_TAKEN", "VOLUME_IN_USE", "VOLUME_NOT_AVAILABLE", "VOLUME_SHRINK_REFUSED", "VOLUME_SITE_MISMATCH", "VOLUME_MOUNT_INVALID", "STORAGE_QUOTA_EXCEEDED", "STORAGE_BACKEND_FAILED"]
     correlation_id: str
 
 
@@ -3600,6 +3711,17 @@ class NodeRegistration(_NodeRegistrationRequired, total=False):
     #: Where the agent can be reached, if anywhere (informational).
     endpoint: str
     labels: dict[str, str]
+
+
+class NodeCredentialCreate(TypedDict):
+    """The `NodeCredentialCreate` object of the platform API, as a dict."""
+    node_name: NodeName
+
+
+class NodeCredentialRotate(TypedDict, total=False):
+    """The `NodeCredentialRotate` object of the platform API, as a dict."""
+    #: How long the old credential stays valid beside the new one (at most 7 days).
+    overlap_seconds: int
 
 
 class _ObservedAllocationRequired(TypedDict):

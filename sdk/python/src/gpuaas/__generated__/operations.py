@@ -476,6 +476,60 @@ def drain_node(node_id: models.Id, body: models.DrainRequest, *, idempotency_key
     )
 
 
+def list_node_credentials(*, node_name: models.NodeName | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.NodeCredentialList]:
+    """Node credentials (never their secrets)
+
+    `GET /v1/node-credentials` (listNodeCredentials)."""
+    return ApiRequest(
+        "listNodeCredentials",
+        "GET",
+        "/v1/node-credentials",
+        models.NodeCredentialList.from_json,
+        query={"node_name": node_name, "limit": limit, "cursor": cursor},
+    )
+
+
+def create_node_credential(body: models.NodeCredentialCreate, *, idempotency_key: str | None = None) -> ApiRequest[models.NodeCredentialWithSecret]:
+    """Issue a credential for a node agent
+
+    `POST /v1/node-credentials` (createNodeCredential)."""
+    return ApiRequest(
+        "createNodeCredential",
+        "POST",
+        "/v1/node-credentials",
+        models.NodeCredentialWithSecret.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
+def revoke_node_credential(credential_id: models.Id) -> ApiRequest[None]:
+    """Revoke a node credential
+
+    `DELETE /v1/node-credentials/{credential_id}` (revokeNodeCredential)."""
+    return ApiRequest(
+        "revokeNodeCredential",
+        "DELETE",
+        f"/v1/node-credentials/{_model.quote_path(credential_id)}",
+        _model.parse_empty,
+        response_kind="empty",
+    )
+
+
+def rotate_node_credential(credential_id: models.Id, *, body: models.NodeCredentialRotate | None = None, idempotency_key: str | None = None) -> ApiRequest[models.NodeCredentialWithSecret]:
+    """Issue a successor to a node credential, both valid during an overlap
+
+    `POST /v1/node-credentials/{credential_id}/rotate` (rotateNodeCredential)."""
+    return ApiRequest(
+        "rotateNodeCredential",
+        "POST",
+        f"/v1/node-credentials/{_model.quote_path(credential_id)}/rotate",
+        models.NodeCredentialWithSecret.from_json,
+        headers={"Idempotency-Key": idempotency_key},
+        body=body,
+    )
+
+
 def list_allocations(*, project_id: models.Id | None = None, state: str | None = None, limit: int | None = None, cursor: str | None = None) -> ApiRequest[models.AllocationList]:
     """Allocations the caller can see, newest first
 
@@ -1345,6 +1399,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "cordonNode": ("POST", "/v1/nodes/{node_id}/cordon"),
     "uncordonNode": ("POST", "/v1/nodes/{node_id}/uncordon"),
     "drainNode": ("POST", "/v1/nodes/{node_id}/drain"),
+    "listNodeCredentials": ("GET", "/v1/node-credentials"),
+    "createNodeCredential": ("POST", "/v1/node-credentials"),
+    "revokeNodeCredential": ("DELETE", "/v1/node-credentials/{credential_id}"),
+    "rotateNodeCredential": ("POST", "/v1/node-credentials/{credential_id}/rotate"),
     "listAllocations": ("GET", "/v1/allocations"),
     "createAllocation": ("POST", "/v1/allocations"),
     "getAllocation": ("GET", "/v1/allocations/{allocation_id}"),
