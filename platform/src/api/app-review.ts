@@ -8,6 +8,7 @@ import { requirePrincipal } from '../auth/middleware.js';
 import type { Reviewer } from '../apps/review.js';
 import { accessOf } from '../apps/catalog.js';
 import { followRelease } from '../apps/channel-upgrades.js';
+import { afterCommit } from '../db/joined-transaction.js';
 import { appVersionView } from '../apps/versions.js';
 import { PlatformError } from '../errors.js';
 import { setAuditTarget } from '../http/audit.js';
@@ -77,10 +78,15 @@ export function appReviewHandlers(s: Services): Handlers {
         details: { digest: published.digest, access, channels: req.body?.channels ?? ['stable'] },
       });
       res.json(appVersionView({ ...published, access, channels }));
-      // After the answer: instances following its channels are upgraded or told (apps/channel-upgrades.ts).
-      followRelease({ ...s, bus: s.compute.bus }, id).catch((error: unknown) =>
-        s.logger.warn({ err: error, version_id: id }, 'following a release into its channels failed'),
-      );
+      // Once the publication is committed (the request's transaction: http/request-transaction.ts),
+      // and outside it: instances following its channels are upgraded or told
+      // (apps/channel-upgrades.ts). Run before the commit, it joined a transaction about to end
+      // and never saw the version's channels.
+      afterCommit(() => {
+        followRelease({ ...s, bus: s.compute.bus }, id).catch((error: unknown) =>
+          s.logger.warn({ err: error, version_id: id }, 'following a release into its channels failed'),
+        );
+      });
     },
     deprecateAppVersion: async (req, res) => {
       const { id, reviewer } = await reviewed(res, 'deprecate');
