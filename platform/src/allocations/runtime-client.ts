@@ -24,15 +24,22 @@ export interface RuntimeCall {
 /** What a runtime code looks like (runtime/src/errors.ts); anything else is not relayed as one. */
 const RUNTIME_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
+/** Where `http.request` reaches a runtime: its Unix socket (`unix:PATH`) or its TCP address. */
+export function runtimeAddress(
+  target: RuntimeTarget,
+): { socketPath: string } | { host: string; port: string } {
+  if (target.endpoint.startsWith('unix:')) return { socketPath: target.endpoint.slice('unix:'.length) };
+  const url = new URL(target.endpoint.replace(/^ws/, 'http'));
+  return { host: url.hostname, port: url.port };
+}
+
 /** Opens the request and resolves with the response stream (the caller reads or pipes it). */
 export function openRuntime(target: RuntimeTarget, call: RuntimeCall): Promise<IncomingMessage> {
-  const unix = target.endpoint.startsWith('unix:') ? target.endpoint.slice('unix:'.length) : undefined;
-  const base = unix === undefined ? new URL(target.endpoint.replace(/^ws/, 'http')) : undefined;
   const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        ...(unix !== undefined ? { socketPath: unix } : { host: base?.hostname, port: base?.port }),
+        ...runtimeAddress(target),
         method: call.method,
         path: call.path,
         headers: {

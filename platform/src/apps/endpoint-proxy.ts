@@ -30,12 +30,15 @@ import { endToEndHeaders } from '@gpuaas/sdk/common';
 import type { Kysely } from 'kysely';
 import { allocationAccess } from '../allocations/access.js';
 import type { AllocationRow } from '../allocations/views.js';
+import { runtimeAddress } from '../allocations/runtime-client.js';
 import type { RuntimeTarget } from '../allocations/runtime-client.js';
 import type { Principal } from '../auth/principal.js';
 import { hasScope, principalKey } from '../auth/principal.js';
 import type { Tables } from '../db/schema.js';
 import { PlatformError } from '../errors.js';
-import { runtimeRefusal, unreachable } from './endpoint-refusals.js';
+import { RUNTIME_CODE_HEADER, runtimeRefusal, unreachable } from './endpoint-refusals.js';
+
+export { RUNTIME_CODE_HEADER };
 import { EndpointTunnels, NoTunnel } from './endpoint-tunnels.js';
 
 /** The scope a token needs to reach an app's endpoints (openapi.yaml declares the same). */
@@ -44,8 +47,6 @@ export const ENDPOINT_SCOPE = 'allocations:write';
 export const ENDPOINT_ROLE = 'member';
 /** Endpoint names are DNS labels (manifest schema). */
 export const ENDPOINT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** The runtime marks its own refusals with this header (runtime/src/control/endpoints.ts). */
-export const RUNTIME_CODE_HEADER = 'x-gpuaas-runtime-code';
 /** Browsers that cannot set headers on a WebSocket offer the bearer token as this subprotocol. */
 export const BEARER_SUBPROTOCOL_PREFIX = 'gpuaas.bearer.';
 /** What every relayed answer carries: an app's page is sandboxed into an opaque origin. */
@@ -165,10 +166,8 @@ export function endpointResponseHeaders(headers: IncomingHttpHeaders, upgrade = 
 }
 
 function runtimeRequestOptions(target: RuntimeTarget, req: EndpointRequest, upgrade: boolean) {
-  const unix = target.endpoint.startsWith('unix:') ? target.endpoint.slice('unix:'.length) : undefined;
-  const base = unix === undefined ? new URL(target.endpoint.replace(/^ws/, 'http')) : undefined;
   return {
-    ...(unix !== undefined ? { socketPath: unix } : { host: base?.hostname, port: base?.port }),
+    ...runtimeAddress(target),
     method: req.method,
     path: `/v1/app/endpoints/${encodeURIComponent(req.endpoint)}${normalizeSubPath(req.path)}${req.search}`,
     headers: endpointRequestHeaders(req, target.secret, upgrade),

@@ -6,6 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import { PlatformError } from '../errors.js';
 
+/** The runtime marks its own refusals with this header (runtime/src/control/endpoints.ts). */
+export const RUNTIME_CODE_HEADER = 'x-gpuaas-runtime-code';
+
 /** The runtime's refusal as the platform's error, its own code kept in `runtime_code`. */
 export async function runtimeRefusal(res: IncomingMessage, code: string): Promise<PlatformError> {
   const chunks: Buffer[] = [];

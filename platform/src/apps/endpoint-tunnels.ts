@@ -33,11 +33,11 @@ import {
   ENDPOINT_TUNNEL_BASE_HEADER,
   ENDPOINT_TUNNEL_PROTOCOL,
 } from '@gpuaas/sdk/common';
+import { runtimeAddress } from '../allocations/runtime-client.js';
 import type { RuntimeTarget } from '../allocations/runtime-client.js';
 import { PlatformError } from '../errors.js';
-import { refusalFor, runtimeRefusal, unreachable } from './endpoint-refusals.js';
+import { RUNTIME_CODE_HEADER, refusalFor, runtimeRefusal, unreachable } from './endpoint-refusals.js';
 
-const RUNTIME_CODE_HEADER = 'x-gpuaas-runtime-code';
 /** Idle tunnels are closed after this long (see above). */
 export const TUNNEL_IDLE_MS = 1_500;
 /** Connections to one app endpoint at most; more requests wait for one. */
@@ -72,12 +72,6 @@ class Resend extends Error {
   constructor(readonly reason: PlatformError) {
     super(reason.message);
   }
-}
-
-function runtimeAddress(target: RuntimeTarget): { socketPath: string } | { host: string; port: string } {
-  if (target.endpoint.startsWith('unix:')) return { socketPath: target.endpoint.slice('unix:'.length) };
-  const url = new URL(target.endpoint.replace(/^ws/, 'http'));
-  return { host: url.hostname, port: url.port };
 }
 
 /** Opens one tunnel to `endpoint` of the app behind `target`. */
@@ -325,7 +319,9 @@ export class EndpointTunnels {
   }
 
   #drop(pool: EndpointPool): void {
-    for (const [key, value] of this.#pools) if (value === pool) this.#pools.delete(key);
+    const key = poolKey(pool.target, pool.endpoint);
+    // Another request may have dropped it already and opened its successor under the same key.
+    if (this.#pools.get(key) === pool) this.#pools.delete(key);
     pool.close();
   }
 
@@ -335,11 +331,6 @@ export class EndpointTunnels {
     // Forgotten after a while: the runtime or the app may have been replaced by one that keeps them.
     for (const seen of [this.#withoutTunnels, this.#closingApps])
       for (const [key, at] of seen) if (at < before) seen.delete(key);
-  }
-
-  close(): void {
-    clearInterval(this.#sweeper);
-    for (const pool of [...this.#pools.values()]) this.#drop(pool);
   }
 }
 
