@@ -26,6 +26,7 @@ export default tseslint.config(
             'manifest-schema/scripts/*.ts',
             'platform/contract/scripts/*.ts',
             'sdk/python/scripts/*.ts',
+            'sdk/scripts/*.ts',
           ],
         },
         tsconfigRootDir: import.meta.dirname,

@@ -15,6 +15,8 @@ import { PassThrough, Readable } from 'node:stream';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { relayEndpointRequest, relayEndpointUpgrade } from '@gpuaas/platform';
 import type { EndpointRequest, PlatformError } from '@gpuaas/platform';
+import { forwardRuntime, loadRuntimeTls } from '@gpuaas/node-agent';
+import type { RuntimeForward, RuntimeTls } from '@gpuaas/node-agent';
 import { endpointRoutes, startRuntimeServer } from '@gpuaas/runtime';
 import type { RuntimeServer } from '@gpuaas/runtime';
 import { pino } from 'pino';
@@ -329,6 +331,70 @@ describe('the endpoint relay through a real runtime', () => {
       older.closeAllConnections();
       older.close();
     }
+  });
+});
+
+describe('the endpoint relay to a remote runtime, over TLS pinned to its node', () => {
+  let forward: RuntimeForward;
+  let tls: RuntimeTls;
+  let tlsFront: Server;
+  const remote = (certificateSha256: string | null = tls.sha256) => ({
+    endpoint: forward.endpoint,
+    secret: SECRET,
+    certificateSha256,
+  });
+
+  beforeAll(async () => {
+    tls = await loadRuntimeTls(join(dir, 'node'), 'gpuaas-node relay-int');
+    forward = await forwardRuntime(
+      runtime.socketPath,
+      { advertise: '127.0.0.1' },
+      { allocationId: 'a', logger: pino({ level: 'silent' }), tls },
+    );
+    tlsFront = createServer();
+    tlsFront.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+      relayEndpointUpgrade(remote(), relayed('/ws', { headers: req.headers }), socket, head).catch(() =>
+        socket.destroy(),
+      );
+    });
+    tlsFront.listen(0, '127.0.0.1');
+    await once(tlsFront, 'listening');
+  });
+  afterAll(async () => {
+    tlsFront?.close();
+    await forward?.close();
+  });
+
+  it('relays requests over kept tunnels and WebSocket upgrades with the right certificate', async () => {
+    const text = async (path: string) => {
+      const res = await relayEndpointRequest(remote(), relayed(path), Readable.from([]));
+      return new Response(Readable.toWeb(res) as ReadableStream).text();
+    };
+    expect(forward.endpoint).toMatch(/^https:/);
+    expect(await text('/tls-warm')).toContain('/base/tls-warm');
+    const before = { ...runtimeHandled };
+    for (let i = 0; i < 5; i++) expect(await text(`/tls-${i}`)).toContain(`/base/tls-${i}`);
+    expect({ ...runtimeHandled }).toEqual(before);
+
+    const { port: frontPort } = tlsFront.address() as AddressInfo;
+    const ws = new WebSocket(`ws://127.0.0.1:${frontPort}/ws`, ['chat']);
+    await once(ws, 'open');
+    const reply = once(ws, 'message');
+    ws.send('over tls');
+    expect(String((await reply)[0])).toBe('echo: over tls');
+    ws.close();
+  });
+
+  it('refuses a runtime with another certificate, or none registered, before the runtime sees a request', async () => {
+    const before = { ...runtimeHandled };
+    const other = await loadRuntimeTls(join(dir, 'impostor'), 'gpuaas-node relay-int');
+    expect(
+      await refusal(relayEndpointRequest(remote(other.sha256), relayed('/x'), Readable.from([]))),
+    ).toMatchObject({ code: 'NODE_CERTIFICATE_MISMATCH' });
+    expect(await refusal(relayEndpointRequest(remote(null), relayed('/x'), Readable.from([])))).toMatchObject(
+      { code: 'NODE_CERTIFICATE_MISMATCH' },
+    );
+    expect({ ...runtimeHandled }).toEqual(before);
   });
 });
 

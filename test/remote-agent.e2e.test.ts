@@ -4,12 +4,14 @@
  * pair only), started as `gpuaas-platform node-agent` with a node credential issued by
  * `gpuaas-platform node-credentials issue`. An allocation created through instance A runs on the
  * remote node, and `gpuaas exec`, the terminal and the release work through instance B, reaching
- * the runtime at the TCP address the agent advertises. The network is then cut: the node becomes
+ * the runtime at the TCP address the agent advertises, over TLS pinned to the certificate the
+ * agent registered. The network is then cut: the node becomes
  * unreachable and its allocation is marked, a release waits, a new request is not placed on it;
  * once restored, the agent tears down what ended before the new allocation gets its GPUs, so no
  * GPU is ever given twice. Finally instance A restarts and the allocation on the node lives on.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '@gpuaas/platform';
@@ -98,7 +100,12 @@ describe.skipIf(!postgres || noNetns !== undefined)('a remote node agent and two
     );
   const nodeStatus = async (url: string) => {
     const { body } = await call<{
-      items: { name: string; status: string; gpus: { allocation_id: string | null }[] }[];
+      items: {
+        name: string;
+        status: string;
+        runtime_certificate_sha256: string | null;
+        gpus: { allocation_id: string | null }[];
+      }[];
     }>(url, '/v1/nodes');
     return body.items.find((n) => n.name === NODE);
   };
@@ -211,7 +218,12 @@ describe.skipIf(!postgres || noNetns !== undefined)('a remote node agent and two
       ]),
       { ready: /registered with/, name: 'gpuaas-platform node-agent', timeoutMs: 60_000 },
     );
-    expect((await nodeStatus(urlB))?.status).toBe('ready');
+    const node = await nodeStatus(urlB);
+    expect(node?.status).toBe('ready');
+    // Its runtimes are served over TLS, pinned to the certificate it keeps (its key owner-only).
+    const cert = new X509Certificate(await readFile(join(dir, 'node', 'runtime-tls.crt')));
+    expect(node?.runtime_certificate_sha256).toBe(createHash('sha256').update(cert.raw).digest('hex'));
+    expect((await stat(join(dir, 'node', 'runtime-tls.key'))).mode & 0o777).toBe(0o600);
   }, 120_000);
 
   it('runs an allocation created through A; exec, terminal and release work through B', async () => {

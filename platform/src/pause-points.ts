@@ -8,9 +8,11 @@
  * Points: `storage.create` (the image made, not yet under its name), `storage.attach` (the
  * attachments written, the allocation's transaction not committed), `storage.resize` (the image
  * and its loop device grown, the file system not yet), `storage.snapshot` (the copy made, not yet
- * under its name).
+ * under its name), `allocations.created` (an allocation created and committed, the answer to its
+ * create not yet stored under its Idempotency-Key).
  */
-export type PausePoint = 'storage.create' | 'storage.attach' | 'storage.resize' | 'storage.snapshot';
+export type PausePoint =
+  'storage.create' | 'storage.attach' | 'storage.resize' | 'storage.snapshot' | 'allocations.created';
 
 export const PAUSE_MARKER = 'gpuaas-test-pause:';
 
@@ -29,9 +31,11 @@ export async function pausePoint(point: PausePoint): Promise<void> {
  * what is left after it. Honoured only when NODE_ENV is `test`.
  *
  * Points: `api.records` (an idempotent request's change made in its transaction, its audit record
- * and stored response not yet written: http/request-transaction.ts).
+ * and stored response not yet written: http/request-transaction.ts), `allocations.created` (an
+ * allocation created and committed, the answer to its create not yet written), `app-instances.created`
+ * (an instance created with its allocation and committed, the answer not yet written).
  */
-export type FaultPoint = 'api.records';
+export type FaultPoint = 'api.records' | 'allocations.created' | 'app-instances.created';
 
 export const FAULT_MARKER = 'gpuaas-test-fault:';
 

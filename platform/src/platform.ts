@@ -589,12 +589,16 @@ function buildApp(
       res.setHeader('Content-Security-Policy', DOCS_CSP);
       res.type('html').send(body);
     };
-  app.get('/docs', html(reference));
-  app.get('/docs/errors', html(catalog));
+  // The mounts beside the API. None answers under /v1/, where nearly all requests go, so those skip
+  // them: walking two nested routers (OpenID Provider, console) cost an API request more than its
+  // query. OPTIONS still passes through: the console's router answers it, as it always has.
+  const mounts = express.Router();
+  mounts.get('/docs', html(reference));
+  mounts.get('/docs/errors', html(catalog));
   // The OpenID Provider and its sign-in pages speak OAuth, not the API's conventions.
-  app.use(oidc);
+  mounts.use(oidc);
   // The embedded OCI registry speaks the distribution spec, not our REST contract (registry/README.md).
-  app.use(
+  mounts.use(
     '/v2',
     registryRoutes({
       registry: services.apps.registry,
@@ -608,18 +612,23 @@ function buildApp(
       access: services.apps.access,
     }),
   );
-
-  // An app's endpoints: any method, sub-path and body, relayed (http/app-endpoint-routes.ts).
-  app.use(appEndpointRoutes(relayDeps));
   // The web console: `/` and its deep links, never a path of the API or of the mounts above
   // (http/console.ts).
-  app.use(
+  mounts.use(
     consoleRoutes({
       dir: DEFAULT_CONSOLE_DIR,
       apiPaths: Object.keys((api.document.paths ?? {}) as Record<string, unknown>),
       issuer: () => tokens.issuer,
     }),
   );
+
+  // An app's endpoints: any method, sub-path and body, relayed (http/app-endpoint-routes.ts). Its
+  // paths (/v1/allocations/…) are none of the mounts', so it may come first.
+  app.use(appEndpointRoutes(relayDeps));
+  app.use((req, res, next) => {
+    if (req.method !== 'OPTIONS' && req.path.startsWith('/v1/')) next();
+    else mounts(req, res, next);
+  });
   app.use(matchOperation(api));
   app.use(validateResponses(config.validateResponses, logger));
   // Audit before authentication, so refused attempts (401/403) are recorded too.

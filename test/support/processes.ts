@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestStore } from '@gpuaas/test-support';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// Compiled (test/dist/support/, as `npm run chaos` runs it) it sits one folder deeper.
+export const repoRoot = fileURLToPath(
+  new URL(import.meta.url.includes('/test/dist/') ? '../../..' : '../..', import.meta.url),
+);
 export const platformBin = join(repoRoot, 'platform/bin/gpuaas-platform.js');
 /** `serve` flags for one local node of two simulated GPUs whose allocations run in bubblewrap sandboxes. */
 export const SANDBOXED_NODE: readonly string[] = [

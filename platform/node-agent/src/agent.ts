@@ -33,6 +33,8 @@ import type {
 } from './protocol.js';
 import { startEgressTunnel } from './egress.js';
 import { forwardRuntime } from './runtime-forward.js';
+import { loadRuntimeTls } from './runtime-tls.js';
+import type { RuntimeTls } from './runtime-tls.js';
 import type { RuntimeAddressOptions, RuntimeForward } from './runtime-forward.js';
 import type { EgressAllowList, EgressTunnel } from './egress.js';
 import {
@@ -95,8 +97,9 @@ export interface NodeAgentOptions {
    */
   egress?: EgressAllowList;
   /**
-   * A remote node: each running runtime is also served on a TCP port of this address, and that
-   * is the endpoint reported, so every platform instance reaches it (runtime-forward.ts). Without
+   * A remote node: each running runtime is also served over TLS on a TCP port of this address
+   * (the certificate kept in `dataDir`, its SHA-256 registered: runtime-tls.ts), and that is the
+   * endpoint reported, so every platform instance reaches it (runtime-forward.ts). Without
    * it the endpoint is the runtime's Unix socket, which only this machine can open.
    */
   runtimeAddress?: RuntimeAddressOptions;
@@ -128,6 +131,8 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
   private readonly bwrap: string | undefined;
   private readonly logger: AgentLogger;
   private readonly entries = new Map<string, Entry>();
+  /** A remote node's runtime TLS identity (made or loaded at start). */
+  private runtimeTls: RuntimeTls | undefined;
   private readonly runtimeCommand: (ctx: RuntimeCommandContext) => string[];
   private readonly readOnlyBinds: string[];
   private staged: Promise<{ source: string; path: string }[]> | undefined;
@@ -185,6 +190,9 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
 
   /** Finds leftovers of an earlier run, registers, and completes the first heartbeat. */
   async start(): Promise<RegisteredNode> {
+    if (this.options.runtimeAddress !== undefined && this.runtimeTls === undefined) {
+      this.runtimeTls = await loadRuntimeTls(this.options.dataDir, `gpuaas-node ${this.options.name}`);
+    }
     await this.adoptLeftovers();
     for (let attempt = 0; this.node === undefined; attempt += 1) {
       if (this.stopped) throw new NodeAgentError('STOPPED', 'the node agent stopped before it registered');
@@ -288,6 +296,8 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       agent_version: AGENT_VERSION,
     };
     if (this.options.region !== undefined) body.region = this.options.region;
+    // The platform pins every connection to this node's runtimes to it (runtime-tls.ts).
+    if (this.runtimeTls !== undefined) body.runtime_certificate_sha256 = this.runtimeTls.sha256;
     if (this.options.labels !== undefined) body.labels = this.options.labels;
     this.node = await this.options.transport.register(body);
     this.logger.info(
@@ -508,9 +518,11 @@ export class NodeAgent extends EventEmitter<{ report: [AllocationReport]; heartb
       }
       if (this.options.runtimeAddress !== undefined) {
         try {
+          if (this.runtimeTls === undefined) throw new Error('the node agent has no runtime certificate');
           entry.forward = await forwardRuntime(layout.socket, this.options.runtimeAddress, {
             allocationId: entry.id,
             logger: this.logger,
+            tls: this.runtimeTls,
           });
         } catch (error) {
           await sandbox.terminate(1000);

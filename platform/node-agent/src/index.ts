@@ -45,6 +45,8 @@ export type {
 export { failoverTransport, httpAgentTransport } from './protocol.js';
 export { forwardRuntime } from './runtime-forward.js';
 export type { RuntimeAddressOptions, RuntimeForward } from './runtime-forward.js';
+export { certificateSha256, loadRuntimeTls, selfSignedCertificate } from './runtime-tls.js';
+export type { RuntimeTls } from './runtime-tls.js';
 export type {
   AgentTransport,
   AllocationReport,

@@ -5,7 +5,9 @@
  * allocation only once the sandbox that used them is gone, and failover between instances.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,14 +18,18 @@ import { FakePlatform, ID, fakeRuntimeCommand, INVENTORY, silent } from './agent
 import { failoverTransport } from './protocol.js';
 import type { AgentTransport, HeartbeatBody, HeartbeatResponse } from './protocol.js';
 
-/** The first line a TCP endpoint (`http://host:port`) answers with: the fake runtime's JSON. */
+/**
+ * The first line a TCP endpoint (`https://host:port`) answers with over TLS: the fake runtime's
+ * JSON, with the SHA-256 of the certificate the endpoint presented.
+ */
 function askTcp(endpoint: string): Promise<Record<string, string>> {
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname);
+    const socket = tlsConnect({ port: Number(url.port), host: url.hostname, rejectUnauthorized: false });
     socket.once('error', reject);
-    socket.once('data', (data) => {
-      resolve(JSON.parse(data.toString()) as Record<string, string>);
+    socket.once('data', (data: Buffer) => {
+      const fingerprint = socket.getPeerCertificate().fingerprint256.replaceAll(':', '').toLowerCase();
+      resolve({ ...(JSON.parse(data.toString()) as Record<string, string>), fingerprint });
       socket.end();
     });
   });
@@ -76,21 +82,52 @@ describe('a remote node agent', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('reports a TCP endpoint that reaches the runtime, and closes it on release', async () => {
+  it('reports a TLS endpoint that reaches the runtime with the registered certificate, and closes it on release', async () => {
     platform.want(ID(1), [0]);
     const running = platform.reported(ID(1), 'running');
     const a = agent();
     await a.start();
     const report = await running;
-    expect(report.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    // Byte for byte to the runtime's socket: it sees the connection and answers with its secret.
-    expect((await askTcp(report.endpoint!)).secret).toBe(report.runtime_secret);
+    expect(report.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    // Byte for byte to the runtime's socket: it sees the connection and answers with its secret,
+    // over TLS with the certificate whose SHA-256 the node registered.
+    const registered = platform.registrations[0]!.runtime_certificate_sha256;
+    expect(registered).toMatch(/^[0-9a-f]{64}$/);
+    const answer = await askTcp(report.endpoint!);
+    expect(answer.secret).toBe(report.runtime_secret);
+    expect(answer.fingerprint).toBe(registered);
+    // The key stays the node's: only its owner reads it.
+    expect((await stat(join(dataDir, 'runtime-tls.key'))).mode & 0o777).toBe(0o600);
 
     platform.want(ID(1), [0], 'released');
     const released = platform.reported(ID(1), 'released');
     await a.nudge();
     await released;
     expect(await refused(report.endpoint!)).toBe('ECONNREFUSED');
+  });
+
+  it('keeps its certificate across restarts and makes a new one when it is removed (rotation)', async () => {
+    const first = agent();
+    await first.start();
+    await first.stop();
+    const second = agent();
+    await second.start();
+    const [a, b] = platform.registrations.map((r) => r.runtime_certificate_sha256);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(b).toBe(a);
+    await second.stop();
+    await rm(join(dataDir, 'runtime-tls.key'));
+    const third = agent();
+    await third.start();
+    const c = platform.registrations[2]!.runtime_certificate_sha256;
+    expect(c).toMatch(/^[0-9a-f]{64}$/);
+    expect(c).not.toBe(a);
+  });
+
+  it('registers no certificate as a local node', async () => {
+    const a = agent({ runtimeAddress: undefined });
+    await a.start();
+    expect(platform.registrations[0]!.runtime_certificate_sha256).toBeUndefined();
   });
 
   it('starts an allocation on a GPU only once the sandbox that used it is torn down', async () => {

@@ -2,15 +2,18 @@
  * A runtime reachable from every platform instance: the runtime serves its control API and
  * terminal on a Unix socket inside its sandbox's folder (the sandbox has no network of its own),
  * which only processes on this node can open. On a remote node the agent listens on a TCP port of
- * the node for each running allocation and joins every connection to that socket byte for byte;
- * the platform reaches `http://<advertised address>:<port>` from any instance. The runtime still
- * authenticates every request and terminal with its own secret (which only the platform holds),
- * so the port gives nothing without it; the bytes are not encrypted, so the address should be on
- * the platform's private network (docs/allocations.md, "Nodes and the node agent").
+ * the node for each running allocation, ends TLS there with the node's certificate
+ * (runtime-tls.ts) and joins every connection to that socket byte for byte; the platform reaches
+ * `https://<advertised address>:<port>` from any instance, pinned to the certificate the node
+ * registered. The runtime still authenticates every request and terminal with its own secret
+ * (which only the platform holds), so the port gives nothing without it, and TLS keeps that
+ * secret, terminal bytes and app traffic off the wire in clear text (docs/scale-out.md).
  */
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:tls';
 import type { AgentLogger } from './sandbox.js';
+import type { RuntimeTls } from './runtime-tls.js';
 
 export interface RuntimeAddressOptions {
   /** The host (name or IP) platform instances reach this node by. */
@@ -20,7 +23,7 @@ export interface RuntimeAddressOptions {
 }
 
 export interface RuntimeForward {
-  /** `http://<advertise>:<port>`: what the agent reports as the runtime's endpoint. */
+  /** `https://<advertise>:<port>`: what the agent reports as the runtime's endpoint. */
   readonly endpoint: string;
   readonly port: number;
   close(): Promise<void>;
@@ -35,10 +38,10 @@ function urlHost(host: string): string {
 export async function forwardRuntime(
   socketPath: string,
   address: RuntimeAddressOptions,
-  context: { allocationId: string; logger: AgentLogger },
+  context: { allocationId: string; logger: AgentLogger; tls: RuntimeTls },
 ): Promise<RuntimeForward> {
   const open = new Set<Socket>();
-  const server = createServer({ noDelay: true }, (client) => {
+  const server = createServer({ noDelay: true, key: context.tls.key, cert: context.tls.cert }, (client) => {
     const runtime = connect(socketPath);
     open.add(client);
     open.add(runtime);
@@ -73,7 +76,7 @@ export async function forwardRuntime(
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    endpoint: `http://${urlHost(address.advertise)}:${port}`,
+    endpoint: `https://${urlHost(address.advertise)}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,15 +1,20 @@
 /**
  * Calls an allocation's runtime control API (runtime/src/control/routes.ts) over the endpoint its node
- * agent reported (`unix:/…/runtime.sock` or `http(s)://…`), presenting the runtime secret. Used
- * for app launch, status, stop and logs; the terminal has its own WebSocket relay.
+ * agent reported (`unix:/…/runtime.sock`, or `https://…` on a remote node: TLS pinned to the
+ * node's registered certificate, runtime-tls.ts), presenting the runtime secret. Used for app
+ * launch, status, stop and logs; the terminal has its own WebSocket relay.
  */
 import { request } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import { PlatformError } from '../errors.js';
+import { pinnedAgent, pinnedConnect, refuse } from './runtime-tls.js';
+import type { PinnedConnect } from './runtime-tls.js';
 
 export interface RuntimeTarget {
   endpoint: string;
   secret: string;
+  /** The node's registered runtime certificate (`nodes.runtime_certificate_sha256`); TCP endpoints need it. */
+  certificateSha256?: string | null;
 }
 
 export interface RuntimeCall {
@@ -24,13 +29,39 @@ export interface RuntimeCall {
 /** What a runtime code looks like (runtime/src/errors.ts); anything else is not relayed as one. */
 const RUNTIME_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-/** Where `http.request` reaches a runtime: its Unix socket (`unix:PATH`) or its TCP address. */
+/**
+ * Where `http.request` reaches a runtime: its Unix socket (`unix:PATH`), or its TCP address over
+ * TLS pinned to the node's certificate. A plain `http://` endpoint is refused like a wrong
+ * certificate: the runtime secret never crosses the network in clear text.
+ */
 export function runtimeAddress(
   target: RuntimeTarget,
-): { socketPath: string } | { host: string; port: string } {
+):
+  | { socketPath: string }
+  | { host: string; port: string; agent: Agent }
+  | { host: string; port: string; createConnection: PinnedConnect } {
   if (target.endpoint.startsWith('unix:')) return { socketPath: target.endpoint.slice('unix:'.length) };
   const url = new URL(target.endpoint.replace(/^ws/, 'http'));
-  return { host: url.hostname, port: url.port };
+  const pin = target.certificateSha256 ?? null;
+  // Pinned connections are kept between calls; anything else is refused by remoteConnect.
+  if (/^(https|wss):/.test(target.endpoint) && pin !== null)
+    return { host: url.hostname, port: url.port, agent: pinnedAgent(pin) };
+  return { host: url.hostname, port: url.port, createConnection: remoteConnect(target) };
+}
+
+/** The pinned TLS connect for a TCP endpoint (also the terminal's, terminal/upgrade.ts). */
+export function remoteConnect(target: RuntimeTarget): PinnedConnect {
+  if (!/^(https|wss):/.test(target.endpoint)) {
+    return (_options, oncreate) =>
+      refuse(
+        oncreate,
+        new PlatformError(
+          'NODE_CERTIFICATE_MISMATCH',
+          `the runtime endpoint ${target.endpoint} is not TLS; remote runtimes are only reached over TLS`,
+        ),
+      );
+  }
+  return pinnedConnect(target.certificateSha256 ?? null);
 }
 
 /** Opens the request and resolves with the response stream (the caller reads or pipes it). */
@@ -56,11 +87,13 @@ export function openRuntime(target: RuntimeTarget, call: RuntimeCall): Promise<I
     req.on('timeout', () => req.destroy(new Error(`no answer within ${call.timeoutMs ?? 30_000} ms`)));
     req.on('error', (error) =>
       reject(
-        new PlatformError(
-          'RUNTIME_UNREACHABLE',
-          `the allocation's runtime did not answer: ${error.message}`,
-          { cause: error },
-        ),
+        error instanceof PlatformError && error.code === 'NODE_CERTIFICATE_MISMATCH'
+          ? error
+          : new PlatformError(
+              'RUNTIME_UNREACHABLE',
+              `the allocation's runtime did not answer: ${error.message}`,
+              { cause: error },
+            ),
       ),
     );
     req.end(payload);

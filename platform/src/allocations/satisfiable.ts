@@ -64,8 +64,16 @@ function describe(offer: Offer): string {
 /** Every registered node, every GPU free: what the cluster could hold at best (cached per inventory). */
 const best = new WeakMap<Inventory, { skuKey: string; state: ClusterState; nodes: ClusterNode[] }>();
 
-async function everything(db: Kysely<Tables>, inventory: Inventory) {
-  const skus = await db.selectFrom('gpu_skus').select(['id', 'model', 'memory_gib']).orderBy('id').execute();
+/** The catalog's SKUs as the check reads them, ordered by id. */
+export interface CatalogSku {
+  id: string;
+  model: string;
+  memory_gib: number | null;
+}
+
+async function everything(db: Kysely<Tables>, inventory: Inventory, read?: readonly CatalogSku[]) {
+  const skus =
+    read ?? (await db.selectFrom('gpu_skus').select(['id', 'model', 'memory_gib']).orderBy('id').execute());
   const skuKey = JSON.stringify(skus);
   const cached = best.get(inventory);
   if (cached?.skuKey === skuKey) return { ...cached, skus };
@@ -93,10 +101,18 @@ async function everything(db: Kysely<Tables>, inventory: Inventory) {
   return { ...entry, skus };
 }
 
-export async function assertSatisfiable(db: Kysely<Tables>, wanted: WantedGpus): Promise<void> {
-  const inventory = await gpuInventory(db);
+/**
+ * `read`: the inventory and the catalog (ordered by id) when the caller has just read them for
+ * the same request, so they are not read again.
+ */
+export async function assertSatisfiable(
+  db: Kysely<Tables>,
+  wanted: WantedGpus,
+  read?: { inventory: Inventory; skus: readonly CatalogSku[] },
+): Promise<void> {
+  const inventory = read?.inventory ?? (await gpuInventory(db));
   if (inventory.gpus.length === 0) return;
-  const { state, nodes, skus } = await everything(db, inventory);
+  const { state, nodes, skus } = await everything(db, inventory, read?.skus);
   const feasibility = state.feasibility({
     id: 'satisfiable',
     projectId: 'satisfiable',

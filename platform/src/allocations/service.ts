@@ -12,7 +12,7 @@ import type { components } from '@gpuaas/platform-contract';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { principalKey } from '../auth/principal.js';
-import { holdPrice, openGpuMeter } from '../billing/gpu-meters.js';
+import { holdPriceAmong, openGpuMeter } from '../billing/gpu-meters.js';
 import type { BillingConfig } from '../config-billing.js';
 import type { ComputeConfig } from '../config-compute.js';
 import type { Tables } from '../db/schema.js';
@@ -147,15 +147,31 @@ export class AllocationService {
     this.#bus.stop();
   }
 
-  async create(principal: Principal, body: AllocationRequest): Promise<AllocationRow> {
+  /** `inTransaction` runs in the transaction that inserts the allocation (the HTTP layer notes it). */
+  async create(
+    principal: Principal,
+    body: AllocationRequest,
+    inTransaction?: (trx: Kysely<Tables>, id: string) => Promise<void>,
+  ): Promise<AllocationRow> {
     await projectAccess(this.#db, principal, body.project_id, 'member');
-    const models = await this.#resolveModels(body.gpus.models ?? []);
-    await assertSatisfiable(this.#db, {
-      count: body.gpus.count,
-      models,
-      minMemoryMib: (body.gpus.min_memory_gib ?? 0) * 1024,
-      topology: body.gpus.topology ?? 'node',
-    });
+    // The catalog and the inventory are read once for the whole check (models, fit, hold price).
+    const inventory = await gpuInventory(this.#db);
+    const skus = await this.#db
+      .selectFrom('gpu_skus')
+      .select(['id', 'model', 'memory_gib', 'price_micros'])
+      .orderBy('id')
+      .execute();
+    const models = this.#resolveModels(body.gpus.models ?? [], skus, inventory.models);
+    await assertSatisfiable(
+      this.#db,
+      {
+        count: body.gpus.count,
+        models,
+        minMemoryMib: (body.gpus.min_memory_gib ?? 0) * 1024,
+        topology: body.gpus.topology ?? 'node',
+      },
+      { inventory, skus },
+    );
     const ttl = body.ttl === undefined ? null : parseDurationField(body.ttl, 'ttl', MAX_TTL_SECONDS);
     const idle =
       body.idle_timeout === undefined
@@ -164,7 +180,7 @@ export class AllocationService {
     const id = newId();
     const now = isoTime();
     const actor = actorOf(principal);
-    const price = await holdPrice(this.#db, models);
+    const price = holdPriceAmong(skus, inventory.models, models);
     const event = await this.#db.transaction().execute(async (trx) => {
       await trx
         .insertInto('allocations')
@@ -225,10 +241,13 @@ export class AllocationService {
           hostPath,
         });
       }
+      await inTransaction?.(trx, id);
       return recordCreation(trx, this.#bus, { id, project_id: body.project_id }, actor);
     });
     this.#bus.deliver(event);
-    await this.scheduling.trigger();
+    // The allocation exists now: a cycle that fails (logged by the cycle) leaves it queued for
+    // the next one, and must not turn the create into a 5xx a client would retry into a second.
+    await this.scheduling.trigger().catch(() => undefined);
     return requireAllocation(this.#db, id);
   }
 
@@ -399,10 +418,13 @@ export class AllocationService {
     }
   }
 
-  async #resolveModels(requested: string[]): Promise<string[]> {
+  #resolveModels(
+    requested: string[],
+    skus: readonly { id: string; model: string }[],
+    fleetModels: readonly string[],
+  ): string[] {
     if (requested.length === 0) return [];
-    const skus = await this.#db.selectFrom('gpu_skus').select(['id', 'model']).execute();
-    const known = (await gpuInventory(this.#db)).models.map((model) => ({ model }));
+    const known = fleetModels.map((model) => ({ model }));
     const models: string[] = [];
     for (const wanted of requested) {
       const sku = skus.find(

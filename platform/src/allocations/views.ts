@@ -9,7 +9,11 @@ import { checkDateTime } from '../date-time.js';
 import { arrayOrEmpty } from './bounds.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
-export type AllocationRow = Selectable<AllocationsTable> & { node_status: string | null };
+export type AllocationRow = Selectable<AllocationsTable> & {
+  node_status: string | null;
+  /** The certificate its node's runtimes are pinned to (allocations/runtime-tls.ts). */
+  node_certificate_sha256: string | null;
+};
 export type NodeRow = Selectable<NodesTable>;
 
 export interface AllocationGpuView {
@@ -26,7 +30,7 @@ export function allocationQuery(db: Db) {
     .selectFrom('allocations')
     .leftJoin('nodes', 'nodes.id', 'allocations.node_id')
     .selectAll('allocations')
-    .select('nodes.status as node_status');
+    .select(['nodes.status as node_status', 'nodes.runtime_certificate_sha256 as node_certificate_sha256']);
 }
 
 export async function loadAllocation(db: Db, id: string): Promise<AllocationRow | undefined> {
@@ -151,6 +155,7 @@ export async function nodeView(db: Db, node: NodeRow) {
     schedulable: node.schedulable === 1,
     labels: JSON.parse(node.labels) as Record<string, string>,
     agent_version: node.agent_version,
+    runtime_certificate_sha256: node.runtime_certificate_sha256,
     gpus: gpus.map((g) => ({
       index: g.idx,
       uuid: g.uuid,

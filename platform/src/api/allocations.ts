@@ -17,6 +17,8 @@ import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { subscribeEvents } from '../events/subscription.js';
 import type { EventSubscription } from '../events/subscription.js';
 import { setAuditTarget } from '../http/audit.js';
+import { creationOf } from '../http/idempotency.js';
+import { faultPoint, pausePoint } from '../pause-points.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
 import { projectAccess, requireServiceAccountRole } from '../identity/access.js';
@@ -86,7 +88,17 @@ export function allocationHandlers(s: Services): Handlers {
     createAllocation: async (req, res) => {
       const principal = requirePrincipal(res);
       const body = req.body;
-      const row = await compute.create(principal, body);
+      // A retry whose first attempt's instance died after the commit: that allocation, not another.
+      const creation = creationOf(res);
+      const earlier = /^\/v1\/allocations\/([^/]+)$/.exec(creation?.created ?? '')?.[1];
+      const row =
+        earlier !== undefined
+          ? await allocationAccess(db, principal, earlier, 'member')
+          : await compute.create(principal, body, (trx, id) =>
+              creation === undefined ? Promise.resolve() : creation.record(trx, `/v1/allocations/${id}`),
+            );
+      await pausePoint('allocations.created');
+      faultPoint('allocations.created');
       setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { gpus: body.gpus } });
       res.status(201).setHeader('Location', `/v1/allocations/${row.id}`);
       res.json(await withVolumesOf(allocationView(row, await loadTransitions(db, row.id))));

@@ -188,6 +188,38 @@ describe.each(dialects)('app instances without an allocation on %s', (dialect) =
     expect(JSON.stringify(audit)).not.toContain(SECRET);
   });
 
+  it('answers a retry after a 5xx that followed the commit with the instance it made, and makes no second', async () => {
+    // The allocation and the instance commit together, noted under the key: the retry (same key)
+    // answers with them instead of creating a second allocation that would hold GPUs unseen.
+    const before = await counts();
+    const attempt = () =>
+      f.t.request('/v1/apps/instances', {
+        method: 'POST',
+        token: tenant,
+        json: { project_id: tenantProject, accepted_permissions: ['projects:read'], app: 'acme/echo' },
+        headers: { 'idempotency-key': 'pending-retried' },
+      });
+    process.env.GPUAAS_TEST_FAIL_AT = 'app-instances.created';
+    try {
+      expect((await attempt()).status).toBe(500);
+    } finally {
+      delete process.env.GPUAAS_TEST_FAIL_AT;
+    }
+    const made = await counts();
+    expect(made).toEqual({ allocations: before.allocations + 1, instances: before.instances + 1 });
+    const retried = await attempt();
+    const body = (await retried.json()) as Body;
+    expect(retried.status, JSON.stringify(body)).toBe(201);
+    const row = await f.t.platform.db
+      .selectFrom('app_instances')
+      .select(['id', 'allocation_id'])
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect([body.id, body.allocation_id]).toEqual([row.id, row.allocation_id]);
+    expect(await counts()).toEqual(made);
+    await release(row.allocation_id);
+  });
+
   it('fails the instance with its code when the allocation fails', async () => {
     node.failNext = 'the sandbox could not start';
     const launched = await launch({ app: 'acme/echo', secrets: { token: SECRET } });

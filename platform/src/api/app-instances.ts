@@ -15,8 +15,10 @@ import {
 import { runtimeOf } from '../apps/launcher.js';
 import type { AppStatus } from '../apps/launcher.js';
 import { setAuditTarget } from '../http/audit.js';
+import { creationOf } from '../http/idempotency.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
+import { faultPoint } from '../pause-points.js';
 import type { Handlers, Services } from './services.js';
 
 export function appInstanceHandlers(s: Services): Handlers {
@@ -30,7 +32,7 @@ export function appInstanceHandlers(s: Services): Handlers {
       .selectFrom('allocations')
       .leftJoin('nodes', 'nodes.id', 'allocations.node_id')
       .selectAll('allocations')
-      .select('nodes.status as node_status')
+      .select(['nodes.status as node_status', 'nodes.runtime_certificate_sha256 as node_certificate_sha256'])
       .where('allocations.id', '=', allocationId)
       .executeTakeFirstOrThrow();
     try {
@@ -47,7 +49,21 @@ export function appInstanceHandlers(s: Services): Handlers {
   return {
     launchAppInstance: async (req, res) => {
       setAuditTarget(res, { id: req.body.app, projectId: req.body.project_id });
-      const { instance, status, warnings } = await launchInstance(s, requirePrincipal(res), req.body);
+      const principal = requirePrincipal(res);
+      // A retry whose first attempt's instance died after the commit: that instance, not another.
+      const creation = creationOf(res);
+      const earlier = /^\/v1\/apps\/instances\/([^/]+)$/.exec(creation?.created ?? '')?.[1];
+      const { instance, status, warnings } =
+        earlier !== undefined
+          ? {
+              instance: await instanceView(s, await visibleInstance(db, principal, earlier, 'member')),
+              status: undefined,
+              warnings: [],
+            }
+          : await launchInstance(s, principal, req.body, (trx, location) =>
+              creation === undefined ? Promise.resolve() : creation.record(trx, location),
+            );
+      faultPoint('app-instances.created');
       // Names only: secret values never reach the audit trail.
       setAuditTarget(res, {
         id: instance.id,

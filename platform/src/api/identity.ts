@@ -10,7 +10,7 @@ import {
   requireServiceAccountRole,
   requireUserPrincipal,
 } from '../identity/access.js';
-import { createOrganization, createProject, defaultOrganization, findUser } from '../identity/store.js';
+import { createOrganization, createProject, defaultOrganizationOf, findUser } from '../identity/store.js';
 import type { OrganizationRow, ProjectRow } from '../identity/store.js';
 import { isUniqueViolation } from '../db/constraint.js';
 import { setAuditTarget } from '../http/audit.js';
@@ -156,7 +156,7 @@ export function identityHandlers(s: Services): Handlers {
       const body = req.body;
       const org =
         body.organization_id === undefined
-          ? await defaultOrganization(db, await currentUser(db, res))
+          ? await defaultOrganizationOf(db, principal.id)
           : await organizationAccess(db, principal, body.organization_id, true);
       const project = await createProject(
         db,

@@ -4,7 +4,10 @@
  * namespace) and published through the operator API, as a tenant's catalog would get it.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateSigningKeyPair, loadSigningKey } from '@gpuaas/sdk';
 import type { SigningKey } from '@gpuaas/sdk';
 import type { TestDialect } from '@gpuaas/test-support';
@@ -121,6 +124,26 @@ export interface StandInRuntime {
   close: () => Promise<void>;
 }
 
+/**
+ * Serves a stand-in runtime on a Unix socket, as a local node's runtime is reached: a TCP endpoint
+ * is a remote node's, reached only over TLS pinned to the node's certificate
+ * (allocations/runtime-tls.ts).
+ */
+export async function listenAsLocalRuntime(
+  server: Server,
+): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'stand-in-rt-'));
+  const socketPath = join(dir, 'runtime.sock');
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return {
+    endpoint: `unix:${socketPath}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function standInRuntime(): Promise<StandInRuntime> {
   const launches: StandInLaunch[] = [];
   let stops = 0;
@@ -143,12 +166,12 @@ export async function standInRuntime(): Promise<StandInRuntime> {
       res.end(JSON.stringify({ state, reason: null }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { endpoint, close } = await listenAsLocalRuntime(server);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     launches,
     stops: () => stops,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
 

@@ -61,7 +61,11 @@ describe('the endpoint relay access cache', () => {
       c.decide(member.token, member.principal, allocation),
     ];
     expect(concurrent).toBe(first);
-    expect((await first).target).toEqual({ endpoint: runtime.endpoint, secret: 'x'.repeat(32) });
+    expect((await first).target).toEqual({
+      endpoint: runtime.endpoint,
+      secret: 'x'.repeat(32),
+      certificateSha256: null,
+    });
     clock += 999;
     expect(c.decide(member.token, member.principal, allocation)).toBe(first);
     // Another token of the same subject does not ride on it.

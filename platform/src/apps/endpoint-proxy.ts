@@ -110,7 +110,14 @@ export async function endpointRuntime(
   }
   if (allocation.node_status === 'unreachable')
     throw new PlatformError('RUNTIME_UNREACHABLE', `the node of allocation ${allocationId} is unreachable`);
-  return { allocation, target: { endpoint: allocation.endpoint, secret: allocation.runtime_secret } };
+  return {
+    allocation,
+    target: {
+      endpoint: allocation.endpoint,
+      secret: allocation.runtime_secret,
+      certificateSha256: allocation.node_certificate_sha256,
+    },
+  };
 }
 
 /**

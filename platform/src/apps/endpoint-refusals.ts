@@ -4,7 +4,7 @@
  * runtime that does not answer. Shared by the per-request relay and the endpoint tunnels.
  */
 import type { IncomingMessage } from 'node:http';
-import { PlatformError } from '../errors.js';
+import { PlatformError, isPlatformError } from '../errors.js';
 
 /** The runtime marks its own refusals with this header (runtime/src/control/endpoints.ts). */
 export const RUNTIME_CODE_HEADER = 'x-gpuaas-runtime-code';
@@ -42,6 +42,8 @@ export function refusalFor(code: string, message: string): PlatformError {
 }
 
 export function unreachable(error: Error): PlatformError {
+  // A runtime that is not the node's (runtime-tls.ts) is refused as such, not as unreachable.
+  if (isPlatformError(error) && error.code === 'NODE_CERTIFICATE_MISMATCH') return error;
   return new PlatformError(
     'RUNTIME_UNREACHABLE',
     `the allocation's runtime did not answer: ${error.message}`,

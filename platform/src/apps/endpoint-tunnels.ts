@@ -33,7 +33,7 @@ import {
   ENDPOINT_TUNNEL_BASE_HEADER,
   ENDPOINT_TUNNEL_PROTOCOL,
 } from '@gpuaas/sdk/common';
-import { runtimeAddress } from '../allocations/runtime-client.js';
+import { remoteConnect, runtimeAddress } from '../allocations/runtime-client.js';
 import type { RuntimeTarget } from '../allocations/runtime-client.js';
 import { PlatformError } from '../errors.js';
 import { RUNTIME_CODE_HEADER, refusalFor, runtimeRefusal, unreachable } from './endpoint-refusals.js';
@@ -77,9 +77,14 @@ class Resend extends Error {
 /** Opens one tunnel to `endpoint` of the app behind `target`. */
 function openTunnel(target: RuntimeTarget, endpoint: string): Promise<Opened> {
   return new Promise((resolve, reject) => {
+    const address = runtimeAddress(target);
     const upgrade = request({
-      ...runtimeAddress(target),
-      agent: false,
+      // A new connection of its own, never a kept one the runtime may be closing: a Unix socket's
+      // opened by a throwaway agent, a TCP one's by the pinned TLS connect (runtime-tls.ts), which
+      // `http.request` only calls when there is no agent.
+      ...('socketPath' in address
+        ? { ...address, agent: false }
+        : { host: address.host, port: address.port, createConnection: remoteConnect(target) }),
       path: `/v1/app/endpoints/${encodeURIComponent(endpoint)}/`,
       headers: {
         authorization: `Bearer ${target.secret}`,
@@ -209,7 +214,8 @@ class EndpointPool {
 }
 
 function poolKey(target: RuntimeTarget, endpoint: string): string {
-  return `${target.endpoint}\u0000${target.secret}\u0000${endpoint}`;
+  // The pin too: a tunnel checked against one certificate never serves a target pinned to another.
+  return `${target.endpoint}\u0000${target.secret}\u0000${target.certificateSha256 ?? ''}\u0000${endpoint}`;
 }
 
 /** Whether a failed request may be sent again: nothing of it can have been acted on. */

@@ -7,14 +7,15 @@
  * (apps/pending-launcher.ts) launches it once the allocation runs. A refusal creates nothing.
  */
 import type { components } from '@gpuaas/platform-contract';
+import type { Kysely } from 'kysely';
 import type { AllocationService } from '../allocations/service.js';
-import { actorOf } from '../allocations/service.js';
 import { recordAuditEvent } from '../audit/record.js';
 import type { Principal } from '../auth/principal.js';
 import { asBillingDb } from '../billing/db.js';
 import { requireLaunchFunds } from '../billing/launch-holds.js';
 import type { WorkloadProfiles } from '../catalog/profile.js';
 import { currentContext } from '../context.js';
+import type { Tables } from '../db/schema.js';
 import { projectAccess, requireGrantable } from '../identity/access.js';
 import { newId } from '../ids.js';
 import type { CatalogVersion } from './catalog.js';
@@ -32,7 +33,7 @@ type AppInstanceCreate = components['schemas']['AppInstanceCreate'];
 
 /** What a catalog launch needs beyond a launch: allocations, and the key that seals secrets. */
 export interface InstanceServices extends LaunchServices {
-  compute: Pick<AllocationService, 'create' | 'release'>;
+  compute: Pick<AllocationService, 'create'>;
   apps: LaunchServices['apps'] & { instanceSecrets: InstanceSecretsKey };
 }
 
@@ -58,6 +59,7 @@ export async function createPendingInstance(
     parameters: Record<string, unknown>;
     secrets: Record<string, string>;
   },
+  recordCreated?: (trx: Kysely<Tables>, location: string) => Promise<void>,
 ): Promise<InstanceRow> {
   const { db } = s;
   const { version } = input;
@@ -76,45 +78,51 @@ export async function createPendingInstance(
       ? (version.gpu as unknown as WorkloadProfiles)
       : null;
   const choice = chooseAllocation(resources, body.gpus, await liveCatalog(db));
-  const allocation = await s.compute.create(principal, {
-    project_id: body.project_id,
-    gpus: choice.gpus,
-    ...(body.ttl === undefined ? {} : { ttl: body.ttl }),
-  });
-  const context = currentContext();
-  // Audited as `POST /v1/allocations` would be: the caller created it.
-  await recordAuditEvent(db, {
-    actor_type: principal.type,
-    actor_id: principal.id,
-    action: 'allocation.create',
-    target_type: 'allocation',
-    target_id: allocation.id,
-    project_id: body.project_id,
-    result: 'success',
-    status: 201,
-    correlation_id: context?.correlationId ?? newId(),
-    ip: context?.ip ?? null,
-    details: JSON.stringify({ gpus: choice.gpus, profile: choice.tier, app: input.app }),
-  });
   const id = newId();
-  try {
-    return await insertInstance(db, {
-      id,
-      projectId: body.project_id,
-      app: input.app,
-      versionId: version.id,
-      allocationId: allocation.id,
-      state: 'pending',
-      channel: body.channel,
-      upgrades: body.upgrades,
-      acceptedPermissions: body.accepted_permissions ?? [],
-      parameters: input.parameters,
-      sealedSecrets: sealedOrNull(s, id, input.secrets),
-      createdBy: creatorOf(principal),
-    });
-  } catch (error) {
-    // No instance will ever use it: give the GPUs back rather than leave them held.
-    await s.compute.release(allocation.id, actorOf(principal), 'app_instance_not_created');
-    throw error;
-  }
+  const context = currentContext();
+  let instance: InstanceRow | undefined;
+  // The allocation, its audit record and the instance commit together: an instance killed between
+  // them would otherwise leave GPUs held (and billed) for an instance that never existed, and the
+  // retry that takes over the Idempotency-Key finds the instance noted under it (`recordCreated`).
+  await s.compute.create(
+    principal,
+    {
+      project_id: body.project_id,
+      gpus: choice.gpus,
+      ...(body.ttl === undefined ? {} : { ttl: body.ttl }),
+    },
+    async (trx, allocationId) => {
+      // Audited as `POST /v1/allocations` would be: the caller created it.
+      await recordAuditEvent(trx, {
+        actor_type: principal.type,
+        actor_id: principal.id,
+        action: 'allocation.create',
+        target_type: 'allocation',
+        target_id: allocationId,
+        project_id: body.project_id,
+        result: 'success',
+        status: 201,
+        correlation_id: context?.correlationId ?? newId(),
+        ip: context?.ip ?? null,
+        details: JSON.stringify({ gpus: choice.gpus, profile: choice.tier, app: input.app }),
+      });
+      instance = await insertInstance(trx, {
+        id,
+        projectId: body.project_id,
+        app: input.app,
+        versionId: version.id,
+        allocationId,
+        state: 'pending',
+        channel: body.channel,
+        upgrades: body.upgrades,
+        acceptedPermissions: body.accepted_permissions ?? [],
+        parameters: input.parameters,
+        sealedSecrets: sealedOrNull(s, id, input.secrets),
+        createdBy: creatorOf(principal),
+      });
+      await recordCreated?.(trx, `/v1/apps/instances/${id}`);
+    },
+  );
+  if (instance === undefined) throw new Error('the allocation was created without its instance');
+  return instance;
 }

@@ -40,7 +40,7 @@ export async function uninstallInstance(s: LaunchServices, row: InstanceRow): Pr
     .selectFrom('allocations')
     .leftJoin('nodes', 'nodes.id', 'allocations.node_id')
     .selectAll('allocations')
-    .select('nodes.status as node_status')
+    .select(['nodes.status as node_status', 'nodes.runtime_certificate_sha256 as node_certificate_sha256'])
     .where('allocations.id', '=', row.allocation_id)
     .executeTakeFirstOrThrow();
   const removing = allocation.state === 'running' && (await ownsAllocation(s.db, row));

@@ -113,6 +113,8 @@ export async function launchInstance(
   s: InstanceServices,
   principal: Principal,
   body: AppInstanceCreate,
+  /** Notes the instance a launch without `allocation_id` creates, in its transaction (idempotency). */
+  recordCreated?: (trx: Kysely<Tables>, location: string) => Promise<void>,
 ): Promise<LaunchedInstance> {
   const app = await catalogApp(s.db, principal, body.project_id, body.app);
   const version = chooseVersion(app.versions, body.version);
@@ -123,12 +125,18 @@ export async function launchInstance(
   validateParameters(version.parameters, { ...parameters, ...secrets }, secretNames(version.parameters));
   const warnings = version.state === 'deprecated' ? ['deprecated'] : [];
   if (body.allocation_id === undefined) {
-    const row = await createPendingInstance(s, principal, body, {
-      app: app.name,
-      version,
-      parameters,
-      secrets,
-    });
+    const row = await createPendingInstance(
+      s,
+      principal,
+      body,
+      {
+        app: app.name,
+        version,
+        parameters,
+        secrets,
+      },
+      recordCreated,
+    );
     return { instance: await instanceView(s, row), status: undefined, warnings };
   }
   for (const field of ['gpus', 'ttl'] as const) {
@@ -265,7 +273,7 @@ export async function stopInstance(s: LaunchServices, row: InstanceRow): Promise
     .selectFrom('allocations')
     .leftJoin('nodes', 'nodes.id', 'allocations.node_id')
     .selectAll('allocations')
-    .select('nodes.status as node_status')
+    .select(['nodes.status as node_status', 'nodes.runtime_certificate_sha256 as node_certificate_sha256'])
     .where('allocations.id', '=', row.allocation_id)
     .executeTakeFirstOrThrow();
   if (allocation.state === 'running' && (row.state === 'running' || row.state === 'launching')) {

@@ -93,7 +93,11 @@ export function runtimeOf(row: AllocationRow): RuntimeTarget {
   if (row.node_status === 'unreachable') {
     throw new PlatformError('RUNTIME_UNREACHABLE', `the node of allocation ${row.id} is unreachable`);
   }
-  return { endpoint: row.endpoint, secret: row.runtime_secret };
+  return {
+    endpoint: row.endpoint,
+    secret: row.runtime_secret,
+    certificateSha256: row.node_certificate_sha256,
+  };
 }
 
 /** What a launch (or an upgrade) of `artifact` into the allocation runs under, once every check passed. */

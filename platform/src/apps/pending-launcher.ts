@@ -168,7 +168,7 @@ export class PendingLauncher {
       .innerJoin('allocations', 'allocations.id', 'app_instances.allocation_id')
       .leftJoin('nodes', 'nodes.id', 'allocations.node_id')
       .selectAll('allocations')
-      .select('nodes.status as node_status')
+      .select(['nodes.status as node_status', 'nodes.runtime_certificate_sha256 as node_certificate_sha256'])
       .where('app_instances.id', '=', id)
       .where('app_instances.state', '=', 'pending')
       .executeTakeFirst();

@@ -201,6 +201,7 @@ export class ReviewService {
         'allocations.endpoint',
         'allocations.runtime_secret',
         'nodes.status as node_status',
+        'nodes.runtime_certificate_sha256 as node_certificate_sha256',
       ])
       .where('app_launches.ended_at', 'is', null)
       .where((eb) =>
@@ -215,7 +216,11 @@ export class ReviewService {
       if (launch.state !== 'running' || launch.endpoint === null || launch.runtime_secret === null) continue;
       try {
         await callRuntime(
-          { endpoint: launch.endpoint, secret: launch.runtime_secret },
+          {
+            endpoint: launch.endpoint,
+            secret: launch.runtime_secret,
+            certificateSha256: launch.node_certificate_sha256,
+          },
           { method: 'POST', path: '/v1/app/stop', timeoutMs: 10 * 60_000 },
         );
         await endLaunches(db, { launchId: launch.launch_id });

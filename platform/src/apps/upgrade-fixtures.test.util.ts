@@ -5,7 +5,7 @@
  * body it was sent. The real runtime's upgrade and uninstall are tested in runtime/src/control.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenAsLocalRuntime } from './catalog-fixtures.test.util.js';
 
 export interface UpgradeCall {
   reference: string;
@@ -76,13 +76,13 @@ export async function upgradingRuntime(): Promise<UpgradingRuntime> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { endpoint, close } = await listenAsLocalRuntime(server);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     launches,
     upgrades,
     uninstalls: () => uninstalls,
     failNextUpgrade: (code) => (failure = code),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }

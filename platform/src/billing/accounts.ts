@@ -2,8 +2,9 @@
  * Ledger accounts: one currency each, identified by deterministic ids so that every caller names
  * the same account for the same owner without a lookup.
  */
-import { inTransaction, int64Text, nowIso } from './db.js';
-import type { BillingDb } from './db.js';
+import { sql } from 'kysely';
+import { inTransaction, int64Text, isPostgres, nowIso } from './db.js';
+import type { BillingDb, BillingTransaction } from './db.js';
 import { BillingError } from './errors.js';
 import { toMicros } from './money.js';
 import { isPooled, withMoves } from './pooled.js';
@@ -68,38 +69,13 @@ export async function openAccounts(
     const existing = await readAccounts(trx, specs);
     if (specs.every((s) => existing.some((r) => sameAccount(r, s)))) return;
     const missing = specs.filter((s) => !existing.some((r) => r.id === s.id));
-    if (missing.length > 0) {
-      await trx
-        .insertInto('billing_accounts')
-        .values(
-          missing.map((s) => ({
-            id: s.id,
-            kind: s.kind,
-            owner_id: s.ownerId,
-            currency: s.currency,
-            no_overdraft: s.noOverdraft ? 1 : 0,
-            expires_at: s.expiresAt,
-            created_at: at,
-          })),
-        )
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      await trx
-        .insertInto('billing_balances')
-        .values(
-          missing.map((s) => ({
-            account_id: s.id,
-            debits_posted: 0n,
-            credits_posted: 0n,
-            debits_pending: 0n,
-            credits_pending: 0n,
-          })),
-        )
-        .onConflict((oc) => oc.column('account_id').doNothing())
-        .execute();
-    }
-    // Read again: a concurrent opening may have won the insert, with other settings.
-    const rows = missing.length > 0 ? await readAccounts(trx, specs) : existing;
+    const inserted = missing.length > 0 ? await insertAccounts(trx, missing, at) : new Set<string>();
+    // What this call inserted is as specified; otherwise read again: a concurrent opening may
+    // have won the insert, with other settings.
+    const rows =
+      inserted.size === missing.length
+        ? [...existing, ...missing.map(rowOf)]
+        : await readAccounts(trx, specs);
     for (const s of specs) {
       const row = rows.find((r) => r.id === s.id);
       if (row === undefined || !sameAccount(row, s)) {
@@ -111,6 +87,64 @@ export async function openAccounts(
       }
     }
   });
+}
+
+/** Inserts the accounts and their balance rows; returns the ids this call inserted. */
+async function insertAccounts(
+  trx: BillingTransaction,
+  specs: readonly AccountSpec[],
+  at: string,
+): Promise<Set<string>> {
+  const accounts = trx
+    .insertInto('billing_accounts')
+    .values(
+      specs.map((s) => ({
+        id: s.id,
+        kind: s.kind,
+        owner_id: s.ownerId,
+        currency: s.currency,
+        no_overdraft: s.noOverdraft ? 1 : 0,
+        expires_at: s.expiresAt,
+        created_at: at,
+      })),
+    )
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id');
+  if (isPostgres(trx)) {
+    // One statement: the balance rows of exactly the accounts inserted.
+    const { rows } = await sql<{ id: string }>`with inserted as (${accounts}),
+      balances as (insert into billing_balances
+        (account_id, debits_posted, credits_posted, debits_pending, credits_pending)
+        select id, 0, 0, 0, 0 from inserted on conflict (account_id) do nothing)
+      select id from inserted`.execute(trx);
+    return new Set(rows.map((r) => r.id));
+  }
+  const rows = await accounts.execute();
+  await trx
+    .insertInto('billing_balances')
+    .values(
+      specs.map((s) => ({
+        account_id: s.id,
+        debits_posted: 0n,
+        credits_posted: 0n,
+        debits_pending: 0n,
+        credits_pending: 0n,
+      })),
+    )
+    .onConflict((oc) => oc.column('account_id').doNothing())
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+function rowOf(s: AccountSpec): AccountRow {
+  return {
+    id: s.id,
+    kind: s.kind,
+    owner_id: s.ownerId,
+    currency: s.currency,
+    no_overdraft: s.noOverdraft ? 1 : 0,
+    expires_at: s.expiresAt,
+  };
 }
 
 /**
@@ -171,7 +205,8 @@ function readAccounts(db: BillingDb, specs: readonly AccountSpec[]): Promise<Acc
     .execute();
 }
 
-function sameAccount(row: AccountRow, s: AccountSpec): boolean {
+/** True when the stored row is the account `s` specifies. */
+export function sameAccount(row: AccountRow, s: AccountSpec): boolean {
   return (
     row.id === s.id &&
     row.kind === s.kind &&

@@ -3,8 +3,8 @@
  * joins the caller's transaction when there is one, so several billing steps (and the caller's
  * own writes, such as storing a usage event) commit or roll back together.
  */
-import { sql } from 'kysely';
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
+import type { DialectAdapter, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { BillingTables } from './schema.js';
 
 export type BillingDb = Kysely<BillingTables>;
@@ -30,6 +30,11 @@ export async function inTransaction<T>(
 ): Promise<T> {
   if (db.isTransaction) return fn(db as BillingTransaction);
   return db.transaction().execute(fn);
+}
+
+/** True on PostgreSQL, where a few writes merge into one statement (data-modifying CTEs). */
+export function isPostgres(db: { getExecutor(): { readonly adapter: DialectAdapter } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** A 64-bit integer column read as text, so neither driver rounds it (pg: string, SQLite: number). */

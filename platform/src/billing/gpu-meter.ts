@@ -5,7 +5,7 @@
  * interval's hold and places the next hold, in one transaction; every transfer id is derived from
  * (allocation, k), so a retry after a crash finds what was done and does nothing twice.
  */
-import { ACCOUNTS, getBalance, openAccounts } from './accounts.js';
+import { ACCOUNTS, getBalance } from './accounts.js';
 import { inTransaction, int64Text, nowIso } from './db.js';
 import type { BillingDb, BillingTransaction } from './db.js';
 import { BillingError, isBillingError } from './errors.js';
@@ -15,7 +15,8 @@ import {
   createTransfer,
   findOpenPending,
   getTransfer,
-  lockAccountsInOrder,
+  availableOf,
+  openAndLockAccounts,
   postPendingTransfer,
 } from './ledger.js';
 import type { Transfer } from './ledger.js';
@@ -81,12 +82,8 @@ export async function startGpuMeter(db: BillingDb, meter: GpuMeter, at = nowIso(
       ACCOUNTS.projectPrepaid(meter.projectId, meter.currency),
       ACCOUNTS.platformRevenue(meter.currency),
     ];
-    await openAccounts(trx, accounts, at);
-    await lockAccountsInOrder(
-      trx,
-      accounts.map((a) => a.id),
-    );
-    return placeIntervalHold(trx, meter, 0, at, []);
+    const locked = await openAndLockAccounts(trx, accounts, at);
+    return placeIntervalHold(trx, meter, 0, at, [], availableOf(locked.get(accounts[0]?.id ?? '')));
   });
 }
 
@@ -104,9 +101,8 @@ export async function resumeGpuMeter(
   return inTransaction(db, async (trx) => {
     const project = ACCOUNTS.projectPrepaid(meter.projectId, meter.currency);
     const revenue = ACCOUNTS.platformRevenue(meter.currency);
-    await openAccounts(trx, [project, revenue], at);
-    await lockAccountsInOrder(trx, [project.id, revenue.id]);
-    return placeIntervalHold(trx, meter, index, at, []);
+    const locked = await openAndLockAccounts(trx, [project, revenue], at);
+    return placeIntervalHold(trx, meter, index, at, [], availableOf(locked.get(project.id)));
   });
 }
 
@@ -127,9 +123,8 @@ export async function settleGpuInterval(
   return inTransaction(db, async (trx) => {
     const project = ACCOUNTS.projectPrepaid(meter.projectId, meter.currency);
     const revenue = ACCOUNTS.platformRevenue(meter.currency);
-    await openAccounts(trx, [project, revenue], at);
     // One settlement per project at a time: what is read below is current until the commit.
-    await lockAccountsInOrder(trx, [project.id, revenue.id]);
+    await openAndLockAccounts(trx, [project, revenue], at);
     const previous = await ratedInterval(trx, meter.allocationId, input.index - 1);
     const existing = await ratedInterval(trx, meter.allocationId, input.index);
     if (existing !== undefined) {
@@ -236,6 +231,8 @@ async function placeIntervalHold(
   index: number,
   at: string,
   applied: Transfer[],
+  /** The project's available balance, when the caller read it under its lock just before. */
+  lockedAvailable?: bigint,
 ): Promise<Transfer | null> {
   const amount = intervalHoldAmount(meter, index);
   if (amount === 0n) return null;
@@ -243,7 +240,7 @@ async function placeIntervalHold(
   const key = holdTransferId(intervalKey(meter.allocationId, index));
   const existing = await getTransfer(trx, key);
   if (existing === undefined) {
-    const { available } = await getBalance(trx, project);
+    const available = lockedAvailable ?? (await getBalance(trx, project)).available;
     if (available < amount) {
       const moved = await applyPromotions(trx, {
         projectId: meter.projectId,

@@ -101,6 +101,20 @@ export async function holdPrice(db: Db, models: readonly string[]): Promise<bigi
   return dearest(await all.execute());
 }
 
+/**
+ * holdPrice from what the caller has read: the catalog's SKUs and the models of the fleet's
+ * present GPUs (the inventory).
+ */
+export function holdPriceAmong(
+  skus: readonly { model: string; price_micros: number | string | bigint }[],
+  fleetModels: readonly string[],
+  models: readonly string[],
+): bigint {
+  const accepted = models.length === 0 ? skus : skus.filter((s) => models.includes(s.model));
+  const fleet = accepted.filter((s) => fleetModels.includes(s.model));
+  return dearest(fleet.length > 0 ? fleet : accepted);
+}
+
 /** The price in force for GPUs of these models: the dearest of their SKUs, 0 when none has one. */
 async function priceOfModels(db: Db, models: readonly string[]): Promise<bigint> {
   if (models.length === 0) return 0n;

@@ -10,17 +10,21 @@
  * appended rows, so transfers of different projects do not queue on the revenue account.
  */
 import { sql } from 'kysely';
-import { inTransaction, int64Text, nowIso } from './db.js';
+import { inTransaction, nowIso } from './db.js';
 import type { BillingDb, BillingTransaction } from './db.js';
 import { BillingError } from './errors.js';
 import { formatMoney, MAX_MICROS, toMicros } from './money.js';
 import type { TransferKind } from './schema.js';
 import { isPooled, recordMoves } from './pooled.js';
+import { writeTransfer } from './transfer-write.js';
+import { lockAccounts } from './account-locks.js';
 import type { BalanceMove } from './pooled.js';
 import { getTransfer, toTransfer } from './transfers.js';
 import type { Transfer, TransferRow } from './transfers.js';
 
 export { findOpenPending, getTransfer } from './transfers.js';
+export { availableOf, lockAccountsInOrder, openAndLockAccounts } from './account-locks.js';
+export type { LockedAccount } from './account-locks.js';
 export type { Transfer } from './transfers.js';
 
 export interface TransferOutcome {
@@ -262,10 +266,17 @@ async function submit(
     reason: input.reason ?? null,
   };
 
-  const existing = await getTransfer(trx, input.id);
-  if (existing !== undefined) return { transfer: sameOrConflict(existing, candidate), created: false };
-
-  const accounts = await lockAccounts(trx, [input.debitAccountId, input.creditAccountId]);
+  // One statement locks and reads the accounts and says whether the id is taken; a retry (rare)
+  // reads the stored transfer after it.
+  const { accounts, idTaken } = await lockAccounts(
+    trx,
+    [input.debitAccountId, input.creditAccountId],
+    input.id,
+  );
+  if (idTaken) {
+    const existing = await getTransfer(trx, input.id);
+    if (existing !== undefined) return { transfer: sameOrConflict(existing, candidate), created: false };
+  }
   const debit = accounts.get(input.debitAccountId);
   const credit = accounts.get(input.creditAccountId);
   if (debit === undefined || credit === undefined) throw new Error('locked accounts are missing');
@@ -302,19 +313,12 @@ async function submit(
     currency: debit.currency,
     created_at: input.at ?? nowIso(),
   };
-  const inserted = await trx
-    .insertInto('billing_transfers')
-    .values({ ...row, amount: input.amount })
-    .onConflict((oc) => oc.doNothing())
-    .executeTakeFirst();
-  if (inserted.numInsertedOrUpdatedRows === 0n) {
+  if (!(await writeTransfer(trx, { ...row, amount: input.amount }, balanceMoves(kind, input, pending)))) {
     // A concurrent transaction used this id (or resolved this pending transfer) first.
     const winner = await getTransfer(trx, input.id);
     if (winner !== undefined) return { transfer: sameOrConflict(winner, candidate), created: false };
     throw alreadyResolved(pending?.id ?? input.id);
   }
-
-  await moveBalances(trx, kind, input, pending);
   return { transfer: toTransfer(row), created: true };
 }
 
@@ -331,83 +335,6 @@ function checkShape(kind: TransferKind, input: TransferInput): void {
       hint: 'amounts are positive integers of micro-units',
     });
   }
-}
-
-interface LockedAccount {
-  id: string;
-  currency: string;
-  noOverdraft: boolean;
-  debitsPosted: bigint;
-  creditsPosted: bigint;
-  debitsPending: bigint;
-}
-
-/**
- * Takes accounts' balance-row locks for the rest of the transaction (so that reads after it see
- * every committed change to what they guard: rating is serialised per project this way), in the
- * one order every transaction uses, by id, as transfers do. A transaction that locked its
- * project's account first and the platform's revenue account after, while a transfer took them
- * the other way round, deadlocked on PostgreSQL.
- */
-export async function lockAccountsInOrder(trx: BillingTransaction, accountIds: string[]): Promise<void> {
-  // Pooled accounts have nothing to guard: nobody reads their balance to decide a write.
-  for (const id of [...new Set(accountIds)].filter((a) => !isPooled(a)).sort()) await takeLock(trx, id);
-}
-
-async function takeLock(trx: BillingTransaction, id: string): Promise<void> {
-  const result = await trx
-    .updateTable('billing_balances')
-    .set({ account_id: id })
-    .where('account_id', '=', id)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) {
-    throw new BillingError('ACCOUNT_NOT_FOUND', `no account ${id}`, {
-      hint: 'open the account first (openAccounts)',
-      details: { account_id: id },
-    });
-  }
-}
-
-/**
- * Takes the balance rows' write locks (a no-op UPDATE: row locks on PostgreSQL; SQLite already
- * holds the database's write lock from BEGIN IMMEDIATE), in id order, then reads them. Pooled
- * accounts are read, not locked: their balance (the row alone, without its moves) is never used,
- * since they are never checked for funds.
- */
-async function lockAccounts(trx: BillingTransaction, ids: string[]): Promise<Map<string, LockedAccount>> {
-  const sorted = [...new Set(ids)].sort();
-  for (const id of sorted) if (!isPooled(id)) await takeLock(trx, id);
-  const rows = await trx
-    .selectFrom('billing_balances')
-    .innerJoin('billing_accounts', 'billing_accounts.id', 'billing_balances.account_id')
-    .select([
-      'billing_accounts.id',
-      'billing_accounts.currency',
-      'billing_accounts.no_overdraft',
-      int64Text('billing_balances.debits_posted').as('debits_posted'),
-      int64Text('billing_balances.credits_posted').as('credits_posted'),
-      int64Text('billing_balances.debits_pending').as('debits_pending'),
-    ])
-    .where('billing_accounts.id', 'in', sorted)
-    .execute();
-  const pooledWithFundsCheck = rows.find((r) => isPooled(r.id) && r.no_overdraft === 1);
-  if (pooledWithFundsCheck !== undefined) {
-    // accounts.ts opens the platform's accounts without one; a funds check would read a partial balance.
-    throw new Error(`pooled account ${pooledWithFundsCheck.id} must not be checked for funds`);
-  }
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        currency: r.currency,
-        noOverdraft: r.no_overdraft === 1,
-        debitsPosted: toMicros(r.debits_posted),
-        creditsPosted: toMicros(r.credits_posted),
-        debitsPending: toMicros(r.debits_pending),
-      },
-    ]),
-  );
 }
 
 async function checkUnresolved(trx: BillingTransaction, pendingId: string): Promise<void> {
@@ -468,12 +395,8 @@ async function checkCorrection(
   }
 }
 
-async function moveBalances(
-  trx: BillingTransaction,
-  kind: TransferKind,
-  input: TransferInput,
-  pending: Transfer | null,
-): Promise<void> {
+/** How a transfer moves its two accounts' balances. */
+function balanceMoves(kind: TransferKind, input: TransferInput, pending: Transfer | null): BalanceMove[] {
   const released = pending?.amount ?? 0n;
   const [posted, reserved] =
     kind === 'single'
@@ -483,32 +406,10 @@ async function moveBalances(
         : kind === 'post'
           ? [input.amount, -released]
           : [0n, -released];
-  const pooled: BalanceMove[] = [];
-  if (isPooled(input.debitAccountId)) {
-    pooled.push({ accountId: input.debitAccountId, debitsPosted: posted, debitsPending: reserved });
-  } else {
-    await trx
-      .updateTable('billing_balances')
-      .set({
-        debits_posted: sql`debits_posted + ${posted}`,
-        debits_pending: sql`debits_pending + ${reserved}`,
-      })
-      .where('account_id', '=', input.debitAccountId)
-      .execute();
-  }
-  if (isPooled(input.creditAccountId)) {
-    pooled.push({ accountId: input.creditAccountId, creditsPosted: posted, creditsPending: reserved });
-  } else {
-    await trx
-      .updateTable('billing_balances')
-      .set({
-        credits_posted: sql`credits_posted + ${posted}`,
-        credits_pending: sql`credits_pending + ${reserved}`,
-      })
-      .where('account_id', '=', input.creditAccountId)
-      .execute();
-  }
-  await recordMoves(trx, pooled);
+  return [
+    { accountId: input.debitAccountId, debitsPosted: posted, debitsPending: reserved },
+    { accountId: input.creditAccountId, creditsPosted: posted, creditsPending: reserved },
+  ];
 }
 
 type Candidate = Omit<TransferRow, 'currency' | 'created_at' | 'amount'> & { amount: bigint };

@@ -37,7 +37,18 @@ const MOVE_ROWS = 500;
 
 /** Appends movements of pooled accounts' balances, in the caller's transaction. */
 export async function recordMoves(trx: BillingTransaction, moves: readonly BalanceMove[]): Promise<void> {
-  const rows = moves
+  const rows = moveRows(moves);
+  for (let i = 0; i < rows.length; i += MOVE_ROWS) {
+    await trx
+      .insertInto('billing_balance_moves')
+      .values(rows.slice(i, i + MOVE_ROWS))
+      .execute();
+  }
+}
+
+/** The rows that record `moves`: one per move that changes something. */
+export function moveRows(moves: readonly BalanceMove[]) {
+  return moves
     .filter(
       (m) =>
         (m.debitsPosted ?? 0n) !== 0n ||
@@ -53,12 +64,6 @@ export async function recordMoves(trx: BillingTransaction, moves: readonly Balan
       debits_pending: m.debitsPending ?? 0n,
       credits_pending: m.creditsPending ?? 0n,
     }));
-  for (let i = 0; i < rows.length; i += MOVE_ROWS) {
-    await trx
-      .insertInto('billing_balance_moves')
-      .values(rows.slice(i, i + MOVE_ROWS))
-      .execute();
-  }
 }
 
 /** The four balance fields of the rows plus moves, as SQL expressions over `billing_balances`. */

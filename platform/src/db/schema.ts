@@ -167,6 +167,8 @@ export interface NodesTable {
   /** JSON object. */
   labels: string;
   agent_version: string;
+  /** SHA-256 (hex) of the TLS certificate its runtimes are pinned to; null for a local node. */
+  runtime_certificate_sha256: string | null;
   last_heartbeat_at: string | null;
   registered_at: string;
   updated_at: string;

@@ -67,6 +67,63 @@ const selectKey = prepare((db, p: { scope: string; key: string }) =>
   db.selectFrom('idempotency_keys').selectAll().where('scope', '=', p.scope).where('key', '=', p.key),
 );
 
+/**
+ * What a request of an operation that commits step by step (`OWN_COMMITS`) created, noted under
+ * its key in the transaction that creates it: should its instance die before the answer is
+ * stored, the retry that takes the key over answers with that resource instead of creating a
+ * second one (a create retried after a kill -9 made two allocations, one the client never saw).
+ */
+export interface IdempotentCreation {
+  /** Where the resource an earlier attempt created lives (`/v1/allocations/ID`), if one did. */
+  created: string | undefined;
+  /** Notes `location` under the key, in the caller's transaction. */
+  record(trx: Kysely<Tables>, location: string): Promise<void>;
+}
+
+/** `resumed`: the key was taken over from an attempt presumed dead (only then is it read). */
+export async function idempotentCreation(
+  db: Kysely<Tables>,
+  where: { scope: string; key: string },
+  resumed: boolean,
+): Promise<IdempotentCreation> {
+  const [row] = resumed ? await selectKey(db, where) : [];
+  const headers = JSON.parse(row?.response_headers ?? '{}') as { location?: string };
+  return {
+    created: row?.state === 'in_flight' ? headers.location : undefined,
+    record: async (trx, location) => {
+      await trx
+        .updateTable('idempotency_keys')
+        .set({ response_headers: JSON.stringify({ location }) })
+        .where('scope', '=', where.scope)
+        .where('key', '=', where.key)
+        .where('state', '=', 'in_flight')
+        .execute();
+    },
+  };
+}
+
+/**
+ * After a 5xx of an operation that commits step by step: the key is freed so that a retry can
+ * succeed — deleted when nothing was created under it, else its lock dropped, so the next retry
+ * takes it over at once and answers with what was created instead of creating it again.
+ */
+export async function releaseKey(db: Kysely<Tables>, where: { scope: string; key: string }): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('scope', '=', where.scope)
+    .where('key', '=', where.key)
+    .where('state', '=', 'in_flight')
+    .where('response_headers', 'is', null)
+    .execute();
+  await db
+    .updateTable('idempotency_keys')
+    .set({ locked_at: isoTime(0) })
+    .where('scope', '=', where.scope)
+    .where('key', '=', where.key)
+    .where('state', '=', 'in_flight')
+    .execute();
+}
+
 export const storeKey = prepare(
   (db, p: { scope: string; key: string; status: number; headers: string; body: string }) =>
     db
@@ -100,7 +157,7 @@ export async function reserve(
   r: Reservation,
   config: PlatformConfig['idempotency'],
   advisoryLock: boolean,
-): Promise<'owned' | IdempotencyKeysTable> {
+): Promise<'owned' | 'resumed' | IdempotencyKeysTable> {
   const { scope, key, hash } = r;
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = Date.now();
@@ -168,7 +225,7 @@ export async function reserve(
         .where('state', '=', 'in_flight')
         .where('locked_at', '=', row.locked_at)
         .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 1) return 'owned';
+      if (Number(taken.numUpdatedRows) === 1) return 'resumed';
     }
     throw inFlight(key);
   }

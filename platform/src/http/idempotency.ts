@@ -24,8 +24,8 @@ import type { Logger } from '../logger.js';
 import { dialectOf } from '../db/database.js';
 import { beforeEnd } from './before-end.js';
 import type { RequestContext } from '../context.js';
-import { reserve, storeKey } from './idempotency-keys.js';
-import type { Reservation } from './idempotency-keys.js';
+import { idempotentCreation, releaseKey, reserve, storeKey } from './idempotency-keys.js';
+import type { IdempotentCreation, Reservation } from './idempotency-keys.js';
 import { operationOf } from './pipeline.js';
 import { OWN_COMMITS, beginRequestTransaction } from './request-transaction.js';
 
@@ -81,6 +81,11 @@ async function storeResponse(
   });
 }
 
+/** For a handler of an `OWN_COMMITS` operation called with an Idempotency-Key. */
+export function creationOf(res: Response): IdempotentCreation | undefined {
+  return res.locals.idempotentCreation as IdempotentCreation | undefined;
+}
+
 export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: Logger): RequestHandler {
   const advisoryLock = dialectOf(config.databaseUrl) === 'postgres';
   return async (req, res, next) => {
@@ -106,7 +111,7 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
       const tx = await beginRequestTransaction(db, res, logger, (body) =>
         storeResponse(db, res, where, body),
       );
-      let found: 'owned' | IdempotencyKeysTable;
+      let found: 'owned' | 'resumed' | IdempotencyKeysTable;
       try {
         found = await tx.transaction.runUnguarded(() =>
           reserve(db, reservation, config.idempotency, advisoryLock),
@@ -115,7 +120,7 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
         await tx.transaction.rollback();
         throw error;
       }
-      if (found === 'owned') {
+      if (found === 'owned' || found === 'resumed') {
         tx.transaction.run(next);
       } else {
         await tx.transaction.rollback();
@@ -125,15 +130,16 @@ export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: 
     }
 
     const found = await reserve(db, reservation, config.idempotency, false);
-    if (found !== 'owned') {
+    if (found !== 'owned' && found !== 'resumed') {
       replay(res, found);
       return;
     }
+    res.locals.idempotentCreation = await idempotentCreation(db, where, found === 'resumed');
     beforeEnd(
       res,
       async (body) => {
         if (res.statusCode >= 500) {
-          await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+          await releaseKey(db, where);
           return;
         }
         await storeResponse(db, res, where, body);

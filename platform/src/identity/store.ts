@@ -3,8 +3,9 @@
  * the `gpuaas-platform token` bootstrap command. Every write that must be atomic runs in one
  * transaction; unique-constraint races surface as ALREADY_EXISTS rather than 500s.
  */
+import { sql } from 'kysely';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { asBillingDb } from '../billing/db.js';
+import { asBillingDb, isPostgres } from '../billing/db.js';
 import { grantStarterCredit } from '../billing/starter-credit.js';
 import type { StarterCreditPolicy } from '../billing/starter-credit.js';
 import { isUniqueViolation } from '../db/constraint.js';
@@ -98,6 +99,31 @@ export async function defaultOrganization(db: Db, user: UserRow): Promise<Organi
   return existing ?? createOrganization(db, personalOrganizationName(user.email), user.id);
 }
 
+/**
+ * The default organisation of user `userId` (created on first use), read with the user in one
+ * query; NOT_FOUND when there is no such user.
+ */
+export async function defaultOrganizationOf(db: Db, userId: string): Promise<{ id: string }> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => [
+      'users.id',
+      'users.email',
+      eb
+        .selectFrom('organizations')
+        .select('organizations.id')
+        .whereRef('organizations.created_by', '=', 'users.id')
+        .orderBy('organizations.id')
+        .limit(1)
+        .as('organization_id'),
+    ])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (row === undefined) throw new PlatformError('NOT_FOUND', `user ${userId} not found`);
+  if (row.organization_id !== null) return { id: row.organization_id };
+  return createOrganization(db, personalOrganizationName(row.email), row.id);
+}
+
 export interface NewProject {
   organizationId: string;
   name: string;
@@ -126,18 +152,23 @@ export async function createProject(
   };
   try {
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('projects').values(project).execute();
-      await trx
-        .insertInto('memberships')
-        .values({
-          project_id: project.id,
-          user_id: input.ownerId,
-          role: 'owner',
-          created_at: now,
-          updated_at: now,
-          version: 1,
-        })
-        .execute();
+      const projectInsert = trx.insertInto('projects').values(project);
+      const membership = {
+        project_id: project.id,
+        user_id: input.ownerId,
+        role: 'owner' as const,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      };
+      if (isPostgres(trx)) {
+        // One statement for both rows (a unique violation still fails it as a whole).
+        await sql`with project as (${projectInsert.returning('id')})
+          ${trx.insertInto('memberships').values(membership)}`.execute(trx);
+      } else {
+        await projectInsert.execute();
+        await trx.insertInto('memberships').values(membership).execute();
+      }
       await grantStarterCredit(asBillingDb(trx), project.id, policy, new Date(now));
     });
   } catch (error) {

@@ -38,6 +38,7 @@ export async function registerNode(db: Kysely<Tables>, bus: EventBus, input: Reg
           schedulable: 1,
           labels: JSON.stringify(input.labels ?? {}),
           agent_version: input.agent_version,
+          runtime_certificate_sha256: input.runtime_certificate_sha256 ?? null,
           last_heartbeat_at: now,
           registered_at: now,
           updated_at: now,
@@ -52,6 +53,8 @@ export async function registerNode(db: Kysely<Tables>, bus: EventBus, input: Reg
           status: 'ready',
           labels: JSON.stringify(input.labels ?? JSON.parse(existing.labels)),
           agent_version: input.agent_version,
+          // Each registration replaces the pin (rotation is registering again with the new one).
+          runtime_certificate_sha256: input.runtime_certificate_sha256 ?? null,
           last_heartbeat_at: now,
           updated_at: now,
           version: existing.version + 1,

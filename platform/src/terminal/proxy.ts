@@ -8,7 +8,8 @@
  * reasons cross over; an upstream that cannot be reached closes the client with 1011.
  */
 import { WebSocket } from 'ws';
-import type { RawData } from 'ws';
+import type { ClientOptions, RawData } from 'ws';
+import type { PinnedConnect } from '../allocations/runtime-tls.js';
 import {
   TERMINAL_CLOSE,
   TERMINAL_HIGH_WATER_MARK,
@@ -18,7 +19,10 @@ import {
 import type { Logger } from '../logger.js';
 
 /** A runtime's Unix socket, or the ws://, wss://, http:// or https:// URL of a runtime. */
-export type TerminalUpstream = { socketPath: string } | { url: string };
+export type TerminalUpstream =
+  | { socketPath: string }
+  /** A remote runtime: `createConnection` is the pinned TLS connect (allocations/runtime-tls.ts). */
+  | { url: string; createConnection?: PinnedConnect };
 
 export interface ProxyTerminalOptions {
   /** Headers of the upstream handshake (the runtime's `authorization: Bearer <secret>`). */
@@ -158,6 +162,15 @@ export function proxyTerminal(
       perMessageDeflate: false,
       handshakeTimeout: options.connectTimeoutMs ?? 10_000,
       followRedirects: false,
+      // ws hands it to `http.request`, which also takes one answering through its callback (the
+      // pinned connect does, after the handshake); ws's types only know net's synchronous one.
+      ...('createConnection' in upstream && upstream.createConnection !== undefined
+        ? {
+            createConnection: upstream.createConnection as unknown as NonNullable<
+              ClientOptions['createConnection']
+            >,
+          }
+        : {}),
     });
     if (downClosed) {
       up.terminate();

@@ -16,6 +16,7 @@ import { hasScope } from '../auth/principal.js';
 import { currentStanding } from '../auth/standing.js';
 import type { UserDirectory } from '../auth/standing.js';
 import type { TokenService } from '../auth/tokens.js';
+import { remoteConnect } from '../allocations/runtime-client.js';
 import { hashToken } from '../allocations/service.js';
 import type { AllocationService } from '../allocations/service.js';
 import type { Tables } from '../db/schema.js';
@@ -219,7 +220,14 @@ async function openTerminal(
   const endpoint = allocation.endpoint;
   const upstream = endpoint.startsWith('unix:')
     ? { socketPath: endpoint.slice('unix:'.length) }
-    : { url: endpoint };
+    : {
+        url: endpoint,
+        createConnection: remoteConnect({
+          endpoint,
+          secret: allocation.runtime_secret,
+          certificateSha256: allocation.node_certificate_sha256,
+        }),
+      };
   try {
     await proxyTerminal(ws, upstream, {
       headers: { authorization: `Bearer ${allocation.runtime_secret}` },

@@ -17,6 +17,7 @@ import { removeTree } from './cache.js';
 import { fetchArtifact } from './fetch.js';
 import {
   damagingFetch,
+  damagingStreamGet,
   makeKeys,
   plainLayer,
   pushHandMade,
@@ -130,32 +131,59 @@ describe.skipIf(!available)('fetching a layer that breaks in the middle', () => 
     },
   );
 
-  it('a download that stalls ends with LAUNCH_ABORTED as soon as it is stopped, and the artifact fetches later', async () => {
+  // The same transit damage on the runtime's own receive path (undici's request, no test fetch).
+  it.each([
+    ['flip', 'ARTIFACT_TAMPERED'],
+    ['cut', 'ARTIFACT_TRUNCATED'],
+  ] as const)('through streamGet, a layer damaged in transit (%s) fails with %s', async (transit, code) => {
     const pushed = await signed(good());
-    const damage = damagingFetch(new Map([[pushed.layerDigest, 'stall']]));
-    const cacheDir = join(work, 'cache-stall');
-    const abort = new AbortController();
-    const fetching = fetchArtifact({
-      reference: pushed.reference,
-      cacheDir,
-      keys: [publisher.pub],
-      logger,
-      registry: { fetch: damage.fetch },
-      signal: abort.signal,
-    });
-    fetching.catch(() => undefined);
-    await damage.stalled;
-    const stopped = Date.now();
-    abort.abort();
-    await expect(fetching).rejects.toMatchObject({ code: 'LAUNCH_ABORTED' });
-    expect(Date.now() - stopped).toBeLessThan(PROMPTLY_MS);
-    // The build lock was let go: the same artifact builds now.
-    const fetched = await fetchArtifact({
-      reference: pushed.reference,
-      cacheDir,
-      keys: [publisher.pub],
-      logger,
-    });
-    expect(fetched).toMatchObject({ digest: pushed.digest, fromCache: false });
+    const damage = damagingStreamGet(new Map([[pushed.layerDigest, transit]]));
+    const cacheDir = join(work, `cache-stream-${transit}`);
+    await expect(
+      fetchArtifact({
+        reference: pushed.reference,
+        cacheDir,
+        keys: [publisher.pub],
+        logger,
+        registry: { streamGet: damage.streamGet },
+      }),
+    ).rejects.toMatchObject({ code, details: { blob: pushed.layerDigest } });
+    expect(await listTree(join(cacheDir, 'trees'))).toEqual([]);
+    expect((await listTree(join(cacheDir, 'blobs'))).join('\n')).not.toContain(pushed.layerDigest.slice(7));
   });
+
+  it.each(['fetch', 'streamGet'] as const)(
+    'a download that stalls (%s) ends with LAUNCH_ABORTED as soon as it is stopped, and the artifact fetches later',
+    async (via) => {
+      const pushed = await signed(good());
+      const damage =
+        via === 'fetch'
+          ? damagingFetch(new Map([[pushed.layerDigest, 'stall']]))
+          : damagingStreamGet(new Map([[pushed.layerDigest, 'stall']]));
+      const cacheDir = join(work, `cache-stall-${via}`);
+      const abort = new AbortController();
+      const fetching = fetchArtifact({
+        reference: pushed.reference,
+        cacheDir,
+        keys: [publisher.pub],
+        logger,
+        registry: 'fetch' in damage ? { fetch: damage.fetch } : { streamGet: damage.streamGet },
+        signal: abort.signal,
+      });
+      fetching.catch(() => undefined);
+      await damage.stalled;
+      const stopped = Date.now();
+      abort.abort();
+      await expect(fetching).rejects.toMatchObject({ code: 'LAUNCH_ABORTED' });
+      expect(Date.now() - stopped).toBeLessThan(PROMPTLY_MS);
+      // The build lock was let go: the same artifact builds now.
+      const fetched = await fetchArtifact({
+        reference: pushed.reference,
+        cacheDir,
+        keys: [publisher.pub],
+        logger,
+      });
+      expect(fetched).toMatchObject({ digest: pushed.digest, fromCache: false });
+    },
+  );
 });

@@ -43,6 +43,7 @@ import { RuntimeError, isRuntimeError } from '../errors.js';
 import type { ArtifactMeta } from './build.js';
 import { cacheLayout, withBuildLock } from './cache.js';
 import { toRuntimeError } from './fetch-errors.js';
+import { undiciGet } from './undici-get.js';
 import { saveEvidence } from './tree-record.js';
 import { reuseOrBuild, verifyFromCache } from './warm.js';
 
@@ -139,6 +140,8 @@ async function fetchInSpan(options: FetchArtifactOptions, span: Span): Promise<F
     }
   })();
   const connection: RegistryConnection = {
+    // Layers arrive as Node streams (undici-get.ts says why); ignored where tests replace fetch.
+    streamGet: undiciGet,
     ...options.registry,
     ...(options.registryAuth === undefined ? {} : { credentials: staticCredentials(options.registryAuth) }),
   };

@@ -5,6 +5,7 @@
  */
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { AttributeValue, Attributes, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import {
   GPUAAS_APP_ARTIFACT_TYPE,
@@ -16,9 +17,11 @@ import {
   loadPublicKey,
   loadSigningKey,
   writeKeyPair,
+  type GetOnce,
   type PublicKey,
   type SigningKey,
 } from '@gpuaas/sdk';
+import { undiciGet } from './undici-get.js';
 
 export const APP_MANIFEST = `apiVersion: gpuaas.dev/v1alpha1
 name: fetch-test
@@ -226,4 +229,43 @@ export function damagingFetch(damage: Map<string, TransitDamage>): {
     return new Response(body, { status: response.status, headers });
   };
   return { fetch: damaging, stalled };
+}
+
+/**
+ * `damagingFetch`'s damage on the path the runtime takes without a test fetch: the sdk's
+ * `streamGet` (undici-get.ts), with the same `flip`, `cut` and `stall`.
+ */
+export function damagingStreamGet(damage: Map<string, TransitDamage>): {
+  streamGet: GetOnce;
+  stalled: Promise<void>;
+} {
+  let markStalled!: () => void;
+  const stalled = new Promise<void>((resolve) => (markStalled = resolve));
+  const streamGet: GetOnce = async (url, headers, signal) => {
+    const answer = await undiciGet(url, headers, signal);
+    const digest = /\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url.pathname)?.[1];
+    const what = digest === undefined ? undefined : damage.get(digest);
+    if (what === undefined || answer.statusCode !== 200) return answer;
+    const chunks: Buffer[] = [];
+    for await (const chunk of answer.body) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const half = bytes.length >> 1;
+    if (what === 'flip') bytes[half] = (bytes[half] ?? 0) ^ 0xff;
+    const body = new Readable({ read: () => undefined });
+    if (what === 'flip') {
+      // In small pieces, as a network delivers: the unpacker sees the damage before the end.
+      for (let at = 0; at < bytes.length; at += 32) body.push(bytes.subarray(at, at + 32));
+      body.push(null);
+    } else {
+      body.push(bytes.subarray(0, half));
+      if (what === 'cut') body.push(null);
+      else {
+        markStalled();
+        signal?.addEventListener('abort', () => body.destroy(signal.reason as Error), { once: true });
+      }
+    }
+    const { 'content-length': _length, ...rest } = answer.headers;
+    return { statusCode: answer.statusCode, headers: rest, body };
+  };
+  return { streamGet, stalled };
 }

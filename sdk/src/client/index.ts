@@ -47,6 +47,13 @@ export {
   resolveAllocationId,
 } from './allocations.js';
 export { resolveNodeId } from './nodes.js';
+export {
+  createNodeCredential,
+  listNodeCredentials,
+  revokeNodeCredential,
+  rotateNodeCredential,
+} from './node-credentials.js';
+export type { NodeCredential, NodeCredentialWithSecret } from './node-credentials.js';
 export { readAppStatus, waitForApp } from './apps.js';
 export { waitForAppInstance } from './app-instance-wait.js';
 export type { WaitForInstanceOptions } from './app-instance-wait.js';

@@ -8,10 +8,10 @@
  * docs/benchmarks.md, "validation, round two"). Only text outside the subset, and the rare
  * finding whose range the fast reader is unsure of, pays for a `yaml` document.
  */
-import { parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { GpuaasAppManifest } from '@gpuaas/manifest-schema';
 import { parseFastYaml } from './fast-yaml.js';
+import { yamlLib } from './yaml-lib.js';
 import type { RawIssue } from './issue.js';
 import { LineIndex, locate, sourceTree } from './positions.js';
 import type { SourceNode } from './positions.js';
@@ -26,7 +26,7 @@ export interface CheckOptions {
 }
 
 function parseWithPositions(text: string): Document.Parsed {
-  return parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  return yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
 }
 
 /**

@@ -2,7 +2,7 @@
  * Plain-English pieces of validator messages: field names from pointers, short renderings of
  * values, what each schema pattern means, and fix-it suggestions for common slips.
  */
-import { stringify } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 import { pointerSegments } from './positions.js';
 
 /** `/resources/minimum/gpus/count` → `resources.minimum.gpus.count`; `/endpoints/0` → `endpoints[0]`. */
@@ -67,10 +67,12 @@ export function typeHint(expected: readonly string[], value: unknown): string | 
     }
     if (wants('array') && !wants('string')) {
       const words = trimmed.split(/\s+/).filter((w) => w !== '');
-      const list = stringify(words.length > 0 ? words : ['...'], {
-        collectionStyle: 'flow',
-        lineWidth: 0,
-      }).trim();
+      const list = yamlLib()
+        .stringify(words.length > 0 ? words : ['...'], {
+          collectionStyle: 'flow',
+          lineWidth: 0,
+        })
+        .trim();
       return `write a list, e.g. ${list}`;
     }
     if (wants('integer') && wants('number') === false && /^\d+(\.\d+)?\s*[A-Za-z]+$/.test(trimmed)) {

@@ -6,7 +6,7 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { GpuaasAppManifest, Parameter } from '@gpuaas/manifest-schema';
-import { createAjv } from './schema-check.js';
+import { createAjv } from './ajv.js';
 
 /** The JSON Schema keywords of a parameter declaration that constrain its value. */
 export const PARAMETER_KEYWORDS: readonly string[] = [

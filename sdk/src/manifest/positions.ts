@@ -3,8 +3,8 @@
  * document) is built only when a manifest has something to report, so the happy path never pays
  * for it.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 /** Where to put the caret for a pointer. */
 export type Anchor = 'key' | 'value';
@@ -61,6 +61,7 @@ export function escapePointerSegment(segment: string): string {
 }
 
 function keyText(pair: Pair): string {
+  const { isScalar } = yamlLib();
   const key = pair.key;
   const value: unknown = isScalar(key) ? key.value : key;
   if (value === null || value === undefined) return '';
@@ -113,6 +114,7 @@ export interface SourcePair {
 
 /** The source tree of a `yaml` document (undefined for an empty one). */
 export function sourceTree(doc: Document): SourceNode | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
   // Aliases may point back at a collection that holds them, so nodes are made before their parts.
   const made = new Map<unknown, SourceNode>();
   const convert = (node: unknown): SourceNode | undefined => {
@@ -227,6 +229,7 @@ function contains(node: unknown, offset: number): boolean {
 
 /** The pointer of the deepest key or value at `offset` ('' when none), e.g. for duplicate keys. */
 export function pointerAt(doc: Document, offset: number): string {
+  const { isMap, isPair, isSeq } = yamlLib();
   let pointer = '';
   let node: unknown = doc.contents;
   for (let depth = 0; depth < 1000; depth++) {

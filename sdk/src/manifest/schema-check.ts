@@ -4,45 +4,25 @@
  * noise collapsed into the one message that matters, and hints (did-you-mean, allowed values,
  * expected formats, examples).
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import ajvFormats from 'ajv-formats';
-import { stringify } from 'yaml';
 import { manifestSchema } from '@gpuaas/manifest-schema';
 import { describePattern, describeValue, jsonType, pathName, typeHint, typeName } from './describe.js';
 import type { RawIssue } from './issue.js';
 import { escapePointerSegment } from './positions.js';
 import { didYouMean, listOf } from './suggest.js';
+import { yamlLib } from './yaml-lib.js';
+import { validate as precompiled } from './__generated__/manifest-validator.js';
 
 type SchemaNode = Record<string, unknown>;
 type AjvError = ErrorObject<string, Record<string, unknown>, unknown>;
 
 /**
- * A new ajv for draft 2020-12 with the formats manifests and parameter schemas use. `builtIn`: for
- * our own fixed schema only (checked against the meta-schema by a test), skips the meta-schema pass
- * and ajv's code optimiser, which are most of the compile time.
+ * The manifest schema's validator, compiled ahead of time by `npm run codegen` (ajv's standalone
+ * code, the options of ajv.ts): no ajv to load and no compile at run time, where the compile
+ * (~60–130 ms) was latency of every `gpuaas-app pack` and of the runtime's first launch.
  */
-export function createAjv(options: { strictTypes: boolean; builtIn?: boolean }): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictRequired: false,
-    strictTypes: options.strictTypes,
-    ...(options.builtIn === true ? { validateSchema: false, code: { optimize: false } } : {}),
-  });
-  ajvFormats.default(ajv, ['uri', 'regex', 'email', 'hostname', 'date-time', 'uuid']);
-  return ajv;
-}
-
-let manifestValidator: ValidateFunction | undefined;
-
-/** The compiled manifest schema; compiled once per process and reused. */
 export function getManifestValidator(): ValidateFunction {
-  // Compiled on the first validation: in the runtime that is the first launch, so the compile
-  // (~130 ms with the meta-schema pass and the optimiser, ~60 ms without) is launch latency.
-  manifestValidator ??= createAjv({ strictTypes: true, builtIn: true }).compile(manifestSchema);
-  return manifestValidator;
+  return precompiled as unknown as ValidateFunction;
 }
 
 const defs = (manifestSchema.$defs ?? {}) as Record<string, SchemaNode>;
@@ -63,7 +43,9 @@ function example(schema: SchemaNode): string | undefined {
   // Shown as YAML flow collections, the way the author would type them on one line.
   const shown = examples
     .slice(0, 2)
-    .map((e) => (typeof e === 'string' ? e : stringify(e, { collectionStyle: 'flow', lineWidth: 0 }).trim()));
+    .map((e) =>
+      typeof e === 'string' ? e : yamlLib().stringify(e, { collectionStyle: 'flow', lineWidth: 0 }).trim(),
+    );
   const text = shown.join(' or ');
   return text.length <= 80 ? text : undefined;
 }

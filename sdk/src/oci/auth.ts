@@ -126,7 +126,7 @@ export class RegistryAuthenticator {
    * more to try (the caller then reports REGISTRY_UNAUTHORIZED).
    */
   async onUnauthorized(
-    response: Response,
+    response: { headers: { get(name: string): string | null } },
     scopes: readonly string[] | undefined,
   ): Promise<string | undefined> {
     const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '');

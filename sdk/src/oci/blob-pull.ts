@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SdkError } from '../errors.js';
 import type { BlobProgress } from './blob-push.js';
 import { deleteByDigest, pullScope } from './blobs.js';
@@ -43,8 +42,7 @@ export async function openBlob(
 ): Promise<Readable> {
   checkDescriptor(descriptor);
   const what = `pull blob ${descriptor.digest} from ${repository}`;
-  const response = await transport.request({
-    method: 'GET',
+  const response = await transport.getStream({
     url: `/v2/${repository}/blobs/${descriptor.digest}`,
     scopes: [pullScope(repository)],
     ok: [200],
@@ -52,11 +50,11 @@ export async function openBlob(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const verifier = new VerifyingStream(descriptor, `${repository}@${descriptor.digest}`);
-  if (response.body === null) {
+  const body = response.body;
+  if (body === null) {
     verifier.end();
     return verifier;
   }
-  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   const onProgress = options.onProgress;
   let transferred = 0;
   const counter =

@@ -11,6 +11,8 @@ export type {
   RetryOptions,
   TransportOptions,
 } from './transport.js';
+export { nodeHttpGet } from './node-get.js';
+export type { GetOnce } from './node-get.js';
 export { RegistryAuthenticator, parseWwwAuthenticate } from './auth.js';
 export type { AuthChallenge } from './auth.js';
 export {

@@ -4,12 +4,13 @@
  * (challenge → token → one retry) and the mapping of failed responses to `SdkError` codes, so
  * the blob, manifest and referrer code only says which statuses it expects.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SdkError } from '../errors.js';
 import { SDK_VERSION } from '../version.js';
 import { RegistryAuthenticator } from './auth.js';
 import type { CredentialsProvider } from './credentials.js';
+import { followGet, toWebResponse, type GetOnce, type NodeAnswer } from './node-get.js';
 import { isLoopbackHost, registryEndpoint } from './reference.js';
 
 /** How the client retries; every field has a default. */
@@ -73,6 +74,12 @@ export interface TransportOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Replaces global fetch (tests, proxies). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Sends streamed GETs (layer blobs) instead of fetch, their bodies read as Node streams
+   * (node-get.ts says why): `nodeHttpGet`, or undici's `request`. Ignored with a replaced
+   * `fetch`. `nodeHttpGet` does not go through fetch's global dispatcher (a proxy, a tunnel).
+   */
+  streamGet?: GetOnce;
   userAgent?: string;
 }
 
@@ -153,6 +160,7 @@ export class RegistryTransport {
   readonly baseUrl: URL;
   readonly userAgent: string;
   private readonly fetchImpl: typeof globalThis.fetch;
+  private readonly streamGet: GetOnce | undefined;
   private readonly retry: Required<RetryOptions>;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
   private readonly auth: RegistryAuthenticator;
@@ -163,6 +171,7 @@ export class RegistryTransport {
     this.baseUrl = new URL(`${plain ? 'http' : 'https'}://${registryEndpoint(options.registry)}`);
     this.userAgent = options.userAgent ?? `gpuaas-sdk/${SDK_VERSION} node/${process.versions.node}`;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.streamGet = options.fetch === undefined ? options.streamGet : undefined;
     this.retry = {
       maxRetries: options.retry?.maxRetries ?? 4,
       initialDelayMs: options.retry?.initialDelayMs ?? 250,
@@ -315,6 +324,67 @@ export class RegistryTransport {
       }
       if (req.ok.includes(response.status)) return response;
       throw await this.toError(response, req, url);
+    }
+  }
+
+  /**
+   * A bodiless GET whose answer body is read as a Node stream: through `streamGet` when the
+   * transport was given one, else through fetch. The same contract as `request`:
+   * auth (one challenge), retries before the answer, statuses outside `ok` as SdkErrors.
+   */
+  async getStream(
+    req: Omit<RegistryRequest, 'method' | 'body'>,
+  ): Promise<{ status: number; body: Readable | null }> {
+    const streamGet = this.streamGet;
+    if (streamGet === undefined) {
+      const response = await this.request({ ...req, method: 'GET' });
+      const body = response.body === null ? null : Readable.fromWeb(response.body);
+      return { status: response.status, body };
+    }
+    const url = this.resolve(req.url);
+    const ownOrigin = url.origin === this.baseUrl.origin;
+    let authorization = ownOrigin ? await this.auth.authorization(req.scopes) : undefined;
+    let challenged = false;
+    for (let attempt = 0; ;) {
+      const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
+      if (authorization !== undefined) headers.authorization = authorization;
+      let answer: NodeAnswer;
+      try {
+        answer = await followGet(streamGet, url, headers, req.signal);
+      } catch (error) {
+        if (req.signal?.aborted === true || error instanceof SdkError) throw error;
+        if ((req.retry ?? true) && attempt < this.retry.maxRetries) {
+          attempt++;
+          await this.pause(req.what, attempt, reasonOf(error), undefined, req.signal);
+          continue;
+        }
+        throw this.unreachable(req.what, url, reasonOf(error), attempt, error);
+      }
+      if (answer.status === 401 && ownOrigin && !challenged) {
+        challenged = true;
+        const next = await this.auth.onUnauthorized(answer, req.scopes).catch(async (error: unknown) => {
+          await answer.cancel();
+          throw error;
+        });
+        if (next !== undefined) {
+          await answer.cancel();
+          authorization = next;
+          continue;
+        }
+      }
+      if (RETRY_STATUSES.has(answer.status) && !req.ok.includes(answer.status)) {
+        await answer.cancel();
+        if ((req.retry ?? true) && attempt < this.retry.maxRetries) {
+          attempt++;
+          const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));
+          await this.pause(req.what, attempt, `HTTP ${answer.status}`, retryAfter, req.signal);
+          continue;
+        }
+        throw this.unreachable(req.what, url, `HTTP ${answer.status}`, attempt);
+      }
+      if (req.ok.includes(answer.status)) return { status: answer.status, body: answer.body };
+      const response = await toWebResponse(answer, MAX_ERROR_BODY);
+      throw await this.toError(response, { ...req, method: 'GET' }, url);
     }
   }
 

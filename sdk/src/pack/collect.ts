@@ -3,8 +3,8 @@
  * the manifest's include/exclude globs and splits the result into the main layer and the named
  * layers of `files.layers`.
  */
-import type { Dirent } from 'node:fs';
-import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
+import { lstatSync, type Dirent, type Stats } from 'node:fs';
+import { readdir, readlink, realpath } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { Files } from '@gpuaas/manifest-schema';
 import { SdkError } from '../errors.js';
@@ -43,6 +43,17 @@ export const MAIN_LAYER = 'main';
 
 /** File system operations of a walk in flight at once. */
 const FS_CONCURRENCY = 32;
+
+/**
+ * lstat, synchronously, as a promise. A walk makes one call per file, and on a local disk an
+ * lstat is a few microseconds of system time while a round trip through libuv's thread pool
+ * costs several times that in hand-offs — and keeps a pool thread from the gzip of the layer
+ * (5,000 files of 4 KB: the pack's main thread spent ~90 ms in async lstat calls alone).
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- a throw becomes a rejection
+async function lstat(path: string): Promise<Stats> {
+  return lstatSync(path);
+}
 
 /** What the walk found at one place in a folder: a file or symlink, a warning, or a subfolder's findings. */
 type Found = { file: CollectedFile } | { warning: string } | { items: Promise<Found>[] };

@@ -7,6 +7,7 @@ import { SdkError } from '../errors.js';
 import { RegistryClient } from '../oci/client.js';
 import { defaultCredentials, type CredentialsProvider } from '../oci/credentials.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
+import type { GetOnce } from '../oci/node-get.js';
 import type { RetryEvent, RetryOptions } from '../oci/transport.js';
 import type { Descriptor } from '../oci/types.js';
 
@@ -24,6 +25,8 @@ export interface RegistryConnection {
   retry?: RetryOptions;
   onRetry?: (event: RetryEvent) => void;
   fetch?: typeof globalThis.fetch;
+  /** Sends streamed blob GETs (TransportOptions.streamGet). */
+  streamGet?: GetOnce;
 }
 
 /** Options every workflow accepts: a ready client for the registry, or how to make one. */
@@ -47,6 +50,7 @@ export function registryClientFor(registry: string, options: ClientOptions = {})
     ...(connection.retry === undefined ? {} : { retry: connection.retry }),
     ...(connection.onRetry === undefined ? {} : { onRetry: connection.onRetry }),
     ...(connection.fetch === undefined ? {} : { fetch: connection.fetch }),
+    ...(connection.streamGet === undefined ? {} : { streamGet: connection.streamGet }),
   });
 }
 

@@ -172,6 +172,11 @@ export const PLATFORM_ERRORS = {
     "title": "Runtime unreachable",
     "meaning": "The allocation's runtime (or its node) could not be reached; the allocation may be unhealthy."
   },
+  "NODE_CERTIFICATE_MISMATCH": {
+    "status": 502,
+    "title": "Node certificate mismatch",
+    "meaning": "A remote node's runtime answered with a TLS certificate other than the one its node agent registered (`runtime_certificate_sha256`), or the node registered none: the connection is refused before the runtime secret is sent. Restart the node agent so it registers its current certificate; if it already did, something else answers on the node's address."
+  },
   "APP_TRUST_NOT_CONFIGURED": {
     "status": 409,
     "title": "App trust not configured",

@@ -277,7 +277,7 @@ function program(io: AgentCliIo, name: string): Command {
     .option('--token-file <file>', 'file holding an agent token instead (default: env GPUAAS_TOKEN)')
     .option(
       '--advertise-address <host>',
-      'serve each runtime on a TCP port of this address, so every platform instance reaches it (a remote node)',
+      'serve each runtime over TLS on a TCP port of this address, so every platform instance reaches it (a remote node; the certificate is kept in --data-dir)',
     )
     .option('--runtime-listen <address>', 'bind those ports here instead (e.g. 0.0.0.0 behind NAT)')
     .option(

@@ -31,6 +31,7 @@ import { appChannelsMigration } from './0016_app_channels.js';
 import { leasesMigration } from './0017_leases.js';
 import { nodeCredentialsMigration } from './0018_node_credentials.js';
 import { billingBalanceMovesMigration } from './0019_billing_balance_moves.js';
+import { nodeRuntimeCertificatesMigration } from './0020_node_runtime_certificates.js';
 
 export interface NamedMigration {
   /** The name Kysely records; also the file's name. */
@@ -59,6 +60,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0017_leases', migration: leasesMigration },
   { name: '0018_node_credentials', migration: nodeCredentialsMigration },
   { name: '0019_billing_balance_moves', migration: billingBalanceMovesMigration },
+  { name: '0020_node_runtime_certificates', migration: nodeRuntimeCertificatesMigration },
 ];
 
 // Kysely runs migrations in the order of their names; the numbered names make that this list's order.

@@ -12,6 +12,7 @@ import { registerBilling } from './commands/billing.js';
 import type { AuthDeps } from './commands/auth.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerIam } from './commands/iam.js';
+import { registerNodeCredentials } from './commands/node-credentials.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerOps } from './commands/ops.js';
 import { registerProjects } from './commands/projects.js';
@@ -41,6 +42,7 @@ export function gpuaasCli(deps: GpuaasDeps = {}): CliDefinition {
     registerBilling,
     registerStorage,
     registerNodes,
+    registerNodeCredentials,
     registerOps,
   ];
   return {

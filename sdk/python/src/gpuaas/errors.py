@@ -294,6 +294,7 @@ CODE_FAMILIES: dict[str, type[GpuaasError]] = {
             "APP_TRUST_NOT_CONFIGURED",
             "APP_LAUNCH_FAILED",
             "RUNTIME_UNREACHABLE",
+            "NODE_CERTIFICATE_MISMATCH",
             "APP_NOT_READY",
             "APP_ENDPOINT_UNREACHABLE",
             "APP_UI_CODE_INVALID",

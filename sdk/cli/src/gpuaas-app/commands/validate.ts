@@ -24,8 +24,8 @@ function useColor(io: CliIo): boolean {
   return Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
 }
 
-// Loaded on use: the manifest module brings the schema validator (~200 ms to compile), which every
-// other command would otherwise pay at start-up.
+// Loaded on use: the manifest module brings the validator (the precompiled schema, ~180 KB of
+// code, and the fast YAML reader), which every other command would otherwise load at start-up.
 type ManifestModule = typeof Manifest;
 
 async function validateOne(
