@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenAsLocalRuntime } from './catalog-fixtures.test.util.js';
 
 export const RUNTIME_SECRET = 'x'.repeat(32);
 
@@ -56,12 +56,12 @@ export async function eventRuntime(): Promise<EventRuntime> {
       body: { state: 'fetching', reason: null },
       before: [{ type: 'state', state: 'fetching' }],
     }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        runtime.drop();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      runtime.drop();
+      return closeServer();
+    },
   };
+  let closeServer = (): Promise<void> => Promise.resolve();
   const server = createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${RUNTIME_SECRET}`) {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"code":"UNAUTHENTICATED"}');
@@ -88,7 +88,8 @@ export async function eventRuntime(): Promise<EventRuntime> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(runtime.status));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  runtime.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const local = await listenAsLocalRuntime(server);
+  runtime.endpoint = local.endpoint;
+  closeServer = local.close;
   return runtime;
 }
