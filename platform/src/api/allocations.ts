@@ -17,7 +17,7 @@ import type { EventBus, PlatformEvent } from '../events/bus.js';
 import { subscribeEvents } from '../events/subscription.js';
 import type { EventSubscription } from '../events/subscription.js';
 import { setAuditTarget } from '../http/audit.js';
-import { creationOf } from '../http/idempotency.js';
+import { createdUnderKey } from '../http/idempotency.js';
 import { faultPoint, pausePoint } from '../pause-points.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
@@ -89,14 +89,11 @@ export function allocationHandlers(s: Services): Handlers {
       const principal = requirePrincipal(res);
       const body = req.body;
       // A retry whose first attempt's instance died after the commit: that allocation, not another.
-      const creation = creationOf(res);
-      const earlier = /^\/v1\/allocations\/([^/]+)$/.exec(creation?.created ?? '')?.[1];
+      const created = createdUnderKey(res, '/v1/allocations');
       const row =
-        earlier !== undefined
-          ? await allocationAccess(db, principal, earlier, 'member')
-          : await compute.create(principal, body, (trx, id) =>
-              creation === undefined ? Promise.resolve() : creation.record(trx, `/v1/allocations/${id}`),
-            );
+        created.earlierId !== undefined
+          ? await allocationAccess(db, principal, created.earlierId, 'member')
+          : await compute.create(principal, body, created.record);
       await pausePoint('allocations.created');
       faultPoint('allocations.created');
       setAuditTarget(res, { id: row.id, projectId: row.project_id, details: { gpus: body.gpus } });

@@ -15,7 +15,7 @@ import {
 import { runtimeOf } from '../apps/launcher.js';
 import type { AppStatus } from '../apps/launcher.js';
 import { setAuditTarget } from '../http/audit.js';
-import { creationOf } from '../http/idempotency.js';
+import { createdUnderKey } from '../http/idempotency.js';
 import { pageOf } from '../http/pagination.js';
 import { operationOf } from '../http/pipeline.js';
 import { faultPoint } from '../pause-points.js';
@@ -51,18 +51,18 @@ export function appInstanceHandlers(s: Services): Handlers {
       setAuditTarget(res, { id: req.body.app, projectId: req.body.project_id });
       const principal = requirePrincipal(res);
       // A retry whose first attempt's instance died after the commit: that instance, not another.
-      const creation = creationOf(res);
-      const earlier = /^\/v1\/apps\/instances\/([^/]+)$/.exec(creation?.created ?? '')?.[1];
+      const created = createdUnderKey(res, '/v1/apps/instances');
       const { instance, status, warnings } =
-        earlier !== undefined
+        created.earlierId !== undefined
           ? {
-              instance: await instanceView(s, await visibleInstance(db, principal, earlier, 'member')),
+              instance: await instanceView(
+                s,
+                await visibleInstance(db, principal, created.earlierId, 'member'),
+              ),
               status: undefined,
               warnings: [],
             }
-          : await launchInstance(s, principal, req.body, (trx, location) =>
-              creation === undefined ? Promise.resolve() : creation.record(trx, location),
-            );
+          : await launchInstance(s, principal, req.body, created.record);
       faultPoint('app-instances.created');
       // Names only: secret values never reach the audit trail.
       setAuditTarget(res, {

@@ -59,7 +59,7 @@ export async function createPendingInstance(
     parameters: Record<string, unknown>;
     secrets: Record<string, string>;
   },
-  recordCreated?: (trx: Kysely<Tables>, location: string) => Promise<void>,
+  recordCreated?: (trx: Kysely<Tables>, instanceId: string) => Promise<void>,
 ): Promise<InstanceRow> {
   const { db } = s;
   const { version } = input;
@@ -120,7 +120,7 @@ export async function createPendingInstance(
         sealedSecrets: sealedOrNull(s, id, input.secrets),
         createdBy: creatorOf(principal),
       });
-      await recordCreated?.(trx, `/v1/apps/instances/${id}`);
+      await recordCreated?.(trx, id);
     },
   );
   if (instance === undefined) throw new Error('the allocation was created without its instance');

@@ -114,7 +114,7 @@ export async function launchInstance(
   principal: Principal,
   body: AppInstanceCreate,
   /** Notes the instance a launch without `allocation_id` creates, in its transaction (idempotency). */
-  recordCreated?: (trx: Kysely<Tables>, location: string) => Promise<void>,
+  recordCreated?: (trx: Kysely<Tables>, instanceId: string) => Promise<void>,
 ): Promise<LaunchedInstance> {
   const app = await catalogApp(s.db, principal, body.project_id, body.app);
   const version = chooseVersion(app.versions, body.version);

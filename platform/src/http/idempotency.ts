@@ -81,9 +81,24 @@ async function storeResponse(
   });
 }
 
-/** For a handler of an `OWN_COMMITS` operation called with an Idempotency-Key. */
-export function creationOf(res: Response): IdempotentCreation | undefined {
-  return res.locals.idempotentCreation as IdempotentCreation | undefined;
+/** What a create that commits step by step (`OWN_COMMITS`) does with its Idempotency-Key. */
+export interface CreatedUnderKey {
+  /** The id an earlier attempt with this key created in the collection, if its answer was lost. */
+  earlierId: string | undefined;
+  /** Notes `id` under the key in the transaction that creates it (nothing without a key). */
+  record: (trx: Kysely<Tables>, id: string) => Promise<void>;
+}
+
+/** For the handler of an `OWN_COMMITS` create of a resource in `collection` (`/v1/allocations`). */
+export function createdUnderKey(res: Response, collection: string): CreatedUnderKey {
+  const creation = res.locals.idempotentCreation as IdempotentCreation | undefined;
+  const prefix = `${collection}/`;
+  const id = creation?.created?.startsWith(prefix) === true ? creation.created.slice(prefix.length) : '';
+  return {
+    earlierId: id !== '' && !id.includes('/') ? id : undefined,
+    record: (trx, created) =>
+      creation === undefined ? Promise.resolve() : creation.record(trx, `${prefix}${created}`),
+  };
 }
 
 export function idempotency(db: Kysely<Tables>, config: PlatformConfig, logger: Logger): RequestHandler {
