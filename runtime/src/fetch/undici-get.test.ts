@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startHttpServer } from '@gpuaas/test-support';
+import type { TestHttpServer } from '@gpuaas/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { RegistryTransport, computeDigest, openBlob, staticCredentials } from '@gpuaas/sdk';
@@ -8,10 +9,9 @@ import { undiciGet } from './undici-get.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-async function listen(handler: Handler): Promise<{ server: Server; origin: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+/** A loopback server calling `handler` with each request (its body already read). */
+function listen(handler: Handler): Promise<TestHttpServer> {
+  return startHttpServer((_recorded, res, req) => handler(req, res));
 }
 
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -22,8 +22,8 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 
 describe('layer blobs received through undici request (streamGet)', () => {
   let registry: Handler = (_req, res) => res.end();
-  let reg: { server: Server; origin: string };
-  let store: { server: Server; origin: string };
+  let reg: TestHttpServer;
+  let store: TestHttpServer;
   const seen: string[] = [];
   const bytes = randomBytes(200_000);
   const blob = { digest: computeDigest(bytes), size: bytes.length };
@@ -38,13 +38,13 @@ describe('layer blobs received through undici request (streamGet)', () => {
       res.end(bytes);
     });
   });
-  afterAll(() => {
-    reg.server.close();
-    store.server.close();
+  afterAll(async () => {
+    await reg.stop();
+    await store.stop();
   });
   const transport = () =>
     new RegistryTransport({
-      registry: new URL(reg.origin).host,
+      registry: new URL(reg.url).host,
       streamGet: undiciGet,
       credentials: staticCredentials({ username: 'u', password: 'p' }),
       retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 2 },
@@ -55,10 +55,10 @@ describe('layer blobs received through undici request (streamGet)', () => {
       if (req.url?.startsWith('/token') === true) {
         res.end(JSON.stringify({ token: 'tok' }));
       } else if (req.headers.authorization !== 'Bearer tok') {
-        res.writeHead(401, { 'www-authenticate': `Bearer realm="${reg.origin}/token",service="reg"` });
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="${reg.url}/token",service="reg"` });
         res.end();
       } else {
-        res.writeHead(302, { location: `${store.origin}/blob?sig=1` });
+        res.writeHead(302, { location: `${store.url}/blob?sig=1` });
         res.end();
       }
     };
@@ -109,7 +109,7 @@ describe('layer blobs received through undici request (streamGet)', () => {
     });
     setGlobalDispatcher(counting);
     try {
-      await expect(undiciGet(new URL(`${reg.origin}/v2/`), {})).rejects.toThrow(/no network here/);
+      await expect(undiciGet(new URL(`${reg.url}/v2/`), {})).rejects.toThrow(/no network here/);
       expect(connects).toBe(1);
     } finally {
       setGlobalDispatcher(before);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startHttpServer } from '@gpuaas/test-support';
+import type { TestHttpServer } from '@gpuaas/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openBlob } from './blob-pull.js';
 import { staticCredentials } from './credentials.js';
@@ -10,10 +11,9 @@ import { RegistryTransport } from './transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-async function listen(handler: Handler): Promise<{ server: Server; origin: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+/** A loopback server calling `handler` with each request (its body already read). */
+function listen(handler: Handler): Promise<TestHttpServer> {
+  return startHttpServer((_recorded, res, req) => handler(req, res));
 }
 
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -25,8 +25,8 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 describe('streamed blob GETs through node:http (streamGet: nodeHttpGet)', () => {
   const registry = { current: ((_req, res) => res.end()) as Handler };
   const storage = { current: ((_req, res) => res.end()) as Handler };
-  let reg: { server: Server; origin: string };
-  let store: { server: Server; origin: string };
+  let reg: TestHttpServer;
+  let store: TestHttpServer;
   const seen: { url: string; authorization: string | undefined; host: 'registry' | 'storage' }[] = [];
   const bytes = randomBytes(300_000);
   const blob = { digest: computeDigest(bytes), size: bytes.length };
@@ -42,9 +42,9 @@ describe('streamed blob GETs through node:http (streamGet: nodeHttpGet)', () => 
       storage.current(req, res);
     });
   });
-  afterAll(() => {
-    reg.server.close();
-    store.server.close();
+  afterAll(async () => {
+    await reg.stop();
+    await store.stop();
   });
   beforeEach(() => {
     seen.length = 0;
@@ -52,7 +52,7 @@ describe('streamed blob GETs through node:http (streamGet: nodeHttpGet)', () => 
 
   const transport = (extra: { retries?: number } = {}) =>
     new RegistryTransport({
-      registry: new URL(reg.origin).host,
+      registry: new URL(reg.url).host,
       streamGet: nodeHttpGet,
       credentials: staticCredentials({ username: 'u', password: 'p' }),
       retry: { maxRetries: extra.retries ?? 2, initialDelayMs: 1, maxDelayMs: 2 },
@@ -68,12 +68,12 @@ describe('streamed blob GETs through node:http (streamGet: nodeHttpGet)', () => 
       }
       if (req.headers.authorization !== 'Bearer tok') {
         res.writeHead(401, {
-          'www-authenticate': `Bearer realm="${reg.origin}/token",service="reg",scope="repository:team/app:pull"`,
+          'www-authenticate': `Bearer realm="${reg.url}/token",service="reg",scope="repository:team/app:pull"`,
         });
         res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
         return;
       }
-      res.writeHead(307, { location: `${store.origin}/data/blob?sig=secret` });
+      res.writeHead(307, { location: `${store.url}/data/blob?sig=secret` });
       res.end();
     };
     storage.current = (_req, res) => {
